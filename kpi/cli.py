@@ -1,0 +1,36 @@
+"""``python -m kpi``: one entry point whose sub-commands come from the feature modules.
+
+Each module in ``_COMMAND_MODULES`` has ``register(subparsers)``, which adds its sub-command and
+sets ``handler`` (a function taking the parsed arguments and returning the exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+_COMMAND_MODULES = ("kpi.ingest.cli",)
+
+
+class UserError(Exception):
+    """A problem the user can fix (bad file, unknown option value); printed without a trace."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kpi", description="Service operations KPIs.")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for module_name in _COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

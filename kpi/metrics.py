@@ -1,0 +1,72 @@
+"""KPI definitions: each KPI is declared once, as data, and read by pages, the CLI and exports.
+
+A feature declares its KPIs as a ``METRICS`` tuple of ``Metric`` in its own module and is
+listed in ``_DEFINING_MODULES``; ``registry()`` gathers them and refuses duplicate keys.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from dataclasses import dataclass
+from functools import cache
+
+# Modules that declare a METRICS tuple.
+_DEFINING_MODULES: tuple[str, ...] = ()
+
+UNITS = ("ratio", "count", "number", "currency", "hours", "days")
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label_zh: str
+    label_en: str
+    description_zh: str
+    description_en: str
+    numerator: str               # what is counted or summed, in words a manager reads
+    denominator: str | None      # None for plain counts and amounts
+    filters: str                 # which tickets or rows take part
+    unit: str                    # one of UNITS
+    decimals: int = 1
+
+    def __post_init__(self):
+        if self.unit not in UNITS:
+            raise ValueError(f"{self.key}: unknown unit {self.unit!r}")
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh-TW" else self.label_en
+
+    def description(self, lang: str) -> str:
+        return self.description_zh if lang == "zh-TW" else self.description_en
+
+    def formula(self) -> str:
+        return self.numerator if self.denominator is None else f"{self.numerator} / {self.denominator}"
+
+    def format(self, value) -> str:
+        """Display text; '—' where the value is undefined (empty denominator)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "—"
+        if self.unit == "ratio":
+            return f"{value * 100:.{self.decimals}f}%"
+        if self.unit == "count":
+            return f"{int(value):,}"
+        if self.unit == "currency":
+            return f"NT${value:,.0f}"
+        suffix = {"hours": " h", "days": " d"}.get(self.unit, "")
+        return f"{value:,.{self.decimals}f}{suffix}"
+
+
+@cache
+def registry() -> dict[str, Metric]:
+    metrics: dict[str, Metric] = {}
+    for module_name in _DEFINING_MODULES:
+        for metric in importlib.import_module(module_name).METRICS:
+            if metric.key in metrics:
+                raise ValueError(f"KPI key {metric.key!r} is declared twice")
+            metrics[metric.key] = metric
+    return metrics
+
+
+def get(key: str) -> Metric:
+    return registry()[key]

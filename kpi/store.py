@@ -1,0 +1,77 @@
+"""The DuckDB store: where the database lives, opening it, and migrating its schema.
+
+Every feature owns numbered SQL files in ``kpi/schema/`` (``010_tickets.sql``,
+``020_service.sql`` …). ``connect`` applies those not yet recorded in
+``schema_migrations``, in file-name order, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "service_ops.duckdb"
+DB_ENV_VAR = "SERVICE_OPS_DB"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> str:
+    """The database to use: an explicit path, else $SERVICE_OPS_DB, else data/service_ops.duckdb."""
+    if explicit:
+        return str(explicit)
+    return os.environ.get(DB_ENV_VAR) or str(DEFAULT_DB_PATH)
+
+
+def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) and migrate the database; ``":memory:"`` for a throw-away one."""
+    target = db_path(path)
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(target)
+    migrate(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending schema files; returns the names applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_localtimestamp())"
+    )
+    done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for sql_file in sorted(SCHEMA_DIR.glob("*.sql")):
+        if sql_file.name in done:
+            continue
+        with transaction(con):
+            con.execute(sql_file.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [sql_file.name])
+        applied.append(sql_file.name)
+    return applied
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit when the block finishes, roll back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes whenever stored data or settings change: a cache key for views."""
+    return con.execute("SELECT version FROM data_version").fetchone()[0]
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Call inside the transaction that changes data, so caches keyed on the version refresh."""
+    con.execute("UPDATE data_version SET version = version + 1")
