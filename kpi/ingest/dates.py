@@ -1,0 +1,138 @@
+"""The date forms real exports use, detected from sample values and parsed in DuckDB or Python.
+
+A column gets one *form* (ISO, zh-TW 年月日, day-first, month-first, Jira, Excel serial); a form
+may try several strptime patterns (with or without seconds …). DuckDB and Python share the
+strptime directives used here, so the preview (Python, on samples) and the import (SQL, on
+every row) agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+MISSING = ("", "?", "-", "N/A", "NULL")
+EXCEL_EPOCH = datetime(1899, 12, 30)
+_WHITESPACE = re.compile(r"\s+")
+# Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
+_EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    name: str
+    example: str
+    patterns: tuple[str, ...] = ()
+    squeeze_spaces: bool = False  # zh-TW dates pad single digits with spaces: "2012年 3月 5日"
+
+    @property
+    def is_excel_serial(self) -> bool:
+        return not self.patterns
+
+    def parse(self, text: str | None) -> datetime | None:
+        """The timestamp, or None when the text is missing or not in this form."""
+        value = _clean(text)
+        if value is None:
+            return None
+        if self.is_excel_serial:
+            if not _EXCEL_SERIAL.match(value):
+                return None
+            return EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86400))
+        if self.squeeze_spaces:
+            value = _WHITESPACE.sub("", value)
+        for pattern in self.patterns:
+            try:
+                return datetime.strptime(value, pattern)
+            except ValueError:
+                continue
+        return None
+
+    def sql(self, column: str) -> str:
+        """A DuckDB expression turning the VARCHAR expression ``column`` into a TIMESTAMP (NULL if bad)."""
+        value = f"trim({column})"
+        if self.is_excel_serial:
+            parsed = (
+                f"TIMESTAMP '1899-12-30' + to_seconds(CAST(round(try_cast({value} AS DOUBLE) * 86400) AS BIGINT))"
+            )
+        else:
+            if self.squeeze_spaces:
+                value = f"regexp_replace({value}, '\\s+', '', 'g')"
+            patterns = ", ".join(f"'{p}'" for p in self.patterns)
+            parsed = f"try_strptime({value}, [{patterns}])"
+        return f"CASE WHEN {missing_sql(column)} THEN NULL ELSE {parsed} END"
+
+
+def missing_sql(column: str) -> str:
+    """SQL: the cell counts as empty ("?" and blanks are how exports write 'no value')."""
+    markers = ", ".join(f"'{m}'" for m in MISSING)
+    return f"({column} IS NULL OR upper(trim({column})) IN ({markers}))"
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    value = str(text).strip()
+    return None if value.upper() in MISSING else value
+
+
+_TIMES = ("%H:%M:%S", "%H:%M", "")
+
+
+def _with_times(date_pattern: str, separator: str = " ") -> tuple[str, ...]:
+    return tuple(f"{date_pattern}{separator}{t}" if t else date_pattern for t in _TIMES)
+
+
+FORMATS: tuple[DateFormat, ...] = (
+    DateFormat(
+        "iso", "2012-08-01 13:06",
+        _with_times("%Y-%m-%d") + _with_times("%Y-%m-%d", "T")[:2] + _with_times("%Y/%m/%d"),
+    ),
+    DateFormat(
+        "zh_tw", "2012年 3月15日 17時20分",
+        ("%Y年%m月%d日%H時%M分%S秒", "%Y年%m月%d日%H時%M分", "%Y年%m月%d日"), squeeze_spaces=True,
+    ),
+    DateFormat("day_first", "29/2/2016 01:16", _with_times("%d/%m/%Y") + _with_times("%d-%m-%Y") + _with_times("%d.%m.%Y")),
+    DateFormat("month_first", "2/29/2016 1:16 PM", ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p") + _with_times("%m/%d/%Y")),
+    DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
+    DateFormat("compact", "20240101", ("%Y%m%d%H%M%S", "%Y%m%d%H%M", "%Y%m%d")),
+    DateFormat("excel_serial", "40123.5417"),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+
+
+@dataclass(frozen=True)
+class Detection:
+    format: DateFormat | None
+    parsed: int            # sample values the chosen form parses
+    present: int           # non-missing sample values
+    alternatives: tuple[str, ...] = ()  # other forms that parse every sample equally well
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.alternatives)
+
+
+def detect(values: Iterable[str | None], sample_size: int = 500) -> Detection:
+    """Pick the form that parses the most sample values; ties (e.g. 3/4/2024) are reported."""
+    samples: list[str] = []
+    for value in values:
+        cleaned = _clean(value)
+        if cleaned is not None:
+            samples.append(cleaned)
+            if len(samples) >= sample_size:
+                break
+    if not samples:
+        return Detection(None, 0, 0)
+    scores = [(sum(f.parse(s) is not None for s in samples), f) for f in FORMATS]
+    best_score = max(score for score, _ in scores)
+    if best_score == 0:
+        return Detection(None, 0, len(samples))
+    tied = [f for score, f in scores if score == best_score]
+    return Detection(tied[0], best_score, len(samples), tuple(f.name for f in tied[1:]))
+
+
+def detect_format(values: Sequence[str | None]) -> DateFormat | None:
+    """The detected form, or None when no form fits any value."""
+    return detect(values).format
