@@ -67,9 +67,21 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | None:
+    """The first row of a query, or None. Fetches the whole result: in DuckDB 2.0 a result left
+    half-read (as ``fetchone`` leaves it) blocks its connection for register() and friends."""
+    rows = con.execute(sql, params).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
+    """The single value of a one-row, one-column query."""
+    return first_row(con, sql, params)[0]
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that changes whenever stored data or settings change: a cache key for views."""
-    return con.execute("SELECT version FROM data_version").fetchone()[0]
+    return scalar(con, "SELECT version FROM data_version")
 
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:

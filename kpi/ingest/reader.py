@@ -323,7 +323,7 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, temporary:
     for line, _ in malformed:
         # A refused row leaves a gap: every accepted row after it sits one file row further down.
         con.execute(f"UPDATE {table} SET source_row = source_row + 1 WHERE source_row >= $line", {"line": line})
-    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     return Staged(table, columns, rows, malformed)
 
 

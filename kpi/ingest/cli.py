@@ -1,0 +1,48 @@
+"""``python -m kpi import FILE... [--db PATH] [--profile NAME]`` for big files and scheduled jobs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kpi import store
+from kpi.ingest.errors import InputError
+from kpi.ingest.importer import import_file
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import", help="import ticket exports (CSV, TSV, XLSX) into the store",
+        description="Import ticket exports. Each file is one batch and one transaction; a file "
+                    "already imported changes nothing. Exits 1 when no file could be imported.",
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
+    parser.add_argument("--profile", help="saved mapping profile or known format (econtact, zendesk, …)")
+    parser.add_argument("--show-rejects", type=int, default=20, metavar="N",
+                        help="list at most N rejected rows per file (default 20)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    con = store.connect(args.db)
+    imported = 0
+    for path in args.files:
+        if not path.is_file():
+            print(f"{path}: no such file", file=sys.stderr)
+            continue
+        try:
+            report = import_file(con, path, args.profile)
+        except InputError as err:
+            print(f"error: {err}", file=sys.stderr)
+            continue
+        print(report.summary())
+        for reject in report.rejects[: args.show_rejects]:
+            column = f", column {reject.column!r}" if reject.column else ""
+            print(f"  rejected: {reject.file}, row {reject.row}{column}: {reject.reason}")
+        if len(report.rejects) > args.show_rejects:
+            print(f"  … {len(report.rejects) - args.show_rejects} more rejected rows")
+        imported += report.batch_id is not None or report.already_imported is not None
+    con.close()
+    return 0 if imported else 1

@@ -1,0 +1,186 @@
+"""Canonical ticket fields and the export layouts we recognise (see export-formats.md).
+
+A layout lists, for each canonical field, the headers its product writes. The importer
+proposes the mapping of the layout whose headers fit best; the user may correct it and save
+it as a named profile, which then wins for exports with the same header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+# kind: how a source cell becomes the canonical value.
+#   text, datetime, count (whole number ≥ 0), flag (yes/no), level (severity 1–5 from a
+#   level or priority text), minutes (a duration after created_at, e.g. Zendesk first reply).
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    required: bool = False
+    target: str | None = None  # the column it fills when that differs from ``name``
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("ticket_id", "text", required=True),
+    Field("subject", "text"),
+    Field("department", "text"),
+    Field("owner", "text"),
+    Field("customer", "text"),
+    Field("channel", "text"),
+    Field("priority", "level"),
+    Field("status", "text"),
+    Field("created_at", "datetime", required=True),
+    Field("first_response_at", "datetime"),
+    Field("first_reply_minutes", "minutes", target="first_response_at"),
+    Field("standard_due_at", "datetime"),
+    Field("first_commitment_at", "datetime"),
+    Field("current_commitment_at", "datetime"),
+    Field("resolved_at", "datetime"),
+    Field("closed_at", "datetime"),
+    Field("extension_count", "count"),
+    Field("escalation_count", "count"),
+    Field("reassignment_count", "count"),
+    Field("reopen_count", "count"),
+    Field("forwarded_second_line", "flag"),
+    Field("satisfaction", "text"),
+    Field("source_sla_met", "flag"),
+    Field("updated_at", "datetime"),
+)
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+REQUIRED = tuple(f.name for f in FIELDS if f.required)
+
+# Status words meaning the ticket is finished, in the products' own words (lower case).
+CLOSED_STATUSES = (
+    "已關閉", "已結案", "結案", "已完成", "完成", "已解決", "可結案", "closed", "solved", "resolved",
+    "done", "completed", "complete", "canceled", "cancelled", "archived", "6", "7", "8",
+)
+TRUE_WORDS = ("是", "y", "yes", "true", "1", "x", "v", "within sla", "met", "已後送")
+FALSE_WORDS = ("否", "n", "no", "false", "0", "sla violated", "breached", "not met")
+LEVEL_WORDS = {
+    1: ("urgent", "critical", "highest", "emergency", "緊急", "最高"),
+    2: ("high", "高"),
+    3: ("medium", "normal", "moderate", "中", "普通", "一般"),
+    4: ("low", "低"),
+    5: ("lowest", "planning", "最低"),
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    source_system: str
+    headers: dict[str, tuple[str, ...]]  # canonical field -> headers the product writes
+
+    def propose(self, columns: list[str]) -> dict[str, str]:
+        """Canonical field -> the first of this layout's headers present in ``columns``."""
+        by_key = {_key(c): c for c in columns}
+        mapping = {}
+        for field_name, candidates in self.headers.items():
+            for candidate in candidates:
+                if _key(candidate) in by_key:
+                    mapping[field_name] = by_key[_key(candidate)]
+                    break
+        return mapping
+
+    def fit(self, columns: list[str]) -> float:
+        """Share of this layout's fields found, weighted so the ticket id and created time count most."""
+        found = self.propose(columns)
+        score = sum(3 if f in REQUIRED else 1 for f in found)
+        possible = sum(3 if f in REQUIRED else 1 for f in self.headers)
+        return score / possible
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    Layout("econtact", "e-contact+", {
+        "ticket_id": ("編號", "服務請求編號", "案件編號"),
+        "subject": ("主旨", "主旨/描述", "描述"),
+        "department": ("部門",),
+        "owner": ("負責人",),
+        "customer": ("客戶名稱", "客戶"),
+        "channel": ("服務請求來源", "來源", "管道"),
+        "priority": ("服務請求方法", "等級", "服務等級"),
+        "status": ("服務請求狀態", "處理狀態", "狀態"),
+        "created_at": ("提出時間", "服務請求時間", "建立時間"),
+        "first_response_at": ("首次回應時間",),
+        "standard_due_at": ("標準完成時間",),
+        "first_commitment_at": ("首次承諾時間",),
+        "current_commitment_at": ("預計完成時間",),
+        "resolved_at": ("完成時間", "實際完成時間"),
+        "closed_at": ("結案時間", "關閉時間"),
+        "extension_count": ("延時申請次數", "延時次數"),
+        "escalation_count": ("升級次數",),
+        "reassignment_count": ("轉派次數",),
+        "reopen_count": ("重開次數",),
+        "forwarded_second_line": ("後送", "是否後送"),
+        "satisfaction": ("滿意度",),
+        "updated_at": ("最後更新時間", "更新時間"),
+    }),
+    Layout("zendesk", "Zendesk", {
+        "ticket_id": ("Id",), "subject": ("Subject",), "department": ("Group",),
+        "owner": ("Assignee",), "customer": ("Organization", "Requester"), "channel": ("Via",),
+        "priority": ("Priority",), "status": ("Status",), "created_at": ("Created at",),
+        "first_reply_minutes": ("First reply time in minutes",), "standard_due_at": ("Due date",),
+        "resolved_at": ("Solved at",), "reopen_count": ("Reopens",),
+        "satisfaction": ("Satisfaction Score",), "updated_at": ("Updated at",),
+    }),
+    Layout("freshdesk", "Freshdesk", {
+        "ticket_id": ("Ticket ID",), "subject": ("Subject",), "department": ("Group",),
+        "owner": ("Agent",), "channel": ("Source",), "priority": ("Priority",), "status": ("Status",),
+        "created_at": ("Created time",), "first_response_at": ("Initial response time",),
+        "standard_due_at": ("Due by Time",), "resolved_at": ("Resolved time",),
+        "closed_at": ("Closed time",), "satisfaction": ("Survey results",),
+        "source_sla_met": ("Resolution status",), "updated_at": ("Last update time",),
+    }),
+    Layout("jira", "Jira Service Management", {
+        "ticket_id": ("Issue key",), "subject": ("Summary",), "owner": ("Assignee",),
+        "customer": ("Reporter",), "channel": ("Custom field (Request Type)",),
+        "priority": ("Priority",), "status": ("Status",), "created_at": ("Created",),
+        "standard_due_at": ("Due date",), "resolved_at": ("Resolved",),
+        "satisfaction": ("Satisfaction rating",),
+        "source_sla_met": ("Custom field (Time to resolution)",), "updated_at": ("Updated",),
+    }),
+    Layout("servicenow", "ServiceNow", {
+        "ticket_id": ("number",), "subject": ("short_description",),
+        "department": ("assignment_group",), "owner": ("assigned_to",), "customer": ("caller_id",),
+        "channel": ("contact_type",), "priority": ("priority",), "status": ("incident_state", "state"),
+        "created_at": ("opened_at",), "resolved_at": ("resolved_at",), "closed_at": ("closed_at",),
+        "reassignment_count": ("reassignment_count",), "reopen_count": ("reopen_count",),
+        "source_sla_met": ("made_sla",), "updated_at": ("sys_updated_on", "sys_updated_at"),
+    }),
+    Layout("osticket", "osTicket", {
+        "ticket_id": ("Ticket Number",), "subject": ("Subject",), "department": ("Department",),
+        "owner": ("Agent Assigned",), "customer": ("From",), "channel": ("Source",),
+        "priority": ("Priority",), "status": ("Current Status",), "created_at": ("Date Created",),
+        "standard_due_at": ("SLA Due Date",), "current_commitment_at": ("Due Date",),
+        "closed_at": ("Closed Date",), "reopen_count": ("Reopen Count",),
+        "updated_at": ("Last Updated",),
+    }),
+    Layout("zammad", "Zammad", {
+        "ticket_id": ("#",), "subject": ("Title",), "department": ("Group",), "owner": ("Owner",),
+        "customer": ("Customer",), "channel": ("Create Channel",), "priority": ("Priority",),
+        "status": ("State",), "created_at": ("Created At",),
+        "first_response_at": ("First Response At",), "standard_due_at": ("Close Escalation At",),
+        "closed_at": ("Closed At",), "updated_at": ("Updated At",),
+    }),
+)
+LAYOUT_BY_NAME = {layout.name: layout for layout in LAYOUTS}
+
+
+def recognise(columns: list[str]) -> Layout | None:
+    """The layout that fits the header best, if it finds at least the id and created columns."""
+    best = max(LAYOUTS, key=lambda layout: layout.fit(columns))
+    found = best.propose(columns)
+    return best if all(field in found for field in REQUIRED) else None
+
+
+def header_key(columns: list[str]) -> str:
+    """A signature of a header (order and case ignored) to find a saved profile for it."""
+    joined = "\n".join(sorted(_key(c) for c in columns))
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()
+
+
+def _key(header: str) -> str:
+    return " ".join(header.split()).lower()

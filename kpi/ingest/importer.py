@@ -1,0 +1,543 @@
+"""Importing ticket exports: stage, map, validate, preview, then commit in one transaction.
+
+Flow: ``open_source`` reads a file into a staging table of text columns; ``propose_plan``
+suggests how its columns map to canonical fields; ``preview`` maps and validates every row in
+SQL and counts what would be inserted, updated, left unchanged or rejected; ``commit`` stores
+the original rows losslessly (one raw table per batch) and the new ticket versions, all or
+nothing. ``undo_batch`` takes a batch back out.
+
+Nothing touches stored data before ``commit``. The UI stages into TEMP tables of its own
+cursor (private to the browser session); the CLI stages straight into the batch's raw table
+inside the commit transaction, which saves copying a large file twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kpi import store
+from kpi.ingest import dates, formats, reader
+from kpi.ingest.errors import InputError, Reject
+
+REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
+
+# Columns of ticket_versions filled from the mapped row, in table order.
+TICKET_COLUMNS = (
+    "ticket_id", "source_system", "subject", "department", "owner", "customer", "channel", "level",
+    "priority", "status", "is_open", "created_at", "first_response_at", "standard_due_at",
+    "first_commitment_at", "current_commitment_at", "resolved_at", "closed_at", "extension_count",
+    "escalation_count", "reassignment_count", "reopen_count", "forwarded_second_line",
+    "satisfaction", "source_sla_met", "updated_at",
+)
+COUNT_COLUMNS = ("extension_count", "escalation_count", "reassignment_count", "reopen_count")
+# What must differ for a re-exported ticket to count as updated.
+COMPARED_COLUMNS = tuple(c for c in TICKET_COLUMNS if c != "ticket_id")
+
+
+@dataclass
+class ImportPlan:
+    """How a file's columns become tickets; the user may change any of it before committing."""
+
+    profile: str                                   # layout or saved profile name
+    source_system: str
+    mapping: dict[str, str]                        # canonical field -> source column
+    date_formats: dict[str, str] = field(default_factory=dict)  # field -> dates.FORMATS name
+    defaults: dict[str, str] = field(default_factory=dict)      # field -> value for empty cells
+
+    def missing_required(self) -> list[str]:
+        return [f for f in formats.REQUIRED if f not in self.mapping and f not in self.defaults]
+
+    def to_json(self) -> dict:
+        return {"mapping": self.mapping, "date_formats": self.date_formats, "defaults": self.defaults}
+
+
+@dataclass
+class Source:
+    """A file read into a staging table (text columns + source_row)."""
+
+    file_name: str
+    checksum: str
+    sniffed: reader.Sniffed
+    staged: reader.Staged
+    persistent: bool          # staged straight into the batch's raw table (CLI)
+    batch_id: int | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.staged.columns)
+
+
+@dataclass
+class Preview:
+    source: Source
+    plan: ImportPlan
+    rows_read: int
+    to_insert: int
+    to_update: int
+    unchanged: int
+    superseded: int           # older duplicates of an id in this file, or older than what is stored
+    rejected: int             # rows refused (a row with several problems counts once)
+    rejects: list[Reject]
+    date_detection: dict[str, dates.Detection]
+    already_imported: int | None   # batch id of an identical file already in the store
+    changes_table: str | None
+
+    @property
+    def importable(self) -> bool:
+        return self.already_imported is None and (self.to_insert + self.to_update) > 0
+
+    def rejects_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [(r.file, r.row, r.column, r.reason) for r in self.rejects],
+            columns=["file", "row", "column", "reason"],
+        )
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    file_name: str
+    batch_id: int | None
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    superseded: int
+    rejected: int
+    already_imported: int | None
+    rejects: tuple[Reject, ...] = ()
+
+    def summary(self) -> str:
+        if self.already_imported is not None:
+            return f"{self.file_name}: identical to batch {self.already_imported}, already imported; nothing changed"
+        return (
+            f"{self.file_name}: {self.rows_read} rows read, {self.inserted} inserted, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.superseded} superseded, {self.rejected} rejected"
+            + (f" (batch {self.batch_id})" if self.batch_id else "")
+        )
+
+
+def file_checksum(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | None = None,
+                persistent: bool = False) -> Source:
+    """Read a CSV/TSV/XLSX export into a staging table. ``persistent`` must run inside a transaction."""
+    path = Path(path)
+    file_name = file_name or path.name
+    with open(path, "rb") as f:
+        head = f.read(reader.SNIFF_BYTES)
+    sniffed = reader.sniff(head, file_name)
+    batch_id = None
+    if persistent:
+        batch_id = store.scalar(con, "SELECT nextval('import_batch_seq')")
+        table = raw_table_name(batch_id)
+    else:
+        table = f"staging_{uuid.uuid4().hex[:12]}"
+    if sniffed.kind == "excel":
+        source_table = reader.read_frame(path.read_bytes(), file_name)
+        sniffed = source_table.sniffed
+        staged = reader.stage_frame(con, source_table, table, temporary=not persistent)
+    else:
+        staged = reader.stage_csv(con, path, sniffed, table, temporary=not persistent)
+    if staged.rows == 0 and not staged.malformed:
+        raise InputError(file_name, "the file has a header but no data rows")
+    return Source(file_name, file_checksum(path), sniffed, staged, persistent, batch_id)
+
+
+def raw_table_name(batch_id: int) -> str:
+    return f"raw_batch_{batch_id:06d}"
+
+
+def saved_profile(con: duckdb.DuckDBPyConnection, name: str | None, columns: list[str]) -> ImportPlan | None:
+    """The saved profile by name, or else the one saved for this exact header."""
+    query = "SELECT name, source_system, mapping, date_formats, defaults FROM mapping_profiles WHERE "
+    row = (store.first_row(con, query + "name = ?", [name]) if name
+           else store.first_row(con, query + "header_key = ? ORDER BY saved_at DESC", [formats.header_key(columns)]))
+    if row is None:
+        return None
+    profile, source_system, mapping, date_formats, defaults = row
+    return ImportPlan(profile, source_system or profile, json.loads(mapping),
+                      json.loads(date_formats or "{}"), json.loads(defaults or "{}"))
+
+
+def save_profile(con: duckdb.DuckDBPyConnection, name: str, columns: list[str], plan: ImportPlan) -> None:
+    """Remember a (corrected) mapping under ``name``; exports with the same header reuse it."""
+    with store.transaction(con):
+        con.execute("DELETE FROM mapping_profiles WHERE name = ?", [name])
+        con.execute(
+            "INSERT INTO mapping_profiles (name, header_key, mapping, date_formats, defaults, source_system)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [name, formats.header_key(columns), json.dumps(plan.mapping, ensure_ascii=False),
+             json.dumps(plan.date_formats), json.dumps(plan.defaults, ensure_ascii=False), plan.source_system],
+        )
+
+
+def list_profiles(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT name FROM mapping_profiles ORDER BY name").fetchall()]
+
+
+def propose_plan(con: duckdb.DuckDBPyConnection, source: Source, profile: str | None = None) -> ImportPlan:
+    """A saved profile (named, or matching this header), else the best-fitting known layout."""
+    plan = saved_profile(con, profile, source.columns)
+    if plan is None and profile and profile not in formats.LAYOUT_BY_NAME:
+        raise InputError(source.file_name, f"there is no saved profile or known format named {profile!r}")
+    if plan is None:
+        layout = formats.LAYOUT_BY_NAME.get(profile) if profile else formats.recognise(source.columns)
+        if layout is None:
+            return ImportPlan("custom", "custom", {})
+        plan = ImportPlan(layout.name, layout.source_system, layout.propose(source.columns))
+    for name, detection in detect_dates(con, source, plan).items():
+        if detection.format and name not in plan.date_formats:
+            plan.date_formats[name] = detection.format.name
+    return plan
+
+
+def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> dict[str, dates.Detection]:
+    """Detected date form of every mapped datetime column, from up to 500 non-empty values."""
+    detections = {}
+    for name, column in plan.mapping.items():
+        if formats.FIELD_BY_NAME[name].kind != "datetime" or column not in source.columns:
+            continue
+        values = con.execute(
+            f'SELECT "{column}" FROM {source.staged.table} WHERE NOT {dates.missing_sql(_q(column))} LIMIT 500'
+        ).fetchall()
+        detections[name] = dates.detect([v[0] for v in values])
+    return detections
+
+
+def _q(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _words(words: Sequence[str]) -> str:
+    return ", ".join(_literal(w) for w in words)
+
+
+def _mapped_expressions(plan: ImportPlan) -> tuple[dict[str, str], dict[str, str]]:
+    """SQL per canonical field (value) and per checked field (condition that the cell is bad)."""
+    values: dict[str, str] = {}
+    bad: dict[str, str] = {}
+    for f in formats.FIELDS:
+        column = plan.mapping.get(f.name)
+        default = plan.defaults.get(f.name)
+        if column is None and default is None:
+            continue
+        cell = _q(column) if column else "NULL"
+        if default is not None:
+            cell = f"CASE WHEN {dates.missing_sql(cell)} THEN {_literal(default)} ELSE {cell} END"
+        present = f"NOT {dates.missing_sql(cell)}"
+        if f.kind == "text":
+            values[f.name] = f"CASE WHEN {present} THEN trim({cell}) END"
+        elif f.kind == "datetime":
+            form = dates.BY_NAME[plan.date_formats.get(f.name, "iso")]
+            values[f.name] = form.sql(cell)
+            bad[f.name] = f"({present} AND {values[f.name]} IS NULL)"
+        elif f.kind == "count":
+            values[f.name] = f"try_cast(trim({cell}) AS INTEGER)"
+            bad[f.name] = f"({present} AND coalesce({values[f.name]} < 0, true))"
+        elif f.kind == "minutes":
+            values[f.name] = f"try_cast(trim({cell}) AS DOUBLE)"
+            bad[f.name] = f"({present} AND {values[f.name]} IS NULL)"
+        elif f.kind == "flag":
+            text = f"lower(trim({cell}))"
+            # Jira SLA cells hold the time left ("12:30"); a leading "-" means breached.
+            values[f.name] = (
+                f"CASE WHEN {text} IN ({_words(formats.TRUE_WORDS)}) OR regexp_matches({text}, '^\\d+:\\d') THEN true"
+                f" WHEN {text} IN ({_words(formats.FALSE_WORDS)}) OR regexp_matches({text}, '^-\\d') THEN false END"
+            )
+            bad[f.name] = f"({present} AND {values[f.name]} IS NULL)"
+        elif f.kind == "level":
+            values[f.name] = f"CASE WHEN {present} THEN trim({cell}) END"
+            bad[f.name] = f"({present} AND {_level_sql(cell)} IS NULL)"
+    for required in formats.REQUIRED:
+        cell = values.get(required, "NULL")
+        bad[required] = f"({cell} IS NULL)" if required not in bad else f"({bad[required]} OR {cell} IS NULL)"
+    return values, bad
+
+
+def _level_sql(cell: str) -> str:
+    """Severity 1–5 from "Level 3", "3", "P2", "1 - Critical" or a priority word."""
+    text = f"lower(trim({cell}))"
+    words = " ".join(f"WHEN {text} IN ({_words(w)}) THEN {level}" for level, w in formats.LEVEL_WORDS.items())
+    return (
+        f"CASE WHEN regexp_matches({text}, '^(level|p|l)?\\s*[1-5]\\b') "
+        f"THEN CAST(regexp_extract({text}, '([1-5])', 1) AS INTEGER) {words} END"
+    )
+
+
+def _ticket_select(plan: ImportPlan, values: dict[str, str]) -> str:
+    """The SELECT list giving canonical columns from a staged row."""
+    created = values["created_at"]
+    first_response = values.get("first_response_at")
+    if first_response is None and "first_reply_minutes" in values:
+        first_response = f"{created} + to_seconds(CAST(round({values['first_reply_minutes']} * 60) AS BIGINT))"
+    resolved, closed = values.get("resolved_at", "NULL"), values.get("closed_at", "NULL")
+    status = values.get("status", "NULL")
+    is_open = (
+        f"(coalesce({resolved}, {closed}) IS NULL"
+        f" AND coalesce(lower({status}) NOT IN ({_words(formats.CLOSED_STATUSES)}), true))"
+    )
+    columns = {
+        "ticket_id": values["ticket_id"],
+        "source_system": _literal(plan.source_system),
+        "level": _level_sql(values["priority"]) if "priority" in values else "NULL",
+        "is_open": is_open,
+        "first_response_at": first_response or "NULL",
+        **{c: f"coalesce({values.get(c, 'NULL')}, 0)" for c in COUNT_COLUMNS},
+        "forwarded_second_line": f"coalesce({values.get('forwarded_second_line', 'NULL')}, false)",
+    }
+    return ",\n  ".join(f"{columns.get(c, values.get(c, 'NULL'))} AS {c}" for c in TICKET_COLUMNS)
+
+
+def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> Preview:
+    """Map and validate every row in SQL; count what a commit would do. Writes only TEMP tables."""
+    missing = plan.missing_required()
+    if missing:
+        raise InputError(source.file_name, "no column is mapped to " + ", ".join(missing)
+                         + " (required: the ticket id and its created time)")
+    unknown = sorted(set(plan.mapping.values()) - set(source.columns))
+    if unknown:
+        raise InputError(source.file_name, f"the mapping names columns the file does not have: {', '.join(unknown)}")
+    already = store.first_row(
+        con, "SELECT batch_id FROM import_batches WHERE checksum = ? AND undone_at IS NULL ORDER BY batch_id LIMIT 1",
+        [source.checksum],
+    )
+    detection = detect_dates(con, source, plan)
+    malformed = [Reject(source.file_name, row, None, reason) for row, reason in source.staged.malformed]
+    if already:
+        return Preview(source, plan, source.staged.rows + len(malformed), 0, 0, source.staged.rows, 0,
+                       len(malformed), malformed, detection, already[0], None)
+
+    values, bad = _mapped_expressions(plan)
+    mapped, changes = f"{source.staged.table}_mapped", f"{source.staged.table}_changes"
+    bad_list = ", ".join(f"{cond} AS bad_{name}" for name, cond in bad.items())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT source_row,\n  {_ticket_select(plan, values)},\n"
+        f"  {bad_list} FROM {source.staged.table}"
+    )
+    any_bad = " OR ".join(f"bad_{name}" for name in bad)
+    rejects, rejected_rows = _rejects(con, source, plan, mapped, bad, any_bad)
+    compared = ", ".join(f"n.{c}" for c in COMPARED_COLUMNS)
+    current = ", ".join(f"c.{c}" for c in COMPARED_COLUMNS)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {changes} AS
+        WITH latest AS (
+            SELECT * FROM {mapped} WHERE NOT ({any_bad})
+            QUALIFY row_number() OVER (PARTITION BY ticket_id ORDER BY updated_at DESC NULLS LAST, source_row DESC) = 1
+        )
+        SELECT n.*, CASE
+            WHEN c.ticket_id IS NULL THEN 'insert'
+            WHEN n.updated_at < c.updated_at THEN 'stale'
+            WHEN ({compared}) IS NOT DISTINCT FROM ({current}) THEN 'unchanged'
+            ELSE 'update' END AS action
+        FROM latest n LEFT JOIN tickets c USING (ticket_id)
+    """)
+    counts = dict(con.execute(f"SELECT action, count(*) FROM {changes} GROUP BY action").fetchall())
+    valid_rows = source.staged.rows - rejected_rows
+    kept = sum(counts.values())
+    return Preview(
+        source, plan,
+        rows_read=source.staged.rows + len(malformed),
+        to_insert=counts.get("insert", 0), to_update=counts.get("update", 0),
+        unchanged=counts.get("unchanged", 0),
+        superseded=(valid_rows - kept) + counts.get("stale", 0),
+        rejected=rejected_rows + len(malformed),
+        rejects=(malformed + rejects)[:REJECT_LIST_LIMIT], date_detection=detection,
+        already_imported=None, changes_table=changes,
+    )
+
+
+def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str], any_bad: str):
+    rejected_rows = store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE {any_bad}")
+    if rejected_rows == 0:
+        return [], 0
+    parts = []
+    for name in bad:
+        column = plan.mapping.get(name)
+        raw = f"m.{_q(column)}" if column else "NULL"
+        parts.append(
+            f"SELECT s.source_row, {_literal(column or name)} AS col, {_literal(name)} AS field, {raw} AS raw"
+            f" FROM {mapped} s JOIN {source.staged.table} m USING (source_row) WHERE s.bad_{name}"
+        )
+    rows = con.execute(
+        " UNION ALL ".join(parts) + f" ORDER BY source_row, col LIMIT {REJECT_LIST_LIMIT}"
+    ).fetchall()
+    return [Reject(source.file_name, row, column, _reason(field_name, raw, plan)) for row, column, field_name, raw in rows], rejected_rows
+
+
+def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> str:
+    kind = formats.FIELD_BY_NAME[field_name].kind
+    if raw is None or raw.strip() in dates.MISSING:
+        return f"{field_name} is empty, but every ticket needs one"
+    if kind == "datetime":
+        form = dates.BY_NAME[plan.date_formats.get(field_name, "iso")]
+        return f"{raw!r} is not a date in the form {form.example!r} ({form.name})"
+    if kind == "count":
+        return f"{raw!r} is not a whole number of zero or more"
+    if kind == "flag":
+        return f"{raw!r} is not a yes/no value"
+    if kind == "level":
+        return f"{raw!r} is not a level 1–5 or a known priority"
+    return f"{raw!r} is not a number of minutes"
+
+
+def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = False) -> ImportReport:
+    """Store the batch: raw rows, new ticket versions, batch record. One transaction.
+
+    A preview staged persistently (CLI) must already be inside the transaction that staged it.
+    """
+    source = preview_.source
+    if not preview_.importable:
+        return _report(preview_, None)
+    if source.persistent:
+        return _commit_rows(con, preview_, source.batch_id, is_demo)
+    with store.transaction(con):
+        batch_id = store.scalar(con, "SELECT nextval('import_batch_seq')")
+        con.execute(f"CREATE TABLE {raw_table_name(batch_id)} AS SELECT * FROM {source.staged.table}")
+        report = _commit_rows(con, preview_, batch_id, is_demo)
+    discard(con, source)
+    return report
+
+
+def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool) -> ImportReport:
+    source, changes = preview_.source, preview_.changes_table
+    con.execute(
+        f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
+        f"(SELECT ticket_id FROM {changes} WHERE action = 'update')"
+    )
+    columns = ", ".join(TICKET_COLUMNS)
+    con.execute(
+        f"INSERT INTO ticket_versions ({columns}, batch_id, source_row, is_current) "
+        f"SELECT {columns}, $batch, source_row, true FROM {changes} WHERE action IN ('insert', 'update')",
+        {"batch": batch_id},
+    )
+    sniffed = source.sniffed
+    con.execute(
+        """INSERT INTO import_batches (batch_id, file_name, checksum, profile, encoding, delimiter, header_row,
+               mapping, date_formats, source_columns, raw_table, rows_read, rows_inserted, rows_updated,
+               rows_unchanged, rows_rejected, is_demo)
+           VALUES ($batch, $file, $checksum, $profile, $encoding, $delimiter, $header_row, $mapping, $date_formats,
+               $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected, $demo)""",
+        {
+            "batch": batch_id, "file": source.file_name, "checksum": source.checksum,
+            "profile": preview_.plan.profile, "encoding": sniffed.encoding, "delimiter": sniffed.delimiter,
+            "header_row": sniffed.header_row,
+            "mapping": json.dumps({**preview_.plan.mapping, **{f"default:{k}": v for k, v in preview_.plan.defaults.items()}}, ensure_ascii=False),
+            "date_formats": json.dumps(preview_.plan.date_formats), "columns": json.dumps(source.columns, ensure_ascii=False),
+            "raw": raw_table_name(batch_id), "read": preview_.rows_read, "inserted": preview_.to_insert,
+            "updated": preview_.to_update, "unchanged": preview_.unchanged + preview_.superseded,
+            "rejected": preview_.rejected, "demo": is_demo,
+        },
+    )
+    store.bump_data_version(con)
+    return _report(preview_, batch_id)
+
+
+def _report(preview_: Preview, batch_id: int | None) -> ImportReport:
+    return ImportReport(
+        preview_.source.file_name, batch_id, preview_.rows_read, preview_.to_insert if batch_id else 0,
+        preview_.to_update if batch_id else 0,
+        preview_.unchanged + (0 if batch_id else preview_.to_insert + preview_.to_update),
+        preview_.superseded, preview_.rejected, preview_.already_imported, tuple(preview_.rejects),
+    )
+
+
+def discard(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Drop a preview's TEMP tables (after commit, or when the user cancels)."""
+    if source.persistent:
+        return
+    for suffix in ("", "_mapped", "_changes"):
+        con.execute(f"DROP TABLE IF EXISTS {source.staged.table}{suffix}")
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
+                is_demo: bool = False) -> ImportReport:
+    """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        source = open_source(con, Path(path), persistent=True)
+        plan = propose_plan(con, source, profile)
+        if not plan.mapping:
+            raise InputError(source.file_name, "the columns match no known export format; "
+                             "map them once in the app's upload page and save a profile, then pass --profile")
+        result = preview(con, source, plan)
+        if not result.importable:
+            con.execute("ROLLBACK")
+            return _report(result, None)
+        report = commit(con, result, is_demo)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    for suffix in ("_mapped", "_changes"):
+        con.execute(f"DROP TABLE IF EXISTS {source.staged.table}{suffix}")
+    return report
+
+
+def import_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], profile: str | None = None,
+                 is_demo: bool = False) -> list[ImportReport]:
+    """Import files one after another; each is its own transaction. Raises on the first unreadable file."""
+    return [import_file(con, Path(p), profile, is_demo) for p in paths]
+
+
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """Take a batch back out: its ticket versions go, earlier versions become current again.
+
+    Returns the number of tickets affected. A version only enters the store when it supersedes
+    the then-current one, so the latest remaining batch's version is the right one to restore.
+    """
+    row = store.first_row(con, "SELECT raw_table, undone_at FROM import_batches WHERE batch_id = ?", [batch_id])
+    if row is None:
+        raise InputError(f"batch {batch_id}", "there is no such import batch")
+    if row[1] is not None:
+        raise InputError(f"batch {batch_id}", "this batch was already undone")
+    with store.transaction(con):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE undo_ids AS SELECT DISTINCT ticket_id FROM ticket_versions WHERE batch_id = ?",
+            [batch_id],
+        )
+        affected = store.scalar(con, "SELECT count(*) FROM undo_ids")
+        con.execute("DELETE FROM ticket_versions WHERE batch_id = ?", [batch_id])
+        con.execute("""
+            UPDATE ticket_versions v SET is_current = (v.batch_id = latest.batch_id)
+            FROM (SELECT ticket_id, max(batch_id) AS batch_id FROM ticket_versions
+                  WHERE ticket_id IN (SELECT ticket_id FROM undo_ids) GROUP BY ticket_id) latest
+            WHERE v.ticket_id = latest.ticket_id
+        """)
+        con.execute(f"DROP TABLE IF EXISTS {row[0]}")
+        con.execute("UPDATE import_batches SET undone_at = current_localtimestamp() WHERE batch_id = ?", [batch_id])
+        store.bump_data_version(con)
+    con.execute("DROP TABLE IF EXISTS undo_ids")
+    return affected
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("""
+        SELECT batch_id, file_name, profile, imported_at, rows_read, rows_inserted, rows_updated,
+               rows_unchanged, rows_rejected, is_demo, undone_at
+        FROM import_batches ORDER BY batch_id DESC
+    """).df()
+
+
+def store_summary(con: duckdb.DuckDBPyConnection) -> dict:
+    """What the home page tells: ticket count, date range, open tickets, whether it is demo data."""
+    tickets, first, last, open_ = store.first_row(
+        con, "SELECT count(*), min(created_at), max(created_at), count(*) FILTER (is_open) FROM tickets")
+    batches, demo_batches = store.first_row(
+        con, "SELECT count(*), count(*) FILTER (is_demo) FROM import_batches WHERE undone_at IS NULL")
+    return {"tickets": tickets, "first_created": first, "last_created": last, "open": open_,
+            "batches": batches, "demo_only": batches > 0 and demo_batches == batches}
