@@ -26,6 +26,7 @@ import pandas as pd
 from kpi import store
 from kpi.ingest import dates, formats, reader
 from kpi.ingest.errors import InputError, Reject
+from kpi.service.deadlines import fill_missing_deadlines
 
 REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
 
@@ -425,6 +426,7 @@ def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool) -> Import
         f"SELECT {columns}, $batch, source_row, true FROM {changes} WHERE action IN ('insert', 'update')",
         {"batch": batch_id},
     )
+    fill_missing_deadlines(con)
     sniffed = source.sniffed
     con.execute(
         """INSERT INTO import_batches (batch_id, file_name, checksum, profile, encoding, delimiter, header_row,

@@ -1,0 +1,90 @@
+"""Report periods: half-open [start, end) spans of local time — an ISO week, a month or a range."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+KINDS = ("week", "month", "range")
+_WEEK = re.compile(r"(\d{4})-W(\d{1,2})")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+class PeriodError(ValueError):
+    """A period the user typed that does not exist (e.g. 2009-W54, 2009-13, to before from)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: datetime
+    end: datetime   # exclusive
+
+    @property
+    def label(self) -> str:
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        if self.kind == "month":
+            return f"{self.start:%Y-%m}"
+        return f"{self.start:%Y-%m-%d}..{self.end - timedelta(days=1):%Y-%m-%d}"
+
+    def previous(self) -> Period:
+        """The period of the same kind and length just before this one."""
+        if self.kind == "month":
+            first = (self.start - timedelta(days=1)).replace(day=1)
+            return Period("month", first, self.start)
+        return Period(self.kind, self.start - (self.end - self.start), self.start)
+
+    def trailing(self, count: int) -> list[Period]:
+        """``count`` consecutive periods ending with this one, oldest first."""
+        periods = [self]
+        while len(periods) < count:
+            periods.append(periods[-1].previous())
+        return periods[::-1]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def iso_week(label: str) -> Period:
+    """``2009-W41`` → Monday 2009-10-05 00:00 to Monday 2009-10-12 00:00."""
+    match = _WEEK.fullmatch(label.strip())
+    try:
+        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except (TypeError, ValueError):
+        raise PeriodError(f"{label!r} is not an ISO week such as 2009-W41") from None
+    return Period("week", _midnight(monday), _midnight(monday + timedelta(days=7)))
+
+
+def month(label: str) -> Period:
+    """``2009-10`` → 2009-10-01 00:00 to 2009-11-01 00:00."""
+    match = _MONTH.fullmatch(label.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise PeriodError(f"{label!r} is not a month such as 2009-10")
+    first = datetime(int(match[1]), int(match[2]), 1)
+    return Period("month", first, (first + timedelta(days=32)).replace(day=1))
+
+
+def date_range(first: date, last: date) -> Period:
+    """From ``first`` 00:00 up to the end of ``last`` (both days included)."""
+    if last < first:
+        raise PeriodError(f"the range ends ({last}) before it starts ({first})")
+    return Period("range", _midnight(first), _midnight(last + timedelta(days=1)))
+
+
+def week_containing(moment: datetime | date) -> Period:
+    year, week, _ = moment.isocalendar()
+    return iso_week(f"{year}-W{week}")
+
+
+def month_containing(moment: datetime | date) -> Period:
+    return month(f"{moment:%Y-%m}")
+
+
+def last_complete_week(today: date, last_activity: datetime | None) -> Period:
+    """The last full week before today; for data that stops earlier, the last week that has it."""
+    reference = today if last_activity is None else min(today, last_activity.date() + timedelta(days=7))
+    return week_containing(reference).previous()

@@ -1,0 +1,308 @@
+"""Service KPI queries: the weekly report and everything around it, as DuckDB SQL over ``tickets``.
+
+Every query starts from the same CTEs: ``periods`` (the [start, end) spans asked for),
+``scoped`` (current tickets after the filters, with their due time on the chosen basis and their
+group), and the per-period populations ``in_play``, ``completed`` and ``created``. Composing these
+constant fragments is the only string building; every value is a named parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from kpi.service.definitions import ALERTS, WEEKLY_COLUMNS
+from kpi.service.periods import Period
+
+GROUPINGS = ("owner", "department", "level")
+DUE_BASES = ("current", "first", "standard")
+# Age bands of the open backlog, in whole days since creation: [lower, upper).
+AGE_BANDS = ((0, 1), (1, 3), (3, 7), (7, 14), (14, 30), (30, None))
+
+_BASE = """
+WITH periods AS (
+    SELECT unnest(CAST($starts AS TIMESTAMP[])) AS period_start, unnest(CAST($ends AS TIMESTAMP[])) AS period_end
+),
+scoped AS (
+    SELECT ticket_id, subject, department, owner, level, channel, status, created_at,
+           first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
+           current_commitment_at, extension_count, escalation_count, forwarded_second_line,
+           coalesce(resolved_at, closed_at) AS completed_at,
+           CASE $due WHEN 'standard' THEN standard_due_at WHEN 'first' THEN first_commitment_at
+                ELSE current_commitment_at END AS due_at,
+           CASE $by WHEN 'department' THEN department WHEN 'level' THEN 'Level ' || level
+                ELSE owner END AS grp
+    FROM tickets
+    WHERE (CAST($departments AS VARCHAR[]) IS NULL OR list_contains($departments, department))
+      AND (CAST($owners AS VARCHAR[]) IS NULL OR list_contains($owners, owner))
+      AND (CAST($levels AS INTEGER[]) IS NULL OR list_contains($levels, level))
+      AND (CAST($channels AS VARCHAR[]) IS NULL OR list_contains($channels, channel))
+),
+in_play AS (
+    SELECT s.*, p.period_start, p.period_end,
+           s.created_at < p.period_start AS is_carried_over,
+           CASE WHEN s.completed_at < p.period_end THEN
+                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) THEN 'on_time' ELSE 'late_done' END
+                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
+                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
+                ELSE 'overdue_open_' || s.escalation_count END AS outcome
+    FROM scoped s JOIN periods p
+      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_start
+),
+completed AS (
+    SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
+      ON s.completed_at >= p.period_start AND s.completed_at < p.period_end
+),
+created AS (
+    SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
+      ON s.created_at >= p.period_start AND s.created_at < p.period_end
+),
+open_at_end AS (
+    SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
+      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_end
+)
+"""
+
+
+def _share(condition: str, denominator: str = "count(src.ticket_id)") -> str:
+    return f"CAST(count(src.ticket_id) FILTER (WHERE {condition}) AS DOUBLE) / nullif({denominator}, 0)"
+
+
+_WEEKLY_MEASURES = f"""
+    count(src.ticket_id) FILTER (WHERE src.is_carried_over) AS carried_over,
+    count(src.ticket_id) FILTER (WHERE NOT src.is_carried_over) AS new,
+    count(src.ticket_id) AS in_play,
+    {", ".join(f"count(src.ticket_id) FILTER (WHERE src.outcome = '{c}') AS {c}" for c in WEEKLY_COLUMNS[3:10])},
+    {_share("src.outcome IN ('on_time', 'late_done')")} AS completion_rate,
+    CAST(sum(src.escalation_count) AS DOUBLE) / nullif(count(src.ticket_id), 0) AS avg_escalations,
+    {_share("src.outcome = 'on_time'")} AS total_service_level,
+    {_share("src.outcome = 'on_time' AND NOT src.is_carried_over",
+            "count(src.ticket_id) FILTER (WHERE NOT src.is_carried_over)")} AS service_level
+"""
+
+_COMMITMENT_MEASURES = f"""
+    count(src.ticket_id) AS completed,
+    {_share("src.completed_at <= coalesce(src.current_commitment_at, src.completed_at)")} AS commitment_achievement,
+    {_share("src.completed_at <= coalesce(src.first_commitment_at, src.completed_at)")} AS first_commitment_achievement,
+    {_share("src.completed_at <= coalesce(src.standard_due_at, src.completed_at)")} AS standard_achievement
+"""
+
+# Decided = answered, or unanswered past the limit by the period's end.
+_FIRST_RESPONSE_MEASURES = f"""
+    count(src.ticket_id) FILTER (WHERE src.first_response_at IS NOT NULL OR src.first_response_due_at < src.period_end) AS decided,
+    {_share("src.first_response_at <= src.first_response_due_at",
+            "count(src.ticket_id) FILTER (WHERE src.first_response_at IS NOT NULL OR src.first_response_due_at < src.period_end)")}
+        AS first_response_compliance
+"""
+
+_FORWARD_MEASURES = f"""
+    count(src.ticket_id) AS new,
+    count(src.ticket_id) FILTER (WHERE src.forwarded_second_line) AS forwarded,
+    {_share("src.forwarded_second_line")} AS forward_rate
+"""
+
+
+def _distribution_measures(count_column: str) -> str:
+    buckets = ", ".join(
+        f"count(src.ticket_id) FILTER (WHERE least(src.{count_column}, 3) = {n}) AS \"{label}\""
+        for n, label in enumerate(("0", "1", "2", "3+"))
+    )
+    return f"count(src.ticket_id) AS in_play, {buckets}"
+
+
+def _grouped_sql(population: str, measures: str) -> str:
+    """Measures per period and group plus a total row per period (kept when the period is empty)."""
+    return f"""{_BASE}
+SELECT p.period_start, grouping(src.grp) = 1 AS is_total, src.grp AS "group", {measures}
+FROM periods p LEFT JOIN {population} src ON src.period_start = p.period_start
+GROUP BY GROUPING SETS ((p.period_start, src.grp), (p.period_start))
+HAVING grouping(src.grp) = 1 OR count(src.ticket_id) > 0
+ORDER BY p.period_start, is_total, "group" NULLS FIRST
+"""
+
+
+@dataclass(frozen=True)
+class ServiceQuery:
+    """How to slice the tickets: grouping, due basis and filters (empty = everything)."""
+
+    by: str = "owner"
+    due: str = "current"
+    departments: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    levels: tuple[int, ...] = ()
+    channels: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.by not in GROUPINGS:
+            raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {self.by!r}")
+        if self.due not in DUE_BASES:
+            raise ValueError(f"due basis is one of {', '.join(DUE_BASES)}, not {self.due!r}")
+
+    def params(self, periods: list[Period]) -> dict:
+        return {
+            "starts": [p.start for p in periods], "ends": [p.end for p in periods],
+            "due": self.due, "by": self.by,
+            "departments": list(self.departments) or None, "owners": list(self.owners) or None,
+            "levels": list(self.levels) or None, "channels": list(self.channels) or None,
+        }
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, query: ServiceQuery, periods: list[Period], **extra) -> pd.DataFrame:
+    return con.execute(sql, query.params(periods) | extra).df()
+
+
+def _single(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns="period_start").reset_index(drop=True)
+
+
+_WEEKLY_SQL = _grouped_sql("in_play", _WEEKLY_MEASURES)
+_COMMITMENT_SQL = _grouped_sql("completed", _COMMITMENT_MEASURES)
+_FIRST_RESPONSE_SQL = _grouped_sql("created", _FIRST_RESPONSE_MEASURES)
+_FORWARD_SQL = _grouped_sql("created", _FORWARD_MEASURES)
+_DISTRIBUTION_SQL = {
+    "escalation": _grouped_sql("in_play", _distribution_measures("escalation_count")),
+    "extension": _grouped_sql("in_play", _distribution_measures("extension_count")),
+}
+
+
+def weekly_table(con: duckdb.DuckDBPyConnection, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
+    """The weekly report for several periods at once: a row per period and group, then its total."""
+    return _run(con, _WEEKLY_SQL, query, periods)
+
+
+def weekly_report(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    """服務請求指標分析報表: one row per group, the total last (``is_total``)."""
+    return _single(weekly_table(con, [period], query))
+
+
+def commitment_rates(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    """Commitment, first-commitment and standard achievement over the tickets completed in the period."""
+    return _single(_run(con, _COMMITMENT_SQL, query, [period]))
+
+
+def first_response_compliance(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    """First-response compliance of the period's new tickets, per level (the query's grouping is ignored)."""
+    by_level = ServiceQuery(**{**query.__dict__, "by": "level"})
+    return _single(_run(con, _FIRST_RESPONSE_SQL, by_level, [period]))
+
+
+def forward_rates(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    """Share of the period's new tickets forwarded to second line (後送率)."""
+    return _single(_run(con, _FORWARD_SQL, query, [period]))
+
+
+def count_distribution(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery,
+                       counted: str = "escalation") -> pd.DataFrame:
+    """Tickets in play by their escalation (or extension) count: 0, 1, 2, 3+ per group."""
+    return _single(_run(con, _DISTRIBUTION_SQL[counted], query, [period]))
+
+
+_FLOW_SQL = f"""{_BASE}
+SELECT p.period_start,
+       (SELECT count(*) FROM created c WHERE c.period_start = p.period_start) AS created,
+       (SELECT count(*) FROM completed c WHERE c.period_start = p.period_start) AS resolved
+FROM periods p ORDER BY p.period_start
+"""
+
+
+def created_vs_resolved(con: duckdb.DuckDBPyConnection, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
+    """Tickets created and tickets completed in each period."""
+    return _run(con, _FLOW_SQL, query, periods)
+
+
+_BACKLOG_SQL = f"""{_BASE},
+bands AS (
+    SELECT unnest(CAST($band_lows AS INTEGER[])) AS low, unnest(CAST($band_highs AS INTEGER[])) AS high
+)
+SELECT b.low AS age_from_days, b.high AS age_to_days, o.level, count(*) AS tickets
+FROM open_at_end o JOIN bands b
+  ON date_diff('day', o.created_at, o.period_end) >= b.low
+ AND (b.high IS NULL OR date_diff('day', o.created_at, o.period_end) < b.high)
+GROUP BY ALL ORDER BY age_from_days, o.level
+"""
+
+
+def backlog(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    """Tickets open at the period's end by age band (whole days since creation) and level."""
+    lows, highs = zip(*AGE_BANDS)
+    return _run(con, _BACKLOG_SQL, query, [period], band_lows=list(lows), band_highs=list(highs))
+
+
+_TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, status, created_at,
+    first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
+    current_commitment_at, completed_at, extension_count, escalation_count"""
+
+_ALERTS_SQL = f"""{_BASE},
+flagged AS (
+    SELECT *, coalesce(due_at < period_end, false) AS is_overdue FROM open_at_end
+)
+SELECT alert, {_TICKET_COLUMNS}, due_at
+FROM flagged, unnest([
+    CASE WHEN coalesce(owner, '') = '' THEN 'unassigned' END,
+    CASE WHEN escalation_count >= 1 THEN 'being_escalated' END,
+    CASE WHEN escalation_count >= 2 THEN 'escalated_many' END,
+    CASE WHEN is_overdue AND extension_count + escalation_count >= 2 THEN 'overdue_many' END,
+    CASE WHEN due_at >= period_end AND due_at < period_end + INTERVAL 24 HOUR THEN 'due_soon' END
+]) AS alerts(alert)
+WHERE alert IS NOT NULL
+ORDER BY alert, due_at NULLS LAST, ticket_id
+"""
+
+
+def alert_lists(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    """Tickets open at the period's end that need attention, one row per (alert, ticket)."""
+    frame = _run(con, _ALERTS_SQL, query, [period])
+    frame["alert"] = pd.Categorical(frame["alert"], categories=ALERTS, ordered=True)
+    return frame.sort_values(["alert", "due_at", "ticket_id"], kind="stable").reset_index(drop=True)
+
+
+_DRILL_SQL = f"""{_BASE}
+SELECT {_TICKET_COLUMNS}, due_at, outcome, is_carried_over
+FROM in_play
+WHERE ($all_groups OR grp IS NOT DISTINCT FROM CAST($group AS VARCHAR))
+  AND CASE $column WHEN 'carried_over' THEN is_carried_over
+                   WHEN 'new' THEN NOT is_carried_over
+                   WHEN 'in_play' THEN true
+                   ELSE outcome = $column END
+  AND (CAST($escalations AS INTEGER) IS NULL OR least(escalation_count, 3) = $escalations)
+ORDER BY due_at NULLS LAST, ticket_id
+"""
+
+
+def tickets_behind(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery, *,
+                   group: str | None = None, all_groups: bool = True, column: str = "in_play",
+                   escalations: int | None = None) -> pd.DataFrame:
+    """The tickets in play behind a cell, bar or point: a group (or all), a weekly column (rate
+    columns list their denominator, in play) and optionally an escalation bucket (3 = 3+)."""
+    if column not in ("carried_over", "new", "in_play", *WEEKLY_COLUMNS[3:10]):
+        column = "in_play"
+    return _run(con, _DRILL_SQL, query, [period], group=group, all_groups=all_groups,
+                column=column, escalations=escalations)
+
+
+_OPTIONS_SQL = """
+SELECT list(DISTINCT department ORDER BY department) FILTER (WHERE department IS NOT NULL),
+       list(DISTINCT owner ORDER BY owner) FILTER (WHERE owner IS NOT NULL),
+       list(DISTINCT level ORDER BY level) FILTER (WHERE level IS NOT NULL),
+       list(DISTINCT channel ORDER BY channel) FILTER (WHERE channel IS NOT NULL),
+       greatest(max(created_at), max(coalesce(resolved_at, closed_at)))
+FROM tickets
+"""
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    departments: tuple[str, ...]
+    owners: tuple[str, ...]
+    levels: tuple[int, ...]
+    channels: tuple[str, ...]
+    last_activity: datetime | None
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
+    """The values each filter can take, and the latest time anything happened in the store."""
+    *lists, last_activity = con.execute(_OPTIONS_SQL).fetchone()
+    return FilterOptions(*(tuple(values or ()) for values in lists), last_activity)

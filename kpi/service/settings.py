@@ -1,0 +1,182 @@
+"""SLA settings: the business calendar and the policy per level, validated, stored and previewed.
+
+Saving either re-derives the deadlines that depend on it, in the same transaction.
+The calendar holds only exceptions to Mon–Fri: weekdays off and weekend days worked.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from kpi import i18n, store
+from kpi.service.deadlines import UNITS, rederive_deadlines, sample_deadlines, what_if
+
+CALENDAR_COLUMNS = ["day", "is_working_day", "note"]
+POLICY_COLUMNS = ["level", "first_response_value", "first_response_unit", "resolution_value", "resolution_unit"]
+LEVELS = (1, 2, 3, 4, 5)
+# Taiwan's office calendar (政府行政機關辦公日曆表): 是否放假 2 = day off, 0 = working day.
+OFFICE_CALENDAR_DATE, OFFICE_CALENDAR_FLAG, OFFICE_CALENDAR_NOTE = "西元日期", "是否放假", "備註"
+_FLAG_WORKING = {"0": True, "2": False}
+
+
+class SettingsError(ValueError):
+    """Invalid calendar or policy input; ``key`` and ``values`` give the translated message."""
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+        super().__init__(i18n.t(key, "en", **values))
+
+
+def _decode(data: bytes) -> str:
+    # Government and Excel exports come as UTF-8 (with or without BOM), UTF-16 or Big5 (cp950).
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp950")
+        except UnicodeDecodeError:
+            raise SettingsError("service.error.calendar_encoding") from None
+
+
+def parse_office_calendar(data: bytes) -> pd.DataFrame:
+    """The exceptions to Mon–Fri in an office-calendar CSV (西元日期, 星期, 是否放假, 備註)."""
+    text = _decode(data)
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t" if "\t" in text.partition("\n")[0] else ",")
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in (OFFICE_CALENDAR_DATE, OFFICE_CALENDAR_FLAG) if name not in header]
+    if missing:
+        raise SettingsError("service.error.calendar_columns", columns=", ".join(missing))
+    reader.fieldnames = header
+    days, seen = [], set()
+    for line, row in enumerate(reader, start=2):
+        raw_day, flag = (row.get(OFFICE_CALENDAR_DATE) or "").strip(), (row.get(OFFICE_CALENDAR_FLAG) or "").strip()
+        try:
+            day = datetime.strptime(raw_day, "%Y%m%d").date()
+        except ValueError:
+            raise SettingsError("service.error.calendar_date", line=line, value=raw_day) from None
+        if flag not in _FLAG_WORKING:
+            raise SettingsError("service.error.calendar_flag", line=line, value=flag)
+        if day in seen:
+            raise SettingsError("service.error.calendar_duplicate", day=day.isoformat())
+        seen.add(day)
+        is_working = _FLAG_WORKING[flag]
+        if is_working != (day.isoweekday() <= 5):
+            days.append((day, is_working, (row.get(OFFICE_CALENDAR_NOTE) or "").strip() or None))
+    if not seen:
+        raise SettingsError("service.error.calendar_empty")
+    frame = pd.DataFrame(days, columns=CALENDAR_COLUMNS)
+    frame.attrs["covers"] = (min(seen), max(seen))
+    return frame
+
+
+def load_calendar(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT day, is_working_day, note FROM business_calendar ORDER BY day").df()
+
+
+def validate_calendar(frame: pd.DataFrame) -> pd.DataFrame:
+    """The edited exceptions, cleaned; raises on a missing or repeated date."""
+    frame = frame[CALENDAR_COLUMNS].copy()
+    if frame["day"].isna().any():
+        raise SettingsError("service.error.calendar_no_date")
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    repeated = frame.loc[frame["day"].duplicated(), "day"]
+    if not repeated.empty:
+        raise SettingsError("service.error.calendar_duplicate", day=repeated.iloc[0].isoformat())
+    frame["is_working_day"] = frame["is_working_day"].fillna(False).astype(bool)
+    return frame
+
+
+def _write_calendar(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    con.execute("DELETE FROM business_calendar")
+    con.register("edited_calendar", frame)
+    con.execute("INSERT INTO business_calendar SELECT day, is_working_day, note FROM edited_calendar")
+    con.unregister("edited_calendar")
+
+
+def save_calendar(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    frame = validate_calendar(frame)
+    with store.transaction(con):
+        _write_calendar(con, frame)
+        rederive_deadlines(con)
+        store.bump_data_version(con)
+
+
+def import_office_calendar(con: duckdb.DuckDBPyConnection, data: bytes) -> pd.DataFrame:
+    """Replace the stored exceptions within the file's dates by the file's; returns those."""
+    imported = parse_office_calendar(data)
+    first, last = imported.attrs["covers"]
+    kept = load_calendar(con)
+    kept = kept[(kept["day"] < pd.Timestamp(first)) | (kept["day"] > pd.Timestamp(last))]
+    save_calendar(con, pd.concat([kept, imported], ignore_index=True))
+    return imported
+
+
+def load_policy(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(f"SELECT {', '.join(POLICY_COLUMNS)} FROM sla_policy ORDER BY level").df()
+
+
+def preset_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [name for (name,) in con.execute("SELECT DISTINCT preset FROM sla_presets ORDER BY preset").fetchall()]
+
+
+def preset_policy(con: duckdb.DuckDBPyConnection, preset: str) -> pd.DataFrame:
+    return con.execute(
+        f"SELECT {', '.join(POLICY_COLUMNS)} FROM sla_presets WHERE preset = $preset ORDER BY level",
+        {"preset": preset},
+    ).df()
+
+
+def validate_policy(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per level 1–5, whole non-negative numbers, known units; raises naming the problem."""
+    frame = frame[POLICY_COLUMNS].copy()
+    if sorted(frame["level"].dropna().astype(int)) != list(LEVELS):
+        raise SettingsError("service.error.policy_levels")
+    for column in ("first_response_value", "resolution_value"):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = frame.loc[values.isna() | (values < 0) | (values != values.round()), "level"]
+        if not bad.empty:
+            raise SettingsError("service.error.policy_value", level=int(bad.iloc[0]))
+        frame[column] = values.astype(int)
+    for column in ("first_response_unit", "resolution_unit"):
+        bad = frame.loc[~frame[column].isin(UNITS), "level"]
+        if not bad.empty:
+            raise SettingsError("service.error.policy_unit", level=int(bad.iloc[0]))
+    return frame.astype({"level": int})
+
+
+def _write_policy(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    con.execute("DELETE FROM sla_policy")
+    con.register("edited_policy", frame)
+    con.execute(f"INSERT INTO sla_policy SELECT {', '.join(POLICY_COLUMNS)} FROM edited_policy")
+    con.unregister("edited_policy")
+
+
+def save_policy(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    frame = validate_policy(frame)
+    with store.transaction(con):
+        _write_policy(con, frame)
+        rederive_deadlines(con)
+        store.bump_data_version(con)
+
+
+def preview_deadlines(
+    con: duckdb.DuckDBPyConnection, created_at: datetime, level: int, policy: pd.DataFrame, calendar: pd.DataFrame
+) -> pd.DataFrame:
+    """A sample ticket's first-response and standard deadlines, saved settings vs edited ones."""
+    policy, calendar = validate_policy(policy), validate_calendar(calendar)
+    saved = sample_deadlines(con, created_at, level)
+    with what_if(con):
+        _write_policy(con, policy)
+        _write_calendar(con, calendar)
+        edited = sample_deadlines(con, created_at, level)
+    return pd.DataFrame(
+        [("saved", *saved), ("edited", *edited)], columns=["settings", "first_response_due_at", "standard_due_at"]
+    )
+
