@@ -39,6 +39,12 @@ TICKET_COLUMNS = (
     "satisfaction", "source_sla_met", "updated_at",
 )
 COUNT_COLUMNS = ("extension_count", "escalation_count", "reassignment_count", "reopen_count")
+# Deadlines kpi.service.deadlines fills in where an export has none, with the flag saying so.
+DERIVED_DEADLINES = {
+    "standard_due_at": "standard_due_derived",
+    "first_commitment_at": "first_commitment_derived",
+    "current_commitment_at": "current_commitment_derived",
+}
 # What must differ for a re-exported ticket to count as updated.
 COMPARED_COLUMNS = tuple(c for c in TICKET_COLUMNS if c != "ticket_id")
 
@@ -55,9 +61,6 @@ class ImportPlan:
 
     def missing_required(self) -> list[str]:
         return [f for f in formats.REQUIRED if f not in self.mapping and f not in self.defaults]
-
-    def to_json(self) -> dict:
-        return {"mapping": self.mapping, "date_formats": self.date_formats, "defaults": self.defaults}
 
 
 @dataclass
@@ -333,7 +336,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     any_bad = " OR ".join(f"bad_{name}" for name in bad)
     rejects, rejected_rows = _rejects(con, source, plan, mapped, bad, any_bad)
     compared = ", ".join(f"n.{c}" for c in COMPARED_COLUMNS)
-    current = ", ".join(f"c.{c}" for c in COMPARED_COLUMNS)
+    current = ", ".join(_as_exported(c) for c in COMPARED_COLUMNS)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {changes} AS
         WITH latest AS (
@@ -360,6 +363,13 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
         rejects=(malformed + rejects)[:REJECT_LIST_LIMIT], date_detection=detection,
         already_imported=None, changes_table=changes,
     )
+
+
+def _as_exported(column: str) -> str:
+    """The stored value as its export gave it: deadlines the app derived itself count as empty."""
+    if column in DERIVED_DEADLINES:
+        return f"CASE WHEN c.{DERIVED_DEADLINES[column]} THEN NULL ELSE c.{column} END"
+    return f"c.{column}"
 
 
 def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str], any_bad: str):
@@ -429,17 +439,19 @@ def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool) -> Import
     fill_missing_deadlines(con)
     sniffed = source.sniffed
     con.execute(
-        """INSERT INTO import_batches (batch_id, file_name, checksum, profile, encoding, delimiter, header_row,
-               mapping, date_formats, source_columns, raw_table, rows_read, rows_inserted, rows_updated,
-               rows_unchanged, rows_rejected, is_demo)
-           VALUES ($batch, $file, $checksum, $profile, $encoding, $delimiter, $header_row, $mapping, $date_formats,
-               $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected, $demo)""",
+        """INSERT INTO import_batches (batch_id, file_name, checksum, profile, source_system, encoding, delimiter,
+               header_row, mapping, date_formats, defaults, source_columns, raw_table, rows_read, rows_inserted,
+               rows_updated, rows_unchanged, rows_rejected, is_demo)
+           VALUES ($batch, $file, $checksum, $profile, $system, $encoding, $delimiter, $header_row, $mapping,
+               $date_formats, $defaults, $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected, $demo)""",
         {
             "batch": batch_id, "file": source.file_name, "checksum": source.checksum,
-            "profile": preview_.plan.profile, "encoding": sniffed.encoding, "delimiter": sniffed.delimiter,
-            "header_row": sniffed.header_row,
-            "mapping": json.dumps({**preview_.plan.mapping, **{f"default:{k}": v for k, v in preview_.plan.defaults.items()}}, ensure_ascii=False),
-            "date_formats": json.dumps(preview_.plan.date_formats), "columns": json.dumps(source.columns, ensure_ascii=False),
+            "profile": preview_.plan.profile, "system": preview_.plan.source_system,
+            "encoding": sniffed.encoding, "delimiter": sniffed.delimiter, "header_row": sniffed.header_row,
+            "mapping": json.dumps(preview_.plan.mapping, ensure_ascii=False),
+            "date_formats": json.dumps(preview_.plan.date_formats),
+            "defaults": json.dumps(preview_.plan.defaults, ensure_ascii=False),
+            "columns": json.dumps(source.columns, ensure_ascii=False),
             "raw": raw_table_name(batch_id), "read": preview_.rows_read, "inserted": preview_.to_insert,
             "updated": preview_.to_update, "unchanged": preview_.unchanged + preview_.superseded,
             "rejected": preview_.rejected, "demo": is_demo,

@@ -12,11 +12,13 @@ CREATE TABLE import_batches (
     file_name       VARCHAR NOT NULL,
     checksum        VARCHAR NOT NULL,        -- sha256 of the uploaded bytes
     profile         VARCHAR NOT NULL,        -- format or saved mapping profile used
+    source_system   VARCHAR NOT NULL,
     encoding        VARCHAR,
     delimiter       VARCHAR,
     header_row      INTEGER,                 -- 1-based line of the header in the file
     mapping         JSON NOT NULL,           -- canonical field -> source column
-    date_formats    JSON,                    -- canonical field -> strptime format(s) used
+    date_formats    JSON,                    -- canonical field -> date form used (kpi.ingest.dates)
+    defaults        JSON,                    -- canonical field -> value filled in where a cell is empty
     source_columns  JSON NOT NULL,           -- original header, in file order
     raw_table       VARCHAR NOT NULL,        -- table holding every original row and column
     rows_read       INTEGER NOT NULL,

@@ -1,0 +1,249 @@
+"""The ticket importer: mapping, validation, idempotent re-import, overlapping exports, undo."""
+
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from kpi import store
+from kpi.ingest import importer
+from kpi.ingest.errors import InputError
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[1]
+WEEK41_FORMS = [
+    "week41-2009.csv", "week41-2009.bom.csv", "week41-2009.big5.csv", "week41-2009.utf16.txt",
+    "week41-2009.semicolon.csv", "week41-2009.zh-dates.csv", "week41-2009.xlsx",
+]
+HEADER = "編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態,最後更新時間\n"
+
+
+def tickets(con, columns="ticket_id, owner, level, is_open, created_at, current_commitment_at, resolved_at, escalation_count"):
+    return con.execute(f"SELECT {columns} FROM tickets ORDER BY ticket_id").fetchall()
+
+
+@pytest.mark.parametrize("fixture", WEEK41_FORMS)
+def test_every_encoding_yields_the_same_seven_tickets(con, fixture):
+    report = importer.import_file(con, FIXTURES / fixture)
+    assert (report.rows_read, report.inserted, report.rejected) == (7, 7, 0)
+    rows = tickets(con)
+    assert [r[0] for r in rows] == [f"200910-00{i}" for i in range(1, 8)]
+    assert rows[0] == ("200910-001", "吳小姐", 1, False, datetime(2009, 10, 5, 9), datetime(2009, 10, 8, 9),
+                       datetime(2009, 10, 7, 15), 0)
+    # The one still 處理中 with no completion time is open.
+    assert rows[6] == ("200910-007", "陳小明", 1, True, datetime(2009, 10, 5, 15), datetime(2009, 10, 8, 15), None, 0)
+
+
+def test_row_values_are_mapped_to_canonical_fields(con):
+    importer.import_file(con, FIXTURES / "week41-2009.csv")
+    row = con.execute("""SELECT source_system, subject, department, priority, status, standard_due_at,
+                                first_commitment_at, extension_count, forwarded_second_line, source_row
+                         FROM tickets WHERE ticket_id = '200910-004'""").fetchall()[0]
+    assert row == ("e-contact+", "IVR 語音異常", "總經理室-測試環境", "Level 1", "已關閉",
+                   datetime(2009, 10, 8, 11), datetime(2009, 10, 8, 11), 0, False, 5)
+
+
+def test_original_rows_are_kept_losslessly(con):
+    report = importer.import_file(con, FIXTURES / "week41-2009.big5.csv")
+    raw_table = importer.raw_table_name(report.batch_id)
+    raw = con.execute(f'SELECT "編號", "提出時間", "完成時間", source_row FROM {raw_table} ORDER BY source_row').fetchall()
+    assert raw[0] == ("200910-001", "2009-10-05 09:00", "2009-10-07 15:00", 2)
+    assert raw[6] == ("200910-007", "2009-10-05 15:00", None, 8)
+    columns = con.execute("SELECT source_columns FROM import_batches").fetchall()[0][0]
+    assert "服務請求狀態" in columns
+
+
+def test_importing_the_same_file_twice_changes_nothing(con):
+    importer.import_file(con, FIXTURES / "week41-2009.csv")
+    before = (store.data_version(con), tickets(con), con.execute("SELECT count(*) FROM import_batches").fetchall())
+    again = importer.import_file(con, FIXTURES / "week41-2009.csv")
+    assert again.already_imported == 1 and again.batch_id is None and again.inserted == 0
+    assert (store.data_version(con), tickets(con), con.execute("SELECT count(*) FROM import_batches").fetchall()) == before
+
+
+def write(tmp_path, name, body, header=HEADER, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes((header + body).encode(encoding))
+    return path
+
+
+def test_next_weeks_export_updates_open_tickets_and_keeps_the_newest(con, tmp_path):
+    week1 = write(tmp_path, "w1.csv",
+                  "A-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,2024-03-08 18:00\n"
+                  "A-2,網路,客服一部,王小明,Level 4,2024-03-05 10:00,2024-03-25 10:00,2024-03-07 10:00,0,已關閉,2024-03-07 10:00\n")
+    week2 = write(tmp_path, "w2.csv",
+                  # A-1 was solved after one escalation; A-2 is repeated unchanged; A-3 is new.
+                  "A-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,2024-03-12 16:00,1,已關閉,2024-03-12 16:00\n"
+                  "A-2,網路,客服一部,王小明,Level 4,2024-03-05 10:00,2024-03-25 10:00,2024-03-07 10:00,0,已關閉,2024-03-07 10:00\n"
+                  "A-3,帳號,客服二部,李小華,Level 5,2024-03-11 11:00,2024-04-09 11:00,,0,處理中,2024-03-11 11:00\n")
+    importer.import_file(con, week1)
+    report = importer.import_file(con, week2)
+    assert (report.inserted, report.updated, report.unchanged) == (1, 1, 1)
+    a1 = con.execute("SELECT is_open, resolved_at, escalation_count, batch_id FROM tickets WHERE ticket_id = 'A-1'").fetchall()
+    assert a1 == [(False, datetime(2024, 3, 12, 16), 1, 2)]
+    assert con.execute("SELECT count(*) FROM ticket_versions").fetchall() == [(4,)]  # A-1 twice, A-2, A-3
+
+    # An older export arriving late does not overwrite the newer version (by 最後更新時間).
+    late = write(tmp_path, "late.csv",
+                 "A-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,2024-03-06 12:00\n")
+    stale = importer.import_file(con, late)
+    assert (stale.inserted, stale.updated, stale.superseded) == (0, 0, 1)
+    assert con.execute("SELECT is_open FROM tickets WHERE ticket_id = 'A-1'").fetchall() == [(False,)]
+
+
+def test_undo_restores_the_previous_versions(con, tmp_path):
+    week1 = write(tmp_path, "w1.csv", "A-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,2024-03-08 18:00\n")
+    week2 = write(tmp_path, "w2.csv",
+                  "A-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,2024-03-12 16:00,1,已關閉,2024-03-12 16:00\n"
+                  "A-3,帳號,客服二部,李小華,Level 5,2024-03-11 11:00,2024-04-09 11:00,,0,處理中,2024-03-11 11:00\n")
+    importer.import_file(con, week1)
+    second = importer.import_file(con, week2)
+    assert importer.undo_batch(con, second.batch_id) == 2
+    assert tickets(con, "ticket_id, is_open, escalation_count, batch_id") == [("A-1", True, 0, 1)]
+    assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                       [importer.raw_table_name(second.batch_id)]).fetchall() == [(0,)]
+    with pytest.raises(InputError, match="already undone"):
+        importer.undo_batch(con, second.batch_id)
+    # Once undone, the same file can be imported again.
+    assert importer.import_file(con, week2).updated == 1
+
+
+def test_audit_trail_rows_keep_the_latest_per_ticket(con, tmp_path):
+    path = write(tmp_path, "incident_audit.csv",
+                 "INC001,VPN down,Service Desk,Ann,1 - Critical,01/03/2016 09:00,New,?,0,01/03/2016 09:00\n"
+                 "INC001,VPN down,Network,Bob,1 - Critical,01/03/2016 09:00,Resolved,02/03/2016 10:30,2,02/03/2016 10:30\n"
+                 "INC001,VPN down,Network,Bob,1 - Critical,01/03/2016 09:00,In Progress,?,1,01/03/2016 15:00\n",
+                 header="number,short_description,assignment_group,assigned_to,priority,opened_at,incident_state,"
+                        "resolved_at,reassignment_count,sys_updated_on\n")
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.superseded) == (3, 1, 2)
+    row = con.execute("SELECT source_system, owner, department, level, status, is_open, resolved_at, reassignment_count,"
+                      " source_row FROM tickets").fetchall()
+    # Day-first dates: 02/03/2016 is 2 March.
+    assert row == [("ServiceNow", "Bob", "Network", 1, "Resolved", False, datetime(2016, 3, 2, 10, 30), 2, 3)]
+
+
+def test_bad_rows_are_rejected_with_file_row_column_and_reason(con, tmp_path):
+    importer.import_file(con, FIXTURES / "week41-2009.csv")
+    before = tickets(con)
+    path = write(tmp_path, "bad.csv",
+                 "B-1,ok,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n"
+                 ",沒有編號,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n"
+                 "B-3,壞日期,客服一部,王小明,Level 3,2024-13-45 09:00,2024-03-18 09:00,,兩次,處理中,\n"
+                 "B-4,ok,客服一部,王小明,Level 9,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n")
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected) == (4, 1, 3)
+    assert [(r.file, r.row, r.column) for r in report.rejects] == [
+        ("bad.csv", 3, "編號"), ("bad.csv", 4, "升級次數"), ("bad.csv", 4, "提出時間"), ("bad.csv", 5, "服務請求方法"),
+    ]
+    assert report.rejects[1].reason == "'兩次' is not a whole number of zero or more"
+    assert report.rejects[2].reason == "'2024-13-45 09:00' is not a date in the form '2012-08-01 13:06' (iso)"
+    assert tickets(con)[:7] == before
+
+
+def test_a_failure_half_way_leaves_the_store_exactly_as_before(con, tmp_path, monkeypatch):
+    importer.import_file(con, FIXTURES / "week41-2009.csv")
+    before = (tickets(con), con.execute("SELECT count(*) FROM import_batches").fetchall(),
+              con.execute("SELECT count(*) FROM information_schema.tables").fetchall())
+
+    def fail(_con):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "bump_data_version", fail)
+    path = write(tmp_path, "new.csv", "C-1,新單,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n")
+    with pytest.raises(RuntimeError):
+        importer.import_file(con, path)
+    after = (tickets(con), con.execute("SELECT count(*) FROM import_batches").fetchall(),
+             con.execute("SELECT count(*) FROM information_schema.tables").fetchall())
+    assert after == before
+
+
+def test_preview_writes_nothing_until_commit(con, tmp_path):
+    source = importer.open_source(con, FIXTURES / "week41-2009.big5.csv")
+    plan = importer.propose_plan(con, source)
+    assert (plan.profile, plan.date_formats["created_at"]) == ("econtact", "iso")
+    preview = importer.preview(con, source, plan)
+    assert (preview.rows_read, preview.to_insert, preview.to_update, preview.unchanged, preview.rejected) == (7, 7, 0, 0, 0)
+    assert tickets(con) == [] and con.execute("SELECT count(*) FROM import_batches").fetchall() == [(0,)]
+    report = importer.commit(con, preview)
+    assert report.inserted == 7 and len(tickets(con)) == 7
+
+
+def test_a_corrected_mapping_is_saved_and_reused_for_the_same_header(con, tmp_path):
+    header = "Case No,Opened,Agent,Team,Done,Sev\n"
+    first = write(tmp_path, "custom1.csv", "X-1,2024-05-02 09:00,Amy,T1,2024-05-03 09:00,2\n", header=header)
+    source = importer.open_source(con, first)
+    plan = importer.propose_plan(con, source)
+    assert plan.profile == "custom" and plan.mapping == {}
+    plan.mapping = {"ticket_id": "Case No", "created_at": "Opened", "owner": "Agent", "resolved_at": "Done",
+                    "priority": "Sev"}
+    plan.defaults = {"department": "Helpdesk"}
+    plan.date_formats = {"created_at": "iso", "resolved_at": "iso"}
+    importer.save_profile(con, "our-helpdesk", source.columns, plan)
+    importer.commit(con, importer.preview(con, source, plan))
+
+    second = write(tmp_path, "custom2.csv", "X-2,2024-05-09 10:00,Amy,T1,,4\n", header=header)
+    report = importer.import_file(con, second)
+    assert report.inserted == 1
+    assert con.execute("SELECT ticket_id, department, owner, level, is_open FROM tickets ORDER BY 1").fetchall() == [
+        ("X-1", "Helpdesk", "Amy", 2, False), ("X-2", "Helpdesk", "Amy", 4, True)]
+    assert con.execute("SELECT profile FROM import_batches ORDER BY batch_id").fetchall() == [("custom",), ("our-helpdesk",)]
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        ("Id,Subject,Group,Assignee,Priority,Status,Created at,Updated at,Solved at,Reopens,First reply time in minutes\n",
+         "101,Login,Tier 1,Ann,High,solved,2024-02-01 09:00,2024-02-02 10:00,2024-02-02 10:00,1,90\n",
+         ("Zendesk", "101", "Tier 1", "Ann", 2, False, datetime(2024, 2, 1, 10, 30), 1, None)),
+        ("Ticket ID,Subject,Status,Priority,Source,Agent,Group,Created time,Due by Time,Resolved time,Resolution status\n",
+         "7,Refund,Open,Urgent,Email,Bo,Billing,2024-02-01 09:00:00,2024-02-02 09:00:00,,SLA Violated\n",
+         ("Freshdesk", "7", "Billing", "Bo", 1, True, None, 0, False)),
+        ("Summary,Issue key,Issue id,Status,Priority,Assignee,Created,Updated,Resolved,Custom field (Time to resolution)\n",
+         "Printer,SD-12,10012,Done,Medium,Cy,01/Feb/24 9:05 AM,02/Feb/24 4:00 PM,02/Feb/24 4:00 PM,-2:30\n",
+         ("Jira Service Management", "SD-12", None, "Cy", 3, False, None, 0, False)),
+        ("Ticket Number,Date Created,Subject,From,Priority,Department,Source,Current Status,Last Updated,Closed Date,Agent Assigned,Reopen Count\n",
+         "900123,2024-02-01 09:00,Hello,Dee,Emergency,Support,Web,Closed,2024-02-03 09:00,2024-02-03 09:00,Ed,2\n",
+         ("osTicket", "900123", "Support", "Ed", 1, False, None, 2, None)),
+    ],
+)
+def test_helpdesk_exports_are_recognised(con, tmp_path, header, row, expected):
+    report = importer.import_file(con, write(tmp_path, "export.csv", row, header=header))
+    assert report.inserted == 1
+    got = con.execute("SELECT source_system, ticket_id, department, owner, level, is_open, first_response_at,"
+                      " reopen_count, source_sla_met FROM tickets").fetchall()
+    assert got == [expected]
+
+
+def test_a_file_without_id_or_created_column_is_refused(con, tmp_path):
+    path = write(tmp_path, "notes.csv", "a,b\n", header="name,comment\n")
+    with pytest.raises(InputError, match="match no known export format"):
+        importer.import_file(con, path)
+    assert con.execute("SELECT count(*) FROM import_batches").fetchall() == [(0,)]
+
+
+def run_cli(*args, db):
+    return subprocess.run([sys.executable, "-m", "kpi", "import", *map(str, args), "--db", str(db)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_imports_and_prints_the_summary(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    shutil.copy(FIXTURES / "week41-2009.big5.csv", tmp_path / "export.csv")
+    result = run_cli(tmp_path / "export.csv", db=db)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "export.csv: 7 rows read, 7 inserted, 0 updated, 0 unchanged, 0 superseded, 0 rejected (batch 1)"
+    again = run_cli(tmp_path / "export.csv", db=db)
+    assert again.returncode == 0 and "already imported; nothing changed" in again.stdout
+
+
+def test_cli_exits_non_zero_with_a_clear_message_when_nothing_imports(tmp_path):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    result = run_cli(tmp_path / "empty.csv", tmp_path / "missing.csv", db=tmp_path / "cli.duckdb")
+    assert result.returncode == 1
+    assert "error: empty.csv: the file is empty" in result.stderr
+    assert "missing.csv: no such file" in result.stderr
+    assert "Traceback" not in result.stderr
