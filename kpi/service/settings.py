@@ -93,29 +93,21 @@ def validate_calendar(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _write_calendar(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+def _store_calendar(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    frame = validate_calendar(frame)
     con.execute("DELETE FROM business_calendar")
     con.register("edited_calendar", frame)
     con.execute("INSERT INTO business_calendar SELECT day, is_working_day, note FROM edited_calendar")
     con.unregister("edited_calendar")
 
 
-def save_calendar(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
-    frame = validate_calendar(frame)
-    with store.transaction(con):
-        _write_calendar(con, frame)
-        rederive_deadlines(con)
-        store.bump_data_version(con)
-
-
-def import_office_calendar(con: duckdb.DuckDBPyConnection, data: bytes) -> pd.DataFrame:
-    """Replace the stored exceptions within the file's dates by the file's; returns those."""
+def merge_office_calendar(con: duckdb.DuckDBPyConnection, data: bytes) -> pd.DataFrame:
+    """The stored exceptions, with those within the file's dates replaced by the file's."""
     imported = parse_office_calendar(data)
     first, last = imported.attrs["covers"]
     kept = load_calendar(con)
     kept = kept[(kept["day"] < pd.Timestamp(first)) | (kept["day"] > pd.Timestamp(last))]
-    save_calendar(con, pd.concat([kept, imported], ignore_index=True))
-    return imported
+    return validate_calendar(pd.concat([kept, imported], ignore_index=True))
 
 
 def load_policy(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -151,32 +143,41 @@ def validate_policy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"level": int})
 
 
-def _write_policy(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+def _store_policy(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    frame = validate_policy(frame)
     con.execute("DELETE FROM sla_policy")
     con.register("edited_policy", frame)
     con.execute(f"INSERT INTO sla_policy SELECT {', '.join(POLICY_COLUMNS)} FROM edited_policy")
     con.unregister("edited_policy")
 
 
-def save_policy(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
-    frame = validate_policy(frame)
+def apply_settings(con: duckdb.DuckDBPyConnection, *, policy: pd.DataFrame | None = None,
+                   calendar: pd.DataFrame | None = None) -> None:
+    """Store an edited policy and/or calendar and re-derive the deadlines; the caller holds the
+    transaction (``store.transaction`` to keep it, ``deadlines.what_if`` for one report)."""
+    if policy is not None:
+        _store_policy(con, policy)
+    if calendar is not None:
+        _store_calendar(con, calendar)
+    rederive_deadlines(con)
+    store.bump_data_version(con)
+
+
+def save_settings(con: duckdb.DuckDBPyConnection, *, policy: pd.DataFrame | None = None,
+                  calendar: pd.DataFrame | None = None) -> None:
     with store.transaction(con):
-        _write_policy(con, frame)
-        rederive_deadlines(con)
-        store.bump_data_version(con)
+        apply_settings(con, policy=policy, calendar=calendar)
 
 
 def preview_deadlines(
     con: duckdb.DuckDBPyConnection, created_at: datetime, level: int, policy: pd.DataFrame, calendar: pd.DataFrame
 ) -> pd.DataFrame:
     """A sample ticket's first-response and standard deadlines, saved settings vs edited ones."""
-    policy, calendar = validate_policy(policy), validate_calendar(calendar)
     saved = sample_deadlines(con, created_at, level)
     with what_if(con):
-        _write_policy(con, policy)
-        _write_calendar(con, calendar)
+        _store_policy(con, policy)
+        _store_calendar(con, calendar)
         edited = sample_deadlines(con, created_at, level)
     return pd.DataFrame(
         [("saved", *saved), ("edited", *edited)], columns=["settings", "first_response_due_at", "standard_due_at"]
     )
-

@@ -1,0 +1,166 @@
+"""``python -m kpi weekly`` and ``python -m kpi commitments``: the service reports as JSON or CSV.
+
+Either reads the store (``--db PATH``, default $SERVICE_OPS_DB) or imports the given export
+files into a throw-away in-memory store. ``--calendar FILE`` applies an office-calendar CSV for
+this run only: to the in-memory store before the import, or to ``--db`` in a transaction that
+is rolled back after the report, so the stored settings stay as they were.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kpi import store
+from kpi.cli import UserError
+from kpi.ingest.errors import InputError
+from kpi.ingest.importer import import_files
+from kpi.service import periods, report, settings
+from kpi.service.deadlines import what_if
+from kpi.service.definitions import COMMITMENT_COLUMNS, WEEKLY_COLUMNS
+
+TOTAL = "TOTAL"
+
+
+def register(subparsers) -> None:
+    weekly = subparsers.add_parser(
+        "weekly", help="the weekly service-request report (服務請求指標分析報表)",
+        description="One row per owner or department and a TOTAL row: " + ", ".join(WEEKLY_COLUMNS)
+        + ". Rates are fractions 0-1, null where the denominator is 0. Without a period: the last complete week.",
+    )
+    chosen = weekly.add_mutually_exclusive_group()
+    chosen.add_argument("--week", help="ISO week, e.g. 2009-W41")
+    chosen.add_argument("--month", help="calendar month, e.g. 2009-10")
+    chosen.add_argument("--from", dest="first", type=date.fromisoformat, metavar="DATE",
+                        help="first day of a custom range (YYYY-MM-DD, with --to)")
+    weekly.add_argument("--to", dest="last", type=date.fromisoformat, metavar="DATE",
+                        help="last day of a custom range, included")
+    weekly.add_argument("--due", choices=report.DUE_BASES, default="current",
+                        help="due time: current commitment (預計完成時間, default), first commitment or standard")
+    _common(weekly)
+    weekly.set_defaults(handler=run_weekly)
+
+    commitments = subparsers.add_parser(
+        "commitments", help="commitment, first-commitment and standard achievement",
+        description="Over the tickets completed from --from to --to (both days included): "
+        + ", ".join(COMMITMENT_COLUMNS) + " per group and TOTAL, fractions 0-1 (null when nothing was completed).",
+    )
+    commitments.add_argument("--from", dest="first", type=date.fromisoformat, required=True, metavar="DATE")
+    commitments.add_argument("--to", dest="last", type=date.fromisoformat, required=True, metavar="DATE")
+    _common(commitments)
+    commitments.set_defaults(handler=run_commitments)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--by", choices=("owner", "department"), default="owner", help="one row per (default owner)")
+    parser.add_argument("--calendar", type=Path, metavar="FILE",
+                        help="office-calendar CSV (西元日期, 星期, 是否放假, 備註) for business-day deadlines")
+    parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="ticket exports to report on instead of the database")
+    parser.add_argument("--format", choices=("json", "csv"), default="json")
+
+
+def _period(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> periods.Period:
+    try:
+        if getattr(args, "week", None):
+            return periods.iso_week(args.week)
+        if getattr(args, "month", None):
+            return periods.month(args.month)
+        if args.first or args.last:
+            if not (args.first and args.last):
+                raise UserError("a custom range needs both --from and --to")
+            return periods.date_range(args.first, args.last)
+    except periods.PeriodError as err:
+        raise UserError(str(err)) from None
+    return periods.last_complete_week(date.today(), report.filter_options(con).last_activity)
+
+
+@contextmanager
+def _store(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store to report on, with --calendar applied for this run."""
+    if args.files and args.db:
+        raise UserError("give either --db or export files, not both")
+    calendar = _read(args.calendar) if args.calendar else None
+    try:
+        con = store.connect(":memory:" if args.files else args.db)
+    except duckdb.IOException as err:
+        raise UserError(f"cannot open the database: {err}") from None
+    try:
+        if args.files:
+            if calendar is not None:
+                settings.save_settings(con, calendar=settings.merge_office_calendar(con, calendar))
+            _import(con, args.files)
+            yield con
+        elif calendar is None:
+            yield con
+        else:
+            with what_if(con):
+                settings.apply_settings(con, calendar=settings.merge_office_calendar(con, calendar))
+                yield con
+    except settings.SettingsError as err:
+        raise UserError(f"{args.calendar}: {err}") from None
+    finally:
+        con.close()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise UserError(f"{path}: {err.strerror}") from None
+
+
+def _import(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> None:
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise UserError(f"no such file: {', '.join(missing)}")
+    try:
+        reports = import_files(con, paths)
+    except InputError as err:
+        raise UserError(str(err)) from None
+    for imported in reports:
+        if imported.rejected:
+            print(f"warning: {imported.file_name}: {imported.rejected} rows rejected (see `python -m kpi import`)",
+                  file=sys.stderr)
+
+
+def _rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict]:
+    """Records with the total's group named TOTAL and NaN (empty denominator) as None."""
+    table = frame.assign(group=frame["group"].where(~frame["is_total"], TOTAL))[["group", *columns]]
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def _print(rows: list[dict], output_format: str) -> None:
+    if output_format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2, default=int)
+        print()
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def run_weekly(args: argparse.Namespace) -> int:
+    with _store(args) as con:
+        period = _period(args, con)
+        frame = report.weekly_report(con, period, report.ServiceQuery(by=args.by, due=args.due))
+    _print(_rows(frame, WEEKLY_COLUMNS), args.format)
+    return 0
+
+
+def run_commitments(args: argparse.Namespace) -> int:
+    with _store(args) as con:
+        period = _period(args, con)
+        frame = report.commitment_rates(con, period, report.ServiceQuery(by=args.by))
+    _print(_rows(frame, ("completed", *COMMITMENT_COLUMNS)), args.format)
+    return 0
