@@ -2,12 +2,14 @@
 
 import datetime as dt
 import hashlib
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import demo
+from kpi import demo, demo_cli, store
+from kpi.cli import main
 
 AS_OF = pd.Timestamp(demo.DEMO_END)
 OPEN_STATUSES = {demo.STATUS_IN_PROGRESS, demo.STATUS_ESCALATING, demo.STATUS_UNASSIGNED}
@@ -181,3 +183,33 @@ def test_demo_exports_in_order_add_up_to_the_final_state(demo_files, demo_year):
 def test_demo_exports_are_reproducible(demo_files, tmp_path):
     again = demo.write_demo_exports(tmp_path)
     assert [path.read_bytes() for path in again] == [path.read_bytes() for path in demo_files]
+
+
+@pytest.fixture
+def small_demo(monkeypatch, tmp_path):
+    """The demo command on 2,000 requests, writing into a temporary folder."""
+    monkeypatch.setattr(demo, "DEMO_REQUESTS", 2_000)
+    monkeypatch.setattr(demo_cli, "DEMO_DIR", tmp_path / "demo")
+    return demo.generate_econtact_export(2_000, demo.DEMO_SEED, demo.DEMO_START, demo.DEMO_END)
+
+
+def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_file, capsys):
+    assert main(["demo", "--db", str(db_file)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and lines[0].startswith("econtact-requests_20251124-20260222.csv: ")
+    assert " 0 rejected" in lines[0]
+    assert int(re.search(r"(\d+) updated", lines[1])[1]) > 0  # the second export repeats open requests
+    con = store.connect(db_file)
+    stored = con.execute("SELECT count(*), count(*) FILTER (is_open) FROM tickets").fetchone()
+    batches = con.execute("SELECT count(*), bool_and(is_demo) FROM import_batches").fetchone()
+    con.close()
+    still_open = small_demo["服務請求狀態"].isin(OPEN_STATUSES).sum()
+    assert stored == (2_000, still_open)
+    assert batches == (4, True)
+
+    # `make run` calls it with --if-empty every time: a filled store is left alone.
+    assert main(["demo", "--if-empty", "--db", str(db_file)]) == 0
+    assert capsys.readouterr().out == "demo: the store already holds 2000 tickets; nothing imported\n"
+    con = store.connect(db_file)
+    assert store.scalar(con, "SELECT count(*) FROM import_batches") == 4
+    con.close()
