@@ -19,7 +19,7 @@ from kpi.service.periods import Period
 
 GROUPINGS = ("owner", "department", "level")
 DUE_BASES = ("current", "first", "standard")
-# Age bands of the open backlog, in whole days since creation: [lower, upper).
+# Age bands of the open backlog, in days since creation: [lower, upper).
 AGE_BANDS = ((0, 1), (1, 3), (3, 7), (7, 14), (14, 30), (30, None))
 
 _BASE = """
@@ -218,9 +218,8 @@ bands AS (
     SELECT unnest(CAST($band_lows AS INTEGER[])) AS low, unnest(CAST($band_highs AS INTEGER[])) AS high
 )
 SELECT b.low AS age_from_days, b.high AS age_to_days, o.level, count(*) AS tickets
-FROM open_at_end o JOIN bands b
-  ON date_diff('day', o.created_at, o.period_end) >= b.low
- AND (b.high IS NULL OR date_diff('day', o.created_at, o.period_end) < b.high)
+FROM (SELECT *, date_diff('second', created_at, period_end) / 86400.0 AS age_days FROM open_at_end) o
+JOIN bands b ON o.age_days >= b.low AND (b.high IS NULL OR o.age_days < b.high)
 GROUP BY ALL ORDER BY age_from_days, o.level
 """
 

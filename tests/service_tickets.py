@@ -1,0 +1,43 @@
+"""Canonical tickets for the service tests, inserted straight into ticket_versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+WEEK41 = FIXTURES / "week41-2009.csv"
+
+_TIMES = ("created_at", "first_response_at", "standard_due_at", "first_commitment_at",
+          "current_commitment_at", "resolved_at", "closed_at")
+_DEFAULTS = {"department": "Support", "owner": "Ann", "level": 1, "channel": "phone",
+             "extension_count": 0, "escalation_count": 0, "forwarded_second_line": False}
+
+
+def insert_tickets(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """Insert current versions (batch 0); times as 'YYYY-MM-DD HH:MM' strings, None = missing."""
+    frame = pd.DataFrame([_DEFAULTS | row for row in rows])
+    for column in _TIMES:
+        frame[column] = pd.to_datetime(frame[column]) if column in frame else pd.NaT
+    frame["is_open"] = frame["resolved_at"].isna() & frame["closed_at"].isna()
+    frame["batch_id"], frame["is_current"] = 0, True
+    frame["source_row"] = range(2, len(frame) + 2)
+    con.register("test_tickets", frame)
+    con.execute("INSERT INTO ticket_versions BY NAME SELECT * FROM test_tickets")
+    con.unregister("test_tickets")
+
+
+def week41_rows() -> list[dict]:
+    """The week-41 example mapped to canonical fields (what the importer will produce)."""
+    raw = pd.read_csv(WEEK41, dtype=str, keep_default_na=False)
+    return [
+        {"ticket_id": r["編號"], "subject": r["主旨"], "department": r["部門"], "owner": r["負責人"],
+         "level": int(r["服務請求方法"].removeprefix("Level ")), "created_at": r["提出時間"],
+         "standard_due_at": r["標準完成時間"], "first_commitment_at": r["首次承諾時間"],
+         "current_commitment_at": r["預計完成時間"], "resolved_at": r["完成時間"] or None,
+         "extension_count": int(r["延時申請次數"]), "escalation_count": int(r["升級次數"]),
+         "status": r["服務請求狀態"], "channel": None}
+        for _, r in raw.iterrows()
+    ]

@@ -1,0 +1,110 @@
+"""``python -m kpi weekly`` and ``python -m kpi commitments``."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from kpi import store
+from kpi.cli import main
+from kpi.ingest.importer import import_files
+from kpi.service.deadlines import fill_missing_deadlines
+from kpi.service.settings import load_calendar
+from tests.service_tickets import FIXTURES, WEEK41, insert_tickets
+
+KEYS = ["group", "carried_over", "new", "in_play", "on_time", "open_not_due", "late_done", "overdue_open_0",
+        "overdue_open_1", "overdue_open_2", "overdue_open_3plus", "completion_rate", "avg_escalations",
+        "total_service_level", "service_level"]
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_weekly_from_the_week41_export(capsys):
+    code, out, _ = run(capsys, "weekly", "--week", "2009-W41", WEEK41)
+    assert code == 0
+    rows = json.loads(out)
+    assert [list(r) for r in rows] == [KEYS] * 3
+    assert [r["group"] for r in rows] == ["吳小姐", "陳小明", "TOTAL"]
+    total = rows[-1]
+    # 7 new; 3 on time, 3 late, 1 open overdue; 6/7, 3/7, 3/7
+    assert [total[k] for k in KEYS[1:11]] == [0, 7, 7, 3, 0, 3, 1, 0, 0, 0]
+    assert round(total["completion_rate"], 3) == 0.857
+    assert round(total["total_service_level"], 3) == round(total["service_level"], 3) == 0.429
+    assert rows[0]["completion_rate"] == 1.0 and rows[0]["service_level"] == 0.6 and rows[1]["completion_rate"] == 0.5
+
+
+def test_weekly_by_department_as_csv(capsys):
+    code, out, _ = run(capsys, "weekly", "--week", "2009-W41", "--by", "department", "--format", "csv", WEEK41)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["group"] for r in rows] == ["總經理室-測試環境", "TOTAL"]
+    assert rows[1]["in_play"] == "7" and rows[1]["late_done"] == "3" and rows[1]["overdue_open_0"] == "1"
+
+
+def test_weekly_from_the_database_with_an_empty_week(capsys, db_file):
+    con = store.connect(db_file)
+    import_files(con, [WEEK41])
+    con.close()
+    code, out, _ = run(capsys, "weekly", "--week", "2009-W40")
+    assert code == 0
+    [total] = json.loads(out)
+    assert total["group"] == "TOTAL" and total["in_play"] == 0
+    assert total["completion_rate"] is None and total["service_level"] is None  # 0 in play: undefined
+
+
+def test_due_basis_and_commitments(capsys, db_file):
+    con = store.connect(db_file)
+    # done 10-08 12:00: after the standard (10-06) and first (10-07) times, before the current one (10-09)
+    insert_tickets(con, [{"ticket_id": "t", "created_at": "2009-10-05 12:00", "standard_due_at": "2009-10-06 12:00",
+                          "first_commitment_at": "2009-10-07 12:00", "current_commitment_at": "2009-10-09 12:00",
+                          "resolved_at": "2009-10-08 12:00"}])
+    con.close()
+    on_time = {}
+    for due in ("current", "first", "standard"):
+        code, out, _ = run(capsys, "weekly", "--week", "2009-W41", "--due", due, "--db", db_file)
+        on_time[due] = json.loads(out)[-1]["on_time"]
+    assert on_time == {"current": 1, "first": 0, "standard": 0}
+    code, out, _ = run(capsys, "commitments", "--from", "2009-10-05", "--to", "2009-10-11", "--db", db_file)
+    assert json.loads(out)[-1] == {"group": "TOTAL", "completed": 1, "commitment_achievement": 1.0,
+                                   "first_commitment_achievement": 0.0, "standard_achievement": 0.0}
+
+
+def test_week41_commitments_from_the_export(capsys):
+    code, out, _ = run(capsys, "commitments", "--from", "2009-10-05", "--to", "2009-10-11", "--format", "csv", WEEK41)
+    assert out.splitlines()[-1] == "TOTAL,6,0.5,0.5,0.5"  # 3 of 6 by each deadline
+
+
+def test_calendar_applies_for_the_run_only(capsys, db_file):
+    con = store.connect(db_file)
+    # Wed 2024-02-07 10:00 Level 1, no deadlines; done Tue 2/13 09:00
+    insert_tickets(con, [{"ticket_id": "t", "level": 1, "created_at": "2024-02-07 10:00", "resolved_at": "2024-02-13 09:00"}])
+    fill_missing_deadlines(con)
+    con.close()
+    args = ("weekly", "--week", "2024-W07", "--db", db_file)
+    # Mon-Fri: due Mon 2/12 10:00 -> late; with Lunar New Year off: due Sat 2/17 10:00 -> on time
+    assert json.loads(run(capsys, *args)[1])[-1]["late_done"] == 1
+    calendar = FIXTURES / "office-calendar-2024-02.csv"
+    assert json.loads(run(capsys, *args, "--calendar", calendar)[1])[-1]["on_time"] == 1
+    assert json.loads(run(capsys, *args)[1])[-1]["late_done"] == 1
+    con = store.connect(db_file)
+    assert load_calendar(con).empty
+    con.close()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["weekly", "--week", "2009-W54"], "not an ISO week"),
+    (["weekly", "--month", "2009-13"], "not a month"),
+    (["weekly", "--from", "2009-10-05"], "needs both --from and --to"),
+    (["commitments", "--from", "2009-10-09", "--to", "2009-10-05"], "ends (2009-10-05) before it starts"),
+    (["weekly", "--db", "x.duckdb", str(WEEK41)], "either --db or export files"),
+    (["weekly", "missing.csv"], "no such file: missing.csv"),
+    (["weekly", "--calendar", str(WEEK41), str(WEEK41)], "lacks the column"),
+])
+def test_user_mistakes_exit_2_with_a_message(capsys, db_file, argv, message):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and message in err and "Traceback" not in err
