@@ -62,7 +62,7 @@ def test_rows_of_the_wrong_width_are_set_apart_with_their_row():
     data = "id,name\n1,a\n2,b,extra\n3,c\n".encode()
     source = reader.read_frame(data, "ragged.csv")
     assert list(source.frame["id"]) == ["1", "3"]
-    assert [row for row, _ in source.malformed] == [3]
+    assert source.malformed == (3,)
     assert source.row_number(1) == 4
 
 
@@ -72,7 +72,7 @@ def test_duckdb_staging_numbers_rows_around_refused_lines(tmp_path):
     sniffed = reader.sniff(path.read_bytes(), path.name)
     con = duckdb.connect()
     staged = reader.stage_csv(con, path, sniffed, "stage", temporary=True)
-    assert staged.rows == 3 and [row for row, _ in staged.malformed] == [4]
+    assert staged.rows == 3 and staged.malformed == (4,)
     assert con.execute("SELECT id, source_row FROM stage ORDER BY source_row").fetchall() == [("1", 2), ("2", 3), ("4", 5)]
 
 
@@ -82,6 +82,8 @@ def test_undecodable_big5_names_the_line(tmp_path):
     with pytest.raises(InputError) as caught:
         reader.transcode_to_utf8(path, "cp950", "broken.csv")
     assert caught.value.row == 3
+    assert caught.value.message("zh-TW") == "broken.csv, 第 3 列: 不是有效的 cp950 文字（含有無法解碼的位元組）"
+    assert str(caught.value) == "broken.csv, row 3: not valid cp950 text (a byte that is not a character)"
 
 
 def test_repeated_and_blank_headers_get_distinct_names():

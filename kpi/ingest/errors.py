@@ -1,24 +1,38 @@
-"""What goes wrong with input, said so a user can find it: file, row, column, reason."""
+"""What goes wrong with input, said so a user can find it: file, row, column, reason.
+
+Reasons are kept as a translation key with values (``kpi/locales/errors.toml``), so the UI
+shows them in the user's language; ``str()`` and ``reason`` give the English text for the CLI
+and logs.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi import i18n
+
 
 class InputError(Exception):
     """A file that cannot be imported at all (empty, binary, not a table, required column missing)."""
 
-    def __init__(self, file: str, reason: str, row: int | None = None, column: str | None = None):
-        self.file, self.reason, self.row, self.column = file, reason, row, column
+    def __init__(self, file: str, key: str, row: int | None = None, column: str | None = None, **values):
+        self.file, self.key, self.row, self.column, self.values = file, key, row, column, values
         super().__init__(str(self))
 
-    def __str__(self) -> str:
+    @property
+    def reason(self) -> str:
+        return i18n.t(self.key, "en", **self.values)
+
+    def message(self, lang: str) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(i18n.t("error.where_row", lang, row=self.row))
         if self.column is not None:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.reason}"
+            where.append(i18n.t("error.where_column", lang, column=self.column))
+        return f"{', '.join(where)}: {i18n.t(self.key, lang, **self.values)}"
+
+    def __str__(self) -> str:
+        return self.message("en")
 
 
 @dataclass(frozen=True)
@@ -28,4 +42,12 @@ class Reject:
     file: str
     row: int
     column: str | None
-    reason: str
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def reason(self) -> str:
+        return self.reason_in("en")
+
+    def reason_in(self, lang: str) -> str:
+        return i18n.t(self.key, lang, **dict(self.values))

@@ -17,7 +17,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -94,6 +94,11 @@ class Preview:
     already_imported: int | None   # batch id of an identical file already in the store
     changes_table: str | None
 
+    @classmethod
+    def unmapped(cls, source: Source, plan: ImportPlan) -> Preview:
+        """A preview of a file whose mapping is not complete yet: nothing counted."""
+        return cls(source, plan, source.staged.rows, 0, 0, 0, 0, 0, [], {}, None, None)
+
     @property
     def importable(self) -> bool:
         return self.already_imported is None and (self.to_insert + self.to_update) > 0
@@ -154,7 +159,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
     else:
         staged = reader.stage_csv(con, path, sniffed, table, temporary=not persistent)
     if staged.rows == 0 and not staged.malformed:
-        raise InputError(file_name, "the file has a header but no data rows")
+        raise InputError(file_name, "ingest.no_data")
     return Source(file_name, file_checksum(path), sniffed, staged, persistent, batch_id)
 
 
@@ -194,7 +199,7 @@ def propose_plan(con: duckdb.DuckDBPyConnection, source: Source, profile: str | 
     """A saved profile (named, or matching this header), else the best-fitting known layout."""
     plan = saved_profile(con, profile, source.columns)
     if plan is None and profile and profile not in formats.LAYOUT_BY_NAME:
-        raise InputError(source.file_name, f"there is no saved profile or known format named {profile!r}")
+        raise InputError(source.file_name, "ingest.unknown_profile", profile=profile)
     if plan is None:
         layout = formats.LAYOUT_BY_NAME.get(profile) if profile else formats.recognise(source.columns)
         if layout is None:
@@ -311,17 +316,16 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     """Map and validate every row in SQL; count what a commit would do. Writes only TEMP tables."""
     missing = plan.missing_required()
     if missing:
-        raise InputError(source.file_name, "no column is mapped to " + ", ".join(missing)
-                         + " (required: the ticket id and its created time)")
+        raise InputError(source.file_name, "ingest.missing_required", fields=", ".join(missing))
     unknown = sorted(set(plan.mapping.values()) - set(source.columns))
     if unknown:
-        raise InputError(source.file_name, f"the mapping names columns the file does not have: {', '.join(unknown)}")
+        raise InputError(source.file_name, "ingest.unknown_columns", columns=", ".join(unknown))
     already = store.first_row(
         con, "SELECT batch_id FROM import_batches WHERE checksum = ? AND undone_at IS NULL ORDER BY batch_id LIMIT 1",
         [source.checksum],
     )
     detection = detect_dates(con, source, plan)
-    malformed = [Reject(source.file_name, row, None, reason) for row, reason in source.staged.malformed]
+    malformed = reader.wrong_width_rejects(source.file_name, source.staged.malformed, len(source.columns))
     if already:
         return Preview(source, plan, source.staged.rows + len(malformed), 0, 0, source.staged.rows, 0,
                        len(malformed), malformed, detection, already[0], None)
@@ -329,18 +333,32 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     values, bad = _mapped_expressions(plan)
     mapped, changes = f"{source.staged.table}_mapped", f"{source.staged.table}_changes"
     bad_list = ", ".join(f"{cond} AS bad_{name}" for name, cond in bad.items())
+    any_bad = " OR ".join(bad.values())
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT source_row,\n  {_ticket_select(plan, values)},\n"
-        f"  {bad_list} FROM {source.staged.table}"
+        f"  {bad_list}, ({any_bad}) AS is_rejected FROM {source.staged.table}"
     )
-    any_bad = " OR ".join(f"bad_{name}" for name in bad)
-    rejects, rejected_rows = _rejects(con, source, plan, mapped, bad, any_bad)
+    rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
+    result = Preview(
+        source, plan, rows_read=source.staged.rows + len(malformed), to_insert=0, to_update=0, unchanged=0,
+        superseded=0, rejected=rejected_rows + len(malformed), rejects=(malformed + rejects)[:REJECT_LIST_LIMIT],
+        date_detection=detection, already_imported=None, changes_table=changes,
+    )
+    return _classify(con, result)
+
+
+def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
+    """Sort the valid rows against the store: insert, update, unchanged, or stale (older than stored).
+
+    Within the file the newest row of a ticket wins (audit-trail exports repeat an id per update).
+    """
+    mapped = f"{preview_.source.staged.table}_mapped"
     compared = ", ".join(f"n.{c}" for c in COMPARED_COLUMNS)
     current = ", ".join(_as_exported(c) for c in COMPARED_COLUMNS)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {changes} AS
+        CREATE OR REPLACE TEMP TABLE {preview_.changes_table} AS
         WITH latest AS (
-            SELECT * FROM {mapped} WHERE NOT ({any_bad})
+            SELECT * FROM {mapped} WHERE NOT is_rejected
             QUALIFY row_number() OVER (PARTITION BY ticket_id ORDER BY updated_at DESC NULLS LAST, source_row DESC) = 1
         )
         SELECT n.*, CASE
@@ -350,18 +368,12 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
             ELSE 'update' END AS action
         FROM latest n LEFT JOIN tickets c USING (ticket_id)
     """)
-    counts = dict(con.execute(f"SELECT action, count(*) FROM {changes} GROUP BY action").fetchall())
-    valid_rows = source.staged.rows - rejected_rows
-    kept = sum(counts.values())
-    return Preview(
-        source, plan,
-        rows_read=source.staged.rows + len(malformed),
-        to_insert=counts.get("insert", 0), to_update=counts.get("update", 0),
+    counts = dict(con.execute(f"SELECT action, count(*) FROM {preview_.changes_table} GROUP BY action").fetchall())
+    valid_rows = preview_.rows_read - preview_.rejected
+    return replace(
+        preview_, to_insert=counts.get("insert", 0), to_update=counts.get("update", 0),
         unchanged=counts.get("unchanged", 0),
-        superseded=(valid_rows - kept) + counts.get("stale", 0),
-        rejected=rejected_rows + len(malformed),
-        rejects=(malformed + rejects)[:REJECT_LIST_LIMIT], date_detection=detection,
-        already_imported=None, changes_table=changes,
+        superseded=(valid_rows - sum(counts.values())) + counts.get("stale", 0),
     )
 
 
@@ -372,8 +384,8 @@ def _as_exported(column: str) -> str:
     return f"c.{column}"
 
 
-def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str], any_bad: str):
-    rejected_rows = store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE {any_bad}")
+def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str]):
+    rejected_rows = store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE is_rejected")
     if rejected_rows == 0:
         return [], 0
     parts = []
@@ -387,36 +399,44 @@ def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, 
     rows = con.execute(
         " UNION ALL ".join(parts) + f" ORDER BY source_row, col LIMIT {REJECT_LIST_LIMIT}"
     ).fetchall()
-    return [Reject(source.file_name, row, column, _reason(field_name, raw, plan)) for row, column, field_name, raw in rows], rejected_rows
+    rejects = [Reject(source.file_name, row, column, *_reason(field_name, raw, plan)) for row, column, field_name, raw in rows]
+    return rejects, rejected_rows
 
 
-def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> str:
+def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Translation key and values saying why a cell was refused."""
     kind = formats.FIELD_BY_NAME[field_name].kind
     if raw is None or raw.strip() in dates.MISSING:
-        return f"{field_name} is empty, but every ticket needs one"
+        return "reject.empty_required", (("field", field_name),)
     if kind == "datetime":
         form = dates.BY_NAME[plan.date_formats.get(field_name, "iso")]
-        return f"{raw!r} is not a date in the form {form.example!r} ({form.name})"
-    if kind == "count":
-        return f"{raw!r} is not a whole number of zero or more"
-    if kind == "flag":
-        return f"{raw!r} is not a yes/no value"
-    if kind == "level":
-        return f"{raw!r} is not a level 1–5 or a known priority"
-    return f"{raw!r} is not a number of minutes"
+        return "reject.bad_date", (("value", raw), ("example", form.example), ("form", form.name))
+    key = {"count": "reject.bad_count", "flag": "reject.bad_flag", "level": "reject.bad_level"}.get(kind, "reject.bad_minutes")
+    return key, (("value", raw),)
 
 
-def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = False) -> ImportReport:
+def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = False,
+           replace_demo: bool = False) -> ImportReport:
     """Store the batch: raw rows, new ticket versions, batch record. One transaction.
 
-    A preview staged persistently (CLI) must already be inside the transaction that staged it.
+    The rows are sorted against the store again inside the transaction, so what another session
+    imported since the preview is taken into account. ``replace_demo`` first takes every demo
+    batch out, in the same transaction. A preview staged persistently (CLI) must already be
+    inside the transaction that staged it.
     """
     source = preview_.source
-    if not preview_.importable:
-        return _report(preview_, None)
     if source.persistent:
-        return _commit_rows(con, preview_, source.batch_id, is_demo)
+        return _commit_rows(con, preview_, source.batch_id, is_demo) if preview_.importable else _report(preview_, None)
+    if preview_.already_imported is not None:
+        return _report(preview_, None)
     with store.transaction(con):
+        if replace_demo:
+            for (demo_batch,) in con.execute(
+                    "SELECT batch_id FROM import_batches WHERE is_demo AND undone_at IS NULL").fetchall():
+                _undo_rows(con, demo_batch)
+        preview_ = _classify(con, preview_)
+        if not preview_.importable:
+            return _report(preview_, None)
         batch_id = store.scalar(con, "SELECT nextval('import_batch_seq')")
         con.execute(f"CREATE TABLE {raw_table_name(batch_id)} AS SELECT * FROM {source.staged.table}")
         report = _commit_rows(con, preview_, batch_id, is_demo)
@@ -486,8 +506,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
         source = open_source(con, Path(path), persistent=True)
         plan = propose_plan(con, source, profile)
         if not plan.mapping:
-            raise InputError(source.file_name, "the columns match no known export format; "
-                             "map them once in the app's upload page and save a profile, then pass --profile")
+            raise InputError(source.file_name, "ingest.no_known_format")
         result = preview(con, source, plan)
         if not result.importable:
             con.execute("ROLLBACK")
@@ -516,26 +535,32 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     """
     row = store.first_row(con, "SELECT raw_table, undone_at FROM import_batches WHERE batch_id = ?", [batch_id])
     if row is None:
-        raise InputError(f"batch {batch_id}", "there is no such import batch")
+        raise InputError(f"batch {batch_id}", "ingest.no_batch")
     if row[1] is not None:
-        raise InputError(f"batch {batch_id}", "this batch was already undone")
+        raise InputError(f"batch {batch_id}", "ingest.batch_undone")
     with store.transaction(con):
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE undo_ids AS SELECT DISTINCT ticket_id FROM ticket_versions WHERE batch_id = ?",
-            [batch_id],
-        )
-        affected = store.scalar(con, "SELECT count(*) FROM undo_ids")
-        con.execute("DELETE FROM ticket_versions WHERE batch_id = ?", [batch_id])
-        con.execute("""
-            UPDATE ticket_versions v SET is_current = (v.batch_id = latest.batch_id)
-            FROM (SELECT ticket_id, max(batch_id) AS batch_id FROM ticket_versions
-                  WHERE ticket_id IN (SELECT ticket_id FROM undo_ids) GROUP BY ticket_id) latest
-            WHERE v.ticket_id = latest.ticket_id
-        """)
-        con.execute(f"DROP TABLE IF EXISTS {row[0]}")
-        con.execute("UPDATE import_batches SET undone_at = current_localtimestamp() WHERE batch_id = ?", [batch_id])
-        store.bump_data_version(con)
-    con.execute("DROP TABLE IF EXISTS undo_ids")
+        return _undo_rows(con, batch_id)
+
+
+def _undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """Undo's work, inside the caller's transaction."""
+    raw_table = store.scalar(con, "SELECT raw_table FROM import_batches WHERE batch_id = ?", [batch_id])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE undo_ids AS SELECT DISTINCT ticket_id FROM ticket_versions WHERE batch_id = ?",
+        [batch_id],
+    )
+    affected = store.scalar(con, "SELECT count(*) FROM undo_ids")
+    con.execute("DELETE FROM ticket_versions WHERE batch_id = ?", [batch_id])
+    con.execute("""
+        UPDATE ticket_versions v SET is_current = (v.batch_id = latest.batch_id)
+        FROM (SELECT ticket_id, max(batch_id) AS batch_id FROM ticket_versions
+              WHERE ticket_id IN (SELECT ticket_id FROM undo_ids) GROUP BY ticket_id) latest
+        WHERE v.ticket_id = latest.ticket_id
+    """)
+    con.execute("DROP TABLE undo_ids")
+    con.execute(f"DROP TABLE IF EXISTS {raw_table}")
+    con.execute("UPDATE import_batches SET undone_at = current_localtimestamp() WHERE batch_id = ?", [batch_id])
+    store.bump_data_version(con)
     return affected
 
 

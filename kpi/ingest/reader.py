@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kpi.ingest.errors import InputError
+from kpi.ingest.errors import InputError, Reject
 
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = (",", "\t", ";", "|")
@@ -65,7 +65,7 @@ class SourceTable:
     header_row: int
     sniffed: Sniffed = field(repr=False)
     row_numbers: tuple[int, ...] = field(repr=False, default=())
-    malformed: tuple[tuple[int, str], ...] = ()  # (file row, reason) for rows of the wrong width
+    malformed: tuple[int, ...] = ()  # file rows whose width differs from the header's
 
     def row_number(self, index: int) -> int:
         """The file row (header = row ``header_row``) of frame row ``index``; blank rows are skipped."""
@@ -85,7 +85,7 @@ def detect_encoding(head: bytes, file_name: str) -> str:
     if _looks_utf16_without_bom(head):
         return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
     if b"\x00" in head:
-        raise InputError(file_name, "this is a binary file, not a CSV/TSV text export or an Excel workbook")
+        raise InputError(file_name, "ingest.binary")
     for encoding in ("utf-8", "cp950"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
@@ -96,7 +96,7 @@ def detect_encoding(head: bytes, file_name: str) -> str:
 
     best = from_bytes(head).best()
     if best is None:
-        raise InputError(file_name, "the text encoding could not be recognised (tried UTF-8, UTF-16 and Big5)")
+        raise InputError(file_name, "ingest.encoding_unknown")
     return best.encoding
 
 
@@ -135,7 +135,7 @@ def detect_delimiter(text: str, file_name: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     if best is None:
-        raise InputError(file_name, "this is not a table: no comma, tab, semicolon or | separates columns")
+        raise InputError(file_name, "ingest.not_a_table")
     return best
 
 
@@ -143,7 +143,7 @@ def detect_header_row(rows: list[list], file_name: str) -> int:
     """1-based index of the header: the first full-width row of text labels (skips report titles)."""
     widths = Counter(w for w in (sum(1 for c in r if _text(c)) for r in rows) if w >= 2)
     if not widths:
-        raise InputError(file_name, "this is not a table: no row has two or more columns")
+        raise InputError(file_name, "ingest.not_a_table")
     table_width = widths.most_common(1)[0][0]
     for index, row in enumerate(rows):
         cells = [_text(c) for c in row]
@@ -151,7 +151,7 @@ def detect_header_row(rows: list[list], file_name: str) -> int:
         labels = [c for c in filled if not _NUMBER.match(c)]
         if len(filled) >= max(2, table_width * 0.8) and len(labels) >= len(filled) * 0.8:
             return index + 1
-    raise InputError(file_name, "no header row found: expected a row of column names above the data")
+    raise InputError(file_name, "ingest.no_header")
 
 
 def _text(cell) -> str:
@@ -161,7 +161,7 @@ def _text(cell) -> str:
 def sniff(data_head: bytes, file_name: str) -> Sniffed:
     """Detect how to read a file from its first bytes."""
     if not data_head.strip():
-        raise InputError(file_name, "the file is empty")
+        raise InputError(file_name, "ingest.empty")
     if is_excel(data_head, file_name):
         return Sniffed(file_name, "excel", None, None, 0)
     encoding = detect_encoding(data_head, file_name)
@@ -179,7 +179,7 @@ def _excel_rows(data: bytes, file_name: str) -> list[list[str | None]]:
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as err:  # calamine raises its own types for every kind of broken workbook
-        raise InputError(file_name, f"the workbook cannot be read ({err})") from err
+        raise InputError(file_name, "ingest.workbook_unreadable", detail=str(err)) from err
     return [[_excel_cell(c) for c in row] for row in rows]
 
 
@@ -212,12 +212,12 @@ def read_frame(data: bytes, file_name: str) -> SourceTable:
         if not any(cells):
             continue
         if sniffed.kind == "csv" and len(cells) != width:
-            malformed.append((row_number, wrong_width(width)))
+            malformed.append(row_number)
             continue
         records.append((cells + [None] * width)[:width])
         row_numbers.append(row_number)
     if not records:
-        raise InputError(file_name, "the file has a header but no data rows")
+        raise InputError(file_name, "ingest.no_data")
     frame = pd.DataFrame(records, columns=header, dtype=object)
     return SourceTable(frame, file_name, sniffed.encoding, sniffed.delimiter, header_row, sniffed,
                        tuple(row_numbers), tuple(malformed))
@@ -228,7 +228,7 @@ def _decode_all(data: bytes, sniffed: Sniffed) -> str:
         return data.decode(sniffed.encoding)
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise InputError(sniffed.file_name, f"byte {err.start} is not valid {sniffed.encoding} text", row=line) from err
+        raise InputError(sniffed.file_name, "ingest.undecodable", row=line, encoding=sniffed.encoding) from err
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -254,7 +254,7 @@ def transcode_to_utf8(source: Path, encoding: str, file_name: str, chunk_bytes: 
                     dst.write(decoder.decode(chunk).encode("utf-8"))
                 except UnicodeDecodeError as err:
                     line = lines_before + chunk[: err.start].count(b"\n") + 1
-                    raise InputError(file_name, f"not valid {encoding} text (a byte that is not a character)", row=line) from err
+                    raise InputError(file_name, "ingest.undecodable", row=line, encoding=encoding) from err
                 lines_before += chunk.count(b"\n")
             dst.write(decoder.decode(b"", final=True).encode("utf-8"))
     except BaseException:
@@ -270,7 +270,7 @@ class Staged:
     table: str
     columns: tuple[str, ...]
     rows: int
-    malformed: tuple[tuple[int, str], ...]  # (file row, reason) for rows the CSV reader refused
+    malformed: tuple[int, ...]  # file rows the CSV reader refused (wrong number of columns)
 
 
 def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str, temporary: bool) -> Staged:
@@ -311,16 +311,13 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, temporary:
             {"path": str(path), "header_row": sniffed.header_row, **options},
         )
     except duckdb.Error as err:
-        raise InputError(sniffed.file_name, f"the file cannot be read as a table ({_first_line(err)})") from err
+        raise InputError(sniffed.file_name, "ingest.unreadable_table", detail=_first_line(err)) from err
     columns = tuple(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "source_row")
     errors = con.execute(f"SELECT line, error_message FROM {table}_errors ORDER BY line").fetchall()
     con.execute(f"DROP TABLE IF EXISTS {table}_errors")
     con.execute(f"DROP TABLE IF EXISTS {table}_scan")
-    reasons: dict[int, str] = {}
-    for line, _message in errors:  # DuckDB may report one line several times
-        reasons.setdefault(int(line), wrong_width(len(columns)))
-    malformed = tuple(reasons.items())
-    for line, _ in malformed:
+    malformed = tuple(sorted({int(line) for line, _message in errors}))  # a line may be reported twice
+    for line in malformed:
         # A refused row leaves a gap: every accepted row after it sits one file row further down.
         con.execute(f"UPDATE {table} SET source_row = source_row + 1 WHERE source_row >= $line", {"line": line})
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
@@ -341,8 +338,9 @@ def stage_frame(con: duckdb.DuckDBPyConnection, source: SourceTable, table: str,
     return Staged(table, tuple(source.frame.columns), len(frame), source.malformed)
 
 
-def wrong_width(header_width: int) -> str:
-    return f"the row does not have the header's {header_width} columns (a stray delimiter or quote?)"
+def wrong_width_rejects(file_name: str, rows: tuple[int, ...], header_width: int) -> list[Reject]:
+    """Rejects for rows whose number of columns differs from the header's."""
+    return [Reject(file_name, row, None, "ingest.wrong_width", (("width", str(header_width)),)) for row in rows]
 
 
 def _first_line(err: Exception) -> str:
