@@ -107,7 +107,7 @@ def test_policy_change_rederives_only_what_the_app_derived(con):
     policy = settings.load_policy(con)
     policy.loc[policy["level"] == 2, ["resolution_value", "resolution_unit"]] = [2, "calendar_days"]
     settings.save_settings(con, policy=policy)
-    row = con.execute("SELECT standard_due_at, first_commitment_at, current_commitment_at, first_response_due_at FROM tickets").fetchone()
+    row = store.first_row(con, "SELECT standard_due_at, first_commitment_at, current_commitment_at, first_response_due_at FROM tickets")
     # standard 2 calendar days later; the export's first commitment kept; current follows first
     assert row == (at("2009-10-07 09:00"), at("2009-10-20 09:00"), at("2009-10-20 09:00"), at("2009-10-05 10:00"))
 

@@ -16,6 +16,8 @@ from datetime import datetime
 
 import duckdb
 
+from kpi import store
+
 BUSINESS_UNITS = ("business_days", "end_of_business_day")
 UNITS = ("minutes", "hours", "calendar_days", *BUSINESS_UNITS)
 
@@ -138,10 +140,11 @@ def rederive_deadlines(con: duckdb.DuckDBPyConnection) -> None:
 
 def sample_deadlines(con: duckdb.DuckDBPyConnection, created_at: datetime, level: int) -> tuple[datetime | None, datetime | None]:
     """(first-response due, standard due) of a ticket created at ``created_at`` with ``level``."""
-    return con.execute(
+    return store.first_row(
+        con,
         f"SELECT derived_first_response_due, derived_standard_due FROM ({_deadlines_sql('SELECT CAST($created_at AS TIMESTAMP) AS created_at, CAST($level AS INTEGER) AS level')})",
         {"created_at": created_at, "level": level},
-    ).fetchone()
+    )
 
 
 @contextmanager

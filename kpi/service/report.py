@@ -14,6 +14,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from kpi import store
 from kpi.service.definitions import ALERTS, WEEKLY_COLUMNS
 from kpi.service.periods import Period
 
@@ -303,5 +304,43 @@ class FilterOptions:
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
     """The values each filter can take, and the latest time anything happened in the store."""
-    *lists, last_activity = con.execute(_OPTIONS_SQL).fetchone()
+    *lists, last_activity = store.first_row(con, _OPTIONS_SQL)
     return FilterOptions(*(tuple(values or ()) for values in lists), last_activity)
+
+
+@dataclass(frozen=True)
+class WeeklyReview:
+    """Everything the weekly review page shows for one period (its KPI set)."""
+
+    period: Period
+    table: pd.DataFrame                 # the weekly report: a row per group, the total last
+    trend: pd.DataFrame                 # weekly report totals of the trailing periods, this one last
+    commitments: pd.DataFrame           # this period and the previous one, totals only
+    escalations: pd.DataFrame
+    extensions: pd.DataFrame
+    first_response: pd.DataFrame
+    forwarding: pd.DataFrame
+    flow: pd.DataFrame
+    backlog: pd.DataFrame
+    alerts: pd.DataFrame
+
+
+def weekly_review(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery,
+                  trend_length: int = 12) -> WeeklyReview:
+    trailing = period.trailing(trend_length)
+    weekly = weekly_table(con, trailing, query)
+    this_period = weekly["period_start"] == period.start
+    commitments = _run(con, _COMMITMENT_SQL, query, trailing[-2:])
+    return WeeklyReview(
+        period=period,
+        table=_single(weekly[this_period]),
+        trend=weekly[weekly["is_total"]].reset_index(drop=True),
+        commitments=commitments[commitments["is_total"]].reset_index(drop=True),
+        escalations=count_distribution(con, period, query, "escalation"),
+        extensions=count_distribution(con, period, query, "extension"),
+        first_response=first_response_compliance(con, period, query),
+        forwarding=forward_rates(con, period, query),
+        flow=created_vs_resolved(con, trailing, query),
+        backlog=backlog(con, period, query),
+        alerts=alert_lists(con, period, query),
+    )
