@@ -142,7 +142,8 @@ def test_bad_rows_are_rejected_with_file_row_column_and_reason(con, tmp_path):
     assert report.rejects[1].reason == "'兩次' is not a whole number of zero or more"
     assert report.rejects[2].reason == "'2024-13-45 09:00' is not a date in the form '2012-08-01 13:06' (iso)"
     assert report.rejects[1].reason_in("zh-TW") == "「兩次」不是 0 以上的整數"
-    assert report.rejects[0].reason_in("zh-TW") == "ticket_id 是空的，但每筆服務請求都必須有"
+    assert report.rejects[0].reason_in("zh-TW") == "「編號」是空的，但每筆服務請求都必須有"
+    assert report.rejects[0].reason == "Ticket id is empty, but every ticket needs one"
     assert tickets(con)[:7] == before
 
 

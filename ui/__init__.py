@@ -3,6 +3,22 @@
 Only this package and ``pages/`` import streamlit; the domain logic lives in ``kpi/``.
 """
 
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
 from ui.session import db, db_version, lang, t
 
-__all__ = ["db", "db_version", "lang", "t"]
+# Until some session has called st.navigation, Streamlit serves a deep link such as /weekly
+# straight from pages/ (its legacy multipage mode), skipping app.py with its language switch
+# and error guard. Every page imports this package: switch that mode off and start over.
+if PagesManager.uses_pages_directory:
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+# The home page's "where to go next": (page file, title key, icon, description key).
+DESTINATIONS = (
+    ("pages/upload.py", "nav.upload", ":material/upload_file:", "home.go.upload"),
+    ("pages/batches.py", "nav.batches", ":material/history:", "home.go.batches"),
+)
+
+__all__ = ["DESTINATIONS", "db", "db_version", "lang", "t"]

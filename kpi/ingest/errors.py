@@ -50,4 +50,7 @@ class Reject:
         return self.reason_in("en")
 
     def reason_in(self, lang: str) -> str:
-        return i18n.t(self.key, lang, **dict(self.values))
+        values = dict(self.values)
+        if "field" in values:  # a canonical field, named in the reader's language
+            values["field"] = i18n.t(f"field.{values['field']}", lang)
+        return i18n.t(self.key, lang, **values)

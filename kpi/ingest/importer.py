@@ -103,9 +103,9 @@ class Preview:
     def importable(self) -> bool:
         return self.already_imported is None and (self.to_insert + self.to_update) > 0
 
-    def rejects_frame(self) -> pd.DataFrame:
+    def rejects_frame(self, lang: str = "en") -> pd.DataFrame:
         return pd.DataFrame(
-            [(r.file, r.row, r.column, r.reason) for r in self.rejects],
+            [(r.file, r.row, r.column, r.reason_in(lang)) for r in self.rejects],
             columns=["file", "row", "column", "reason"],
         )
 
@@ -431,9 +431,7 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = Fa
         return _report(preview_, None)
     with store.transaction(con):
         if replace_demo:
-            for (demo_batch,) in con.execute(
-                    "SELECT batch_id FROM import_batches WHERE is_demo AND undone_at IS NULL").fetchall():
-                _undo_rows(con, demo_batch)
+            _undo_demo_batches(con)
         preview_ = _classify(con, preview_)
         if not preview_.importable:
             return _report(preview_, None)
@@ -542,6 +540,19 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
         return _undo_rows(con, batch_id)
 
 
+def remove_demo_data(con: duckdb.DuckDBPyConnection) -> int:
+    """Undo every demo batch, in one transaction; returns how many there were."""
+    with store.transaction(con):
+        return _undo_demo_batches(con)
+
+
+def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> int:
+    demo_batches = con.execute("SELECT batch_id FROM import_batches WHERE is_demo AND undone_at IS NULL").fetchall()
+    for (batch_id,) in demo_batches:
+        _undo_rows(con, batch_id)
+    return len(demo_batches)
+
+
 def _undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     """Undo's work, inside the caller's transaction."""
     raw_table = store.scalar(con, "SELECT raw_table FROM import_batches WHERE batch_id = ?", [batch_id])
@@ -569,7 +580,7 @@ def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         SELECT batch_id, file_name, profile, imported_at, rows_read, rows_inserted, rows_updated,
                rows_unchanged, rows_rejected, is_demo, undone_at
         FROM import_batches ORDER BY batch_id DESC
-    """).df()
+    """).df().astype({"undone_at": "datetime64[us]"})
 
 
 def store_summary(con: duckdb.DuckDBPyConnection) -> dict:

@@ -1,0 +1,50 @@
+"""Import history: every batch with its counts; undo a batch or take the demo data out."""
+
+import streamlit as st
+
+import ui
+from kpi.ingest import importer
+from kpi.ingest.errors import InputError
+from ui import t
+
+st.title(t("batches.title"))
+st.caption(t("batches.intro"))
+
+con = ui.db()
+batches = importer.list_batches(con)
+if batches.empty:
+    st.info(t("batches.empty"))
+    st.page_link("pages/upload.py", label=t("nav.upload"), icon=":material/upload_file:")
+    st.stop()
+
+labels = {column: t(f"batches.col.{column}") for column in batches.columns}
+st.dataframe(
+    batches.rename(columns=labels), hide_index=True, width="stretch",
+    column_config={labels["imported_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                   labels["undone_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+)
+
+active = batches[batches["undone_at"].isna()]
+if active.empty:
+    st.stop()
+
+st.subheader(t("batches.undo_title"))
+st.caption(t("batches.undo_help"))
+choice = st.selectbox(
+    t("batches.pick"), active["batch_id"].tolist(),
+    format_func=lambda b: f"{b} · {active.set_index('batch_id').at[b, 'file_name']}",
+)
+confirmed = st.checkbox(t("batches.confirm", batch=choice), key=f"confirm_undo_{choice}")
+if st.button(t("batches.undo"), type="primary", disabled=not confirmed):
+    try:
+        affected = importer.undo_batch(con, int(choice))
+        st.success(t("batches.undone", batch=choice, tickets=affected))
+    except InputError as err:
+        st.error(err.message(ui.lang()))
+
+if active["is_demo"].any():
+    st.subheader(t("batches.demo_title"))
+    if st.button(t("batches.remove_demo")):
+        removed = importer.remove_demo_data(con)
+        st.success(t("batches.demo_removed", batches=removed))
+        st.rerun()

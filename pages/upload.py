@@ -1,0 +1,115 @@
+"""Upload exports: detect, map, preview, confirm. Nothing is stored before the user confirms."""
+
+import streamlit as st
+
+import ui
+from kpi.ingest import importer
+from ui import t
+from ui import upload_flow as flow
+from ui.widgets import csv_download
+
+st.title(t("upload.title"))
+st.caption(t("upload.intro"))
+
+files = st.file_uploader(
+    t("upload.files"), type=["csv", "tsv", "txt", "xlsx", "xls"], accept_multiple_files=True, key="upload_files"
+)
+uploads = {flow.upload_key(f): f for f in files or []}
+flow.forget_removed(set(uploads))
+if not uploads:
+    st.info(t("upload.empty"))
+    st.stop()
+
+replace_demo = importer.store_summary(ui.db())["demo_only"] and st.checkbox(t("upload.replace_demo"), value=True)
+
+
+def mapping_editor(key: str, item: flow.Pending) -> None:
+    preview = item.preview
+    st.caption(t("upload.mapping_help"))
+    columns = [flow.NOT_MAPPED, *preview.source.columns]
+    edited = st.data_editor(
+        flow.mapping_rows(preview.plan, ui.lang()),
+        key=f"mapping_{key}",
+        hide_index=True,
+        width="stretch",
+        column_order=("label", "column", "date_form", "default"),
+        disabled=("label",),
+        column_config={
+            "label": st.column_config.TextColumn(t("upload.col_field")),
+            "column": st.column_config.SelectboxColumn(t("upload.col_source"), options=columns, required=True),
+            "date_form": st.column_config.SelectboxColumn(t("upload.col_date_form"), options=flow.date_form_options()),
+            "default": st.column_config.TextColumn(t("upload.col_default")),
+        },
+    )
+    plan = flow.plan_from_rows(edited, preview.plan)
+    if plan != preview.plan:
+        flow.re_preview(item, plan, ui.lang())
+        st.rerun()
+    name_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
+    name = name_col.text_input(t("upload.profile_name"), key=f"profile_{key}")
+    if button_col.button(t("upload.save_profile"), key=f"save_{key}", disabled=not name.strip()):
+        importer.save_profile(ui.db(), name.strip(), preview.source.columns, plan)
+        st.success(t("upload.profile_saved", name=name.strip()))
+
+
+def counts(preview: importer.Preview) -> None:
+    cells = st.columns(6)
+    for cell, label, value in zip(cells, (
+        "upload.rows_read", "upload.to_insert", "upload.to_update", "upload.unchanged", "upload.superseded",
+        "upload.rejected",
+    ), (preview.rows_read, preview.to_insert, preview.to_update, preview.unchanged, preview.superseded,
+        preview.rejected)):
+        cell.metric(t(label), f"{value:,}", help=t("upload.superseded_help") if label == "upload.superseded" else None)
+
+
+def rejects(key: str, preview: importer.Preview) -> None:
+    st.markdown(f"**{t('upload.rejects_title')}**")
+    table = preview.rejects_frame(ui.lang()).rename(columns={
+        "file": t("upload.reject_file"), "row": t("upload.reject_row"),
+        "column": t("upload.reject_column"), "reason": t("upload.reject_reason"),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 300))
+    csv_download(table, f"rejected-{preview.source.file_name}.csv", t("upload.download_rejects"), key=f"rejects_{key}")
+
+
+def show(key: str, item: flow.Pending) -> None:
+    with st.container(border=True):
+        st.subheader(item.file_name)
+        if item.report is not None:
+            r = item.report
+            st.success(t("upload.done", file=r.file_name, inserted=r.inserted, updated=r.updated,
+                         unchanged=r.unchanged + r.superseded, rejected=r.rejected, batch=r.batch_id))
+            return
+        if item.preview is None:
+            st.error(item.error)
+            return
+        preview = item.preview
+        st.caption(t("upload.detected", how=preview.source.sniffed.describe(), profile=preview.plan.profile))
+        with st.expander(t("upload.mapping"), expanded=item.error is not None):
+            mapping_editor(key, item)
+        if item.error:
+            st.error(item.error)
+            return
+        if preview.already_imported is not None:
+            st.info(t("upload.already", batch=preview.already_imported))
+            return
+        for note in flow.detection_note(preview):
+            st.warning(note)
+        counts(preview)
+        if preview.rejects:
+            rejects(key, preview)
+        if not preview.importable:
+            st.info(t("upload.nothing_to_do"))
+            return
+        label = t("upload.confirm", inserted=f"{preview.to_insert:,}", updated=f"{preview.to_update:,}")
+        if st.button(label, type="primary", key=f"import_{key}"):
+            item.report = importer.commit(flow.cursor(), preview, replace_demo=replace_demo)
+            st.rerun()
+
+
+for upload_key, uploaded in uploads.items():
+    pending = flow.pending_uploads().get(upload_key)
+    if pending is None:
+        with st.spinner(t("upload.reading", file=uploaded.name)):
+            pending = flow.pending_uploads()[upload_key] = flow.stage(uploaded, ui.lang())
+    show(upload_key, pending)

@@ -1,0 +1,123 @@
+"""The upload page's state: files being previewed belong to one browser session only.
+
+Each session stages its uploads in TEMP tables of its own cursor (a separate DuckDB connection
+whose temp tables no other session can see), held by a session-scoped resource that closes it,
+and with it the temp tables, when the session ends.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from kpi import store
+from kpi.ingest import dates, formats, importer
+from kpi.ingest.errors import InputError
+from ui.session import _database, t
+
+NOT_MAPPED = "—"
+
+
+@st.cache_resource(scope="session", on_release=lambda cursor: cursor.close(), show_spinner=False)
+def staging_cursor(path: str) -> duckdb.DuckDBPyConnection:
+    return _database(path).cursor()
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    return staging_cursor(store.db_path())
+
+
+@dataclass
+class Pending:
+    """One uploaded file: its preview, or the reason it cannot be imported."""
+
+    file_name: str
+    preview: importer.Preview | None = None
+    error: str | None = None
+    report: importer.ImportReport | None = None  # set once imported
+
+
+def pending_uploads() -> dict[str, Pending]:
+    return st.session_state.setdefault("pending_uploads", {})
+
+
+def upload_key(uploaded) -> str:
+    return f"{uploaded.file_id}:{uploaded.name}:{uploaded.size}"
+
+
+def stage(uploaded, lang: str) -> Pending:
+    """Write the upload to a private temp file, stage it and preview it with the proposed plan."""
+    con = cursor()
+    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+        path = Path(folder) / "upload"
+        path.write_bytes(uploaded.getbuffer())
+        try:
+            source = importer.open_source(con, path, file_name=uploaded.name)
+            plan = importer.propose_plan(con, source)
+            if plan.missing_required():
+                return Pending(uploaded.name, importer.Preview.unmapped(source, plan))
+            return Pending(uploaded.name, importer.preview(con, source, plan))
+        except InputError as err:
+            return Pending(uploaded.name, error=err.message(lang))
+
+
+def forget_removed(keys: set[str]) -> None:
+    """Drop the previews of files the user removed from the uploader."""
+    pending = pending_uploads()
+    for key in set(pending) - keys:
+        if pending[key].preview is not None:
+            importer.discard(cursor(), pending[key].preview.source)
+        del pending[key]
+
+
+def re_preview(item: Pending, plan: importer.ImportPlan, lang: str) -> None:
+    """Preview again after the user changed the mapping; a mapping that cannot work says why."""
+    try:
+        item.preview = importer.preview(cursor(), item.preview.source, plan)
+        item.error = None
+    except InputError as err:
+        item.preview = importer.Preview.unmapped(item.preview.source, plan)
+        item.error = err.message(lang)
+
+
+def mapping_rows(plan: importer.ImportPlan, lang: str) -> pd.DataFrame:
+    """The mapping as an editable table: one row per canonical field."""
+    from kpi.i18n import t as translate
+
+    return pd.DataFrame({
+        "field": [f.name for f in formats.FIELDS],
+        "label": [translate(f"field.{f.name}", lang) + (" *" if f.required else "") for f in formats.FIELDS],
+        "column": [plan.mapping.get(f.name, NOT_MAPPED) for f in formats.FIELDS],
+        "date_form": [plan.date_formats.get(f.name, "iso") if f.kind == "datetime" else None for f in formats.FIELDS],
+        "default": [plan.defaults.get(f.name, "") for f in formats.FIELDS],
+    })
+
+
+def plan_from_rows(rows: pd.DataFrame, base: importer.ImportPlan) -> importer.ImportPlan:
+    mapping = {r.field: r.column for r in rows.itertuples() if r.column and r.column != NOT_MAPPED}
+    date_formats = {r.field: r.date_form for r in rows.itertuples()
+                    if r.field in mapping and formats.FIELD_BY_NAME[r.field].kind == "datetime" and r.date_form}
+    defaults = {r.field: str(r.default).strip() for r in rows.itertuples() if r.default and str(r.default).strip()}
+    profile = base.profile if mapping == base.mapping else "custom"
+    return importer.ImportPlan(profile, base.source_system, mapping, date_formats, defaults)
+
+
+def date_form_options() -> list[str]:
+    return [f.name for f in dates.FORMATS]
+
+
+def detection_note(preview: importer.Preview) -> list[str]:
+    """One line per mapped date column: the form found, and whether it is ambiguous."""
+    notes = []
+    for field_name, detection in preview.date_detection.items():
+        if detection.format is None and detection.present:
+            notes.append(t("upload.date_none", field=t(f"field.{field_name}")))
+        elif detection.ambiguous:
+            notes.append(t("upload.date_ambiguous", field=t(f"field.{field_name}"), form=detection.format.name,
+                           others=", ".join(detection.alternatives)))
+    return notes
