@@ -1,0 +1,128 @@
+"""The ROI page's outputs: headline KPIs, cost lines, cumulative payback, sensitivity, comparison."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from kpi.metrics import get as metric
+from kpi.roi import analysis, charts, report
+from kpi.roi.model import PARAMETER, SIDES, Result, evaluate, format_number
+from kpi.roi.scenarios import StoredScenario
+from ui.session import lang, t
+
+_HEADLINES = ("roi.classroom_total", "roi.online_total", "roi.savings", "roi.roi", "roi.bcr")
+_AMOUNT = st.column_config.NumberColumn(format="localized")
+
+
+def headlines(result: Result) -> None:
+    """The five KPIs as cards sized to their figures, wrapping on narrow screens."""
+    row = st.container(horizontal=True)
+    for key in _HEADLINES:
+        m = metric(key)
+        row.metric(m.label(lang()), m.format(result.value(key)), help=m.description(lang()),
+                   border=True, width="content")
+    if result.roi is None:
+        st.warning(t("roi.result.undefined"))
+
+
+def _money(value: float) -> str:
+    return metric("roi.savings").format(value)
+
+
+def costs(result: Result) -> None:
+    """Both sides' lines with their arithmetic, the chart, and the assumptions behind them."""
+    by_side = {side: result.by_label(side, lang()) for side in SIDES}
+    labels = list(dict.fromkeys(label for lines in by_side.values() for label in lines))
+    frame = pd.DataFrame({t("roi.result.line"): [*labels, t("roi.result.total")]})
+    config = {}
+    for side, by_label in by_side.items():
+        name = t(f"roi.result.{side}")
+        formula, amount = f"{name}: {t('roi.result.formula')}", f"{name}: {t('roi.result.amount')}"
+        frame[formula] = [by_label[l].formula if l in by_label else "" for l in labels] + [""]
+        frame[amount] = [format_number(by_label[l].amount) if l in by_label else "—" for l in labels] + [
+            format_number(getattr(result, f"{side}_total"))]
+        config[amount] = st.column_config.TextColumn(alignment="right")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    st.plotly_chart(charts.breakdown_figure(result, lang()), width="stretch")
+    s = result.scenario
+    shown = {name: format_number(getattr(s, name)) for name in ("trainees", "class_size", "classroom_dev_hours")}
+    shown |= {name: format_number(getattr(result, name))
+              for name in ("classes", "trainee_hourly", "instructor_hourly", "admin_hourly")}
+    st.caption(t("roi.result.assumptions", **shown))
+
+
+def cumulative(result: Result) -> None:
+    view = analysis.cumulative(result)
+    s = result.scenario
+    if view.payback_run is None:
+        st.warning(t("roi.cumulative.never"))
+    elif view.payback_run == 0:
+        st.success(t("roi.cumulative.payback_now"))
+    else:
+        beyond = view.payback_run > s.runs_per_year * s.years
+        (st.warning if beyond else st.success)(t(
+            "roi.cumulative.payback_later" if beyond else "roi.cumulative.payback",
+            run=view.payback_run, year=f"{view.payback_year:g}", years=s.years))
+    st.caption(t("roi.cumulative.summary", years=s.years, roi=metric("roi.roi").format(view.roi),
+                 **{k: _money(getattr(view, k)) for k in
+                    ("classroom_one_off", "online_one_off", "classroom_per_run", "online_per_run")}))
+    st.plotly_chart(charts.cumulative_figure(view, lang()), width="stretch")
+    columns = [t(f"roi.cumulative.{k}") for k in ("run", "year", "classroom", "online", "savings")]
+    frame = pd.DataFrame([(p.run, p.year, p.classroom, p.online, p.savings) for p in view.points], columns=columns)
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={c: _AMOUNT for c in columns[2:]} | {columns[1]: st.column_config.NumberColumn(format="%.2f")})
+
+
+def sensitivity(result: Result) -> None:
+    swing = st.slider(t("roi.sensitivity.swing"), 5, 90, 20, step=5, key="roi.swing", persist_state="session")
+    bars = analysis.tornado(result.scenario, swing / 100)
+    if result.roi is None or not bars:
+        st.info(t("roi.sensitivity.none") if result.roi is not None else t("roi.result.undefined"))
+    else:
+        st.plotly_chart(charts.tornado_figure(bars, result.roi, swing, lang()), width="stretch")
+        st.caption(t("roi.sensitivity.left_out"))
+    key = st.selectbox(t("roi.breakeven.parameter"), analysis.SENSITIVE_PARAMETERS, key="roi.breakeven",
+                       format_func=lambda k: PARAMETER[k].label(lang()), persist_state="session")
+    st.markdown(break_even_text(analysis.break_even(result.scenario, key)))
+
+
+def break_even_text(found: analysis.BreakEven) -> str:
+    p = PARAMETER[found.key]
+    values = dict(label=p.label(lang()), minimum=format_number(p.minimum), maximum=format_number(p.maximum),
+                  current=f"{format_number(found.current)} {p.unit_label(lang())}")
+    if found.value is None:
+        return t("roi.breakeven.always" if found.roi_positive_now else "roi.breakeven.never", **values)
+    return t("roi.breakeven.above" if found.pays_above else "roi.breakeven.below",
+             value=f"{format_number(found.value)} {p.unit_label(lang())}", **values)
+
+
+def compare(stored: dict[int, StoredScenario]) -> None:
+    """Saved scenarios side by side, with the XLSX and one-page HTML exports."""
+    st.caption(t("roi.compare.saved_only"))
+    state = st.session_state
+    # Start with the first four; scenarios saved since join; deleted ones leave.
+    wanted = [*state.get("roi.compare", list(stored)[:4]), *state.pop("roi.compare_add", [])]
+    state["roi.compare"] = [i for i in dict.fromkeys(wanted) if i in stored]
+    chosen = [stored[i] for i in st.multiselect(
+        t("roi.compare.select"), list(stored), key="roi.compare",
+        format_func=lambda i: stored[i].name, persist_state="session")]
+    if not chosen:
+        st.info(t("roi.compare.empty"))
+        return
+    header, *rows = report.comparison_table(chosen, lang())
+    right = st.column_config.TextColumn(alignment="right")
+    st.dataframe(pd.DataFrame(rows, columns=[" ", *header[1:]]), hide_index=True, width="stretch",
+                 height="content", column_config={s.name: right for s in chosen})
+    st.plotly_chart(charts.comparison_figure([s.name for s in chosen], [evaluate(s.scenario) for s in chosen], lang()),
+                    width="stretch")
+    language = lang()
+    left, right = st.columns(2)
+    left.download_button(t("roi.export.xlsx"), data=lambda: report.xlsx_bytes(chosen, language),
+                         file_name="roi-comparison.xlsx", on_click="ignore", icon=":material/table_view:",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    right.download_button(t("roi.export.html"), file_name="roi-report.html", mime="text/html",
+                          data=lambda: report.html_report(chosen, language, datetime.now()),
+                          on_click="ignore", icon=":material/description:")
