@@ -17,7 +17,7 @@ _DONE_ZH = "本期完成的服務請求"
 
 
 def _count(column: str, zh: str, en: str, description_zh: str, description_en: str, filters: str) -> Metric:
-    return Metric(PREFIX + column, zh, en, description_zh, description_en, description_en, None, filters, "count", 0)
+    return Metric(PREFIX + column, zh, en, description_zh, description_en, "count of tickets", None, filters, "count", 0)
 
 
 def _ratio(column: str, zh: str, en: str, description_zh: str, description_en: str,

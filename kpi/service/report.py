@@ -93,6 +93,7 @@ _COMMITMENT_MEASURES = f"""
 
 # Decided = answered, or unanswered past the limit by the period's end.
 _FIRST_RESPONSE_MEASURES = f"""
+    count(src.first_response_at) AS answered,
     count(src.ticket_id) FILTER (WHERE src.first_response_at IS NOT NULL OR src.first_response_due_at < src.period_end) AS decided,
     {_share("src.first_response_at <= src.first_response_due_at",
             "count(src.ticket_id) FILTER (WHERE src.first_response_at IS NOT NULL OR src.first_response_due_at < src.period_end)")}
@@ -288,6 +289,7 @@ SELECT list(DISTINCT department ORDER BY department) FILTER (WHERE department IS
        list(DISTINCT owner ORDER BY owner) FILTER (WHERE owner IS NOT NULL),
        list(DISTINCT level ORDER BY level) FILTER (WHERE level IS NOT NULL),
        list(DISTINCT channel ORDER BY channel) FILTER (WHERE channel IS NOT NULL),
+       min(created_at),
        greatest(max(created_at), max(coalesce(resolved_at, closed_at)))
 FROM tickets
 """
@@ -299,13 +301,14 @@ class FilterOptions:
     owners: tuple[str, ...]
     levels: tuple[int, ...]
     channels: tuple[str, ...]
+    first_activity: datetime | None
     last_activity: datetime | None
 
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
-    """The values each filter can take, and the latest time anything happened in the store."""
-    *lists, last_activity = store.first_row(con, _OPTIONS_SQL)
-    return FilterOptions(*(tuple(values or ()) for values in lists), last_activity)
+    """The values each filter can take, and when the first and the latest things happened."""
+    *lists, first_activity, last_activity = store.first_row(con, _OPTIONS_SQL)
+    return FilterOptions(*(tuple(values or ()) for values in lists), first_activity, last_activity)
 
 
 @dataclass(frozen=True)

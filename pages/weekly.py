@@ -1,0 +1,67 @@
+"""Weekly service review (服務請求指標分析報表): the week's table, its trend, and the tickets behind it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from kpi.service.definitions import WEEKLY_COLUMNS
+from ui import service_view as view
+from ui.session import t
+
+st.title(t("service.weekly.title"))
+st.caption(t("service.weekly.intro"))
+
+version = ui.db_version()
+options = view.filter_options(version)
+if options.last_activity is None:
+    st.info(t("service.empty.store"))
+    st.stop()
+
+with st.sidebar:
+    st.subheader(t("service.filter.heading"))
+    period = view.period_picker(options, date.today())
+    query = view.query_picker(options)
+    target = st.number_input(t("service.filter.target"), min_value=0, max_value=100, value=85, step=1,
+                             key="target", bind="query-params")
+if period is None:
+    st.stop()
+
+review = view.weekly_review(version, period, query)
+st.subheader(t("service.weekly.period", period=period.label))
+view.kpi_cards(review)
+empty = int(review.table.iloc[-1]["in_play"]) == 0
+if empty:
+    st.info(t("service.empty.period", period=period.label))
+
+table_tab, escalation_tab, trend_tab, flow_tab, response_tab, alert_tab, help_tab = st.tabs(
+    [t(f"service.tab.{name}") for name in ("table", "escalations", "trend", "flow", "response", "alerts", "help")])
+with table_tab:
+    if not empty:
+        st.caption(t("service.table.hint"))
+        view.show_weekly_table(view.weekly_table(review, query.by), key="weekly_table", selection_mode="single-cell",
+                               on_select=lambda: view.drill_from_table(review, query.by, "weekly_table"))
+        st.download_button(t("service.table.csv"), on_click="ignore", icon=":material/download:",
+                           data=lambda: review.table[["group", *WEEKLY_COLUMNS]].to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"weekly-{period.label}.csv", mime="text/csv")
+with escalation_tab:
+    if empty:
+        st.info(t("service.empty.chart"))
+    else:
+        view.escalation_chart(review, "escalation_chart")
+with trend_tab:
+    view.trend_chart(review, target, "trend_chart")
+with flow_tab:
+    view.flow_and_backlog(review)
+with response_tab:
+    view.response_and_forwarding(review)
+with alert_tab:
+    view.alerts(review)
+with help_tab:
+    st.caption(t("service.help.intro"))
+    view.help_panel()
+
+st.divider()
+view.drill_panel(query)

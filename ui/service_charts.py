@@ -1,0 +1,65 @@
+"""Plotly figures for the weekly review: plain functions of data frames, testable without a browser.
+
+Clickable traces carry ``customdata`` = [row position in the frame given, what was clicked], so
+the page maps a selection back to the tickets behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+BUCKETS = ("0", "1", "2", "3+")
+_LAYOUT = dict(height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.2),
+               hovermode="closest", clickmode="event+select")
+
+
+def count_bars(distribution: pd.DataFrame, group_names: Sequence[str], bucket_names: Sequence[str],
+               title: str, axis_title: str) -> go.Figure:
+    """Stacked bars of tickets per group by their count bucket (0, 1, 2, 3+); customdata [row, bucket]."""
+    rows = distribution[~distribution["is_total"]].reset_index(drop=True)
+    figure = go.Figure()
+    for bucket, (column, name) in enumerate(zip(BUCKETS, bucket_names, strict=True)):
+        figure.add_bar(x=list(group_names), y=rows[column], name=name,
+                       customdata=[[row, bucket] for row in range(len(rows))],
+                       hovertemplate="%{x}<br>" + name + ": %{y}<extra></extra>")
+    figure.update_layout(title=title, barmode="stack", yaxis_title=axis_title, **_LAYOUT)
+    return figure
+
+
+def service_level_trend(trend: pd.DataFrame, period_labels: Sequence[str], series: dict[str, str],
+                        target_percent: float, target_name: str, title: str) -> go.Figure:
+    """Lines of the rate columns in ``series`` (column -> name), in %, with the target as a dashed
+    line; customdata [row, column]."""
+    figure = go.Figure()
+    for column, name in series.items():
+        figure.add_scatter(x=list(period_labels), y=trend[column] * 100, name=name, mode="lines+markers",
+                           marker=dict(size=10), connectgaps=False,
+                           customdata=[[row, column] for row in range(len(trend))],
+                           hovertemplate="%{x}<br>" + name + ": %{y:.1f}%<extra></extra>")
+    figure.add_hline(y=target_percent, line_dash="dash", line_color="firebrick",
+                     annotation_text=target_name, annotation_position="top left")
+    figure.update_layout(title=title, yaxis=dict(range=[0, 105], ticksuffix="%"), **_LAYOUT)
+    return figure
+
+
+def flow_bars(flow: pd.DataFrame, period_labels: Sequence[str], created_name: str, resolved_name: str,
+              title: str) -> go.Figure:
+    figure = go.Figure()
+    figure.add_bar(x=list(period_labels), y=flow["created"], name=created_name)
+    figure.add_bar(x=list(period_labels), y=flow["resolved"], name=resolved_name)
+    figure.update_layout(title=title, barmode="group", **_LAYOUT)
+    return figure
+
+
+def backlog_bars(backlog: pd.DataFrame, band_names: dict[int, str], level_name: str, title: str,
+                 axis_title: str) -> go.Figure:
+    """Open tickets by age band (x, in ``band_names`` order) stacked by level."""
+    figure = go.Figure()
+    for level, rows in backlog.groupby("level", dropna=False):
+        counts = rows.set_index("age_from_days")["tickets"].reindex(list(band_names), fill_value=0)
+        figure.add_bar(x=list(band_names.values()), y=counts.tolist(), name=level_name.format(level=level))
+    figure.update_layout(title=title, barmode="stack", yaxis_title=axis_title, **_LAYOUT)
+    return figure

@@ -1,0 +1,294 @@
+"""Streamlit views of the service KPIs: filters kept in the URL, KPI cards, the weekly table,
+the charts, the drill-down ticket list with downloads, and the KPI help panel."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from kpi import metrics
+from kpi.service import periods, report
+from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
+from kpi.service.periods import Period
+from kpi.service.report import FilterOptions, ServiceQuery
+from ui import service_charts
+from ui.session import t
+
+DRILL = "service.drill"
+TICKET_COLUMNS = ("ticket_id", "subject", "department", "owner", "level", "channel", "status", "created_at",
+                  "first_response_due_at", "first_response_at", "standard_due_at", "first_commitment_at",
+                  "current_commitment_at", "completed_at", "due_at", "extension_count", "escalation_count", "outcome")
+
+
+def metric(column: str) -> metrics.Metric:
+    return metrics.get(PREFIX + column)
+
+
+def label(column: str) -> str:
+    return metric(column).label(ui.lang())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def filter_options(data_version: int) -> FilterOptions:
+    return report.filter_options(ui.db())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def weekly_review(data_version: int, period: Period, query: ServiceQuery) -> report.WeeklyReview:
+    return report.weekly_review(ui.db(), period, query)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def tickets_behind(data_version: int, period: Period, query: ServiceQuery, **cell) -> pd.DataFrame:
+    return report.tickets_behind(ui.db(), period, query, **cell)
+
+
+def _labels(first: Period, last: Period) -> list[str]:
+    """Period labels from ``last`` back to ``first`` (newest first, as a picker lists them)."""
+    labels, period = [], last
+    while period.end > first.start:
+        labels.append(period.label)
+        period = period.previous()
+    return labels
+
+
+def period_picker(options: FilterOptions, today: date) -> Period | None:
+    """Week (default: the last complete one), month or custom range; None until a range is whole."""
+    default_week = periods.last_complete_week(today, options.last_activity)
+    first = options.first_activity or default_week.start
+    kind = st.segmented_control(t("service.filter.period"), periods.KINDS, default="week", required=True,
+                                format_func=lambda k: t(f"service.period.{k}"), key="period", bind="query-params")
+    if kind == "week":
+        labels = _labels(periods.week_containing(first), default_week)
+        return periods.iso_week(st.selectbox(t("service.filter.week"), labels, key="week", bind="query-params"))
+    if kind == "month":
+        labels = _labels(periods.month_containing(first), periods.month_containing(default_week.start))
+        return periods.month(st.selectbox(t("service.filter.month"), labels, key="month", bind="query-params"))
+    chosen = st.date_input(t("service.filter.range"), (default_week.start.date(), default_week.end.date() - timedelta(days=1)),
+                           key="range", bind="query-params")
+    if len(chosen) != 2:
+        st.warning(t("service.range_incomplete"))
+        return None
+    return periods.date_range(*chosen)
+
+
+def query_picker(options: FilterOptions) -> ServiceQuery:
+    by = st.segmented_control(t("service.filter.by"), ("owner", "department"), default="owner", required=True,
+                              format_func=lambda v: t(f"service.by.{v}"), key="by", bind="query-params")
+    due = st.radio(t("service.filter.due"), report.DUE_BASES, format_func=lambda v: t(f"service.due.{v}"),
+                   key="due", bind="query-params")
+    chosen = {
+        name: st.multiselect(t(f"service.filter.{name}"), values, key=key, bind="query-params",
+                             placeholder=t("service.filter.all"),
+                             format_func=(lambda v: f"Level {v}") if name == "levels" else str)
+        for name, key, values in (("departments", "dept", options.departments), ("owners", "owner", options.owners),
+                                  ("levels", "level", options.levels), ("channels", "channel", options.channels))
+    }
+    return ServiceQuery(by=by, due=due, **{name: tuple(values) for name, values in chosen.items()})
+
+
+def group_names(frame: pd.DataFrame) -> list[str]:
+    return [t("service.total") if is_total else (group if isinstance(group, str) and group else t("service.unassigned"))
+            for is_total, group in zip(frame["is_total"], frame["group"], strict=True)]
+
+
+def _delta(column: str, now, before) -> str | None:
+    if pd.isna(now) or pd.isna(before):
+        return None
+    if metric(column).unit == "ratio":
+        return t("service.delta.points", value=(now - before) * 100)
+    return f"{now - before:+.{metric(column).decimals}f}"
+
+
+def kpi_cards(review: report.WeeklyReview) -> None:
+    """Headline KPIs with the change against the previous period."""
+    current, previous = review.trend.iloc[-1], review.trend.iloc[-2]
+    commitments = review.commitments.set_index("period_start")
+    cards = [(c, current[c], previous[c]) for c in ("in_play", "completion_rate", "total_service_level",
+                                                     "service_level", "avg_escalations")]
+    cards.append(("commitment_achievement", *(commitments["commitment_achievement"].get(p.start)
+                                              for p in (review.period, review.period.previous()))))
+    for column_, (key, now, before) in zip(st.columns(len(cards)), cards, strict=True):
+        inverse = key == "avg_escalations"
+        column_.metric(label(key), metric(key).format(None if pd.isna(now) else now), _delta(key, now, before),
+                       delta_color="inverse" if inverse else ("off" if key == "in_play" else "normal"),
+                       help=metric(key).description(ui.lang()), border=True)
+
+
+def weekly_table(review: report.WeeklyReview, by: str) -> pd.DataFrame:
+    """The report as the seed shows it: the grouping's name, then the KPI labels as headers."""
+    table = pd.DataFrame({t(f"service.by.{by}"): group_names(review.table)})
+    for column in WEEKLY_COLUMNS:
+        table[label(column)] = [metric(column).format(v) for v in review.table[column]]
+    return table
+
+
+def show_weekly_table(table: pd.DataFrame, **selection) -> None:
+    """Every row visible (the total last); KPI columns right-aligned, each header's meaning in its tooltip."""
+    config = {label(c): st.column_config.TextColumn(width="small", alignment="right", help=metric(c).description(ui.lang()))
+              for c in WEEKLY_COLUMNS}
+    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 910),
+                 column_config=config, **selection)
+
+
+def set_drill(period: Period, title: str, **cell) -> None:
+    st.session_state[DRILL] = {"period": asdict(period), "title": title, "cell": cell}
+
+
+def drill_from_table(review: report.WeeklyReview, by: str, selection_key: str) -> None:
+    cells = st.session_state[selection_key].selection.cells
+    if not cells:
+        return
+    row, header = cells[0]
+    columns = {label(c): c for c in WEEKLY_COLUMNS}
+    column = columns.get(header, "in_play")
+    picked = review.table.iloc[row]
+    set_drill(review.period, f"{group_names(review.table)[row]} · {header if header in columns else label('in_play')}",
+              group=None if picked["is_total"] else picked["group"], all_groups=bool(picked["is_total"]),
+              column=column)
+
+
+def drill_from_bars(review: report.WeeklyReview, bucket_names: list[str], selection_key: str) -> None:
+    points = st.session_state[selection_key].selection.points
+    if not points:
+        return
+    row, bucket = points[0]["customdata"]
+    rows = review.escalations[~review.escalations["is_total"]].reset_index(drop=True)
+    set_drill(review.period, f"{group_names(rows)[row]} · {bucket_names[bucket]}",
+              group=rows.iloc[row]["group"], all_groups=False, escalations=bucket)
+
+
+def drill_from_trend(review: report.WeeklyReview, selection_key: str) -> None:
+    points = st.session_state[selection_key].selection.points
+    if not points:
+        return
+    row, column = points[0]["customdata"]
+    period = review.period.trailing(len(review.trend))[row]
+    # a service level's tickets are its denominator: the new ones, or all in play for the total
+    cell = "new" if column == "service_level" else "in_play"
+    set_drill(period, f"{period.label} · {label(column)}", all_groups=True, column=cell)
+
+
+def escalation_chart(review: report.WeeklyReview, key: str) -> None:
+    rows = review.escalations[~review.escalations["is_total"]].reset_index(drop=True)
+    names = [t(f"service.chart.escalated_{b}") for b in range(4)]
+    figure = service_charts.count_bars(review.escalations, group_names(rows), names,
+                                       t("service.chart.escalations_title"), t("service.chart.tickets"))
+    st.plotly_chart(figure, width="stretch", key=key, on_select=lambda: drill_from_bars(review, names, key),
+                    selection_mode="points")
+
+
+def trend_chart(review: report.WeeklyReview, target: float, key: str) -> None:
+    if review.trend["in_play"].sum() == 0:
+        st.info(t("service.empty.trend"))
+        return
+    labels = [p.label for p in review.period.trailing(len(review.trend))]
+    series = {c: label(c) for c in ("service_level", "total_service_level")}
+    figure = service_charts.service_level_trend(review.trend, labels, series, target,
+                                                t("service.chart.target", value=target), t("service.chart.trend_title"))
+    st.plotly_chart(figure, width="stretch", key=key, on_select=lambda: drill_from_trend(review, key),
+                    selection_mode="points")
+
+
+def flow_and_backlog(review: report.WeeklyReview) -> None:
+    labels = [p.label for p in review.period.trailing(len(review.flow))]
+    left, right = st.columns(2)
+    left.plotly_chart(service_charts.flow_bars(review.flow, labels, t("service.chart.created"),
+                                               t("service.chart.resolved"), t("service.chart.flow_title")),
+                      width="stretch")
+    if review.backlog.empty:
+        right.info(t("service.empty.backlog"))
+        return
+    bands = {low: t("service.chart.band", low=low, high=high) if high else t("service.chart.band_open", low=low)
+             for low, high in report.AGE_BANDS}
+    right.plotly_chart(service_charts.backlog_bars(review.backlog, bands, "Level {level}",
+                                                   t("service.chart.backlog_title"), t("service.chart.tickets")),
+                       width="stretch")
+
+
+def localized_tickets(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame[[c for c in TICKET_COLUMNS if c in frame]].copy()
+    if "outcome" in shown:
+        shown["outcome"] = shown["outcome"].map(label)
+    return shown.rename(columns={c: t(f"service.col.{c}") for c in shown.columns})
+
+
+def ticket_downloads(frame: pd.DataFrame, stem: str) -> None:
+    left, right = st.columns(2)
+    left.download_button(t("service.drill.csv"), data=lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+                         file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
+    right.download_button(t("service.drill.xlsx"), data=lambda: _xlsx(frame), file_name=f"{stem}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          on_click="ignore", icon=":material/table_view:")
+
+
+def _xlsx(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, engine="xlsxwriter")
+    return buffer.getvalue()
+
+
+def drill_panel(query: ServiceQuery) -> None:
+    """The tickets behind the last clicked cell, bar or point, with their deadlines and counts."""
+    drill = st.session_state.get(DRILL)
+    if drill is None:
+        st.caption(t("service.drill.none"))
+        return
+    st.subheader(t("service.drill.title", what=drill["title"]))
+    frame = localized_tickets(tickets_behind(ui.db_version(), Period(**drill["period"]), query, **drill["cell"]))
+    if frame.empty:
+        st.info(t("service.drill.empty"))
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch")
+        ticket_downloads(frame, f"tickets-{Period(**drill['period']).label}")
+    st.button(t("service.drill.clear"), on_click=st.session_state.pop, args=(DRILL, None))
+
+
+def alerts(review: report.WeeklyReview) -> None:
+    if review.alerts.empty:
+        st.info(t("service.empty.alerts"))
+        return
+    counts = review.alerts["alert"].value_counts()
+    for column_, alert in zip(st.columns(len(ALERTS)), ALERTS, strict=True):
+        column_.metric(label(alert), int(counts.get(alert, 0)), help=metric(alert).description(ui.lang()), border=True)
+    shown = review.alerts.assign(alert=review.alerts["alert"].map(label))
+    st.dataframe(shown[["alert", *[c for c in TICKET_COLUMNS if c in shown]]].rename(
+        columns={c: t(f"service.col.{c}") for c in shown.columns}), hide_index=True, width="stretch")
+
+
+def response_and_forwarding(review: report.WeeklyReview) -> None:
+    left, right = st.columns(2)
+    response = review.first_response.assign(group=group_names(review.first_response))
+    if response["answered"].iloc[-1] == 0:
+        left.info(t("service.empty.first_response"))
+    left.dataframe(pd.DataFrame({
+        t("service.by.level"): response["group"],
+        t("service.col.decided"): response["decided"],
+        label("first_response_compliance"): response["first_response_compliance"].map(metric("first_response_compliance").format),
+    }), hide_index=True, width="stretch")
+    forwarding = review.forwarding
+    right.dataframe(pd.DataFrame({
+        t("service.col.group"): group_names(forwarding),
+        label("new"): forwarding["new"], t("service.col.forwarded"): forwarding["forwarded"],
+        label("forward_rate"): forwarding["forward_rate"].map(metric("forward_rate").format),
+    }), hide_index=True, width="stretch")
+    extensions = review.extensions
+    names = [t(f"service.chart.extended_{b}") for b in range(4)]
+    st.plotly_chart(service_charts.count_bars(extensions, group_names(extensions[~extensions["is_total"]]), names,
+                                              t("service.chart.extensions_title"), t("service.chart.tickets")),
+                    width="stretch")
+
+
+def help_panel() -> None:
+    """Every service KPI's definition, as declared in kpi/service/definitions.py."""
+    lang = ui.lang()
+    rows = [(m.label(lang), m.description(lang), m.formula(), m.filters)
+            for key, m in metrics.registry().items() if key.startswith(PREFIX)]
+    st.dataframe(pd.DataFrame(rows, columns=[t(f"service.help.{c}") for c in ("kpi", "description", "formula", "filters")]),
+                 hide_index=True, width="stretch")
+
