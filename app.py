@@ -41,10 +41,6 @@ navigation = st.navigation(
             page("pages/weekly.py", "nav.weekly", ":material/event_note:"),
             page("pages/sla_settings.py", "nav.sla_settings", ":material/schedule:"),
         ],
-        t("nav.section.service"): [
-            page("pages/weekly.py", "nav.weekly", ":material/event_note:"),
-            page("pages/sla_settings.py", "nav.sla_settings", ":material/schedule:"),
-        ],
         t("nav.section.people"): [
             page("pages/people_matrix.py", "nav.people_matrix", ":material/grid_on:"),
             page("pages/people_person.py", "nav.people_person", ":material/radar:"),
