@@ -1,0 +1,76 @@
+"""``python -m kpi people demo|import``: load the demo people, or import people files like the app does."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from kpi import store
+from kpi.cli import UserError
+from kpi.ingest.errors import InputError
+from kpi.ingest.reader import read_frame
+from kpi.people.demo import load_demo_people
+from kpi.people.imports import ImportDefaults, apply_import, plan_import
+from kpi.people.model import ASSESSMENT_SOURCES
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("people", help="people and competencies: demo data and file imports")
+    commands = parser.add_subparsers(dest="people_command", required=True)
+    db_help = f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})"
+
+    demo = commands.add_parser("demo", help="import the 40 demo people (names of the demo ticket owners)")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already holds people")
+    demo.add_argument("--db", help=db_help)
+    demo.set_defaults(handler=run_demo)
+
+    load = commands.add_parser(
+        "import", help="import people, matrix, assessment, certificate, learning or model files (CSV/TSV/XLSX)",
+        description="Each file is checked like an upload in the app; refused rows are listed and the rest "
+                    "is imported in one transaction per file.",
+    )
+    load.add_argument("files", nargs="+", type=Path)
+    load.add_argument("--source", choices=ASSESSMENT_SOURCES, default="manager",
+                      help="who rated, for files without a source column (default: manager)")
+    load.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(),
+                      help="assessment date YYYY-MM-DD, for files without a date column (default: today)")
+    load.add_argument("--db", help=db_help)
+    load.set_defaults(handler=run_import)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    con = store.connect(args.db)
+    try:
+        people = store.scalar(con, "SELECT count(*) FROM people")
+        if args.if_empty and people:
+            print(f"people demo: the store already holds {people} people; nothing imported")
+            return 0
+        for line in load_demo_people(con):
+            print(line)
+    finally:
+        con.close()
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    con = store.connect(args.db)
+    refused = 0
+    try:
+        for path in args.files:
+            try:
+                source = read_frame(path.read_bytes(), path.name)
+                plan = plan_import(con, source, ImportDefaults(args.source, args.date))
+                apply_import(con, plan)
+            except OSError as err:
+                raise UserError(f"cannot read {path}: {err.strerror}") from None
+            except InputError as err:
+                raise UserError(str(err)) from None
+            for reject in plan.rejects:
+                print(f"{reject.file}, row {reject.row}, column {reject.column!r}: {reject.reason}")
+            print(f"{path.name}: {plan.layout.kind}, {plan.rows_read} rows read, {plan.rows_accepted} imported, "
+                  f"{plan.rows_rejected} refused")
+            refused += plan.rows_rejected
+    finally:
+        con.close()
+    return 1 if refused else 0
