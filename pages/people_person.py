@@ -1,0 +1,122 @@
+"""One person (or up to five compared): radar against requirement and team, sorted gaps, blueprint, alerts."""
+
+import datetime as dt
+
+import streamlit as st
+
+from kpi import metrics
+from kpi.people import charts, development, model, performance, records, skills
+from kpi.people.skills import MAX_COMPARED, Scope
+from ui import db, db_version, lang, t
+from ui.people_widgets import certificate_alerts, empty_store_hint, storage_note
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def radar(version: int, employee_ids: tuple[str, ...], as_of: dt.date, language: str):
+    return skills.radar(db(), list(employee_ids), as_of, language)
+
+
+st.title(t("people.person.title"))
+storage_note()
+if empty_store_hint():
+    st.stop()
+
+directory = records.people_list(db()).set_index("employee_id")
+
+
+def describe(employee_id: str) -> str:
+    person = directory.loc[employee_id]
+    return f"{person['name']} ({employee_id} · {person['department'] or '—'} · {person['role_id'] or '—'})"
+
+
+left, right = st.columns([4, 1])
+chosen = left.multiselect(t("people.person.people", count=MAX_COMPARED), list(directory.index), format_func=describe,
+                          max_selections=MAX_COMPARED, key="person_ids", placeholder=t("people.person.pick"))
+as_of = right.date_input(t("people.filter.as_of"), value=dt.date.today(), key="person_as_of",
+                         help=t("people.filter.as_of_help"))
+if not chosen:
+    st.info(t("people.person.pick_help"), icon=":material/person_search:")
+    st.stop()
+
+data = radar(db_version(), tuple(chosen), as_of, lang())
+if data is None:
+    st.warning(t("people.person.no_role", name=directory.loc[chosen[0], "name"]), icon=":material/badge:")
+    st.stop()
+other_roles = [directory.loc[i, "name"] for i in chosen if directory.loc[i, "role_id"] != data.role_id]
+if other_roles:
+    st.caption(t("people.person.other_role", names="、".join(other_roles), role=data.role_id))
+
+radar_column, gap_column = st.columns([3, 2])
+with radar_column:
+    st.subheader(t("people.person.radar", role=data.role_id, department=data.department or "—"))
+    st.plotly_chart(charts.radar_chart(data, lang()), width="stretch", key="person_radar")
+with gap_column:
+    focus = chosen[0]
+    if len(chosen) > 1:
+        focus = st.selectbox(t("people.person.focus"), chosen, format_func=describe, key="person_focus")
+    st.subheader(t("people.person.gaps", name=directory.loc[focus, "name"]))
+    gaps = skills.person_gaps(db(), focus, as_of, lang())
+    if gaps.empty:
+        st.info(t("people.person.no_role", name=directory.loc[focus, "name"]), icon=":material/badge:")
+    else:
+        st.plotly_chart(charts.gap_bars(gaps, lang()), width="stretch", key="person_gaps")
+        st.caption(t("people.rule"))
+
+st.subheader(t("people.blueprint.title", name=directory.loc[focus, "name"]))
+blueprint = development.blueprint(db(), focus, as_of, lang())
+mix = development.delivery_mix(blueprint.items)
+columns = st.columns(5)
+columns[0].metric(t("people.blueprint.completion"),
+                  "—" if blueprint.completion is None else f"{blueprint.completion:.0%}",
+                  help=t("people.blueprint.completion_help"))
+columns[1].metric(t("people.blueprint.items_done"), f"{blueprint.done} / {blueprint.total}")
+for column, group in zip(columns[2:], ("on_the_job", "mentoring", "formal")):
+    column.metric(t(f"people.mix.{group}"), f"{mix.get(group, 0):.0%}", help=t("people.mix.help"))
+if blueprint.items.empty:
+    st.success(t("people.blueprint.no_gaps"), icon=":material/verified:")
+else:
+    items = blueprint.items
+    without_item = items[items["item_id"].isna()]
+    if not without_item.empty:
+        st.warning(t("people.blueprint.no_items", competencies="、".join(without_item["competency"])),
+                   icon=":material/library_add:")
+    rows = items[items["item_id"].notna()].assign(
+        step=[f"{model.level_label(c, lang())} → {model.level_label(r, lang())}"
+              for c, r in zip(items["current_level"], items["required_level"])],
+        level=items["item_level"].map(lambda lv: model.level_label(lv, lang())),
+        mode=items["delivery_mode"].map(lambda m: model.mode_label(m, lang()) if isinstance(m, str) else "—"),
+        status=[t("people.blueprint.done", day=f"{d:%Y-%m-%d}") if done else t("people.blueprint.todo")
+                for done, d in zip(items["completed"], items["completed_on"])],
+    )
+    st.dataframe(
+        rows[["competency", "step", "title", "level", "mode", "hours", "status"]], hide_index=True, width="stretch",
+        column_config={"competency": t("people.col.competency"), "step": t("people.col.step"),
+                       "title": t("people.col.item"), "level": t("people.col.item_level"),
+                       "mode": t("people.col.mode"), "hours": t("people.col.hours"), "status": t("people.col.status")},
+    )
+
+st.subheader(t("people.alerts.title"))
+certificate_alerts(as_of, Scope(employee_ids=(focus,)), "person")
+
+st.subheader(t("people.person.performance"))
+figures = performance.performance(db(), as_of, lang(), Scope(employee_ids=(focus,))).iloc[0]
+if figures.isna()["tickets_handled"]:
+    st.caption(t("people.person.no_tickets", name=directory.loc[focus, "name"]))
+else:
+    for column, key in zip(st.columns(len(performance.METRICS)), performance.METRIC_COLUMNS):
+        metric = metrics.get(f"people.{key}")
+        column.metric(metric.label(lang()), metric.format(figures[key]), help=metric.description(lang()))
+
+with st.expander(t("people.person.evidence", name=directory.loc[focus, "name"]), icon=":material/fact_check:"):
+    st.caption(t("people.person.evidence_help"))
+    evidence = skills.evidence(db(), focus, as_of, lang())
+    st.dataframe(
+        evidence.assign(level=evidence["level"].map(lambda lv: model.level_label(lv, lang())),
+                        source=evidence["source"].map(lambda s: model.source_label(s, lang()))),
+        hide_index=True, width="stretch",
+        column_config={"competency": t("people.col.competency"), "level": t("people.col.level"),
+                       "source": t("people.col.source"), "evidence_on": t("people.col.date"),
+                       "valid_until": t("people.col.valid_until"), "certificate_name": t("people.col.certificate"),
+                       "issuer": t("people.col.issuer"), "note": t("people.col.note"),
+                       "counts": st.column_config.CheckboxColumn(t("people.col.counts"))},
+    )

@@ -1,0 +1,209 @@
+"""Widgets shared by the people pages: who is in view, where the data lives, downloads, rejects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from kpi import metrics, store
+from kpi.ingest.errors import InputError, Reject
+from kpi.ingest.reader import read_frame
+from kpi.people import development, imports, model, performance, records, skills
+from kpi.people.skills import Scope
+from ui.session import db, db_version, lang, t
+
+
+# Set-based queries over everyone in a scope, cached per data version, day, language and scope.
+_SCOPE_QUERIES = {
+    "skill_matrix": skills.skill_matrix,
+    "coverage": skills.coverage,
+    "team_shortage": development.team_shortage,
+    "training_priorities": development.training_priorities,
+    "performance": performance.performance,
+}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _scope_query(name: str, version: int, as_of: dt.date, language: str, scope: Scope) -> pd.DataFrame:
+    return _SCOPE_QUERIES[name](db(), as_of, language, scope)
+
+
+def scope_query(name: str, as_of: dt.date, scope: Scope) -> pd.DataFrame:
+    """The named query of ``_SCOPE_QUERIES`` for this scope and day, in the user's language."""
+    return _scope_query(name, db_version(), as_of, lang(), scope)
+
+
+def storage_note(text_key: str = "people.privacy.stored") -> None:
+    """Say plainly where the data are kept (and that assessments are personal data); show what the
+    last action did."""
+    st.caption(t(text_key, path=store.db_path()), help=t("people.privacy.help"))
+    if message := st.session_state.pop("people_flash", None):
+        st.success(message, icon=":material/task_alt:")
+
+
+def flash(message: str, *forget: str) -> None:
+    """Rerun the page with fresh data and ``message`` on top; ``forget`` drops those widgets' state."""
+    for key in forget:
+        st.session_state.pop(key, None)
+    st.session_state["people_flash"] = message
+    st.rerun()
+
+
+def empty_store_hint() -> bool:
+    """True (after saying what to do) when nobody is stored yet."""
+    if store.scalar(db(), "SELECT count(*) FROM people"):
+        return False
+    st.info(t("people.empty"), icon=":material/group_add:")
+    st.page_link("pages/people_data.py", label=t("nav.people_data"), icon=":material/upload_file:")
+    return True
+
+
+def scope_filters(key: str) -> tuple[Scope, dt.date]:
+    """Department and role filters and the day levels are taken on, in one row."""
+    con = db()
+    roles = model.roles(con, lang())
+    role_names = dict(zip(roles["role_id"], roles["role"]))
+    left, middle, right = st.columns([2, 2, 1])
+    departments = left.multiselect(t("people.filter.department"), model.departments(con), key=f"{key}_department",
+                                   placeholder=t("people.filter.all"))
+    chosen_roles = middle.multiselect(t("people.filter.role"), list(role_names), key=f"{key}_role",
+                                      format_func=lambda r: f"{r} · {role_names[r]}", placeholder=t("people.filter.all"))
+    as_of = right.date_input(t("people.filter.as_of"), value=dt.date.today(), key=f"{key}_as_of",
+                             help=t("people.filter.as_of_help"))
+    return Scope(tuple(departments), tuple(chosen_roles)), as_of
+
+
+def download_buttons(frame: pd.DataFrame, base_name: str, key: str) -> None:
+    """CSV (UTF-8 with BOM, opens in Excel) and XLSX of the same table, side by side."""
+    left, right = st.columns(2)
+    left.download_button(t("people.download.csv"), data=records.csv_bytes(frame), file_name=f"{base_name}.csv",
+                         mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    right.download_button(t("people.download.xlsx"), data=records.xlsx_bytes(frame, base_name),
+                          file_name=f"{base_name}.xlsx", key=f"{key}_xlsx", icon=":material/table_view:",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+
+
+def reject_list(rejects: list[Reject], key: str) -> None:
+    """The refused rows (file, row, column, reason) in the user's language, downloadable."""
+    if not rejects:
+        return
+    frame = pd.DataFrame(
+        [(r.file, r.row, r.column, r.reason_in(lang())) for r in rejects],
+        columns=[t("people.reject_list.file"), t("people.reject_list.row"), t("people.reject_list.column"),
+                 t("people.reject_list.reason")],
+    )
+    st.warning(t("people.reject_list.title", count=len({r.row for r in rejects})), icon=":material/block:")
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(t("people.reject_list.download"), data=records.csv_bytes(frame), file_name="rejected-rows.csv",
+                       mime="text/csv", key=f"{key}_rejects", icon=":material/download:", on_click="ignore")
+
+
+def day(value) -> str:
+    """A date as YYYY-MM-DD, or — where there is none."""
+    return "—" if pd.isna(value) else f"{value:%Y-%m-%d}"
+
+
+def certificate_alerts(as_of: dt.date, scope: Scope, key: str) -> None:
+    """Required certificates that are missing, and certificates expiring within a chosen window."""
+    window = st.slider(t("people.alerts.window"), min_value=30, max_value=365, value=90, step=15, key=f"{key}_window")
+    missing = development.missing_certificates(db(), as_of, lang(), scope)
+    expiring = development.expiring_certificates(db(), as_of, window, lang(), scope)
+    if missing.empty and expiring.empty:
+        st.success(t("people.alerts.none", days=window), icon=":material/verified:")
+    level = partial(model.level_label, lang=lang())
+    if not missing.empty:
+        st.error(t("people.alerts.missing", count=len(missing)), icon=":material/gpp_bad:")
+        st.dataframe(
+            missing.assign(required_level=missing["required_level"].map(level),
+                           valid_level=missing["valid_level"].map(level),
+                           last_expired_on=missing["last_expired_on"].map(day)),
+            hide_index=True, width="stretch",
+            column_config={"employee_id": None, "competency_id": None, "name": t("people.col.name"),
+                           "competency": t("people.col.competency"), "required_level": t("people.col.required"),
+                           "valid_level": t("people.col.valid_level"),
+                           "last_expired_on": t("people.col.last_expired_on")},
+        )
+    if not expiring.empty:
+        st.warning(t("people.alerts.expiring", count=len(expiring), days=window), icon=":material/schedule:")
+        st.dataframe(
+            expiring.assign(level=expiring["level"].map(level)), hide_index=True, width="stretch",
+            column_config={"employee_id": None, "name": t("people.col.name"),
+                           "certificate_name": t("people.col.certificate"), "issuer": t("people.col.issuer"),
+                           "competency": t("people.col.competency"), "level": t("people.col.level"),
+                           "expires_on": st.column_config.DateColumn(t("people.col.expires_on")),
+                           "days_left": t("people.col.days_left")},
+        )
+
+
+def metric_column(key: str) -> st.column_config.NumberColumn:
+    """A table column for a declared people KPI: its label, description and display format."""
+    metric = metrics.get(key)
+    number_format = {"ratio": "percent", "count": "%d", "hours": f"%.{metric.decimals}f h"}.get(
+        metric.unit, f"%.{metric.decimals}f")
+    return st.column_config.NumberColumn(metric.label(lang()), help=metric.description(lang()), format=number_format)
+
+
+def upload_flow(kinds: tuple[str, ...], key: str) -> None:
+    """Upload → recognised layout, detection, mapping, preview, reject list → import in one transaction.
+
+    ``kinds`` are the layouts this page takes; another layout is named and sent to its page.
+    """
+    round_key = f"{key}_round"
+    uploaded = st.file_uploader(t("people.upload.file"), type=["csv", "tsv", "txt", "xlsx", "xlsm"],
+                                key=f"{key}_{st.session_state.get(round_key, 0)}")
+    if uploaded is None:
+        return
+    con = db()
+    try:
+        source = read_frame(uploaded.getvalue(), uploaded.name)
+        layout = imports.recognise(con, source.frame.columns, source.file_name)
+    except InputError as err:
+        st.error(err.message(lang()), icon=":material/error:")
+        return
+    if layout.kind not in kinds:
+        st.error(t("people.upload.wrong_page", kind=t(f"people.kind.{layout.kind}")), icon=":material/error:")
+        return
+    defaults = _rating_defaults(layout, key)
+    plan = imports.plan_import(con, source, defaults)
+    st.markdown(t("people.upload.recognised", kind=t(f"people.kind.{layout.kind}"), rows=plan.rows_read))
+    st.caption(t("people.upload.detected", encoding=source.encoding or "Excel", header_row=source.header_row,
+                 delimiter={",": t("people.upload.comma"), "\t": "Tab", ";": ";", "|": "|"}.get(source.delimiter, "—")))
+    mapping = [(header, t(f"people.field.{field}")) for field, header in layout.columns.items()]
+    mapping += [(header, t("people.upload.competency_column", competency=competency))
+                for header, competency in layout.competency_columns.items()]
+    mapping += [(header, t("people.upload.ignored")) for header in layout.ignored]
+    st.dataframe(pd.DataFrame(mapping, columns=[t("people.upload.column"), t("people.upload.meaning")]),
+                 hide_index=True, width="stretch")
+    st.dataframe(source.frame.head(20), hide_index=True, width="stretch")
+    counts = plan.counts()
+    st.markdown(t("people.upload.will_write", rows=plan.rows_accepted,
+                  tables="、".join(f"{t(f'people.table.{table}')} {n}" for table, n in counts.items()) or "—"))
+    reject_list(plan.rejects, key)
+    if st.button(t("people.upload.import"), type="primary", disabled=not counts, key=f"{key}_import",
+                 icon=":material/database_upload:"):
+        try:
+            imports.apply_import(con, plan)
+        except InputError as err:
+            st.error(err.message(lang()), icon=":material/error:")
+            return
+        st.session_state[round_key] = st.session_state.get(round_key, 0) + 1  # a fresh, empty uploader
+        flash(t("people.upload.imported", file=uploaded.name, rows=plan.rows_accepted, rejected=plan.rows_rejected))
+
+
+def _rating_defaults(layout: imports.Layout, key: str) -> imports.ImportDefaults:
+    """Ask who rated and when, for a ratings file whose columns do not say."""
+    defaults = imports.ImportDefaults()
+    if not (layout.uses_default_source or layout.uses_default_date):
+        return defaults
+    left, right = st.columns(2)
+    source = defaults.source
+    if layout.uses_default_source:
+        source = left.selectbox(t("people.upload.source"), model.ASSESSMENT_SOURCES, index=1, key=f"{key}_source",
+                                format_func=lambda s: model.source_label(s, lang()))
+    assessed_on = defaults.assessed_on
+    if layout.uses_default_date:
+        assessed_on = right.date_input(t("people.upload.assessed_on"), value=assessed_on, key=f"{key}_date")
+    return imports.ImportDefaults(source, assessed_on)
