@@ -13,6 +13,7 @@ import ui
 from kpi.service import settings
 from kpi.service.deadlines import UNITS
 from kpi.service.settings import SettingsError
+from ui.service_view import readable
 from ui.session import t
 
 POLICY_EDITOR, CALENDAR_EDITOR = "sla.policy_editor", "sla.calendar_editor"
@@ -31,7 +32,7 @@ def load_preset(name: str) -> None:
 
 def unit_column(title_key: str) -> st.column_config.SelectboxColumn:
     return st.column_config.SelectboxColumn(t(title_key), options=UNITS, required=True,
-                                            format_func=lambda unit: t(f"service.unit.{unit}"))
+                                            format_func={unit: t(f"service.unit.{unit}") for unit in UNITS}.get)
 
 
 def value_column(title_key: str) -> st.column_config.NumberColumn:
@@ -46,7 +47,7 @@ if flash := state.pop("sla.flash", None):
 st.subheader(t("service.sla.policy"))
 presets = settings.preset_names(con)
 pick, apply = st.columns([3, 1], vertical_alignment="bottom")
-preset = pick.selectbox(t("service.sla.preset"), presets, format_func=lambda p: t(f"service.preset.{p}"))
+preset = pick.selectbox(t("service.sla.preset"), presets, format_func={p: t(f"service.preset.{p}") for p in presets}.get)
 apply.button(t("service.sla.apply_preset"), on_click=load_preset, args=(preset,), width="stretch")
 policy = st.data_editor(
     state.get("sla.policy_draft", settings.load_policy(con)), key=POLICY_EDITOR, hide_index=True, width="stretch",
@@ -107,7 +108,8 @@ if st.button(t("service.sla.save_calendar"), type="primary"):
 st.subheader(t("service.sla.preview"))
 st.caption(t("service.sla.preview_help"))
 day_col, time_col, level_col = st.columns(3)
-sample_day = day_col.date_input(t("service.sla.sample_day"), date.today(), key="sla.sample_day")
+sample_day = day_col.date_input(t("service.sla.sample_day"), date.today(), min_value=date(2000, 1, 1),
+                                max_value=date(2100, 12, 31), key="sla.sample_day")
 sample_time = time_col.time_input(t("service.sla.sample_time"), time(17, 20), key="sla.sample_time")
 level = level_col.selectbox(t("service.sla.col.level"), settings.LEVELS, index=3, format_func=lambda v: f"Level {v}",
                             key="sla.sample_level")
@@ -117,5 +119,5 @@ except SettingsError as err:
     problem(err)
 else:
     preview["settings"] = preview["settings"].map(lambda which: t(f"service.sla.preview_{which}"))
-    st.dataframe(preview.rename(columns={c: t(f"service.sla.col.{c}") for c in preview.columns}),
+    st.dataframe(readable(preview).rename(columns={c: t(f"service.sla.col.{c}") for c in preview.columns}),
                  hide_index=True, width="stretch")

@@ -113,7 +113,7 @@ def test_policy_change_rederives_only_what_the_app_derived(con):
 
 
 def test_presets(con):
-    assert settings.preset_names(con) == ["hotline_1999", "seed_levels"]
+    assert settings.preset_names(con) == ["seed_levels", "hotline_1999"]
     pd.testing.assert_frame_equal(settings.load_policy(con), settings.preset_policy(con, "seed_levels"))
     hotline = settings.preset_policy(con, "hotline_1999")
     assert hotline.loc[0, ["first_response_value", "first_response_unit"]].tolist() == [30, "minutes"]

@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 BUCKETS = ("0", "1", "2", "3+")
+# 0 calm blue, then warmer as the count grows, so the 3+ bars catch the eye.
+BUCKET_COLOURS = ("#4C78A8", "#F2CF5B", "#F58518", "#B22222")
 _LAYOUT = dict(height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.2),
                hovermode="closest", clickmode="event+select")
 
@@ -21,11 +23,11 @@ def count_bars(distribution: pd.DataFrame, group_names: Sequence[str], bucket_na
     """Stacked bars of tickets per group by their count bucket (0, 1, 2, 3+); customdata [row, bucket]."""
     rows = distribution[~distribution["is_total"]].reset_index(drop=True)
     figure = go.Figure()
-    for bucket, (column, name) in enumerate(zip(BUCKETS, bucket_names, strict=True)):
-        figure.add_bar(x=list(group_names), y=rows[column], name=name,
+    for bucket, (column, name, colour) in enumerate(zip(BUCKETS, bucket_names, BUCKET_COLOURS, strict=True)):
+        figure.add_bar(x=list(group_names), y=rows[column], name=name, marker_color=colour,
                        customdata=[[row, bucket] for row in range(len(rows))],
                        hovertemplate="%{x}<br>" + name + ": %{y}<extra></extra>")
-    figure.update_layout(title=title, barmode="stack", yaxis_title=axis_title, **_LAYOUT)
+    figure.update_layout(title=title, barmode="stack", yaxis_title=axis_title, legend_traceorder="normal", **_LAYOUT)
     return figure
 
 

@@ -57,12 +57,26 @@ def _labels(first: Period, last: Period) -> list[str]:
     return labels
 
 
+def from_url(name: str, codes: tuple[str, ...]) -> str:
+    """The code a shared link chose for ``name``, else the first. Choices shown with translated
+    labels are kept in the URL by hand: ``bind`` would store the label, so a link made in one
+    language would lose them in the other."""
+    chosen = st.query_params.get(name)
+    return chosen if chosen in codes else codes[0]
+
+
+def to_url(name: str, code: str) -> str:
+    st.query_params[name] = code
+    return code
+
+
 def period_picker(options: FilterOptions, today: date) -> Period | None:
     """Week (default: the last complete one), month or custom range; None until a range is whole."""
     default_week = periods.last_complete_week(today, options.last_activity)
     first = options.first_activity or default_week.start
-    kind = st.segmented_control(t("service.filter.period"), periods.KINDS, default="week", required=True,
-                                format_func=lambda k: t(f"service.period.{k}"), key="period", bind="query-params")
+    kind = to_url("period", st.segmented_control(
+        t("service.filter.period"), periods.KINDS, default=from_url("period", periods.KINDS), required=True,
+        format_func={k: t(f"service.period.{k}") for k in periods.KINDS}.get, key="period"))
     if kind == "week":
         labels = _labels(periods.week_containing(first), default_week)
         return periods.iso_week(st.selectbox(t("service.filter.week"), labels, key="week", bind="query-params"))
@@ -78,10 +92,13 @@ def period_picker(options: FilterOptions, today: date) -> Period | None:
 
 
 def query_picker(options: FilterOptions) -> ServiceQuery:
-    by = st.segmented_control(t("service.filter.by"), ("owner", "department"), default="owner", required=True,
-                              format_func=lambda v: t(f"service.by.{v}"), key="by", bind="query-params")
-    due = st.radio(t("service.filter.due"), report.DUE_BASES, format_func=lambda v: t(f"service.due.{v}"),
-                   key="due", bind="query-params")
+    groupings = ("owner", "department")
+    by = to_url("by", st.segmented_control(
+        t("service.filter.by"), groupings, default=from_url("by", groupings), required=True,
+        format_func={v: t(f"service.by.{v}") for v in groupings}.get, key="by"))
+    due = to_url("due", st.radio(
+        t("service.filter.due"), report.DUE_BASES, index=report.DUE_BASES.index(from_url("due", report.DUE_BASES)),
+        format_func={v: t(f"service.due.{v}") for v in report.DUE_BASES}.get, key="due"))
     chosen = {
         name: st.multiselect(t(f"service.filter.{name}"), values, key=key, bind="query-params",
                              placeholder=t("service.filter.all"),
@@ -218,6 +235,14 @@ def localized_tickets(frame: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={c: t(f"service.col.{c}") for c in shown.columns})
 
 
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """For the screen: times to the minute, and blanks instead of None for what is missing."""
+    shown = frame.copy()
+    for column in shown.columns[shown.dtypes.map(pd.api.types.is_datetime64_any_dtype)]:
+        shown[column] = shown[column].dt.strftime("%Y-%m-%d %H:%M")
+    return shown.astype(object).where(shown.notna(), "")
+
+
 def ticket_downloads(frame: pd.DataFrame, stem: str) -> None:
     left, right = st.columns(2)
     left.download_button(t("service.drill.csv"), data=lambda: frame.to_csv(index=False).encode("utf-8-sig"),
@@ -244,7 +269,7 @@ def drill_panel(query: ServiceQuery) -> None:
     if frame.empty:
         st.info(t("service.drill.empty"))
     else:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(readable(frame), hide_index=True, width="stretch")
         ticket_downloads(frame, f"tickets-{Period(**drill['period']).label}")
     st.button(t("service.drill.clear"), on_click=st.session_state.pop, args=(DRILL, None))
 
@@ -257,7 +282,7 @@ def alerts(review: report.WeeklyReview) -> None:
     for column_, alert in zip(st.columns(len(ALERTS)), ALERTS, strict=True):
         column_.metric(label(alert), int(counts.get(alert, 0)), help=metric(alert).description(ui.lang()), border=True)
     shown = review.alerts.assign(alert=review.alerts["alert"].map(label))
-    st.dataframe(shown[["alert", *[c for c in TICKET_COLUMNS if c in shown]]].rename(
+    st.dataframe(readable(shown[["alert", *[c for c in TICKET_COLUMNS if c in shown]]]).rename(
         columns={c: t(f"service.col.{c}") for c in shown.columns}), hide_index=True, width="stretch")
 
 
@@ -266,11 +291,13 @@ def response_and_forwarding(review: report.WeeklyReview) -> None:
     response = review.first_response.assign(group=group_names(review.first_response))
     if response["answered"].iloc[-1] == 0:
         left.info(t("service.empty.first_response"))
-    left.dataframe(pd.DataFrame({
-        t("service.by.level"): response["group"],
-        t("service.col.decided"): response["decided"],
-        label("first_response_compliance"): response["first_response_compliance"].map(metric("first_response_compliance").format),
-    }), hide_index=True, width="stretch")
+    else:
+        left.dataframe(pd.DataFrame({
+            t("service.by.level"): response["group"],
+            t("service.col.decided"): response["decided"],
+            label("first_response_compliance"): response["first_response_compliance"].map(
+                metric("first_response_compliance").format),
+        }), hide_index=True, width="stretch")
     forwarding = review.forwarding
     right.dataframe(pd.DataFrame({
         t("service.col.group"): group_names(forwarding),
@@ -289,6 +316,6 @@ def help_panel() -> None:
     lang = ui.lang()
     rows = [(m.label(lang), m.description(lang), m.formula(), m.filters)
             for key, m in metrics.registry().items() if key.startswith(PREFIX)]
-    st.dataframe(pd.DataFrame(rows, columns=[t(f"service.help.{c}") for c in ("kpi", "description", "formula", "filters")]),
-                 hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows, columns=[t(f"service.help.{c}") for c in ("kpi", "description", "formula", "filters")]),
+             hide_index=True)
 

@@ -115,7 +115,8 @@ def load_policy(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def preset_names(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [name for (name,) in con.execute("SELECT DISTINCT preset FROM sla_presets ORDER BY preset").fetchall()]
+    """The presets in the order the migration lists them (the seed's levels first)."""
+    return [name for (name,) in con.execute("SELECT preset FROM sla_presets GROUP BY preset ORDER BY min(rowid)").fetchall()]
 
 
 def preset_policy(con: duckdb.DuckDBPyConnection, preset: str) -> pd.DataFrame:

@@ -1,0 +1,185 @@
+"""AppTest of the weekly review and SLA settings pages, and the chart builders behind them."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from kpi import store
+from kpi.ingest.importer import import_files
+from kpi.service import report
+from kpi.service.periods import iso_week
+from tests.service_tickets import FIXTURES, WEEK41, insert_tickets
+from ui import service_charts
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_HEADERS = ["前期遺留", "本期新增", "執行總數", "準時完成", "未完成", "升級完成", "逾期未升級", "升級一次",
+                "升級二次", "三次以上", "完成率", "平均升級次數", "總服務水準", "服務水準"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    # Cached results are keyed on the data version, which every test's new database restarts.
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def week41_db(db_file):
+    con = store.connect(db_file)
+    import_files(con, [WEEK41])
+    con.close()
+    return db_file
+
+
+def page(name: str, lang: str = "en", **query) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30)
+    app.session_state["lang"] = lang
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def table_rows(app: AppTest) -> list[list[str]]:
+    return app.dataframe(key="weekly_table").value.values.tolist()
+
+
+def test_weekly_page_reproduces_week41_with_the_seed_headers_in_zh_tw(week41_db):
+    app = page("weekly.py", "zh-TW", week="2009-W41")
+    assert not app.exception
+    table = app.dataframe(key="weekly_table").value
+    assert list(table.columns) == ["負責人", *SEED_HEADERS]
+    # /work/shared/examples/week41-2009.expected.md: 6/7 = 85.7%, 3/7 = 42.9%
+    assert table.values.tolist() == [
+        ["吳小姐", "0", "5", "5", "3", "0", "2", "0", "0", "0", "0", "100.0%", "0.00", "60.0%", "60.0%"],
+        ["陳小明", "0", "2", "2", "0", "0", "1", "1", "0", "0", "0", "50.0%", "0.00", "0.0%", "0.0%"],
+        ["合計", "0", "7", "7", "3", "0", "3", "1", "0", "0", "0", "85.7%", "0.00", "42.9%", "42.9%"],
+    ]
+
+
+def test_weekly_page_cards_in_english_with_the_change_against_last_week(week41_db):
+    app = page("weekly.py", week="2009-W41", by="department")
+    assert not app.exception
+    cards = {m.label: (m.value, m.delta) for m in app.metric}
+    # week 40 had nothing in play, so rates have no change to show; 7 - 0 = +7 in play
+    assert cards["In play"] == ("7", "+7")
+    assert cards["Completion rate"] == ("85.7%", "")
+    assert cards["Commitment achievement"] == ("50.0%", "")
+    assert table_rows(app)[0][0] == "總經理室-測試環境" and table_rows(app)[-1][0] == "Total"
+    assert app.query_params["by"] == "department"  # the code, not the English label
+
+
+def test_weekly_page_month_period(week41_db):
+    app = page("weekly.py", period="month", month="2009-10")
+    assert not app.exception
+    assert table_rows(app)[-1][:4] == ["Total", "0", "7", "7"]
+
+
+def test_weekly_page_week_without_tickets_says_what_to_do(week41_db):
+    con = store.connect(week41_db)
+    insert_tickets(con, [{"ticket_id": "later", "owner": "陳小明", "created_at": "2009-10-21 09:00"}])
+    con.close()
+    # 吳小姐 finished all hers in week 41, so week 42 has nothing of hers in play
+    app = page("weekly.py", week="2009-W42", owner="吳小姐")
+    assert not app.exception
+    assert any("No tickets in 2009-W42" in info.value for info in app.info)
+
+
+def test_weekly_page_on_an_empty_store_points_to_the_upload(db_file):
+    app = page("weekly.py", "zh-TW")
+    assert not app.exception
+    assert "上傳匯出檔" in app.info[0].value
+
+
+def test_weekly_page_custom_range_needs_both_days(week41_db):
+    app = page("weekly.py", period="range")
+    app.date_input(key="range").set_value((pd.Timestamp("2009-10-05").date(),)).run()
+    assert not app.exception
+    assert "last day" in app.warning[0].value
+
+
+def test_weekly_page_lists_the_tickets_behind_a_cell(week41_db):
+    app = AppTest.from_file(str(ROOT / "pages" / "weekly.py"), default_timeout=30)
+    app.session_state["lang"] = "en"
+    app.query_params["week"] = "2009-W41"
+    week = iso_week("2009-W41")
+    app.session_state["service.drill"] = {
+        "period": {"kind": week.kind, "start": week.start, "end": week.end}, "title": "陳小明 · Done late",
+        "cell": {"group": "陳小明", "all_groups": False, "column": "late_done"}}
+    app.run()
+    assert not app.exception
+    listed = app.dataframe[-1].value
+    assert listed["Ticket"].tolist() == ["200910-006"]
+    assert listed["Due"].tolist() == ["2009-10-08 13:00"] and listed["Completed"].tolist() == ["2009-10-09 09:30"]
+    assert [b.label for b in app.get("download_button")][-2:] == ["Download CSV", "Download Excel"]
+
+
+def test_weekly_page_through_the_app_navigation(week41_db):
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    app.session_state["lang"] = "en"
+    app.run()
+    app.switch_page("pages/weekly.py")
+    app.query_params["week"] = "2009-W41"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Weekly service review"
+
+
+def test_sla_page_shows_the_seed_levels_and_previews_a_ticket(db_file):
+    app = page("sla_settings.py")
+    assert not app.exception
+    policy = app.dataframe(key="sla.policy_editor").value
+    assert policy["resolution_value"].tolist() == [3, 5, 10, 14, 21]
+    # 2012-02-24 17:20, Level 4: first response by the end of that Friday, standard 14 business days later
+    app.date_input(key="sla.sample_day").set_value(pd.Timestamp("2012-02-24").date()).run()
+    preview = app.dataframe[-1].value
+    assert preview.values.tolist() == [
+        ["Saved settings", "2012-02-25 00:00", "2012-03-15 17:20"],
+        ["Edited settings", "2012-02-25 00:00", "2012-03-15 17:20"],
+    ]
+
+
+def test_sla_page_loads_the_hotline_preset_into_the_editor(db_file):
+    app = page("sla_settings.py", "zh-TW")
+    app.selectbox[0].select("hotline_1999").run()
+    app.button[0].click().run()
+    assert not app.exception
+    policy = app.dataframe(key="sla.policy_editor").value
+    assert policy[["first_response_value", "first_response_unit"]].values.tolist()[0] == [30, "minutes"]
+
+
+def test_sla_page_imports_an_office_calendar(db_file):
+    app = page("sla_settings.py")
+    calendar = (FIXTURES / "office-calendar-2024-02.csv").read_bytes()
+    app.file_uploader[0].set_value(("calendar.csv", calendar, "text/csv")).run()
+    assert "7 exception days" in app.info[0].value
+    [import_button] = [b for b in app.button if b.label == "Import the calendar"]
+    import_button.click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith("Saved")
+    assert len(app.dataframe(key="sla.calendar_editor").value) == 7
+
+
+def test_sla_page_refuses_a_bad_calendar_with_a_message(db_file):
+    app = page("sla_settings.py", "zh-TW")
+    app.file_uploader[0].set_value(("calendar.csv", "西元日期,是否放假\n20240101,1\n".encode(), "text/csv")).run()
+    assert not app.exception
+    assert "第 2 行" in app.error[0].value and "2（放假）或 0（上班）" in app.error[0].value
+
+
+def test_escalation_bars_carry_row_and_bucket_ids(con):
+    import_files(con, [WEEK41])
+    distribution = report.count_distribution(con, iso_week("2009-W41"), report.ServiceQuery())
+    figure = service_charts.count_bars(distribution, ["吳小姐", "陳小明"], ["0", "1", "2", "3+"], "t", "n")
+    assert [bar.name for bar in figure.data] == ["0", "1", "2", "3+"]
+    assert list(figure.data[0].y) == [5, 2] and list(figure.data[3].y) == [0, 0]
+    assert [list(c) for c in figure.data[2].customdata] == [[0, 2], [1, 2]]
+
+
+def test_trend_has_the_target_line_and_gaps_for_empty_periods(con):
+    import_files(con, [WEEK41])
+    trend = report.weekly_review(con, iso_week("2009-W41"), report.ServiceQuery(), trend_length=3).trend
+    figure = service_charts.service_level_trend(trend, ["W39", "W40", "W41"], {"service_level": "SL"}, 85, "target", "t")
+    assert list(figure.data[0].y[2:]) == [pytest.approx(300 / 7)] and pd.isna(figure.data[0].y[0])
+    assert figure.layout.shapes[0].y0 == 85
