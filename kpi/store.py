@@ -8,6 +8,7 @@ Every feature owns numbered SQL files in ``kpi/schema/`` (``010_tickets.sql``,
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,16 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(target)
     migrate(con)
     return con
+
+
+def originals_dir(con: duckdb.DuckDBPyConnection) -> Path:
+    """Where imported files are kept byte for byte: beside the database file, named after it
+    (data/service_ops.originals/), or a temporary folder for an in-memory database."""
+    path = scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+    folder = (Path(path).with_suffix(".originals") if path
+              else Path(tempfile.gettempdir()) / f"service-ops-originals-{os.getpid()}")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

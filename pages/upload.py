@@ -103,7 +103,7 @@ def show(key: str, item: flow.Pending) -> None:
             return
         label = t("upload.confirm", inserted=f"{preview.to_insert:,}", updated=f"{preview.to_update:,}")
         if st.button(label, type="primary", key=f"import_{key}"):
-            item.report = importer.commit(flow.cursor(), preview, replace_demo=replace_demo)
+            flow.import_confirmed(item, replace_demo)
             st.rerun()
 
 

@@ -71,7 +71,7 @@ def test_duckdb_staging_numbers_rows_around_refused_lines(tmp_path):
     path.write_text("id,name\n1,a\n2,b\n3,c,extra\n4,d\n")
     sniffed = reader.sniff(path.read_bytes(), path.name)
     con = duckdb.connect()
-    staged = reader.stage_csv(con, path, sniffed, "stage", temporary=True)
+    staged = reader.stage_csv(con, path, sniffed, "stage")
     assert staged.rows == 3 and staged.malformed == (4,)
     assert con.execute("SELECT id, source_row FROM stage ORDER BY source_row").fetchall() == [("1", 2), ("2", 3), ("4", 5)]
 

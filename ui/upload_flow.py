@@ -32,6 +32,11 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return staging_cursor(store.db_path())
 
 
+def import_confirmed(item: Pending, replace_demo: bool) -> None:
+    item.report = importer.commit(cursor(), item.preview, replace_demo=replace_demo)
+    release(item)
+
+
 @dataclass
 class Pending:
     """One uploaded file: its preview, or the reason it cannot be imported."""
@@ -51,28 +56,36 @@ def upload_key(uploaded) -> str:
 
 
 def stage(uploaded, lang: str) -> Pending:
-    """Write the upload to a private temp file, stage it and preview it with the proposed plan."""
+    """Copy the upload to a private temp file (kept until import or removal), stage and preview it."""
     con = cursor()
-    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
-        path = Path(folder) / "upload"
-        path.write_bytes(uploaded.getbuffer())
-        try:
-            source = importer.open_source(con, path, file_name=uploaded.name)
-            plan = importer.propose_plan(con, source)
-            if plan.missing_required():
-                return Pending(uploaded.name, importer.Preview.unmapped(source, plan))
-            return Pending(uploaded.name, importer.preview(con, source, plan))
-        except InputError as err:
-            return Pending(uploaded.name, error=err.message(lang))
+    handle, name = tempfile.mkstemp(prefix="upload-", suffix=Path(uploaded.name).suffix)
+    path = Path(name)
+    with open(handle, "wb") as f:
+        f.write(uploaded.getbuffer())
+    try:
+        source = importer.open_source(con, path, file_name=uploaded.name)
+        plan = importer.propose_plan(con, source)
+        if plan.missing_required():
+            return Pending(uploaded.name, importer.Preview.unmapped(source, plan))
+        return Pending(uploaded.name, importer.preview(con, source, plan))
+    except InputError as err:
+        path.unlink()
+        return Pending(uploaded.name, error=err.message(lang))
+
+
+def release(item: Pending) -> None:
+    """Drop a preview's temp tables and temp file (imported, or removed from the uploader)."""
+    if item.preview is not None:
+        importer.discard(cursor(), item.preview.source)
+        item.preview.source.path.unlink(missing_ok=True)
+        item.preview = None
 
 
 def forget_removed(keys: set[str]) -> None:
     """Drop the previews of files the user removed from the uploader."""
     pending = pending_uploads()
     for key in set(pending) - keys:
-        if pending[key].preview is not None:
-            importer.discard(cursor(), pending[key].preview.source)
-        del pending[key]
+        release(pending.pop(key))
 
 
 def re_preview(item: Pending, plan: importer.ImportPlan, lang: str) -> None:

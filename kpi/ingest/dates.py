@@ -51,17 +51,20 @@ class DateFormat:
 
     def sql(self, column: str) -> str:
         """A DuckDB expression turning the VARCHAR expression ``column`` into a TIMESTAMP (NULL if bad)."""
-        value = f"trim({column})"
+        return f"CASE WHEN {missing_sql(column)} THEN NULL ELSE {self.parse_sql(f'trim({column})')} END"
+
+    def parse_sql(self, text: str) -> str:
+        """Like ``sql`` for a cell already trimmed and known not to be a missing-value marker."""
         if self.is_excel_serial:
-            parsed = (
-                f"TIMESTAMP '1899-12-30' + to_seconds(CAST(round(try_cast({value} AS DOUBLE) * 86400) AS BIGINT))"
-            )
-        else:
-            if self.squeeze_spaces:
-                value = f"regexp_replace({value}, '\\s+', '', 'g')"
-            patterns = ", ".join(f"'{p}'" for p in self.patterns)
-            parsed = f"try_strptime({value}, [{patterns}])"
-        return f"CASE WHEN {missing_sql(column)} THEN NULL ELSE {parsed} END"
+            return f"TIMESTAMP '1899-12-30' + to_seconds(CAST(round(try_cast({text} AS DOUBLE) * 86400) AS BIGINT))"
+        if self.squeeze_spaces:
+            text = f"regexp_replace({text}, '\\s+', '', 'g')"
+        # One pattern at a time: COALESCE tries the next only on rows still unparsed, which
+        # is far cheaper than try_strptime with a list (every row pays for every miss).
+        attempts = [f"try_strptime({text}, '{p}')" for p in self.patterns]
+        if self.name == "iso":
+            attempts.insert(0, f"try_cast({text} AS TIMESTAMP)")  # DuckDB's own ISO parser
+        return f"coalesce({', '.join(attempts)})"
 
 
 def missing_sql(column: str) -> str:
@@ -125,7 +128,9 @@ def detect(values: Iterable[str | None], sample_size: int = 500) -> Detection:
                 break
     if not samples:
         return Detection(None, 0, 0)
-    scores = [(sum(f.parse(s) is not None for s in samples), f) for f in FORMATS]
+    # Screen on a few values first: most forms fail at once, and strptime misses are slow.
+    candidates = [f for f in FORMATS if any(f.parse(s) is not None for s in samples[:20])] or FORMATS
+    scores = [(sum(f.parse(s) is not None for s in samples), f) for f in candidates]
     best_score = max(score for score, _ in scores)
     if best_score == 0:
         return Detection(None, 0, len(samples))

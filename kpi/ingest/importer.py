@@ -6,15 +6,16 @@ SQL and counts what would be inserted, updated, left unchanged or rejected; ``co
 the original rows losslessly (one raw table per batch) and the new ticket versions, all or
 nothing. ``undo_batch`` takes a batch back out.
 
-Nothing touches stored data before ``commit``. The UI stages into TEMP tables of its own
-cursor (private to the browser session); the CLI stages straight into the batch's raw table
-inside the commit transaction, which saves copying a large file twice.
+Nothing touches stored data before ``commit``: staging tables are TEMP tables of the caller's
+cursor, which no other connection (no other browser session) can see. The original file is
+kept byte for byte in the store's originals folder, so a batch can be re-mapped later.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -71,8 +72,8 @@ class Source:
     checksum: str
     sniffed: reader.Sniffed
     staged: reader.Staged
-    persistent: bool          # staged straight into the batch's raw table (CLI)
-    batch_id: int | None = None
+    path: Path                # the file as uploaded, copied into the originals folder on commit
+    date_detections: dict[str, dates.Detection] = field(default_factory=dict, repr=False)  # by column
 
     @property
     def columns(self) -> list[str]:
@@ -138,33 +139,30 @@ def file_checksum(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | None = None,
-                persistent: bool = False) -> Source:
-    """Read a CSV/TSV/XLSX export into a staging table. ``persistent`` must run inside a transaction."""
+def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | None = None) -> Source:
+    """Read a CSV/TSV/XLSX export into a TEMP staging table of ``con``."""
     path = Path(path)
     file_name = file_name or path.name
     with open(path, "rb") as f:
         head = f.read(reader.SNIFF_BYTES)
     sniffed = reader.sniff(head, file_name)
-    batch_id = None
-    if persistent:
-        batch_id = store.scalar(con, "SELECT nextval('import_batch_seq')")
-        table = raw_table_name(batch_id)
-    else:
-        table = f"staging_{uuid.uuid4().hex[:12]}"
+    table = f"staging_{uuid.uuid4().hex[:12]}"
     if sniffed.kind == "excel":
         source_table = reader.read_frame(path.read_bytes(), file_name)
         sniffed = source_table.sniffed
-        staged = reader.stage_frame(con, source_table, table, temporary=not persistent)
+        staged = reader.stage_frame(con, source_table, table)
     else:
-        staged = reader.stage_csv(con, path, sniffed, table, temporary=not persistent)
+        staged = reader.stage_csv(con, path, sniffed, table)
     if staged.rows == 0 and not staged.malformed:
+        discard_tables(con, table)
         raise InputError(file_name, "ingest.no_data")
-    return Source(file_name, file_checksum(path), sniffed, staged, persistent, batch_id)
+    return Source(file_name, file_checksum(path), sniffed, staged, path)
 
 
-def raw_table_name(batch_id: int) -> str:
-    return f"raw_batch_{batch_id:06d}"
+def original_path(con: duckdb.DuckDBPyConnection, batch_id: int) -> Path:
+    """The original file of a batch, byte for byte as it was imported."""
+    name = store.scalar(con, "SELECT original_file FROM import_batches WHERE batch_id = ?", [batch_id])
+    return store.originals_dir(con) / name
 
 
 def saved_profile(con: duckdb.DuckDBPyConnection, name: str | None, columns: list[str]) -> ImportPlan | None:
@@ -217,10 +215,12 @@ def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPla
     for name, column in plan.mapping.items():
         if formats.FIELD_BY_NAME[name].kind != "datetime" or column not in source.columns:
             continue
-        values = con.execute(
-            f'SELECT "{column}" FROM {source.staged.table} WHERE NOT {dates.missing_sql(_q(column))} LIMIT 500'
-        ).fetchall()
-        detections[name] = dates.detect([v[0] for v in values])
+        if column not in source.date_detections:
+            values = con.execute(
+                f"SELECT {_q(column)} FROM {source.staged.table} WHERE NOT {dates.missing_sql(_q(column))} LIMIT 500"
+            ).fetchall()
+            source.date_detections[column] = dates.detect([v[0] for v in values])
+        detections[name] = source.date_detections[column]
     return detections
 
 
@@ -236,51 +236,63 @@ def _words(words: Sequence[str]) -> str:
     return ", ".join(_literal(w) for w in words)
 
 
-def _mapped_expressions(plan: ImportPlan) -> tuple[dict[str, str], dict[str, str]]:
-    """SQL per canonical field (value) and per checked field (condition that the cell is bad)."""
-    values: dict[str, str] = {}
+def _parsed_columns(plan: ImportPlan) -> tuple[list[str], list[str], dict[str, str]]:
+    """Parse each mapped cell once, in two projection levels over the staged table:
+
+    1. ``t_<field>``: the cell trimmed, NULL when it is one of the "no value" markers;
+    2. ``v_<field>`` (the value) and ``p_<field>`` (the cell had something in it).
+
+    Plus, per checked field, the condition over those columns that marks the cell bad.
+    Parsing is the costly part of an import, so nothing is computed twice.
+    """
+    trimmed: list[str] = []
+    items: list[str] = []
     bad: dict[str, str] = {}
+    markers = _words(dates.MISSING + tuple(m.lower() for m in dates.MISSING))
     for f in formats.FIELDS:
         column = plan.mapping.get(f.name)
         default = plan.defaults.get(f.name)
         if column is None and default is None:
             continue
-        cell = _q(column) if column else "NULL"
+        cell = f"trim({_q(column)})" if column else "NULL"
         if default is not None:
-            cell = f"CASE WHEN {dates.missing_sql(cell)} THEN {_literal(default)} ELSE {cell} END"
-        present = f"NOT {dates.missing_sql(cell)}"
+            cell = f"coalesce(nullif({cell}, ''), {_literal(default)})"
+        text, value, present = f"t_{f.name}", f"v_{f.name}", f"p_{f.name}"
+        trimmed.append(f"CASE WHEN {cell} NOT IN ({markers}) THEN {cell} END AS {text}")
+        items.append(f"{text} IS NOT NULL AS {present}")
+        check = f"({present} AND {value} IS NULL)"
         if f.kind == "text":
-            values[f.name] = f"CASE WHEN {present} THEN trim({cell}) END"
-        elif f.kind == "datetime":
-            form = dates.BY_NAME[plan.date_formats.get(f.name, "iso")]
-            values[f.name] = form.sql(cell)
-            bad[f.name] = f"({present} AND {values[f.name]} IS NULL)"
+            items.append(f"{text} AS {value}")
+            continue
+        if f.kind == "datetime":
+            items.append(f"{dates.BY_NAME[plan.date_formats.get(f.name, 'iso')].parse_sql(text)} AS {value}")
         elif f.kind == "count":
-            values[f.name] = f"try_cast(trim({cell}) AS INTEGER)"
-            bad[f.name] = f"({present} AND coalesce({values[f.name]} < 0, true))"
+            items.append(f"try_cast({text} AS INTEGER) AS {value}")
+            check = f"({present} AND coalesce({value} < 0, true))"
         elif f.kind == "minutes":
-            values[f.name] = f"try_cast(trim({cell}) AS DOUBLE)"
-            bad[f.name] = f"({present} AND {values[f.name]} IS NULL)"
+            items.append(f"try_cast({text} AS DOUBLE) AS {value}")
         elif f.kind == "flag":
-            text = f"lower(trim({cell}))"
+            lowered = f"lower({text})"
             # Jira SLA cells hold the time left ("12:30"); a leading "-" means breached.
-            values[f.name] = (
-                f"CASE WHEN {text} IN ({_words(formats.TRUE_WORDS)}) OR regexp_matches({text}, '^\\d+:\\d') THEN true"
-                f" WHEN {text} IN ({_words(formats.FALSE_WORDS)}) OR regexp_matches({text}, '^-\\d') THEN false END"
+            items.append(
+                f"CASE WHEN {lowered} IN ({_words(formats.TRUE_WORDS)}) THEN true"
+                f" WHEN {lowered} IN ({_words(formats.FALSE_WORDS)}) THEN false"
+                f" WHEN {text} LIKE '-%:%' THEN false WHEN {text} LIKE '%:%' THEN true END AS {value}"
             )
-            bad[f.name] = f"({present} AND {values[f.name]} IS NULL)"
         elif f.kind == "level":
-            values[f.name] = f"CASE WHEN {present} THEN trim({cell}) END"
-            bad[f.name] = f"({present} AND {_level_sql(cell)} IS NULL)"
+            items.append(f"{text} AS {value}")
+            items.append(f"{_level_sql(text)} AS v_level")
+            check = f"({present} AND v_level IS NULL)"
+        bad[f.name] = check
     for required in formats.REQUIRED:
-        cell = values.get(required, "NULL")
-        bad[required] = f"({cell} IS NULL)" if required not in bad else f"({bad[required]} OR {cell} IS NULL)"
-    return values, bad
+        missing = f"v_{required} IS NULL" if required in plan.mapping or required in plan.defaults else "true"
+        bad[required] = f"({bad[required]} OR {missing})" if required in bad else f"({missing})"
+    return trimmed, items, bad
 
 
 def _level_sql(cell: str) -> str:
     """Severity 1–5 from "Level 3", "3", "P2", "1 - Critical" or a priority word."""
-    text = f"lower(trim({cell}))"
+    text = f"lower({cell})"
     words = " ".join(f"WHEN {text} IN ({_words(w)}) THEN {level}" for level, w in formats.LEVEL_WORDS.items())
     return (
         f"CASE WHEN regexp_matches({text}, '^(level|p|l)?\\s*[1-5]\\b') "
@@ -288,22 +300,20 @@ def _level_sql(cell: str) -> str:
     )
 
 
-def _ticket_select(plan: ImportPlan, values: dict[str, str]) -> str:
-    """The SELECT list giving canonical columns from a staged row."""
-    created = values["created_at"]
+def _ticket_select(plan: ImportPlan) -> str:
+    """The SELECT list giving canonical columns from the parsed ``v_<field>`` columns."""
+    values = {f.name: f"v_{f.name}" for f in formats.FIELDS if f.name in plan.mapping or f.name in plan.defaults}
     first_response = values.get("first_response_at")
     if first_response is None and "first_reply_minutes" in values:
-        first_response = f"{created} + to_seconds(CAST(round({values['first_reply_minutes']} * 60) AS BIGINT))"
-    resolved, closed = values.get("resolved_at", "NULL"), values.get("closed_at", "NULL")
+        first_response = f"v_created_at + to_seconds(CAST(round(v_first_reply_minutes * 60) AS BIGINT))"
     status = values.get("status", "NULL")
     is_open = (
-        f"(coalesce({resolved}, {closed}) IS NULL"
+        f"(coalesce({values.get('resolved_at', 'NULL')}, {values.get('closed_at', 'NULL')}) IS NULL"
         f" AND coalesce(lower({status}) NOT IN ({_words(formats.CLOSED_STATUSES)}), true))"
     )
     columns = {
-        "ticket_id": values["ticket_id"],
         "source_system": _literal(plan.source_system),
-        "level": _level_sql(values["priority"]) if "priority" in values else "NULL",
+        "level": "v_level" if "priority" in values else "NULL",
         "is_open": is_open,
         "first_response_at": first_response or "NULL",
         **{c: f"coalesce({values.get(c, 'NULL')}, 0)" for c in COUNT_COLUMNS},
@@ -330,13 +340,15 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
         return Preview(source, plan, source.staged.rows + len(malformed), 0, 0, source.staged.rows, 0,
                        len(malformed), malformed, detection, already[0], None)
 
-    values, bad = _mapped_expressions(plan)
+    trimmed, parsed, bad = _parsed_columns(plan)
     mapped, changes = f"{source.staged.table}_mapped", f"{source.staged.table}_changes"
     bad_list = ", ".join(f"{cond} AS bad_{name}" for name, cond in bad.items())
     any_bad = " OR ".join(bad.values())
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT source_row,\n  {_ticket_select(plan, values)},\n"
-        f"  {bad_list}, ({any_bad}) AS is_rejected FROM {source.staged.table}"
+        f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT source_row,\n  {_ticket_select(plan)},\n"
+        f"  {bad_list}, ({any_bad}) AS is_rejected\n"
+        f"FROM (SELECT source_row, {', '.join(parsed)}"
+        f" FROM (SELECT source_row, {', '.join(trimmed)} FROM {source.staged.table}))"
     )
     rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
     result = Preview(
@@ -417,32 +429,40 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
 
 def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = False,
            replace_demo: bool = False) -> ImportReport:
-    """Store the batch: raw rows, new ticket versions, batch record. One transaction.
+    """Store the batch: new ticket versions, batch record, original file. One transaction.
 
     The rows are sorted against the store again inside the transaction, so what another session
     imported since the preview is taken into account. ``replace_demo`` first takes every demo
-    batch out, in the same transaction. A preview staged persistently (CLI) must already be
-    inside the transaction that staged it.
+    batch out, in the same transaction. The original is copied in before the transaction
+    commits and removed again if it fails, so no batch ever points at a missing file.
     """
     source = preview_.source
-    if source.persistent:
-        return _commit_rows(con, preview_, source.batch_id, is_demo) if preview_.importable else _report(preview_, None)
     if preview_.already_imported is not None:
         return _report(preview_, None)
-    with store.transaction(con):
-        if replace_demo:
-            _undo_demo_batches(con)
-        preview_ = _classify(con, preview_)
-        if not preview_.importable:
-            return _report(preview_, None)
-        batch_id = store.scalar(con, "SELECT nextval('import_batch_seq')")
-        con.execute(f"CREATE TABLE {raw_table_name(batch_id)} AS SELECT * FROM {source.staged.table}")
-        report = _commit_rows(con, preview_, batch_id, is_demo)
-    discard(con, source)
+    original = store.originals_dir(con) / f"{source.checksum}{source.path.suffix or Path(source.file_name).suffix}"
+    copied = not original.exists()
+    if copied:
+        shutil.copyfile(source.path, original)
+    undone: list[str] = []
+    try:
+        with store.transaction(con):
+            if replace_demo:
+                undone = _undo_demo_batches(con)
+            preview_ = _classify(con, preview_)
+            report = (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
+                                   original.name)
+                      if preview_.importable else _report(preview_, None))
+    except BaseException:
+        if copied:
+            original.unlink(missing_ok=True)
+        raise
+    if report.batch_id is None and copied:
+        original.unlink(missing_ok=True)
+    _remove_unreferenced_originals(con, undone)
     return report
 
 
-def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool) -> ImportReport:
+def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool, original_file: str) -> ImportReport:
     source, changes = preview_.source, preview_.changes_table
     con.execute(
         f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
@@ -458,7 +478,7 @@ def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool) -> Import
     sniffed = source.sniffed
     con.execute(
         """INSERT INTO import_batches (batch_id, file_name, checksum, profile, source_system, encoding, delimiter,
-               header_row, mapping, date_formats, defaults, source_columns, raw_table, rows_read, rows_inserted,
+               header_row, mapping, date_formats, defaults, source_columns, original_file, rows_read, rows_inserted,
                rows_updated, rows_unchanged, rows_rejected, is_demo)
            VALUES ($batch, $file, $checksum, $profile, $system, $encoding, $delimiter, $header_row, $mapping,
                $date_formats, $defaults, $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected, $demo)""",
@@ -470,7 +490,7 @@ def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool) -> Import
             "date_formats": json.dumps(preview_.plan.date_formats),
             "defaults": json.dumps(preview_.plan.defaults, ensure_ascii=False),
             "columns": json.dumps(source.columns, ensure_ascii=False),
-            "raw": raw_table_name(batch_id), "read": preview_.rows_read, "inserted": preview_.to_insert,
+            "raw": original_file, "read": preview_.rows_read, "inserted": preview_.to_insert,
             "updated": preview_.to_update, "unchanged": preview_.unchanged + preview_.superseded,
             "rejected": preview_.rejected, "demo": is_demo,
         },
@@ -490,33 +510,25 @@ def _report(preview_: Preview, batch_id: int | None) -> ImportReport:
 
 def discard(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Drop a preview's TEMP tables (after commit, or when the user cancels)."""
-    if source.persistent:
-        return
+    discard_tables(con, source.staged.table)
+
+
+def discard_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
     for suffix in ("", "_mapped", "_changes"):
-        con.execute(f"DROP TABLE IF EXISTS {source.staged.table}{suffix}")
+        con.execute(f"DROP TABLE IF EXISTS {table}{suffix}")
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
                 is_demo: bool = False) -> ImportReport:
     """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs)."""
-    con.execute("BEGIN TRANSACTION")
+    source = open_source(con, Path(path))
     try:
-        source = open_source(con, Path(path), persistent=True)
         plan = propose_plan(con, source, profile)
         if not plan.mapping:
             raise InputError(source.file_name, "ingest.no_known_format")
-        result = preview(con, source, plan)
-        if not result.importable:
-            con.execute("ROLLBACK")
-            return _report(result, None)
-        report = commit(con, result, is_demo)
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-    for suffix in ("_mapped", "_changes"):
-        con.execute(f"DROP TABLE IF EXISTS {source.staged.table}{suffix}")
-    return report
+        return commit(con, preview(con, source, plan), is_demo)
+    finally:
+        discard(con, source)
 
 
 def import_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], profile: str | None = None,
@@ -531,31 +543,44 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     Returns the number of tickets affected. A version only enters the store when it supersedes
     the then-current one, so the latest remaining batch's version is the right one to restore.
     """
-    row = store.first_row(con, "SELECT raw_table, undone_at FROM import_batches WHERE batch_id = ?", [batch_id])
+    row = store.first_row(con, "SELECT original_file, undone_at FROM import_batches WHERE batch_id = ?", [batch_id])
     if row is None:
         raise InputError(f"batch {batch_id}", "ingest.no_batch")
     if row[1] is not None:
         raise InputError(f"batch {batch_id}", "ingest.batch_undone")
     with store.transaction(con):
-        return _undo_rows(con, batch_id)
+        affected = _undo_rows(con, batch_id)
+    _remove_unreferenced_originals(con, [row[0]])
+    return affected
 
 
 def remove_demo_data(con: duckdb.DuckDBPyConnection) -> int:
     """Undo every demo batch, in one transaction; returns how many there were."""
     with store.transaction(con):
-        return _undo_demo_batches(con)
+        undone = _undo_demo_batches(con)
+    _remove_unreferenced_originals(con, undone)
+    return len(undone)
 
 
-def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> int:
-    demo_batches = con.execute("SELECT batch_id FROM import_batches WHERE is_demo AND undone_at IS NULL").fetchall()
-    for (batch_id,) in demo_batches:
+def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Undo every demo batch inside the caller's transaction; returns their original files."""
+    demo_batches = con.execute(
+        "SELECT batch_id, original_file FROM import_batches WHERE is_demo AND undone_at IS NULL").fetchall()
+    for batch_id, _ in demo_batches:
         _undo_rows(con, batch_id)
-    return len(demo_batches)
+    return [original for _, original in demo_batches]
+
+
+def _remove_unreferenced_originals(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """After undo: delete originals no batch still in force refers to (same file, same name)."""
+    for name in names:
+        if not store.scalar(con, "SELECT count(*) FROM import_batches WHERE original_file = ? AND undone_at IS NULL",
+                            [name]):
+            (store.originals_dir(con) / name).unlink(missing_ok=True)
 
 
 def _undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     """Undo's work, inside the caller's transaction."""
-    raw_table = store.scalar(con, "SELECT raw_table FROM import_batches WHERE batch_id = ?", [batch_id])
     con.execute(
         "CREATE OR REPLACE TEMP TABLE undo_ids AS SELECT DISTINCT ticket_id FROM ticket_versions WHERE batch_id = ?",
         [batch_id],
@@ -569,7 +594,6 @@ def _undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
         WHERE v.ticket_id = latest.ticket_id
     """)
     con.execute("DROP TABLE undo_ids")
-    con.execute(f"DROP TABLE IF EXISTS {raw_table}")
     con.execute("UPDATE import_batches SET undone_at = current_localtimestamp() WHERE batch_id = ?", [batch_id])
     store.bump_data_version(con)
     return affected

@@ -273,19 +273,19 @@ class Staged:
     malformed: tuple[int, ...]  # file rows the CSV reader refused (wrong number of columns)
 
 
-def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str, temporary: bool) -> Staged:
-    """Load a CSV/TSV into ``table`` (all VARCHAR + source_row) with DuckDB's parallel reader."""
+def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str) -> Staged:
+    """Load a CSV/TSV into TEMP ``table`` (all VARCHAR + source_row) with DuckDB's parallel reader."""
     transcoded = None
     if sniffed.duckdb_encoding is None:
         transcoded = transcode_to_utf8(path, sniffed.encoding, sniffed.file_name)
     try:
-        return _stage_with_duckdb(con, transcoded or path, sniffed, table, temporary)
+        return _stage_with_duckdb(con, transcoded or path, sniffed, table)
     finally:
         if transcoded is not None:
             transcoded.unlink()
 
 
-def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, temporary: bool) -> Staged:
+def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str) -> Staged:
     options = {
         "delim": sniffed.delimiter,
         "header": True,
@@ -301,12 +301,11 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, temporary:
         "null_padding": False,
     }
     args = ", ".join(f"{k} = ${k}" for k in options)
-    kind = "TEMP TABLE" if temporary else "TABLE"
     try:
         # Rows come out in file order (DuckDB preserves insertion order), so row_number() is the
         # record's position; + header_row makes it the file row with the header as row header_row.
         con.execute(
-            f"CREATE {kind} {table} AS SELECT *, CAST(row_number() OVER () AS INTEGER) + $header_row AS source_row"
+            f"CREATE TEMP TABLE {table} AS SELECT *, CAST(row_number() OVER () AS INTEGER) + $header_row AS source_row"
             f" FROM read_csv($path, {args})",
             {"path": str(path), "header_row": sniffed.header_row, **options},
         )
@@ -324,15 +323,14 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, temporary:
     return Staged(table, columns, rows, malformed)
 
 
-def stage_frame(con: duckdb.DuckDBPyConnection, source: SourceTable, table: str, temporary: bool) -> Staged:
-    """Load an already-read small table (e.g. from Excel) into ``table`` like ``stage_csv`` does."""
+def stage_frame(con: duckdb.DuckDBPyConnection, source: SourceTable, table: str) -> Staged:
+    """Load an already-read small table (e.g. from Excel) into TEMP ``table`` like ``stage_csv`` does."""
     frame = source.frame.copy()
     frame["source_row"] = [source.row_number(i) for i in range(len(frame))]
-    kind = "TEMP TABLE" if temporary else "TABLE"
     con.register("_incoming_frame", frame)
     try:
         column_list = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in source.frame.columns)
-        con.execute(f'CREATE {kind} {table} AS SELECT {column_list}, CAST(source_row AS INTEGER) AS source_row FROM _incoming_frame')
+        con.execute(f'CREATE TEMP TABLE {table} AS SELECT {column_list}, CAST(source_row AS INTEGER) AS source_row FROM _incoming_frame')
     finally:
         con.unregister("_incoming_frame")
     return Staged(table, tuple(source.frame.columns), len(frame), source.malformed)

@@ -20,7 +20,7 @@ CREATE TABLE import_batches (
     date_formats    JSON,                    -- canonical field -> date form used (kpi.ingest.dates)
     defaults        JSON,                    -- canonical field -> value filled in where a cell is empty
     source_columns  JSON NOT NULL,           -- original header, in file order
-    raw_table       VARCHAR NOT NULL,        -- table holding every original row and column
+    original_file   VARCHAR NOT NULL,        -- the file byte for byte, in the store's originals folder
     rows_read       INTEGER NOT NULL,
     rows_inserted   INTEGER NOT NULL,
     rows_updated    INTEGER NOT NULL,
