@@ -256,3 +256,16 @@ def test_cli_exits_non_zero_with_a_clear_message_when_nothing_imports(tmp_path):
     assert "error: empty.csv: the file is empty" in result.stderr  # InputError.message("en")
     assert "missing.csv: no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_commit_takes_account_of_an_import_made_since_the_preview(con, tmp_path):
+    mine = write(tmp_path, "mine.csv", "D-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,2024-03-05 09:00\n")
+    theirs = write(tmp_path, "theirs.csv", "D-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,2024-03-04 09:00\n")
+    source = importer.open_source(con, mine)
+    preview = importer.preview(con, source, importer.propose_plan(con, source))
+    assert preview.to_insert == 1
+    importer.import_file(con, theirs)  # another session imports the same ticket, older version
+    report = importer.commit(con, preview)
+    # D-1 now exists, so my newer row updates it instead of adding a second current version.
+    assert (report.inserted, report.updated) == (0, 1)
+    assert con.execute("SELECT count(*), max(updated_at) FROM tickets").fetchall() == [(1, datetime(2024, 3, 5, 9))]

@@ -94,6 +94,7 @@ class Preview:
     date_detection: dict[str, dates.Detection]
     already_imported: int | None   # batch id of an identical file already in the store
     changes_table: str | None
+    data_version: int | None = None  # the store's version the rows were sorted against
 
     @classmethod
     def unmapped(cls, source: Source, plan: ImportPlan) -> Preview:
@@ -383,7 +384,8 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
     counts = dict(con.execute(f"SELECT action, count(*) FROM {preview_.changes_table} GROUP BY action").fetchall())
     valid_rows = preview_.rows_read - preview_.rejected
     return replace(
-        preview_, to_insert=counts.get("insert", 0), to_update=counts.get("update", 0),
+        preview_, data_version=store.data_version(con),
+        to_insert=counts.get("insert", 0), to_update=counts.get("update", 0),
         unchanged=counts.get("unchanged", 0),
         superseded=(valid_rows - sum(counts.values())) + counts.get("stale", 0),
     )
@@ -448,7 +450,8 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = Fa
         with store.transaction(con):
             if replace_demo:
                 undone = _undo_demo_batches(con)
-            preview_ = _classify(con, preview_)
+            if store.data_version(con) != preview_.data_version:  # the store changed since the preview
+                preview_ = _classify(con, preview_)
             report = (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
                                    original.name)
                       if preview_.importable else _report(preview_, None))
