@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from kpi import store
-from kpi.roi.model import InvalidScenario, evaluate, validate
+from kpi.roi.model import InvalidScenario, Scenario, evaluate, validate
 from kpi.roi.scenarios import (ScenarioNameError, StoredScenario, delete_scenario,
                                duplicate_scenario, list_scenarios, save_scenario)
 from ui import roi_form, roi_views
@@ -50,23 +50,28 @@ if not stored:
     st.info(t("roi.scenario.none"))
 
 with st.sidebar:              # the assumptions beside, the results across the whole page
-    scenario = roi_form.parameters()
-problems = validate(scenario)
-result = None if problems else evaluate(scenario)
-if problems:
-    st.error("\n".join([t("roi.result.invalid"), *(f"- {p.message(ui.lang())}" for p in problems)]))
-else:
-    roi_views.headlines(result)
+    values = roi_form.parameters()
+headline = st.container()
 costs, payback, sensitivity, compare, intangible = st.tabs(
     [t(f"roi.tab.{name}") for name in ("costs", "cumulative", "sensitivity", "compare", "benefits")])
-for tab, view in ((costs, roi_views.costs), (payback, roi_views.cumulative),
+with costs:
+    lines_table = st.container()    # drawn once the extra lines below are known
+    scenario = Scenario(**values, **roi_form.extra_lines())
+problems = validate(scenario)
+result = None if problems else evaluate(scenario)
+with headline:
+    if problems:
+        st.error("\n".join([t("roi.result.invalid"), *(f"- {p.message(ui.lang())}" for p in problems)]))
+    else:
+        roi_views.headlines(result)
+for tab, view in ((lines_table, roi_views.costs), (payback, roi_views.cumulative),
                   (sensitivity, roi_views.sensitivity)):
     with tab:
         if result is None:
             st.info(t("roi.result.fix_first"))
         else:
             view(result)
-with costs:
+with lines_table:
     if result is not None:
         st.download_button(t("roi.scenario.download_json"), file_name="roi-scenario.json",
                            mime="application/json", on_click="ignore",

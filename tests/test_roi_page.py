@@ -3,11 +3,14 @@ saving, duplicating, comparing and deleting scenarios."""
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi import store
+from kpi.roi.model import ExtraLine
 from kpi.roi.scenarios import list_scenarios
+from ui.roi_form import extra_lines_from
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "roi.py")
 
@@ -134,3 +137,19 @@ def test_save_overwrites_and_a_new_session_sees_it(page):
     again = page()
     assert again.number_input(key="roi.p.trainees").value == 900
     assert headline(again)["Classroom total"] == "NT$1,988,680"     # see test_roi_scenarios
+
+
+def test_reached_through_the_app_navigation(db_file):
+    at = AppTest.from_file(str(Path(PAGE).parents[1] / "app.py"), default_timeout=30)
+    at.session_state["lang"] = "zh-TW"
+    at.run()
+    at.switch_page("pages/roi.py").run()
+    assert not at.exception
+    assert at.title[0].value == "面授課程改為數位學習的投資報酬率"
+    assert headline(at)["節省成本"] == "NT$661,296"
+
+
+def test_extra_line_rows_from_the_editor():
+    edited = pd.DataFrame({"name": ["Venue", None, None, " Catering "], "amount": [500.0, None, 20.0, None]})
+    # an empty row is dropped; a nameless amount stays (validation names it); no amount means 0
+    assert extra_lines_from(edited) == (ExtraLine("Venue", 500.0), ExtraLine("", 20.0), ExtraLine("Catering", 0.0))

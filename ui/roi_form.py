@@ -16,6 +16,7 @@ from kpi.roi.scenarios import BENEFITS, BenefitCheck, StoredScenario
 from ui.session import lang, t
 
 _WORKING = "roi.working"
+_BASE = "roi.base"                 # the draft the table editors started from: their edits apply to it
 _LOADED = "roi.loaded"             # id of the scenario in the widgets (None: unsaved new one)
 _GENERATION = "roi.generation"     # part of the table editors' keys: a new one restarts them
 
@@ -51,7 +52,8 @@ def _load(draft: StoredScenario) -> None:
     state["roi.rule"] = "seed" if s.hours_per_year is None else "hours"
     state["roi.admin_same"] = s.admin_hourly is None
     state["roi.name"], state["roi.notes"] = draft.name, draft.notes
-    state[_WORKING], state[_LOADED] = draft, draft.scenario_id
+    state[_WORKING] = state[_BASE] = draft
+    state[_LOADED] = draft.scenario_id
     state[_GENERATION] = state.get(_GENERATION, 0) + 1
 
 
@@ -75,8 +77,8 @@ def _number(p: Parameter, disabled: bool = False) -> float:
                            disabled=disabled, **bounds)
 
 
-def parameters() -> Scenario:
-    """Every assumption, grouped; returns them as a Scenario (not yet validated)."""
+def parameters() -> dict:
+    """Every numeric assumption, grouped, by its Scenario field (not yet validated)."""
     values: dict = {}
     for group, keys in _GROUPS.items():
         with st.expander(t(f"roi.form.{group}"), expanded=group in ("course", "rates")):
@@ -84,9 +86,12 @@ def parameters() -> Scenario:
                 values[key] = _number(PARAMETER[key])
             if group == "rates":
                 values |= _rate_rules(values["trainee_annual_salary"])
-            if group in SIDES:
-                values[f"{group}_extra"] = _extra_lines(group)
-    return Scenario(**values)
+    return values
+
+
+def extra_lines() -> dict[str, tuple[ExtraLine, ...]]:
+    """Both sides' own cost lines, side by side: the editors need the page's width."""
+    return {f"{side}_extra": _extra_lines(side, column) for side, column in zip(SIDES, st.columns(2))}
 
 
 def _rate_rules(trainee_annual_salary: float) -> dict:
@@ -105,11 +110,11 @@ def _rate_rules(trainee_annual_salary: float) -> dict:
     return {"hours_per_year": hours, "admin_hourly": None if same else admin}
 
 
-def _extra_lines(side: str) -> tuple[ExtraLine, ...]:
+def _extra_lines(side: str, column) -> tuple[ExtraLine, ...]:
     name, amount = t("roi.form.extra_name"), t("roi.form.extra_amount")
-    base = st.session_state[_WORKING].scenario.extra(side)
-    st.caption(t(f"roi.form.extra_{side}"))
-    edited = st.data_editor(
+    base = st.session_state[_BASE].scenario.extra(side)
+    column.markdown(f"**{t(f'roi.form.extra_{side}')}**")
+    edited = column.data_editor(
         pd.DataFrame({"name": [x.name for x in base], "amount": [x.amount for x in base]},
                      columns=["name", "amount"]).astype({"name": "string", "amount": "float64"}),
         key=f"roi.extra.{side}.{st.session_state[_GENERATION]}", num_rows="dynamic",
@@ -133,7 +138,7 @@ def extra_lines_from(edited: pd.DataFrame) -> tuple[ExtraLine, ...]:
 def benefits() -> tuple[str, dict[str, BenefitCheck]]:
     """The scenario's notes and its tick and note against each intangible benefit."""
     st.caption(t("roi.benefits.intro"))
-    base = st.session_state[_WORKING].benefits
+    base = st.session_state[_BASE].benefits
     frame = pd.DataFrame({
         "benefit": [t(f"roi.benefit.{key}") for key in BENEFITS],
         "checked": [base.get(key, BenefitCheck()).checked for key in BENEFITS],

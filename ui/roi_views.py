@@ -35,7 +35,7 @@ def _money(value: float) -> str:
 def costs(result: Result) -> None:
     """Both sides' lines with their arithmetic, the chart, and the assumptions behind them."""
     by_side = {side: result.by_label(side, lang()) for side in SIDES}
-    labels = list(dict.fromkeys(label for lines in by_side.values() for label in lines))
+    labels = result.line_labels(lang())
     frame = pd.DataFrame({t("roi.result.line"): [*labels, t("roi.result.total")]})
     config = {}
     for side, by_label in by_side.items():

@@ -18,7 +18,7 @@ def breakdown_figure(result: Result, lang: str) -> go.Figure:
     sides = [i18n.t(f"roi.result.{side}", lang) for side in SIDES]
     by_label = [result.by_label(side, lang) for side in SIDES]
     fig = go.Figure()
-    for label in dict.fromkeys(label for lines in by_label for label in lines):
+    for label in result.line_labels(lang):
         amounts = [lines[label].amount if label in lines else None for lines in by_label]
         fig.add_bar(x=sides, y=amounts, name=label, hovertemplate=f"{label}<br>{_MONEY}<extra></extra>")
     totals = (result.classroom_total, result.online_total)

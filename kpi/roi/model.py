@@ -209,17 +209,17 @@ def validate(scenario: Scenario) -> list[Problem]:
             problems.append(Problem("above_maximum", p.key, {"value": value, "maximum": p.maximum}))
     for side in SIDES:
         seen = set()
-        for line in scenario.extra(side):
-            where = f"{side}_extra"
+        for position, line in enumerate(scenario.extra(side), start=1):
+            where, name = f"{side}_extra", line.name.strip() or f"#{position}"
             if not line.name.strip():
-                problems.append(Problem("extra_unnamed", where, {"value": line.amount}))
+                problems.append(Problem("extra_unnamed", where, {"name": name}))
             elif line.name in seen:
-                problems.append(Problem("extra_duplicate", where, {"name": line.name}))
+                problems.append(Problem("extra_duplicate", where, {"name": name}))
             seen.add(line.name)
             if not _is_number(line.amount):
-                problems.append(Problem("extra_not_number", where, {"name": line.name, "value": line.amount}))
+                problems.append(Problem("extra_not_number", where, {"name": name, "value": line.amount}))
             elif line.amount < 0:
-                problems.append(Problem("extra_negative", where, {"name": line.name, "value": line.amount}))
+                problems.append(Problem("extra_negative", where, {"name": name, "value": line.amount}))
     return problems
 
 
@@ -291,6 +291,11 @@ class Result:
     def by_label(self, side: str, lang: str) -> dict[str, CostLine]:
         """One side's lines by the label shown, in order: to line the two sides up in a table."""
         return {line.label(lang): line for line in self.lines(side)}
+
+    def line_labels(self, lang: str) -> list[str]:
+        """Both sides' labels once each: the model's lines first, the user's extra lines last."""
+        lines = sorted((*self.classroom, *self.online), key=lambda line: line.key == "extra")
+        return list(dict.fromkeys(line.label(lang) for line in lines))
 
     @property
     def classroom_total(self) -> float:

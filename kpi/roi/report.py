@@ -134,16 +134,19 @@ def xlsx_bytes(stored: list[StoredScenario], lang: str) -> bytes:
 _CSS = """
 @page { size: A4; margin: 12mm; }
 body { font-family: "Noto Sans CJK TC", "Microsoft JhengHei", "PingFang TC", sans-serif;
-       font-size: 10px; color: #222; max-width: 190mm; margin: 0 auto; }
+       font-size: 9px; line-height: 1.3; color: #222; max-width: 186mm; margin: 0 auto; }
 h1 { font-size: 16px; margin: 0 0 2px; } h2 { font-size: 12px; margin: 10px 0 4px; }
 p.meta { color: #666; margin: 0 0 8px; }
 table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid #ddd; padding: 1px 4px; text-align: right; vertical-align: top; }
-th:first-child, td:first-child, td.item { text-align: left; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 0 3px; text-align: right; vertical-align: top; }
+th:first-child, td:first-child, td.item, td.text { text-align: left; }
+td.item { width: 38%; }
 tr.section td { font-weight: bold; background: #f2f4f7; text-align: left; }
 tr.key td { font-weight: bold; }
-ul { margin: 2px 0 6px 16px; padding: 0; } li { margin: 0; }
-svg text { font-size: 10px; fill: #222; }
+ul { margin: 2px 0 6px 0; padding: 0; list-style: none; } li { margin: 0; }
+div.scenarios { display: grid; grid-template-columns: repeat(auto-fit, minmax(45mm, 1fr)); gap: 4mm; }
+p.notes { white-space: pre-line; color: #444; margin: 2px 0; }
+svg text { font-size: 9px; fill: #222; }
 """
 
 
@@ -158,6 +161,8 @@ def html_report(stored: list[StoredScenario], lang: str, generated: datetime) ->
     section = None
     key_items = {metric(k).label(lang) for k in ("roi.classroom_total", "roi.online_total", "roi.savings", "roi.roi", "roi.bcr")}
     for row in rows:
+        if row.kind == "text":
+            continue             # notes go with each scenario's benefits, below
         if row.section != section:
             section = row.section
             body.append(f"<tr class='section'><td colspan='{1 + len(stored)}'>{e(section)}</td></tr>")
@@ -165,32 +170,35 @@ def html_report(stored: list[StoredScenario], lang: str, generated: datetime) ->
         cells = "".join(f"<td>{e(formatted(row, v))}</td>" for v in row.values)
         body.append(f"<tr{css}><td class='item'>{e(row.item)}</td>{cells}</tr>")
     body.append("</tbody></table>")
-    body.append(f"<h2>{e(i18n.t('roi.tab.benefits', lang))}</h2>")
+    body.append(f"<h2>{e(i18n.t('roi.export.notes_and_benefits', lang))}</h2><div class='scenarios'>")
     for s in stored:
         items = [f"<li>{'☑' if checked else '☐'} {e(benefit)}{' — ' + e(note) if note else ''}</li>"
                  for _, benefit, checked, note in _benefit_rows([s], lang, False)]
-        body.append(f"<p><b>{e(s.name)}</b></p>"
-                    + (f"<ul>{''.join(items)}</ul>" if items else f"<p>{e(i18n.t('roi.export.no_benefits', lang))}</p>"))
+        body.append(f"<div><b>{e(s.name)}</b><p class='notes'>{e(s.notes)}</p>"
+                    + (f"<ul>{''.join(items)}</ul>" if items else f"<p>{e(i18n.t('roi.export.no_benefits', lang))}</p>")
+                    + "</div>")
+    body.append("</div>")
     title = e(i18n.t("roi.export.report_title", lang))
     return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>")
 
 
 def _bars_svg(stored: list[StoredScenario], results: list[Result], lang: str) -> str:
-    """Classroom and online totals per scenario as horizontal bars, drawn without any script."""
-    label_width, bar_area, bar, gap = 170, 380, 12, 10
+    """Each scenario's name over its classroom and online totals, drawn without any script."""
+    side_width, bar_area, bar = 60, 420, 9
     top = max((max(r.classroom_total, r.online_total) for r in results), default=0) or 1
     colors = {"classroom": "#9aa5b1", "online": "#1f77b4"}
     parts, y = [], 0
     for s, r in zip(stored, results):
-        parts.append(f"<text x='0' y='{y + bar + 4}'>{html.escape(s.name[:28])}</text>")
-        for i, side in enumerate(SIDES):
+        parts.append(f"<text x='0' y='{y + 9}' font-weight='bold'>{html.escape(s.name)}</text>")
+        y += 12
+        for side in SIDES:
             total = getattr(r, f"{side}_total")
             width = bar_area * total / top
-            y_bar = y + i * (bar + 2)
-            parts.append(f"<rect x='{label_width}' y='{y_bar}' width='{width:.1f}' height='{bar}' fill='{colors[side]}'/>")
-            parts.append(f"<text x='{label_width + width + 4:.1f}' y='{y_bar + bar - 2}'>"
-                         f"{html.escape(i18n.t(f'roi.result.{side}', lang))} NT${total:,.0f}</text>")
-        y += 2 * bar + 2 + gap
-    return (f"<svg width='{label_width + bar_area + 190}' height='{y}' "
-            f"role='img' aria-label='{html.escape(i18n.t('roi.compare.chart', lang))}'>{''.join(parts)}</svg>")
+            parts.append(f"<text x='0' y='{y + bar - 1}'>{html.escape(i18n.t(f'roi.result.{side}', lang))}</text>"
+                         f"<rect x='{side_width}' y='{y}' width='{width:.1f}' height='{bar}' fill='{colors[side]}'/>"
+                         f"<text x='{side_width + width + 4:.1f}' y='{y + bar - 1}'>NT${total:,.0f}</text>")
+            y += bar + 2
+        y += 4
+    return (f"<svg width='{side_width + bar_area + 110}' height='{y}' role='img' "
+            f"aria-label='{html.escape(i18n.t('roi.compare.chart', lang))}'>{''.join(parts)}</svg>")
