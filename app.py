@@ -15,11 +15,12 @@ st.set_page_config(page_title="Service Ops", page_icon=":material/monitoring:", 
 if "lang" not in st.session_state:
     requested = st.query_params.get("lang")
     st.session_state.lang = requested if requested in i18n.LANGUAGES else lang()
-st.sidebar.segmented_control(
+st.session_state.lang = st.sidebar.segmented_control(
     "Language / 語言",
     i18n.LANGUAGES,
+    default=st.session_state.lang,
     format_func=lambda code: {"zh-TW": "繁體中文", "en": "English"}[code],
-    key="lang",
+    key="language_choice",
     required=True,
 )
 st.query_params["lang"] = lang()

@@ -66,7 +66,8 @@ def stage(uploaded, lang: str) -> Pending:
         source = importer.open_source(con, path, file_name=uploaded.name)
         plan = importer.propose_plan(con, source)
         if plan.missing_required():
-            return Pending(uploaded.name, importer.Preview.unmapped(source, plan))
+            missing = InputError(uploaded.name, "ingest.missing_required", fields=plan.missing_required())
+            return Pending(uploaded.name, importer.Preview.unmapped(source, plan), error=missing.message(lang))
         return Pending(uploaded.name, importer.preview(con, source, plan))
     except InputError as err:
         path.unlink()

@@ -29,7 +29,7 @@ class InputError(Exception):
             where.append(i18n.t("error.where_row", lang, row=self.row))
         if self.column is not None:
             where.append(i18n.t("error.where_column", lang, column=self.column))
-        return f"{', '.join(where)}: {i18n.t(self.key, lang, **self.values)}"
+        return f"{', '.join(where)}: {i18n.t(self.key, lang, **_named_fields(self.values, lang))}"
 
     def __str__(self) -> str:
         return self.message("en")
@@ -50,7 +50,14 @@ class Reject:
         return self.reason_in("en")
 
     def reason_in(self, lang: str) -> str:
-        values = dict(self.values)
-        if "field" in values:  # a canonical field, named in the reader's language
-            values["field"] = i18n.t(f"field.{values['field']}", lang)
-        return i18n.t(self.key, lang, **values)
+        return i18n.t(self.key, lang, **_named_fields(dict(self.values), lang))
+
+
+def _named_fields(values: dict, lang: str) -> dict:
+    """Canonical field names (``field``, or a list in ``fields``) as the reader's language says them."""
+    named = dict(values)
+    if "field" in named:
+        named["field"] = i18n.t(f"field.{named['field']}", lang)
+    if "fields" in named:
+        named["fields"] = ", ".join(i18n.t(f"field.{name}", lang) for name in named["fields"])
+    return named

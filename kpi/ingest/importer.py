@@ -327,7 +327,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     """Map and validate every row in SQL; count what a commit would do. Writes only TEMP tables."""
     missing = plan.missing_required()
     if missing:
-        raise InputError(source.file_name, "ingest.missing_required", fields=", ".join(missing))
+        raise InputError(source.file_name, "ingest.missing_required", fields=missing)
     unknown = sorted(set(plan.mapping.values()) - set(source.columns))
     if unknown:
         raise InputError(source.file_name, "ingest.unknown_columns", columns=", ".join(unknown))

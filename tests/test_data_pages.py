@@ -1,0 +1,137 @@
+"""AppTest for the data pages: home, upload (through the file uploader) and import history."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import store
+from kpi.ingest import importer
+from tests.conftest import FIXTURES
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_app(page: str | None = None, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception
+    return at
+
+
+def seed(db_file, *fixtures, demo=False):
+    con = store.connect(db_file)
+    for fixture in fixtures:
+        importer.import_file(con, FIXTURES / fixture, is_demo=demo)
+    con.close()
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_home_on_an_empty_store_says_what_to_do(db_file):
+    at = open_app()
+    assert at.title[0].value == "Service operations dashboard"
+    assert "There are no service requests in the store yet" in at.info[0].value
+    assert str(db_file) in at.caption[-1].value
+
+
+def test_home_tells_what_is_loaded_and_that_it_is_demo_data(db_file):
+    seed(db_file, "week41-2009.csv", demo=True)
+    at = open_app(lang="zh-TW")
+    assert at.title[0].value == "服務營運儀表板"
+    assert "示範資料" in at.info[0].value
+    # 7 tickets created 2009-10-05 … 2009-10-06, one still open, one batch.
+    assert metrics(at) == {"服務請求": "7", "處理中": "1", "提出時間範圍": "2009-10-05 – 2009-10-06", "匯入批次": "1"}
+
+
+def upload(at, *fixtures):
+    files = [(name, (FIXTURES / name).read_bytes(), "text/csv") for name in fixtures]
+    at.file_uploader[0].set_value(files if len(files) > 1 else files[0])
+    at.run()
+    assert not at.exception
+
+
+def test_upload_previews_then_imports_on_confirmation(db_file):
+    at = open_app("pages/upload.py")
+    upload(at, "week41-2009.big5.csv")
+    assert metrics(at) == {"Rows read": "7", "To insert": "7", "To update": "0", "Unchanged": "0",
+                           "Superseded": "0", "Rejected": "0"}
+    assert "cp950, comma-separated, header on line 1; format: econtact" in at.caption[1].value
+    con = store.connect(db_file)
+    assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]  # nothing stored yet
+    con.close()
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("import_"))).click()
+    at.run()
+    assert "Imported week41-2009.big5.csv: 7 inserted, 0 updated, 0 unchanged, 0 rejected (batch 1)." in at.success[0].value
+    at.switch_page("pages/home.py")
+    at.run()
+    assert metrics(at)["Tickets"] == "7"
+
+
+def test_upload_lists_rejected_rows_in_the_users_language(db_file, tmp_path):
+    bad = ("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
+           "B-1,ok,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中\n"
+           "B-2,壞,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,兩次,處理中\n").encode()
+    at = open_app("pages/upload.py", lang="zh-TW")
+    at.file_uploader[0].set_value(("bad.csv", bad, "text/csv"))
+    at.run()
+    assert not at.exception
+    rejects = at.dataframe[-1].value  # the first is the mapping editor
+    assert rejects.values.tolist() == [["bad.csv", 3, "升級次數", "「兩次」不是 0 以上的整數"]]
+    assert metrics(at)["拒絕"] == "1" and metrics(at)["新增"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.csv", b"", "empty.csv: the file is empty"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, "photo.csv: this is a binary file"),
+        ("notes.csv", "name,comment\nann,hello\n".encode(), "notes.csv: no column is mapped to Ticket id, Created"),
+    ],
+)
+def test_upload_of_unusable_files_explains_without_a_trace(db_file, name, data, message):
+    at = open_app("pages/upload.py")
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert message in at.error[0].value
+
+
+def test_a_file_already_imported_is_recognised(db_file):
+    seed(db_file, "week41-2009.csv")
+    at = open_app("pages/upload.py")
+    upload(at, "week41-2009.csv")
+    assert "already imported (batch 1)" in at.info[0].value
+
+
+def test_import_history_lists_batches_and_undoes_one(db_file):
+    seed(db_file, "week41-2009.csv")
+    at = open_app("pages/batches.py")
+    table = at.dataframe[0].value
+    assert table[["Batch", "File", "Read", "Inserted"]].values.tolist() == [[1, "week41-2009.csv", 7, 7]]
+    at.checkbox[0].check()
+    at.run()
+    at.button[0].click()
+    at.run()
+    assert at.success[0].value == "Batch 1 undone; 7 tickets affected."
+    con = store.connect(db_file)
+    assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]
+    con.close()
+
+
+def test_demo_data_can_be_removed_from_import_history(db_file):
+    seed(db_file, "week41-2009.csv", demo=True)
+    at = open_app("pages/batches.py", lang="zh-TW")
+    remove = next(b for b in at.button if b.label == "移除所有示範資料")
+    remove.click()
+    at.run()
+    assert not at.exception
+    con = store.connect(db_file)
+    assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]
+    con.close()
