@@ -30,4 +30,4 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/skills_bench.py
 
 clean-db:
-	rm -f data/*.duckdb data/*.duckdb.wal
+	rm -rf data/*.duckdb data/*.duckdb.wal data/*.originals
