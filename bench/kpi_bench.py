@@ -130,7 +130,7 @@ def filter_change_seconds(db_path: str, department: str) -> float:
     app.query_params["week"] = WEEK
     app.run()
     began = time.perf_counter()
-    app.multiselect(key="service.departments").set_value([department]).run()
+    app.multiselect(key="dept").set_value([department]).run()
     elapsed = time.perf_counter() - began
     if app.exception:
         raise RuntimeError(app.exception[0].message)
@@ -166,8 +166,11 @@ def main() -> None:
         pandas_s, pandas_table = timed(lambda: pandas_weekly(tickets, start, end), max(3, args.repeat // 3))
         same = (pandas_table.loc["TOTAL", "in_play"] == table.iloc[-1]["in_play"]
                 and pandas_table.loc["TOTAL", "on_time"] == table.iloc[-1]["on_time"])
-        print(f"pandas weekly table: median {pandas_s * 1000:.0f} ms (same totals: {same}); "
-              f"DuckDB is {pandas_s / weekly_s:.1f}× faster (target ≥ 5×)")
+        print(f"pandas weekly table, tickets already in a DataFrame: median {pandas_s * 1000:.0f} ms "
+              f"(same totals: {same}); DuckDB is {pandas_s / weekly_s:.1f}× faster (target ≥ 5×)")
+        loaded_s, _ = timed(lambda: pandas_weekly(con.execute("SELECT * FROM tickets").df(), start, end), 3)
+        print(f"pandas weekly table, reading the tickets from the store first (as a page re-run would): "
+              f"median {loaded_s * 1000:.0f} ms; DuckDB is {loaded_s / weekly_s:.1f}× faster")
         department = report.filter_options(con).departments[0]
         con.close()
         del tickets, frame

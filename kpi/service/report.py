@@ -2,7 +2,8 @@
 
 Every query starts from the same CTEs: ``periods`` (the [start, end) spans asked for),
 ``scoped`` (current tickets after the filters, with their due time on the chosen basis and their
-group), and the per-period populations ``in_play``, ``completed`` and ``created``. Composing these
+group), and the per-period populations it needs (``in_play``, ``completed``, ``created``,
+``open_at_end``). Composing these
 constant fragments is the only string building; every value is a named parameter.
 """
 
@@ -23,7 +24,7 @@ DUE_BASES = ("current", "first", "standard")
 # Age bands of the open backlog, in days since creation: [lower, upper).
 AGE_BANDS = ((0, 1), (1, 3), (3, 7), (7, 14), (14, 30), (30, None))
 
-_BASE = """
+_SCOPED = """
 WITH periods AS (
     SELECT unnest(CAST($starts AS TIMESTAMP[])) AS period_start, unnest(CAST($ends AS TIMESTAMP[])) AS period_end
 ),
@@ -37,12 +38,20 @@ scoped AS (
            CASE $by WHEN 'department' THEN department WHEN 'level' THEN 'Level ' || level
                 ELSE owner END AS grp
     FROM tickets
-    WHERE (CAST($departments AS VARCHAR[]) IS NULL OR list_contains($departments, department))
+    -- Every population below lies within these bounds. The resolved_at test is implied by the
+    -- coalesce one, but unlike it reaches the scan, whose zone maps then skip old row groups.
+    WHERE created_at < $scan_end AND (resolved_at >= $scan_start OR resolved_at IS NULL)
+      AND coalesce(resolved_at, closed_at, CAST('infinity' AS TIMESTAMP)) >= $scan_start
+      AND (CAST($departments AS VARCHAR[]) IS NULL OR list_contains($departments, department))
       AND (CAST($owners AS VARCHAR[]) IS NULL OR list_contains($owners, owner))
       AND (CAST($levels AS INTEGER[]) IS NULL OR list_contains($levels, level))
       AND (CAST($channels AS VARCHAR[]) IS NULL OR list_contains($channels, channel))
-),
-in_play AS (
+)"""
+
+# The per-period populations. A query names only those it reads: planning unused CTEs took
+# longer than running the weekly report itself.
+_POPULATIONS = {
+    "in_play": """in_play AS (
     SELECT s.*, p.period_start, p.period_end,
            s.created_at < p.period_start AS is_carried_over,
            CASE WHEN s.completed_at < p.period_end THEN
@@ -52,20 +61,25 @@ in_play AS (
                 ELSE 'overdue_open_' || s.escalation_count END AS outcome
     FROM scoped s JOIN periods p
       ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_start
-),
-completed AS (
+)""",
+    "completed": """completed AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
       ON s.completed_at >= p.period_start AND s.completed_at < p.period_end
-),
-created AS (
+)""",
+    "created": """created AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
       ON s.created_at >= p.period_start AND s.created_at < p.period_end
-),
-open_at_end AS (
+)""",
+    "open_at_end": """open_at_end AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
       ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_end
-)
-"""
+)""",
+}
+
+
+def _with(*populations: str) -> str:
+    """The WITH clause: periods, scoped, and the named populations."""
+    return _SCOPED + "".join(f",\n{_POPULATIONS[name]}" for name in populations) + "\n"
 
 
 def _share(condition: str, denominator: str = "count(src.ticket_id)") -> str:
@@ -117,7 +131,7 @@ def _distribution_measures(count_column: str) -> str:
 
 def _grouped_sql(population: str, measures: str) -> str:
     """Measures per period and group plus a total row per period (kept when the period is empty)."""
-    return f"""{_BASE}
+    return f"""{_with(population)}
 SELECT p.period_start, grouping(src.grp) = 1 AS is_total, src.grp AS "group", {measures}
 FROM periods p LEFT JOIN {population} src ON src.period_start = p.period_start
 GROUP BY GROUPING SETS ((p.period_start, src.grp), (p.period_start))
@@ -146,6 +160,7 @@ class ServiceQuery:
     def params(self, periods: list[Period]) -> dict:
         return {
             "starts": [p.start for p in periods], "ends": [p.end for p in periods],
+            "scan_start": min(p.start for p in periods), "scan_end": max(p.end for p in periods),
             "due": self.due, "by": self.by,
             "departments": list(self.departments) or None, "owners": list(self.owners) or None,
             "levels": list(self.levels) or None, "channels": list(self.channels) or None,
@@ -202,7 +217,7 @@ def count_distribution(con: duckdb.DuckDBPyConnection, period: Period, query: Se
     return _single(_run(con, _DISTRIBUTION_SQL[counted], query, [period]))
 
 
-_FLOW_SQL = f"""{_BASE}
+_FLOW_SQL = f"""{_with("created", "completed")}
 SELECT p.period_start,
        (SELECT count(*) FROM created c WHERE c.period_start = p.period_start) AS created,
        (SELECT count(*) FROM completed c WHERE c.period_start = p.period_start) AS resolved
@@ -215,7 +230,7 @@ def created_vs_resolved(con: duckdb.DuckDBPyConnection, periods: list[Period], q
     return _run(con, _FLOW_SQL, query, periods)
 
 
-_BACKLOG_SQL = f"""{_BASE},
+_BACKLOG_SQL = f"""{_with("open_at_end")},
 bands AS (
     SELECT unnest(CAST($band_lows AS INTEGER[])) AS low, unnest(CAST($band_highs AS INTEGER[])) AS high
 )
@@ -236,7 +251,7 @@ _TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, stat
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
     current_commitment_at, completed_at, extension_count, escalation_count"""
 
-_ALERTS_SQL = f"""{_BASE},
+_ALERTS_SQL = f"""{_with("open_at_end")},
 flagged AS (
     SELECT *, coalesce(due_at < period_end, false) AS is_overdue FROM open_at_end
 )
@@ -260,7 +275,7 @@ def alert_lists(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQu
     return frame.sort_values(["alert", "due_at", "ticket_id"], kind="stable").reset_index(drop=True)
 
 
-_DRILL_SQL = f"""{_BASE}
+_DRILL_SQL = f"""{_with("in_play")}
 SELECT {_TICKET_COLUMNS}, due_at, outcome, is_carried_over
 FROM in_play
 WHERE ($all_groups OR grp IS NOT DISTINCT FROM CAST($group AS VARCHAR))
