@@ -17,6 +17,7 @@ from ui.session import t
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _scenarios(database: str, data_version: int) -> list[StoredScenario]:
+    # Both arguments are the cache key only: another store, or a change to this one, reloads.
     return list_scenarios(ui.db())
 
 
@@ -88,20 +89,18 @@ if selected is None or (selected.name, selected.scenario, selected.notes, dict(s
 
 try:
     con = ui.db()
-    if save:
-        state["roi.select_next"] = save_scenario(con, selected.scenario_id, draft.name, scenario, notes, benefits)
-        state["roi.flash"] = t("roi.scenario.saved", name=draft.name.strip())
-    elif save_new:
-        state["roi.select_next"] = save_scenario(con, None, draft.name, scenario, notes, benefits)
+    if save or save_new:
+        state["roi.select_next"] = save_scenario(con, selected.scenario_id if save else None,
+                                                 draft.name, scenario, notes, benefits)
         state["roi.flash"] = t("roi.scenario.saved", name=draft.name.strip())
     elif duplicate:
         state["roi.select_next"] = duplicate_scenario(con, draft)
         state["roi.flash"] = t("roi.scenario.duplicated", name=draft.name.strip())
-    if save_new or duplicate:
-        state["roi.compare_add"] = [state["roi.select_next"]]
     elif delete:
         delete_scenario(con, selected.scenario_id)
         state["roi.flash"] = t("roi.scenario.deleted", name=selected.name)
+    if save_new or duplicate:     # a new scenario joins the comparison
+        state["roi.compare_add"] = [state["roi.select_next"]]
 except ScenarioNameError as err:
     status.error(t(f"roi.problem.name_{err.reason}", name=err.name))
 except InvalidScenario:
