@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from kpi.ingest import importer
 from kpi.ingest.errors import InputError
-from ui import t
+from ui import t, upload_flow
 
 st.title(t("batches.title"))
 st.caption(t("batches.intro"))
@@ -28,14 +28,18 @@ active = batches[batches["undone_at"].isna()]
 if active.empty:
     st.stop()
 
-st.subheader(t("batches.undo_title"))
-st.caption(t("batches.undo_help"))
+st.subheader(t("batches.act_title"))
 choice = st.selectbox(
     t("batches.pick"), active["batch_id"].tolist(),
     format_func=lambda b: f"{b} · {active.set_index('batch_id').at[b, 'file_name']}",
 )
+st.caption(t("batches.remap_help"))
+if st.button(t("batches.remap"), key="remap"):
+    upload_flow.stage_batch(int(choice), ui.lang())
+    st.switch_page("pages/upload.py")
+st.caption(t("batches.undo_help"))
 confirmed = st.checkbox(t("batches.confirm", batch=choice), key=f"confirm_undo_{choice}")
-if st.button(t("batches.undo"), type="primary", disabled=not confirmed):
+if st.button(t("batches.undo"), type="primary", disabled=not confirmed, key="undo"):
     try:
         affected = importer.undo_batch(con, int(choice))
         st.success(t("batches.undone", batch=choice, tickets=affected))

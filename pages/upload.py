@@ -16,7 +16,7 @@ files = st.file_uploader(
 )
 uploads = {flow.upload_key(f): f for f in files or []}
 flow.forget_removed(set(uploads))
-if not uploads:
+if not uploads and not flow.remaps():
     st.info(t("upload.empty"))
     st.stop()
 
@@ -75,6 +75,9 @@ def rejects(key: str, preview: importer.Preview) -> None:
 def show(key: str, item: flow.Pending) -> None:
     with st.container(border=True):
         st.subheader(item.file_name)
+        if key in flow.remaps() and item.report is None:
+            st.caption(t("upload.remapping", batch=key.removeprefix(flow.REMAP_PREFIX)))
+            st.button(t("upload.cancel_remap"), key=f"cancel_{key}", on_click=flow.cancel, args=(key,))
         if item.report is not None:
             r = item.report
             st.success(t("upload.done", file=r.file_name, inserted=r.inserted, updated=r.updated,
@@ -107,6 +110,8 @@ def show(key: str, item: flow.Pending) -> None:
             st.rerun()
 
 
+for remap in flow.remaps():
+    show(remap, flow.pending_uploads()[remap])
 for upload_key, uploaded in uploads.items():
     pending = flow.pending_uploads().get(upload_key)
     if pending is None:

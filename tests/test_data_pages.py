@@ -117,7 +117,7 @@ def test_import_history_lists_batches_and_undoes_one(db_file):
     assert table[["Batch", "File", "Read", "Inserted"]].values.tolist() == [[1, "week41-2009.csv", 7, 7]]
     at.checkbox[0].check()
     at.run()
-    at.button[0].click()
+    at.button(key="undo").click()
     at.run()
     assert at.success[0].value == "Batch 1 undone; 7 tickets affected."
     con = store.connect(db_file)
@@ -135,3 +135,15 @@ def test_demo_data_can_be_removed_from_import_history(db_file):
     con = store.connect(db_file)
     assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]
     con.close()
+
+
+def test_a_batch_is_reopened_for_remapping_from_import_history(db_file):
+    seed(db_file, "week41-2009.csv")
+    at = open_app("pages/batches.py")
+    at.button(key="remap").click()
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Upload exports"
+    assert "Re-mapping the original of batch 1; importing replaces that batch." in [c.value for c in at.caption]
+    # Same mapping, same rows: all seven unchanged, and the file is not "already imported".
+    assert metrics(at)["Unchanged"] == "7" and not at.info[0].value.startswith("This file was already imported")

@@ -269,3 +269,20 @@ def test_commit_takes_account_of_an_import_made_since_the_preview(con, tmp_path)
     # D-1 now exists, so my newer row updates it instead of adding a second current version.
     assert (report.inserted, report.updated) == (0, 1)
     assert con.execute("SELECT count(*), max(updated_at) FROM tickets").fetchall() == [(1, datetime(2024, 3, 5, 9))]
+
+
+def test_a_batch_is_remapped_from_its_original_without_uploading_again(con, tmp_path):
+    # Imported first with 部門 taken as the department; the user wants 負責人's team instead.
+    path = write(tmp_path, "w.csv", "E-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n")
+    first = importer.import_file(con, path)
+    source, plan = importer.reopen_batch(con, first.batch_id, tmp_path / "copy.csv")
+    assert plan.mapping["department"] == "部門" and source.file_name == "w.csv"
+    del plan.mapping["department"]
+    plan.defaults["department"] = "維修中心"
+    preview = importer.preview(con, source, plan)
+    assert preview.already_imported is None and preview.to_update == 1
+    report = importer.commit(con, preview)
+    assert con.execute("SELECT ticket_id, department, batch_id FROM tickets").fetchall() == [("E-1", "維修中心", report.batch_id)]
+    assert con.execute("SELECT batch_id, undone_at IS NOT NULL FROM import_batches ORDER BY 1").fetchall() == [
+        (first.batch_id, True), (report.batch_id, False)]
+    assert importer.original_path(con, report.batch_id).read_bytes() == path.read_bytes()

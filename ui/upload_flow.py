@@ -7,6 +7,7 @@ and with it the temp tables, when the session ends.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from kpi.ingest.errors import InputError
 from ui.session import _database, t
 
 NOT_MAPPED = "—"
+REMAP_PREFIX = "batch:"
 
 
 @st.cache_resource(scope="session", on_release=lambda cursor: cursor.close(), show_spinner=False)
@@ -74,6 +76,26 @@ def stage(uploaded, lang: str) -> Pending:
         return Pending(uploaded.name, error=err.message(lang))
 
 
+def stage_batch(batch_id: int, lang: str) -> None:
+    """Put a stored batch back on the upload page, with the mapping it was imported with."""
+    handle, name = tempfile.mkstemp(prefix="remap-")
+    os.close(handle)
+    try:
+        source, plan = importer.reopen_batch(cursor(), batch_id, Path(name))
+        pending_uploads()[remap_key(batch_id)] = Pending(source.file_name, importer.preview(cursor(), source, plan))
+    except InputError as err:
+        Path(name).unlink()
+        pending_uploads()[remap_key(batch_id)] = Pending(f"batch {batch_id}", error=err.message(lang))
+
+
+def remap_key(batch_id: int) -> str:
+    return f"{REMAP_PREFIX}{batch_id}"
+
+
+def remaps() -> list[str]:
+    return [key for key in pending_uploads() if key.startswith(REMAP_PREFIX)]
+
+
 def release(item: Pending) -> None:
     """Drop a preview's temp tables and temp file (imported, or removed from the uploader)."""
     if item.preview is not None:
@@ -83,10 +105,14 @@ def release(item: Pending) -> None:
 
 
 def forget_removed(keys: set[str]) -> None:
-    """Drop the previews of files the user removed from the uploader."""
+    """Drop the previews of files the user removed from the uploader (re-mapped batches stay)."""
     pending = pending_uploads()
-    for key in set(pending) - keys:
+    for key in set(pending) - keys - set(remaps()):
         release(pending.pop(key))
+
+
+def cancel(key: str) -> None:
+    release(pending_uploads().pop(key))
 
 
 def re_preview(item: Pending, plan: importer.ImportPlan, lang: str) -> None:

@@ -73,6 +73,7 @@ class Source:
     sniffed: reader.Sniffed
     staged: reader.Staged
     path: Path                # the file as uploaded, copied into the originals folder on commit
+    replaces_batch: int | None = None  # re-mapping a stored batch: this batch gives way on commit
     date_detections: dict[str, dates.Detection] = field(default_factory=dict, repr=False)  # by column
 
     @property
@@ -164,6 +165,24 @@ def original_path(con: duckdb.DuckDBPyConnection, batch_id: int) -> Path:
     """The original file of a batch, byte for byte as it was imported."""
     name = store.scalar(con, "SELECT original_file FROM import_batches WHERE batch_id = ?", [batch_id])
     return store.originals_dir(con) / name
+
+
+def reopen_batch(con: duckdb.DuckDBPyConnection, batch_id: int, copy_to: Path) -> tuple[Source, ImportPlan]:
+    """Stage a stored batch's original again, with the plan it was imported with, to re-map it.
+
+    The original is copied to ``copy_to`` (the caller's private temp file) because undoing the
+    batch on commit may remove it from the originals folder.
+    """
+    row = store.first_row(con, """SELECT file_name, profile, source_system, mapping, date_formats, defaults
+                                  FROM import_batches WHERE batch_id = ? AND undone_at IS NULL""", [batch_id])
+    if row is None:
+        raise InputError(f"batch {batch_id}", "ingest.no_batch")
+    file_name, profile, source_system, mapping, date_formats, defaults = row
+    shutil.copyfile(original_path(con, batch_id), copy_to)
+    source = replace(open_source(con, copy_to, file_name), replaces_batch=batch_id)
+    plan = ImportPlan(profile, source_system, json.loads(mapping), json.loads(date_formats or "{}"),
+                      json.loads(defaults or "{}"))
+    return source, plan
 
 
 def saved_profile(con: duckdb.DuckDBPyConnection, name: str | None, columns: list[str]) -> ImportPlan | None:
@@ -332,8 +351,9 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     if unknown:
         raise InputError(source.file_name, "ingest.unknown_columns", columns=", ".join(unknown))
     already = store.first_row(
-        con, "SELECT batch_id FROM import_batches WHERE checksum = ? AND undone_at IS NULL ORDER BY batch_id LIMIT 1",
-        [source.checksum],
+        con, "SELECT batch_id FROM import_batches WHERE checksum = ? AND undone_at IS NULL"
+             " AND batch_id IS DISTINCT FROM ? ORDER BY batch_id LIMIT 1",
+        [source.checksum, source.replaces_batch],
     )
     detection = detect_dates(con, source, plan)
     malformed = reader.wrong_width_rejects(source.file_name, source.staged.malformed, len(source.columns))
@@ -441,7 +461,7 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = Fa
     source = preview_.source
     if preview_.already_imported is not None:
         return _report(preview_, None)
-    original = store.originals_dir(con) / f"{source.checksum}{source.path.suffix or Path(source.file_name).suffix}"
+    original = store.originals_dir(con) / f"{source.checksum}{Path(source.file_name).suffix}"
     copied = not original.exists()
     if copied:
         shutil.copyfile(source.path, original)
@@ -450,6 +470,8 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = Fa
         with store.transaction(con):
             if replace_demo:
                 undone = _undo_demo_batches(con)
+            if source.replaces_batch is not None:
+                _undo_rows(con, source.replaces_batch)
             if store.data_version(con) != preview_.data_version:  # the store changed since the preview
                 preview_ = _classify(con, preview_)
             report = (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
