@@ -27,11 +27,13 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
     preview = item.preview
     st.caption(t("upload.mapping_help"))
     columns = [flow.NOT_MAPPED, *preview.source.columns]
+    rows = flow.mapping_rows(preview.plan, ui.lang())
     edited = st.data_editor(
-        flow.mapping_rows(preview.plan, ui.lang()),
+        rows,
         key=f"mapping_{key}",
         hide_index=True,
         width="stretch",
+        height=35 * (len(rows) + 1) + 3,  # every field at once, no scrolling inside the table
         column_order=("label", "column", "date_form", "default"),
         disabled=("label",),
         column_config={
@@ -87,7 +89,8 @@ def show(key: str, item: flow.Pending) -> None:
             st.error(item.error)
             return
         preview = item.preview
-        st.caption(t("upload.detected", how=preview.source.sniffed.describe(), profile=preview.plan.profile))
+        profile = t("upload.custom_profile") if preview.plan.profile == "custom" else preview.plan.profile
+        st.caption(t("upload.detected", how=preview.source.sniffed.describe(ui.lang()), profile=profile))
         with st.expander(t("upload.mapping"), expanded=item.error is not None):
             mapping_editor(key, item)
         if item.error:

@@ -62,7 +62,7 @@ def test_upload_previews_then_imports_on_confirmation(db_file):
     upload(at, "week41-2009.big5.csv")
     assert metrics(at) == {"Rows read": "7", "To insert": "7", "To update": "0", "Unchanged": "0",
                            "Superseded": "0", "Rejected": "0"}
-    assert "cp950, comma-separated, header on line 1; format: econtact" in at.caption[1].value
+    assert "cp950, comma-separated, header on line 1; format: econtact" in at.caption[1].value  # Sniffed.describe
     con = store.connect(db_file)
     assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]  # nothing stored yet
     con.close()

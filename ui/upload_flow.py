@@ -133,22 +133,23 @@ def mapping_rows(plan: importer.ImportPlan, lang: str) -> pd.DataFrame:
         "field": [f.name for f in formats.FIELDS],
         "label": [translate(f"field.{f.name}", lang) + (" *" if f.required else "") for f in formats.FIELDS],
         "column": [plan.mapping.get(f.name, NOT_MAPPED) for f in formats.FIELDS],
-        "date_form": [plan.date_formats.get(f.name, "iso") if f.kind == "datetime" else None for f in formats.FIELDS],
+        "date_form": [plan.date_formats.get(f.name, "iso") if f.kind == "datetime" else NOT_MAPPED
+                      for f in formats.FIELDS],
         "default": [plan.defaults.get(f.name, "") for f in formats.FIELDS],
     })
 
 
 def plan_from_rows(rows: pd.DataFrame, base: importer.ImportPlan) -> importer.ImportPlan:
     mapping = {r.field: r.column for r in rows.itertuples() if r.column and r.column != NOT_MAPPED}
-    date_formats = {r.field: r.date_form for r in rows.itertuples()
-                    if r.field in mapping and formats.FIELD_BY_NAME[r.field].kind == "datetime" and r.date_form}
+    date_formats = {r.field: r.date_form for r in rows.itertuples() if r.field in mapping
+                    and formats.FIELD_BY_NAME[r.field].kind == "datetime" and r.date_form not in (None, NOT_MAPPED)}
     defaults = {r.field: str(r.default).strip() for r in rows.itertuples() if r.default and str(r.default).strip()}
     profile = base.profile if mapping == base.mapping else "custom"
     return importer.ImportPlan(profile, base.source_system, mapping, date_formats, defaults)
 
 
 def date_form_options() -> list[str]:
-    return [f.name for f in dates.FORMATS]
+    return [NOT_MAPPED, *(f.name for f in dates.FORMATS)]
 
 
 def detection_note(preview: importer.Preview) -> list[str]:

@@ -59,5 +59,6 @@ def _named_fields(values: dict, lang: str) -> dict:
     if "field" in named:
         named["field"] = i18n.t(f"field.{named['field']}", lang)
     if "fields" in named:
-        named["fields"] = ", ".join(i18n.t(f"field.{name}", lang) for name in named["fields"])
+        separator = "、" if lang == "zh-TW" else ", "
+        named["fields"] = separator.join(i18n.t(f"field.{name}", lang) for name in named["fields"])
     return named

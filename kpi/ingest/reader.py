@@ -22,10 +22,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kpi import i18n
 from kpi.ingest.errors import InputError, Reject
 
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = (",", "\t", ";", "|")
+DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -47,11 +49,12 @@ class Sniffed:
         """The encoding DuckDB's reader is told, or None when the text must be transcoded first."""
         return {"utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16"}.get(self.encoding or "")
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """What was detected, e.g. "cp950, comma-separated, header on line 3"."""
         if self.kind == "excel":
-            return f"Excel, header on row {self.header_row}"
-        delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[self.delimiter]
-        return f"{self.encoding}, {delimiter}-separated, header on line {self.header_row}"
+            return i18n.t("sniffed.excel", lang, row=self.header_row)
+        delimiter = i18n.t(f"sniffed.delimiter.{DELIMITER_NAMES[self.delimiter]}", lang)
+        return i18n.t("sniffed.text", lang, encoding=self.encoding, delimiter=delimiter, line=self.header_row)
 
 
 @dataclass
