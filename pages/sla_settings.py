@@ -25,24 +25,41 @@ def problem(err: SettingsError) -> None:
     st.error(t(err.key, **err.values))
 
 
+def save(section: str, **changes) -> None:
+    """Button callback: store the edits, after which the editors start again from the store."""
+    try:
+        settings.save_settings(con, **changes)
+    except SettingsError as err:
+        state[f"sla.problem.{section}"] = err
+        return
+    for key in (POLICY_EDITOR, CALENDAR_EDITOR, "sla.policy_draft", "sla.calendar_upload"):
+        state.pop(key, None)
+    state["sla.flash"] = t("service.sla.saved")
+
+
+def report_problem(section: str) -> None:
+    if err := state.pop(f"sla.problem.{section}", None):
+        problem(err)
+
+
 def load_preset(name: str) -> None:
     state["sla.policy_draft"] = settings.preset_policy(con, name)
     state.pop(POLICY_EDITOR, None)   # the editor starts again from the preset
 
 
 def unit_column(title_key: str) -> st.column_config.SelectboxColumn:
-    return st.column_config.SelectboxColumn(t(title_key), options=UNITS, required=True,
+    return st.column_config.SelectboxColumn(t(title_key), options=UNITS, required=True, width=265,
                                             format_func={unit: t(f"service.unit.{unit}") for unit in UNITS}.get)
 
 
 def value_column(title_key: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(t(title_key), min_value=0, step=1, format="%d", required=True)
+    return st.column_config.NumberColumn(t(title_key), min_value=0, step=1, format="%d", required=True, width=150)
 
 
 st.title(t("service.sla.title"))
 st.caption(t("service.sla.intro"))
 if flash := state.pop("sla.flash", None):
-    st.success(flash)
+    st.toast(flash, icon=":material/check_circle:")
 
 st.subheader(t("service.sla.policy"))
 presets = settings.preset_names(con)
@@ -61,15 +78,8 @@ policy = st.data_editor(
     },
 )
 st.caption(t("service.sla.units_help"))
-if st.button(t("service.sla.save_policy"), type="primary"):
-    try:
-        settings.save_settings(con, policy=policy)
-    except SettingsError as err:
-        problem(err)
-    else:
-        state.pop("sla.policy_draft", None)
-        state["sla.flash"] = t("service.sla.saved")
-        st.rerun()
+st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",), kwargs={"policy": policy})
+report_problem("policy")
 
 st.subheader(t("service.sla.calendar"))
 st.caption(t("service.sla.calendar_help"))
@@ -81,11 +91,8 @@ if upload is not None:
         problem(err)
     else:
         st.info(t("service.sla.calendar_ready", name=upload.name, count=len(merged)))
-        if st.button(t("service.sla.calendar_import"), type="primary"):
-            settings.save_settings(con, calendar=merged)
-            state["sla.flash"] = t("service.sla.saved")
-            state.pop("sla.calendar_upload", None)
-            st.rerun()
+        st.button(t("service.sla.calendar_import"), type="primary", on_click=save, args=("calendar",),
+                  kwargs={"calendar": merged})
 calendar = st.data_editor(
     settings.load_calendar(con), key=CALENDAR_EDITOR, hide_index=True, width="stretch", num_rows="dynamic",
     column_config={
@@ -96,14 +103,8 @@ calendar = st.data_editor(
 )
 if calendar.empty:
     st.caption(t("service.sla.calendar_empty"))
-if st.button(t("service.sla.save_calendar"), type="primary"):
-    try:
-        settings.save_settings(con, calendar=calendar)
-    except SettingsError as err:
-        problem(err)
-    else:
-        state["sla.flash"] = t("service.sla.saved")
-        st.rerun()
+st.button(t("service.sla.save_calendar"), type="primary", on_click=save, args=("calendar",), kwargs={"calendar": calendar})
+report_problem("calendar")
 
 st.subheader(t("service.sla.preview"))
 st.caption(t("service.sla.preview_help"))

@@ -157,7 +157,7 @@ def test_sla_page_imports_an_office_calendar(db_file):
     [import_button] = [b for b in app.button if b.label == "Import the calendar"]
     import_button.click().run()
     assert not app.exception
-    assert app.success[0].value.startswith("Saved")
+    assert app.toast[0].value.startswith("Saved")
     assert len(app.dataframe(key="sla.calendar_editor").value) == 7
 
 
