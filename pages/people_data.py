@@ -75,7 +75,7 @@ with people_tab:
 
 with export_tab:
     st.caption(t("people.data.export_help"))
-    table = st.selectbox(t("people.data.export_table"), records.EXPORTABLE, key="people_export_table",
-                         format_func=lambda name: t(f"people.table.{name}"))
+    names = {table: t(f"people.table.{table}") for table in records.EXPORTABLE}
+    table = st.selectbox(t("people.data.export_table"), list(names), key="people_export_table", format_func=names.get)
     include_notes = table == "assessments" and st.checkbox(t("people.data.include_notes"), key="people_notes")
     download_buttons(records.table_export(db(), table, include_notes), table, "people_export")

@@ -57,7 +57,6 @@ def empty_store_hint() -> bool:
     if store.scalar(db(), "SELECT count(*) FROM people"):
         return False
     st.info(t("people.empty"), icon=":material/group_add:")
-    st.page_link("pages/people_data.py", label=t("nav.people_data"), icon=":material/upload_file:")
     return True
 
 
@@ -201,8 +200,9 @@ def _rating_defaults(layout: imports.Layout, key: str) -> imports.ImportDefaults
     left, right = st.columns(2)
     source = defaults.source
     if layout.uses_default_source:
-        source = left.selectbox(t("people.upload.source"), model.ASSESSMENT_SOURCES, index=1, key=f"{key}_source",
-                                format_func=lambda s: model.source_label(s, lang()))
+        labels = {source: model.source_label(source, lang()) for source in model.ASSESSMENT_SOURCES}
+        source = left.selectbox(t("people.upload.source"), list(labels), index=1, key=f"{key}_source",
+                                format_func=labels.get)
     assessed_on = defaults.assessed_on
     if layout.uses_default_date:
         assessed_on = right.date_input(t("people.upload.assessed_on"), value=assessed_on, key=f"{key}_date")

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from kpi.people.model import MIX_GROUPS, name_column
-from kpi.people.skills import SCOPE_AND_LEVELS, Scope
+from kpi.people.skills import SCOPE_AND_LEVELS, Scope, frame
 
 # Blueprint items of everyone in scope; a gap without any learning item keeps a row (item NULL).
 _BLUEPRINT = """
@@ -48,7 +48,8 @@ class Blueprint:
 
 def blueprint(con: duckdb.DuckDBPyConnection, employee_id: str, as_of: date, lang: str) -> Blueprint:
     """One person's development blueprint: largest gap first, then radar order, then item level."""
-    items = con.execute(
+    items = frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}, {_BLUEPRINT}
         SELECT b.competency_id, c.{name_column(lang)} AS competency, b.current_level, b.required_level,
@@ -58,7 +59,7 @@ def blueprint(con: duckdb.DuckDBPyConnection, employee_id: str, as_of: date, lan
         ORDER BY b.gap DESC, b.axis_order, b.item_level, b.item_id
         """,
         Scope(employee_ids=(employee_id,)).params(as_of),
-    ).df()
+    )
     with_item = items[items["item_id"].notna()]
     return Blueprint(items, int(with_item["completed"].sum()), len(with_item))
 
@@ -67,7 +68,8 @@ def expiring_certificates(
     con: duckdb.DuckDBPyConnection, as_of: date, window_days: int, lang: str, scope: Scope = Scope()
 ) -> pd.DataFrame:
     """Certificates valid on ``as_of`` that expire within ``window_days`` days (that day included)."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}
         SELECT s.employee_id, s.name, x.certificate_name, x.issuer, c.{name_column(lang)} AS competency,
@@ -79,13 +81,14 @@ def expiring_certificates(
         ORDER BY x.expires_on, s.name
         """,
         {**scope.params(as_of), "until": as_of + timedelta(days=window_days)},
-    ).df()
+    )
 
 
 def missing_certificates(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: Scope = Scope()) -> pd.DataFrame:
     """People whose role requires a certificate for a competency and who hold no valid one at the
     required level; ``last_expired_on`` says when an earlier one ran out, if one did."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}
         SELECT s.employee_id, s.name, r.competency_id, c.{name_column(lang)} AS competency, r.required_level,
@@ -103,12 +106,13 @@ def missing_certificates(con: duckdb.DuckDBPyConnection, as_of: date, lang: str,
         ORDER BY s.name, r.axis_order
         """,
         scope.params(as_of),
-    ).df()
+    )
 
 
 def team_shortage(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: Scope = Scope()) -> pd.DataFrame:
     """Per competency: the sum of gaps over the people whose role requires it, largest first."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}
         SELECT rc.competency_id, c.{name_column(lang)} AS competency,
@@ -120,14 +124,15 @@ def team_shortage(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope:
         ORDER BY total_gap DESC, people_short DESC, rc.competency_id
         """,
         scope.params(as_of),
-    ).df()
+    )
 
 
 def people_short(
     con: duckdb.DuckDBPyConnection, competency_id: str, as_of: date, lang: str, scope: Scope = Scope()
 ) -> pd.DataFrame:
     """Who falls short in one competency (name, department, level, required, gap), largest gap first."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}
         SELECT s.employee_id, s.name, s.department, rc.level, rc.required_level, rc.gap
@@ -136,12 +141,13 @@ def people_short(
         ORDER BY rc.gap DESC, s.name
         """,
         {**scope.params(as_of), "competency_id": competency_id},
-    ).df()
+    )
 
 
 def training_priorities(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: Scope = Scope()) -> pd.DataFrame:
     """Learning items ranked by how many people in scope still need them to close a gap."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}, {_BLUEPRINT}
         SELECT b.item_id, b.{name_column(lang, 'title')} AS title, c.{name_column(lang)} AS competency,
@@ -154,7 +160,7 @@ def training_priorities(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, 
         ORDER BY people DESC, b.item_level, b.item_id
         """,
         scope.params(as_of),
-    ).df()
+    )
 
 
 def training_plan(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: Scope = Scope()) -> pd.DataFrame:
@@ -162,7 +168,8 @@ def training_plan(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope:
 
     Personal data kept to what scheduling needs: id, name, department. No levels or notes.
     """
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}, {_BLUEPRINT}
         SELECT b.item_id, b.{name_column(lang, 'title')} AS title, c.{name_column(lang)} AS competency,
@@ -174,7 +181,7 @@ def training_plan(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope:
         ORDER BY count(*) OVER (PARTITION BY b.item_id) DESC, b.item_level, b.item_id, s.name
         """,
         scope.params(as_of),
-    ).df()
+    )
 
 
 def delivery_mix(items: pd.DataFrame) -> dict[str, float]:

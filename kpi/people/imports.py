@@ -37,7 +37,7 @@ import pandas as pd
 from kpi import i18n, store
 from kpi.ingest.dates import DateFormat, detect_format
 from kpi.ingest.errors import InputError, Reject
-from kpi.ingest.reader import SourceTable
+from kpi.ingest.reader import SourceTable, wrong_width_rejects
 from kpi.people.model import ASSESSMENT_SOURCES, DELIVERY_MODES, LEVELS
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -364,9 +364,9 @@ class _Planner:
     def plan(self) -> ImportPlan:
         rows = _KINDS[self.layout.kind]
         records: dict[str, list[dict]] = defaultdict(list)
-        rejects: list[Reject] = []
-        accepted = 0
         frame = self.source.frame
+        rejects = wrong_width_rejects(self.file_name, self.source.malformed, len(frame.columns))
+        accepted = 0
         for index, cells in enumerate(frame.itertuples(index=False, name=None)):
             row = _Row(self, dict(zip(frame.columns, cells)), self.source.row_number(index))
             out = rows(row)
@@ -381,7 +381,8 @@ class _Planner:
             for employee_id in sorted(self.lookups.changed_people)
         ]
         tables = {table: _frame(table, rows_) for table, rows_ in records.items() if rows_}
-        return ImportPlan(self.file_name, self.layout, tables, rejects, len(frame), accepted, self.source)
+        rows_read = len(frame) + len(self.source.malformed)
+        return ImportPlan(self.file_name, self.layout, tables, rejects, rows_read, accepted, self.source)
 
 
 def _frame(table: str, records: list[dict]) -> pd.DataFrame:
@@ -665,8 +666,8 @@ def dangling_references(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[
 def source_from_frame(frame: pd.DataFrame, file_name: str) -> SourceTable:
     """An in-app edited table as a SourceTable (header = row 1), so edits pass the upload checks."""
     cells = frame.astype(object).where(frame.notna(), None)
-    text = cells.map(lambda v: None if v is None or str(v).strip() == "" else _cell_text(v))
-    return SourceTable(text, file_name, None, None, 1, None)
+    text = cells.map(lambda v: None if v is None or str(v).strip() == "" else _cell_text(v)).reset_index(drop=True)
+    return SourceTable(text, file_name, None, None, 1, None, tuple(range(2, len(text) + 2)))
 
 
 def _cell_text(value) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi.metrics import Metric
 from kpi.people.model import name_column
-from kpi.people.skills import SCOPE_AND_LEVELS, Scope
+from kpi.people.skills import SCOPE_AND_LEVELS, Scope, frame
 
 _OWNED = "tickets whose owner (負責人) is the person, created in the chosen period"
 _OWNED_ZH = "負責人為此人、且在所選期間內提出的服務請求"
@@ -45,7 +45,8 @@ def performance(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: S
     """One row per person in scope: total gap, the competencies short (``溝通協調能力 1▼2, …``,
     largest gap first), and the ticket figures of ``METRICS`` (empty where the person owns no
     ticket in the period or shares a name)."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS},
         unique_name AS (
@@ -83,7 +84,7 @@ def performance(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: S
         ORDER BY h.tickets_handled DESC NULLS LAST, s.name
         """,
         {**scope.params(as_of), "start": start, "end": end},
-    ).df()
+    )
 
 
 def shared_names(con: duckdb.DuckDBPyConnection) -> list[str]:

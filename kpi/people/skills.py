@@ -43,18 +43,19 @@ scope AS (
       AND (len(CAST($roles AS VARCHAR[])) = 0 OR list_contains($roles, role_id))
       AND (len(CAST($employee_ids AS VARCHAR[])) = 0 OR list_contains($employee_ids, employee_id))
 ),
+-- The rule: of the evidence valid on $as_of, the highest (source rank, date, level) wins. max_by
+-- (Trino, Spark and DuckDB alike) picks it in one grouped pass, faster than ranking with a window
+-- over 5,000 × 30 cells; a tie means the same source, day and level, so the three picks agree.
 current_level AS (
-    SELECT employee_id, competency_id, level, source, evidence_on
-    FROM (
-        SELECT e.*, row_number() OVER (
-                   PARTITION BY e.employee_id, e.competency_id
-                   ORDER BY e.source_rank DESC, e.evidence_on DESC, e.level DESC) AS pick
-        FROM competency_evidence e
-        WHERE e.employee_id IN (SELECT employee_id FROM scope)
-          AND e.evidence_on <= $as_of
-          AND (e.valid_until IS NULL OR e.valid_until >= $as_of)
-    ) ranked
-    WHERE pick = 1
+    SELECT e.employee_id, e.competency_id,
+           max_by(e.level, row(e.source_rank, e.evidence_on, e.level)) AS level,
+           max_by(e.source, row(e.source_rank, e.evidence_on, e.level)) AS source,
+           max_by(e.evidence_on, row(e.source_rank, e.evidence_on, e.level)) AS evidence_on
+    FROM competency_evidence e
+    WHERE e.employee_id IN (SELECT employee_id FROM scope)
+      AND e.evidence_on <= $as_of
+      AND (e.valid_until IS NULL OR e.valid_until >= $as_of)
+    GROUP BY e.employee_id, e.competency_id
 ),
 -- Every competency a person's role requires, with the level they have (0 without evidence).
 required_cell AS (
@@ -68,12 +69,19 @@ required_cell AS (
 """
 
 
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
+    """A query's result as a DataFrame, through Arrow: half the time of ``.df()`` on wide string
+    results (the 150,000-cell matrix), with dates as datetime64 and missing integers as NaN."""
+    return con.sql(sql, params=params).to_arrow_table().to_pandas(date_as_object=False)
+
+
 def current_levels(con: duckdb.DuckDBPyConnection, as_of: date, scope: Scope = Scope()) -> pd.DataFrame:
     """The derived level per person and competency that has evidence, with its source and date."""
-    return con.execute(
+    return frame(
+        con,
         f"WITH {SCOPE_AND_LEVELS} SELECT * FROM current_level ORDER BY employee_id, competency_id",
         scope.params(as_of),
-    ).df()
+    )
 
 
 def skill_matrix(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: Scope = Scope()) -> pd.DataFrame:
@@ -83,7 +91,8 @@ def skill_matrix(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: 
     ``required_level`` and ``gap`` are empty where the person's own role does not require it.
     """
     name = name_column(lang)
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS},
         matrix_column AS (
@@ -108,7 +117,7 @@ def skill_matrix(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: 
         ORDER BY s.name, s.employee_id, m.column_order
         """,
         scope.params(as_of),
-    ).df()
+    )
 
 
 def sort_people(long: pd.DataFrame, sort_by: str) -> list[str]:
@@ -133,7 +142,8 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: Scop
     required level (``meeting_required`` ≤ 1). Only roles with people in scope appear.
     """
     name = name_column(lang)
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}
         SELECT s.role_id, ro.{name} AS role, rc.competency_id, c.{name} AS competency, rc.axis_order,
@@ -152,12 +162,13 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: Scop
         ORDER BY s.role_id, rc.axis_order
         """,
         scope.params(as_of),
-    ).df()
+    )
 
 
 def person_gaps(con: duckdb.DuckDBPyConnection, employee_id: str, as_of: date, lang: str) -> pd.DataFrame:
     """The person's role competencies with level, requirement and gap: largest gap first."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}
         SELECT rc.competency_id, c.{name_column(lang)} AS competency, rc.axis_order, rc.level,
@@ -166,7 +177,7 @@ def person_gaps(con: duckdb.DuckDBPyConnection, employee_id: str, as_of: date, l
         ORDER BY rc.gap DESC, rc.axis_order
         """,
         Scope(employee_ids=(employee_id,)).params(as_of),
-    ).df()
+    )
 
 
 @dataclass(frozen=True)
@@ -202,7 +213,8 @@ def radar(con: duckdb.DuckDBPyConnection, employee_ids: list[str], as_of: date, 
     ).fetchall()
     team_ids = [r[0] for r in team]
     name = name_column(lang)
-    axes = con.execute(
+    axes = frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}
         SELECT r.competency_id, c.{name} AS competency, r.axis_order, r.required_level,
@@ -216,8 +228,9 @@ def radar(con: duckdb.DuckDBPyConnection, employee_ids: list[str], as_of: date, 
         ORDER BY r.axis_order
         """,
         {**Scope(employee_ids=tuple(team_ids)).params(as_of), "role": role_id},
-    ).df()
-    people = con.execute(
+    )
+    people = frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}
         SELECT s.employee_id, s.name, r.competency_id, coalesce(l.level, 0) AS level
@@ -228,13 +241,14 @@ def radar(con: duckdb.DuckDBPyConnection, employee_ids: list[str], as_of: date, 
         ORDER BY list_position($employee_ids, s.employee_id), r.axis_order
         """,
         {**Scope(employee_ids=tuple(ids)).params(as_of), "role": role_id},
-    ).df()
+    )
     return RadarData(role_id, department, len(team_ids), axes, people)
 
 
 def evidence(con: duckdb.DuckDBPyConnection, employee_id: str, as_of: date, lang: str) -> pd.DataFrame:
     """All evidence about one person, newest first, saying which item sets each current level."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         WITH {SCOPE_AND_LEVELS}
         SELECT c.{name_column(lang)} AS competency, e.level, e.source, e.evidence_on, e.valid_until,
@@ -249,4 +263,4 @@ def evidence(con: duckdb.DuckDBPyConnection, employee_id: str, as_of: date, lang
         ORDER BY c.{name_column(lang)}, e.source_rank DESC, e.evidence_on DESC
         """,
         {**Scope(employee_ids=(employee_id,)).params(as_of), "employee_id": employee_id},
-    ).df()
+    )
