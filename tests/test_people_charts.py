@@ -1,0 +1,53 @@
+"""The people figures as data: radar axes and range, heat-map cells, gap and shortage bars."""
+
+import pytest
+
+from kpi.people import charts, development, skills
+from kpi.people.skills import Scope
+from tests.people_team import AS_OF, seed_team
+
+
+@pytest.fixture
+def team(con):
+    seed_team(con)
+    return con
+
+
+def test_radar_has_fixed_axes_closed_polygons_and_named_levels(team):
+    figure = charts.radar_chart(skills.radar(team, ["A1", "A2"], AS_OF, "zh-TW"), "zh-TW")
+    requirement, average, first, second = figure.data
+    assert [trace.name for trace in figure.data] == ["職務要求", "團隊平均（3 人）", "甲", "乙"]
+    # Names without spaces break every 9 characters: only the longest one here.
+    assert list(requirement.theta) == ["專案問題管理能力", "溝通協調能力", "客戶需求管理能力", "發掘問題能力",
+                                       "IT技術基本能力", "產品操作與FAQ撰<br>寫能力", "專案問題管理能力"]
+    assert list(requirement.r) == [2, 2, 1, 2, 2, 3, 2]   # CS requirements, closed back to the first axis
+    assert list(first.r) == [0, 2, 2, 1, 2, 2, 0]          # A1's levels (see test_people_skills)
+    radial = figure.layout.polar.radialaxis
+    assert tuple(radial.range) == (0, 3)
+    assert list(radial.ticktext) == ["0 無", "1 入門", "2 專業", "3 顧問"]
+
+
+def test_heatmap_marks_gaps_and_blanks_what_the_role_does_not_need(team):
+    long = skills.skill_matrix(team, AS_OF, "en", Scope(employee_ids=("A1", "P1")))
+    figure = charts.matrix_heatmap(long, "en")
+    heatmap = figure.data[0]
+    assert list(heatmap.y) == ["丁 (P1)", "甲 (A1)"]
+    a1 = list(heatmap.text[1])
+    # CS competencies, then PM-only ones: A1 is 0 of 2, 2, 2 of 1, 1 of 2, 2, 2 of 3, then not required.
+    assert a1 == ["0▼2", "2", "2", "1▼2", "2", "2▼3", "", "", ""]
+    assert "Evidence: Manager rating 2024-03-01" in heatmap.customdata[1][1]
+
+
+def test_gap_and_shortage_bars_keep_their_order_and_ids(team):
+    gaps = charts.gap_bars(skills.person_gaps(team, "A1", AS_OF, "en"), "en").data[0]
+    assert list(gaps.x) == [2, 1, 1, 0, 0, 0]
+    assert list(gaps.text)[:2] == ["0 → 2", "1 → 2"]
+    shortage = charts.shortage_bars(development.team_shortage(team, AS_OF, "en"), "en").data[0]
+    assert list(shortage.customdata)[:2] == ["requirement_mgmt", "communication"]
+
+
+def test_cell_text_and_wrap():
+    assert charts.cell_text(1, 2.0, True) == "1▼2"
+    assert charts.cell_text(3, 2.0, True) == "3"
+    assert charts.cell_text(0, None, False) == ""
+    assert charts.wrap("Product operation and FAQ writing") == "Product operation<br>and FAQ writing"

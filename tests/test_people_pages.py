@@ -1,0 +1,197 @@
+"""AppTest for every people page: rendered values and labels, both languages, bad input as a message."""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from kpi import store
+from tests.conftest import FIXTURES
+from tests.people_team import AS_OF, seed_team
+from tests.service_tickets import insert_tickets
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    # Cached results are keyed on the data version, which every test's new database restarts.
+    st.cache_data.clear()
+
+
+def page(name: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    return at
+
+
+@pytest.fixture
+def team_db(db_file):
+    con = store.connect(db_file)
+    seed_team(con)
+    insert_tickets(con, [
+        {"ticket_id": "T1", "owner": "甲", "created_at": "2024-06-01 09:00", "resolved_at": "2024-06-02 09:00",
+         "current_commitment_at": "2024-06-03 09:00"},
+        {"ticket_id": "T2", "owner": "甲", "created_at": "2024-06-05 10:00", "resolved_at": "2024-06-10 10:00",
+         "current_commitment_at": "2024-06-07 10:00", "escalation_count": 2},
+    ])
+    con.close()
+    return db_file
+
+
+def texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+@pytest.mark.parametrize("name", ["people_matrix", "people_person", "people_team"])
+def test_an_empty_store_says_what_to_do(db_file, name):
+    at = page(name).run()
+    assert not at.exception
+    assert "No people are stored yet" in at.info[0].value
+    assert str(db_file) in at.caption[0].value  # where the data live
+
+
+def test_matrix_flags_single_points_of_failure(team_db):
+    at = page("people_matrix").run()
+    at.date_input(key="matrix_as_of").set_value(AS_OF).run()
+    assert not at.exception
+    assert at.title[0].value == "Skills matrix"
+    # CS: requirement management, problem discovery, FAQ have one person at the required level;
+    # PM has one person, who meets project management only: all six PM competencies.
+    assert at.error[0].value.startswith("Single points of failure (9:")
+    assert "CS · Problem discovery" in at.error[0].value
+    coverage = at.dataframe[0].value.set_index("competency")
+    assert coverage.loc["Product operation and FAQ writing", ["at_entry", "at_professional", "at_consultant",
+                                                              "meeting_required"]].tolist() == [3, 2, 1, 1]
+    at.multiselect(key="matrix_role").set_value(["CS"]).run()
+    assert at.error[0].value.startswith("Single points of failure (3:")
+
+
+def test_matrix_in_chinese(team_db):
+    at = page("people_matrix", "zh-TW").run()
+    assert not at.exception
+    assert at.title[0].value == "人員技能矩陣"
+    assert "有效證照 ＞ 主管評核 ＞ 自評" in " ".join(texts(at.caption))
+
+
+def test_person_page_blueprint_alerts_and_tickets(team_db):
+    at = page("people_person").run()
+    assert "Choose a person" in at.info[0].value
+    at.multiselect(key="person_ids").set_value(["A1"])
+    at.date_input(key="person_as_of").set_value(AS_OF).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Completion"] == "33%"          # 2 of 6 blueprint items done
+    assert metrics["Items done"] == "2 / 6"
+    assert metrics["On the job (70%)"] == "94%"    # 80 of 85 hours
+    assert metrics["Tickets handled"] == "2"
+    assert metrics["Service level"] == "50.0%"     # T1 on time, T2 late
+    assert metrics["Mean resolution time"] == "72.0 h"  # (24 + 120) / 2
+    blueprint = at.dataframe[0].value
+    assert blueprint["title"].tolist()[:2] == ["Project issue handling SOP", "Using project management tools"]
+    assert blueprint["status"].tolist()[0] == "Done (2024-03-01)"
+    assert at.success[0].value.startswith("No required certificate is missing")
+
+
+def test_person_page_compares_people_and_says_who_has_no_role(team_db):
+    con = store.connect(team_db)
+    con.execute("INSERT INTO people VALUES ('N1', '無職務', '客服部', NULL, NULL)")
+    con.close()
+    at = page("people_person", "zh-TW").run()
+    at.multiselect(key="person_ids").set_value(["A3", "P1"]).run()
+    assert not at.exception
+    assert "丁 的職務不同" in " ".join(texts(at.caption))
+    at.selectbox(key="person_focus").set_value("P1").run()
+    assert at.subheader[2].value == "丁 的發展藍圖"
+    assert "缺少" in at.error[0].value or "失效" in at.error[0].value  # P1's PMP expired
+    at.multiselect(key="person_ids").set_value(["N1"]).run()
+    assert not at.exception
+    assert "無職務 尚未設定職務" in at.warning[0].value
+
+
+def test_team_page_shortage_training_plan_and_performance(team_db):
+    at = page("people_team").run()
+    at.date_input(key="team_as_of").set_value(AS_OF).run()
+    assert not at.exception
+    ranked = at.dataframe[0].value
+    # requirement_form (level 1): A2, A3, P1; then level-1 items two people need: sql_basics (A3, P1) first by code.
+    assert ranked[["title", "people"]].head(2).values.tolist() == [["Writing requirement forms", 3], ["SQL basics", 2]]
+    assert "Training plan: 4 people" in at.markdown[0].value
+    assert at.error[0].value == "2 certificates the roles require are missing or no longer valid:"
+    performance = at.dataframe[-1].value.set_index("name")
+    assert performance.loc["甲", "tickets_handled"] == 2
+    assert performance.loc["甲", "service_level"] == pytest.approx(0.5)
+    assert performance.loc["甲", "short_in"].startswith("Project issue management 0▼2")
+
+
+def test_team_page_in_chinese_with_a_filter_that_matches_nobody(team_db):
+    at = page("people_team", "zh-TW").run()
+    at.multiselect(key="team_department").set_value(["專案部"])
+    at.multiselect(key="team_role").set_value(["CS"]).run()
+    assert not at.exception
+    assert at.title[0].value == "團隊缺口與訓練計畫"
+    assert "沒有缺口" in at.success[0].value
+
+
+def test_data_page_upload_preview_rejects_and_import(db_file):
+    at = page("people_data").run()
+    at.file_uploader[0].set_value(("people-matrix.csv", (FIXTURES / "people-matrix.csv").read_bytes(), "text/csv")).run()
+    assert not at.exception
+    assert any(m.value.startswith("Recognised as **Skills matrix") for m in at.markdown)
+    assert at.warning[0].value == "1 rows have problems and were (partly) not taken:"
+    refused = at.dataframe[-1].value
+    assert refused.iloc[0].tolist()[1:3] == [3, "產品操作與FAQ撰寫能力"]
+    at.button(key="people_upload_import").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Imported people-matrix.csv: 3 rows, 1 rows refused."
+    con = store.connect(db_file)
+    assert store.scalar(con, "SELECT count(*) FROM assessments") == 10
+    con.close()
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "the file is empty"),
+    (b"foo,bar\n1,2\n", "the columns match no people or competency-model layout"),
+])
+def test_data_page_bad_files_show_a_message(db_file, data, message):
+    at = page("people_data").run()
+    at.file_uploader[0].set_value(("bad.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert message in at.error[0].value
+
+
+def test_data_page_erases_a_person(team_db):
+    at = page("people_data", "zh-TW").run()
+    at.selectbox(key="people_erase_who").set_value("A3")
+    at.checkbox(key="people_erase_sure").check().run()
+    at.button(key="people_erase").click().run()
+    assert not at.exception
+    assert at.success[0].value == "已刪除 丙 (A3)（共 4 筆資料）。"  # the person and 3 assessments
+    con = store.connect(team_db)
+    assert store.scalar(con, "SELECT count(*) FROM people WHERE employee_id = 'A3'") == 0
+    con.close()
+
+
+def test_model_page_imports_model_files_and_sends_people_files_elsewhere(db_file):
+    at = page("people_model").run()
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == ["roles", "competencies", "role requirements", "learning items", "Import"]
+    assert "The competency model is stored" in at.caption[0].value
+    at.file_uploader[0].set_value(("people-matrix.csv", (FIXTURES / "people-matrix.csv").read_bytes(), "text/csv")).run()
+    assert "upload it on its own page" in at.error[0].value
+    items = "item_id,competency_id,level,title_zh,title_en,delivery_mode,hours\nkb_review,product_faq,3,知識庫審查,KB review,mentoring,6\n"
+    at.file_uploader[0].set_value(("items.csv", items.encode(), "text/csv")).run()
+    at.button(key="model_upload_import").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Imported items.csv: 1 rows, 0 rows refused."
+    con = store.connect(db_file)
+    assert store.scalar(con, "SELECT title_en FROM learning_items WHERE item_id = 'kb_review'") == "KB review"
+    con.close()
+
+
+def test_model_page_in_chinese(db_file):
+    at = page("people_model", "zh-TW").run()
+    assert not at.exception
+    assert at.title[0].value == "職能模型"
+    assert [tab.label for tab in at.tabs][:2] == ["職務", "能力項目"]
