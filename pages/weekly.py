@@ -42,7 +42,7 @@ with table_tab:
     if not empty:
         st.caption(t("service.table.hint"))
         view.show_weekly_table(view.weekly_table(review, query.by), key="weekly_table", selection_mode="single-cell",
-                               on_select=lambda: view.drill_from_table(review, query.by, "weekly_table"))
+                               on_select=lambda: view.drill_from_table(review, "weekly_table"))
         st.download_button(t("service.table.csv"), on_click="ignore", icon=":material/download:",
                            data=lambda: review.table[["group", *WEEKLY_COLUMNS]].to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"weekly-{period.label}.csv", mime="text/csv")

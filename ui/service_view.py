@@ -157,15 +157,15 @@ def set_drill(period: Period, title: str, **cell) -> None:
     st.session_state[DRILL] = {"period": asdict(period), "title": title, "cell": cell}
 
 
-def drill_from_table(review: report.WeeklyReview, by: str, selection_key: str) -> None:
+def drill_from_table(review: report.WeeklyReview, selection_key: str) -> None:
     cells = st.session_state[selection_key].selection.cells
     if not cells:
         return
     row, header = cells[0]
     columns = {label(c): c for c in WEEKLY_COLUMNS}
-    column = columns.get(header, "in_play")
+    column = columns.get(header, "in_play")   # the group's own cell lists all its tickets in play
     picked = review.table.iloc[row]
-    set_drill(review.period, f"{group_names(review.table)[row]} · {header if header in columns else label('in_play')}",
+    set_drill(review.period, f"{group_names(review.table)[row]} · {label(column)}",
               group=None if picked["is_total"] else picked["group"], all_groups=bool(picked["is_total"]),
               column=column)
 

@@ -36,3 +36,18 @@ def test_clicking_a_bar_lists_its_tickets(page, app_url):
     assert listed[0].startswith("Ticket,Subject,Department,Owner")
     assert sorted(line.split(",")[0] for line in listed[1:]) == ["200910-006", "200910-007"]
     assert page.get_by_role("button", name="Download Excel").is_visible()
+
+
+def test_clicking_a_table_row_lists_its_tickets(page, app_url):
+    open_page(page, app_url, "weekly", "week=2009-W41&lang=en")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=20_000)
+    box = grid.bounding_box()
+    # the grid is a canvas: the header is one 35 px row; 陳小明 is the second data row
+    page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)
+    wait_idle(page)
+    page.get_by_text("Tickets: 陳小明 · In play").wait_for(timeout=20_000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    listed = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert sorted(line.split(",")[0] for line in listed[1:]) == ["200910-006", "200910-007"]
