@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi import i18n
 from ui import lang, t
+from ui.navigation import SECTIONS
 
 log = logging.getLogger("service_ops")
 
@@ -26,32 +27,11 @@ st.session_state.lang = st.sidebar.segmented_control(
 st.query_params["lang"] = lang()
 
 
-def page(path: str, title_key: str, icon: str, **kwargs) -> st.Page:
-    url_path = path.removeprefix("pages/").removesuffix(".py")
-    return st.Page(path, title=t(title_key), icon=icon, url_path=url_path, **kwargs)
-
-
-navigation = st.navigation(
-    {
-        t("nav.section.data"): [
-            page("pages/home.py", "nav.home", ":material/home:", default=True),
-            page("pages/upload.py", "nav.upload", ":material/upload_file:"),
-            page("pages/batches.py", "nav.batches", ":material/history:"),
-        ],
-        t("nav.section.service"): [
-            page("pages/weekly.py", "nav.weekly", ":material/event_note:"),
-            page("pages/sla_settings.py", "nav.sla_settings", ":material/schedule:"),
-        ],
-        t("nav.section.people"): [
-            page("pages/people_matrix.py", "nav.people_matrix", ":material/grid_on:"),
-            page("pages/people_person.py", "nav.people_person", ":material/radar:"),
-            page("pages/people_team.py", "nav.people_team", ":material/groups:"),
-            page("pages/people_data.py", "nav.people_data", ":material/manage_accounts:"),
-            page("pages/people_model.py", "nav.people_model", ":material/account_tree:"),
-        ],
-        t("nav.section.executive"): [page("pages/roi.py", "nav.roi", ":material/savings:")],
-    }
-)
+navigation = st.navigation({
+    t(section): [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
+                         default=spec.default) for spec in specs]
+    for section, specs in SECTIONS.items()
+})
 
 try:
     navigation.run()

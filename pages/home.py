@@ -6,6 +6,7 @@ import ui
 from kpi import store
 from kpi.ingest import importer
 from ui import t
+from ui.navigation import destinations
 
 st.title(t("home.title"))
 st.write(t("home.intro"))
@@ -23,9 +24,10 @@ else:
     batches.metric(t("home.batches"), f"{summary['batches']:,}")
 
 st.subheader(t("home.next"))
-for path, title_key, icon, description_key in ui.DESTINATIONS:
-    with st.container(border=True):
-        st.page_link(path, label=t(title_key), icon=icon)
-        st.caption(t(description_key))
+left, right = st.columns(2)
+for index, spec in enumerate(destinations()):
+    with (left if index % 2 == 0 else right).container(border=True):
+        st.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
+        st.caption(t(spec.description_key))
 
 st.caption(t("home.store_location", path=store.db_path()))

@@ -15,10 +15,4 @@ if PagesManager.uses_pages_directory:
     PagesManager.uses_pages_directory = False
     st.rerun()
 
-# The home page's "where to go next": (page file, title key, icon, description key).
-DESTINATIONS = (
-    ("pages/upload.py", "nav.upload", ":material/upload_file:", "home.go.upload"),
-    ("pages/batches.py", "nav.batches", ":material/history:", "home.go.batches"),
-)
-
-__all__ = ["DESTINATIONS", "db", "db_version", "lang", "t"]
+__all__ = ["db", "db_version", "lang", "t"]

@@ -1,0 +1,45 @@
+"""Every page of the app, once: app.py builds the navigation from it, the home page its guide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title_key: str
+    icon: str
+    description_key: str | None = None  # shown on the home page's "where to go next"
+    default: bool = False
+
+    @property
+    def url_path(self) -> str:
+        return self.path.removeprefix("pages/").removesuffix(".py")
+
+
+SECTIONS: dict[str, tuple[PageSpec, ...]] = {
+    "nav.section.data": (
+        PageSpec("pages/home.py", "nav.home", ":material/home:", default=True),
+        PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:", "home.go.upload"),
+        PageSpec("pages/batches.py", "nav.batches", ":material/history:", "home.go.batches"),
+    ),
+    "nav.section.service": (
+        PageSpec("pages/weekly.py", "nav.weekly", ":material/event_note:", "home.go.weekly"),
+        PageSpec("pages/sla_settings.py", "nav.sla_settings", ":material/schedule:", "home.go.sla_settings"),
+    ),
+    "nav.section.people": (
+        PageSpec("pages/people_matrix.py", "nav.people_matrix", ":material/grid_on:", "home.go.people_matrix"),
+        PageSpec("pages/people_person.py", "nav.people_person", ":material/radar:", "home.go.people_person"),
+        PageSpec("pages/people_team.py", "nav.people_team", ":material/groups:", "home.go.people_team"),
+        PageSpec("pages/people_data.py", "nav.people_data", ":material/manage_accounts:"),
+        PageSpec("pages/people_model.py", "nav.people_model", ":material/account_tree:"),
+    ),
+    "nav.section.executive": (
+        PageSpec("pages/roi.py", "nav.roi", ":material/savings:", "home.go.roi"),
+    ),
+}
+
+
+def destinations() -> list[PageSpec]:
+    return [spec for specs in SECTIONS.values() for spec in specs if spec.description_key]
