@@ -286,3 +286,22 @@ def test_a_batch_is_remapped_from_its_original_without_uploading_again(con, tmp_
     assert con.execute("SELECT batch_id, undone_at IS NOT NULL FROM import_batches ORDER BY 1").fetchall() == [
         (first.batch_id, True), (report.batch_id, False)]
     assert importer.original_path(con, report.batch_id).read_bytes() == path.read_bytes()
+
+
+def test_deadlines_the_export_lacks_are_derived_on_import(con, tmp_path):
+    # No 標準完成時間 or 首次承諾時間 columns. Level 3 = 10 business days and a 3-hour first
+    # response: created Mon 2024-03-04 09:00 → standard Mon 2024-03-18 09:00 (two full weeks),
+    # first commitment = standard, first response due 12:00; 預計完成時間 comes from the export.
+    path = write(tmp_path, "w.csv", "F-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-20 17:00,,0,處理中,\n")
+    importer.import_file(con, path)
+    row = con.execute("""SELECT standard_due_at, standard_due_derived, first_commitment_at, first_commitment_derived,
+                                current_commitment_at, current_commitment_derived, first_response_due_at
+                         FROM tickets""").fetchall()
+    assert row == [(datetime(2024, 3, 18, 9), True, datetime(2024, 3, 18, 9), True,
+                    datetime(2024, 3, 20, 17), False, datetime(2024, 3, 4, 12))]
+    # The same export again is unchanged: derived deadlines do not count as a difference.
+    assert importer.import_file(con, path).already_imported is not None
+    path2 = write(tmp_path, "w2.csv", "F-1,印表機,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-20 17:00,,0,處理中,\n"
+                                      "F-2,網路,客服一部,王小明,Level 5,2024-03-04 09:00,,,0,處理中,\n")
+    assert (importer.import_file(con, path2).inserted, con.execute(
+        "SELECT count(*) FROM ticket_versions WHERE ticket_id = 'F-1'").fetchall()) == (1, [(1,)])

@@ -27,7 +27,7 @@ import pandas as pd
 from kpi import store
 from kpi.ingest import dates, formats, reader
 from kpi.ingest.errors import InputError, Reject
-from kpi.service.deadlines import fill_missing_deadlines
+from kpi.service.deadlines import DERIVED_COLUMNS, with_derived_deadlines_sql
 
 REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
 
@@ -388,12 +388,13 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
     mapped = f"{preview_.source.staged.table}_mapped"
     compared = ", ".join(f"n.{c}" for c in COMPARED_COLUMNS)
     current = ", ".join(_as_exported(c) for c in COMPARED_COLUMNS)
+    repeated = store.scalar(con, f"SELECT count(*) - count(DISTINCT ticket_id) FROM {mapped} WHERE NOT is_rejected")
+    # Ranking rows per id is the dearest step; most exports have each id once and skip it.
+    newest_per_id = (" QUALIFY row_number() OVER (PARTITION BY ticket_id"
+                     " ORDER BY updated_at DESC NULLS LAST, source_row DESC) = 1") if repeated else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {preview_.changes_table} AS
-        WITH latest AS (
-            SELECT * FROM {mapped} WHERE NOT is_rejected
-            QUALIFY row_number() OVER (PARTITION BY ticket_id ORDER BY updated_at DESC NULLS LAST, source_row DESC) = 1
-        )
+        WITH latest AS (SELECT * FROM {mapped} WHERE NOT is_rejected{newest_per_id})
         SELECT n.*, CASE
             WHEN c.ticket_id IS NULL THEN 'insert'
             WHEN n.updated_at < c.updated_at THEN 'stale'
@@ -493,13 +494,13 @@ def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool, original_
         f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
         f"(SELECT ticket_id FROM {changes} WHERE action = 'update')"
     )
-    columns = ", ".join(TICKET_COLUMNS)
+    columns = ", ".join(TICKET_COLUMNS + DERIVED_COLUMNS)
+    new_versions = f"SELECT * FROM {changes} WHERE action IN ('insert', 'update')"
     con.execute(
         f"INSERT INTO ticket_versions ({columns}, batch_id, source_row, is_current) "
-        f"SELECT {columns}, $batch, source_row, true FROM {changes} WHERE action IN ('insert', 'update')",
+        f"SELECT {columns}, $batch, source_row, true FROM ({with_derived_deadlines_sql(new_versions)})",
         {"batch": batch_id},
     )
-    fill_missing_deadlines(con)
     sniffed = source.sniffed
     con.execute(
         """INSERT INTO import_batches (batch_id, file_name, checksum, profile, source_system, encoding, delimiter,

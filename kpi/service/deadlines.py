@@ -128,8 +128,31 @@ WHERE v.rowid = d.row_key
 """
 
 
+# Columns with_derived_deadlines_sql adds to the canonical ones, beside the deadlines it fills.
+DERIVED_COLUMNS = ("standard_due_derived", "first_commitment_derived", "current_commitment_derived",
+                   "first_response_due_at")
+
+
+def with_derived_deadlines_sql(rows: str) -> str:
+    """A query over ``rows`` (canonical ticket columns) with the deadlines the export lacks filled
+    in and flagged, and the first-response deadline added: what an import inserts, so the
+    versions never need updating afterwards."""
+    return f"""
+SELECT d.* REPLACE (
+           coalesce(standard_due_at, derived_standard_due) AS standard_due_at,
+           coalesce(first_commitment_at, standard_due_at, derived_standard_due) AS first_commitment_at,
+           coalesce(current_commitment_at, first_commitment_at, standard_due_at, derived_standard_due)
+               AS current_commitment_at),
+       standard_due_at IS NULL AS standard_due_derived,
+       first_commitment_at IS NULL AS first_commitment_derived,
+       current_commitment_at IS NULL AS current_commitment_derived,
+       derived_first_response_due AS first_response_due_at
+FROM ({_deadlines_sql(rows)}) AS d
+"""
+
+
 def fill_missing_deadlines(con: duckdb.DuckDBPyConnection) -> None:
-    """Derive the deadlines imported versions lack. Call inside the import's transaction."""
+    """Derive the deadlines of versions written without them (e.g. inserted directly, not imported)."""
     con.execute(_FILL_SQL, {"everything": False})
 
 
