@@ -21,7 +21,7 @@ with upload_tab:
     upload_flow(DATA_KINDS, "people_upload")
 
 with people_tab:
-    people = records.people_list(db())
+    people = records.people_list(db()).fillna("")  # empty cells, not "None", in the editor
     role_ids = model.roles(db(), lang())["role_id"].tolist()
     if people.empty:
         st.info(t("people.data.no_people"), icon=":material/group_add:")
@@ -49,23 +49,24 @@ with people_tab:
             "employee_id": first.text_input(t("people.col.employee_id")),
             "name": second.text_input(t("people.col.name")),
             "department": third.text_input(t("people.col.department")),
-            "role_id": first.selectbox(t("people.col.role"), role_ids, index=None),
+            "role_id": first.selectbox(t("people.col.role"), role_ids, index=None, placeholder=t("people.choose")),
             "manager": second.text_input(t("people.col.manager")),
         }])
-        if st.form_submit_button(t("people.data.add_button"), icon=":material/person_add:"):
-            plan = imports.plan_import(db(), imports.source_from_frame(new_person, t("people.data.form")))
-            if plan.rejects:
-                reject_list(plan.rejects, "people_add")
-            else:
-                imports.apply_import(db(), plan)
-                flash(t("people.data.added", name=new_person.at[0, "name"]))
+        added = st.form_submit_button(t("people.data.add_button"), icon=":material/person_add:")
+    if added:  # outside the form: the reject list has a download button, which a form cannot hold
+        plan = imports.plan_import(db(), imports.source_from_frame(new_person, t("people.data.form")))
+        if plan.rejects:
+            reject_list(plan.rejects, "people_add")
+        else:
+            imports.apply_import(db(), plan)
+            flash(t("people.data.added", name=new_person.at[0, "name"]))
 
     if not people.empty:
         with st.expander(t("people.data.erase"), icon=":material/person_remove:"):
             st.caption(t("people.data.erase_help"))
             labels = dict(zip(people["employee_id"], people["name"] + " (" + people["employee_id"] + ")"))
             victim = st.selectbox(t("people.data.erase_who"), list(labels), format_func=labels.get, index=None,
-                                  key="people_erase_who")
+                                  key="people_erase_who", placeholder=t("people.choose"))
             sure = st.checkbox(t("people.data.erase_confirm"), key="people_erase_sure")
             if st.button(t("people.data.erase_button"), disabled=not (victim and sure), type="primary",
                          key="people_erase", icon=":material/delete_forever:"):

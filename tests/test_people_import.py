@@ -130,6 +130,10 @@ def test_people_list_updates_only_what_it_names(con):
     imports.apply_import(con, result)
     assert stored(con, "SELECT * FROM people ORDER BY 1") == [
         ("E01", "吳小姐", "新部門", "CS", "王經理"), ("E02", "陳小明", "新部門", None, None)]
+    imports.apply_import(con, plan(con, "employee_id,name,manager\nE01,吳小姐,\n"))  # an empty cell clears
+    assert stored(con, "SELECT manager, department FROM people WHERE employee_id = 'E01'") == [(None, "新部門")]
+    imports.apply_import(con, plan(con, "employee_id,溝通協調能力,manager\nE02,2,\n"))  # a matrix leaves it
+    assert stored(con, "SELECT department FROM people WHERE employee_id = 'E02'") == [("新部門",)]
 
 
 def test_unknown_layout_and_unreadable_files(con):

@@ -118,7 +118,7 @@ def test_team_page_shortage_training_plan_and_performance(team_db):
     # requirement_form (level 1): A2, A3, P1; then level-1 items two people need: sql_basics (A3, P1) first by code.
     assert ranked[["title", "people"]].head(2).values.tolist() == [["Writing requirement forms", 3], ["SQL basics", 2]]
     assert "Training plan: 4 people" in at.markdown[0].value
-    assert at.error[0].value == "2 certificates the roles require are missing or no longer valid:"
+    assert at.error[0].value == "Required certificates missing or no longer valid: 2"
     performance = at.dataframe[-1].value.set_index("name")
     assert performance.loc["甲", "tickets_handled"] == 2
     assert performance.loc["甲", "service_level"] == pytest.approx(0.5)
@@ -139,12 +139,12 @@ def test_data_page_upload_preview_rejects_and_import(db_file):
     at.file_uploader[0].set_value(("people-matrix.csv", (FIXTURES / "people-matrix.csv").read_bytes(), "text/csv")).run()
     assert not at.exception
     assert any(m.value.startswith("Recognised as **Skills matrix") for m in at.markdown)
-    assert at.warning[0].value == "1 rows have problems and were (partly) not taken:"
+    assert at.warning[0].value == "Rows with problems: 1 (the row, or just the bad cell, is left out)"
     refused = at.dataframe[-1].value
     assert refused.iloc[0].tolist()[1:3] == [3, "產品操作與FAQ撰寫能力"]
     at.button(key="people_upload_import").click().run()
     assert not at.exception
-    assert at.success[0].value == "Imported people-matrix.csv: 3 rows, 1 rows refused."
+    assert at.success[0].value == "Imported people-matrix.csv (3 rows imported, 1 with problems)."
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(*) FROM assessments") == 10
     con.close()
@@ -176,7 +176,7 @@ def test_data_page_erases_a_person(team_db):
 def test_model_page_imports_model_files_and_sends_people_files_elsewhere(db_file):
     at = page("people_model").run()
     assert not at.exception
-    assert [tab.label for tab in at.tabs] == ["roles", "competencies", "role requirements", "learning items", "Import"]
+    assert [tab.label for tab in at.tabs] == ["Roles", "Competencies", "Role requirements", "Learning items", "Import"]
     assert "The competency model is stored" in at.caption[0].value
     at.file_uploader[0].set_value(("people-matrix.csv", (FIXTURES / "people-matrix.csv").read_bytes(), "text/csv")).run()
     assert "upload it on its own page" in at.error[0].value
@@ -184,7 +184,7 @@ def test_model_page_imports_model_files_and_sends_people_files_elsewhere(db_file
     at.file_uploader[0].set_value(("items.csv", items.encode(), "text/csv")).run()
     at.button(key="model_upload_import").click().run()
     assert not at.exception
-    assert at.success[0].value == "Imported items.csv: 1 rows, 0 rows refused."
+    assert at.success[0].value == "Imported items.csv (1 rows imported, 0 with problems)."
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT title_en FROM learning_items WHERE item_id = 'kb_review'") == "KB review"
     con.close()
@@ -195,3 +195,20 @@ def test_model_page_in_chinese(db_file):
     assert not at.exception
     assert at.title[0].value == "職能模型"
     assert [tab.label for tab in at.tabs][:2] == ["職務", "能力項目"]
+
+
+def test_data_page_adds_a_person_and_names_a_missing_field(db_file):
+    at = page("people_data").run()
+    assert "No people yet" in at.info[0].value
+    at.text_input[0].input("E77")
+    at.button[0].click().run()                     # no name yet
+    assert not at.exception
+    assert at.dataframe[-1].value.iloc[0].tolist()[2:] == ["name", "this cell must not be empty"]
+    at.text_input[0].input("E77")
+    at.text_input[1].input("新同事")
+    at.selectbox[0].set_value("CS")
+    at.button[0].click().run()
+    assert at.success[0].value == "Added 新同事."
+    con = store.connect(db_file)
+    assert con.execute("SELECT employee_id, name, role_id FROM people").fetchall() == [("E77", "新同事", "CS")]
+    con.close()

@@ -171,12 +171,13 @@ def upload_flow(kinds: tuple[str, ...], key: str) -> None:
     st.caption(t("people.upload.detected", encoding=source.encoding or "Excel", header_row=source.header_row,
                  delimiter={",": t("people.upload.comma"), "\t": "Tab", ";": ";", "|": "|"}.get(source.delimiter, "—")))
     mapping = [(header, t(f"people.field.{field}")) for field, header in layout.columns.items()]
-    mapping += [(header, t("people.upload.competency_column", competency=competency))
+    names = model.competency_names(con, lang())
+    mapping += [(header, t("people.upload.competency_column", competency=names[competency]))
                 for header, competency in layout.competency_columns.items()]
     mapping += [(header, t("people.upload.ignored")) for header in layout.ignored]
     st.dataframe(pd.DataFrame(mapping, columns=[t("people.upload.column"), t("people.upload.meaning")]),
                  hide_index=True, width="stretch")
-    st.dataframe(source.frame.head(20), hide_index=True, width="stretch")
+    st.dataframe(source.frame.head(20).fillna(""), hide_index=True, width="stretch")
     counts = plan.counts()
     st.markdown(t("people.upload.will_write", rows=plan.rows_accepted,
                   tables="、".join(f"{t(f'people.table.{table}')} {n}" for table, n in counts.items()) or "—"))

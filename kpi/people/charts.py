@@ -154,7 +154,7 @@ def radar_chart(data: RadarData, lang: str) -> go.Figure:
 def gap_bars(gaps: pd.DataFrame, lang: str) -> go.Figure:
     """A person's gaps per competency, largest first (radar areas mislead; bars do not)."""
     figure = go.Figure(go.Bar(
-        x=gaps["gap"], y=[wrap(name) for name in gaps["competency"]], orientation="h",
+        x=gaps["gap"], y=[wrap(name, 26) for name in gaps["competency"]], orientation="h",
         marker_color=[GAP_COLOUR if g > 0 else OK_COLOUR for g in gaps["gap"]],
         text=[f"{lv} → {rq}" for lv, rq in zip(gaps["level"], gaps["required_level"])], textposition="outside",
         cliponaxis=False,
@@ -163,7 +163,7 @@ def gap_bars(gaps: pd.DataFrame, lang: str) -> go.Figure:
         hovertemplate="%{y}: %{customdata}<extra></extra>",
     ))
     figure.update_layout(
-        height=max(240, 60 + 40 * len(gaps)), margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=max(240, 60 + 48 * len(gaps)), margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis={"autorange": "reversed"},
         xaxis={"title": {"text": i18n.t("people.chart.gap_levels", lang)}, "dtick": 1, "range": [0, TOP_LEVEL + 0.6]},
     )

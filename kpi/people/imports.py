@@ -79,8 +79,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "hours": ("hours", "時數"),
 }
 _FIELD_BY_ALIAS = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
-PERSON_FIELDS = ("department", "role", "manager")
 
+_PERSON_FIELDS = {"department": "department", "role_id": "role", "manager": "manager"}  # people column -> field
 _TRUE = {"true", "yes", "y", "1", "是", "v", "✓"}
 _FALSE = {"false", "no", "n", "0", "否"}
 _MODE_ALIASES = {"ojt": "on_the_job", "在職": "on_the_job", "mentor": "mentoring", "導師": "mentoring",
@@ -267,7 +267,7 @@ class _Row:
         """The employee id the row is about; person columns on the row are applied if it is kept."""
         employee_id, name = self.text("employee_id"), self.text("name")
         changes = {"name": name} if name else {}
-        changes |= {k: v for k, v in self._person_fields().items() if v is not None}
+        changes |= self._person_fields()
         if self.failed:
             return None
         lookups = self.plan.lookups
@@ -288,11 +288,17 @@ class _Row:
         return employee_id
 
     def _person_fields(self) -> dict:
-        return {
+        """Department, role and manager given on the row. In a people list an empty cell clears the
+        field; in other files it leaves it as stored (a matrix need not repeat departments)."""
+        values = {
             "department": self.text("department"),
             "role_id": self.value("role", lambda text: self.plan.lookup(self.plan.lookups.roles, text, "unknown_role")),
             "manager": self.text("manager"),
         }
+        columns = self.plan.layout.columns
+        people_list = self.plan.layout.kind == "people"
+        return {column: value for column, value in values.items()
+                if value is not None or (people_list and _PERSON_FIELDS[column] in columns)}
 
     def keep_person(self) -> bool:
         """Apply the row's person columns (called once the row is accepted)."""

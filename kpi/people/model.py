@@ -15,11 +15,10 @@ from kpi import i18n
 LEVELS = (0, 1, 2, 3)  # 0 none, 1 入門 Entry, 2 專業 Professional, 3 顧問 Consultant
 TOP_LEVEL = LEVELS[-1]
 ASSESSMENT_SOURCES = ("self", "manager")
-SOURCES = ("certificate", "manager", "self")  # strongest first, as the derivation rule ranks them
 DELIVERY_MODES = ("on_the_job", "mentoring", "classroom", "online")
-# McCall's 70-20-10: on-the-job experience, mentoring and peers, formal courses (online or classroom).
+# McCall's 70-20-10 groups: on-the-job experience (70%), mentoring and peers (20%), formal courses
+# online or in a classroom (10%).
 MIX_GROUPS = {"on_the_job": "on_the_job", "mentoring": "mentoring", "classroom": "formal", "online": "formal"}
-MIX_TARGET = {"on_the_job": 0.70, "mentoring": 0.20, "formal": 0.10}
 
 # The tables that make up the model, each with its columns in export order.
 MODEL_TABLES: dict[str, tuple[str, ...]] = {
@@ -64,18 +63,9 @@ def departments(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def requirements(con: duckdb.DuckDBPyConnection, role_id: str, lang: str) -> pd.DataFrame:
-    """A role's competencies in radar-axis order with their names and required levels."""
-    return con.execute(
-        f"""
-        SELECT r.competency_id, c.{name_column(lang)} AS competency, r.axis_order, r.required_level,
-               r.certificate_required
-        FROM role_requirements r JOIN competencies c USING (competency_id)
-        WHERE r.role_id = $role_id
-        ORDER BY r.axis_order, r.competency_id
-        """,
-        {"role_id": role_id},
-    ).df()
+def competency_names(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
+    """competency_id -> its name in ``lang``."""
+    return dict(con.execute(f"SELECT competency_id, {name_column(lang)} FROM competencies").fetchall())
 
 
 def model_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
