@@ -3,8 +3,8 @@
 Flow: ``open_source`` reads a file into a staging table of text columns; ``propose_plan``
 suggests how its columns map to canonical fields; ``preview`` maps and validates every row in
 SQL and counts what would be inserted, updated, left unchanged or rejected; ``commit`` stores
-the original rows losslessly (one raw table per batch) and the new ticket versions, all or
-nothing. ``undo_batch`` takes a batch back out.
+the new ticket versions (with the deadlines the export lacks derived) and the batch record,
+all or nothing. ``undo_batch`` takes a batch back out.
 
 Nothing touches stored data before ``commit``: staging tables are TEMP tables of the caller's
 cursor, which no other connection (no other browser session) can see. The original file is
@@ -27,7 +27,7 @@ import pandas as pd
 from kpi import store
 from kpi.ingest import dates, formats, reader
 from kpi.ingest.errors import InputError, Reject
-from kpi.service.deadlines import DERIVED_COLUMNS, with_derived_deadlines_sql
+from kpi.service.deadlines import DERIVED_COLUMNS, DERIVED_FLAGS, with_derived_deadlines_sql
 
 REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
 
@@ -40,12 +40,6 @@ TICKET_COLUMNS = (
     "satisfaction", "source_sla_met", "updated_at",
 )
 COUNT_COLUMNS = ("extension_count", "escalation_count", "reassignment_count", "reopen_count")
-# Deadlines kpi.service.deadlines fills in where an export has none, with the flag saying so.
-DERIVED_DEADLINES = {
-    "standard_due_at": "standard_due_derived",
-    "first_commitment_at": "first_commitment_derived",
-    "current_commitment_at": "current_commitment_derived",
-}
 # What must differ for a re-exported ticket to count as updated.
 COMPARED_COLUMNS = tuple(c for c in TICKET_COLUMNS if c != "ticket_id")
 
@@ -414,8 +408,8 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
 
 def _as_exported(column: str) -> str:
     """The stored value as its export gave it: deadlines the app derived itself count as empty."""
-    if column in DERIVED_DEADLINES:
-        return f"CASE WHEN c.{DERIVED_DEADLINES[column]} THEN NULL ELSE c.{column} END"
+    if column in DERIVED_FLAGS:
+        return f"CASE WHEN c.{DERIVED_FLAGS[column]} THEN NULL ELSE c.{column} END"
     return f"c.{column}"
 
 

@@ -128,9 +128,14 @@ WHERE v.rowid = d.row_key
 """
 
 
+# A deadline the app may fill in -> the ticket_versions flag saying it did.
+DERIVED_FLAGS = {
+    "standard_due_at": "standard_due_derived",
+    "first_commitment_at": "first_commitment_derived",
+    "current_commitment_at": "current_commitment_derived",
+}
 # Columns with_derived_deadlines_sql adds to the canonical ones, beside the deadlines it fills.
-DERIVED_COLUMNS = ("standard_due_derived", "first_commitment_derived", "current_commitment_derived",
-                   "first_response_due_at")
+DERIVED_COLUMNS = (*DERIVED_FLAGS.values(), "first_response_due_at")
 
 
 def with_derived_deadlines_sql(rows: str) -> str:
