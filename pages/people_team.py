@@ -29,10 +29,11 @@ else:
     st.caption(t("people.team.shortage_help"))
     clicked = st.plotly_chart(charts.shortage_bars(short, lang()), width="stretch", on_select="rerun",
                               selection_mode="points", key="team_shortage")
-    points = clicked.selection.points if clicked else []
-    if points:
-        competency_id = points[0]["customdata"]
-        names = dict(zip(short["competency_id"], short["competency"]))
+    names = dict(zip(short["competency_id"], short["competency"]))
+    # A bar chosen before the filters changed may name a competency no longer shown: ignore it then.
+    chosen = [p["customdata"] for p in (clicked.selection.points if clicked else []) if p["customdata"] in names]
+    if chosen:
+        competency_id = chosen[0]
         st.markdown(t("people.team.who_short", competency=names[competency_id]))
         who = development.people_short(db(), competency_id, as_of, lang(), scope)
         st.dataframe(who.assign(level=who["level"].map(lambda lv: model.level_label(lv, lang())),

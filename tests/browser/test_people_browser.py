@@ -1,7 +1,21 @@
-"""In the browser: upload a skills matrix on the People data page, then see the person's radar chart."""
+"""In the browser: upload a skills matrix and see the radar; click a team shortage bar to see who."""
 
+import pytest
+
+from kpi import store
+from kpi.people.demo import load_demo_people
 from tests.browser.conftest import open_page, wait_idle
 from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def server_db(tmp_path_factory):
+    """The demo people, so the team page has shortages to click."""
+    folder = tmp_path_factory.mktemp("people-browser")
+    con = store.connect(folder / "store.duckdb")
+    load_demo_people(con, folder / "demo")
+    con.close()
+    return folder / "store.duckdb"
 
 
 def test_upload_a_matrix_and_see_the_radar(page, app_url):
@@ -11,10 +25,10 @@ def test_upload_a_matrix_and_see_the_radar(page, app_url):
     chooser.value.set_files(str(FIXTURES / "people-matrix.csv"))
     wait_idle(page)
     page.get_by_text("Recognised as").wait_for()
-    assert page.get_by_text("1 rows have problems").is_visible()
+    assert page.get_by_text("Rows with problems: 1").is_visible()
     page.get_by_role("button", name="Import").click()
     wait_idle(page)
-    page.get_by_text("Imported people-matrix.csv: 3 rows, 1 rows refused.").wait_for()
+    page.get_by_text("Imported people-matrix.csv (3 rows imported, 1 with problems).").wait_for()
 
     open_page(page, app_url, "people_person")
     page.locator("[data-testid='stMultiSelect']").first.click()
@@ -27,3 +41,13 @@ def test_upload_a_matrix_and_see_the_radar(page, app_url):
     legend = page.locator("[data-testid='stPlotlyChart']").first.inner_text()
     assert "Role requirement" in legend and "吳小姐" in legend
     assert page.get_by_text("Development blueprint of 吳小姐").is_visible()
+
+
+def test_click_a_shortage_bar_to_see_who_is_short(page, app_url):
+    open_page(page, app_url, "people_team")
+    bar = page.locator("[data-testid='stPlotlyChart'] .bars path").first
+    bar.wait_for()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_idle(page)
+    page.get_by_text("People short in").wait_for()
