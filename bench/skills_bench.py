@@ -2,7 +2,7 @@
 
 Builds a store (a temporary DuckDB file) with 3 roles that each require all 30 competencies,
 a self rating for every person × competency, manager ratings for 70% of them (10% also with an
-older one) and certificates for 5%: about 330,000 pieces of evidence. Then times, warm, the
+older one) and certificates for 5%: about 277,000 pieces of evidence. Then times, warm, the
 queries the skills-matrix and team pages run over everyone:
 
 - matrix: ``skills.skill_matrix`` (derivation rule, levels, requirements, gaps; 150,000 cells)

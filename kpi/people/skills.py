@@ -45,7 +45,7 @@ scope AS (
 ),
 -- The rule as one sortable number per piece of evidence valid on $as_of: source rank first, then
 -- the day (days since 1900, below 100,000 until 2173), then the level. Grouping with max_by on
--- it (Trino, Spark and DuckDB alike) is three times faster than ranking with a window over
+-- it (Trino, Spark and DuckDB alike) is about three times faster than ranking with a window over
 -- 5,000 × 30 cells; equal numbers mean the same source, day and level, so the three picks agree.
 ranked_evidence AS (
     SELECT e.employee_id, e.competency_id, e.level, e.source, e.evidence_on,
