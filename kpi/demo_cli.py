@@ -1,26 +1,32 @@
-"""``python -m kpi demo [--if-empty] [--db PATH]``: write the demo exports and import them.
+"""``python -m kpi demo [--if-empty] [--db PATH]``: load the demo tickets and the demo people.
 
-The exports go to ``data/demo/`` and through the same importer as a user's files, so the demo
-exercises detection, mapping and the update of tickets that a later export repeats. Its batches
-are marked as demo, which the home page says plainly.
+The ticket exports go to ``data/demo/`` and through the same importer as a user's files, so the
+demo exercises detection, mapping and the update of tickets that a later export repeats. Its
+batches are marked as demo, which the home page says plainly. The demo people (the ticket
+owners, their managers and new hires) go through the people importer in the same way.
 """
 
 from __future__ import annotations
 
 import argparse
 
+import duckdb
+
 from kpi import store
 from kpi.demo import DEMO_DIR, write_demo_exports
 from kpi.ingest.importer import import_files
+from kpi.people.demo import load_demo_people
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "demo", help="write the demo e-contact+ exports to data/demo/ and import them",
+        "demo", help="load the demo tickets (e-contact+ exports in data/demo/) and the demo people",
         description="Write a year of demo service requests (fixed seed, 2025-11-24..2026-11-22) as "
-                    f"quarterly e-contact+ exports in {DEMO_DIR} and import them as demo batches.",
+                    f"quarterly e-contact+ exports in {DEMO_DIR} and import them as demo batches; "
+                    "then import the 40 demo people with their assessments and certificates.",
     )  # fmt: skip
-    parser.add_argument("--if-empty", action="store_true", help="do nothing when the store already holds tickets")
+    parser.add_argument("--if-empty", action="store_true",
+                        help="leave tickets alone when the store holds some, and people likewise")
     parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
     parser.set_defaults(handler=run)
 
@@ -28,13 +34,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     con = store.connect(args.db)
     try:
-        tickets = store.scalar(con, "SELECT count(*) FROM tickets")
-        if args.if_empty and tickets:
-            print(f"demo: the store already holds {tickets} tickets; nothing imported")
-            return 0
-        reports = import_files(con, write_demo_exports(DEMO_DIR), is_demo=True)
+        for table, loader in (("tickets", _demo_tickets), ("people", load_demo_people)):
+            held = store.scalar(con, f"SELECT count(*) FROM {table}")
+            if args.if_empty and held:
+                print(f"demo: the store already holds {held} {table}; nothing imported")
+                continue
+            for line in loader(con):
+                print(line)
     finally:
         con.close()
-    for report in reports:
-        print(report.summary())
-    return 0 if all(report.batch_id or report.already_imported for report in reports) else 1
+    return 0
+
+
+def _demo_tickets(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [report.summary() for report in import_files(con, write_demo_exports(DEMO_DIR), is_demo=True)]

@@ -196,7 +196,8 @@ def small_demo(monkeypatch, tmp_path):
 def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_file, capsys):
     assert main(["demo", "--db", str(db_file)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 4 and lines[0].startswith("econtact-requests_20251124-20260222.csv: ")
+    assert lines[0].startswith("econtact-requests_20251124-20260222.csv: ")
+    assert lines[4].startswith("people.csv: 40 rows imported, 0 refused")  # then the demo people
     assert " 0 rejected" in lines[0]
     assert int(re.search(r"(\d+) updated", lines[1])[1]) > 0  # the second export repeats open requests
     con = store.connect(db_file)
@@ -209,7 +210,8 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
 
     # `make run` calls it with --if-empty every time: a filled store is left alone.
     assert main(["demo", "--if-empty", "--db", str(db_file)]) == 0
-    assert capsys.readouterr().out == "demo: the store already holds 2000 tickets; nothing imported\n"
+    assert capsys.readouterr().out == ("demo: the store already holds 2000 tickets; nothing imported\n"
+                                       "demo: the store already holds 40 people; nothing imported\n")
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(*) FROM import_batches") == 4
     con.close()

@@ -228,10 +228,3 @@ def test_a_row_with_a_stray_delimiter_is_refused_whole(con):
     assert rejects(result) == [(3, None, "ingest.wrong_width")]
     assert (result.rows_read, result.rows_accepted) == (2, 1)
 
-
-def test_cli_demo_leaves_a_store_with_people_alone(db_file, capsys):
-    con = store.connect(db_file)
-    con.execute("INSERT INTO people VALUES ('E1', '甲', NULL, NULL, NULL)")
-    con.close()
-    assert main(["people", "demo", "--if-empty"]) == 0
-    assert capsys.readouterr().out == "people demo: the store already holds 1 people; nothing imported\n"

@@ -1,4 +1,4 @@
-"""``python -m kpi people demo|import``: load the demo people, or import people files like the app does."""
+"""``python -m kpi people import FILE...``: import people files like the app does (demo people: ``python -m kpi demo``)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,14 @@ from kpi import store
 from kpi.cli import UserError
 from kpi.ingest.errors import InputError
 from kpi.ingest.reader import read_frame
-from kpi.people.demo import load_demo_people
 from kpi.people.imports import ImportDefaults, apply_import, plan_import
 from kpi.people.model import ASSESSMENT_SOURCES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("people", help="people and competencies: demo data and file imports")
+    parser = subparsers.add_parser("people", help="people and competencies: import files")
     commands = parser.add_subparsers(dest="people_command", required=True)
     db_help = f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})"
-
-    demo = commands.add_parser("demo", help="import the 40 demo people (names of the demo ticket owners)")
-    demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already holds people")
-    demo.add_argument("--db", help=db_help)
-    demo.set_defaults(handler=run_demo)
 
     load = commands.add_parser(
         "import", help="import people, matrix, assessment, certificate, learning or model files (CSV/TSV/XLSX)",
@@ -37,20 +31,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="assessment date YYYY-MM-DD, for files without a date column (default: today)")
     load.add_argument("--db", help=db_help)
     load.set_defaults(handler=run_import)
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    con = store.connect(args.db)
-    try:
-        people = store.scalar(con, "SELECT count(*) FROM people")
-        if args.if_empty and people:
-            print(f"people demo: the store already holds {people} people; nothing imported")
-            return 0
-        for line in load_demo_people(con):
-            print(line)
-    finally:
-        con.close()
-    return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
