@@ -5,20 +5,20 @@ the time of the full import (detection, mapping, validation, upsert, raw rows ke
 ratio and each step's peak RSS, for the file in UTF-8 and in Big5 (CP950).
 Targets: full ≤ 1.5 × bare, peak RSS ≤ 1.5 GB; Big5 ≤ 3 × bare.
 
-Each measured step runs in a fresh process and reports its own time and peak RSS.
+Each step runs in a fresh process and reports its own time and peak RSS. The data are generated
+in a process of their own too: Linux carries a process's peak RSS over into the programs it
+starts, so a parent that had built the export would inflate every figure.
 Usage: python bench/import_bench.py [--rows N] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +30,18 @@ con = duckdb.connect(sys.argv[2])
 started = time.perf_counter()
 con.execute("CREATE TABLE bare AS SELECT * FROM read_csv(?)", [sys.argv[1]])
 con.execute("CHECKPOINT")
+print(time.perf_counter() - started)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+GENERATE = """
+import datetime as dt, resource, sys, time
+from pathlib import Path
+from kpi.demo import generate_econtact_export, write_export_csv
+started = time.perf_counter()
+export = generate_econtact_export(int(sys.argv[3]), seed=7, start=dt.date(2024, 1, 1), end=dt.date(2025, 1, 1))
+write_export_csv(export, Path(sys.argv[1]), encoding="utf-8")
+write_export_csv(export, Path(sys.argv[1]).with_name("export-big5.csv"), encoding="cp950")
 print(time.perf_counter() - started)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
@@ -49,11 +61,11 @@ print(report.summary(), file=sys.stderr)
 """
 
 
-def measure(script: str, csv_path: Path, folder: Path, name: str) -> tuple[float, float]:
+def measure(script: str, csv_path: Path, folder: Path, name: str, *extra: str) -> tuple[float, float]:
     """Run one step in a child process; returns (seconds, peak RSS in MB) as the child saw them."""
     db = folder / f"{name}.duckdb"
     db.unlink(missing_ok=True)
-    result = subprocess.run([sys.executable, "-c", script, str(csv_path), str(db)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-c", script, str(csv_path), str(db), *extra], cwd=ROOT,
                             capture_output=True, text=True, check=True)
     if result.stderr.strip():
         print(f"  {name}: {result.stderr.strip().splitlines()[-1]}")
@@ -67,17 +79,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the files here and keep them")
     args = parser.parse_args()
 
-    from kpi.demo import generate_econtact_export, write_export_csv
-
     folder = args.keep or Path(tempfile.mkdtemp(prefix="import-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     utf8, big5 = folder / "export-utf8.csv", folder / "export-big5.csv"
-    started = time.perf_counter()
-    export = generate_econtact_export(args.rows, seed=7, start=dt.date(2024, 1, 1), end=dt.date(2025, 1, 1))
-    write_export_csv(export, utf8, encoding="utf-8")
-    write_export_csv(export, big5, encoding="cp950")
-    del export
-    print(f"generated {args.rows:,} rows in {time.perf_counter() - started:.1f} s: "
+    seconds, _ = measure(GENERATE, utf8, folder, "generate", str(args.rows))
+    print(f"generated {args.rows:,} rows in {seconds:.1f} s: "
           f"UTF-8 {utf8.stat().st_size / 1e6:.0f} MB, Big5 {big5.stat().st_size / 1e6:.0f} MB")
 
     results = {}

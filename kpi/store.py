@@ -18,6 +18,10 @@ import duckdb
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "service_ops.duckdb"
 DB_ENV_VAR = "SERVICE_OPS_DB"
+MEMORY_ENV_VAR = "SERVICE_OPS_MEMORY_LIMIT"
+# DuckDB takes up to 80% of RAM by default; a million-row import stays near 1.1 GB with this,
+# spilling to disk beside the database if it needs more.
+DEFAULT_MEMORY_LIMIT = "1GB"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 
 
@@ -33,7 +37,8 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     target = db_path(path)
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(target)
+    memory_limit = os.environ.get(MEMORY_ENV_VAR, DEFAULT_MEMORY_LIMIT)
+    con = duckdb.connect(target, config={"memory_limit": memory_limit})
     migrate(con)
     return con
 
