@@ -73,7 +73,19 @@ def test_duckdb_staging_numbers_rows_around_refused_lines(tmp_path):
     con = duckdb.connect()
     staged = reader.stage_csv(con, path, sniffed, "stage")
     assert staged.rows == 3 and staged.malformed == (4,)
-    assert con.execute("SELECT id, source_row FROM stage ORDER BY source_row").fetchall() == [("1", 2), ("2", 3), ("4", 5)]
+    assert con.execute(f"SELECT id, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
+        ("1", 2), ("2", 3), ("4", 5)]
+
+
+def test_rows_after_several_refused_lines_keep_their_file_row(tmp_path):
+    path = tmp_path / "ragged.csv"
+    # Lines 3 and 4 and 6 are refused; 2, 5, 7, 8 are accepted.
+    path.write_text("id,name\n1,a\nx,y,z\nx,y,z\n5,e\nx,y,z\n7,g\n8,h\n")
+    con = duckdb.connect()
+    staged = reader.stage_csv(con, path, reader.sniff(path.read_bytes(), path.name), "stage")
+    assert staged.malformed == (3, 4, 6)
+    assert con.execute(f"SELECT id, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
+        ("1", 2), ("5", 5), ("7", 7), ("8", 8)]
 
 
 def test_undecodable_big5_names_the_line(tmp_path):

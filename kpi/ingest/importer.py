@@ -60,7 +60,7 @@ class ImportPlan:
 
 @dataclass
 class Source:
-    """A file read into a staging table (text columns + source_row)."""
+    """A file read into a staging table of text columns."""
 
     file_name: str
     checksum: str
@@ -363,7 +363,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
         f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT source_row,\n  {_ticket_select(plan)},\n"
         f"  {bad_list}, ({any_bad}) AS is_rejected\n"
         f"FROM (SELECT source_row, {', '.join(parsed)}"
-        f" FROM (SELECT source_row, {', '.join(trimmed)} FROM {source.staged.table}))"
+        f" FROM (SELECT source_row, {', '.join(trimmed)} FROM {source.staged.numbered()}))"
     )
     rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
     result = Preview(
@@ -423,7 +423,7 @@ def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, 
         raw = f"m.{_q(column)}" if column else "NULL"
         parts.append(
             f"SELECT s.source_row, {_literal(column or name)} AS col, {_literal(name)} AS field, {raw} AS raw"
-            f" FROM {mapped} s JOIN {source.staged.table} m USING (source_row) WHERE s.bad_{name}"
+            f" FROM {mapped} s JOIN {source.staged.numbered()} m USING (source_row) WHERE s.bad_{name}"
         )
     rows = con.execute(
         " UNION ALL ".join(parts) + f" ORDER BY source_row, col LIMIT {REJECT_LIST_LIMIT}"

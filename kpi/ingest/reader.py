@@ -2,8 +2,9 @@
 
 Two ways in, sharing the detection:
 - ``read_frame`` for small tables (people, calendars): a pandas frame of strings.
-- ``stage_csv`` / ``stage_frame`` for ticket exports of any size: a DuckDB table of VARCHAR
-  columns plus ``source_row``, read by DuckDB's parallel CSV reader. DuckDB cannot decode
+- ``stage_csv`` / ``stage_frame`` for ticket exports of any size: a DuckDB TEMP table of
+  VARCHAR columns, read by DuckDB's parallel CSV reader, and an expression (``Staged.row_sql``)
+  giving each staged row's row in the file. DuckDB cannot decode
   Big5/CP950 itself, so those files are transcoded to UTF-8 first, in chunks.
 """
 
@@ -274,10 +275,17 @@ class Staged:
     columns: tuple[str, ...]
     rows: int
     malformed: tuple[int, ...]  # file rows the CSV reader refused (wrong number of columns)
+    row_sql: str = "source_row"  # SQL over ``table`` giving a row's 1-based row in the file
+
+    def numbered(self) -> str:
+        """The staged rows with their file row as ``source_row``, for a FROM clause."""
+        if self.row_sql == "source_row":
+            return self.table
+        return f"(SELECT {self.row_sql} AS source_row, * FROM {self.table})"
 
 
 def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str) -> Staged:
-    """Load a CSV/TSV into TEMP ``table`` (all VARCHAR + source_row) with DuckDB's parallel reader."""
+    """Load a CSV/TSV into TEMP ``table`` (all VARCHAR) with DuckDB's parallel reader."""
     transcoded = None
     if sniffed.duckdb_encoding is None:
         transcoded = transcode_to_utf8(path, sniffed.encoding, sniffed.file_name)
@@ -305,25 +313,31 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str) -> Staged:
     }
     args = ", ".join(f"{k} = ${k}" for k in options)
     try:
-        # Rows come out in file order (DuckDB preserves insertion order), so row_number() is the
-        # record's position; + header_row makes it the file row with the header as row header_row.
-        con.execute(
-            f"CREATE TEMP TABLE {table} AS SELECT *, CAST(row_number() OVER () AS INTEGER) + $header_row AS source_row"
-            f" FROM read_csv($path, {args})",
-            {"path": str(path), "header_row": sniffed.header_row, **options},
-        )
+        con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv($path, {args})", {"path": str(path), **options})
     except duckdb.Error as err:
         raise InputError(sniffed.file_name, "ingest.unreadable_table", detail=_first_line(err)) from err
-    columns = tuple(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "source_row")
+    columns = tuple(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall())
     errors = con.execute(f"SELECT line, error_message FROM {table}_errors ORDER BY line").fetchall()
     con.execute(f"DROP TABLE IF EXISTS {table}_errors")
     con.execute(f"DROP TABLE IF EXISTS {table}_scan")
     malformed = tuple(sorted({int(line) for line, _message in errors}))  # a line may be reported twice
-    for line in malformed:
-        # A refused row leaves a gap: every accepted row after it sits one file row further down.
-        con.execute(f"UPDATE {table} SET source_row = source_row + 1 WHERE source_row >= $line", {"line": line})
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-    return Staged(table, columns, rows, malformed)
+    return Staged(table, columns, rows, malformed, _file_row_sql(sniffed.header_row, malformed))
+
+
+def _file_row_sql(header_row: int, malformed: tuple[int, ...]) -> str:
+    """The file row of a staged row, from its rowid.
+
+    Accepted rows keep file order (DuckDB preserves insertion order), so the k-th (rowid k)
+    sits at header_row + 1 + k, one further down for every refused line before it. The j-th
+    refused line L_j (0-based) falls before accepted rows with rowid >= L_j - header_row - 1 - j.
+    Numbering with rowid rather than row_number() keeps the CSV read parallel.
+    """
+    row = f"CAST(rowid AS INTEGER) + {header_row + 1}"
+    if not malformed:
+        return row
+    firsts = ", ".join(str(line - header_row - 1 - j) for j, line in enumerate(malformed))
+    return f"{row} + len(list_filter([{firsts}], lambda first: first <= rowid))"
 
 
 def stage_frame(con: duckdb.DuckDBPyConnection, source: SourceTable, table: str) -> Staged:
