@@ -18,11 +18,9 @@ if batches.empty:
     st.stop()
 
 labels = {column: t(f"batches.col.{column}") for column in batches.columns}
-st.dataframe(
-    batches.rename(columns=labels), hide_index=True, width="stretch",
-    column_config={labels["imported_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                   labels["undone_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
-)
+shown = batches.assign(**{column: batches[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
+                          for column in ("imported_at", "undone_at")})
+st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch")
 
 active = batches[batches["undone_at"].isna()]
 if active.empty:

@@ -30,8 +30,10 @@ def describe(employee_id: str) -> str:
 
 
 left, right = st.columns([4, 1])
+# The first person is shown at once, so the page never opens on an empty chart.
 chosen = left.multiselect(t("people.person.people", count=MAX_COMPARED), list(directory.index), format_func=describe,
-                          max_selections=MAX_COMPARED, key="person_ids", placeholder=t("people.person.pick"))
+                          default=list(directory.index[:1]), max_selections=MAX_COMPARED, key="person_ids",
+                          placeholder=t("people.person.pick"))
 as_of = right.date_input(t("people.filter.as_of"), value=dt.date.today(), key="person_as_of",
                          help=t("people.filter.as_of_help"))
 if not chosen:
