@@ -12,15 +12,16 @@ MODEL_KINDS = tuple(imports.MODEL_KINDS)  # roles, competencies, requirements, l
 
 def column_config(table: str) -> dict:
     """Headers in the user's language; codes, levels and modes as drop-downs so edits stay valid."""
-    roles = db().execute("SELECT role_id FROM roles ORDER BY 1").fetchall()
-    competencies = db().execute("SELECT competency_id FROM competencies ORDER BY 1").fetchall()
+    roles = list(model.roles(db(), lang())["role_id"])
+    competencies = sorted(model.competency_names(db(), lang()))
+
     def level(label_key: str):
         return st.column_config.SelectboxColumn(t(label_key), options=list(model.LEVELS[1:]), required=True)
 
     config = {column: t(f"people.field.{column.removesuffix('_id')}") for column in model.MODEL_TABLES[table]}
     config |= {
         "role_requirements": {
-            "role_id": st.column_config.SelectboxColumn(t("people.field.role"), options=[r[0] for r in roles],
+            "role_id": st.column_config.SelectboxColumn(t("people.field.role"), options=roles,
                                                         required=True),
             "required_level": level("people.field.required_level"),
             "certificate_required": st.column_config.CheckboxColumn(t("people.field.certificate_required")),
@@ -34,7 +35,7 @@ def column_config(table: str) -> dict:
     }.get(table, {})
     if table in ("role_requirements", "learning_items"):
         config["competency_id"] = st.column_config.SelectboxColumn(
-            t("people.field.competency"), options=[c[0] for c in competencies], required=True)
+            t("people.field.competency"), options=competencies, required=True)
     return config
 
 
