@@ -121,7 +121,7 @@ def test_date_forms_are_detected_and_parsed_alike_in_python_and_duckdb(values, f
     assert detection.format.name == form
     assert detection.present == len(values)
     assert detection.format.parse(values[0]) == expected
-    sql = detection.format.sql("v")
+    sql = detection.format.parse_sql("trim(v)")
     assert duckdb.sql(f"SELECT {sql} FROM (SELECT ? AS v)", params=[values[0]]).fetchall() == [(expected,)]
 
 
@@ -133,5 +133,9 @@ def test_ambiguous_day_month_is_reported():
 
 def test_missing_markers_parse_to_none():
     form = dates.BY_NAME["iso"]
-    assert [form.parse(v) for v in ["?", "", "  ", None, "N/A"]] == [None] * 5
+    assert [form.parse(v) for v in ["?", "", "  ", None, "N/A", "n/a", " null "]] == [None] * 7
     assert dates.detect(["?", ""]).format is None
+    # The importer's SQL uses the very same markers: each is NULL, a real value stays.
+    cells = ["?", "-", "n/a", "NULL", "", "2024-01-02"]
+    sql = dates.value_or_null_sql("trim(v)")
+    assert duckdb.sql(f"SELECT {sql} FROM unnest(?) AS t(v)", params=[cells]).fetchall() == [(None,)] * 5 + [("2024-01-02",)]

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-MISSING = ("", "?", "-", "N/A", "NULL")
+# How exports write "no value" (ServiceNow writes "?"); a cell is compared trimmed, as it is.
+MISSING = ("", "?", "-", "N/A", "n/a", "NULL", "null")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 _WHITESPACE = re.compile(r"\s+")
 # Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
@@ -49,12 +50,8 @@ class DateFormat:
                 continue
         return None
 
-    def sql(self, column: str) -> str:
-        """A DuckDB expression turning the VARCHAR expression ``column`` into a TIMESTAMP (NULL if bad)."""
-        return f"CASE WHEN {missing_sql(column)} THEN NULL ELSE {self.parse_sql(f'trim({column})')} END"
-
     def parse_sql(self, text: str) -> str:
-        """Like ``sql`` for a cell already trimmed and known not to be a missing-value marker."""
+        """DuckDB SQL turning a trimmed VARCHAR expression into a TIMESTAMP, NULL where it is not one."""
         if self.is_excel_serial:
             return f"TIMESTAMP '1899-12-30' + to_seconds(CAST(round(try_cast({text} AS DOUBLE) * 86400) AS BIGINT))"
         if self.squeeze_spaces:
@@ -67,17 +64,17 @@ class DateFormat:
         return f"coalesce({', '.join(attempts)})"
 
 
-def missing_sql(column: str) -> str:
-    """SQL: the cell counts as empty ("?" and blanks are how exports write 'no value')."""
+def value_or_null_sql(trimmed: str) -> str:
+    """SQL: a trimmed cell, or NULL where it is one of the MISSING markers."""
     markers = ", ".join(f"'{m}'" for m in MISSING)
-    return f"({column} IS NULL OR upper(trim({column})) IN ({markers}))"
+    return f"CASE WHEN {trimmed} NOT IN ({markers}) THEN {trimmed} END"
 
 
 def _clean(text: str | None) -> str | None:
     if text is None:
         return None
     value = str(text).strip()
-    return None if value.upper() in MISSING else value
+    return None if value in MISSING else value
 
 
 _TIMES = ("%H:%M:%S", "%H:%M", "")

@@ -203,10 +203,6 @@ def save_profile(con: duckdb.DuckDBPyConnection, name: str, columns: list[str], 
         )
 
 
-def list_profiles(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute("SELECT name FROM mapping_profiles ORDER BY name").fetchall()]
-
-
 def propose_plan(con: duckdb.DuckDBPyConnection, source: Source, profile: str | None = None) -> ImportPlan:
     """A saved profile (named, or matching this header), else the best-fitting known layout."""
     plan = saved_profile(con, profile, source.columns)
@@ -231,7 +227,8 @@ def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPla
             continue
         if column not in source.date_detections:
             values = con.execute(
-                f"SELECT {_q(column)} FROM {source.staged.table} WHERE NOT {dates.missing_sql(_q(column))} LIMIT 500"
+                f"SELECT {_q(column)} FROM {source.staged.table}"
+                f" WHERE {dates.value_or_null_sql(f'trim({_q(column)})')} IS NOT NULL LIMIT 500"
             ).fetchall()
             source.date_detections[column] = dates.detect([v[0] for v in values])
         detections[name] = source.date_detections[column]
@@ -262,7 +259,6 @@ def _parsed_columns(plan: ImportPlan) -> tuple[list[str], list[str], dict[str, s
     trimmed: list[str] = []
     items: list[str] = []
     bad: dict[str, str] = {}
-    markers = _words(dates.MISSING + tuple(m.lower() for m in dates.MISSING))
     for f in formats.FIELDS:
         column = plan.mapping.get(f.name)
         default = plan.defaults.get(f.name)
@@ -272,7 +268,7 @@ def _parsed_columns(plan: ImportPlan) -> tuple[list[str], list[str], dict[str, s
         if default is not None:
             cell = f"coalesce(nullif({cell}, ''), {_literal(default)})"
         text, value, present = f"t_{f.name}", f"v_{f.name}", f"p_{f.name}"
-        trimmed.append(f"CASE WHEN {cell} NOT IN ({markers}) THEN {cell} END AS {text}")
+        trimmed.append(f"{dates.value_or_null_sql(cell)} AS {text}")
         items.append(f"{text} IS NOT NULL AS {present}")
         check = f"({present} AND {value} IS NULL)"
         if f.kind == "text":
