@@ -27,7 +27,7 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
     preview = item.preview
     st.caption(t("upload.mapping_help"))
     columns = [flow.NOT_MAPPED, *preview.source.columns]
-    rows = flow.mapping_rows(preview.plan, ui.lang())
+    rows = flow.mapping_rows(preview.plan)
     edited = st.data_editor(
         rows,
         key=f"mapping_{key}",

@@ -125,13 +125,11 @@ def re_preview(item: Pending, plan: importer.ImportPlan, lang: str) -> None:
         item.error = err.message(lang)
 
 
-def mapping_rows(plan: importer.ImportPlan, lang: str) -> pd.DataFrame:
+def mapping_rows(plan: importer.ImportPlan) -> pd.DataFrame:
     """The mapping as an editable table: one row per canonical field."""
-    from kpi.i18n import t as translate
-
     return pd.DataFrame({
         "field": [f.name for f in formats.FIELDS],
-        "label": [translate(f"field.{f.name}", lang) + (" *" if f.required else "") for f in formats.FIELDS],
+        "label": [t(f"field.{f.name}") + (" *" if f.required else "") for f in formats.FIELDS],
         "column": [plan.mapping.get(f.name, NOT_MAPPED) for f in formats.FIELDS],
         "date_form": [plan.date_formats.get(f.name, "iso") if f.kind == "datetime" else NOT_MAPPED
                       for f in formats.FIELDS],
