@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kpi import store
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WEEK41 = FIXTURES / "week41-2009.csv"
 
@@ -27,6 +29,7 @@ def insert_tickets(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     con.register("test_tickets", frame)
     con.execute("INSERT INTO ticket_versions BY NAME SELECT * FROM test_tickets")
     con.unregister("test_tickets")
+    store.bump_data_version(con)  # as every real write does, so caches keyed on it refresh
 
 
 def week41_rows() -> list[dict]:

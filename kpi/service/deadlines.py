@@ -159,6 +159,7 @@ FROM ({_deadlines_sql(rows)}) AS d
 def fill_missing_deadlines(con: duckdb.DuckDBPyConnection) -> None:
     """Derive the deadlines of versions written without them (e.g. inserted directly, not imported)."""
     con.execute(_FILL_SQL, {"everything": False})
+    store.bump_data_version(con)
 
 
 def rederive_deadlines(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,10 +1,9 @@
 """Service KPI queries: the weekly report and everything around it, as DuckDB SQL over ``tickets``.
 
-Every query starts from the same CTEs: ``periods`` (the [start, end) spans asked for),
-``scoped`` (current tickets after the filters, with their due time on the chosen basis and their
-group), and the per-period populations it needs (``in_play``, ``completed``, ``created``,
-``open_at_end``). Composing these
-constant fragments is the only string building; every value is a named parameter.
+Every query starts from the same CTEs (``kpi.service.populations``): ``periods`` (the [start,
+end) spans asked for), ``scoped`` (current tickets after the filters, with their due time on the
+chosen basis and their group), and the per-period populations it needs. Composing these constant
+fragments is the only string building; every value is a named parameter.
 """
 
 from __future__ import annotations
@@ -18,85 +17,17 @@ import pandas as pd
 from kpi import store
 from kpi.service.definitions import ALERTS, WEEKLY_COLUMNS
 from kpi.service.periods import Period
+from kpi.service.populations import DUE_BASES, GROUPINGS, WEEKLY_SQL, ServiceQuery, with_populations
 
-GROUPINGS = ("owner", "department", "level")
-DUE_BASES = ("current", "first", "standard")
+__all__ = ["DUE_BASES", "GROUPINGS", "ServiceQuery"]  # the query's vocabulary, re-exported for callers
+
 # Age bands of the open backlog, in days since creation: [lower, upper).
 AGE_BANDS = ((0, 1), (1, 3), (3, 7), (7, 14), (14, 30), (30, None))
-
-_SCOPED = """
-WITH periods AS (
-    SELECT unnest(CAST($starts AS TIMESTAMP[])) AS period_start, unnest(CAST($ends AS TIMESTAMP[])) AS period_end
-),
-scoped AS (
-    SELECT ticket_id, subject, department, owner, level, channel, status, created_at,
-           first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
-           current_commitment_at, extension_count, escalation_count, forwarded_second_line,
-           coalesce(resolved_at, closed_at) AS completed_at,
-           CASE $due WHEN 'standard' THEN standard_due_at WHEN 'first' THEN first_commitment_at
-                ELSE current_commitment_at END AS due_at,
-           CASE $by WHEN 'department' THEN department WHEN 'level' THEN 'Level ' || level
-                ELSE owner END AS grp
-    FROM tickets
-    -- Every population below lies within these bounds. The resolved_at test is implied by the
-    -- coalesce one, but unlike it reaches the scan, whose zone maps then skip old row groups.
-    WHERE created_at < $scan_end AND (resolved_at >= $scan_start OR resolved_at IS NULL)
-      AND coalesce(resolved_at, closed_at, CAST('infinity' AS TIMESTAMP)) >= $scan_start
-      AND (CAST($departments AS VARCHAR[]) IS NULL OR list_contains($departments, department))
-      AND (CAST($owners AS VARCHAR[]) IS NULL OR list_contains($owners, owner))
-      AND (CAST($levels AS INTEGER[]) IS NULL OR list_contains($levels, level))
-      AND (CAST($channels AS VARCHAR[]) IS NULL OR list_contains($channels, channel))
-)"""
-
-# The per-period populations. A query names only those it reads: planning unused CTEs took
-# longer than running the weekly report itself.
-_POPULATIONS = {
-    "in_play": """in_play AS (
-    SELECT s.*, p.period_start, p.period_end,
-           s.created_at < p.period_start AS is_carried_over,
-           CASE WHEN s.completed_at < p.period_end THEN
-                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
-                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || s.escalation_count END AS outcome
-    FROM scoped s JOIN periods p
-      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_start
-)""",
-    "completed": """completed AS (
-    SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
-      ON s.completed_at >= p.period_start AND s.completed_at < p.period_end
-)""",
-    "created": """created AS (
-    SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
-      ON s.created_at >= p.period_start AND s.created_at < p.period_end
-)""",
-    "open_at_end": """open_at_end AS (
-    SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
-      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_end
-)""",
-}
-
-
-def _with(*populations: str) -> str:
-    """The WITH clause: periods, scoped, and the named populations."""
-    return _SCOPED + "".join(f",\n{_POPULATIONS[name]}" for name in populations) + "\n"
 
 
 def _share(condition: str, denominator: str = "count(src.ticket_id)") -> str:
     return f"CAST(count(src.ticket_id) FILTER (WHERE {condition}) AS DOUBLE) / nullif({denominator}, 0)"
 
-
-_WEEKLY_MEASURES = f"""
-    count(src.ticket_id) FILTER (WHERE src.is_carried_over) AS carried_over,
-    count(src.ticket_id) FILTER (WHERE NOT src.is_carried_over) AS new,
-    count(src.ticket_id) AS in_play,
-    {", ".join(f"count(src.ticket_id) FILTER (WHERE src.outcome = '{c}') AS {c}" for c in WEEKLY_COLUMNS[3:10])},
-    {_share("src.outcome IN ('on_time', 'late_done')")} AS completion_rate,
-    CAST(sum(src.escalation_count) AS DOUBLE) / nullif(count(src.ticket_id), 0) AS avg_escalations,
-    {_share("src.outcome = 'on_time'")} AS total_service_level,
-    {_share("src.outcome = 'on_time' AND NOT src.is_carried_over",
-            "count(src.ticket_id) FILTER (WHERE NOT src.is_carried_over)")} AS service_level
-"""
 
 _COMMITMENT_MEASURES = f"""
     count(src.ticket_id) AS completed,
@@ -131,7 +62,7 @@ def _distribution_measures(count_column: str) -> str:
 
 def _grouped_sql(population: str, measures: str) -> str:
     """Measures per period and group plus a total row per period (kept when the period is empty)."""
-    return f"""{_with(population)}
+    return f"""{with_populations(population)}
 SELECT p.period_start, grouping(src.grp) = 1 AS is_total, src.grp AS "group", {measures}
 FROM periods p LEFT JOIN {population} src ON src.period_start = p.period_start
 GROUP BY GROUPING SETS ((p.period_start, src.grp), (p.period_start))
@@ -140,42 +71,15 @@ ORDER BY p.period_start, is_total, "group" NULLS FIRST
 """
 
 
-@dataclass(frozen=True)
-class ServiceQuery:
-    """How to slice the tickets: grouping, due basis and filters (empty = everything)."""
-
-    by: str = "owner"
-    due: str = "current"
-    departments: tuple[str, ...] = ()
-    owners: tuple[str, ...] = ()
-    levels: tuple[int, ...] = ()
-    channels: tuple[str, ...] = ()
-
-    def __post_init__(self):
-        if self.by not in GROUPINGS:
-            raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {self.by!r}")
-        if self.due not in DUE_BASES:
-            raise ValueError(f"due basis is one of {', '.join(DUE_BASES)}, not {self.due!r}")
-
-    def params(self, periods: list[Period]) -> dict:
-        return {
-            "starts": [p.start for p in periods], "ends": [p.end for p in periods],
-            "scan_start": min(p.start for p in periods), "scan_end": max(p.end for p in periods),
-            "due": self.due, "by": self.by,
-            "departments": list(self.departments) or None, "owners": list(self.owners) or None,
-            "levels": list(self.levels) or None, "channels": list(self.channels) or None,
-        }
-
-
 def _run(con: duckdb.DuckDBPyConnection, sql: str, query: ServiceQuery, periods: list[Period], **extra) -> pd.DataFrame:
     return con.execute(sql, query.params(periods) | extra).df()
 
 
 def _single(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop(columns="period_start").reset_index(drop=True)
+    """One period's rows without the period column (positional: ``drop`` costs more than the query)."""
+    return frame.iloc[:, 1:].reset_index(drop=True)
 
 
-_WEEKLY_SQL = _grouped_sql("in_play", _WEEKLY_MEASURES)
 _COMMITMENT_SQL = _grouped_sql("completed", _COMMITMENT_MEASURES)
 _FIRST_RESPONSE_SQL = _grouped_sql("created", _FIRST_RESPONSE_MEASURES)
 _FORWARD_SQL = _grouped_sql("created", _FORWARD_MEASURES)
@@ -187,7 +91,7 @@ _DISTRIBUTION_SQL = {
 
 def weekly_table(con: duckdb.DuckDBPyConnection, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
     """The weekly report for several periods at once: a row per period and group, then its total."""
-    return _run(con, _WEEKLY_SQL, query, periods)
+    return _run(con, WEEKLY_SQL, query, periods)
 
 
 def weekly_report(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
@@ -217,7 +121,7 @@ def count_distribution(con: duckdb.DuckDBPyConnection, period: Period, query: Se
     return _single(_run(con, _DISTRIBUTION_SQL[counted], query, [period]))
 
 
-_FLOW_SQL = f"""{_with("created", "completed")}
+_FLOW_SQL = f"""{with_populations("created", "completed")}
 SELECT p.period_start,
        (SELECT count(*) FROM created c WHERE c.period_start = p.period_start) AS created,
        (SELECT count(*) FROM completed c WHERE c.period_start = p.period_start) AS resolved
@@ -230,7 +134,7 @@ def created_vs_resolved(con: duckdb.DuckDBPyConnection, periods: list[Period], q
     return _run(con, _FLOW_SQL, query, periods)
 
 
-_BACKLOG_SQL = f"""{_with("open_at_end")},
+_BACKLOG_SQL = f"""{with_populations("open_at_end")},
 bands AS (
     SELECT unnest(CAST($band_lows AS INTEGER[])) AS low, unnest(CAST($band_highs AS INTEGER[])) AS high
 )
@@ -251,7 +155,7 @@ _TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, stat
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
     current_commitment_at, completed_at, extension_count, escalation_count"""
 
-_ALERTS_SQL = f"""{_with("open_at_end")},
+_ALERTS_SQL = f"""{with_populations("open_at_end")},
 flagged AS (
     SELECT *, coalesce(due_at < period_end, false) AS is_overdue FROM open_at_end
 )
@@ -275,7 +179,7 @@ def alert_lists(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQu
     return frame.sort_values(["alert", "due_at", "ticket_id"], kind="stable").reset_index(drop=True)
 
 
-_DRILL_SQL = f"""{_with("in_play")}
+_DRILL_SQL = f"""{with_populations("in_play")}
 SELECT {_TICKET_COLUMNS}, due_at, outcome, is_carried_over
 FROM in_play
 WHERE ($all_groups OR grp IS NOT DISTINCT FROM CAST($group AS VARCHAR))

@@ -1,0 +1,134 @@
+"""The SQL every service query is built from: the periods asked for, the scoped tickets, and the
+per-period populations (``in_play``, ``completed``, ``created``, ``open_at_end``).
+
+``kpi.service.report`` composes them into queries; ``ServiceQuery.params`` gives their values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpi.service.definitions import WEEKLY_COLUMNS
+from kpi.service.periods import Period
+
+GROUPINGS = ("owner", "department", "level")
+DUE_BASES = ("current", "first", "standard")
+
+
+@dataclass(frozen=True)
+class ServiceQuery:
+    """How to slice the tickets: grouping, due basis and filters (empty = everything)."""
+
+    by: str = "owner"
+    due: str = "current"
+    departments: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    levels: tuple[int, ...] = ()
+    channels: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.by not in GROUPINGS:
+            raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {self.by!r}")
+        if self.due not in DUE_BASES:
+            raise ValueError(f"due basis is one of {', '.join(DUE_BASES)}, not {self.due!r}")
+
+    def params(self, periods: list[Period]) -> dict:
+        return {
+            "starts": [p.start for p in periods], "ends": [p.end for p in periods],
+            "scan_start": min(p.start for p in periods), "scan_end": max(p.end for p in periods),
+            "due": self.due, "by": self.by,
+            "departments": list(self.departments) or None, "owners": list(self.owners) or None,
+            "levels": list(self.levels) or None, "channels": list(self.channels) or None,
+        }
+
+
+PERIODS = """periods AS (
+    SELECT unnest(CAST($starts AS TIMESTAMP[])) AS period_start, unnest(CAST($ends AS TIMESTAMP[])) AS period_end
+)"""
+
+SCOPED = """scoped AS (
+    SELECT ticket_id, subject, department, owner, level, channel, status, created_at,
+           first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
+           current_commitment_at, extension_count, escalation_count, forwarded_second_line,
+           coalesce(resolved_at, closed_at) AS completed_at,
+           CASE $due WHEN 'standard' THEN standard_due_at WHEN 'first' THEN first_commitment_at
+                ELSE current_commitment_at END AS due_at,
+           CASE $by WHEN 'department' THEN department WHEN 'level' THEN 'Level ' || level
+                ELSE owner END AS grp
+    FROM tickets
+    -- Every population below lies within these bounds. The resolved_at test is implied by the
+    -- coalesce one, but unlike it reaches the scan, whose zone maps then skip old row groups.
+    WHERE created_at < $scan_end AND (resolved_at >= $scan_start OR resolved_at IS NULL)
+      AND coalesce(resolved_at, closed_at, CAST('infinity' AS TIMESTAMP)) >= $scan_start
+      AND (CAST($departments AS VARCHAR[]) IS NULL OR list_contains($departments, department))
+      AND (CAST($owners AS VARCHAR[]) IS NULL OR list_contains($owners, owner))
+      AND (CAST($levels AS INTEGER[]) IS NULL OR list_contains($levels, level))
+      AND (CAST($channels AS VARCHAR[]) IS NULL OR list_contains($channels, channel))
+)"""
+
+# The per-period populations. A query names only those it reads: planning unused CTEs took
+# longer than running the weekly report itself.
+POPULATIONS = {
+    "in_play": """in_play AS (
+    SELECT s.*, p.period_start, p.period_end,
+           s.created_at < p.period_start AS is_carried_over,
+           CASE WHEN s.completed_at < p.period_end THEN
+                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) THEN 'on_time' ELSE 'late_done' END
+                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
+                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
+                ELSE 'overdue_open_' || s.escalation_count END AS outcome
+    FROM scoped s JOIN periods p
+      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_start
+)""",
+    "completed": """completed AS (
+    SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
+      ON s.completed_at >= p.period_start AND s.completed_at < p.period_end
+)""",
+    "created": """created AS (
+    SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
+      ON s.created_at >= p.period_start AND s.created_at < p.period_end
+)""",
+    "open_at_end": """open_at_end AS (
+    SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
+      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_end
+)""",
+}
+
+
+def with_populations(*populations: str) -> str:
+    """The WITH clause: periods, scoped, and the named populations."""
+    return f"WITH {PERIODS},\n{SCOPED}" + "".join(f",\n{POPULATIONS[name]}" for name in populations) + "\n"
+
+
+def _ratio(numerator: str, denominator: str) -> str:
+    return f"CAST({numerator} AS DOUBLE) / nullif({denominator}, 0)"
+
+
+# The weekly report's additive counts over ``in_play``; its rates are ratios of their sums.
+WEEKLY_COUNTS = {
+    "carried_over": "count(*) FILTER (WHERE is_carried_over)",
+    "new": "count(*) FILTER (WHERE NOT is_carried_over)",
+    "in_play": "count(*)",
+    **{outcome: f"count(*) FILTER (WHERE outcome = '{outcome}')" for outcome in WEEKLY_COLUMNS[3:10]},
+    "escalations": "sum(escalation_count)",
+    "new_on_time": "count(*) FILTER (WHERE outcome = 'on_time' AND NOT is_carried_over)",
+}
+
+# The weekly report: counts per period and group, then a row per period and group and the
+# period's total, which is kept when the period is empty.
+WEEKLY_SQL = f"""{with_populations("in_play")},
+counts AS (
+    SELECT period_start, grp, {", ".join(f"{sql} AS {name}" for name, sql in WEEKLY_COUNTS.items())}
+    FROM in_play GROUP BY period_start, grp
+)
+SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
+    {", ".join(f"CAST(coalesce(sum(c.{name}), 0) AS BIGINT) AS {name}" for name in WEEKLY_COLUMNS[:10])},
+    {_ratio("sum(c.on_time) + sum(c.late_done)", "sum(c.in_play)")} AS completion_rate,
+    {_ratio("sum(c.escalations)", "sum(c.in_play)")} AS avg_escalations,
+    {_ratio("sum(c.on_time)", "sum(c.in_play)")} AS total_service_level,
+    {_ratio("sum(c.new_on_time)", "sum(c.new)")} AS service_level
+FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
+GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
+HAVING grouping(c.grp) = 1 OR sum(c.in_play) > 0
+ORDER BY p.period_start, is_total, "group" NULLS FIRST
+"""
