@@ -100,7 +100,8 @@ def with_populations(*populations: str) -> str:
     return f"WITH {PERIODS},\n{SCOPED}" + "".join(f",\n{POPULATIONS[name]}" for name in populations) + "\n"
 
 
-def _ratio(numerator: str, denominator: str) -> str:
+def ratio(numerator: str, denominator: str) -> str:
+    """SQL for numerator ÷ denominator as a fraction, NULL where the denominator is 0."""
     return f"CAST({numerator} AS DOUBLE) / nullif({denominator}, 0)"
 
 
@@ -123,10 +124,10 @@ counts AS (
 )
 SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
     {", ".join(f"CAST(coalesce(sum(c.{name}), 0) AS BIGINT) AS {name}" for name in WEEKLY_COLUMNS[:10])},
-    {_ratio("sum(c.on_time) + sum(c.late_done)", "sum(c.in_play)")} AS completion_rate,
-    {_ratio("sum(c.escalations)", "sum(c.in_play)")} AS avg_escalations,
-    {_ratio("sum(c.on_time)", "sum(c.in_play)")} AS total_service_level,
-    {_ratio("sum(c.new_on_time)", "sum(c.new)")} AS service_level
+    {ratio("sum(c.on_time) + sum(c.late_done)", "sum(c.in_play)")} AS completion_rate,
+    {ratio("sum(c.escalations)", "sum(c.in_play)")} AS avg_escalations,
+    {ratio("sum(c.on_time)", "sum(c.in_play)")} AS total_service_level,
+    {ratio("sum(c.new_on_time)", "sum(c.new)")} AS service_level
 FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
 GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
 HAVING grouping(c.grp) = 1 OR sum(c.in_play) > 0

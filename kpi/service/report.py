@@ -17,7 +17,7 @@ import pandas as pd
 from kpi import store
 from kpi.service.definitions import ALERTS, WEEKLY_COLUMNS
 from kpi.service.periods import Period
-from kpi.service.populations import DUE_BASES, GROUPINGS, WEEKLY_SQL, ServiceQuery, with_populations
+from kpi.service.populations import DUE_BASES, GROUPINGS, WEEKLY_SQL, ServiceQuery, ratio, with_populations
 
 __all__ = ["DUE_BASES", "GROUPINGS", "ServiceQuery"]  # the query's vocabulary, re-exported for callers
 
@@ -26,7 +26,7 @@ AGE_BANDS = ((0, 1), (1, 3), (3, 7), (7, 14), (14, 30), (30, None))
 
 
 def _share(condition: str, denominator: str = "count(src.ticket_id)") -> str:
-    return f"CAST(count(src.ticket_id) FILTER (WHERE {condition}) AS DOUBLE) / nullif({denominator}, 0)"
+    return ratio(f"count(src.ticket_id) FILTER (WHERE {condition})", denominator)
 
 
 _COMMITMENT_MEASURES = f"""
