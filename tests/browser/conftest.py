@@ -29,6 +29,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# How long any wait for the app may take. Waits end as soon as the element is there, so this
+# costs nothing when the machine is idle; a first page run on a busy 2-core CI machine has taken
+# over 30 s (Playwright's default), so a generous bound keeps those runs from failing spuriously.
+UI_WAIT_MS = 90_000
 
 
 def pytest_collection_modifyitems(config, items):
@@ -97,6 +101,7 @@ def page(browser, app_url):
     """A fresh English-language tab; use ``open_page(page, app_url, path)`` to navigate."""
     context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
+    tab.set_default_timeout(UI_WAIT_MS)
     yield tab
     context.close()
 
@@ -104,11 +109,11 @@ def page(browser, app_url):
 def open_page(tab, app_url: str, path: str = "", query: str = "") -> None:
     """Go to a page and wait until the app is connected and has finished running."""
     tab.goto(f"{app_url}/{path}{'?' + query if query else ''}")
-    tab.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000)
+    tab.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
     wait_idle(tab)
 
 
-def wait_idle(tab, timeout_ms: int = 30_000) -> None:
+def wait_idle(tab) -> None:
     """Wait for the current script run to finish (the status widget disappears)."""
     tab.wait_for_timeout(300)
-    tab.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=timeout_ms)
+    tab.wait_for_selector("[data-testid='stStatusWidget']", state="detached")

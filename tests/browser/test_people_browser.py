@@ -38,7 +38,7 @@ def test_upload_a_matrix_and_see_the_radar(page, app_url):
     page.keyboard.press("Escape")
     wait_idle(page)
     radar = page.locator("[data-testid='stPlotlyChart'] .polarlayer")
-    radar.first.wait_for(timeout=30_000)
+    radar.first.wait_for()
     legend = page.locator("[data-testid='stPlotlyChart']").first.inner_text()
     assert "Role requirement" in legend and "吳小姐" in legend
     assert page.get_by_text("Development blueprint of 吳小姐").is_visible()

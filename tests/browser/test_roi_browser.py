@@ -24,13 +24,13 @@ def server_db(tmp_path_factory):
 
 def test_a_change_updates_the_figures_and_exports_download(page, app_url):
     open_page(page, app_url, "roi", "lang=en")
-    page.get_by_text("NT$661,296").first.wait_for(timeout=20_000)   # the seed example, first
+    page.get_by_text("NT$661,296").first.wait_for()   # the seed example, first
     trainees = page.get_by_label("Trainees (trainee-places)")
     trainees.fill("900")
     trainees.press("Enter")
     wait_idle(page)
     # 900 trainees, 18 classes: 1,988,680 − 846,784 (hand-computed in test_roi_scenarios)
-    page.get_by_text("NT$1,141,896").first.wait_for(timeout=20_000)
+    page.get_by_text("NT$1,141,896").first.wait_for()
     assert page.get_by_text("There are unsaved changes.").is_visible()
 
     page.get_by_role("tab", name="Compare and export").click()

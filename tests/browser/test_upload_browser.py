@@ -41,11 +41,11 @@ def test_upload_confirm_and_see_the_ticket_count_change(page, app_url, tmp_path)
     open_page(page, app_url, "upload", "lang=en")
     page.locator("input[type=file]").set_input_files(str(export))
     confirm = page.get_by_role("button", name="Import (3 new, 0 updated)")
-    confirm.wait_for(timeout=30_000)
+    confirm.wait_for()
     assert page.locator("[data-testid='stMetric']", has_text="Unchanged").locator(
         "[data-testid='stMetricValue']").inner_text() == "7"
     confirm.click()
-    page.get_by_text("Imported next-week.csv: 3 inserted, 0 updated, 7 unchanged, 0 rejected").wait_for(timeout=30_000)
+    page.get_by_text("Imported next-week.csv: 3 inserted, 0 updated, 7 unchanged, 0 rejected").wait_for()
     wait_idle(page)
 
     assert home_ticket_count(page, app_url) == "10"

@@ -23,12 +23,12 @@ def test_clicking_a_bar_lists_its_tickets(page, app_url):
     # 陳小明's "not escalated" bar: both of his tickets (one done late, one still open)
     chart = page.locator(".js-plotly-plot").filter(has_text="Escalations of the tickets in play")
     bars = chart.locator(".bars .point path")
-    bars.first.wait_for(timeout=20_000)
+    bars.first.wait_for()
     assert bars.count() == 8  # 2 owners × 4 buckets
     bars.nth(1).click(force=True)
     wait_idle(page)
     heading = page.get_by_text("Tickets: 陳小明 · Not escalated")
-    heading.wait_for(timeout=20_000)
+    heading.wait_for()
     # the grid draws on a canvas, so read the list through its CSV download
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
@@ -41,12 +41,12 @@ def test_clicking_a_bar_lists_its_tickets(page, app_url):
 def test_clicking_a_table_row_lists_its_tickets(page, app_url):
     open_page(page, app_url, "weekly", "week=2009-W41&lang=en")
     grid = page.locator("[data-testid='stDataFrame']").first
-    grid.wait_for(timeout=20_000)
+    grid.wait_for()
     box = grid.bounding_box()
     # the grid is a canvas: the header is one 35 px row; 陳小明 is the second data row
     page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)
     wait_idle(page)
-    page.get_by_text("Tickets: 陳小明 · In play").wait_for(timeout=20_000)
+    page.get_by_text("Tickets: 陳小明 · In play").wait_for()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     listed = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
