@@ -146,9 +146,14 @@ def weekly_table(review: report.WeeklyReview, by: str) -> pd.DataFrame:
 
 
 def show_weekly_table(table: pd.DataFrame, **selection) -> None:
-    """Every row visible (the total last); KPI columns right-aligned, each header's meaning in its tooltip."""
+    """Every row visible (the total last); KPI columns right-aligned, each header's meaning in its tooltip.
+
+    The group column is pinned: on a laptop screen the rates at the right need a horizontal scroll,
+    and the owner or department must stay in view while scrolling.
+    """
     config = {label(c): st.column_config.TextColumn(width="small", alignment="right", help=metric(c).description(ui.lang()))
               for c in WEEKLY_COLUMNS}
+    config[table.columns[0]] = st.column_config.TextColumn(pinned=True)
     st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 910),
                  column_config=config, **selection)
 
