@@ -202,6 +202,20 @@ def test_a_corrected_mapping_is_saved_and_reused_for_the_same_header(con, tmp_pa
     assert con.execute("SELECT profile FROM import_batches ORDER BY batch_id").fetchall() == [("custom",), ("our-helpdesk",)]
 
 
+
+def test_a_default_fills_empty_and_no_value_cells_but_not_given_ones(con, tmp_path):
+    # "?" and "-" mean "no value" as much as an empty cell does, so the user's default fills them.
+    header = "Case No,Opened,Team\n"
+    path = write(tmp_path, "teams.csv", "A-1,2024-05-02 09:00,\nA-2,2024-05-02 10:00,?\n"
+                 "A-3,2024-05-02 11:00, - \nA-4,2024-05-02 12:00,T1\n", header=header)
+    source = importer.open_source(con, path)
+    plan = importer.ImportPlan("custom", "custom", {"ticket_id": "Case No", "created_at": "Opened", "department": "Team"},
+                               {"created_at": "iso"}, {"department": "Helpdesk"})
+    report = importer.commit(con, importer.preview(con, source, plan))
+    assert (report.inserted, report.rejected) == (4, 0)
+    assert con.execute("SELECT ticket_id, department FROM tickets ORDER BY 1").fetchall() == [
+        ("A-1", "Helpdesk"), ("A-2", "Helpdesk"), ("A-3", "Helpdesk"), ("A-4", "T1")]
+
 @pytest.mark.parametrize(
     ("header", "row", "expected"),
     [
