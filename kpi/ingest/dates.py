@@ -34,7 +34,7 @@ class DateFormat:
 
     def parse(self, text: str | None) -> datetime | None:
         """The timestamp, or None when the text is missing or not in this form."""
-        value = _clean(text)
+        value = value_or_none(text)
         if value is None:
             return None
         if self.is_excel_serial:
@@ -70,7 +70,8 @@ def value_or_null_sql(trimmed: str) -> str:
     return f"CASE WHEN {trimmed} NOT IN ({markers}) THEN {trimmed} END"
 
 
-def _clean(text: str | None) -> str | None:
+def value_or_none(text: str | None) -> str | None:
+    """Python's ``value_or_null_sql``: the cell trimmed, or None where it is missing."""
     if text is None:
         return None
     value = str(text).strip()
@@ -118,7 +119,7 @@ def detect(values: Iterable[str | None], sample_size: int = 500) -> Detection:
     """Pick the form that parses the most sample values; ties (e.g. 3/4/2024) are reported."""
     samples: list[str] = []
     for value in values:
-        cleaned = _clean(value)
+        cleaned = value_or_none(value)
         if cleaned is not None:
             samples.append(cleaned)
             if len(samples) >= sample_size:

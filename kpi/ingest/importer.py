@@ -437,7 +437,7 @@ def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, 
 def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Translation key and values saying why a cell was refused."""
     kind = formats.FIELD_BY_NAME[field_name].kind
-    if raw is None or raw.strip() in dates.MISSING:
+    if dates.value_or_none(raw) is None:
         return "reject.empty_required", (("field", field_name),)
     if kind == "datetime":
         form = dates.BY_NAME[plan.date_formats.get(field_name, "iso")]
