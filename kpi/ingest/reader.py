@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kpi import i18n
+from kpi import i18n, store
 from kpi.ingest.errors import InputError, Reject
 
 SNIFF_BYTES = 256 * 1024
@@ -321,7 +321,7 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str) -> Staged:
     con.execute(f"DROP TABLE IF EXISTS {table}_errors")
     con.execute(f"DROP TABLE IF EXISTS {table}_scan")
     malformed = tuple(sorted({int(line) for line, _message in errors}))  # a line may be reported twice
-    rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    rows = store.scalar(con, f"SELECT count(*) FROM {table}")
     return Staged(table, columns, rows, malformed, _file_row_sql(sniffed.header_row, malformed))
 
 

@@ -614,13 +614,13 @@ def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool
         raise InputError(plan.file_name, "people.reject.fix_first")
     source = plan.source
     with store.transaction(con):
-        import_id = con.execute(
+        import_id = store.scalar(con,
             "INSERT INTO people_imports (file_name, kind, encoding, delimiter, header_row, rows_read,"
             " rows_imported, rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING import_id",
             [plan.file_name, plan.layout.kind, source.encoding if source else None,
              source.delimiter if source else None, source.header_row if source else None,
              plan.rows_read, plan.rows_accepted, plan.rows_rejected],
-        ).fetchone()[0]
+        )
         if replace:
             con.execute(f"DELETE FROM {MODEL_KINDS[plan.layout.kind]}")
         for table, frame in plan.tables.items():

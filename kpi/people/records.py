@@ -80,7 +80,7 @@ def delete_person(con: duckdb.DuckDBPyConnection, employee_id: str) -> int:
     removed = 0
     with store.transaction(con):
         for table in ("assessments", "certificates", "completed_learning", "people"):
-            removed += con.execute(f"DELETE FROM {table} WHERE employee_id = ?", [employee_id]).fetchone()[0]
+            removed += store.scalar(con, f"DELETE FROM {table} WHERE employee_id = ?", [employee_id])
         if removed:
             store.bump_data_version(con)
     return removed

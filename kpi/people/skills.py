@@ -15,6 +15,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from kpi import store
 from kpi.people.model import name_column
 
 
@@ -207,7 +208,7 @@ def radar(con: duckdb.DuckDBPyConnection, employee_ids: list[str], as_of: date, 
     if not employee_ids:
         return None
     ids = employee_ids[:MAX_COMPARED]
-    first = con.execute("SELECT role_id, department FROM people WHERE employee_id = ?", [ids[0]]).fetchone()
+    first = store.first_row(con, "SELECT role_id, department FROM people WHERE employee_id = ?", [ids[0]])
     if first is None or first[0] is None:
         return None
     role_id, department = first

@@ -91,18 +91,18 @@ def save_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int | None, name:
         raise InvalidScenario(problems)
     values = [getattr(scenario, column) for column in _COLUMNS]
     with store.transaction(con):
-        taken = con.execute(
+        taken = store.scalar(con,
             "SELECT count(*) FROM roi_scenarios WHERE name = ? AND scenario_id IS DISTINCT FROM ?",
             [name, scenario_id],
-        ).fetchone()[0]
+        )
         if taken:
             raise ScenarioNameError(name, "taken")
         if scenario_id is None:
-            scenario_id = con.execute(
+            scenario_id = store.scalar(con,
                 f"INSERT INTO roi_scenarios (name, notes, {', '.join(_COLUMNS)}) "
                 f"VALUES (?, ?, {', '.join('?' for _ in _COLUMNS)}) RETURNING scenario_id",
                 [name, notes, *values],
-            ).fetchone()[0]
+            )
         else:
             con.execute(
                 f"UPDATE roi_scenarios SET name = ?, notes = ?, "
