@@ -73,7 +73,7 @@ def test_duckdb_staging_numbers_rows_around_refused_lines(tmp_path):
     con = duckdb.connect()
     staged = reader.stage_csv(con, path, sniffed, "stage")
     assert staged.rows == 3 and staged.malformed == (4,)
-    assert con.execute(f"SELECT id, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
+    assert con.execute(f"SELECT {staged.ref('id')}, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
         ("1", 2), ("2", 3), ("4", 5)]
 
 
@@ -84,7 +84,7 @@ def test_rows_after_several_refused_lines_keep_their_file_row(tmp_path):
     con = duckdb.connect()
     staged = reader.stage_csv(con, path, reader.sniff(path.read_bytes(), path.name), "stage")
     assert staged.malformed == (3, 4, 6)
-    assert con.execute(f"SELECT id, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
+    assert con.execute(f"SELECT {staged.ref('id')}, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
         ("1", 2), ("5", 5), ("7", 7), ("8", 8)]
 
 

@@ -227,16 +227,12 @@ def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPla
             continue
         if column not in source.date_detections:
             values = con.execute(
-                f"SELECT {_q(column)} FROM {source.staged.table}"
-                f" WHERE {dates.value_or_null_sql(f'trim({_q(column)})')} IS NOT NULL LIMIT 500"
+                f"SELECT {source.staged.ref(column)} FROM {source.staged.table}"
+                f" WHERE {dates.value_or_null_sql(f'trim({source.staged.ref(column)})')} IS NOT NULL LIMIT 500"
             ).fetchall()
             source.date_detections[column] = dates.detect([v[0] for v in values])
         detections[name] = source.date_detections[column]
     return detections
-
-
-def _q(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
 
 
 def _literal(value: str) -> str:
@@ -247,7 +243,7 @@ def _words(words: Sequence[str]) -> str:
     return ", ".join(_literal(w) for w in words)
 
 
-def _parsed_columns(plan: ImportPlan) -> tuple[list[list[str]], dict[str, str]]:
+def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[str]], dict[str, str]]:
     """Parse each mapped cell once, in three projection levels over the staged table:
 
     1. ``c_<field>``: the cell trimmed;
@@ -256,6 +252,7 @@ def _parsed_columns(plan: ImportPlan) -> tuple[list[list[str]], dict[str, str]]:
     3. ``v_<field>`` (the value) and ``p_<field>`` (the cell had something in it).
 
     Plus, per checked field, the condition over those columns that marks the cell bad.
+    A default is the parameter ``$default_<field>`` (see ``_parameters``), never SQL text.
     Parsing is the costly part of an import, so nothing is computed twice: testing the markers
     in the level that trims would trim every cell twice, a third of the mapping time.
     """
@@ -269,10 +266,10 @@ def _parsed_columns(plan: ImportPlan) -> tuple[list[list[str]], dict[str, str]]:
         if column is None and default is None:
             continue
         cell, text, value, present = f"c_{f.name}", f"t_{f.name}", f"v_{f.name}", f"p_{f.name}"
-        cells.append(f"{f'trim({_q(column)})' if column else 'CAST(NULL AS VARCHAR)'} AS {cell}")
+        cells.append(f"{f'trim({staged.ref(column)})' if column else 'CAST(NULL AS VARCHAR)'} AS {cell}")
         text_sql = dates.value_or_null_sql(cell)
         if default is not None:
-            text_sql = f"coalesce({text_sql}, {_literal(default)})"
+            text_sql = f"coalesce({text_sql}, CAST($default_{f.name} AS VARCHAR))"
         texts.append(f"{text_sql} AS {text}")
         items.append(f"{text} IS NOT NULL AS {present}")
         check = f"({present} AND {value} IS NULL)"
@@ -305,6 +302,11 @@ def _parsed_columns(plan: ImportPlan) -> tuple[list[list[str]], dict[str, str]]:
     return [cells, texts, items], bad
 
 
+def _parameters(plan: ImportPlan) -> dict[str, str]:
+    """The values the mapping SQL takes as parameters: the source system and each default."""
+    return {"source_system": plan.source_system, **{f"default_{name}": value for name, value in plan.defaults.items()}}
+
+
 def _level_sql(cell: str) -> str:
     """Severity 1–5 from "Level 3", "3", "P2", "1 - Critical" or a priority word."""
     text = f"lower({cell})"
@@ -327,7 +329,7 @@ def _ticket_select(plan: ImportPlan) -> str:
         f" AND coalesce(lower({status}) NOT IN ({_words(formats.CLOSED_STATUSES)}), true))"
     )
     columns = {
-        "source_system": _literal(plan.source_system),
+        "source_system": "CAST($source_system AS VARCHAR)",
         "level": "v_level" if "priority" in values else "NULL",
         "is_open": is_open,
         "first_response_at": first_response or "NULL",
@@ -356,7 +358,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
         return Preview(source, plan, source.staged.rows + len(malformed), 0, 0, source.staged.rows, 0,
                        len(malformed), malformed, detection, already[0], None)
 
-    levels, bad = _parsed_columns(plan)
+    levels, bad = _parsed_columns(plan, source.staged)
     relation = source.staged.numbered()
     for level in levels:
         relation = f"(SELECT source_row, {', '.join(level)} FROM {relation})"
@@ -365,7 +367,8 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     any_bad = " OR ".join(bad.values())
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT source_row,\n  {_ticket_select(plan)},\n"
-        f"  {bad_list}, ({any_bad}) AS is_rejected\nFROM {relation}"
+        f"  {bad_list}, ({any_bad}) AS is_rejected\nFROM {relation}",
+        _parameters(plan),
     )
     rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
     result = Preview(
@@ -420,17 +423,21 @@ def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, 
     if rejected_rows == 0:
         return [], 0
     parts = []
-    for name in bad:
+    for position, name in enumerate(bad):
         column = plan.mapping.get(name)
-        raw = f"m.{_q(column)}" if column else "NULL"
-        parts.append(
-            f"SELECT s.source_row, {_literal(column or name)} AS col, {_literal(name)} AS field, {raw} AS raw"
-            f" FROM {mapped} s JOIN {source.staged.numbered()} m USING (source_row) WHERE s.bad_{name}"
-        )
+        raw = f"m.{source.staged.ref(column)}" if column else "NULL"
+        parts.append(f"SELECT s.source_row, {position} AS field, {raw} AS raw"
+                     f" FROM {mapped} s JOIN {source.staged.numbered()} m USING (source_row) WHERE s.bad_{name}")
     rows = con.execute(
-        " UNION ALL ".join(parts) + f" ORDER BY source_row, col LIMIT {REJECT_LIST_LIMIT}"
+        " UNION ALL ".join(parts) + f" ORDER BY source_row, field LIMIT {REJECT_LIST_LIMIT}"
     ).fetchall()
-    rejects = [Reject(source.file_name, row, column, *_reason(field_name, raw, plan)) for row, column, field_name, raw in rows]
+    fields = list(bad)
+    rejects = []
+    for row, position, raw in rows:
+        field_name = fields[position]
+        rejects.append(Reject(source.file_name, row, plan.mapping.get(field_name, field_name),
+                              *_reason(field_name, raw, plan)))
+    rejects.sort(key=lambda r: (r.row, r.column))
     return rejects, rejected_rows
 
 
