@@ -182,3 +182,45 @@ def test_person_figures_leave_cancelled_and_impossible_completions_out(con):
     assert table.loc["Amy", "tickets_handled"] == 5
     assert table.loc["Amy", "on_time_completion"] == pytest.approx(2 / 3)
     assert table.loc["Ben", "on_time_completion"] == pytest.approx(1.0)   # 103, 108
+
+
+def test_profiles_travel_as_json_files(con, tmp_path):
+    from kpi.cli import main
+    from kpi.ingest import profiles
+
+    source = importer.open_source(con, FIXTURES / "zendesk-2024-02.csv")
+    plan = importer.propose_plan(con, source)
+    plan.status_map["Hold"] = "pending"
+    plan.defaults["department"] = "Helpdesk"
+    importer.discard(con, source)
+    path = tmp_path / "zendesk.json"
+    path.write_text(profiles.to_json(plan), encoding="utf-8")
+    again = profiles.from_json(path.read_bytes(), path.name)
+    assert (again.mapping, again.status_map, again.defaults, again.layout) == (
+        plan.mapping, {"Hold": "pending"}, {"department": "Helpdesk"}, "zendesk")
+
+    db = tmp_path / "store.duckdb"
+    assert main(["import", str(FIXTURES / "zendesk-2024-02.csv"), "--db", str(db), "--mapping", str(path)]) == 0
+    from kpi import store
+    with store.connect(db) as stored:
+        assert stored.execute("SELECT state FROM tickets WHERE ticket_id = '104'").fetchall() == [("pending",)]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("{", "bad.json: not a valid JSON profile (Expecting property name enclosed in double quotes)"),
+    ("[]", "bad.json: a profile file holds one JSON object"),
+    ('{"fields": {}, "colour": 1}', "bad.json: the profile has keys it should not: colour"),
+    ('{"fields": {"ticket": "Id"}}', "bad.json: the profile's 'fields' is not valid (allowed: ticket_id, "),
+    ('{"fields": {}, "status_map": {"x": "gone"}}', "bad.json: the profile's 'status_map' is not valid"),
+    ('{"fields": {}, "priority_map": {"x": 9}}', "bad.json: the profile's 'priority_map' is not valid (allowed: 1–5)"),
+    ('{"fields": {}, "date_floor": "soon"}', "bad.json: the profile's 'date_floor' is not valid (allowed: YYYY-MM-DD)"),
+])
+def test_a_broken_profile_file_says_which_key(tmp_path, capsys, text, message):
+    from kpi.cli import main
+
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(["import", str(FIXTURES / "zendesk-2024-02.csv"), "--db", str(tmp_path / "s.duckdb"),
+                 "--mapping", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {message}") and "Traceback" not in err

@@ -257,6 +257,11 @@ def propose_plan(con: duckdb.DuckDBPyConnection, source: Source, profile: str | 
         if layout is None:
             return ImportPlan("custom", "custom", {})
         plan = ImportPlan(layout.name, layout.source_system, layout.propose(source.columns), layout=layout.name)
+    return with_detected_dates(con, source, plan)
+
+
+def with_detected_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> ImportPlan:
+    """The plan with the detected form for every mapped date column it gives none for."""
     for name, detection in detect_dates(con, source, plan).items():
         if detection.format and name not in plan.date_formats:
             plan.date_formats[name] = detection.format.name
@@ -658,11 +663,12 @@ def discard_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
-                is_demo: bool = False) -> ImportReport:
-    """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs)."""
+                is_demo: bool = False, plan: ImportPlan | None = None) -> ImportReport:
+    """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs),
+    with a saved profile or known format by name, a given plan (a profile file), or the best fit."""
     source = open_source(con, Path(path))
     try:
-        plan = propose_plan(con, source, profile)
+        plan = with_detected_dates(con, source, replace(plan)) if plan else propose_plan(con, source, profile)
         if not plan.mapping:
             raise InputError(source.file_name, "ingest.no_known_format")
         return commit(con, preview(con, source, plan), is_demo)
