@@ -492,6 +492,28 @@ def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> 
     return DataQuality(counts, examples, statuses, priorities)
 
 
+def sample_values(con: duckdb.DuckDBPyConnection, source: Source, per_column: int = 3) -> dict[str, list[str]]:
+    """The first few distinct non-empty values of each column, shown beside the mapping."""
+    staged = source.staged
+    picks = ", ".join(f"(list(DISTINCT {staged.ref(c)}) FILTER ({dates.value_or_null_sql(f'trim({staged.ref(c)})')}"
+                      f" IS NOT NULL))[1:{per_column}]" for c in source.columns)
+    row = store.first_row(con, f"SELECT {picks} FROM (SELECT * FROM {staged.table} LIMIT 200)")
+    return {column: sorted(values or []) for column, values in zip(source.columns, row)}
+
+
+def quality_rows(con: duckdb.DuckDBPyConnection, preview_: Preview) -> pd.DataFrame:
+    """Every valid row a data-quality check raised: file row, check and ticket id, for download."""
+    checks = list(preview_.quality.counts)
+    if not checks or preview_.changes_table is None:
+        return pd.DataFrame(columns=["row", "check", "ticket_id"])
+    mapped = f"{preview_.source.staged.table}_mapped"
+    parts = " UNION ALL ".join(f"SELECT source_row AS row, {i} AS check_index, ticket_id FROM {mapped}"
+                               f" WHERE NOT is_rejected AND dq_{name}" for i, name in enumerate(checks))
+    frame = con.execute(f"SELECT * FROM ({parts}) ORDER BY row, check_index").df()
+    return pd.DataFrame({"row": frame["row"], "check": [checks[i] for i in frame["check_index"]],
+                         "ticket_id": frame["ticket_id"]})
+
+
 def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
     """Sort the valid rows against the store: insert, update, unchanged, or stale (older than stored).
 
