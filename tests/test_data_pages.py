@@ -157,7 +157,7 @@ def test_upload_tells_the_data_quality_and_takes_the_users_status_words(db_file)
     at = open_app("pages/upload.py")
     upload(at, "zendesk-2024-02.csv")
     panel = " ".join(m.value for m in at.markdown)
-    assert "**6** × placeholder dates in 'Solved at'" in panel and "(e.g. rows 2, 5, 6, 7, 9)" in panel
+    assert "**6** × placeholder dates in 'Solved at'" in panel and "(first rows: 2, 5, 6, 7, 9)" in panel
     assert "**1** × completed before created" in panel
     statuses = editor(at, "statuses_").value
     assert dict(zip(statuses["value"], statuses["state"]))["Hold"] == "On hold"

@@ -224,3 +224,33 @@ def test_a_broken_profile_file_says_which_key(tmp_path, capsys, text, message):
                  "--mapping", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {message}") and "Traceback" not in err
+
+
+def test_scoping_to_a_source_and_the_sources_own_verdicts(con):
+    importer.import_file(con, FIXTURES / "zendesk-2024-02.csv")
+    servicenow = importer.import_file(con, FIXTURES / "servicenow-audit-2024-02.csv")
+    w07 = iso_week("2024-W07")  # 12–18 Feb: the ServiceNow incidents, and Zendesk's open backlog
+    everything = report.weekly_report(con, w07, ServiceQuery()).query("is_total").iloc[0]
+    only_snow = report.weekly_report(con, w07, ServiceQuery(sources=("ServiceNow",))).query("is_total").iloc[0]
+    by_batch = report.weekly_report(con, w07, ServiceQuery(batches=(servicenow.batch_id,))).query("is_total").iloc[0]
+    # ServiceNow: INC1, 3, 4, 5 (INC2 cancelled); Zendesk carries 101, 104, 105, 107, 109 over.
+    assert (only_snow["new"], only_snow["in_play"]) == (4, 4)
+    assert (everything["carried_over"], everything["in_play"]) == (5, 9)
+    assert by_batch["in_play"] == 4
+    sources = report.sources(con, w07, ServiceQuery()).set_index("source_system")
+    assert sources["in_play"].to_dict() == {"ServiceNow": 4, "Zendesk": 5}
+    # Completed INC1 (made_sla true), INC4 (true), INC5 (false); all on time by the app's deadlines.
+    assert sources.loc["ServiceNow", ["with_verdict", "source_met", "app_met", "disagree"]].tolist() == [3, 2, 3, 1]
+
+
+def test_weekly_cli_limited_to_a_source(tmp_path, capsys):
+    import json
+
+    from kpi.cli import main
+
+    db = str(tmp_path / "s.duckdb")
+    main(["import", str(FIXTURES / "zendesk-2024-02.csv"), str(FIXTURES / "servicenow-audit-2024-02.csv"), "--db", db])
+    capsys.readouterr()
+    assert main(["weekly", "--week", "2024-W07", "--db", db, "--source", "ServiceNow", "--by", "department"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["group"]: r["in_play"] for r in rows} == {"Network": 1, "Service Desk": 3, "TOTAL": 4}
