@@ -15,7 +15,7 @@ def sources_note(review: report.WeeklyReview) -> None:
     sources = review.sources
     if sources.empty:
         return
-    st.caption(t("service.sources.caption", sources="、".join(
+    st.caption(t("service.sources.caption", sources=t("service.sources.separator").join(
         t("service.sources.item", source=s, count=f"{n:,}") for s, n in zip(sources["source_system"], sources["in_play"]))))
     verdicts = sources[sources["with_verdict"] > 0]
     if not verdicts.empty:
