@@ -17,9 +17,10 @@ if summary["tickets"] == 0:
 else:
     if summary["demo_only"]:
         st.info(t("home.demo_notice"), icon=":material/science:")
-    tickets, open_, period, batches = st.columns([1, 1, 2, 1])
+    tickets, open_, cancelled, period, batches = st.columns([1, 1, 1, 2, 1])
     tickets.metric(t("home.tickets"), f"{summary['tickets']:,}")
-    open_.metric(t("home.open"), f"{summary['open']:,}")
+    open_.metric(t("home.open"), f"{summary['open']:,}", help=t("home.open_help"))
+    cancelled.metric(t("home.cancelled"), f"{summary['cancelled']:,}", help=t("home.cancelled_help"))
     period.metric(t("home.range"), f"{summary['first_created']:%Y-%m-%d} – {summary['last_created']:%Y-%m-%d}")
     batches.metric(t("home.batches"), f"{summary['batches']:,}")
 

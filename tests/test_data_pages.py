@@ -47,7 +47,7 @@ def test_home_tells_what_is_loaded_and_that_it_is_demo_data(db_file):
     assert at.title[0].value == "服務營運儀表板"
     assert "示範資料" in at.info[0].value
     # 7 tickets created 2009-10-05 … 2009-10-06, one still open, one batch.
-    assert metrics(at) == {"服務請求": "7", "處理中": "1", "提出時間範圍": "2009-10-05 – 2009-10-06", "匯入批次": "1"}
+    assert metrics(at) == {"服務請求": "7", "處理中": "1", "已取消": "0", "提出時間範圍": "2009-10-05 – 2009-10-06", "匯入批次": "1"}
 
 
 def upload(at, *fixtures):
