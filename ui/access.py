@@ -119,7 +119,7 @@ def permits(permission: str, action_key: str) -> bool:
     """
     if current_may(permission):
         return True
-    st.caption(t("access.denied.action", action=t(action_key), roles=_role_names(permission)), icon=":material/lock:")
+    st.caption(":material/lock: " + t("access.denied.action", action=t(action_key), roles=_role_names(permission)))
     return False
 
 
