@@ -7,7 +7,9 @@ import pytest
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.secrets import Secrets
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.util import patch_config_options
 
 from kpi import access, store
 from kpi.ingest import importer
@@ -216,6 +218,19 @@ def test_a_sign_in_that_cannot_start_says_so_in_the_users_language(db_file, monk
     at.button(key="sign_in_microsoft").click().run()
     assert not at.exception
     assert texts(at.error) == ["登入設定不完整，無法登入；詳細原因已記錄在伺服器日誌。請通知系統管理員。"]
+
+
+def test_a_secrets_file_that_cannot_be_read_lets_nobody_in(db_file, tmp_path, monkeypatch, menu):
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback\n', encoding="utf-8")
+    monkeypatch.setattr(st, "secrets", Secrets())  # reads the files that secrets.files names
+    with patch_config_options({"secrets.files": [str(broken)]}):
+        at = open_app()
+    assert list(menu) == [""]
+    assert texts(at.title) == ["Please sign in"]
+    assert texts(at.error) == ["Sign-in is not set up correctly, so it cannot start. The details were written to "
+                               "the server log; tell your administrator."]
+    assert not at.button
 
 
 def test_sign_out_returns_to_the_sign_in_page(db_file, roles):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 
 import streamlit as st
+from streamlit import config
 from streamlit.errors import StreamlitAuthError
 from streamlit.navigation.page import StreamlitPage
 
@@ -25,21 +27,26 @@ _PAGES = {"" if spec.default else spec.url_path: spec for specs in SECTIONS.valu
 _DEFAULT_PROVIDER = "default"
 
 
-def sign_in_providers() -> list[str]:
-    """The configured providers: each [auth.NAME] table, and "default" for settings in [auth] itself.
+def _auth_settings() -> Mapping | None:
+    """The [auth] section of the secrets, {} when there is none; None when a secrets file is there but
+    cannot be read, which must not open the app to everyone as if sign-in were off."""
+    if st.secrets.load_if_toml_exists():
+        return st.secrets.get("auth", {})
+    return None if any(Path(path).exists() for path in config.get_option("secrets.files")) else {}
 
-    An empty list means sign-in is not configured.
-    """
-    auth = st.secrets.get("auth", {}) if st.secrets.load_if_toml_exists() else {}
+
+def _sign_in_providers(auth: Mapping) -> list[str]:
+    """Each [auth.NAME] table, and "default" for a provider set up in [auth] itself."""
     named = [name for name, value in auth.items() if isinstance(value, Mapping) and name != "client_kwargs"]
     return ([_DEFAULT_PROVIDER] if "client_id" in auth else []) + named
 
 
 def current_user() -> User | None:
-    """This session's user: the local user without sign-in, None until someone signs in."""
-    if not sign_in_providers():
+    """This session's user: the local user without sign-in configured, None until someone signs in."""
+    auth = _auth_settings()
+    if auth is not None and not auth:
         return User.local()
-    if not st.user.get("is_logged_in", False):
+    if auth is None or not st.user.get("is_logged_in", False):
         return None
     email = _verified_email()
     roles = roles_for(_role_file()[0], email) if email else frozenset()
@@ -134,7 +141,11 @@ def _role_names(permission: str) -> str:
 def _sign_in_page() -> None:
     st.title(t("access.sign_in.title"))
     st.write(t("access.sign_in.intro"))
-    for provider in sign_in_providers():
+    providers = _sign_in_providers(_auth_settings() or {})
+    if not providers:
+        log.error("sign-in: .streamlit/secrets.toml cannot be read, or its [auth] names no provider")
+        st.error(t("access.sign_in.failed"), icon=":material/error:")
+    for provider in providers:
         label = (t("access.sign_in.button") if provider == _DEFAULT_PROVIDER
                  else t("access.sign_in.with", provider=provider.title()))
         if st.button(label, type="primary", icon=":material/login:", key=f"sign_in_{provider}"):
