@@ -151,8 +151,8 @@ def _sign_in_page() -> None:
         if st.button(label, type="primary", icon=":material/login:", key=f"sign_in_{provider}"):
             try:
                 st.login(None if provider == _DEFAULT_PROVIDER else provider)
-            except StreamlitAuthError:
-                log.exception("sign-in with %s could not start", provider)
+            except StreamlitAuthError as err:
+                log.error("sign-in with %s could not start: %s", provider, err)
                 st.error(t("access.sign_in.failed"), icon=":material/error:")
 
 
