@@ -41,6 +41,9 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("pages/people_data.py", "nav.people_data", ":material/manage_accounts:", permission="people.view"),
         PageSpec("pages/people_model.py", "nav.people_model", ":material/account_tree:", permission="people.view"),
     ),
+    "nav.section.contact": (
+        PageSpec("pages/staffing.py", "nav.staffing", ":material/support_agent:", "home.go.staffing"),
+    ),
     "nav.section.executive": (
         PageSpec("pages/roi.py", "nav.roi", ":material/savings:", "home.go.roi", permission="roi.view"),
     ),
