@@ -6,6 +6,7 @@ import ui
 from kpi import store
 from kpi.ingest import importer
 from ui import t
+from ui.access import may_open
 from ui.navigation import destinations
 
 st.title(t("home.title"))
@@ -26,7 +27,7 @@ else:
 
 st.subheader(t("home.next"))
 left, right = st.columns(2)
-for index, spec in enumerate(destinations()):
+for index, spec in enumerate(filter(may_open, destinations())):
     with (left if index % 2 == 0 else right).container(border=True):
         st.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
         st.caption(t(spec.description_key))

@@ -13,6 +13,7 @@ import ui
 from kpi.service import settings
 from kpi.service.deadlines import UNITS
 from kpi.service.settings import SettingsError
+from ui.access import permits
 from ui.service_view import readable
 from ui.session import t
 
@@ -58,6 +59,7 @@ def value_column(title_key: str) -> st.column_config.NumberColumn:
 
 st.title(t("service.sla.title"))
 st.caption(t("service.sla.intro"))
+may_save = permits("sla.edit", "access.action.sla_save")
 if flash := state.pop("sla.flash", None):
     st.toast(flash, icon=":material/check_circle:")
 
@@ -78,7 +80,8 @@ policy = st.data_editor(
     },
 )
 st.caption(t("service.sla.units_help"))
-st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",), kwargs={"policy": policy})
+if may_save:
+    st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",), kwargs={"policy": policy})
 report_problem("policy")
 
 st.subheader(t("service.sla.calendar"))
@@ -91,8 +94,9 @@ if upload is not None:
         problem(err)
     else:
         st.info(t("service.sla.calendar_ready", name=upload.name, count=len(merged)))
-        st.button(t("service.sla.calendar_import"), type="primary", on_click=save, args=("calendar",),
-                  kwargs={"calendar": merged})
+        if may_save:
+            st.button(t("service.sla.calendar_import"), type="primary", on_click=save, args=("calendar",),
+                      kwargs={"calendar": merged})
 calendar = st.data_editor(
     settings.load_calendar(con), key=CALENDAR_EDITOR, hide_index=True, width="stretch", num_rows="dynamic",
     column_config={
@@ -103,7 +107,9 @@ calendar = st.data_editor(
 )
 if calendar.empty:
     st.caption(t("service.sla.calendar_empty"))
-st.button(t("service.sla.save_calendar"), type="primary", on_click=save, args=("calendar",), kwargs={"calendar": calendar})
+if may_save:
+    st.button(t("service.sla.save_calendar"), type="primary", on_click=save, args=("calendar",),
+              kwargs={"calendar": calendar})
 report_problem("calendar")
 
 st.subheader(t("service.sla.preview"))
