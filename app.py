@@ -4,9 +4,8 @@ import logging
 
 import streamlit as st
 
-from kpi import i18n
-from kpi.store import StoreUnavailable
-from ui import lang, t, url_params
+from kpi import i18n, store
+from ui import inbox, lang, t, url_params
 from ui.navigation import SECTIONS
 
 log = logging.getLogger("service_ops")
@@ -35,8 +34,9 @@ navigation = st.navigation({
 
 notices = st.container()  # above the page: what a shared link held that could not be used
 try:
+    inbox.watcher(store.db_path())
     navigation.run()
-except StoreUnavailable as err:
+except store.StoreUnavailable as err:
     st.error(err.message(lang()), icon=":material/database_off:")
 except Exception:
     log.exception("page %s failed", navigation.url_path)

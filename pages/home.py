@@ -5,11 +5,12 @@ import streamlit as st
 import ui
 from kpi import store
 from kpi.ingest import importer
-from ui import t
+from ui import inbox, t
 from ui.navigation import destinations
 
 st.title(t("home.title"))
 st.write(t("home.intro"))
+inbox.poll()
 
 summary = importer.store_summary(ui.db())
 if summary["tickets"] == 0:

@@ -121,6 +121,7 @@ class ImportReport:
     rejected: int
     already_imported: int | None
     rejects: tuple[Reject, ...] = ()
+    renamed: tuple[str, ...] = ()  # columns renamed because their header repeats an earlier one
 
     def summary(self) -> str:
         if self.already_imported is not None:
@@ -562,6 +563,7 @@ def _report(preview_: Preview, batch_id: int | None) -> ImportReport:
         preview_.to_update if batch_id else 0,
         preview_.unchanged + (0 if batch_id else preview_.to_insert + preview_.to_update),
         preview_.superseded, preview_.rejected, preview_.already_imported, tuple(preview_.rejects),
+        preview_.source.staged.renamed,
     )
 
 
