@@ -500,15 +500,12 @@ def _copy_verified(source: Source, original: Path) -> Path:
     other failure leaves nothing behind and is said as a reason, without the server's paths."""
     partial = original.with_name(f"{original.name}.{uuid.uuid4().hex[:8]}{store.PARTIAL_SUFFIX}")
     try:
-        digest = hashlib.sha256()
-        with open(source.path, "rb") as src, open(partial, "wb") as dst:
-            while chunk := src.read(8 << 20):
-                dst.write(chunk)
-                digest.update(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
-        if digest.hexdigest() != source.checksum:
-            raise InputError(source.file_name, "ingest.original_not_kept", detail="SHA-256")
+        shutil.copyfile(source.path, partial)
+        with open(partial, "rb+") as copy:
+            os.fsync(copy.fileno())
+            copy.seek(0)
+            if hashlib.file_digest(copy, "sha256").hexdigest() != source.checksum:  # what reached the disk
+                raise InputError(source.file_name, "ingest.original_not_kept", detail="SHA-256")
     except OSError as err:
         partial.unlink(missing_ok=True)
         if err.errno in (errno.ENOSPC, errno.EDQUOT):

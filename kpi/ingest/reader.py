@@ -525,7 +525,7 @@ def wrong_width_rejects(file_name: str, rows: tuple[int, ...], header_width: int
 
 def refused_rows(file_name: str, staged: Staged) -> list[Reject]:
     """Rejects for the rows the CSV reader refused: too long, or not the header's number of columns."""
-    too_long = [Reject(file_name, row, None, "ingest.line_too_long", (("limit", _megabytes(MAX_LINE_BYTES)),))
+    too_long = [Reject(file_name, row, None, "ingest.line_too_long", (("limit", str(MAX_LINE_BYTES >> 20)),))
                 for row in staged.too_long]
     wrong_width = wrong_width_rejects(file_name, tuple(r for r in staged.malformed if r not in staged.too_long),
                                       len(staged.columns))
