@@ -5,13 +5,14 @@ import streamlit as st
 import ui
 from kpi.ingest import importer
 from kpi.ingest.errors import InputError
-from ui import t, upload_flow
+from ui import inbox, t, upload_flow
 from ui.access import permits
 
 st.title(t("batches.title"))
 st.caption(t("batches.intro"))
 
 con = ui.db()
+inbox.show_history(con)
 batches = importer.list_batches(con)
 if batches.empty:
     st.info(t("batches.empty"))
@@ -52,3 +53,4 @@ if active["is_demo"].any():
         removed = importer.remove_demo_data(con)
         st.success(t("batches.demo_removed", batches=removed))
         st.rerun()
+
