@@ -37,7 +37,7 @@ TICKET_COLUMNS = (
     "priority", "status", "is_open", "created_at", "first_response_at", "standard_due_at",
     "first_commitment_at", "current_commitment_at", "resolved_at", "closed_at", "extension_count",
     "escalation_count", "reassignment_count", "reopen_count", "forwarded_second_line",
-    "satisfaction", "source_sla_met", "updated_at",
+    "satisfaction", "source_sla_met", "updated_at", "category",
 )
 COUNT_COLUMNS = ("extension_count", "escalation_count", "reassignment_count", "reopen_count")
 # What must differ for a re-exported ticket to count as updated.

@@ -47,7 +47,7 @@ PERIODS = """periods AS (
 )"""
 
 SCOPED = """scoped AS (
-    SELECT ticket_id, subject, department, owner, level, channel, status, created_at,
+    SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, created_at,
            first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
            current_commitment_at, extension_count, escalation_count, forwarded_second_line,
            coalesce(resolved_at, closed_at) AS completed_at,
