@@ -14,6 +14,7 @@ from ui.service_view import readable
 from ui.session import t
 
 LEVELS = (1, 2, 3, 4, 5)
+VISIBLE_ROWS, ROW_HEIGHT = 16, 35   # the whole 1999 table's items show without scrolling the page
 
 
 def _choice(title_key: str, options: tuple[str, ...], prefix: str, width: int) -> st.column_config.SelectboxColumn:
@@ -22,32 +23,33 @@ def _choice(title_key: str, options: tuple[str, ...], prefix: str, width: int) -
 
 
 def _limit(title_key: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(t(title_key), min_value=0, step=1, format="%d", width=110)
+    return st.column_config.NumberColumn(t(title_key), min_value=0, step=1, format="%d", width=90)
 
 
 def _condition(title_key: str) -> st.column_config.TextColumn:
-    return st.column_config.TextColumn(t(title_key), help=t("service.sla.condition_help"), width=150)
+    return st.column_config.TextColumn(t(title_key), help=t("service.sla.condition_help"), width=120)
 
 
 def policy_editor(policies: pd.DataFrame, key: str) -> pd.DataFrame:
     """The ordered policy list, editable: rows added or deleted, the order column renumbered."""
     return st.data_editor(
         policies, key=key, hide_index=True, width="stretch", num_rows="dynamic",
+        height=(min(len(policies), VISIBLE_ROWS) + 2) * ROW_HEIGHT,
         column_order=[c for c in POLICY_COLUMNS if c != "policy_id"],
         column_config={
-            "position": st.column_config.NumberColumn(t("service.sla.col.position"), step=1, format="%d", width=70,
-                                                      help=t("service.sla.position_help")),
-            "name": st.column_config.TextColumn(t("service.sla.col.name"), width=200),
+            "position": st.column_config.NumberColumn(t("service.sla.col.position"), step=1, format="%d", width=60,
+                                                      help=t("service.sla.position_help"), pinned=True),
+            "name": st.column_config.TextColumn(t("service.sla.col.name"), width=190, pinned=True),
             "category": _condition("service.sla.col.category"),
             "department": _condition("service.sla.col.department"),
             "channel": _condition("service.sla.col.channel"),
             "level": st.column_config.NumberColumn(t("service.sla.col.level"), min_value=1, max_value=5, step=1,
                                                    format="%d", width=70, help=t("service.sla.condition_help")),
-            "first_action": _choice("service.sla.col.first_action", FIRST_ACTIONS, "service.first_action", 110),
+            "first_action": _choice("service.sla.col.first_action", FIRST_ACTIONS, "service.first_action", 90),
             "first_action_value": _limit("service.sla.col.first_action_value"),
-            "first_action_unit": _choice("service.sla.col.first_action_unit", UNITS, "service.unit", 200),
+            "first_action_unit": _choice("service.sla.col.first_action_unit", UNITS, "service.unit", 170),
             "completion_value": _limit("service.sla.col.completion_value"),
-            "completion_unit": _choice("service.sla.col.completion_unit", UNITS, "service.unit", 200),
+            "completion_unit": _choice("service.sla.col.completion_unit", UNITS, "service.unit", 170),
         },
     )
 
