@@ -57,7 +57,11 @@ def _deadlines_sql(subjects: str) -> str:
     for every limit. Policies are matched once per distinct combination of conditions, which
     few tickets differ in, rather than once per ticket."""
     return f"""
-WITH subjects AS ({subjects}),
+WITH subjects AS (
+    SELECT *, lower(trim(category)) AS category_key, lower(trim(department)) AS department_key,
+           lower(trim(channel)) AS channel_key
+    FROM ({subjects})
+),
 reach AS (
     SELECT coalesce(max(greatest(
         CASE WHEN first_action_unit IN ('business_days', 'end_of_business_day') THEN first_action_value ELSE 0 END,
@@ -85,9 +89,7 @@ numbered AS (
     CROSS JOIN LATERAL (SELECT coalesce(c.is_working_day, isodow(d.day) <= 5) AS is_working) w
 ),
 condition_keys AS (
-    SELECT DISTINCT lower(trim(category)) AS category_key, lower(trim(department)) AS department_key,
-           lower(trim(channel)) AS channel_key, level AS level_key
-    FROM subjects
+    SELECT DISTINCT category_key, department_key, channel_key, level AS level_key FROM subjects
 ),
 matched AS (
     -- First match wins: of the policies whose every condition holds, the lowest position.
@@ -100,15 +102,15 @@ matched AS (
      AND (p.level IS NULL OR p.level = k.level_key)
     GROUP BY ALL
 )
-SELECT s.*,
+SELECT s.* EXCLUDE (category_key, department_key, channel_key),
        m.policy_id AS sla_policy_id,
        {_deadline_expr("first_action", "f")} AS derived_first_response_due,
        {_deadline_expr("completion", "r")} AS derived_standard_due
 FROM subjects s
 LEFT JOIN matched m
-       ON m.category_key IS NOT DISTINCT FROM lower(trim(s.category))
-      AND m.department_key IS NOT DISTINCT FROM lower(trim(s.department))
-      AND m.channel_key IS NOT DISTINCT FROM lower(trim(s.channel))
+       ON m.category_key IS NOT DISTINCT FROM s.category_key
+      AND m.department_key IS NOT DISTINCT FROM s.department_key
+      AND m.channel_key IS NOT DISTINCT FROM s.channel_key
       AND m.level_key IS NOT DISTINCT FROM s.level
 LEFT JOIN sla_policies p ON p.policy_id = m.policy_id
 LEFT JOIN numbered n0 ON n0.day = CAST(s.created_at AS DATE)
