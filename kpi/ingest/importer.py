@@ -42,6 +42,7 @@ TICKET_COLUMNS = (
     "first_commitment_at", "current_commitment_at", "resolved_at", "closed_at", "extension_count",
     "escalation_count", "reassignment_count", "reopen_count", "forwarded_second_line",
     "satisfaction", "source_sla_met", "updated_at", "state", "completed_at", "completion_inferred",
+    "category",
 )
 COUNT_COLUMNS = ("extension_count", "escalation_count", "reassignment_count", "reopen_count")
 # What must differ for a re-exported ticket to count as updated.
