@@ -147,3 +147,19 @@ def test_a_batch_is_reopened_for_remapping_from_import_history(db_file):
     assert "Re-mapping the original of batch 1; importing replaces that batch." in [c.value for c in at.caption]
     # Same mapping, same rows: all seven unchanged, and the file is not "already imported".
     assert metrics(at)["Unchanged"] == "7" and not at.info[0].value.startswith("This file was already imported")
+
+
+def test_a_batch_whose_original_was_deleted_says_so_and_cannot_be_remapped(db_file):
+    seed(db_file, "week41-2009.csv")
+    con = store.connect(db_file)
+    importer.original_path(con, 1).unlink()  # as an erasure deletes the originals that name the person
+    con.close()
+    at = open_app("pages/batches.py")
+    assert at.info[0].value == ("This batch's original file is no longer stored (deleted at an erasure, for "
+                                "instance), so it cannot be re-mapped; it can still be undone.")
+    assert at.button(key="remap").disabled
+    at.checkbox[0].check()
+    at.run()
+    at.button(key="undo").click()
+    at.run()
+    assert not at.exception and at.success[0].value == "Batch 1 undone; 7 tickets affected."

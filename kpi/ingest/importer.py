@@ -172,6 +172,8 @@ def reopen_batch(con: duckdb.DuckDBPyConnection, batch_id: int, copy_to: Path) -
     if row is None:
         raise InputError(f"batch {batch_id}", "ingest.no_batch")
     file_name, profile, source_system, mapping, date_formats, defaults = row
+    if not original_path(con, batch_id).is_file():  # deleted with an erased person's data
+        raise InputError(file_name, "ingest.original_missing")
     shutil.copyfile(original_path(con, batch_id), copy_to)
     source = replace(open_source(con, copy_to, file_name), replaces_batch=batch_id)
     plan = ImportPlan(profile, source_system, json.loads(mapping), json.loads(date_formats or "{}"),
