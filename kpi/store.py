@@ -131,25 +131,29 @@ def compact(path: str | os.PathLike) -> None:
     target = Path(path)
     fresh = target.with_name(target.name + ".compacting")
     retired = target.with_name(target.name + ".retired")
-    _scrub(retired)  # left over by a compaction that stopped before its end
+    if not target.is_file():
+        raise FileNotFoundError(f"no database file at {target}")
+    # Left over by a compaction that stopped before its end: still the live file's second name
+    # (stopped before the rename), or the old bytes (stopped after it).
+    if retired.exists() and os.path.samefile(retired, target):
+        retired.unlink()
+    _scrub(retired)
     fresh.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(target), config=_config(custom_user_agent="service-ops-compact"))
     except (duckdb.ConnectionException, duckdb.IOException) as err:
         raise StoreInUse(f"{target.name} is open elsewhere: {err}") from None
     try:
-        con.execute("ATTACH ? AS compacted", [str(fresh)])
-        con.execute(f"COPY FROM DATABASE {sql.ident(scalar(con, 'SELECT current_database()'))} TO compacted")
-        con.execute("CHECKPOINT compacted")  # everything in the file itself: no WAL beside the new name
-        con.execute("DETACH compacted")
-    except BaseException:
-        con.close()
+        with con:  # closing checkpoints: the old WAL is folded into the old file, which goes as a whole
+            con.execute("ATTACH ? AS compacted", [str(fresh)])
+            con.execute(f"COPY FROM DATABASE {sql.ident(scalar(con, 'SELECT current_database()'))} TO compacted")
+            con.execute("CHECKPOINT compacted")  # everything in the file itself: no WAL beside the new name
+            con.execute("DETACH compacted")
+        os.link(target, retired)  # a second name for the old bytes, to scrub them once replaced
+        os.replace(fresh, target)
+    finally:
         fresh.unlink(missing_ok=True)
         Path(f"{fresh}.wal").unlink(missing_ok=True)
-        raise
-    con.close()  # checkpoints: the old WAL is folded into the old file, which goes as a whole
-    os.link(target, retired)  # a second name for the old bytes, to scrub them once replaced
-    os.replace(fresh, target)
     _scrub(retired)
 
 

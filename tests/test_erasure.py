@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -285,3 +286,26 @@ def test_duckdb_alone_leaves_deleted_values_in_the_file(tmp_path):
     assert "吳小姐".encode() in path.read_bytes()
     store.compact(path)
     assert "吳小姐".encode() not in path.read_bytes() and "林志明".encode() in path.read_bytes()
+
+
+def test_compaction_after_one_that_stopped_half_way_keeps_the_store_and_scrubs_the_old_bytes(tmp_path):
+    path = tmp_path / "s.duckdb"
+    con = store.connect(path)
+    con.execute("INSERT INTO people VALUES ('E7', '吳小姐', NULL, NULL, NULL)")
+    con.close()
+    retired = tmp_path / "s.duckdb.retired"
+    os.link(path, retired)  # stopped after naming the old file, before the rename
+    (tmp_path / "s.duckdb.compacting").write_bytes(b"half a copy")
+    store.compact(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb"]
+    con = store.connect(path)
+    assert store.scalar(con, "SELECT name FROM people") == "吳小姐"
+    con.close()
+
+    retired.write_bytes("吳小姐".encode())  # stopped after the rename: the old bytes are scrubbed
+    witness = tmp_path / "witness" / "old"  # another name for the same bytes, to see them after
+    witness.parent.mkdir()
+    os.link(retired, witness)
+    store.compact(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb", "witness"]
+    assert witness.read_bytes() == bytes(len("吳小姐".encode()))

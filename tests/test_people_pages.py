@@ -168,11 +168,11 @@ def test_data_page_bad_files_show_a_message(db_file, data, message):
 
 def test_data_page_erases_a_person_once_their_id_is_typed(team_db):
     at = page("people_data", "zh-TW").run()
-    at.selectbox(key="erase_who").set_value("A1")
-    at.text_input(key="erase_typed").input("A2").run()
-    assert at.button(key="erase").disabled  # the id typed is someone else's
-    at.text_input(key="erase_typed").input("A1").run()
-    at.button(key="erase").click().run()
+    at.selectbox(key="erase_who_0").set_value("A1")
+    at.text_input(key="erase_typed_0").input("A2").run()
+    assert at.button(key="erase_0").disabled  # the id typed is someone else's
+    at.text_input(key="erase_typed_0").input("A1").run()
+    at.button(key="erase_0").click().run()
     assert not at.exception
     con = store.connect(team_db)
     pseudonym = erasure.pseudonym_for(con, "A1")
@@ -186,8 +186,9 @@ def test_data_page_erases_a_person_once_their_id_is_typed(team_db):
         "- 沒有任何原始匯出檔提到此人。",
         "- 資料庫以外的副本（您保留的匯出檔、備份）不在此範圍內。之後再匯入提到此人的檔案，姓名會再次出現。",
     ]
-    assert at.selectbox(key="erase_who").options == ["丁 (P1)", "丙 (A3)", "乙 (A2)"]  # by name
-    assert at.text_input(key="erase_typed").value == ""
+    # A fresh form: nobody chosen, nothing typed.
+    assert at.selectbox(key="erase_who_1").options == ["丁 (P1)", "丙 (A3)", "乙 (A2)"]  # by name
+    assert at.selectbox(key="erase_who_1").value is None and at.text_input(key="erase_typed_1").value == ""
     at.run()  # the page goes on working on the rewritten file; the result is shown once
     assert not at.exception and not at.success
 

@@ -20,22 +20,24 @@ def erase_form(people: pd.DataFrame) -> None:
         if people.empty:
             return
         st.caption(t("erasure.help"))
+        # New keys after each erasure: the browser would otherwise keep showing the last choice.
+        form = st.session_state.setdefault("erase_form", 0)
         labels = dict(zip(people["employee_id"], people["name"] + " (" + people["employee_id"] + ")"))
         victim = st.selectbox(t("erasure.who"), list(labels), format_func=labels.get, index=None,
-                              key="erase_who", placeholder=t("people.choose"))
-        typed = st.text_input(t("erasure.type_id"), key="erase_typed", help=t("erasure.type_id_help"))
-        delete_originals = st.checkbox(t("erasure.delete_originals"), key="erase_originals",
+                              key=f"erase_who_{form}", placeholder=t("people.choose"))
+        typed = st.text_input(t("erasure.type_id"), key=f"erase_typed_{form}", help=t("erasure.type_id_help"))
+        delete_originals = st.checkbox(t("erasure.delete_originals"), key=f"erase_originals_{form}",
                                        help=t("erasure.delete_originals_help"))
         if st.button(t("erasure.button"), disabled=not victim or typed.strip() != victim, type="primary",
-                     key="erase", icon=":material/delete_forever:"):
+                     key=f"erase_{form}", icon=":material/delete_forever:"):
             try:
                 st.session_state[RESULT] = with_store_released(
                     lambda path: erasure.erase_person(path, victim, delete_originals))
             except erasure.NoSuchPerson:
                 st.error(t("erasure.no_person", employee_id=victim))
                 return
-            for key in ("erase_who", "erase_typed", "erase_originals", "people_editor"):
-                st.session_state.pop(key, None)
+            st.session_state["erase_form"] = form + 1
+            st.session_state.pop("people_editor", None)
             st.rerun()
 
 
