@@ -249,13 +249,16 @@ def test_erasure_while_the_store_is_open_erases_but_says_the_file_was_not_rewrit
 @pytest.mark.parametrize("args, message", [
     (["E404"], "error: no person with employee id 'E404' is stored"),
     (["E1", "--db", "missing.duckdb"], "error: no database at missing.duckdb"),
+    (["E1", "--db", "junk.duckdb"],
+     'error: cannot open junk.duckdb: The file "{dir}/junk.duckdb" exists, but it is not a valid DuckDB database file!'),
 ])
 def test_cli_errors_are_one_line(db_file, monkeypatch, tmp_path, capsys, args, message):
     monkeypatch.chdir(tmp_path)
     store.connect(db_file).close()
+    (tmp_path / "junk.duckdb").write_bytes(b"not a database\n" * 1000)
     assert main(["people", "erase", *args]) == 2
     captured = capsys.readouterr()
-    assert (captured.out, captured.err) == ("", message + "\n")
+    assert (captured.out, captured.err) == ("", message.format(dir=tmp_path) + "\n")
 
 
 def test_cli_says_when_another_program_holds_the_store(db_file, capsys):

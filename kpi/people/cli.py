@@ -82,8 +82,11 @@ def run_erase(args: argparse.Namespace) -> int:
         erasure = erase_person(path, args.employee_id, args.delete_originals)
     except NoSuchPerson as err:
         raise UserError(str(err)) from None
-    except duckdb.IOException:
-        raise UserError(f"{path} is in use by another program (the app?); stop it or erase from its People data page") from None
+    except duckdb.IOException as err:
+        if "Could not set lock" in str(err):
+            raise UserError(f"{path} is in use by another program (the app?); stop it or erase from its "
+                            "People data page") from None
+        raise UserError(f"cannot open {path}: {str(err).splitlines()[0].removeprefix('IO Error: ')}") from None
     for line in erasure.summary("en"):
         print(line)
     for original in erasure.originals:
