@@ -8,6 +8,8 @@ tables name their columns by position (``reader.Staged.ref``).
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 
@@ -22,3 +24,9 @@ def ident(name: str) -> str:
 def positional(index: int) -> str:
     """The name of a staged table's ``index``-th (0-based) column: c1, c2 …"""
     return f"c{index + 1}"
+
+
+def used_parameters(query: str, params: dict) -> dict:
+    """The named parameters ``query`` refers to: DuckDB refuses any it does not use, and a query
+    built from parts uses only some of those its builder offers."""
+    return {name: value for name, value in params.items() if re.search(rf"\${re.escape(name)}\b", query)}

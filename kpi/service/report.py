@@ -209,7 +209,7 @@ SELECT list(DISTINCT department ORDER BY department) FILTER (WHERE department IS
        list(DISTINCT level ORDER BY level) FILTER (WHERE level IS NOT NULL),
        list(DISTINCT channel ORDER BY channel) FILTER (WHERE channel IS NOT NULL),
        min(created_at),
-       greatest(max(created_at), max(coalesce(resolved_at, closed_at)))
+       greatest(max(created_at), max(completed_at))
 FROM tickets
 """
 
