@@ -212,6 +212,8 @@ def reopen_batch(con: duckdb.DuckDBPyConnection, batch_id: int, copy_to: Path) -
                                " WHERE batch_id = ? AND undone_at IS NULL", [batch_id])
     if row is None:
         raise InputError(f"batch {batch_id}", "ingest.no_batch")
+    if not original_path(con, batch_id).is_file():  # deleted with an erased person's data
+        raise InputError(row[0], "ingest.original_missing")
     shutil.copyfile(original_path(con, batch_id), copy_to)
     source = replace(open_source(con, copy_to, row[0]), replaces_batch=batch_id)
     return source, _stored_plan(row[1:])
