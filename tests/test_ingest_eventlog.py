@@ -152,6 +152,18 @@ def test_a_later_slice_updates_its_cases_and_undo_restores_them(con):
     assert events(con) == [(1, 30)]
 
 
+def test_a_slice_stored_after_the_preview_is_folded_in_on_commit(con):
+    earlier = importer.open_source(con, DISCO)
+    earlier_preview = importer.preview(con, earlier, importer.propose_plan(con, earlier))
+    importer.import_file(con, LATER)  # meanwhile, e.g. in another browser session
+    importer.commit(con, earlier_preview)
+    # Case 4 holds both slices' events: created at its first event, reopened once, completed.
+    assert cases(con, "WHERE ticket_id = 'Case 4'") == [
+        ("Case 4", "Insert ticket", "Value 2", "Group A", "Closed", "closed", d("03-06", "09:00"),
+         d("03-12", "10:00"), d("03-13", "09:00"), d("03-13", "09:00"), 1, 1)]
+    assert events(con) == [(1, 8), (2, 28)]  # the two events both slices hold are stored once, first come
+
+
 def test_an_xes_log_uses_complete_events_and_converts_offsets(con):
     result = importer.import_file(con, XES)
     assert (result.rows_read, result.inserted, result.rejected) == (16, 3, 0)

@@ -642,7 +642,8 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = Fa
         if source.replaces_batch is not None:
             _undo_rows(con, source.replaces_batch)
         if store.data_version(con) != preview_.data_version:  # the store changed since the preview
-            preview_ = _classify(con, preview_)
+            # An event log's cases are folded again, with the events stored since.
+            preview_ = preview(con, source, preview_.plan) if preview_.plan.event_log else _classify(con, preview_)
         return (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
                              original.name)
                 if preview_.importable else _report(preview_, None))
