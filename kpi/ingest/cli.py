@@ -1,4 +1,5 @@
-"""``python -m kpi import FILE... [--db PATH] [--profile NAME] [--event-log]`` for big files and scheduled jobs."""
+"""``python -m kpi import FILE... [--db PATH] [--profile NAME | --mapping FILE] [--event-log]`` for big files and
+scheduled jobs."""
 
 from __future__ import annotations
 

@@ -25,6 +25,8 @@ removes its events with its ticket versions.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 
 from kpi import sql
@@ -131,16 +133,23 @@ def cases(con: duckdb.DuckDBPyConnection, staged: reader.Staged, fields: set[str
     return (f"({case_rows}\n UNION ALL BY NAME {rejected})", case_fields, {n: f"bad_{n}" for n in bad}, carried)
 
 
-def activities(con: duckdb.DuckDBPyConnection, staged: reader.Staged, params: dict) -> list[tuple[str, int, str | None]]:
-    """Every activity and sub-status word of the file's valid events, with its count and state."""
+def quality(con: duckdb.DuckDBPyConnection, staged: reader.Staged, params: dict, found):
+    """``found`` (the preview's DataQuality) with every activity and sub-status word of the file's
+    valid events, its count and state, and the events whose words map to no state as unknown."""
     events, _ = tables(staged)
+    words = f"""
+        SELECT source_row, activity AS word FROM {events} WHERE NOT is_rejected
+        UNION ALL SELECT source_row, transition FROM {events} WHERE NOT is_rejected
+            AND {vocabularies.normalise_sql('transition')} NOT IN ({_in(vocabularies.XES_TRANSITIONS)})"""
     query = f"""
-        SELECT word, count(*), any_value({_state_of('word')}) FROM (
-            SELECT activity AS word FROM {events} WHERE NOT is_rejected
-            UNION ALL SELECT transition FROM {events} WHERE NOT is_rejected
-                AND {vocabularies.normalise_sql('transition')} NOT IN ({_in(vocabularies.XES_TRANSITIONS)}))
+        SELECT word, count(*), any_value({_state_of('word')}) FROM ({words})
         WHERE word IS NOT NULL GROUP BY word ORDER BY count(*) DESC, word"""
-    return con.execute(query, sql.used_parameters(query, params)).fetchall()
+    statuses = con.execute(query, sql.used_parameters(query, params)).fetchall()
+    unknown = f"SELECT source_row FROM ({words}) WHERE word IS NOT NULL AND {_state_of('word')} IS NULL"
+    rows = [r[0] for r in con.execute(f"SELECT DISTINCT source_row FROM ({unknown}) ORDER BY 1",
+                                      sql.used_parameters(unknown, params)).fetchall()]
+    return replace(found, statuses=statuses, counts={**found.counts, "unknown_status": len(rows)},
+                   examples={**found.examples, "unknown_status": rows[:5]})
 
 
 def store_events(con: duckdb.DuckDBPyConnection, staged: reader.Staged, batch_id: int) -> None:

@@ -498,7 +498,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
     quality = _data_quality(con, mapped, flags, plan)
     if plan.event_log:
-        quality = replace(quality, statuses=eventlog.activities(con, source.staged, parameters))
+        quality = eventlog.quality(con, source.staged, parameters, quality)
     result = Preview(
         source, plan, rows_read=source.staged.rows + len(malformed), to_insert=0, to_update=0, unchanged=0,
         superseded=0, rejected=rejected_rows + len(malformed), rejects=(malformed + rejects)[:REJECT_LIST_LIMIT],
