@@ -1,5 +1,6 @@
 """AppTest for the data pages: home, upload (through the file uploader) and import history."""
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,27 @@ def test_a_batch_whose_original_was_deleted_says_so_and_cannot_be_remapped(db_fi
     at.button(key="undo").click()
     at.run()
     assert not at.exception and at.success[0].value == "Batch 1 undone; 7 tickets affected."
+
+
+def test_upload_marks_an_event_log_and_the_checkbox_reads_it_as_tickets_again(db_file):
+    at = open_app("pages/upload.py")
+    upload(at, "eventlog-disco.csv")
+    [event_log] = [c for c in at.checkbox if c.key and c.key.startswith("event_log_")]
+    assert event_log.value and event_log.label.startswith("This is an event log")
+    # 31 valid events fold into 7 cases.
+    assert metrics(at) == {"Rows read": "33", "To insert": "7", "To update": "0", "Unchanged": "0",
+                           "Superseded": "24", "Rejected": "2"}
+    event_log.uncheck()
+    at.run()
+    assert not at.exception
+    # As tickets, the newest row of each id wins: still 7 tickets, but nothing folded per case.
+    [unchecked] = [c for c in at.checkbox if c.key and c.key.startswith("event_log_")]
+    assert not unchecked.value
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("import_"))).click()
+    at.run()
+    con = store.connect(db_file)
+    # Case 6's newest row is its "Closed" event, so as a ticket it was created then, not at its first event.
+    assert con.execute("SELECT created_at FROM tickets WHERE ticket_id = 'Case 6'").fetchall() == [
+        (datetime(2024, 3, 6, 10),)]
+    assert con.execute("SELECT count(*) FROM ticket_events").fetchall() == [(0,)]
+    con.close()
