@@ -13,6 +13,7 @@ import ui
 from kpi.service import settings
 from kpi.service.deadlines import UNITS
 from kpi.service.settings import SettingsError
+from ui.components.download import as_shown, download_buttons, table_with_downloads
 from ui.service_view import readable
 from ui.session import t
 
@@ -66,17 +67,18 @@ presets = settings.preset_names(con)
 pick, apply = st.columns([3, 1], vertical_alignment="bottom")
 preset = pick.selectbox(t("service.sla.preset"), presets, format_func={p: t(f"service.preset.{p}") for p in presets}.get)
 apply.button(t("service.sla.apply_preset"), on_click=load_preset, args=(preset,), width="stretch")
+policy_columns = {
+    "level": st.column_config.NumberColumn(t("service.sla.col.level"), format="Level %d"),
+    "first_response_value": value_column("service.sla.col.first_response_value"),
+    "first_response_unit": unit_column("service.sla.col.first_response_unit"),
+    "resolution_value": value_column("service.sla.col.resolution_value"),
+    "resolution_unit": unit_column("service.sla.col.resolution_unit"),
+}
 policy = st.data_editor(
     state.get("sla.policy_draft", settings.load_policy(con)), key=POLICY_EDITOR, hide_index=True, width="stretch",
-    disabled=["level"], num_rows="fixed",
-    column_config={
-        "level": st.column_config.NumberColumn(t("service.sla.col.level"), format="Level %d"),
-        "first_response_value": value_column("service.sla.col.first_response_value"),
-        "first_response_unit": unit_column("service.sla.col.first_response_unit"),
-        "resolution_value": value_column("service.sla.col.resolution_value"),
-        "resolution_unit": unit_column("service.sla.col.resolution_unit"),
-    },
+    disabled=["level"], num_rows="fixed", column_config=policy_columns,
 )
+download_buttons(as_shown(policy, policy_columns), "sla-policy", "sla.policy_download")
 st.caption(t("service.sla.units_help"))
 st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",), kwargs={"policy": policy})
 report_problem("policy")
@@ -93,16 +95,19 @@ if upload is not None:
         st.info(t("service.sla.calendar_ready", name=upload.name, count=len(merged)))
         st.button(t("service.sla.calendar_import"), type="primary", on_click=save, args=("calendar",),
                   kwargs={"calendar": merged})
+calendar_columns = {
+    "day": st.column_config.DateColumn(t("service.sla.col.day"), format="YYYY-MM-DD", required=True),
+    "is_working_day": st.column_config.CheckboxColumn(t("service.sla.col.is_working_day"), default=False),
+    "note": st.column_config.TextColumn(t("service.sla.col.note")),
+}
 calendar = st.data_editor(
     settings.load_calendar(con), key=CALENDAR_EDITOR, hide_index=True, width="stretch", num_rows="dynamic",
-    column_config={
-        "day": st.column_config.DateColumn(t("service.sla.col.day"), format="YYYY-MM-DD", required=True),
-        "is_working_day": st.column_config.CheckboxColumn(t("service.sla.col.is_working_day"), default=False),
-        "note": st.column_config.TextColumn(t("service.sla.col.note")),
-    },
+    column_config=calendar_columns,
 )
 if calendar.empty:
     st.caption(t("service.sla.calendar_empty"))
+else:
+    download_buttons(as_shown(calendar, calendar_columns), "business-calendar", "sla.calendar_download")
 st.button(t("service.sla.save_calendar"), type="primary", on_click=save, args=("calendar",), kwargs={"calendar": calendar})
 report_problem("calendar")
 
@@ -120,5 +125,5 @@ except SettingsError as err:
     problem(err)
 else:
     preview["settings"] = preview["settings"].map(lambda which: t(f"service.sla.preview_{which}"))
-    st.dataframe(readable(preview).rename(columns={c: t(f"service.sla.col.{c}") for c in preview.columns}),
-                 hide_index=True, width="stretch")
+    table_with_downloads(readable(preview).rename(columns={c: t(f"service.sla.col.{c}") for c in preview.columns}),
+                         "sla-preview", "sla.preview")

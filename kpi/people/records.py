@@ -7,7 +7,6 @@ and the training plan (``development.training_plan``) names people without any l
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import duckdb
@@ -60,18 +59,6 @@ def wide_levels(long: pd.DataFrame, value: str = "level") -> pd.DataFrame:
     wide = wide.reindex(index=long["employee_id"].unique(), columns=order["competency_id"])
     wide.columns = order["competency"].tolist()
     return wide
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel on a zh-TW Windows opens the Chinese text correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, sheet_name=sheet_name[:31], index=False)
-    return buffer.getvalue()
 
 
 def delete_person(con: duckdb.DuckDBPyConnection, employee_id: str) -> int:
