@@ -59,7 +59,22 @@ def _csv_text(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _column_kind(values: pd.Series) -> str:
+    """How a whole column can be written at once: "text", "number", "datetime", or else "cells",
+    one by one (mixed objects, nullable integers, booleans, dates)."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype):
+        return "text"
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf" and not np.isinf(values).any():
+        return "number"
+    if isinstance(dtype, np.dtype | pd.DatetimeTZDtype) and dtype.kind == "M":
+        return "datetime"
+    return "cells"
+
+
 def _csv_field(value) -> str:
+    if isinstance(value, str):
+        return _csv_text(value)
     if _is_missing(value):
         return ""
     if isinstance(value, bool | np.bool_):
@@ -73,11 +88,23 @@ def _csv_field(value) -> str:
     return _csv_text(str(value))
 
 
+def _csv_column(values: pd.Series) -> pd.Series:
+    kind = _column_kind(values)
+    if kind == "text":
+        quoted = values.str.replace('"', '""', regex=False)
+        quoted = quoted.mask(values.str.startswith(FORMULA_STARTS, na=False), "'" + quoted)
+        return ('"' + quoted + '"').fillna("")
+    if kind in ("number", "datetime"):
+        return values.astype(str).mask(values.isna(), "")  # floats as repr, times as 2024-02-08 13:20:00
+    return pd.Series([_csv_field(value) for value in values.tolist()], index=values.index, dtype=str)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """One table as RFC 4180 CSV (CRLF line ends), UTF-8 with a byte-order mark."""
-    lines = [",".join(_csv_text(str(column)) for column in frame.columns)]
-    lines += [",".join(map(_csv_field, row)) for row in frame.itertuples(index=False, name=None)]
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+    header = ",".join(_csv_text(str(column)) for column in frame.columns)
+    columns = [_csv_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    rows = columns[0].str.cat(columns[1:], sep=",").tolist() if columns else [""] * len(frame)
+    return ("\r\n".join([header, *rows]) + "\r\n").encode("utf-8-sig")
 
 
 # --------------------------------------------------------------------------------------- XLSX
@@ -139,10 +166,32 @@ class Sheet:
     def table(self, frame: pd.DataFrame) -> None:
         """A frame with a bold header row kept in view and columns sized to their contents."""
         self.write_row(0, 0, [str(column) for column in frame.columns], bold=True)
-        for r, values in enumerate(frame.itertuples(index=False, name=None), start=1):
-            self.write_row(r, 0, values)
+        for col in range(frame.shape[1]):
+            self._column(col, frame.iloc[:, col])
         self.worksheet.freeze_panes(1, 0)
         self.worksheet.autofit()
+
+    def _column(self, col: int, values: pd.Series) -> None:
+        """One column below the header: whole text, number and time columns without asking each
+        cell what it is (the same result as ``write``, several times faster)."""
+        kind, sheet = _column_kind(values), self.worksheet
+        if kind == "text":
+            quoted = self.workbook.style(quote_prefix=True)
+            for row, text in enumerate(values.tolist(), start=1):
+                if isinstance(text, str):
+                    sheet.write_string(row, col, text, quoted if text.startswith(FORMULA_STARTS) else None)
+            return
+        if kind == "datetime":
+            if isinstance(values.dtype, pd.DatetimeTZDtype):
+                values = values.dt.tz_localize(None)  # Excel has no time zones: keep the wall-clock time
+            # Excel's day numbers count from 1899-12-30 for every date after February 1900
+            values = (values - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
+        number_format = self.workbook.style(num_format=_DATETIME_FORMAT) if kind == "datetime" else None
+        for row, value in enumerate(values.tolist(), start=1):
+            if kind == "cells":
+                self.write(row, col, value)
+            elif value == value:  # not NaN
+                sheet.write_number(row, col, value, number_format)
 
 
 def xlsx_bytes(sheets: Sheets, name: str = "Sheet1") -> bytes:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -32,31 +33,43 @@ def _keep_head_and_last_three(match: re.Match) -> str:
     return match["head"] + _DIGIT.sub("*", number[:-3]) + number[-3:]
 
 
+class _Rule(NamedTuple):
+    pattern: re.Pattern
+    replacement: str | Callable[[re.Match], str]
+    # A looser pattern that pandas runs over a whole column at once in pyarrow's RE2 (so no
+    # look-arounds, \d or \s): only the values it finds go through ``pattern``, one by one.
+    candidate: str
+
+
 # ASCII look-arounds rather than \b: Chinese characters count as word characters, so
 # "身分證A123456789補件" has no word boundary around the number.
-_RULES: tuple[tuple[re.Pattern, str | Callable[[re.Match], str]], ...] = (
+_RULES = (
     # e-mail first: its local part may hold digits that look like a phone number
-    (re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*(@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"),
-     r"\1***\2"),
+    _Rule(re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*"
+                     r"(@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"), r"\1***\2", "@"),
     # national ID (letter, 1 or 2 for the sex, 8 digits) and resident certificate (8 or 9, 8 digits)
-    (re.compile(r"(?<![A-Za-z0-9])([A-Za-z][1289]\d)\d{4}(\d{3})(?![A-Za-z0-9])"), r"\1****\2"),
+    _Rule(re.compile(r"(?<![A-Za-z0-9])([A-Za-z][1289]\d)\d{4}(\d{3})(?![A-Za-z0-9])"), r"\1****\2",
+          "[A-Za-z][1289][0-9]{8}"),
     # mobile: 09xx-xxx-xxx, or +886 9xx xxx xxx without the trunk 0
-    (re.compile(rf"(?<![\d+])(?P<head>(?:\(?\+?886\)?{_SEPARATOR}|0)9\d\d)(?P<number>{_SEPARATOR}\d{{3}}{_SEPARATOR}\d{{3}})"
-                r"(?!\d)"), _keep_head_and_last_three),
+    _Rule(re.compile(rf"(?<![\d+])(?P<head>(?:\(?\+?886\)?{_SEPARATOR}|0)9\d\d)"
+                     rf"(?P<number>{_SEPARATOR}\d{{3}}{_SEPARATOR}\d{{3}})(?!\d)"), _keep_head_and_last_three,
+          "9[0-9]{2}[^0-9]?[0-9]{3}[^0-9]?[0-9]{3}"),
     # landline: an area code 02–08 (in brackets or followed by a separator), then 5–8 digits that
     # never start with 0 or 1, which keeps dates such as 2024-02-08 13:20 out
-    (re.compile(rf"(?<![\d\-/.])(?P<head>\(0[2-8]\d{{0,2}}\)\s?|0[2-8]\d{{0,2}}[-\s]|\+?886{_SEPARATOR}[2-8]\d{{0,2}}[-\s])"
-                r"(?P<number>[2-9]\d{1,3}[-\s]?\d{3,4})(?!\d)"), _keep_head_and_last_three),
+    _Rule(re.compile(rf"(?<![\d\-/.])(?P<head>\(0[2-8]\d{{0,2}}\)\s?|0[2-8]\d{{0,2}}[-\s]|\+?886{_SEPARATOR}[2-8]\d{{0,2}}[-\s])"
+                     r"(?P<number>[2-9]\d{1,3}[-\s]?\d{3,4})(?!\d)"), _keep_head_and_last_three,
+          "[2-8][0-9]{0,2}[^0-9]{1,2}[2-9][0-9]{1,3}[^0-9]?[0-9]{3,4}"),
     # a landline written without separators (0223456789): where the area code ends is unknown, so
     # only its first two digits stay
-    (re.compile(r"(?<![\d\-/.])(?P<head>0[2-8])(?P<number>[2-9]\d{6,7})(?!\d)"), _keep_head_and_last_three),
+    _Rule(re.compile(r"(?<![\d\-/.])(?P<head>0[2-8])(?P<number>[2-9]\d{6,7})(?!\d)"), _keep_head_and_last_three,
+          "0[2-8][2-9][0-9]{6}"),
 )
 
 
 def mask_text(text: str) -> str:
     """``text`` with every phone number, e-mail address and ID number in it masked."""
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
+    for rule in _RULES:
+        text = rule.pattern.sub(rule.replacement, text)
     return text
 
 
@@ -66,8 +79,10 @@ def mask_frame(frame: pd.DataFrame, columns: Iterable[str] = PERSONAL_COLUMNS) -
     for column in columns:
         if column not in masked or not pd.api.types.is_string_dtype(masked[column]):
             continue
-        values = masked[column]
-        for pattern, replacement in _RULES:
-            values = values.str.replace(pattern, replacement, regex=True)
+        values = masked[column].copy()
+        for rule in _RULES:
+            found = values.str.contains(rule.candidate, regex=True, na=False)
+            if found.any():
+                values[found] = values[found].str.replace(rule.pattern, rule.replacement, regex=True)
         masked[column] = values
     return masked

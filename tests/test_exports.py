@@ -121,3 +121,14 @@ def test_roi_html_report_escapes_scenario_names_and_notes(con):
     page = report.html_report(list_scenarios(con), "en", datetime(2026, 11, 24, 9, 30))
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_whole_columns_and_cell_by_cell_write_the_same(hostile):
+    # typed columns take the fast path, object columns go cell by cell: both must agree
+    typed = hostile.assign(created=pd.to_datetime(["2024-02-08 13:20", None, "2024-02-09 08:00", None, None, None]))
+    loose = typed.astype(object)
+    assert exports.csv_bytes(typed) == exports.csv_bytes(loose)
+
+    def cells(data: bytes):
+        return [[(c.value, c.data_type, c.quotePrefix, c.number_format) for c in row] for row in read_xlsx(data).iter_rows()]
+    assert cells(exports.xlsx_bytes(typed)) == cells(exports.xlsx_bytes(loose))
