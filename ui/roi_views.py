@@ -120,6 +120,7 @@ def compare(stored: dict[int, StoredScenario]) -> None:
     st.plotly_chart(charts.comparison_figure([s.name for s in chosen], [evaluate(s.scenario) for s in chosen], lang()),
                     width="stretch")
     language = lang()
-    download_buttons(table, "roi-comparison", "roi.compare_download", workbook=lambda: report.xlsx_bytes(chosen, language))
+    row = download_buttons(table, "roi-comparison", "roi.compare_download",
+                           workbook=lambda: report.xlsx_bytes(chosen, language))
     file_download(t("roi.export.html"), lambda: report.html_report(chosen, language, datetime.now()), "roi-report.html",
-                  "text/html", "roi.html_report", icon=":material/description:")
+                  "text/html", "roi.html_report", icon=":material/description:", where=row)

@@ -1,4 +1,4 @@
-"""People records: minimal exports (CSV/XLSX) that re-import as they are, and erasing a person.
+"""People records: minimal export tables (written by kpi.exports) that re-import as they are, and erasing a person.
 
 Assessments are personal data, so exports carry what their purpose needs: the evidence tables
 keep notes only when asked to, the matrix export holds current levels without sources or notes,

@@ -15,12 +15,13 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download_buttons(table: exports.Sheets, base_name: str, key: str, *,
-                     workbook: Callable[[], bytes] | None = None) -> None:
+                     workbook: Callable[[], bytes] | None = None):
     """CSV and Excel buttons side by side for ``table``: a frame, or named frames (one sheet each
     in Excel; the CSV holds the first). ``workbook`` replaces the plain Excel file with a
     formatted one built by ``kpi.exports.Workbook``.
 
     The files are built only when a button is pressed, so a page with many tables stays quick.
+    Returns the buttons' row, where ``file_download`` can add another.
     """
     sheets = {base_name: table} if isinstance(table, pd.DataFrame) else dict(table)
     first = next(iter(sheets.values()))
@@ -30,12 +31,14 @@ def download_buttons(table: exports.Sheets, base_name: str, key: str, *,
     row.download_button(t("download.xlsx"), data=workbook or (lambda: exports.xlsx_bytes(sheets)),
                         file_name=f"{base_name}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
                         icon=":material/table_view:")
+    return row
 
 
 def file_download(label: str, data: Callable[[], str | bytes], file_name: str, mime: str, key: str,
-                  icon: str = ":material/download:") -> None:
-    """One button for a file that is not a table (a scenario's JSON, the HTML report)."""
-    st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore", icon=icon)
+                  icon: str = ":material/download:", where=st) -> None:
+    """One button for a file that is not a table (a scenario's JSON, the HTML report), on the page
+    or in ``where`` (a container)."""
+    where.download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore", icon=icon)
 
 
 def table_with_downloads(frame: pd.DataFrame, base_name: str, key: str, column_config: dict | None = None,
