@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-_COMMAND_MODULES = ("kpi.ingest.cli", "kpi.demo_cli", "kpi.people.cli", "kpi.roi.cli", "kpi.service.cli")
+_COMMAND_MODULES = ("kpi.ingest.cli", "kpi.demo_cli", "kpi.people.cli", "kpi.roi.cli", "kpi.service.cli", "kpi.contact.cli")
 
 
 class UserError(Exception):

@@ -6,6 +6,7 @@ import ui
 from kpi.ingest import importer
 from ui import t
 from ui import upload_flow as flow
+from ui import upload_quality as quality
 from ui.components.download import download_buttons
 
 st.title(t("upload.title"))
@@ -27,18 +28,19 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
     preview = item.preview
     st.caption(t("upload.mapping_help"))
     columns = [flow.NOT_MAPPED, *preview.source.columns]
-    rows = flow.mapping_rows(preview.plan)
+    rows = flow.mapping_rows(preview.plan, flow.samples(preview.source))
     edited = st.data_editor(
         rows,
         key=f"mapping_{key}",
         hide_index=True,
         width="stretch",
         height=35 * (len(rows) + 1) + 3,  # every field at once, no scrolling inside the table
-        column_order=("label", "column", "date_form", "default"),
-        disabled=("label",),
+        column_order=("label", "column", "sample", "date_form", "default"),
+        disabled=("label", "sample"),
         column_config={
             "label": st.column_config.TextColumn(t("upload.col_field")),
             "column": st.column_config.SelectboxColumn(t("upload.col_source"), options=columns, required=True),
+            "sample": st.column_config.TextColumn(t("upload.col_sample")),
             "date_form": st.column_config.SelectboxColumn(t("upload.col_date_form"), options=flow.date_form_options()),
             "default": st.column_config.TextColumn(t("upload.col_default")),
         },
@@ -47,6 +49,7 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
     if plan != preview.plan:
         flow.re_preview(item, plan, ui.lang())
         st.rerun()
+    flow.profile_file_buttons(key, item, ui.lang())
     name_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
     name = name_col.text_input(t("upload.profile_name"), key=f"profile_{key}")
     if button_col.button(t("upload.save_profile"), key=f"save_{key}", disabled=not name.strip()):
@@ -91,7 +94,8 @@ def show(key: str, item: flow.Pending) -> None:
         preview = item.preview
         profile = t("upload.custom_profile") if preview.plan.profile == "custom" else preview.plan.profile
         st.caption(t("upload.detected", how=preview.source.sniffed.describe(ui.lang()), profile=profile))
-        with st.expander(t("upload.mapping"), expanded=item.error is not None):
+        unrecognised = preview.plan.profile == "custom"
+        with st.expander(t("upload.mapping"), expanded=item.error is not None or unrecognised):
             mapping_editor(key, item)
         if item.error:
             st.error(item.error)
@@ -102,6 +106,8 @@ def show(key: str, item: flow.Pending) -> None:
         for note in flow.detection_note(preview):
             st.warning(note)
         counts(preview)
+        quality.quality_panel(key, item)
+        quality.vocabulary_editor(key, item, ui.lang())
         if preview.rejects:
             rejects(key, preview)
         if not preview.importable:

@@ -84,7 +84,7 @@ def test_upload_lists_rejected_rows_in_the_users_language(db_file, tmp_path):
     assert not at.exception
     rejects = at.dataframe[-1].value  # the first is the mapping editor
     assert rejects.values.tolist() == [["bad.csv", 3, "升級次數", "「兩次」不是 0 以上的整數"]]
-    assert [b.label for b in at.get("download_button")] == ["下載 CSV", "下載 Excel"]
+    assert [b.label for b in at.get("download_button")][-2:] == ["下載 CSV", "下載 Excel"]
     assert metrics(at)["拒絕"] == "1" and metrics(at)["新增"] == "1"
 
 
@@ -149,3 +149,34 @@ def test_a_batch_is_reopened_for_remapping_from_import_history(db_file):
     assert "Re-mapping the original of batch 1; importing replaces that batch." in [c.value for c in at.caption]
     # Same mapping, same rows: all seven unchanged, and the file is not "already imported".
     assert metrics(at)["Unchanged"] == "7" and not at.info[0].value.startswith("This file was already imported")
+
+
+def editor(at, prefix: str):
+    return next(e for e in at.data_editor if e.key and e.key.startswith(prefix))
+
+
+def test_upload_tells_the_data_quality_and_takes_the_users_status_words(db_file):
+    at = open_app("pages/upload.py")
+    upload(at, "zendesk-2024-02.csv")
+    panel = " ".join(m.value for m in at.markdown)
+    assert "**6** × placeholder dates in 'Solved at'" in panel and "(e.g. rows 2, 5, 6, 7, 9)" in panel
+    assert "**1** × completed before created" in panel
+    statuses = editor(at, "statuses_").value
+    assert dict(zip(statuses["value"], statuses["state"]))["Hold"] == "On hold"
+
+
+def test_unknown_status_assigned_on_the_page_is_previewed_again(db_file, tmp_path):
+    data = ("Id,Status,Priority,Created at,Solved at\n1,Awaiting parts,High,2024-02-05 09:00,\n"
+            "2,Fertig,Crit,2024-02-05 10:00,2024-02-06 09:00\n").encode()
+    at = open_app("pages/upload.py")
+    at.file_uploader[0].set_value(("custom.csv", data, "text/csv")).run()
+    panel = " ".join(m.value for m in at.markdown)
+    assert "unknown status values" in panel and "unknown priority values" in panel
+    statuses = editor(at, "statuses_")
+    assert list(statuses.value["value"]) == ["Awaiting parts", "Fertig"]
+    at.session_state[statuses.key] = {"edited_rows": {0: {"state": "On hold"}, 1: {"state": "Closed"}},
+                                      "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    panel = " ".join(m.value for m in at.markdown)
+    assert "unknown status values" not in panel and "unknown priority values" in panel

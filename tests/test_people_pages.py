@@ -90,7 +90,7 @@ def test_person_page_blueprint_alerts_and_tickets(team_db):
     assert metrics["Items done"] == "2 / 6"
     assert metrics["On the job (70%)"] == "94%"    # 80 of 85 hours
     assert metrics["Tickets handled"] == "2"
-    assert metrics["Service level"] == "50.0%"     # T1 on time, T2 late
+    assert metrics["On-time completion"] == "50.0%"  # T1 on time, T2 late
     assert metrics["Mean resolution time"] == "72.0 h"  # (24 + 120) / 2
     blueprint = at.dataframe[0].value
     assert blueprint["title"].tolist()[:2] == ["Project issue handling SOP", "Using project management tools"]
@@ -125,7 +125,7 @@ def test_team_page_shortage_training_plan_and_performance(team_db):
     assert at.error[0].value == "Required certificates missing or no longer valid: 2"
     performance = at.dataframe[-1].value.set_index("name")
     assert performance.loc["甲", "tickets_handled"] == 2
-    assert performance.loc["甲", "service_level"] == pytest.approx(0.5)
+    assert performance.loc["甲", "on_time_completion"] == pytest.approx(0.5)
     assert performance.loc["甲", "short_in"].startswith("Project issue management 0▼2")
 
 

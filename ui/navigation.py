@@ -35,6 +35,9 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("pages/people_data.py", "nav.people_data", ":material/manage_accounts:"),
         PageSpec("pages/people_model.py", "nav.people_model", ":material/account_tree:"),
     ),
+    "nav.section.contact": (
+        PageSpec("pages/staffing.py", "nav.staffing", ":material/support_agent:", "home.go.staffing"),
+    ),
     "nav.section.executive": (
         PageSpec("pages/roi.py", "nav.roi", ":material/savings:", "home.go.roi"),
     ),

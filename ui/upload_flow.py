@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -17,8 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from kpi import store
-from kpi.ingest import dates, formats, importer
+from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
+from ui.components.download import file_download
 from ui.session import _database, t
 
 NOT_MAPPED = "—"
@@ -125,12 +126,23 @@ def re_preview(item: Pending, plan: importer.ImportPlan, lang: str) -> None:
         item.error = err.message(lang)
 
 
-def mapping_rows(plan: importer.ImportPlan) -> pd.DataFrame:
-    """The mapping as an editable table: one row per canonical field."""
+def samples(source: importer.Source) -> dict[str, str]:
+    """A few values of each column, to tell columns apart while mapping (read once per staged file)."""
+    cache = st.session_state.setdefault("column_samples", {})
+    if source.staged.table not in cache:
+        cache[source.staged.table] = {column: " · ".join(values)
+                                      for column, values in importer.sample_values(cursor(), source).items()}
+    return cache[source.staged.table]
+
+
+def mapping_rows(plan: importer.ImportPlan, sample: dict[str, str] | None = None) -> pd.DataFrame:
+    """The mapping as an editable table: one row per canonical field, with the mapped column's values."""
+    sample = sample or {}
     return pd.DataFrame({
         "field": [f.name for f in formats.FIELDS],
         "label": [t(f"field.{f.name}") + (" *" if f.required else "") for f in formats.FIELDS],
         "column": [plan.mapping.get(f.name, NOT_MAPPED) for f in formats.FIELDS],
+        "sample": [sample.get(plan.mapping.get(f.name), "") for f in formats.FIELDS],
         "date_form": [plan.date_formats.get(f.name, "iso") if f.kind == "datetime" else NOT_MAPPED
                       for f in formats.FIELDS],
         "default": [plan.defaults.get(f.name, "") for f in formats.FIELDS],
@@ -143,7 +155,26 @@ def plan_from_rows(rows: pd.DataFrame, base: importer.ImportPlan) -> importer.Im
                     and formats.FIELD_BY_NAME[r.field].kind == "datetime" and r.date_form not in (None, NOT_MAPPED)}
     defaults = {r.field: str(r.default).strip() for r in rows.itertuples() if r.default and str(r.default).strip()}
     profile = base.profile if mapping == base.mapping else "custom"
-    return importer.ImportPlan(profile, base.source_system, mapping, date_formats, defaults)
+    return replace(base, profile=profile, mapping=mapping, date_formats=date_formats, defaults=defaults)
+
+
+def profile_file_buttons(key: str, item: Pending, lang: str) -> None:
+    """Download the mapping as a profile file, or apply one saved on another machine."""
+    preview = item.preview
+    left, right = st.columns(2)
+    file_download(t("upload.profile_download"), lambda: profiles.to_json(preview.plan).encode("utf-8"),
+                  f"{preview.plan.profile}.json", "application/json", f"profile_download_{key}", where=left)
+    uploaded = right.file_uploader(t("upload.profile_upload"), type=["json"], key=f"profile_upload_{key}")
+    if uploaded is None or st.session_state.get(f"profile_applied_{key}") == uploaded.file_id:
+        return
+    st.session_state[f"profile_applied_{key}"] = uploaded.file_id
+    try:
+        plan = profiles.from_json(uploaded.getvalue(), uploaded.name)
+    except InputError as err:
+        st.error(err.message(lang))
+        return
+    re_preview(item, importer.with_detected_dates(cursor(), preview.source, plan), lang)
+    st.rerun()
 
 
 def date_form_options() -> list[str]:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from kpi import store
+from kpi.ingest import profiles
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import import_file
 
@@ -19,13 +20,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
-    parser.add_argument("--profile", help="saved mapping profile or known format (econtact, zendesk, …)")
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument("--profile", help="saved mapping profile or known format (econtact, zendesk, …)")
+    choice.add_argument("--mapping", type=Path, metavar="PROFILE.json",
+                        help="a mapping profile file (saved from the upload page or written by hand)")
     parser.add_argument("--show-rejects", type=int, default=20, metavar="N",
                         help="list at most N rejected rows per file (default 20)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    plan = None
+    if args.mapping:
+        try:
+            plan = profiles.from_json(args.mapping.read_bytes(), args.mapping.name)
+        except OSError as err:
+            print(f"error: {args.mapping.name}: {err.strerror}", file=sys.stderr)
+            return 2
+        except InputError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
     con = store.connect(args.db)
     imported = 0
     for path in args.files:
@@ -33,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: no such file", file=sys.stderr)
             continue
         try:
-            report = import_file(con, path, args.profile)
+            report = import_file(con, path, args.profile, plan=plan)
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             continue

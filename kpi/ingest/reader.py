@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kpi import i18n, store
+from kpi import i18n, sql, store
 from kpi.ingest.errors import InputError, Reject
 
 SNIFF_BYTES = 256 * 1024
@@ -269,13 +269,22 @@ def transcode_to_utf8(source: Path, encoding: str, file_name: str, chunk_bytes: 
 
 @dataclass(frozen=True)
 class Staged:
-    """A file loaded into a DuckDB table of text columns, with its ragged rows set apart."""
+    """A file loaded into a DuckDB table of text columns, with its ragged rows set apart.
+
+    The table's columns are named by position (c1, c2 …), never by the file's headers: a header
+    is data and must not become SQL text. ``columns`` keeps the headers as the file gave them,
+    and ``ref`` turns one into its column's SQL name.
+    """
 
     table: str
     columns: tuple[str, ...]
     rows: int
     malformed: tuple[int, ...]  # file rows the CSV reader refused (wrong number of columns)
     row_sql: str = "source_row"  # SQL over ``table`` giving a row's 1-based row in the file
+
+    def ref(self, column: str) -> str:
+        """The SQL name of the staged column holding the file's column ``column``."""
+        return sql.positional(self.columns.index(column))
 
     def numbered(self) -> str:
         """The staged rows with their file row as ``source_row``, for a FROM clause."""
@@ -311,18 +320,32 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str) -> Staged:
         "normalize_names": False,
         "null_padding": False,
     }
-    args = ", ".join(f"{k} = ${k}" for k in options)
+    # The header read alone, its ragged lines skipped here: the real read below lists them.
+    reading = {**{k: v for k, v in options.items() if k not in _REJECT_OPTIONS}, "ignore_errors": True}
     try:
-        con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv($path, {args})", {"path": str(path), **options})
+        # The headers come back as data; the table itself names its columns by position.
+        header = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {_read_csv_sql(reading)}",
+                                            {"path": str(path), **reading}).fetchall()]
+        names = [sql.positional(i) for i in range(len(header))]
+        con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {_read_csv_sql({**options, 'names': names})}",
+                    {"path": str(path), **options, "names": names})
     except duckdb.Error as err:
         raise InputError(sniffed.file_name, "ingest.unreadable_table", detail=_first_line(err)) from err
-    columns = tuple(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall())
+    columns = tuple(header)
     errors = con.execute(f"SELECT line, error_message FROM {table}_errors ORDER BY line").fetchall()
     con.execute(f"DROP TABLE IF EXISTS {table}_errors")
     con.execute(f"DROP TABLE IF EXISTS {table}_scan")
     malformed = tuple(sorted({int(line) for line, _message in errors}))  # a line may be reported twice
     rows = store.scalar(con, f"SELECT count(*) FROM {table}")
     return Staged(table, columns, rows, malformed, _file_row_sql(sniffed.header_row, malformed))
+
+
+_REJECT_OPTIONS = ("store_rejects", "rejects_scan", "rejects_table")
+
+
+def _read_csv_sql(options: dict) -> str:
+    """``read_csv($path, delim = $delim, …)``: every option a parameter named after itself."""
+    return f"read_csv($path, {', '.join(f'{k} = ${k}' for k in options)})"
 
 
 def _file_row_sql(header_row: int, malformed: tuple[int, ...]) -> str:
@@ -343,11 +366,13 @@ def _file_row_sql(header_row: int, malformed: tuple[int, ...]) -> str:
 def stage_frame(con: duckdb.DuckDBPyConnection, source: SourceTable, table: str) -> Staged:
     """Load an already-read small table (e.g. from Excel) into TEMP ``table`` like ``stage_csv`` does."""
     frame = source.frame.copy()
+    frame.columns = [sql.positional(i) for i in range(frame.shape[1])]
     frame["source_row"] = [source.row_number(i) for i in range(len(frame))]
     con.register("_incoming_frame", frame)
     try:
-        column_list = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in source.frame.columns)
-        con.execute(f'CREATE TEMP TABLE {table} AS SELECT {column_list}, CAST(source_row AS INTEGER) AS source_row FROM _incoming_frame')
+        column_list = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in frame.columns[:-1])
+        con.execute(f"CREATE TEMP TABLE {table} AS SELECT {column_list}, CAST(source_row AS INTEGER) AS source_row"
+                    " FROM _incoming_frame")
     finally:
         con.unregister("_incoming_frame")
     return Staged(table, tuple(source.frame.columns), len(frame), source.malformed)

@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kpi import store
+from kpi import sql, store
 from kpi.service.definitions import ALERTS, WEEKLY_COLUMNS
 from kpi.service.periods import Period
 from kpi.service.populations import DUE_BASES, GROUPINGS, WEEKLY_SQL, ServiceQuery, ratio, with_populations
@@ -54,7 +54,7 @@ _FORWARD_MEASURES = f"""
 
 def _distribution_measures(count_column: str) -> str:
     buckets = ", ".join(
-        f"count(src.ticket_id) FILTER (WHERE least(src.{count_column}, 3) = {n}) AS \"{label}\""
+        f"count(src.ticket_id) FILTER (WHERE least(src.{count_column}, 3) = {n}) AS {sql.ident(label)}"
         for n, label in enumerate(("0", "1", "2", "3+"))
     )
     return f"count(src.ticket_id) AS in_play, {buckets}"
@@ -209,7 +209,7 @@ SELECT list(DISTINCT department ORDER BY department) FILTER (WHERE department IS
        list(DISTINCT level ORDER BY level) FILTER (WHERE level IS NOT NULL),
        list(DISTINCT channel ORDER BY channel) FILTER (WHERE channel IS NOT NULL),
        min(created_at),
-       greatest(max(created_at), max(coalesce(resolved_at, closed_at)))
+       greatest(max(created_at), max(completed_at))
 FROM tickets
 """
 
