@@ -1,12 +1,12 @@
-"""Entry point: language switch, navigation over pages/, and a guard so no trace reaches users."""
+"""Entry point: language switch, navigation over the pages this user may open, and a guard so no trace
+reaches users."""
 
 import logging
 
 import streamlit as st
 
 from kpi import i18n
-from ui import lang, t
-from ui.navigation import SECTIONS
+from ui import access, lang, t
 
 log = logging.getLogger("service_ops")
 
@@ -27,14 +27,12 @@ st.session_state.lang = st.sidebar.segmented_control(
 st.query_params["lang"] = lang()
 
 
-navigation = st.navigation({
-    t(section): [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
-                         default=spec.default) for spec in specs]
-    for section, specs in SECTIONS.items()
-})
+user = access.current_user()
+navigation = st.navigation(access.pages(user))
+access.sidebar(user)
 
 try:
-    navigation.run()
+    access.run(navigation, user)
 except Exception:
     log.exception("page %s failed", navigation.url_path)
     st.error(t("error.unexpected"))

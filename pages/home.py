@@ -6,6 +6,7 @@ import ui
 from kpi import store
 from kpi.ingest import importer
 from ui import t
+from ui.access import may_open
 from ui.navigation import destinations
 
 st.title(t("home.title"))
@@ -17,15 +18,16 @@ if summary["tickets"] == 0:
 else:
     if summary["demo_only"]:
         st.info(t("home.demo_notice"), icon=":material/science:")
-    tickets, open_, period, batches = st.columns([1, 1, 2, 1])
+    tickets, open_, cancelled, period, batches = st.columns([1, 1, 1, 2, 1])
     tickets.metric(t("home.tickets"), f"{summary['tickets']:,}")
-    open_.metric(t("home.open"), f"{summary['open']:,}")
+    open_.metric(t("home.open"), f"{summary['open']:,}", help=t("home.open_help"))
+    cancelled.metric(t("home.cancelled"), f"{summary['cancelled']:,}", help=t("home.cancelled_help"))
     period.metric(t("home.range"), f"{summary['first_created']:%Y-%m-%d} – {summary['last_created']:%Y-%m-%d}")
     batches.metric(t("home.batches"), f"{summary['batches']:,}")
 
 st.subheader(t("home.next"))
 left, right = st.columns(2)
-for index, spec in enumerate(destinations()):
+for index, spec in enumerate(filter(may_open, destinations())):
     with (left if index % 2 == 0 else right).container(border=True):
         st.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
         st.caption(t(spec.description_key))

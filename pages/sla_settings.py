@@ -13,6 +13,7 @@ import ui
 from kpi.service import settings
 from kpi.service.deadlines import UNITS
 from kpi.service.settings import SettingsError
+from ui.access import permits
 from ui.components.download import as_shown, download_buttons, table_with_downloads
 from ui.service_view import readable
 from ui.session import t
@@ -59,6 +60,7 @@ def value_column(title_key: str) -> st.column_config.NumberColumn:
 
 st.title(t("service.sla.title"))
 st.caption(t("service.sla.intro"))
+may_save = permits("sla.edit", "access.action.sla_save")
 if flash := state.pop("sla.flash", None):
     st.toast(flash, icon=":material/check_circle:")
 
@@ -80,7 +82,8 @@ policy = st.data_editor(
 )
 download_buttons(as_shown(policy, policy_columns), "sla-policy", "sla.policy_download")
 st.caption(t("service.sla.units_help"))
-st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",), kwargs={"policy": policy})
+if may_save:
+    st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",), kwargs={"policy": policy})
 report_problem("policy")
 
 st.subheader(t("service.sla.calendar"))
@@ -93,8 +96,9 @@ if upload is not None:
         problem(err)
     else:
         st.info(t("service.sla.calendar_ready", name=upload.name, count=len(merged)))
-        st.button(t("service.sla.calendar_import"), type="primary", on_click=save, args=("calendar",),
-                  kwargs={"calendar": merged})
+        if may_save:
+            st.button(t("service.sla.calendar_import"), type="primary", on_click=save, args=("calendar",),
+                      kwargs={"calendar": merged})
 calendar_columns = {
     "day": st.column_config.DateColumn(t("service.sla.col.day"), format="YYYY-MM-DD", required=True),
     "is_working_day": st.column_config.CheckboxColumn(t("service.sla.col.is_working_day"), default=False),
@@ -108,7 +112,9 @@ if calendar.empty:
     st.caption(t("service.sla.calendar_empty"))
 else:
     download_buttons(as_shown(calendar, calendar_columns), "business-calendar", "sla.calendar_download")
-st.button(t("service.sla.save_calendar"), type="primary", on_click=save, args=("calendar",), kwargs={"calendar": calendar})
+if may_save:
+    st.button(t("service.sla.save_calendar"), type="primary", on_click=save, args=("calendar",),
+              kwargs={"calendar": calendar})
 report_problem("calendar")
 
 st.subheader(t("service.sla.preview"))

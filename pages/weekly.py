@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 import ui
+from ui import service_sources
 from ui import service_view as view
 from ui.components.download import download_buttons
 from ui.session import t
@@ -32,6 +33,7 @@ if period is None:
 review = view.weekly_review(version, period, query)
 st.subheader(t("service.weekly.period", period=period.label))
 view.kpi_cards(review)
+service_sources.sources_note(review)
 empty = int(review.table.iloc[-1]["in_play"]) == 0
 if empty:
     st.info(t("service.empty.period", period=period.label))

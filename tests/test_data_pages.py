@@ -47,7 +47,7 @@ def test_home_tells_what_is_loaded_and_that_it_is_demo_data(db_file):
     assert at.title[0].value == "服務營運儀表板"
     assert "示範資料" in at.info[0].value
     # 7 tickets created 2009-10-05 … 2009-10-06, one still open, one batch.
-    assert metrics(at) == {"服務請求": "7", "處理中": "1", "提出時間範圍": "2009-10-05 – 2009-10-06", "匯入批次": "1"}
+    assert metrics(at) == {"服務請求": "7", "處理中": "1", "已取消": "0", "提出時間範圍": "2009-10-05 – 2009-10-06", "匯入批次": "1"}
 
 
 def upload(at, *fixtures):
@@ -159,7 +159,7 @@ def test_upload_tells_the_data_quality_and_takes_the_users_status_words(db_file)
     at = open_app("pages/upload.py")
     upload(at, "zendesk-2024-02.csv")
     panel = " ".join(m.value for m in at.markdown)
-    assert "**6** × placeholder dates in 'Solved at'" in panel and "(e.g. rows 2, 5, 6, 7, 9)" in panel
+    assert "**6** × placeholder dates in 'Solved at'" in panel and "(first rows: 2, 5, 6, 7, 9)" in panel
     assert "**1** × completed before created" in panel
     statuses = editor(at, "statuses_").value
     assert dict(zip(statuses["value"], statuses["state"]))["Hold"] == "On hold"

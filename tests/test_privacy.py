@@ -8,10 +8,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi import store
+from kpi import access, store
 from kpi.privacy import mask_frame, mask_text
 from kpi.service.periods import iso_week
 from tests.service_tickets import insert_tickets
+from tests.test_access_pages import AUTH
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,11 +72,16 @@ def ticket_with_phone(db_file):
     return db_file
 
 
-def drill_subjects(**session) -> list[str]:
+def drill_subjects(monkeypatch, tmp_path, email: str | None = None) -> list[str]:
+    """The subjects in the weekly drill-down as ``email`` sees them (signed in); without, sign-in is off."""
     app = AppTest.from_file(str(ROOT / "pages" / "weekly.py"), default_timeout=30)
+    if email:
+        roles = tmp_path / "roles.toml"
+        roles.write_text('"vera@example.com" = ["viewer", "manager", "hr", "executive"]\n"ada@example.com" = "admin"\n',
+                         encoding="utf-8")
+        monkeypatch.setenv(access.ROLES_ENV_VAR, str(roles))
+        app.secrets, app.user = {"auth": AUTH}, {"is_logged_in": True, "email": email, "name": "Test User"}
     app.session_state["lang"] = "en"
-    for key, value in session.items():
-        app.session_state[key] = value
     app.query_params["week"] = "2009-W41"
     week = iso_week("2009-W41")
     app.session_state["service.drill"] = {
@@ -86,10 +92,10 @@ def drill_subjects(**session) -> list[str]:
     return app.dataframe[-1].value["Subject"].tolist()
 
 
-def test_ticket_lists_mask_personal_data_without_the_permission(ticket_with_phone):
-    assert drill_subjects(permissions=("service.view",)) == ["王小明 0912-***-678 反映路燈不亮"]
-    assert drill_subjects(permissions=("service.view", "personal_data.view")) == ["王小明 0912-345-678 反映路燈不亮"]
+def test_ticket_lists_mask_personal_data_for_every_role_but_admin(ticket_with_phone, monkeypatch, tmp_path):
+    assert drill_subjects(monkeypatch, tmp_path, "vera@example.com") == ["王小明 0912-***-678 反映路燈不亮"]
+    assert drill_subjects(monkeypatch, tmp_path, "ada@example.com") == ["王小明 0912-345-678 反映路燈不亮"]
 
 
-def test_a_single_local_user_without_sign_in_sees_everything(ticket_with_phone):
-    assert drill_subjects() == ["王小明 0912-345-678 反映路燈不亮"]
+def test_a_single_local_user_without_sign_in_sees_everything(ticket_with_phone, monkeypatch, tmp_path):
+    assert drill_subjects(monkeypatch, tmp_path) == ["王小明 0912-345-678 反映路燈不亮"]

@@ -4,21 +4,17 @@ export goes through."""
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from kpi import privacy
+from ui.access import current_may
 
 PERMISSION = "personal_data.view"
 
 
 def may_see_personal_data() -> bool:
-    """Whether the current user may see phone numbers, e-mail addresses and ID numbers in tickets.
-
-    Sign-in sets ``st.session_state["permissions"]`` to the signed-in user's permissions. Without
-    it (no sign-in configured) the app has a single local user with every role, who may.
-    """
-    permissions = st.session_state.get("permissions")
-    return permissions is None or PERMISSION in permissions
+    """Whether the current user may see phone numbers, e-mail addresses and ID numbers in tickets:
+    the admin role (kpi/access.py), or the single local user of an app without sign-in."""
+    return current_may(PERMISSION)
 
 
 def visible(frame: pd.DataFrame) -> pd.DataFrame:

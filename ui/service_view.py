@@ -105,8 +105,12 @@ def query_picker(options: FilterOptions) -> ServiceQuery:
                              placeholder=t("service.filter.all"),
                              format_func=(lambda v: f"Level {v}") if name == "levels" else str)
         for name, key, values in (("departments", "dept", options.departments), ("owners", "owner", options.owners),
-                                  ("levels", "level", options.levels), ("channels", "channel", options.channels))
+                                  ("levels", "level", options.levels), ("channels", "channel", options.channels),
+                                  ("sources", "source", options.sources))
     }
+    chosen["batches"] = st.multiselect(t("service.filter.batches"), list(options.batches), key="batch",
+                                       bind="query-params", placeholder=t("service.filter.all"),
+                                       format_func=options.batches.get)
     return ServiceQuery(by=by, due=due, **{name: tuple(values) for name, values in chosen.items()})
 
 

@@ -158,6 +158,22 @@ def plan_from_rows(rows: pd.DataFrame, base: importer.ImportPlan) -> importer.Im
     return replace(base, profile=profile, mapping=mapping, date_formats=date_formats, defaults=defaults)
 
 
+ZONES = ("Asia/Taipei", "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Singapore", "Asia/Tokyo", "UTC",
+         "Europe/London", "America/New_York", "America/Los_Angeles")
+
+
+def time_zone_picker(key: str, item: Pending, lang: str) -> None:
+    """The store's time zone, which times with a UTC offset are converted to; a change previews again."""
+    current = importer.time_zone(cursor())
+    zones = ZONES if current in ZONES else (current, *ZONES)
+    chosen = st.selectbox(t("upload.time_zone"), zones, index=zones.index(current), key=f"zone_{key}",
+                          help=t("upload.time_zone_help"))
+    if chosen != current:
+        importer.set_time_zone(cursor(), chosen)
+        re_preview(item, item.preview.plan, lang)
+        st.rerun()
+
+
 def profile_file_buttons(key: str, item: Pending, lang: str) -> None:
     """Download the mapping as a profile file, or apply one saved on another machine."""
     preview = item.preview

@@ -146,7 +146,8 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat("day_first", "29/2/2016 01:16", _with_times("%d/%m/%Y") + _with_times("%d-%m-%Y") + _with_times("%d.%m.%Y")),
     DateFormat("month_first", "2/29/2016 1:16 PM", ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p") + _with_times("%m/%d/%Y")),
     DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
-    DateFormat("compact", "20240101", ("%Y%m%d%H%M%S", "%Y%m%d%H%M", "%Y%m%d")),
+    # Minutes before seconds: strptime would read 202401011230 as 12:03:00 with the seconds pattern.
+    DateFormat("compact", "20240101", ("%Y%m%d%H%M", "%Y%m%d%H%M%S", "%Y%m%d")),
     DateFormat("excel_serial", "40123.5417"),
 )
 BY_NAME = {f.name: f for f in FORMATS}

@@ -17,6 +17,7 @@ import hashlib
 import json
 import shutil
 import uuid
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -279,7 +280,7 @@ def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPla
                 f"SELECT {source.staged.ref(column)} FROM {source.staged.table}"
                 f" WHERE {dates.value_or_null_sql(f'trim({source.staged.ref(column)})')} IS NOT NULL LIMIT 500"
             ).fetchall()
-            source.date_detections[column] = dates.detect([v[0] for v in values])
+            source.date_detections[column] = dates.detect([v[0] for v in values], time_zone=time_zone(con))
         detections[name] = source.date_detections[column]
     return detections
 
@@ -367,11 +368,24 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
     return [cells, texts, items, cleaned], bad, carried
 
 
-def _parameters(plan: ImportPlan) -> dict:
+def time_zone(con: duckdb.DuckDBPyConnection) -> str:
+    """The store's time zone: times with a UTC offset are converted to it."""
+    return store.scalar(con, "SELECT value FROM store_settings WHERE key = 'time_zone'")
+
+
+def set_time_zone(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Change the store's time zone (an IANA name such as Asia/Taipei); imports after it use it."""
+    if name not in zoneinfo.available_timezones():
+        raise InputError(name, "ingest.unknown_time_zone")
+    with store.transaction(con):
+        con.execute("UPDATE store_settings SET value = ? WHERE key = 'time_zone'", [name])
+
+
+def _parameters(plan: ImportPlan, zone: str) -> dict:
     """The values the mapping SQL takes as parameters: the source system, each default, the
     vocabularies, the time zone and the bounds outside which a date is a placeholder."""
     ceiling = datetime.now() + timedelta(days=dates.FUTURE_DAYS)
-    return {"source_system": plan.source_system, "time_zone": dates.DEFAULT_TIME_ZONE,
+    return {"source_system": plan.source_system, "time_zone": zone,
             "date_floor": plan.date_floor, "date_ceiling": ceiling.strftime("%Y-%m-%d %H:%M:%S"),
             **vocabularies.parameters(plan.statuses, plan.priorities),
             **{f"default_{name}": value for name, value in plan.defaults.items()}}
@@ -465,7 +479,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     query = (f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT *, {', '.join(f'{c} AS dq_{n}' for n, c in flags.items())}"
              f" FROM (SELECT source_row,\n  {_ticket_select(plan)},\n  {''.join(f'{c}, ' for c in carried)}"
              f"{bad_list}, ({any_bad}) AS is_rejected\nFROM {relation})")
-    con.execute(query, sql.used_parameters(query, _parameters(plan)))
+    con.execute(query, sql.used_parameters(query, _parameters(plan, time_zone(con))))
     rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
     result = Preview(
         source, plan, rows_read=source.staged.rows + len(malformed), to_insert=0, to_update=0, unchanged=0,

@@ -27,6 +27,8 @@ COMMON_STATUS: dict[str, str] = {
     "escalated": "open", "waiting for support": "open", "investigating": "open",
     "pending": "pending", "waiting for customer": "pending", "waiting on customer": "pending",
     "awaiting customer": "pending", "pending reminder": "pending", "pending close": "pending",
+    "pending customer response": "pending", "awaiting user info": "pending", "awaiting evidence": "pending",
+    "customer responded": "open", "in review": "open", "under review": "open",
     "hold": "on_hold", "on hold": "on_hold", "on-hold": "on_hold", "waiting on third party": "on_hold",
     "awaiting vendor": "on_hold",
     "solved": "resolved", "resolved": "resolved", "done": "resolved", "completed": "resolved",
@@ -48,10 +50,8 @@ COMMON_STATUS: dict[str, str] = {
 LAYOUT_STATUS: dict[str, dict[str, str]] = {
     # ServiceNow incident_state values, as labels and as the numbers an unlabelled export writes.
     "servicenow": {"1": "new", "2": "open", "3": "on_hold", "6": "resolved", "7": "closed", "8": "cancelled",
-                   "awaiting user info": "pending", "awaiting problem": "on_hold", "awaiting change": "on_hold"},
-    # Jira's status categories stand in for custom workflow names an export may carry.
-    "jira": {"waiting for approval": "pending", "under review": "open", "closed": "closed"},
-    "osticket": {"archived": "closed"},
+                   "awaiting problem": "on_hold", "awaiting change": "on_hold"},
+    "jira": {"waiting for approval": "pending"},
 }
 
 COMMON_PRIORITY: dict[str, int] = {

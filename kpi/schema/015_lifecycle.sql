@@ -17,3 +17,7 @@ SELECT * EXCLUDE (is_current), state = 'cancelled' AS is_cancelled FROM ticket_v
 -- Status and priority words, the date floor and the known format, kept with a profile or batch.
 ALTER TABLE mapping_profiles ADD COLUMN options JSON;
 ALTER TABLE import_batches ADD COLUMN options JSON;
+
+-- Store-wide settings: the time zone that times with a UTC offset are converted to.
+CREATE TABLE store_settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+INSERT INTO store_settings VALUES ('time_zone', 'Asia/Taipei');

@@ -203,11 +203,37 @@ def tickets_behind(con: duckdb.DuckDBPyConnection, period: Period, query: Servic
                 column=column, escalations=escalations)
 
 
+# Per source system: its tickets in play, and where the export carries its own SLA verdict
+# (ServiceNow made_sla, Freshdesk's resolution status …), that verdict beside the app's on-time
+# call for the tickets completed in the period.
+_SOURCES_SQL = f"""{with_populations("in_play")}
+SELECT source_system, count(*) AS in_play,
+    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met IS NOT NULL) AS with_verdict,
+    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met) AS source_met,
+    count(*) FILTER (WHERE outcome = 'on_time' AND source_sla_met IS NOT NULL) AS app_met,
+    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met <> (outcome = 'on_time')) AS disagree
+FROM in_play GROUP BY source_system ORDER BY in_play DESC, source_system
+"""
+
+
+def sources(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    """Which source systems the period's figures come from, and their own SLA verdicts against ours."""
+    return _run(con, _SOURCES_SQL, query, [period])
+
+
+def batch_choices(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Import batches still in force, newest first: id -> "#id file name"."""
+    rows = con.execute("SELECT batch_id, file_name FROM import_batches WHERE undone_at IS NULL"
+                       " ORDER BY batch_id DESC").fetchall()
+    return {batch_id: f"#{batch_id} {file_name}" for batch_id, file_name in rows}
+
+
 _OPTIONS_SQL = """
 SELECT list(DISTINCT department ORDER BY department) FILTER (WHERE department IS NOT NULL),
        list(DISTINCT owner ORDER BY owner) FILTER (WHERE owner IS NOT NULL),
        list(DISTINCT level ORDER BY level) FILTER (WHERE level IS NOT NULL),
        list(DISTINCT channel ORDER BY channel) FILTER (WHERE channel IS NOT NULL),
+       list(DISTINCT source_system ORDER BY source_system) FILTER (WHERE source_system IS NOT NULL),
        min(created_at),
        greatest(max(created_at), max(completed_at))
 FROM tickets
@@ -220,14 +246,17 @@ class FilterOptions:
     owners: tuple[str, ...]
     levels: tuple[int, ...]
     channels: tuple[str, ...]
+    sources: tuple[str, ...]
     first_activity: datetime | None
     last_activity: datetime | None
+    batches: dict[int, str]             # import batches in force: id -> "#id file name"
 
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
     """The values each filter can take, and when the first and the latest things happened."""
     *lists, first_activity, last_activity = store.first_row(con, _OPTIONS_SQL)
-    return FilterOptions(*(tuple(values or ()) for values in lists), first_activity, last_activity)
+    return FilterOptions(*(tuple(values or ()) for values in lists), first_activity, last_activity,
+                         batch_choices(con))
 
 
 @dataclass(frozen=True)
@@ -245,6 +274,7 @@ class WeeklyReview:
     flow: pd.DataFrame
     backlog: pd.DataFrame
     alerts: pd.DataFrame
+    sources: pd.DataFrame
 
 
 def weekly_review(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery,
@@ -265,4 +295,5 @@ def weekly_review(con: duckdb.DuckDBPyConnection, period: Period, query: Service
         flow=created_vs_resolved(con, trailing, query),
         backlog=backlog(con, period, query),
         alerts=alert_lists(con, period, query),
+        sources=sources(con, period, query),
     )
