@@ -5,8 +5,8 @@ import logging
 
 import streamlit as st
 
-from kpi import i18n
-from ui import access, lang, t
+from kpi import i18n, store
+from ui import access, inbox, lang, t, url_params
 
 log = logging.getLogger("service_ops")
 
@@ -14,8 +14,7 @@ st.set_page_config(page_title="Service Ops", page_icon=":material/monitoring:", 
 
 # ?lang=en or ?lang=zh-TW picks the language of a shared link; the URL follows the switch.
 if "lang" not in st.session_state:
-    requested = st.query_params.get("lang")
-    st.session_state.lang = requested if requested in i18n.LANGUAGES else lang()
+    st.session_state.lang = url_params.chosen("lang", i18n.LANGUAGES, lang())
 st.session_state.lang = st.sidebar.segmented_control(
     "Language / 語言",
     i18n.LANGUAGES,
@@ -31,8 +30,14 @@ user = access.current_user()
 navigation = st.navigation(access.pages(user))
 access.sidebar(user)
 
+notices = st.container()  # above the page: what a shared link held that could not be used
 try:
+    inbox.watcher(store.db_path())
     access.run(navigation, user)
+except store.StoreUnavailable as err:
+    st.error(err.message(lang()), icon=":material/database_off:")
 except Exception:
     log.exception("page %s failed", navigation.url_path)
     st.error(t("error.unexpected"))
+with notices:
+    url_params.show_ignored()

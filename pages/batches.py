@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from kpi.ingest import importer
 from kpi.ingest.errors import InputError
-from ui import t, upload_flow
+from ui import inbox, t, upload_flow
 from ui.access import permits
 from ui.components.download import table_with_downloads
 
@@ -13,6 +13,7 @@ st.title(t("batches.title"))
 st.caption(t("batches.intro"))
 
 con = ui.db()
+inbox.show_history(con)
 batches = importer.list_batches(con)
 if batches.empty:
     st.info(t("batches.empty"))
@@ -53,3 +54,4 @@ if active["is_demo"].any():
         removed = importer.remove_demo_data(con)
         st.success(t("batches.demo_removed", batches=removed))
         st.rerun()
+

@@ -5,12 +5,13 @@ import streamlit as st
 import ui
 from kpi import store
 from kpi.ingest import importer
-from ui import t
+from ui import inbox, t
 from ui.access import may_open
 from ui.navigation import destinations
 
 st.title(t("home.title"))
 st.write(t("home.intro"))
+inbox.poll()
 
 summary = importer.store_summary(ui.db())
 if summary["tickets"] == 0:

@@ -4,13 +4,14 @@ import streamlit as st
 
 import ui
 from kpi.ingest import importer
-from ui import t
+from ui import inbox, t
 from ui import upload_flow as flow
 from ui import upload_quality as quality
 from ui.components.download import download_buttons
 
 st.title(t("upload.title"))
 st.caption(t("upload.intro"))
+inbox.poll()
 
 files = st.file_uploader(
     t("upload.files"), type=["csv", "tsv", "txt", "xlsx", "xls"], accept_multiple_files=True, key="upload_files"
@@ -104,6 +105,8 @@ def show(key: str, item: flow.Pending) -> None:
         if preview.already_imported is not None:
             st.info(t("upload.already", batch=preview.already_imported))
             return
+        if preview.source.staged.renamed:
+            st.warning(t("ingest.duplicate_headers", columns=", ".join(preview.source.staged.renamed)))
         for note in flow.detection_note(preview):
             st.warning(note)
         counts(preview)
@@ -116,7 +119,7 @@ def show(key: str, item: flow.Pending) -> None:
             return
         label = t("upload.confirm", inserted=f"{preview.to_insert:,}", updated=f"{preview.to_update:,}")
         if st.button(label, type="primary", key=f"import_{key}"):
-            flow.import_confirmed(item, replace_demo)
+            flow.import_confirmed(item, replace_demo, ui.lang())
             st.rerun()
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from ui import service_sources
 from ui import service_view as view
+from ui import url_params
 from ui.components.download import download_buttons
 from ui.session import t
 
@@ -25,8 +26,11 @@ with st.sidebar:
     st.subheader(t("service.filter.heading"))
     period = view.period_picker(options, date.today())
     query = view.query_picker(options)
-    target = st.number_input(t("service.filter.target"), min_value=0, max_value=100, value=85, step=1,
-                             key="target", bind="query-params")
+    # Read by hand, not bound: Streamlit's own binding crashes on ?target=1e309.
+    target = st.number_input(t("service.filter.target"), min_value=0, max_value=100, step=1, key="target",
+                             value=url_params.whole_number("target", 0, 100, 85))
+    view.to_url("target", str(target))
+url_params.show_ignored()
 if period is None:
     st.stop()
 

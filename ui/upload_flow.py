@@ -2,7 +2,8 @@
 
 Each session stages its uploads in TEMP tables of its own cursor (a separate DuckDB connection
 whose temp tables no other session can see), held by a session-scoped resource that closes it,
-and with it the temp tables, when the session ends.
+and with it the temp tables, when the session ends. The uploaded bytes wait in temp files,
+likewise held per session: removed when their preview ends, and any left when the session ends.
 """
 
 from __future__ import annotations
@@ -35,8 +36,40 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return staging_cursor(store.db_path())
 
 
-def import_confirmed(item: Pending, replace_demo: bool) -> None:
-    item.report = importer.commit(cursor(), item.preview, replace_demo=replace_demo)
+class TempFiles:
+    """This session's temp files, removed with the session if not before."""
+
+    def __init__(self) -> None:
+        self.paths: set[Path] = set()
+
+    def new(self, prefix: str, suffix: str = "") -> Path:
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=suffix)
+        os.close(handle)
+        self.paths.add(Path(name))
+        return Path(name)
+
+    def remove(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self.paths.discard(path)
+
+    def remove_all(self) -> None:
+        for path in list(self.paths):
+            self.remove(path)
+
+
+@st.cache_resource(scope="session", on_release=TempFiles.remove_all, show_spinner=False)
+def temp_files() -> TempFiles:
+    return TempFiles()
+
+
+def import_confirmed(item: Pending, replace_demo: bool, lang: str) -> None:
+    if store.write_lock_busy():
+        st.info(t("store.waiting"), icon=":material/hourglass_top:")
+    try:
+        item.report = importer.commit(cursor(), item.preview, replace_demo=replace_demo)
+    except InputError as err:  # the original could not be kept (disk full): nothing was stored
+        item.error = err.message(lang)
+        return
     release(item)
 
 
@@ -61,11 +94,9 @@ def upload_key(uploaded) -> str:
 def stage(uploaded, lang: str) -> Pending:
     """Copy the upload to a private temp file (kept until import or removal), stage and preview it."""
     con = cursor()
-    handle, name = tempfile.mkstemp(prefix="upload-", suffix=Path(uploaded.name).suffix)
-    path = Path(name)
-    with open(handle, "wb") as f:
-        f.write(uploaded.getbuffer())
+    path = temp_files().new("upload-", Path(uploaded.name).suffix)
     try:
+        path.write_bytes(uploaded.getbuffer())
         source = importer.open_source(con, path, file_name=uploaded.name)
         plan = importer.propose_plan(con, source)
         if plan.missing_required():
@@ -73,20 +104,25 @@ def stage(uploaded, lang: str) -> Pending:
             return Pending(uploaded.name, importer.Preview.unmapped(source, plan), error=missing.message(lang))
         return Pending(uploaded.name, importer.preview(con, source, plan))
     except InputError as err:
-        path.unlink()
+        temp_files().remove(path)
         return Pending(uploaded.name, error=err.message(lang))
+    except BaseException:
+        temp_files().remove(path)
+        raise
 
 
 def stage_batch(batch_id: int, lang: str) -> None:
     """Put a stored batch back on the upload page, with the mapping it was imported with."""
-    handle, name = tempfile.mkstemp(prefix="remap-")
-    os.close(handle)
+    path = temp_files().new("remap-")
     try:
-        source, plan = importer.reopen_batch(cursor(), batch_id, Path(name))
+        source, plan = importer.reopen_batch(cursor(), batch_id, path)
         pending_uploads()[remap_key(batch_id)] = Pending(source.file_name, importer.preview(cursor(), source, plan))
     except InputError as err:
-        Path(name).unlink()
+        temp_files().remove(path)
         pending_uploads()[remap_key(batch_id)] = Pending(f"batch {batch_id}", error=err.message(lang))
+    except BaseException:
+        temp_files().remove(path)
+        raise
 
 
 def remap_key(batch_id: int) -> str:
@@ -101,7 +137,7 @@ def release(item: Pending) -> None:
     """Drop a preview's temp tables and temp file (imported, or removed from the uploader)."""
     if item.preview is not None:
         importer.discard(cursor(), item.preview.source)
-        item.preview.source.path.unlink(missing_ok=True)
+        temp_files().remove(item.preview.source.path)
         item.preview = None
 
 

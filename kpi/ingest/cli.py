@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from kpi import store
+from kpi import i18n, inbox, store
+from kpi.cli import UserError
 from kpi.ingest import profiles
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import import_file
@@ -40,7 +41,12 @@ def run(args: argparse.Namespace) -> int:
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
-    con = store.connect(args.db)
+    try:
+        con = store.connect(args.db)
+    except store.StoreUnavailable as err:
+        if err.reason != "locked":
+            raise
+        raise UserError(i18n.t("store.locked_import", "en", file=err.file, inbox=inbox.inbox_dir(args.db))) from None
     imported = 0
     for path in args.files:
         if not path.is_file():
@@ -52,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {err}", file=sys.stderr)
             continue
         print(report.summary())
+        if report.renamed:
+            print(f"  note: {i18n.t('ingest.duplicate_headers', 'en', columns=', '.join(report.renamed))}")
         for reject in report.rejects[: args.show_rejects]:
             column = f", column {reject.column!r}" if reject.column else ""
             print(f"  rejected: {reject.file}, row {reject.row}{column}: {reject.reason}")

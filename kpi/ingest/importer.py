@@ -13,8 +13,10 @@ kept byte for byte in the store's originals folder, so a batch can be re-mapped 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import shutil
 import uuid
 import zoneinfo
@@ -160,6 +162,7 @@ class ImportReport:
     rejected: int
     already_imported: int | None
     rejects: tuple[Reject, ...] = ()
+    renamed: tuple[str, ...] = ()  # columns renamed because their header repeats an earlier one
 
     def summary(self) -> str:
         if self.already_imported is not None:
@@ -171,11 +174,6 @@ class ImportReport:
         )
 
 
-def file_checksum(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | None = None) -> Source:
     """Read a CSV/TSV/XLSX export into a TEMP staging table of ``con``."""
     path = Path(path)
@@ -183,6 +181,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
     with open(path, "rb") as f:
         head = f.read(reader.SNIFF_BYTES)
     sniffed = reader.sniff(head, file_name)
+    checksum = reader.scan(path, sniffed)
     table = f"staging_{uuid.uuid4().hex[:12]}"
     if sniffed.kind == "excel":
         source_table = reader.read_frame(path.read_bytes(), file_name)
@@ -193,7 +192,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
     if staged.rows == 0 and not staged.malformed:
         discard_tables(con, table)
         raise InputError(file_name, "ingest.no_data")
-    return Source(file_name, file_checksum(path), sniffed, staged, path)
+    return Source(file_name, checksum, sniffed, staged, path)
 
 
 def original_path(con: duckdb.DuckDBPyConnection, batch_id: int) -> Path:
@@ -462,7 +461,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
         [source.checksum, source.replaces_batch],
     )
     detection = detect_dates(con, source, plan)
-    malformed = reader.wrong_width_rejects(source.file_name, source.staged.malformed, len(source.columns))
+    malformed = reader.refused_rows(source.file_name, source.staged)
     if already:
         return Preview(source, plan, source.staged.rows + len(malformed), 0, 0, source.staged.rows, 0,
                        len(malformed), malformed, detection, already[0], None)
@@ -615,29 +614,56 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = Fa
     if preview_.already_imported is not None:
         return _report(preview_, None)
     original = store.originals_dir(con) / f"{source.checksum}{Path(source.file_name).suffix}"
-    copied = not original.exists()
-    if copied:
-        shutil.copyfile(source.path, original)
+    partial = _copy_verified(source, original)
     undone: list[str] = []
-    try:
-        with store.transaction(con):
-            if replace_demo:
-                undone = _undo_demo_batches(con)
-            if source.replaces_batch is not None:
-                _undo_rows(con, source.replaces_batch)
-            if store.data_version(con) != preview_.data_version:  # the store changed since the preview
-                preview_ = _classify(con, preview_)
-            report = (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
-                                   original.name)
-                      if preview_.importable else _report(preview_, None))
-    except BaseException:
-        if copied:
-            original.unlink(missing_ok=True)
-        raise
-    if report.batch_id is None and copied:
-        original.unlink(missing_ok=True)
-    _remove_unreferenced_originals(con, undone)
+
+    def store_batch(con: duckdb.DuckDBPyConnection) -> ImportReport:
+        nonlocal undone, preview_
+        if replace_demo:
+            undone = _undo_demo_batches(con)
+        if source.replaces_batch is not None:
+            _undo_rows(con, source.replaces_batch)
+        if store.data_version(con) != preview_.data_version:  # the store changed since the preview
+            preview_ = _classify(con, preview_)
+        return (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
+                             original.name)
+                if preview_.importable else _report(preview_, None))
+
+    # Adopting the copy, the transaction and the clean-up share the write lock: a session that
+    # imports the same file at the same moment cannot delete the original this one refers to.
+    with store.WRITE_LOCK:
+        if original.exists() and original.stat().st_size == source.path.stat().st_size:
+            partial.unlink()
+        else:  # none yet, or one cut short by an earlier fault: never adopt that
+            os.replace(partial, original)
+        try:
+            report = store.write(con, store_batch)
+        finally:
+            _remove_unreferenced_originals(con, [original.name, *undone])
     return report
+
+
+def _copy_verified(source: Source, original: Path) -> Path:
+    """Copy the uploaded file beside ``original`` under a temporary name, flushed to disk and
+    checked against the file's SHA-256; the caller renames it into place. A full disk or any
+    other failure leaves nothing behind and is said as a reason, without the server's paths."""
+    partial = original.with_name(f"{original.name}.{uuid.uuid4().hex[:8]}{store.PARTIAL_SUFFIX}")
+    try:
+        shutil.copyfile(source.path, partial)
+        with open(partial, "rb+") as copy:
+            os.fsync(copy.fileno())
+            copy.seek(0)
+            if hashlib.file_digest(copy, "sha256").hexdigest() != source.checksum:  # what reached the disk
+                raise InputError(source.file_name, "ingest.original_not_kept", detail="SHA-256")
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise InputError(source.file_name, "ingest.disk_full") from err
+        raise InputError(source.file_name, "ingest.original_not_kept", detail=err.strerror or type(err).__name__) from err
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return partial
 
 
 def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool, original_file: str) -> ImportReport:
@@ -685,6 +711,7 @@ def _report(preview_: Preview, batch_id: int | None) -> ImportReport:
         preview_.to_update if batch_id else 0,
         preview_.unchanged + (0 if batch_id else preview_.to_insert + preview_.to_update),
         preview_.superseded, preview_.rejected, preview_.already_imported, tuple(preview_.rejects),
+        preview_.source.staged.renamed,
     )
 
 
@@ -753,11 +780,13 @@ def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _remove_unreferenced_originals(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
-    """After undo: delete originals no batch still in force refers to (same file, same name)."""
-    for name in names:
-        if not store.scalar(con, "SELECT count(*) FROM import_batches WHERE original_file = ? AND undone_at IS NULL",
-                            [name]):
-            (store.originals_dir(con) / name).unlink(missing_ok=True)
+    """Delete originals no batch still in force refers to (same file, same name). Under the write
+    lock, so no other session's import can come to refer to one between the check and the delete."""
+    with store.WRITE_LOCK:
+        for name in names:
+            if not store.scalar(con, "SELECT count(*) FROM import_batches WHERE original_file = ?"
+                                     " AND undone_at IS NULL", [name]):
+                (store.originals_dir(con) / name).unlink(missing_ok=True)
 
 
 def _undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
