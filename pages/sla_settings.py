@@ -1,21 +1,18 @@
-"""SLA settings: time limits per level and the business calendar, with a preview on a sample ticket.
+"""SLA settings: the ordered SLA policies and the business calendar, with a preview on a sample ticket.
 
 Saving either re-derives every deadline the app filled in itself (exports' own values stay).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 import streamlit as st
 
 import ui
-from kpi.service import settings
-from kpi.service.deadlines import UNITS
+from kpi.service import policies, settings
 from kpi.service.settings import SettingsError
+from ui import sla_widgets
 from ui.access import permits
-from ui.components.download import as_shown, download_buttons, table_with_downloads
-from ui.service_view import readable
+from ui.components.download import as_shown, download_buttons
 from ui.session import t
 
 POLICY_EDITOR, CALENDAR_EDITOR = "sla.policy_editor", "sla.calendar_editor"
@@ -45,17 +42,8 @@ def report_problem(section: str) -> None:
 
 
 def load_preset(name: str) -> None:
-    state["sla.policy_draft"] = settings.preset_policy(con, name)
+    state["sla.policy_draft"] = policies.preset_policies(con, name, ui.lang())
     state.pop(POLICY_EDITOR, None)   # the editor starts again from the preset
-
-
-def unit_column(title_key: str) -> st.column_config.SelectboxColumn:
-    return st.column_config.SelectboxColumn(t(title_key), options=UNITS, required=True, width=265,
-                                            format_func={unit: t(f"service.unit.{unit}") for unit in UNITS}.get)
-
-
-def value_column(title_key: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(t(title_key), min_value=0, step=1, format="%d", required=True, width=150)
 
 
 st.title(t("service.sla.title"))
@@ -65,25 +53,16 @@ if flash := state.pop("sla.flash", None):
     st.toast(flash, icon=":material/check_circle:")
 
 st.subheader(t("service.sla.policy"))
-presets = settings.preset_names(con)
+st.caption(t("service.sla.policy_help"))
+presets = policies.preset_names(con)
 pick, apply = st.columns([3, 1], vertical_alignment="bottom")
 preset = pick.selectbox(t("service.sla.preset"), presets, format_func={p: t(f"service.preset.{p}") for p in presets}.get)
 apply.button(t("service.sla.apply_preset"), on_click=load_preset, args=(preset,), width="stretch")
-policy_columns = {
-    "level": st.column_config.NumberColumn(t("service.sla.col.level"), format="Level %d"),
-    "first_response_value": value_column("service.sla.col.first_response_value"),
-    "first_response_unit": unit_column("service.sla.col.first_response_unit"),
-    "resolution_value": value_column("service.sla.col.resolution_value"),
-    "resolution_unit": unit_column("service.sla.col.resolution_unit"),
-}
-policy = st.data_editor(
-    state.get("sla.policy_draft", settings.load_policy(con)), key=POLICY_EDITOR, hide_index=True, width="stretch",
-    disabled=["level"], num_rows="fixed", column_config=policy_columns,
-)
-download_buttons(as_shown(policy, policy_columns), "sla-policy", "sla.policy_download")
+edited_policies = sla_widgets.policy_editor(state.get("sla.policy_draft", policies.load_policies(con)), POLICY_EDITOR)
 st.caption(t("service.sla.units_help"))
 if may_save:
-    st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",), kwargs={"policy": policy})
+    st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",),
+              kwargs={"policies": edited_policies})
 report_problem("policy")
 
 st.subheader(t("service.sla.calendar"))
@@ -119,17 +98,10 @@ report_problem("calendar")
 
 st.subheader(t("service.sla.preview"))
 st.caption(t("service.sla.preview_help"))
-day_col, time_col, level_col = st.columns(3)
-sample_day = day_col.date_input(t("service.sla.sample_day"), date.today(), min_value=date(2000, 1, 1),
-                                max_value=date(2100, 12, 31), key="sla.sample_day")
-sample_time = time_col.time_input(t("service.sla.sample_time"), time(17, 20), key="sla.sample_time")
-level = level_col.selectbox(t("service.sla.col.level"), settings.LEVELS, index=3, format_func=lambda v: f"Level {v}",
-                            key="sla.sample_level")
+ticket = sla_widgets.sample_ticket()
 try:
-    preview = settings.preview_deadlines(con, datetime.combine(sample_day, sample_time), level, policy, calendar)
+    preview = settings.preview_deadlines(con, ticket, edited_policies, calendar)
 except SettingsError as err:
     problem(err)
 else:
-    preview["settings"] = preview["settings"].map(lambda which: t(f"service.sla.preview_{which}"))
-    table_with_downloads(readable(preview).rename(columns={c: t(f"service.sla.col.{c}") for c in preview.columns}),
-                         "sla-preview", "sla.preview")
+    sla_widgets.preview_table(preview)

@@ -151,7 +151,7 @@ def test_a_viewer_sees_sla_settings_but_cannot_save_them(db_file, roles):
     assert ":material/lock: Saving SLA settings needs the manager role." in texts(at.caption)
     assert not [b for b in at.button if b.label.startswith("Save")]
     manager = signed_in("max@example.com", page="pages/sla_settings.py")
-    assert [b.label for b in manager.button if b.label.startswith("Save")] == ["Save limits", "Save calendar"]
+    assert [b.label for b in manager.button if b.label.startswith("Save")] == ["Save policies", "Save calendar"]
 
 
 def test_hr_gets_the_people_pages_but_not_erase(db_file, roles, menu):

@@ -180,3 +180,19 @@ def test_unknown_status_assigned_on_the_page_is_previewed_again(db_file, tmp_pat
     assert not at.exception
     panel = " ".join(m.value for m in at.markdown)
     assert "unknown status values" not in panel and "unknown priority values" in panel
+
+
+def test_a_batch_whose_original_was_deleted_says_so_and_cannot_be_remapped(db_file):
+    seed(db_file, "week41-2009.csv")
+    con = store.connect(db_file)
+    importer.original_path(con, 1).unlink()  # as an erasure deletes the originals that name the person
+    con.close()
+    at = open_app("pages/batches.py")
+    assert at.info[0].value == ("This batch's original file is no longer stored (deleted at an erasure, for "
+                                "instance), so it cannot be re-mapped; it can still be undone.")
+    assert at.button(key="remap").disabled
+    at.checkbox[0].check()
+    at.run()
+    at.button(key="undo").click()
+    at.run()
+    assert not at.exception and at.success[0].value == "Batch 1 undone; 7 tickets affected."

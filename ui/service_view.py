@@ -21,8 +21,8 @@ from ui.privacy import visible
 from ui.session import t
 
 DRILL = "service.drill"
-TICKET_COLUMNS = ("ticket_id", "subject", "department", "owner", "level", "channel", "status", "created_at",
-                  "first_response_due_at", "first_response_at", "standard_due_at", "first_commitment_at",
+TICKET_COLUMNS = ("ticket_id", "subject", "department", "owner", "level", "channel", "category", "sla_policy",
+                  "status", "created_at", "first_response_due_at", "first_response_at", "standard_due_at", "first_commitment_at",
                   "current_commitment_at", "completed_at", "due_at", "extension_count", "escalation_count", "outcome")
 
 

@@ -42,6 +42,7 @@ TICKET_COLUMNS = (
     "first_commitment_at", "current_commitment_at", "resolved_at", "closed_at", "extension_count",
     "escalation_count", "reassignment_count", "reopen_count", "forwarded_second_line",
     "satisfaction", "source_sla_met", "updated_at", "state", "completed_at", "completion_inferred",
+    "category",
 )
 COUNT_COLUMNS = ("extension_count", "escalation_count", "reassignment_count", "reopen_count")
 # What must differ for a re-exported ticket to count as updated.
@@ -211,6 +212,8 @@ def reopen_batch(con: duckdb.DuckDBPyConnection, batch_id: int, copy_to: Path) -
                                " WHERE batch_id = ? AND undone_at IS NULL", [batch_id])
     if row is None:
         raise InputError(f"batch {batch_id}", "ingest.no_batch")
+    if not original_path(con, batch_id).is_file():  # deleted with an erased person's data
+        raise InputError(row[0], "ingest.original_missing")
     shutil.copyfile(original_path(con, batch_id), copy_to)
     source = replace(open_source(con, copy_to, row[0]), replaces_batch=batch_id)
     return source, _stored_plan(row[1:])

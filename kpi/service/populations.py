@@ -52,8 +52,8 @@ PERIODS = """periods AS (
 # The lifecycle comes from the store (state, completed_at); nothing here re-derives it.
 # Cancelled tickets are left out of every KPI.
 SCOPED = """scoped AS (
-    SELECT ticket_id, subject, department, owner, level, channel, status, state, source_system, source_sla_met,
-           created_at,
+    SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
+           source_system, source_sla_met, created_at,
            first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
            current_commitment_at, extension_count, escalation_count, forwarded_second_line,
            completed_at, completed_at < created_at AS completed_before_created,

@@ -151,7 +151,8 @@ def backlog(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery)
     return _run(con, _BACKLOG_SQL, query, [period], band_lows=list(lows), band_highs=list(highs))
 
 
-_TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, status, created_at,
+_TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, category,
+    (SELECT p.name FROM sla_policies p WHERE p.policy_id = sla_policy_id) AS sla_policy, status, created_at,
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
     current_commitment_at, completed_at, extension_count, escalation_count"""
 
