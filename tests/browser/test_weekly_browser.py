@@ -20,6 +20,8 @@ def server_db(tmp_path_factory):
 
 
 def downloaded_csv(page) -> list[list[str]]:
+    """The drill-down list's CSV: its buttons are the last on the page, drawn before "Close the list"."""
+    page.get_by_role("button", name="Close the list").wait_for()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").last.click()
     with open(download.value.path(), encoding="utf-8-sig", newline="") as file:
