@@ -85,6 +85,7 @@ def test_upload_lists_rejected_rows_in_the_users_language(db_file, tmp_path):
     assert not at.exception
     rejects = at.dataframe[-1].value  # the first is the mapping editor
     assert rejects.values.tolist() == [["bad.csv", 3, "升級次數", "「兩次」不是 0 以上的整數"]]
+    assert [b.label for b in at.get("download_button")][-2:] == ["下載 CSV", "下載 Excel"]
     assert metrics(at)["拒絕"] == "1" and metrics(at)["新增"] == "1"
 
 
@@ -116,6 +117,7 @@ def test_import_history_lists_batches_and_undoes_one(db_file):
     at = open_app("pages/batches.py")
     table = at.dataframe[0].value
     assert table[["Batch", "File", "Read", "Inserted"]].values.tolist() == [[1, "week41-2009.csv", 7, 7]]
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
     at.checkbox[0].check()
     at.run()
     at.button(key="undo").click()

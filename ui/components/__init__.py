@@ -1,0 +1,1 @@
+"""Streamlit components more than one page uses, one module each."""
