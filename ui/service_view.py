@@ -11,6 +11,7 @@ import streamlit as st
 
 import ui
 from kpi import metrics
+from kpi.ingest import dates
 from kpi.service import periods, report
 from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
 from kpi.service.periods import Period
@@ -85,21 +86,13 @@ def period_picker(options: FilterOptions, today: date) -> Period | None:
         labels = _labels(periods.month_containing(first), periods.month_containing(default_week.start))
         url_params.accepts("month", labels)
         return periods.month(st.selectbox(t("service.filter.month"), labels, key="month", bind="query-params"))
-    url_params.accepts("range", _is_iso_date)
+    url_params.accepts("range", dates.is_iso_date)
     chosen = st.date_input(t("service.filter.range"), (default_week.start.date(), default_week.end.date() - timedelta(days=1)),
                            key="range", bind="query-params")
     if len(chosen) != 2:
         st.warning(t("service.range_incomplete"))
         return None
     return periods.date_range(*chosen)
-
-
-def _is_iso_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def query_picker(options: FilterOptions) -> ServiceQuery:

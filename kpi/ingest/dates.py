@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 # How exports write "no value" (ServiceNow writes "?"); a cell is compared trimmed, as it is.
@@ -105,6 +105,15 @@ def placeholder_sql(value: str) -> str:
     return (f"(({value} = date_trunc('day', {value}) AND CAST({value} AS DATE) IN ({days}))"
             f" OR {value} IN ({times}) OR {value} >= TIMESTAMP '9999-12-31'"
             f" OR {value} < CAST($date_floor AS TIMESTAMP) OR {value} > CAST($date_ceiling AS TIMESTAMP))")
+
+
+def is_iso_date(text: str) -> bool:
+    """Whether ``text`` is a calendar date written YYYY-MM-DD (URL values, profile files)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def value_or_null_sql(trimmed: str) -> str:

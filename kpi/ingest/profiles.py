@@ -15,7 +15,6 @@ file never half-applies.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from kpi.ingest import dates, formats, vocabularies
 from kpi.ingest.errors import InputError
@@ -57,7 +56,7 @@ def from_json(text: str | bytes, file_name: str) -> ImportPlan:
         isinstance(v, int) and not isinstance(v, bool) and v in vocabularies.LEVELS for v in priority_map.values()),
         "1–5")
     floor = data.get("date_floor") or dates.DEFAULT_FLOOR
-    _check(file_name, "date_floor", isinstance(floor, str) and _is_date(floor), "YYYY-MM-DD")
+    _check(file_name, "date_floor", isinstance(floor, str) and dates.is_iso_date(floor), "YYYY-MM-DD")
     layout = data.get("layout")
     _check(file_name, "layout", layout is None or layout in formats.LAYOUT_BY_NAME, ", ".join(formats.LAYOUT_BY_NAME))
     _check(file_name, "event_log", isinstance(data.get("event_log", False), bool), "true / false")
@@ -78,11 +77,3 @@ def _mapping(data: dict, key: str, file_name: str) -> dict[str, str]:
 def _check(file_name: str, key: str, ok: bool, allowed: str) -> None:
     if not ok:
         raise InputError(file_name, "profile.bad_value", name=key, allowed=allowed)
-
-
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
