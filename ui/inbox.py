@@ -3,9 +3,9 @@ page load (home, upload) that says what it imported."""
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
-import time
 
 import streamlit as st
 
@@ -20,19 +20,28 @@ log = logging.getLogger("service_ops")
 @st.cache_resource(show_spinner=False)
 def watcher(path: str) -> threading.Thread:
     """Import what arrives in the inbox while nobody has the app open; one thread per store."""
-    thread = threading.Thread(target=_watch, args=(path,), name="inbox-watcher", daemon=True)
+    stop = threading.Event()
+    thread = threading.Thread(target=_watch, args=(path, stop), name="inbox-watcher", daemon=True)
     thread.start()
+    # Let the thread end before the interpreter does: one still holding DuckDB objects then
+    # makes the bindings report leaks on every exit.
+    atexit.register(_stop_watching, stop, thread)
     return thread
 
 
-def _watch(path: str) -> None:
-    while True:
+def _stop_watching(stop: threading.Event, thread: threading.Thread) -> None:
+    stop.set()
+    thread.join(timeout=5)
+
+
+def _watch(path: str, stop: threading.Event) -> None:
+    while not stop.is_set():
         try:
             with _database(path).cursor() as con:
                 inbox.process(con, inbox.inbox_dir(path))
         except Exception:  # keep watching: a fault here must not end imports for good
             log.exception("inbox watcher")
-        time.sleep(POLL_SECONDS)
+        stop.wait(POLL_SECONDS)
 
 
 def poll() -> None:
