@@ -7,9 +7,10 @@ listed in ``_DEFINING_MODULES``; ``registry()`` gathers them and refuses duplica
 from __future__ import annotations
 
 import importlib
-import math
 from dataclasses import dataclass
 from functools import cache
+
+from kpi import formatting, i18n
 
 # Modules that declare a METRICS tuple.
 _DEFINING_MODULES: tuple[str, ...] = ("kpi.people.performance", "kpi.roi.model", "kpi.service.definitions")
@@ -43,17 +44,19 @@ class Metric:
     def formula(self) -> str:
         return self.numerator if self.denominator is None else f"{self.numerator} / {self.denominator}"
 
-    def format(self, value) -> str:
+    def format(self, value, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         """Display text; '—' where the value is undefined (empty denominator)."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "—"
+        if formatting.missing(value):
+            return formatting.MISSING
         if self.unit == "ratio":
-            return f"{value * 100:.{self.decimals}f}%"
+            return formatting.percent(value, self.decimals)
         if self.unit == "count":
             return f"{int(value):,}"
         if self.unit == "currency":
             return f"NT${value:,.0f}"
-        suffix = {"hours": " h", "days": " d"}.get(self.unit, "")
+        if self.unit == "hours":
+            return formatting.duration(value, lang)
+        suffix = {"days": " d"}.get(self.unit, "")
         return f"{value:,.{self.decimals}f}{suffix}"
 
 

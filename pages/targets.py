@@ -1,0 +1,56 @@
+"""KPI targets: the operations plan's target and amber/red thresholds per KPI, overall or per department."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from kpi import metrics, targets
+from kpi.targets import TargetsError
+from ui.session import t
+
+EDITOR = "targets.editor"
+state = st.session_state
+con = ui.db()
+
+
+def save(edited) -> None:
+    """Button callback: store the rows, after which the editor starts again from the store."""
+    try:
+        targets.save_targets(con, edited)
+    except TargetsError as err:
+        state["targets.problem"] = err
+        return
+    state.pop(EDITOR, None)
+    state["targets.flash"] = t("targets.saved")
+
+
+st.title(t("targets.title"))
+st.caption(t("targets.intro"))
+if flash := state.pop("targets.flash", None):
+    st.toast(flash, icon=":material/check_circle:")
+
+registry = metrics.registry()
+stored = targets.editor_frame(con)
+stored["department"] = stored["department"].where(stored["department"] != targets.OVERALL, None)
+stored["unit"] = stored["kpi_key"].map(lambda key: t(f"targets.unit.{registry[key].unit}"))
+threshold = {name: st.column_config.NumberColumn(t(f"targets.col.{name}"), min_value=0, required=True, width="small")
+             for name in targets.THRESHOLDS}
+edited = st.data_editor(
+    stored, key=EDITOR, hide_index=True, width="stretch", num_rows="dynamic", disabled=["unit"],
+    column_order=["kpi_key", "department", "direction", *targets.THRESHOLDS, "unit"],
+    column_config={
+        "kpi_key": st.column_config.SelectboxColumn(t("targets.col.kpi_key"), options=list(registry), required=True,
+                                                    width="medium", format_func=lambda k: registry[k].label(ui.lang())),
+        "department": st.column_config.SelectboxColumn(t("targets.col.department"), options=targets.departments(con)),
+        "direction": st.column_config.SelectboxColumn(
+            t("targets.col.direction"), options=targets.DIRECTIONS, required=True,
+            format_func={d: t(f"targets.direction.{d}") for d in targets.DIRECTIONS}.get),
+        **threshold,
+        "unit": st.column_config.TextColumn(t("targets.col.unit"), width="small"),
+    },
+)
+st.caption(t("targets.rule"))
+st.button(t("targets.save"), type="primary", on_click=save, args=(edited.drop(columns="unit"),))
+if problem := state.pop("targets.problem", None):
+    st.error(problem.message(ui.lang()))

@@ -1,0 +1,148 @@
+"""Targets registry: ratings at the thresholds, department overrides, validation, the settings page."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import store, targets
+from kpi.targets import TargetsError
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITOR = "targets.editor"
+
+
+@pytest.mark.parametrize(("value", "status"), [
+    (0.90, "green"), (0.85, "green"),      # at the target: on target
+    (0.8499, "amber"), (0.75, "amber"),    # below 85%, not below 75%
+    (0.7499, "red"), (0.0, "red"),
+    (None, None), (float("nan"), None),
+])
+def test_service_level_default_is_85_amber_below_85_red_below_75(con, value, status):
+    assert targets.load(con).status("service.service_level", value) == status
+
+
+@pytest.mark.parametrize(("value", "status"), [(0.0, "green"), (0.30, "green"), (0.31, "amber"),
+                                               (0.60, "amber"), (0.61, "red")])
+def test_lower_is_better_for_average_escalations(con, value, status):
+    assert targets.load(con).status("service.avg_escalations", value) == status
+
+
+def test_a_kpi_without_a_target_has_no_status(con):
+    assert targets.load(con).status("service.forward_rate", 0.5) is None
+    assert targets.load(con).rating("service.forward_rate", 0.5, "en") is None
+
+
+def test_rating_carries_symbol_word_and_legend(con):
+    registry = targets.load(con)
+    assert registry.rating("service.service_level", 0.285, "en") == targets.Rating(
+        "red", "✕", "off target", "target ≥ 85.0%, amber < 85.0%, red < 75.0%")
+    assert registry.rating("service.service_level", 0.80, "zh-TW") == targets.Rating(
+        "amber", "▲", "注意", "目標 ≥ 85.0%，黃燈 < 85.0%，紅燈 < 75.0%")
+    # 72 h and 120 h read as days; 100 h of mean resolution lies between them
+    assert registry.rating("people.mean_resolution_hours", 100, "en") == targets.Rating(
+        "amber", "▲", "watch", "target ≤ 3 d, amber > 3 d, red > 5 d")
+
+
+def edited(con, *extra: dict) -> pd.DataFrame:
+    frame = targets.editor_frame(con)
+    return pd.concat([frame, pd.DataFrame(list(extra))], ignore_index=True) if extra else frame
+
+
+def test_a_department_row_overrides_the_overall_one(con):
+    targets.save_targets(con, edited(con, {"kpi_key": "service.service_level", "department": "二線支援",
+                                           "direction": "higher", "target": 70, "amber": 70, "red": 50}))
+    registry = targets.load(con)
+    assert registry.status("service.service_level", 0.72, "二線支援") == "green"
+    assert registry.status("service.service_level", 0.69, "二線支援") == "amber"
+    assert registry.status("service.service_level", 0.72, "客服部") == "red"    # overall: below 75%
+    assert registry.status("service.service_level", 0.72) == "red"
+
+
+def test_saving_stores_fractions_and_bumps_the_data_version(con):
+    before = store.data_version(con)
+    frame = edited(con)
+    frame.loc[frame["kpi_key"] == "service.service_level", ["target", "amber", "red"]] = [90, 88, 80]
+    targets.save_targets(con, frame)
+    assert store.first_row(con, "SELECT target, amber, red FROM kpi_targets WHERE kpi_key = 'service.service_level'") == (
+        0.9, 0.88, 0.8)
+    assert store.data_version(con) == before + 1
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    ({"red": 90}, "targets.error.order_higher"),          # red above amber for a higher-is-better KPI
+    ({"amber": 95}, "targets.error.order_higher"),        # amber above the target
+    ({"target": 120, "amber": 110}, "targets.error.percent"),
+    ({"target": None}, "targets.error.missing"),
+    ({"direction": "sideways"}, "targets.error.direction"),
+])
+def test_invalid_rows_are_refused_and_nothing_changes(con, change, key):
+    frame = edited(con)
+    row = frame.index[frame["kpi_key"] == "service.service_level"][0]
+    for column, value in change.items():
+        frame[column] = frame[column].astype(object)
+        frame.loc[row, column] = value
+    with pytest.raises(TargetsError) as raised:
+        targets.save_targets(con, frame)
+    assert raised.value.key == key
+    assert targets.load(con).find("service.service_level").target == 0.85
+
+
+def test_a_second_row_for_the_same_kpi_and_department_is_refused(con):
+    duplicate = {"kpi_key": "service.service_level", "department": None, "direction": "higher",
+                 "target": 80, "amber": 80, "red": 70}
+    with pytest.raises(TargetsError) as raised:
+        targets.save_targets(con, edited(con, duplicate))
+    assert raised.value.message("zh-TW") == (
+        "第 12 列：服務水準 在部門「—」已經有一列目標，每個 KPI 每個部門只能有一列。")
+
+
+def test_order_error_names_the_kpi_in_the_users_language(con):
+    frame = edited(con)
+    frame.loc[frame["kpi_key"] == "service.avg_escalations", "red"] = 0.1
+    with pytest.raises(TargetsError) as raised:
+        targets.save_targets(con, frame)
+    row = int(frame.index[frame["kpi_key"] == "service.avg_escalations"][0]) + 1
+    assert raised.value.message("en") == (
+        f"Row {row} (Average escalations, lower is better): red ≥ amber ≥ target is needed, "
+        "but they are 0.1 / 0.3 / 0.3.")
+
+
+def targets_page(lang: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "pages" / "targets.py"), default_timeout=30)
+    app.session_state["lang"] = lang
+    return app.run()
+
+
+def service_level_row(app: AppTest) -> int:
+    frame = app.dataframe(key=EDITOR).value
+    return int(frame.index[frame["kpi_key"] == "service.service_level"][0])
+
+
+def test_targets_page_saves_an_edit_and_shows_it_after_a_reload(db_file):
+    app = targets_page("en")
+    assert not app.exception
+    row = service_level_row(app)
+    app.session_state[EDITOR] = {"edited_rows": {row: {"target": 90, "amber": 88}}, "added_rows": [],
+                                 "deleted_rows": []}
+    app.run()
+    app.button[0].click().run()
+    assert not app.exception and not app.error
+    assert app.toast[0].value == "Targets saved; every page's colours now follow them."
+
+    reloaded = targets_page("en")
+    frame = reloaded.dataframe(key=EDITOR).value
+    assert frame.loc[service_level_row(reloaded), ["target", "amber", "red"]].tolist() == [90, 88, 75]
+
+
+def test_targets_page_refuses_red_above_amber_with_a_message(db_file):
+    app = targets_page("zh-TW")
+    row = service_level_row(app)
+    app.session_state[EDITOR] = {"edited_rows": {row: {"red": 95}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.error[0].value == (
+        f"第 {row + 1} 列（服務水準，越高越好）：需要 紅燈門檻 ≤ 黃燈門檻 ≤ 目標，現在是 95.0 / 85.0 / 85.0。")
+    assert targets_page("en").dataframe(key=EDITOR).value.loc[row, "red"] == 75
