@@ -11,6 +11,7 @@ ratios in percent (``editor_frame`` / ``save_targets``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import duckdb
 import pandas as pd
@@ -81,8 +82,12 @@ class Targets:
 
     rows: tuple[Target, ...]
 
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str], Target]:
+        return {(row.kpi_key, row.department): row for row in self.rows}
+
     def find(self, kpi_key: str, department: str | None = None) -> Target | None:
-        by_key = {(row.kpi_key, row.department): row for row in self.rows}
+        by_key = self._by_key
         return by_key.get((kpi_key, department or OVERALL)) or by_key.get((kpi_key, OVERALL))
 
     def status(self, kpi_key: str, value, department: str | None = None) -> str | None:

@@ -1,10 +1,15 @@
 """Home: what the app does, what data is loaded, where to go next."""
 
+from datetime import date
+
 import streamlit as st
 
 import ui
 from kpi import store
 from kpi.ingest import importer
+from kpi.service import periods
+from kpi.service.report import ServiceQuery
+from ui import service_view as view
 from ui import t
 from ui.navigation import destinations
 
@@ -22,6 +27,9 @@ else:
     open_.metric(t("home.open"), f"{summary['open']:,}")
     period.metric(t("home.range"), f"{summary['first_created']:%Y-%m-%d} – {summary['last_created']:%Y-%m-%d}")
     batches.metric(t("home.batches"), f"{summary['batches']:,}")
+    week = periods.last_complete_week(date.today(), view.filter_options(ui.db_version()).last_activity)
+    st.subheader(t("home.week", period=week.label))
+    view.kpi_cards(view.weekly_review(ui.db_version(), week, ServiceQuery()))
 
 st.subheader(t("home.next"))
 left, right = st.columns(2)

@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from kpi.service.definitions import WEEKLY_COLUMNS
 from ui import service_view as view
+from ui.components.kpi_card import current_targets
 from ui.session import t
 
 st.title(t("service.weekly.title"))
@@ -24,14 +25,16 @@ with st.sidebar:
     st.subheader(t("service.filter.heading"))
     period = view.period_picker(options, date.today())
     query = view.query_picker(options)
-    target = st.number_input(t("service.filter.target"), min_value=0, max_value=100, value=85, step=1,
-                             key="target", bind="query-params")
+    department = query.departments[0] if len(query.departments) == 1 else None
+    planned = current_targets().find("service.service_level", department)
+    target = st.number_input(t("service.filter.target"), min_value=0, max_value=100, step=1, key="target",
+                             value=round(planned.target * 100) if planned else 85, bind="query-params")
 if period is None:
     st.stop()
 
 review = view.weekly_review(version, period, query)
 st.subheader(t("service.weekly.period", period=period.label))
-view.kpi_cards(review)
+view.kpi_cards(review, department)
 empty = int(review.table.iloc[-1]["in_play"]) == 0
 if empty:
     st.info(t("service.empty.period", period=period.label))

@@ -1,16 +1,26 @@
 """Targets registry: ratings at the thresholds, department overrides, validation, the settings page."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from kpi import store, targets
 from kpi.targets import TargetsError
+from ui.components.kpi_card import style_by_target
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITOR = "targets.editor"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    # Targets are cached per database and data version, which every test's new database restarts.
+    st.cache_data.clear()
 
 
 @pytest.mark.parametrize(("value", "status"), [
@@ -146,3 +156,38 @@ def test_targets_page_refuses_red_above_amber_with_a_message(db_file):
     assert app.error[0].value == (
         f"第 {row + 1} 列（服務水準，越高越好）：需要 紅燈門檻 ≤ 黃燈門檻 ≤ 目標，現在是 95.0 / 85.0 / 85.0。")
     assert targets_page("en").dataframe(key=EDITOR).value.loc[row, "red"] == 75
+
+
+def card_script():
+    import streamlit as st
+
+    from ui.components.kpi_card import kpi_card
+
+    st.session_state["lang"] = "en"
+    kpi_card(st, "service.service_level", 0.285, "+1.0 pt")
+    kpi_card(st, "service.in_play", 7, "+7")
+
+
+def test_a_rising_service_level_far_below_target_is_not_shown_green(db_file):
+    app = AppTest.from_function(card_script, default_timeout=30).run()
+    assert not app.exception
+    rated, plain = app.metric
+    assert (rated.label, rated.value, rated.delta) == ("Service level :red[✕ off target]", "28.5%", "+1.0 pt")
+    assert rated.proto.color == Metric.MetricColor.GRAY       # the arrow says "up", not "good"
+    assert rated.proto.help.endswith("target ≥ 85.0%, amber < 85.0%, red < 75.0%")
+    assert (plain.label, plain.value) == ("In play", "7")      # no target: no status
+
+
+def test_table_cells_are_marked_and_tinted_by_their_departments_target(db_file):
+    con = store.connect(db_file)
+    targets.save_targets(con, edited(con, {"kpi_key": "service.service_level", "department": "二線支援",
+                                           "direction": "higher", "target": 70, "amber": 70, "red": 50}))
+    con.close()
+    shown = pd.DataFrame({"group": ["二線支援", "客服部", "Total"], "SL": ["72.0%", "80.0%", ""]})
+    styler = style_by_target(shown, {"SL": ("service.service_level", [0.72, 0.80, None])},
+                             ["二線支援", "客服部", None])
+    assert styler.data["SL"].tolist() == ["✓ 72.0%", "▲ 80.0%", ""]
+    html = styler.to_html()
+    assert re.search(r"row0_col1 \{\s*background-color: #dcf5e3;", html)
+    assert re.search(r"row1_col1 \{\s*background-color: #fff0c2;", html)
+    assert "row2_col1 {" not in html and "row0_col0 {" not in html

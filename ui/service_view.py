@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 import ui
 from kpi import metrics
@@ -17,6 +18,7 @@ from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
 from kpi.service.periods import Period
 from kpi.service.report import FilterOptions, ServiceQuery
 from ui import service_charts
+from ui.components.kpi_card import kpi_card, legend_caption, style_by_target
 from ui.session import t
 
 DRILL = "service.drill"
@@ -122,30 +124,34 @@ def _delta(column: str, now, before) -> str | None:
     return f"{now - before:+.{metric(column).decimals}f}"
 
 
-def kpi_cards(review: report.WeeklyReview) -> None:
-    """Headline KPIs with the change against the previous period."""
+def kpi_cards(review: report.WeeklyReview, department: str | None = None) -> None:
+    """Headline KPIs with the change against the previous period, rated against their targets
+    (a department's own where one department is shown)."""
     current, previous = review.trend.iloc[-1], review.trend.iloc[-2]
     commitments = review.commitments.set_index("period_start")
     cards = [(c, current[c], previous[c]) for c in ("in_play", "completion_rate", "total_service_level",
                                                      "service_level", "avg_escalations")]
     cards.append(("commitment_achievement", *(commitments["commitment_achievement"].get(p.start)
                                               for p in (review.period, review.period.previous()))))
-    for column_, (key, now, before) in zip(st.columns(len(cards)), cards, strict=True):
-        inverse = key == "avg_escalations"
-        column_.metric(label(key), metric(key).format(None if pd.isna(now) else now), _delta(key, now, before),
-                       delta_color="inverse" if inverse else ("off" if key == "in_play" else "normal"),
-                       help=metric(key).description(ui.lang()), border=True)
+    # three to a row: a card needs room for its status word beside the change
+    grid = [column_ for _ in range(0, len(cards), 3) for column_ in st.columns(3)]
+    for column_, (key, now, before) in zip(grid, cards, strict=True):
+        kpi_card(column_, PREFIX + key, None if pd.isna(now) else now, _delta(key, now, before), department)
+    legend_caption([PREFIX + key for key, _, _ in cards], department)
 
 
-def weekly_table(review: report.WeeklyReview, by: str) -> pd.DataFrame:
-    """The report as the seed shows it: the grouping's name, then the KPI labels as headers."""
+def weekly_table(review: report.WeeklyReview, by: str) -> Styler:
+    """The report as the seed shows it: the grouping's name, then the KPI labels as headers; the
+    rates marked against their targets (by department, each row against its own)."""
     table = pd.DataFrame({t(f"service.by.{by}"): group_names(review.table)})
     for column in WEEKLY_COLUMNS:
         table[label(column)] = [metric(column).format(v) for v in review.table[column]]
-    return table
+    departments = [None if total else group for total, group in zip(review.table["is_total"], review.table["group"])]
+    return style_by_target(table, {label(c): (PREFIX + c, review.table[c]) for c in WEEKLY_COLUMNS},
+                           departments if by == "department" else None)
 
 
-def show_weekly_table(table: pd.DataFrame, **selection) -> None:
+def show_weekly_table(table: Styler, **selection) -> None:
     """Every row visible (the total last); KPI columns right-aligned, each header's meaning in its tooltip.
 
     The group column is pinned: on a laptop screen the rates at the right need a horizontal scroll,
@@ -153,8 +159,8 @@ def show_weekly_table(table: pd.DataFrame, **selection) -> None:
     """
     config = {label(c): st.column_config.TextColumn(width="small", alignment="right", help=metric(c).description(ui.lang()))
               for c in WEEKLY_COLUMNS}
-    config[table.columns[0]] = st.column_config.TextColumn(pinned=True)
-    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 910),
+    config[table.data.columns[0]] = st.column_config.TextColumn(pinned=True)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table.data) + 1) + 3, 910),
                  column_config=config, **selection)
 
 

@@ -1,0 +1,1 @@
+"""One component per widget kind that more than one page shows."""
