@@ -172,7 +172,8 @@ def test_a_rising_service_level_far_below_target_is_not_shown_green(db_file):
     app = AppTest.from_function(card_script, default_timeout=30).run()
     assert not app.exception
     rated, plain = app.metric
-    assert (rated.label, rated.value, rated.delta) == ("Service level :red[✕ off target]", "28.5%", "+1.0 pt")
+    assert (rated.label, rated.value, rated.delta) == (":red[✕] Service level", "28.5%", "+1.0 pt")
+    assert rated.proto.delta_description == ":red[**off target**]"
     assert rated.proto.color == Metric.MetricColor.GRAY       # the arrow says "up", not "good"
     assert rated.proto.help.endswith("target ≥ 85.0%, amber < 85.0%, red < 75.0%")
     assert (plain.label, plain.value) == ("In play", "7")      # no target: no status
