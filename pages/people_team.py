@@ -5,7 +5,7 @@ import streamlit as st
 
 from kpi.people import charts, development, model, performance
 from ui import db, lang, t
-from ui.people_widgets import (certificate_alerts, download_buttons, empty_store_hint, metric_column, scope_filters,
+from ui.people_widgets import (certificate_alerts, download_buttons, empty_store_hint, performance_table, scope_filters,
                                scope_query, storage_note)
 
 
@@ -78,11 +78,4 @@ else:
     if shared:
         st.warning(t("people.team.shared_names", names="、".join(shared)), icon=":material/group:")
     st.plotly_chart(charts.performance_scatter(figures, lang()), width="stretch", key="team_performance")
-    st.dataframe(
-        figures, hide_index=True, width="stretch",
-        column_config={
-            "employee_id": None, "name": t("people.col.name"), "department": t("people.col.department"),
-            "role_id": t("people.col.role"), "total_gap": t("people.col.total_gap"), "short_in": t("people.col.short_in"),
-            **{key: metric_column(f"people.{key}") for key in performance.METRIC_COLUMNS},
-        },
-    )
+    performance_table(figures)
