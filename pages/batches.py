@@ -19,7 +19,7 @@ if batches.empty:
 
 labels = {column: t(f"batches.col.{column}") for column in batches.columns}
 shown = batches.assign(**{column: batches[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
-                          for column in ("imported_at", "undone_at")})
+                          for column in ("imported_at", "undone_at")}, profile=batches["profile"].map(upload_flow.profile_name))
 st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch")
 
 active = batches[batches["undone_at"].isna()]

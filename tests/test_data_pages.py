@@ -66,7 +66,7 @@ def test_upload_previews_then_imports_on_confirmation(db_file):
     upload(at, "week41-2009.big5.csv")
     assert metrics(at) == {"Rows read": "7", "To insert": "7", "To update": "0", "Unchanged": "0",
                            "Superseded": "0", "Rejected": "0"}
-    assert "cp950, comma-separated, header on line 1; format: econtact" in at.caption[1].value  # Sniffed.describe
+    assert "Big5 (CP950), comma-separated, header on line 1; format: e-contact+" in at.caption[1].value  # Sniffed.describe
     con = store.connect(db_file)
     assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]  # nothing stored yet
     con.close()
@@ -118,7 +118,8 @@ def test_import_history_lists_batches_and_undoes_one(db_file):
     seed(db_file, "week41-2009.csv")
     at = open_app("pages/batches.py")
     table = at.dataframe[0].value
-    assert table[["Batch", "File", "Read", "Inserted"]].values.tolist() == [[1, "week41-2009.csv", 7, 7]]
+    assert table[["Batch", "File", "Format", "Read", "Inserted"]].values.tolist() == [
+        [1, "week41-2009.csv", "e-contact+", 7, 7]]   # the product's name, not the code econtact
     at.checkbox[0].check()
     at.run()
     at.button(key="undo").click()

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from kpi import store, targets
+from kpi import formatting, store, targets
 from kpi.targets import TargetsError
 from ui.components.kpi_card import style_by_target
 
@@ -192,3 +192,23 @@ def test_table_cells_are_marked_and_tinted_by_their_departments_target(db_file):
     assert re.search(r"row0_col1 \{\s*background-color: #dcf5e3;", html)
     assert re.search(r"row1_col1 \{\s*background-color: #fff0c2;", html)
     assert "row2_col1 {" not in html and "row0_col0 {" not in html
+
+
+def test_codes_read_as_users_name_them():
+    assert formatting.code_name("encoding", "utf-8", "en") == "UTF-8"
+    assert formatting.code_name("encoding", "cp950", "zh-TW") == "Big5（CP950）"
+    assert formatting.code_name("date_form", "iso", "en") == "ISO 8601 (2012-08-01 13:06)"
+    assert formatting.code_name("encoding", "koi8-r", "en") == "koi8-r"      # unknown: as it is
+
+
+@pytest.mark.parametrize(("hours", "lang", "text"), [
+    (269.4, "en", "11 d 5 h"), (269.4, "zh-TW", "11 天 5 小時"), (5.4, "en", "5 h"), (48, "en", "2 d"),
+    (float("nan"), "en", "—")])
+def test_durations_read_in_days_and_hours(hours, lang, text):
+    assert formatting.duration(hours, lang) == text
+
+
+def test_dates_drop_a_midnight_clock():
+    assert formatting.moment(pd.Timestamp("2025-05-29 00:00:00")) == "2025-05-29"
+    assert formatting.moment(pd.Timestamp("2025-05-29 13:06")) == "2025-05-29 13:06"
+    assert formatting.moment(pd.NaT) == "—"
