@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from kpi import formatting, store, targets
+from kpi import formatting, metrics, store, targets
 from kpi.targets import TargetsError
 from ui.components.kpi_card import style_by_target
 
@@ -212,3 +212,31 @@ def test_dates_drop_a_midnight_clock():
     assert formatting.moment(pd.Timestamp("2025-05-29 00:00:00")) == "2025-05-29"
     assert formatting.moment(pd.Timestamp("2025-05-29 13:06")) == "2025-05-29 13:06"
     assert formatting.moment(pd.NaT) == "—"
+
+
+def test_every_kpi_states_its_formula_and_scope_in_both_languages():
+    for metric in metrics.registry().values():
+        for text in (metric.formula("zh-TW"), metric.scope("zh-TW")):
+            assert re.search(r"[\u4e00-\u9fff]", text), f"{metric.key}: {text!r} has no Chinese"
+    completion = metrics.get("service.completion_rate")
+    assert completion.formula("zh-TW") == "準時完成 + 升級完成 / 執行總數"
+    assert completion.formula("en") == "done on time + done late / in play"
+    with pytest.raises(ValueError, match="zh-TW"):
+        metrics.Metric("x.y", "甲", "A", "甲", "A", "n", "d", "f", "ratio", numerator_zh="分子", filters_zh="範圍")
+
+
+def test_kpi_help_panel_reads_formulas_and_scopes_in_zh_tw(db_file):
+    app = AppTest.from_function(help_script, default_timeout=30).run()
+    help_table = app.table[0].value
+    assert help_table.iloc[:, 2].tolist()[0] == "服務請求件數"
+    row = help_table[help_table.iloc[:, 0] == "服務水準"].iloc[0].tolist()
+    assert row[2:] == ["本期新增且準時完成 / 本期新增", "本期提出的服務請求"]
+
+
+def help_script():
+    import streamlit as st
+
+    from ui import service_view
+
+    st.session_state["lang"] = "zh-TW"
+    service_view.help_panel()

@@ -325,7 +325,7 @@ def response_and_forwarding(review: report.WeeklyReview) -> None:
 def help_panel() -> None:
     """Every service KPI's definition, as declared in kpi/service/definitions.py."""
     lang = ui.lang()
-    rows = [(m.label(lang), m.description(lang), m.formula(), m.filters)
+    rows = [(m.label(lang), m.description(lang), m.formula(lang), m.scope(lang))
             for key, m in metrics.registry().items() if key.startswith(PREFIX)]
     st.table(pd.DataFrame(rows, columns=[t(f"service.help.{c}") for c in ("kpi", "description", "formula", "filters")]),
              hide_index=True)
