@@ -389,4 +389,12 @@ METRICS = (
            "Classroom total (the cost avoided, i.e. the benefit) divided by the online total.",
            "classroom total", "online total", _SCENARIO, "number", 2,
            numerator_zh="面授總成本", denominator_zh="線上總成本", filters_zh=_SCENARIO_ZH),
+    Metric("roi.npv", "淨現值 NPV", "NPV",
+           "各年節省成本依折現率折回今天的總和（第 0 年為一次性成本的差額）；折現率 0 時等於期末累計節省。",
+           "Each year's savings discounted to today at the discount rate, summed (year 0: the one-off costs' "
+           "difference); at a rate of 0 it equals the cumulative savings at the horizon's end.",
+           "Σ savings in year t / (1 + discount rate)^t, t = 0 … years", None,
+           "one ROI scenario over its years, at its runs a year", "currency", 0,
+           numerator_zh="Σ 第 t 年節省成本 / (1 + 折現率)^t，t = 0 … 年數",
+           filters_zh="一個 ROI 情境的評估年數，依每年開課次數"),
 )
