@@ -71,11 +71,11 @@ blueprint = development.blueprint(db(), focus, as_of, lang())
 mix = development.delivery_mix(blueprint.items)
 columns = st.columns(5)
 columns[0].metric(t("people.blueprint.completion"),
-                  "—" if blueprint.completion is None else f"{blueprint.completion:.0%}",
+                  formatting.percent(blueprint.completion),
                   help=t("people.blueprint.completion_help"))
 columns[1].metric(t("people.blueprint.items_done"), f"{blueprint.done} / {blueprint.total}")
 for column, group in zip(columns[2:], ("on_the_job", "mentoring", "formal")):
-    column.metric(t(f"people.mix.{group}"), f"{mix.get(group, 0):.0%}", help=t("people.mix.help"))
+    column.metric(t(f"people.mix.{group}"), formatting.percent(mix.get(group, 0)), help=t("people.mix.help"))
 if blueprint.items.empty:
     st.success(t("people.blueprint.no_gaps"), icon=":material/verified:")
 else:

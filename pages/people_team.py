@@ -3,6 +3,7 @@ plan to download, certificate alerts, and performance beside competence."""
 
 import streamlit as st
 
+from kpi.formatting import percent
 from kpi.people import charts, development, model, performance
 from ui import db, lang, t
 from ui.people_widgets import (certificate_alerts, download_buttons, empty_store_hint, performance_table, scope_filters,
@@ -58,7 +59,7 @@ else:
                                 "total_hours": t("people.col.total_hours")})
     plan = development.training_plan(db(), as_of, lang(), scope)
     mix = development.delivery_mix(plan)
-    st.caption(t("people.team.mix", **{g: f"{mix.get(g, 0):.0%}" for g in ("on_the_job", "mentoring", "formal")}))
+    st.caption(t("people.team.mix", **{g: percent(mix.get(g, 0)) for g in ("on_the_job", "mentoring", "formal")}))
     with st.container(border=True):
         st.markdown(t("people.team.plan", people=plan["employee_id"].nunique(), items=plan["item_id"].nunique()))
         st.caption(t("people.team.plan_help"))

@@ -86,9 +86,9 @@ def test_person_page_blueprint_alerts_and_tickets(team_db):
     at.date_input(key="person_as_of").set_value(AS_OF).run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Completion"] == "33%"          # 2 of 6 blueprint items done
+    assert metrics["Completion"] == "33.3%"        # 2 of 6 blueprint items done
     assert metrics["Items done"] == "2 / 6"
-    assert metrics["On the job (70%)"] == "94%"    # 80 of 85 hours
+    assert metrics["On the job (70%)"] == "94.1%"  # 80 of 85 hours
     assert metrics["Tickets handled"] == "2"
     assert metrics[":red[✕] Service level"] == "50.0%"     # T1 on time, T2 late: below 75%
     assert metrics[":green[✓] Mean resolution time"] == "3 d"  # (24 + 120) / 2 = 72 h, not above the 72 h target
