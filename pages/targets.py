@@ -10,6 +10,7 @@ from kpi.targets import TargetsError
 from ui.session import t
 
 EDITOR = "targets.editor"
+ALL = "*"   # the editor's stand-in for the overall row: a Selectbox cell shows "" as "None"
 state = st.session_state
 con = ui.db()
 
@@ -17,7 +18,7 @@ con = ui.db()
 def save(edited) -> None:
     """Button callback: store the rows, after which the editor starts again from the store."""
     try:
-        targets.save_targets(con, edited)
+        targets.save_targets(con, edited.assign(department=edited["department"].replace({ALL: targets.OVERALL})))
     except TargetsError as err:
         state["targets.problem"] = err
         return
@@ -31,18 +32,29 @@ if flash := state.pop("targets.flash", None):
     st.toast(flash, icon=":material/check_circle:")
 
 registry = metrics.registry()
+# KPIs of different areas share names (服務水準 of the weekly report and of a person): say whose
+AREAS = {"service": "nav.section.service", "people": "nav.section.people", "roi": "nav.roi"}
+
+
+def kpi_name(key: str) -> str:
+    return f"{t(AREAS[key.partition('.')[0]])} · {registry[key].label(ui.lang())}"
+
+
 stored = targets.editor_frame(con)
-stored["department"] = stored["department"].where(stored["department"] != targets.OVERALL, None)
+stored["department"] = stored["department"].replace({targets.OVERALL: ALL})
 stored["unit"] = stored["kpi_key"].map(lambda key: t(f"targets.unit.{registry[key].unit}"))
 threshold = {name: st.column_config.NumberColumn(t(f"targets.col.{name}"), min_value=0, required=True, width="small")
              for name in targets.THRESHOLDS}
 edited = st.data_editor(
     stored, key=EDITOR, hide_index=True, width="stretch", num_rows="dynamic", disabled=["unit"],
+    height=35 * (len(stored) + 2) + 3,   # every target and the row that adds one, without scrolling
     column_order=["kpi_key", "department", "direction", *targets.THRESHOLDS, "unit"],
     column_config={
         "kpi_key": st.column_config.SelectboxColumn(t("targets.col.kpi_key"), options=list(registry), required=True,
-                                                    width="medium", format_func=lambda k: registry[k].label(ui.lang())),
-        "department": st.column_config.SelectboxColumn(t("targets.col.department"), options=targets.departments(con)),
+                                                    width=340, format_func=kpi_name),
+        "department": st.column_config.SelectboxColumn(
+            t("targets.col.department"), options=[ALL, *targets.departments(con)], default=ALL,
+            format_func=lambda d: t("targets.all_departments") if d == ALL else d),
         "direction": st.column_config.SelectboxColumn(
             t("targets.col.direction"), options=targets.DIRECTIONS, required=True,
             format_func={d: t(f"targets.direction.{d}") for d in targets.DIRECTIONS}.get),
