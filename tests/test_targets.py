@@ -50,9 +50,9 @@ def test_rating_carries_symbol_word_and_legend(con):
         "red", "✕", "off target", "target ≥ 85.0%, amber < 85.0%, red < 75.0%")
     assert registry.rating("service.service_level", 0.80, "zh-TW") == targets.Rating(
         "amber", "▲", "注意", "目標 ≥ 85.0%，黃燈 < 85.0%，紅燈 < 75.0%")
-    # 72 h and 120 h read as days; 100 h of mean resolution lies between them
-    assert registry.rating("people.mean_resolution_hours", 100, "en") == targets.Rating(
-        "amber", "▲", "watch", "target ≤ 3 d, amber > 3 d, red > 5 d")
+    # 336 h and 504 h read as days; 400 h of mean resolution lies between them
+    assert registry.rating("people.mean_resolution_hours", 400, "en") == targets.Rating(
+        "amber", "▲", "watch", "target ≤ 14 d, amber > 14 d, red > 21 d")
 
 
 def edited(con, *extra: dict) -> pd.DataFrame:
