@@ -1,13 +1,13 @@
-"""Entry point: language switch, navigation over pages/, and a guard so no trace reaches users."""
+"""Entry point: language switch, navigation over the pages this user may open, and a guard so no trace
+reaches users."""
 
 import logging
 from pathlib import Path
 
 import streamlit as st
 
-from kpi import i18n
-from ui import lang, t
-from ui.navigation import SECTIONS
+from kpi import i18n, store
+from ui import access, inbox, lang, t, url_params
 
 log = logging.getLogger("service_ops")
 # Shipped with the app: a material-icon page_icon is fetched from a font CDN, which fails offline.
@@ -17,8 +17,7 @@ st.set_page_config(page_title="Service Ops", page_icon=str(ICON), layout="wide")
 
 # ?lang=en or ?lang=zh-TW picks the language of a shared link; the URL follows the switch.
 if "lang" not in st.session_state:
-    requested = st.query_params.get("lang")
-    st.session_state.lang = requested if requested in i18n.LANGUAGES else lang()
+    st.session_state.lang = url_params.chosen("lang", i18n.LANGUAGES, lang())
 st.session_state.lang = st.sidebar.segmented_control(
     "Language / 語言",
     i18n.LANGUAGES,
@@ -30,14 +29,18 @@ st.session_state.lang = st.sidebar.segmented_control(
 st.query_params["lang"] = lang()
 
 
-navigation = st.navigation({
-    t(section): [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
-                         default=spec.default) for spec in specs]
-    for section, specs in SECTIONS.items()
-})
+user = access.current_user()
+navigation = st.navigation(access.pages(user))
+access.sidebar(user)
 
+notices = st.container()  # above the page: what a shared link held that could not be used
 try:
-    navigation.run()
+    inbox.watcher(store.db_path())
+    access.run(navigation, user)
+except store.StoreUnavailable as err:
+    st.error(err.message(lang()), icon=":material/database_off:")
 except Exception:
     log.exception("page %s failed", navigation.url_path)
     st.error(t("error.unexpected"))
+with notices:
+    url_params.show_ignored()

@@ -60,6 +60,8 @@ def generate(count: int, seed: int = 41) -> pd.DataFrame:
         "level": level + 1,
         "status": np.where(still_open, "處理中", "已關閉"),
         "is_open": still_open,
+        "state": np.where(still_open, "open", "closed"),
+        "completed_at": pd.Series(resolved).where(~still_open),
         "created_at": created.astype("datetime64[us]"),
         "first_response_at": (created + rng.exponential(90, count).astype("timedelta64[m]")).astype("datetime64[us]"),
         "standard_due_at": standard.astype("datetime64[us]"),

@@ -10,7 +10,9 @@ import argparse
 import importlib
 import sys
 
-_COMMAND_MODULES = ("kpi.ingest.cli", "kpi.demo_cli", "kpi.people.cli", "kpi.roi.cli", "kpi.service.cli")
+from kpi.store import StoreUnavailable
+
+_COMMAND_MODULES = ("kpi.ingest.cli", "kpi.demo_cli", "kpi.people.cli", "kpi.roi.cli", "kpi.service.cli", "kpi.contact.cli")
 
 
 class UserError(Exception):
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except UserError as err:
+    except (UserError, StoreUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -7,13 +7,18 @@ Every feature owns numbered SQL files in ``kpi/schema/`` (``010_tickets.sql``,
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
+
+from kpi import i18n
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "service_ops.duckdb"
@@ -23,6 +28,38 @@ MEMORY_ENV_VAR = "SERVICE_OPS_MEMORY_LIMIT"
 # spilling to disk beside the database if it needs more.
 DEFAULT_MEMORY_LIMIT = "1GB"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+# A file being copied into the originals folder: renamed to its final name only once verified.
+PARTIAL_SUFFIX = ".partial"
+
+# Every write transaction of this process takes this lock: the app's sessions share one
+# connection (cursors of it), and two cursors updating the same row at once make DuckDB abort
+# one with "Conflict on update!". Re-entrant, so work that holds it may open a transaction.
+WRITE_LOCK = threading.RLock()
+T = TypeVar("T")
+
+
+class StoreUnavailable(Exception):
+    """The database file cannot be opened: ``reason`` is "locked", "corrupt" or "unwritable"."""
+
+    def __init__(self, reason: str, path: str):
+        self.reason, self.file = reason, Path(path).name  # the name only: no server path in messages
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        return i18n.t(f"store.{self.reason}", lang, file=self.file)
+
+
+def _unavailable_reason(err: Exception) -> str:
+    """Which of StoreUnavailable's reasons a DuckDB or OS error when opening the file means."""
+    text = str(err)
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        return "locked"
+    if isinstance(err, OSError) and err.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC):
+        return "unwritable"
+    if any(sign in text for sign in ("Permission denied", "Read-only file system", "No space left",
+                                     "Is a directory", "Cannot open file")):
+        return "unwritable"
+    return "corrupt"
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> str:
@@ -35,11 +72,19 @@ def db_path(explicit: str | os.PathLike | None = None) -> str:
 def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) and migrate the database; ``":memory:"`` for a throw-away one."""
     target = db_path(path)
-    if target != ":memory:":
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
     memory_limit = os.environ.get(MEMORY_ENV_VAR, DEFAULT_MEMORY_LIMIT)
-    con = duckdb.connect(target, config={"memory_limit": memory_limit})
-    migrate(con)
+    con = None
+    try:
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(target, config={"memory_limit": memory_limit})
+        migrate(con)
+        if target != ":memory:":
+            remove_partial_originals(con)
+    except (duckdb.Error, OSError) as err:
+        if con is not None:
+            con.close()
+        raise StoreUnavailable(_unavailable_reason(err), target) from err
     return con
 
 
@@ -51,6 +96,18 @@ def originals_dir(con: duckdb.DuckDBPyConnection) -> Path:
               else Path(tempfile.gettempdir()) / f"service-ops-originals-{os.getpid()}")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def remove_partial_originals(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Delete copies of originals left half-written by a process that died mid-copy.
+
+    Only the process holding the database writes originals, so when it opens the store no copy
+    can still be in progress."""
+    removed = []
+    for partial in originals_dir(con).glob(f"*{PARTIAL_SUFFIX}"):
+        partial.unlink(missing_ok=True)
+        removed.append(partial.name)
+    return removed
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -73,14 +130,35 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: commit when the block finishes, roll back if it raises."""
-    con.execute("BEGIN TRANSACTION")
+    """All or nothing: commit when the block finishes, roll back if it raises. Holds the
+    process's write lock throughout, so writers from other sessions wait their turn."""
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+
+def write(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run ``work`` in a transaction; if DuckDB aborts it for a write conflict (a writer outside
+    the lock, such as another tool in this process), run it once more on the then-current data."""
     try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+        with transaction(con):
+            return work(con)
+    except duckdb.TransactionException:
+        with transaction(con):
+            return work(con)
+
+
+def write_lock_busy() -> bool:
+    """Whether another thread is writing right now (a page can say it waits)."""
+    if WRITE_LOCK.acquire(blocking=False):
+        WRITE_LOCK.release()
+        return False
+    return True
 
 
 def first_row(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | None:

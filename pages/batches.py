@@ -5,12 +5,14 @@ import streamlit as st
 import ui
 from kpi.ingest import importer
 from kpi.ingest.errors import InputError
-from ui import t, upload_flow
+from ui import inbox, t, upload_flow
+from ui.access import permits
 
 st.title(t("batches.title"))
 st.caption(t("batches.intro"))
 
 con = ui.db()
+inbox.show_history(con)
 batches = importer.list_batches(con)
 if batches.empty:
     st.info(t("batches.empty"))
@@ -35,14 +37,15 @@ st.caption(t("batches.remap_help"))
 if st.button(t("batches.remap"), key="remap"):
     upload_flow.stage_batch(int(choice), ui.lang())
     st.switch_page("pages/upload.py")
-st.caption(t("batches.undo_help"))
-confirmed = st.checkbox(t("batches.confirm", batch=choice), key=f"confirm_undo_{choice}")
-if st.button(t("batches.undo"), type="primary", disabled=not confirmed, key="undo"):
-    try:
-        affected = importer.undo_batch(con, int(choice))
-        st.success(t("batches.undone", batch=choice, tickets=affected))
-    except InputError as err:
-        st.error(err.message(ui.lang()))
+if permits("data.undo", "access.action.undo"):
+    st.caption(t("batches.undo_help"))
+    confirmed = st.checkbox(t("batches.confirm", batch=choice), key=f"confirm_undo_{choice}")
+    if st.button(t("batches.undo"), type="primary", disabled=not confirmed, key="undo"):
+        try:
+            affected = importer.undo_batch(con, int(choice))
+            st.success(t("batches.undone", batch=choice, tickets=affected))
+        except InputError as err:
+            st.error(err.message(ui.lang()))
 
 if active["is_demo"].any():
     st.subheader(t("batches.demo_title"))
@@ -50,3 +53,4 @@ if active["is_demo"].any():
         removed = importer.remove_demo_data(con)
         st.success(t("batches.demo_removed", batches=removed))
         st.rerun()
+

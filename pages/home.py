@@ -9,12 +9,14 @@ from kpi import store
 from kpi.ingest import importer
 from kpi.service import periods
 from kpi.service.report import ServiceQuery
+from ui import inbox, t
 from ui import service_view as view
-from ui import t
+from ui.access import current_may, may_open
 from ui.navigation import destinations
 
 st.title(t("home.title"))
 st.write(t("home.intro"))
+inbox.poll()
 
 summary = importer.store_summary(ui.db())
 if summary["tickets"] == 0:
@@ -22,18 +24,20 @@ if summary["tickets"] == 0:
 else:
     if summary["demo_only"]:
         st.info(t("home.demo_notice"), icon=":material/science:")
-    tickets, open_, period, batches = st.columns([1, 1, 2, 1])
+    tickets, open_, cancelled, period, batches = st.columns([1, 1, 1, 2, 1])
     tickets.metric(t("home.tickets"), f"{summary['tickets']:,}")
-    open_.metric(t("home.open"), f"{summary['open']:,}")
+    open_.metric(t("home.open"), f"{summary['open']:,}", help=t("home.open_help"))
+    cancelled.metric(t("home.cancelled"), f"{summary['cancelled']:,}", help=t("home.cancelled_help"))
     period.metric(t("home.range"), f"{summary['first_created']:%Y-%m-%d} – {summary['last_created']:%Y-%m-%d}")
     batches.metric(t("home.batches"), f"{summary['batches']:,}")
-    week = periods.last_complete_week(date.today(), view.filter_options(ui.db_version()).last_activity)
-    st.subheader(t("home.week", period=week.label))
-    view.kpi_cards(view.weekly_review(ui.db_version(), week, ServiceQuery()))
+    if current_may("service.view"):
+        week = periods.last_complete_week(date.today(), view.filter_options(ui.db_version()).last_activity)
+        st.subheader(t("home.week", period=week.label))
+        view.kpi_cards(view.weekly_review(ui.db_version(), week, ServiceQuery()))
 
 st.subheader(t("home.next"))
 left, right = st.columns(2)
-for index, spec in enumerate(destinations()):
+for index, spec in enumerate(filter(may_open, destinations())):
     with (left if index % 2 == 0 else right).container(border=True):
         st.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
         st.caption(t(spec.description_key))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi.people import imports, model, records
 from ui import db, lang, t
+from ui.access import permits
 from ui.people_widgets import download_buttons, flash, reject_list, storage_note, upload_flow
 
 DATA_KINDS = ("people", "matrix", "assessments", "certificates", "learning")
@@ -61,7 +62,7 @@ with people_tab:
             imports.apply_import(db(), plan)
             flash(t("people.data.added", name=new_person.at[0, "name"]))
 
-    if not people.empty:
+    if not people.empty and permits("people.erase", "access.action.erase"):
         with st.expander(t("people.data.erase"), icon=":material/person_remove:"):
             st.caption(t("people.data.erase_help"))
             labels = dict(zip(people["employee_id"], people["name"] + " (" + people["employee_id"] + ")"))

@@ -1,19 +1,17 @@
-"""SLA settings: time limits per level and the business calendar, with a preview on a sample ticket.
+"""SLA settings: the ordered SLA policies and the business calendar, with a preview on a sample ticket.
 
 Saving either re-derives every deadline the app filled in itself (exports' own values stay).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 import streamlit as st
 
 import ui
-from kpi.service import settings
-from kpi.service.deadlines import UNITS
+from kpi.service import policies, settings
 from kpi.service.settings import SettingsError
-from ui.service_view import readable
+from ui import sla_widgets
+from ui.access import permits
 from ui.session import t
 
 POLICY_EDITOR, CALENDAR_EDITOR = "sla.policy_editor", "sla.calendar_editor"
@@ -43,42 +41,27 @@ def report_problem(section: str) -> None:
 
 
 def load_preset(name: str) -> None:
-    state["sla.policy_draft"] = settings.preset_policy(con, name)
+    state["sla.policy_draft"] = policies.preset_policies(con, name, ui.lang())
     state.pop(POLICY_EDITOR, None)   # the editor starts again from the preset
-
-
-def unit_column(title_key: str) -> st.column_config.SelectboxColumn:
-    return st.column_config.SelectboxColumn(t(title_key), options=UNITS, required=True, width=265,
-                                            format_func={unit: t(f"service.unit.{unit}") for unit in UNITS}.get)
-
-
-def value_column(title_key: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(t(title_key), min_value=0, step=1, format="%d", required=True, width=150)
 
 
 st.title(t("service.sla.title"))
 st.caption(t("service.sla.intro"))
+may_save = permits("sla.edit", "access.action.sla_save")
 if flash := state.pop("sla.flash", None):
     st.toast(flash, icon=":material/check_circle:")
 
 st.subheader(t("service.sla.policy"))
-presets = settings.preset_names(con)
+st.caption(t("service.sla.policy_help"))
+presets = policies.preset_names(con)
 pick, apply = st.columns([3, 1], vertical_alignment="bottom")
 preset = pick.selectbox(t("service.sla.preset"), presets, format_func={p: t(f"service.preset.{p}") for p in presets}.get)
 apply.button(t("service.sla.apply_preset"), on_click=load_preset, args=(preset,), width="stretch")
-policy = st.data_editor(
-    state.get("sla.policy_draft", settings.load_policy(con)), key=POLICY_EDITOR, hide_index=True, width="stretch",
-    disabled=["level"], num_rows="fixed",
-    column_config={
-        "level": st.column_config.NumberColumn(t("service.sla.col.level"), format="Level %d"),
-        "first_response_value": value_column("service.sla.col.first_response_value"),
-        "first_response_unit": unit_column("service.sla.col.first_response_unit"),
-        "resolution_value": value_column("service.sla.col.resolution_value"),
-        "resolution_unit": unit_column("service.sla.col.resolution_unit"),
-    },
-)
+edited_policies = sla_widgets.policy_editor(state.get("sla.policy_draft", policies.load_policies(con)), POLICY_EDITOR)
 st.caption(t("service.sla.units_help"))
-st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",), kwargs={"policy": policy})
+if may_save:
+    st.button(t("service.sla.save_policy"), type="primary", on_click=save, args=("policy",),
+              kwargs={"policies": edited_policies})
 report_problem("policy")
 
 st.subheader(t("service.sla.calendar"))
@@ -91,8 +74,9 @@ if upload is not None:
         problem(err)
     else:
         st.info(t("service.sla.calendar_ready", name=upload.name, count=len(merged)))
-        st.button(t("service.sla.calendar_import"), type="primary", on_click=save, args=("calendar",),
-                  kwargs={"calendar": merged})
+        if may_save:
+            st.button(t("service.sla.calendar_import"), type="primary", on_click=save, args=("calendar",),
+                      kwargs={"calendar": merged})
 calendar = st.data_editor(
     settings.load_calendar(con), key=CALENDAR_EDITOR, hide_index=True, width="stretch", num_rows="dynamic",
     column_config={
@@ -103,22 +87,17 @@ calendar = st.data_editor(
 )
 if calendar.empty:
     st.caption(t("service.sla.calendar_empty"))
-st.button(t("service.sla.save_calendar"), type="primary", on_click=save, args=("calendar",), kwargs={"calendar": calendar})
+if may_save:
+    st.button(t("service.sla.save_calendar"), type="primary", on_click=save, args=("calendar",),
+              kwargs={"calendar": calendar})
 report_problem("calendar")
 
 st.subheader(t("service.sla.preview"))
 st.caption(t("service.sla.preview_help"))
-day_col, time_col, level_col = st.columns(3)
-sample_day = day_col.date_input(t("service.sla.sample_day"), date.today(), min_value=date(2000, 1, 1),
-                                max_value=date(2100, 12, 31), key="sla.sample_day")
-sample_time = time_col.time_input(t("service.sla.sample_time"), time(17, 20), key="sla.sample_time")
-level = level_col.selectbox(t("service.sla.col.level"), settings.LEVELS, index=3, format_func=lambda v: f"Level {v}",
-                            key="sla.sample_level")
+ticket = sla_widgets.sample_ticket()
 try:
-    preview = settings.preview_deadlines(con, datetime.combine(sample_day, sample_time), level, policy, calendar)
+    preview = settings.preview_deadlines(con, ticket, edited_policies, calendar)
 except SettingsError as err:
     problem(err)
 else:
-    preview["settings"] = preview["settings"].map(lambda which: t(f"service.sla.preview_{which}"))
-    st.dataframe(readable(preview).rename(columns={c: t(f"service.sla.col.{c}") for c in preview.columns}),
-                 hide_index=True, width="stretch")
+    sla_widgets.preview_table(preview)

@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from kpi import metrics, targets
 from kpi.targets import TargetsError
+from ui.access import permits
 from ui.session import t
 
 EDITOR = "targets.editor"
@@ -63,6 +64,7 @@ edited = st.data_editor(
     },
 )
 st.caption(t("targets.rule"))
-st.button(t("targets.save"), type="primary", on_click=save, args=(edited.drop(columns="unit"),))
+if permits("sla.edit", "access.action.targets_save"):
+    st.button(t("targets.save"), type="primary", on_click=save, args=(edited.drop(columns="unit"),))
 if problem := state.pop("targets.problem", None):
     st.error(problem.message(ui.lang()))

@@ -4,12 +4,14 @@ import streamlit as st
 
 import ui
 from kpi.ingest import importer
-from ui import t
+from ui import inbox, t
 from ui import upload_flow as flow
+from ui import upload_quality as quality
 from ui.widgets import csv_download
 
 st.title(t("upload.title"))
 st.caption(t("upload.intro"))
+inbox.poll()
 
 files = st.file_uploader(
     t("upload.files"), type=["csv", "tsv", "txt", "xlsx", "xls"], accept_multiple_files=True, key="upload_files"
@@ -27,18 +29,19 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
     preview = item.preview
     st.caption(t("upload.mapping_help"))
     columns = [flow.NOT_MAPPED, *preview.source.columns]
-    rows = flow.mapping_rows(preview.plan)
+    rows = flow.mapping_rows(preview.plan, flow.samples(preview.source))
     edited = st.data_editor(
         rows,
         key=f"mapping_{key}",
         hide_index=True,
         width="stretch",
         height=35 * (len(rows) + 1) + 3,  # every field at once, no scrolling inside the table
-        column_order=("label", "column", "date_form", "default"),
-        disabled=("label",),
+        column_order=("label", "column", "sample", "date_form", "default"),
+        disabled=("label", "sample"),
         column_config={
             "label": st.column_config.TextColumn(t("upload.col_field")),
             "column": st.column_config.SelectboxColumn(t("upload.col_source"), options=columns, required=True),
+            "sample": st.column_config.TextColumn(t("upload.col_sample")),
             "date_form": st.column_config.SelectboxColumn(t("upload.col_date_form"), options=flow.date_form_options(),
                                                           format_func=flow.date_form_name),
             "default": st.column_config.TextColumn(t("upload.col_default")),
@@ -48,6 +51,8 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
     if plan != preview.plan:
         flow.re_preview(item, plan, ui.lang())
         st.rerun()
+    flow.time_zone_picker(key, item, ui.lang())
+    flow.profile_file_buttons(key, item, ui.lang())
     name_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
     name = name_col.text_input(t("upload.profile_name"), key=f"profile_{key}")
     if button_col.button(t("upload.save_profile"), key=f"save_{key}", disabled=not name.strip()):
@@ -92,7 +97,8 @@ def show(key: str, item: flow.Pending) -> None:
         preview = item.preview
         st.caption(t("upload.detected", how=flow.encoding_described(preview.source.sniffed),
                      profile=flow.profile_name(preview.plan.profile)))
-        with st.expander(t("upload.mapping"), expanded=item.error is not None):
+        unrecognised = preview.plan.profile == "custom"
+        with st.expander(t("upload.mapping"), expanded=item.error is not None or unrecognised):
             mapping_editor(key, item)
         if item.error:
             st.error(item.error)
@@ -100,9 +106,13 @@ def show(key: str, item: flow.Pending) -> None:
         if preview.already_imported is not None:
             st.info(t("upload.already", batch=preview.already_imported))
             return
+        if preview.source.staged.renamed:
+            st.warning(t("ingest.duplicate_headers", columns=", ".join(preview.source.staged.renamed)))
         for note in flow.detection_note(preview):
             st.warning(note)
         counts(preview)
+        quality.quality_panel(key, item)
+        quality.vocabulary_editor(key, item, ui.lang())
         if preview.rejects:
             rejects(key, preview)
         if not preview.importable:
@@ -110,7 +120,7 @@ def show(key: str, item: flow.Pending) -> None:
             return
         label = t("upload.confirm", inserted=f"{preview.to_insert:,}", updated=f"{preview.to_update:,}")
         if st.button(label, type="primary", key=f"import_{key}"):
-            flow.import_confirmed(item, replace_demo)
+            flow.import_confirmed(item, replace_demo, ui.lang())
             st.rerun()
 
 

@@ -8,7 +8,9 @@ import streamlit as st
 
 import ui
 from kpi.service.definitions import WEEKLY_COLUMNS
+from ui import service_sources
 from ui import service_view as view
+from ui import url_params
 from ui.components.kpi_card import current_targets
 from ui.session import t
 
@@ -27,14 +29,20 @@ with st.sidebar:
     query = view.query_picker(options)
     department = query.departments[0] if len(query.departments) == 1 else None
     planned = current_targets().find("service.service_level", department)
+    # Read by hand, not bound: Streamlit's own binding crashes on ?target=1e309. Without one in
+    # the URL, the line sits at the service level's stated target (KPI targets page).
     target = st.number_input(t("service.filter.target"), min_value=0, max_value=100, step=1, key="target",
-                             value=round(planned.target * 100) if planned else 85, bind="query-params")
+                             value=url_params.whole_number("target", 0, 100,
+                                                           round(planned.target * 100) if planned else 85))
+    view.to_url("target", str(target))
+url_params.show_ignored()
 if period is None:
     st.stop()
 
 review = view.weekly_review(version, period, query)
 st.subheader(t("service.weekly.period", period=period.label))
 view.kpi_cards(review, department)
+service_sources.sources_note(review)
 empty = int(review.table.iloc[-1]["in_play"]) == 0
 if empty:
     st.info(t("service.empty.period", period=period.label))

@@ -1,6 +1,8 @@
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.runtime.secrets import Secrets
 
 from kpi import store
 
@@ -21,3 +23,12 @@ def db_file(tmp_path, monkeypatch):
     path = tmp_path / "store.duckdb"
     monkeypatch.setenv(store.DB_ENV_VAR, str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_sign_in_configured(monkeypatch):
+    """Tests see no [auth] section, even where a developer's .streamlit/secrets.toml has one; a test that
+    wants sign-in sets AppTest.secrets, which replaces st.secrets for its runs."""
+    empty = Secrets()
+    empty._secrets = {}
+    monkeypatch.setattr(st, "secrets", empty)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from kpi import store
+from kpi.ingest import vocabularies
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WEEK41 = FIXTURES / "week41-2009.csv"
@@ -23,7 +25,12 @@ def insert_tickets(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     frame = pd.DataFrame([_DEFAULTS | row for row in rows])
     for column in _TIMES:
         frame[column] = pd.to_datetime(frame[column]) if column in frame else pd.NaT
-    frame["is_open"] = frame["resolved_at"].isna() & frame["closed_at"].isna()
+    # The lifecycle as the importer derives it: a given state, else closed/resolved/open by the dates.
+    by_dates = np.where(frame["closed_at"].notna(), "closed", np.where(frame["resolved_at"].notna(), "resolved", "open"))
+    frame["state"] = frame["state"].fillna(pd.Series(by_dates)) if "state" in frame else by_dates
+    done = frame["state"].isin(vocabularies.DONE_STATES)
+    frame["completed_at"] = frame["resolved_at"].fillna(frame["closed_at"]).where(done)
+    frame["is_open"] = frame["state"].isin(vocabularies.OPEN_STATES)
     frame["batch_id"], frame["is_current"] = 0, True
     frame["source_row"] = range(2, len(frame) + 2)
     con.register("test_tickets", frame)

@@ -48,8 +48,8 @@ def test_home_tells_what_is_loaded_and_that_it_is_demo_data(db_file):
     assert "示範資料" in at.info[0].value
     # 7 tickets created 2009-10-05 … 2009-10-06, one still open, one batch.
     # and week 41 (the last complete week with data) against the default targets
-    assert metrics(at) == {"服務請求": "7", "處理中": "1", "提出時間範圍": "2009-10-05 – 2009-10-06", "匯入批次": "1",
-                           "執行總數": "7", ":green[✓] 完成率": "85.7%", ":red[✕] 總服務水準": "42.9%",
+    assert metrics(at) == {"服務請求": "7", "處理中": "1", "已取消": "0", "提出時間範圍": "2009-10-05 – 2009-10-06",
+                           "匯入批次": "1", "執行總數": "7", ":green[✓] 完成率": "85.7%", ":red[✕] 總服務水準": "42.9%",
                            ":red[✕] 服務水準": "42.9%", ":green[✓] 平均升級次數": "0.00", ":red[✕] 承諾達成率": "50.0%"}
     assert at.subheader[0].value == "上一個完整週 2009-W41：對照目標"
 
@@ -152,3 +152,34 @@ def test_a_batch_is_reopened_for_remapping_from_import_history(db_file):
     assert "Re-mapping the original of batch 1; importing replaces that batch." in [c.value for c in at.caption]
     # Same mapping, same rows: all seven unchanged, and the file is not "already imported".
     assert metrics(at)["Unchanged"] == "7" and not at.info[0].value.startswith("This file was already imported")
+
+
+def editor(at, prefix: str):
+    return next(e for e in at.data_editor if e.key and e.key.startswith(prefix))
+
+
+def test_upload_tells_the_data_quality_and_takes_the_users_status_words(db_file):
+    at = open_app("pages/upload.py")
+    upload(at, "zendesk-2024-02.csv")
+    panel = " ".join(m.value for m in at.markdown)
+    assert "**6** × placeholder dates in 'Solved at'" in panel and "(first rows: 2, 5, 6, 7, 9)" in panel
+    assert "**1** × completed before created" in panel
+    statuses = editor(at, "statuses_").value
+    assert dict(zip(statuses["value"], statuses["state"]))["Hold"] == "On hold"
+
+
+def test_unknown_status_assigned_on_the_page_is_previewed_again(db_file, tmp_path):
+    data = ("Id,Status,Priority,Created at,Solved at\n1,Awaiting parts,High,2024-02-05 09:00,\n"
+            "2,Fertig,Crit,2024-02-05 10:00,2024-02-06 09:00\n").encode()
+    at = open_app("pages/upload.py")
+    at.file_uploader[0].set_value(("custom.csv", data, "text/csv")).run()
+    panel = " ".join(m.value for m in at.markdown)
+    assert "unknown status values" in panel and "unknown priority values" in panel
+    statuses = editor(at, "statuses_")
+    assert list(statuses.value["value"]) == ["Awaiting parts", "Fertig"]
+    at.session_state[statuses.key] = {"edited_rows": {0: {"state": "On hold"}, 1: {"state": "Closed"}},
+                                      "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    panel = " ".join(m.value for m in at.markdown)
+    assert "unknown status values" not in panel and "unknown priority values" in panel

@@ -7,6 +7,7 @@ import pytest
 
 from kpi.ingest import dates, reader
 from kpi.ingest.errors import InputError
+from kpi.sql import used_parameters
 from tests.conftest import FIXTURES
 
 
@@ -73,7 +74,7 @@ def test_duckdb_staging_numbers_rows_around_refused_lines(tmp_path):
     con = duckdb.connect()
     staged = reader.stage_csv(con, path, sniffed, "stage")
     assert staged.rows == 3 and staged.malformed == (4,)
-    assert con.execute(f"SELECT id, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
+    assert con.execute(f"SELECT {staged.ref('id')}, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
         ("1", 2), ("2", 3), ("4", 5)]
 
 
@@ -84,7 +85,7 @@ def test_rows_after_several_refused_lines_keep_their_file_row(tmp_path):
     con = duckdb.connect()
     staged = reader.stage_csv(con, path, reader.sniff(path.read_bytes(), path.name), "stage")
     assert staged.malformed == (3, 4, 6)
-    assert con.execute(f"SELECT id, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
+    assert con.execute(f"SELECT {staged.ref('id')}, source_row FROM {staged.numbered()} ORDER BY source_row").fetchall() == [
         ("1", 2), ("5", 5), ("7", 7), ("8", 8)]
 
 
@@ -114,6 +115,14 @@ def test_repeated_and_blank_headers_get_distinct_names():
         # 40123.5 days after 1899-12-30 = 2009-11-06 12:00 (Excel's serial date).
         (["40123.5"], "excel_serial", datetime(2009, 11, 6, 12, 0)),
         (["20240101"], "compact", datetime(2024, 1, 1)),
+        # Fractional seconds, as ServiceNow and SQL Server exports write them.
+        (["2012/10/09 14:50:17.000"], "iso", datetime(2012, 10, 9, 14, 50, 17)),
+        (["2012-10-09T14:50:17.250"], "iso", datetime(2012, 10, 9, 14, 50, 17, 250000)),
+        # UTC offsets and Z: 15:49:42 UTC is 23:49:42 in Taipei (UTC+8); never dropped.
+        (["2006-01-11 15:49:42+00:00"], "iso", datetime(2006, 1, 11, 23, 49, 42)),
+        (["2006-01-11T15:49:42Z"], "iso", datetime(2006, 1, 11, 23, 49, 42)),
+        (["2024-02-08T09:00:00-05:00"], "iso", datetime(2024, 2, 8, 22, 0)),
+        (["2024-02-08T09:00:00.5+09:00"], "iso", datetime(2024, 2, 8, 8, 0, 0, 500000)),
     ],
 )
 def test_date_forms_are_detected_and_parsed_alike_in_python_and_duckdb(values, form, expected):
@@ -122,7 +131,9 @@ def test_date_forms_are_detected_and_parsed_alike_in_python_and_duckdb(values, f
     assert detection.present == len(values)
     assert detection.format.parse(values[0]) == expected
     sql = detection.format.parse_sql("trim(v)")
-    assert duckdb.sql(f"SELECT {sql} FROM (SELECT ? AS v)", params=[values[0]]).fetchall() == [(expected,)]
+    query = f"SELECT {sql} FROM (SELECT $v AS v)"
+    assert duckdb.execute(query, used_parameters(query, {"v": values[0], "time_zone": "Asia/Taipei"})).fetchall() == [
+        (expected,)]
 
 
 def test_ambiguous_day_month_is_reported():

@@ -52,7 +52,8 @@ def test_original_files_are_kept_byte_for_byte_and_read_back_alike(con):
     assert original.read_bytes() == (FIXTURES / "week41-2009.big5.csv").read_bytes()
     # Re-reading the kept file gives every original cell again (for a later re-mapping).
     source = importer.open_source(con, original, file_name="week41-2009.big5.csv")
-    raw = con.execute(f'SELECT "編號", "提出時間", "完成時間", source_row FROM {source.staged.numbered()} ORDER BY source_row').fetchall()
+    columns = ", ".join(source.staged.ref(c) for c in ("編號", "提出時間", "完成時間"))
+    raw = con.execute(f"SELECT {columns}, source_row FROM {source.staged.numbered()} ORDER BY source_row").fetchall()
     assert raw[0] == ("200910-001", "2009-10-05 09:00", "2009-10-07 15:00", 2)
     assert raw[6] == ("200910-007", "2009-10-05 15:00", None, 8)
     columns = con.execute("SELECT source_columns FROM import_batches").fetchall()[0][0]
@@ -139,10 +140,12 @@ def test_bad_rows_are_rejected_with_file_row_column_and_reason(con, tmp_path):
                  "B-3,壞日期,客服一部,王小明,Level 3,2024-13-45 09:00,2024-03-18 09:00,,兩次,處理中,\n"
                  "B-4,ok,客服一部,王小明,Level 9,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n")
     report = importer.import_file(con, path)
-    assert (report.rows_read, report.inserted, report.rejected) == (4, 1, 3)
+    # An unknown level ("Level 9") never rejects a row: the level stays empty and is reported.
+    assert (report.rows_read, report.inserted, report.rejected) == (4, 2, 2)
     assert [(r.file, r.row, r.column) for r in report.rejects] == [
-        ("bad.csv", 3, "編號"), ("bad.csv", 4, "升級次數"), ("bad.csv", 4, "提出時間"), ("bad.csv", 5, "服務請求方法"),
+        ("bad.csv", 3, "編號"), ("bad.csv", 4, "升級次數"), ("bad.csv", 4, "提出時間"),
     ]
+    assert con.execute("SELECT priority, level FROM tickets WHERE ticket_id = 'B-4'").fetchall() == [("Level 9", None)]
     assert report.rejects[1].reason == "'兩次' is not a whole number of zero or more"
     assert report.rejects[2].reason == "'2024-13-45 09:00' is not a date in the form '2012-08-01 13:06' (iso)"
     assert report.rejects[1].reason_in("zh-TW") == "「兩次」不是 0 以上的整數"

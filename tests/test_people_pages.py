@@ -90,7 +90,7 @@ def test_person_page_blueprint_alerts_and_tickets(team_db):
     assert metrics["Items done"] == "2 / 6"
     assert metrics["On the job (70%)"] == "94.1%"  # 80 of 85 hours
     assert metrics["Tickets handled"] == "2"
-    assert metrics[":red[✕] Service level"] == "50.0%"     # T1 on time, T2 late: below 75%
+    assert metrics[":red[✕] On-time completion"] == "50.0%"     # T1 on time, T2 late: below 75%
     assert metrics[":green[✓] Mean resolution time"] == "3 d"  # (24 + 120) / 2 = 72 h, within the 14-day target
     blueprint = at.dataframe[0].value
     assert blueprint["title"].tolist()[:2] == ["Project issue handling SOP", "Using project management tools"]
@@ -125,7 +125,7 @@ def test_team_page_shortage_training_plan_and_performance(team_db):
     assert at.error[0].value == "Required certificates missing or no longer valid: 2"
     performance = at.dataframe[-1].value.set_index("Name")
     assert performance.loc["甲", "Tickets handled"] == "2"
-    assert performance.loc["甲", "Service level"] == "✕ 50.0%"     # below 75%: red
+    assert performance.loc["甲", "On-time completion"] == "✕ 50.0%"     # below 75%: red
     assert performance.loc["甲", "Short in (now▼required)"].startswith("Project issue management 0▼2")
 
 

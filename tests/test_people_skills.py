@@ -177,7 +177,7 @@ def test_performance_beside_competence(team):
     figures = performance.performance(team, AS_OF, "en").set_index("employee_id")
     a1 = figures.loc["A1"]
     assert a1["tickets_handled"] == 4
-    assert a1["service_level"] == pytest.approx(2 / 3)           # T1, T4 of the 3 completed
+    assert a1["on_time_completion"] == pytest.approx(2 / 3)           # T1, T4 of the 3 completed
     assert a1["avg_escalations"] == pytest.approx(3 / 4)
     assert a1["mean_resolution_hours"] == pytest.approx((24 + 120 + 12) / 3)
     assert a1["total_gap"] == 4

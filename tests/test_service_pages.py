@@ -115,6 +115,7 @@ def test_weekly_page_lists_the_tickets_behind_a_cell(week41_db):
     assert not app.exception
     listed = app.dataframe[-1].value
     assert listed["Ticket"].tolist() == ["200910-006"]
+    assert listed["SLA policy"].tolist() == ["Level 1"] and listed["Category"].tolist() == [""]
     assert listed["Due"].tolist() == ["2009-10-08 13:00"] and listed["Completed"].tolist() == ["2009-10-09 09:30"]
     assert [b.label for b in app.get("download_button")][-2:] == ["Download CSV", "Download Excel"]
 
@@ -133,24 +134,54 @@ def test_weekly_page_through_the_app_navigation(week41_db):
 def test_sla_page_shows_the_seed_levels_and_previews_a_ticket(db_file):
     app = page("sla_settings.py")
     assert not app.exception
-    policy = app.dataframe(key="sla.policy_editor").value
-    assert policy["resolution_value"].tolist() == [3, 5, 10, 14, 21]
+    shown = app.dataframe(key="sla.policy_editor").value
+    assert shown[["position", "name", "level", "completion_value"]].values.tolist() == [
+        [1, "Level 1", 1, 3], [2, "Level 2", 2, 5], [3, "Level 3", 3, 10], [4, "Level 4", 4, 14], [5, "Level 5", 5, 21]]
     # 2012-02-24 17:20, Level 4: first response by the end of that Friday, standard 14 business days later
     app.date_input(key="sla.sample_day").set_value(pd.Timestamp("2012-02-24").date()).run()
     preview = app.dataframe[-1].value
     assert preview.values.tolist() == [
-        ["Saved settings", "2012-02-25 00:00", "2012-03-15 17:20"],
-        ["Edited settings", "2012-02-25 00:00", "2012-03-15 17:20"],
+        ["Saved settings", "Level 4", "2012-02-25 00:00", "2012-03-15 17:20"],
+        ["Edited settings", "Level 4", "2012-02-25 00:00", "2012-03-15 17:20"],
     ]
 
 
-def test_sla_page_loads_the_hotline_preset_into_the_editor(db_file):
-    app = page("sla_settings.py", "zh-TW")
+def test_sla_page_loads_the_hotline_preset_and_previews_a_dispatch_item(db_file):
+    app = page("sla_settings.py")
     app.selectbox[0].select("hotline_1999").run()
     app.button[0].click().run()
     assert not app.exception
-    policy = app.dataframe(key="sla.policy_editor").value
-    assert policy[["first_response_value", "first_response_unit"]].values.tolist()[0] == [30, "minutes"]
+    shown = app.dataframe(key="sla.policy_editor").value
+    assert len(shown) == 23 and shown["name"].iloc[15] == "Traffic light out"
+    assert shown.iloc[0][["category", "first_action", "first_action_value", "first_action_unit"]].tolist() == [
+        "人與動物噪音", "on_site", 30, "minutes"]
+    app.date_input(key="sla.sample_day").set_value(pd.Timestamp("2024-02-07").date())
+    app.time_input(key="sla.sample_time").set_value(pd.Timestamp("2024-02-07 09:00").time())
+    app.text_input(key="sla.sample_category").input("交通號誌不亮申報修復").run()
+    assert app.dataframe[-1].value.values.tolist() == [
+        ["Saved settings", "Level 4", "2024-02-08 00:00", "2024-02-27 09:00"],
+        ["Edited settings", "Traffic light out", "2024-02-07 15:00", "2024-02-19 09:00"],
+    ]
+    [save] = [b for b in app.button if b.label == "Save policies"]
+    save.click().run()
+    assert app.toast[0].value.startswith("Saved")
+    assert app.dataframe[-1].value.values.tolist()[0][1] == "Traffic light out"
+
+
+def test_sla_page_refuses_a_policy_without_a_stage_with_a_message(db_file):
+    app = page("sla_settings.py", "zh-TW")
+    draft = app.dataframe(key="sla.policy_editor").value.copy()
+    draft.loc[1, ["completion_value", "completion_unit", "first_action_value", "first_action_unit"]] = None
+    app.session_state["sla.policy_draft"] = draft
+    app.run()
+    assert "第 2 條政策「Level 2」沒有任何時限" in app.error[0].value   # the preview says so at once
+    [save] = [b for b in app.button if b.label == "儲存政策"]
+    save.click().run()
+    assert not app.exception and not app.toast
+    assert sum("第 2 條政策「Level 2」沒有任何時限" in e.value for e in app.error) == 2
+    con = store.connect(db_file)
+    assert store.scalar(con, "SELECT count(*) FROM sla_policies WHERE completion_value IS NULL") == 0
+    con.close()
 
 
 def test_sla_page_imports_an_office_calendar(db_file):

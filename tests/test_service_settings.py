@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kpi import store
-from kpi.service import settings
+from kpi.service import policies, settings
 from kpi.service.deadlines import fill_missing_deadlines, sample_deadlines
 from kpi.service.settings import SettingsError
 from tests.service_tickets import FIXTURES, insert_tickets
@@ -104,39 +104,12 @@ def test_policy_change_rederives_only_what_the_app_derived(con):
     insert_tickets(con, [{"ticket_id": "t", "level": 2, "created_at": "2009-10-05 09:00",
                           "first_commitment_at": "2009-10-20 09:00"}])
     fill_missing_deadlines(con)
-    policy = settings.load_policy(con)
-    policy.loc[policy["level"] == 2, ["resolution_value", "resolution_unit"]] = [2, "calendar_days"]
-    settings.save_settings(con, policy=policy)
+    edited = policies.load_policies(con)
+    edited.loc[edited["level"] == 2, ["completion_value", "completion_unit"]] = [2, "calendar_days"]
+    settings.save_settings(con, policies=edited)
     row = store.first_row(con, "SELECT standard_due_at, first_commitment_at, current_commitment_at, first_response_due_at FROM tickets")
     # standard 2 calendar days later; the export's first commitment kept; current follows first
     assert row == (at("2009-10-07 09:00"), at("2009-10-20 09:00"), at("2009-10-20 09:00"), at("2009-10-05 10:00"))
-
-
-def test_presets(con):
-    assert settings.preset_names(con) == ["seed_levels", "hotline_1999"]
-    pd.testing.assert_frame_equal(settings.load_policy(con), settings.preset_policy(con, "seed_levels"))
-    hotline = settings.preset_policy(con, "hotline_1999")
-    assert hotline.loc[0, ["first_response_value", "first_response_unit"]].tolist() == [30, "minutes"]
-    settings.save_settings(con, policy=hotline)
-    # Level 1 on the hotline: on site in 30 minutes, done in 4 hours, round the clock
-    assert sample_deadlines(con, at("2009-10-10 22:00"), 1) == (at("2009-10-10 22:30"), at("2009-10-11 02:00"))
-
-
-@pytest.mark.parametrize(("change", "key"), [
-    ({"resolution_value": -1}, "service.error.policy_value"),
-    ({"first_response_value": 1.5}, "service.error.policy_value"),
-    ({"resolution_unit": "weeks"}, "service.error.policy_unit"),
-    ({"level": 4}, "service.error.policy_levels"),
-])
-def test_policy_validation(con, change, key):
-    policy = settings.load_policy(con)
-    for column, value in change.items():
-        policy[column] = policy[column].astype(object)
-        policy.loc[policy["level"] == 5, column] = value
-    with pytest.raises(SettingsError) as raised:
-        settings.save_settings(con, policy=policy)
-    assert raised.value.key == key
-    pd.testing.assert_frame_equal(settings.load_policy(con), settings.preset_policy(con, "seed_levels"))
 
 
 def test_edited_calendar_with_a_repeated_date_is_refused(con):
@@ -148,10 +121,21 @@ def test_edited_calendar_with_a_repeated_date_is_refused(con):
 
 def test_preview_compares_saved_and_edited_settings_without_saving(con):
     edited_calendar = settings.parse_office_calendar(CALENDAR_2024_02.read_bytes())
-    policy = settings.load_policy(con)
-    preview = settings.preview_deadlines(con, at("2024-02-07 10:00"), 1, policy, edited_calendar)
+    ticket = settings.SampleTicket(at("2024-02-07 10:00"), level=1)
+    preview = settings.preview_deadlines(con, ticket, policies.load_policies(con), edited_calendar)
     assert preview.values.tolist() == [
-        ["saved", at("2024-02-07 11:00"), at("2024-02-12 10:00")],
-        ["edited", at("2024-02-07 11:00"), at("2024-02-17 10:00")],
+        ["saved", "Level 1", at("2024-02-07 11:00"), at("2024-02-12 10:00")],
+        ["edited", "Level 1", at("2024-02-07 11:00"), at("2024-02-17 10:00")],
     ]
     assert settings.load_calendar(con).empty
+
+
+def test_preview_names_the_policy_the_edits_would_apply(con):
+    edited = policies.preset_policies(con, "hotline_1999", "en")
+    ticket = settings.SampleTicket(at("2024-02-07 09:00"), level=4, category="交通號誌不亮申報修復")
+    preview = settings.preview_deadlines(con, ticket, edited, settings.load_calendar(con))
+    assert preview.values.tolist() == [
+        ["saved", "Level 4", at("2024-02-08 00:00"), at("2024-02-27 09:00")],
+        ["edited", "Traffic light out", at("2024-02-07 15:00"), at("2024-02-19 09:00")],
+    ]
+    assert len(policies.load_policies(con)) == 5

@@ -240,3 +240,10 @@ def help_script():
 
     st.session_state["lang"] = "zh-TW"
     service_view.help_panel()
+
+
+def test_a_viewer_sees_the_targets_but_cannot_save_them(db_file, monkeypatch):
+    monkeypatch.setattr("ui.access.current_may", lambda permission: permission != "sla.edit")
+    app = targets_page("en")
+    assert not app.exception and not app.button
+    assert ":material/lock: Saving KPI targets needs the manager role." in [c.value for c in app.caption]

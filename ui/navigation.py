@@ -12,6 +12,7 @@ class PageSpec:
     icon: str
     description_key: str | None = None  # shown on the home page's "where to go next"
     default: bool = False
+    permission: str = "service.view"    # a key of kpi.access.PERMISSIONS: who may open the page
 
     @property
     def url_path(self) -> str:
@@ -21,8 +22,10 @@ class PageSpec:
 SECTIONS: dict[str, tuple[PageSpec, ...]] = {
     "nav.section.data": (
         PageSpec("pages/home.py", "nav.home", ":material/home:", default=True),
-        PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:", "home.go.upload"),
-        PageSpec("pages/batches.py", "nav.batches", ":material/history:", "home.go.batches"),
+        PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:", "home.go.upload",
+                 permission="data.import"),
+        PageSpec("pages/batches.py", "nav.batches", ":material/history:", "home.go.batches",
+                 permission="data.import"),
     ),
     "nav.section.service": (
         PageSpec("pages/weekly.py", "nav.weekly", ":material/event_note:", "home.go.weekly"),
@@ -30,14 +33,20 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("pages/targets.py", "nav.targets", ":material/flag:", "home.go.targets"),
     ),
     "nav.section.people": (
-        PageSpec("pages/people_matrix.py", "nav.people_matrix", ":material/grid_on:", "home.go.people_matrix"),
-        PageSpec("pages/people_person.py", "nav.people_person", ":material/radar:", "home.go.people_person"),
-        PageSpec("pages/people_team.py", "nav.people_team", ":material/groups:", "home.go.people_team"),
-        PageSpec("pages/people_data.py", "nav.people_data", ":material/manage_accounts:"),
-        PageSpec("pages/people_model.py", "nav.people_model", ":material/account_tree:"),
+        PageSpec("pages/people_matrix.py", "nav.people_matrix", ":material/grid_on:", "home.go.people_matrix",
+                 permission="people.view"),
+        PageSpec("pages/people_person.py", "nav.people_person", ":material/radar:", "home.go.people_person",
+                 permission="people.view"),
+        PageSpec("pages/people_team.py", "nav.people_team", ":material/groups:", "home.go.people_team",
+                 permission="people.view"),
+        PageSpec("pages/people_data.py", "nav.people_data", ":material/manage_accounts:", permission="people.view"),
+        PageSpec("pages/people_model.py", "nav.people_model", ":material/account_tree:", permission="people.view"),
+    ),
+    "nav.section.contact": (
+        PageSpec("pages/staffing.py", "nav.staffing", ":material/support_agent:", "home.go.staffing"),
     ),
     "nav.section.executive": (
-        PageSpec("pages/roi.py", "nav.roi", ":material/savings:", "home.go.roi"),
+        PageSpec("pages/roi.py", "nav.roi", ":material/savings:", "home.go.roi", permission="roi.view"),
     ),
 }
 

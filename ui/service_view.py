@@ -17,13 +17,13 @@ from kpi.service import periods, report
 from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
 from kpi.service.periods import Period
 from kpi.service.report import FilterOptions, ServiceQuery
-from ui import service_charts
+from ui import service_charts, url_params
 from ui.components.kpi_card import kpi_card, legend_caption, style_by_target
 from ui.session import t
 
 DRILL = "service.drill"
-TICKET_COLUMNS = ("ticket_id", "subject", "department", "owner", "level", "channel", "status", "created_at",
-                  "first_response_due_at", "first_response_at", "standard_due_at", "first_commitment_at",
+TICKET_COLUMNS = ("ticket_id", "subject", "department", "owner", "level", "channel", "category", "sla_policy",
+                  "status", "created_at", "first_response_due_at", "first_response_at", "standard_due_at", "first_commitment_at",
                   "current_commitment_at", "completed_at", "due_at", "extension_count", "escalation_count", "outcome")
 
 
@@ -63,8 +63,7 @@ def from_url(name: str, codes: tuple[str, ...]) -> str:
     """The code a shared link chose for ``name``, else the first. Choices shown with translated
     labels are kept in the URL by hand: ``bind`` would store the label, so a link made in one
     language would lose them in the other."""
-    chosen = st.query_params.get(name)
-    return chosen if chosen in codes else codes[0]
+    return url_params.chosen(name, codes, codes[0])
 
 
 def to_url(name: str, code: str) -> str:
@@ -81,16 +80,27 @@ def period_picker(options: FilterOptions, today: date) -> Period | None:
         format_func={k: t(f"service.period.{k}") for k in periods.KINDS}.get, key="period"))
     if kind == "week":
         labels = _labels(periods.week_containing(first), default_week)
+        url_params.accepts("week", labels)
         return periods.iso_week(st.selectbox(t("service.filter.week"), labels, key="week", bind="query-params"))
     if kind == "month":
         labels = _labels(periods.month_containing(first), periods.month_containing(default_week.start))
+        url_params.accepts("month", labels)
         return periods.month(st.selectbox(t("service.filter.month"), labels, key="month", bind="query-params"))
+    url_params.accepts("range", _is_iso_date)
     chosen = st.date_input(t("service.filter.range"), (default_week.start.date(), default_week.end.date() - timedelta(days=1)),
                            key="range", bind="query-params")
     if len(chosen) != 2:
         st.warning(t("service.range_incomplete"))
         return None
     return periods.date_range(*chosen)
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def query_picker(options: FilterOptions) -> ServiceQuery:
@@ -101,13 +111,19 @@ def query_picker(options: FilterOptions) -> ServiceQuery:
     due = to_url("due", st.radio(
         t("service.filter.due"), report.DUE_BASES, index=report.DUE_BASES.index(from_url("due", report.DUE_BASES)),
         format_func={v: t(f"service.due.{v}") for v in report.DUE_BASES}.get, key="due"))
+    filters = (("departments", "dept", options.departments), ("owners", "owner", options.owners),
+               ("levels", "level", options.levels), ("channels", "channel", options.channels))
+    for _name, key, values in filters:
+        url_params.accepts(key, values)
     chosen = {
         name: st.multiselect(t(f"service.filter.{name}"), values, key=key, bind="query-params",
                              placeholder=t("service.filter.all"),
                              format_func=(lambda v: f"Level {v}") if name == "levels" else str)
-        for name, key, values in (("departments", "dept", options.departments), ("owners", "owner", options.owners),
-                                  ("levels", "level", options.levels), ("channels", "channel", options.channels))
+        for name, key, values in filters
     }
+    chosen["batches"] = st.multiselect(t("service.filter.batches"), list(options.batches), key="batch",
+                                       bind="query-params", placeholder=t("service.filter.all"),
+                                       format_func=options.batches.get)
     return ServiceQuery(by=by, due=due, **{name: tuple(values) for name, values in chosen.items()})
 
 

@@ -2,7 +2,8 @@
 
 Each session stages its uploads in TEMP tables of its own cursor (a separate DuckDB connection
 whose temp tables no other session can see), held by a session-scoped resource that closes it,
-and with it the temp tables, when the session ends.
+and with it the temp tables, when the session ends. The uploaded bytes wait in temp files,
+likewise held per session: removed when their preview ends, and any left when the session ends.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import streamlit as st
 
 from kpi import store
 from kpi.formatting import code_name
-from kpi.ingest import dates, formats, importer
+from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
 from ui.session import _database, lang, t
 
@@ -35,8 +36,40 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return staging_cursor(store.db_path())
 
 
-def import_confirmed(item: Pending, replace_demo: bool) -> None:
-    item.report = importer.commit(cursor(), item.preview, replace_demo=replace_demo)
+class TempFiles:
+    """This session's temp files, removed with the session if not before."""
+
+    def __init__(self) -> None:
+        self.paths: set[Path] = set()
+
+    def new(self, prefix: str, suffix: str = "") -> Path:
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=suffix)
+        os.close(handle)
+        self.paths.add(Path(name))
+        return Path(name)
+
+    def remove(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self.paths.discard(path)
+
+    def remove_all(self) -> None:
+        for path in list(self.paths):
+            self.remove(path)
+
+
+@st.cache_resource(scope="session", on_release=TempFiles.remove_all, show_spinner=False)
+def temp_files() -> TempFiles:
+    return TempFiles()
+
+
+def import_confirmed(item: Pending, replace_demo: bool, lang: str) -> None:
+    if store.write_lock_busy():
+        st.info(t("store.waiting"), icon=":material/hourglass_top:")
+    try:
+        item.report = importer.commit(cursor(), item.preview, replace_demo=replace_demo)
+    except InputError as err:  # the original could not be kept (disk full): nothing was stored
+        item.error = err.message(lang)
+        return
     release(item)
 
 
@@ -61,11 +94,9 @@ def upload_key(uploaded) -> str:
 def stage(uploaded, lang: str) -> Pending:
     """Copy the upload to a private temp file (kept until import or removal), stage and preview it."""
     con = cursor()
-    handle, name = tempfile.mkstemp(prefix="upload-", suffix=Path(uploaded.name).suffix)
-    path = Path(name)
-    with open(handle, "wb") as f:
-        f.write(uploaded.getbuffer())
+    path = temp_files().new("upload-", Path(uploaded.name).suffix)
     try:
+        path.write_bytes(uploaded.getbuffer())
         source = importer.open_source(con, path, file_name=uploaded.name)
         plan = importer.propose_plan(con, source)
         if plan.missing_required():
@@ -73,20 +104,25 @@ def stage(uploaded, lang: str) -> Pending:
             return Pending(uploaded.name, importer.Preview.unmapped(source, plan), error=missing.message(lang))
         return Pending(uploaded.name, importer.preview(con, source, plan))
     except InputError as err:
-        path.unlink()
+        temp_files().remove(path)
         return Pending(uploaded.name, error=err.message(lang))
+    except BaseException:
+        temp_files().remove(path)
+        raise
 
 
 def stage_batch(batch_id: int, lang: str) -> None:
     """Put a stored batch back on the upload page, with the mapping it was imported with."""
-    handle, name = tempfile.mkstemp(prefix="remap-")
-    os.close(handle)
+    path = temp_files().new("remap-")
     try:
-        source, plan = importer.reopen_batch(cursor(), batch_id, Path(name))
+        source, plan = importer.reopen_batch(cursor(), batch_id, path)
         pending_uploads()[remap_key(batch_id)] = Pending(source.file_name, importer.preview(cursor(), source, plan))
     except InputError as err:
-        Path(name).unlink()
+        temp_files().remove(path)
         pending_uploads()[remap_key(batch_id)] = Pending(f"batch {batch_id}", error=err.message(lang))
+    except BaseException:
+        temp_files().remove(path)
+        raise
 
 
 def remap_key(batch_id: int) -> str:
@@ -101,7 +137,7 @@ def release(item: Pending) -> None:
     """Drop a preview's temp tables and temp file (imported, or removed from the uploader)."""
     if item.preview is not None:
         importer.discard(cursor(), item.preview.source)
-        item.preview.source.path.unlink(missing_ok=True)
+        temp_files().remove(item.preview.source.path)
         item.preview = None
 
 
@@ -126,12 +162,23 @@ def re_preview(item: Pending, plan: importer.ImportPlan, lang: str) -> None:
         item.error = err.message(lang)
 
 
-def mapping_rows(plan: importer.ImportPlan) -> pd.DataFrame:
-    """The mapping as an editable table: one row per canonical field."""
+def samples(source: importer.Source) -> dict[str, str]:
+    """A few values of each column, to tell columns apart while mapping (read once per staged file)."""
+    cache = st.session_state.setdefault("column_samples", {})
+    if source.staged.table not in cache:
+        cache[source.staged.table] = {column: " · ".join(values)
+                                      for column, values in importer.sample_values(cursor(), source).items()}
+    return cache[source.staged.table]
+
+
+def mapping_rows(plan: importer.ImportPlan, sample: dict[str, str] | None = None) -> pd.DataFrame:
+    """The mapping as an editable table: one row per canonical field, with the mapped column's values."""
+    sample = sample or {}
     return pd.DataFrame({
         "field": [f.name for f in formats.FIELDS],
         "label": [t(f"field.{f.name}") + (" *" if f.required else "") for f in formats.FIELDS],
         "column": [plan.mapping.get(f.name, NOT_MAPPED) for f in formats.FIELDS],
+        "sample": [sample.get(plan.mapping.get(f.name), "") for f in formats.FIELDS],
         "date_form": [plan.date_formats.get(f.name, "iso") if f.kind == "datetime" else NOT_MAPPED
                       for f in formats.FIELDS],
         "default": [plan.defaults.get(f.name, "") for f in formats.FIELDS],
@@ -144,7 +191,43 @@ def plan_from_rows(rows: pd.DataFrame, base: importer.ImportPlan) -> importer.Im
                     and formats.FIELD_BY_NAME[r.field].kind == "datetime" and r.date_form not in (None, NOT_MAPPED)}
     defaults = {r.field: str(r.default).strip() for r in rows.itertuples() if r.default and str(r.default).strip()}
     profile = base.profile if mapping == base.mapping else "custom"
-    return importer.ImportPlan(profile, base.source_system, mapping, date_formats, defaults)
+    return replace(base, profile=profile, mapping=mapping, date_formats=date_formats, defaults=defaults)
+
+
+ZONES = ("Asia/Taipei", "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Singapore", "Asia/Tokyo", "UTC",
+         "Europe/London", "America/New_York", "America/Los_Angeles")
+
+
+def time_zone_picker(key: str, item: Pending, lang: str) -> None:
+    """The store's time zone, which times with a UTC offset are converted to; a change previews again."""
+    current = importer.time_zone(cursor())
+    zones = ZONES if current in ZONES else (current, *ZONES)
+    chosen = st.selectbox(t("upload.time_zone"), zones, index=zones.index(current), key=f"zone_{key}",
+                          help=t("upload.time_zone_help"))
+    if chosen != current:
+        importer.set_time_zone(cursor(), chosen)
+        re_preview(item, item.preview.plan, lang)
+        st.rerun()
+
+
+def profile_file_buttons(key: str, item: Pending, lang: str) -> None:
+    """Download the mapping as a profile file, or apply one saved on another machine."""
+    preview = item.preview
+    left, right = st.columns(2)
+    left.download_button(t("upload.profile_download"), profiles.to_json(preview.plan).encode("utf-8"),
+                         file_name=f"{preview.plan.profile}.json", mime="application/json",
+                         key=f"profile_download_{key}", icon=":material/download:")
+    uploaded = right.file_uploader(t("upload.profile_upload"), type=["json"], key=f"profile_upload_{key}")
+    if uploaded is None or st.session_state.get(f"profile_applied_{key}") == uploaded.file_id:
+        return
+    st.session_state[f"profile_applied_{key}"] = uploaded.file_id
+    try:
+        plan = profiles.from_json(uploaded.getvalue(), uploaded.name)
+    except InputError as err:
+        st.error(err.message(lang))
+        return
+    re_preview(item, importer.with_detected_dates(cursor(), preview.source, plan), lang)
+    st.rerun()
 
 
 def profile_name(profile: str) -> str:

@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from kpi import store
+from kpi import i18n, inbox, store
+from kpi.cli import UserError
+from kpi.ingest import profiles
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import import_file
 
@@ -19,25 +21,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
-    parser.add_argument("--profile", help="saved mapping profile or known format (econtact, zendesk, …)")
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument("--profile", help="saved mapping profile or known format (econtact, zendesk, …)")
+    choice.add_argument("--mapping", type=Path, metavar="PROFILE.json",
+                        help="a mapping profile file (saved from the upload page or written by hand)")
     parser.add_argument("--show-rejects", type=int, default=20, metavar="N",
                         help="list at most N rejected rows per file (default 20)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    con = store.connect(args.db)
+    plan = None
+    if args.mapping:
+        try:
+            plan = profiles.from_json(args.mapping.read_bytes(), args.mapping.name)
+        except OSError as err:
+            print(f"error: {args.mapping.name}: {err.strerror}", file=sys.stderr)
+            return 2
+        except InputError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+    try:
+        con = store.connect(args.db)
+    except store.StoreUnavailable as err:
+        if err.reason != "locked":
+            raise
+        raise UserError(i18n.t("store.locked_import", "en", file=err.file, inbox=inbox.inbox_dir(args.db))) from None
     imported = 0
     for path in args.files:
         if not path.is_file():
             print(f"{path}: no such file", file=sys.stderr)
             continue
         try:
-            report = import_file(con, path, args.profile)
+            report = import_file(con, path, args.profile, plan=plan)
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             continue
         print(report.summary())
+        if report.renamed:
+            print(f"  note: {i18n.t('ingest.duplicate_headers', 'en', columns=', '.join(report.renamed))}")
         for reject in report.rejects[: args.show_rejects]:
             column = f", column {reject.column!r}" if reject.column else ""
             print(f"  rejected: {reject.file}, row {reject.row}{column}: {reject.reason}")

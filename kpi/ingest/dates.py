@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 # How exports write "no value" (ServiceNow writes "?"); a cell is compared trimmed, as it is.
 MISSING = ("", "?", "-", "N/A", "n/a", "NULL", "null")
@@ -19,6 +20,18 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 _WHITESPACE = re.compile(r"\s+")
 # Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
 _EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+# An ISO 8601 time with its UTC offset or Z: converted to the store's time zone, never dropped.
+TIME_WITH_OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)? ?(Z|z|[+-]\d\d(:?\d\d)?)$"
+_TIME_WITH_OFFSET = re.compile(TIME_WITH_OFFSET)
+DEFAULT_TIME_ZONE = "Asia/Taipei"
+# Readable range: a value outside it is refused with its row (Python's datetime ends at 9999).
+FIRST_READABLE = datetime(1, 1, 1)
+LAST_READABLE = datetime(9999, 12, 31, 23, 59, 59)
+# What systems write for "no date": Excel's and .NET's zero days, the Unix epoch, "forever".
+PLACEHOLDER_DAYS = ("0001-01-01", "1899-12-30", "1899-12-31", "1900-01-01")
+PLACEHOLDER_TIMES = ("1970-01-01 00:00:00",)
+DEFAULT_FLOOR = "1980-01-01"  # dates before it are taken as placeholders too
+FUTURE_DAYS = 365              # and so are dates more than this after the import
 
 
 @dataclass(frozen=True)
@@ -32,8 +45,9 @@ class DateFormat:
     def is_excel_serial(self) -> bool:
         return not self.patterns
 
-    def parse(self, text: str | None) -> datetime | None:
-        """The timestamp, or None when the text is missing or not in this form."""
+    def parse(self, text: str | None, time_zone: str = DEFAULT_TIME_ZONE) -> datetime | None:
+        """The timestamp (wall-clock time in ``time_zone``), or None when the text is missing or not
+        in this form."""
         value = value_or_none(text)
         if value is None:
             return None
@@ -41,6 +55,8 @@ class DateFormat:
             if not _EXCEL_SERIAL.match(value):
                 return None
             return EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86400))
+        if _TIME_WITH_OFFSET.search(value):
+            return _with_offset(value, time_zone) if self.name == "iso" else None
         if self.squeeze_spaces:
             value = _WHITESPACE.sub("", value)
         for pattern in self.patterns:
@@ -53,7 +69,8 @@ class DateFormat:
     def parse_sql(self, text: str) -> str:
         """DuckDB SQL turning a trimmed VARCHAR expression into a TIMESTAMP, NULL where it is not one."""
         if self.is_excel_serial:
-            return f"TIMESTAMP '1899-12-30' + to_seconds(CAST(round(try_cast({text} AS DOUBLE) * 86400) AS BIGINT))"
+            return (f"CASE WHEN regexp_full_match({text}, '{_EXCEL_SERIAL.pattern[1:-1]}') THEN TIMESTAMP '1899-12-30'"
+                    f" + to_seconds(CAST(round(CAST({text} AS DOUBLE) * 86400) AS BIGINT)) END")
         if self.squeeze_spaces:
             text = f"regexp_replace({text}, '\\s+', '', 'g')"
         # One pattern at a time: COALESCE tries the next only on rows still unparsed, which
@@ -61,7 +78,33 @@ class DateFormat:
         attempts = [f"try_strptime({text}, '{p}')" for p in self.patterns]
         if self.name == "iso":
             attempts.insert(0, f"try_cast({text} AS TIMESTAMP)")  # DuckDB's own ISO parser
+            offset = f"timezone($time_zone, try_cast(replace({text}, '/', '-') AS TIMESTAMPTZ))"
+            return (f"CASE WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {offset}"
+                    f" ELSE coalesce({', '.join(attempts)}) END")
         return f"coalesce({', '.join(attempts)})"
+
+
+def _with_offset(value: str, time_zone: str) -> datetime | None:
+    """An ISO 8601 time with an offset as wall-clock time in ``time_zone``."""
+    try:
+        moment = datetime.fromisoformat(value.replace("/", "-"))
+    except ValueError:
+        return None
+    return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+
+
+def readable_sql(value: str) -> str:
+    """SQL: the parsed value lies in the range every consumer can handle."""
+    return f"({value} BETWEEN TIMESTAMP '{FIRST_READABLE:%Y-%m-%d}' AND TIMESTAMP '{LAST_READABLE:%Y-%m-%d %H:%M:%S}')"
+
+
+def placeholder_sql(value: str) -> str:
+    """SQL: a parsed value that stands for "no date" (``$date_floor`` and ``$date_ceiling`` bound it)."""
+    days = ", ".join(f"DATE '{d}'" for d in PLACEHOLDER_DAYS)
+    times = ", ".join(f"TIMESTAMP '{t}'" for t in PLACEHOLDER_TIMES)
+    return (f"(({value} = date_trunc('day', {value}) AND CAST({value} AS DATE) IN ({days}))"
+            f" OR {value} IN ({times}) OR {value} >= TIMESTAMP '9999-12-31'"
+            f" OR {value} < CAST($date_floor AS TIMESTAMP) OR {value} > CAST($date_ceiling AS TIMESTAMP))")
 
 
 def value_or_null_sql(trimmed: str) -> str:
@@ -85,10 +128,16 @@ def _with_times(date_pattern: str, separator: str = " ") -> tuple[str, ...]:
     return tuple(f"{date_pattern}{separator}{t}" if t else date_pattern for t in _TIMES)
 
 
+def _with_fractions(date_pattern: str, separator: str = " ") -> tuple[str, ...]:
+    """Times with fractional seconds (``2012/10/09 14:50:17.000``)."""
+    return (f"{date_pattern}{separator}%H:%M:%S.%f",)
+
+
 FORMATS: tuple[DateFormat, ...] = (
     DateFormat(
         "iso", "2012-08-01 13:06",
-        _with_times("%Y-%m-%d") + _with_times("%Y-%m-%d", "T")[:2] + _with_times("%Y/%m/%d"),
+        _with_times("%Y-%m-%d") + _with_times("%Y-%m-%d", "T")[:2] + _with_times("%Y/%m/%d")
+        + _with_fractions("%Y-%m-%d") + _with_fractions("%Y-%m-%d", "T") + _with_fractions("%Y/%m/%d"),
     ),
     DateFormat(
         "zh_tw", "2012年 3月15日 17時20分",
@@ -97,7 +146,8 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat("day_first", "29/2/2016 01:16", _with_times("%d/%m/%Y") + _with_times("%d-%m-%Y") + _with_times("%d.%m.%Y")),
     DateFormat("month_first", "2/29/2016 1:16 PM", ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p") + _with_times("%m/%d/%Y")),
     DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
-    DateFormat("compact", "20240101", ("%Y%m%d%H%M%S", "%Y%m%d%H%M", "%Y%m%d")),
+    # Minutes before seconds: strptime would read 202401011230 as 12:03:00 with the seconds pattern.
+    DateFormat("compact", "20240101", ("%Y%m%d%H%M", "%Y%m%d%H%M%S", "%Y%m%d")),
     DateFormat("excel_serial", "40123.5417"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
@@ -115,7 +165,7 @@ class Detection:
         return bool(self.alternatives)
 
 
-def detect(values: Iterable[str | None], sample_size: int = 500) -> Detection:
+def detect(values: Iterable[str | None], sample_size: int = 500, time_zone: str = DEFAULT_TIME_ZONE) -> Detection:
     """Pick the form that parses the most sample values; ties (e.g. 3/4/2024) are reported."""
     samples: list[str] = []
     for value in values:
@@ -127,8 +177,8 @@ def detect(values: Iterable[str | None], sample_size: int = 500) -> Detection:
     if not samples:
         return Detection(None, 0, 0)
     # Screen on a few values first: most forms fail at once, and strptime misses are slow.
-    candidates = [f for f in FORMATS if any(f.parse(s) is not None for s in samples[:20])] or FORMATS
-    scores = [(sum(f.parse(s) is not None for s in samples), f) for f in candidates]
+    candidates = [f for f in FORMATS if any(f.parse(s, time_zone) is not None for s in samples[:20])] or FORMATS
+    scores = [(sum(f.parse(s, time_zone) is not None for s in samples), f) for f in candidates]
     best_score = max(score for score, _ in scores)
     if best_score == 0:
         return Detection(None, 0, len(samples))

@@ -7,6 +7,7 @@ and logs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kpi import i18n
@@ -16,6 +17,7 @@ class InputError(Exception):
     """A file that cannot be imported at all (empty, binary, not a table, required column missing)."""
 
     def __init__(self, file: str, key: str, row: int | None = None, column: str | None = None, **values):
+        values = {name: _without_paths(value) if isinstance(value, str) else value for name, value in values.items()}
         self.file, self.key, self.row, self.column, self.values = file, key, row, column, values
         super().__init__(str(self))
 
@@ -51,6 +53,15 @@ class Reject:
 
     def reason_in(self, lang: str) -> str:
         return i18n.t(self.key, lang, **_named_fields(dict(self.values), lang))
+
+
+# A quoted or bare absolute path (/tmp/upload-x.csv, C:\\Users\\…) inside a library's message.
+_PATH = re.compile(r'"(?:[A-Za-z]:)?[/\\][^"]*"|(?<![\w.])(?:[A-Za-z]:)?[/\\][\w.\-/\\]+')
+
+
+def _without_paths(text: str) -> str:
+    """A message with the server's file paths taken out: they tell a user nothing and an attacker much."""
+    return _PATH.sub("…", text)
 
 
 def _named_fields(values: dict, lang: str) -> dict:

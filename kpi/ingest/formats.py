@@ -30,6 +30,7 @@ FIELDS: tuple[Field, ...] = (
     Field("owner", "text"),
     Field("customer", "text"),
     Field("channel", "text"),
+    Field("category", "text"),
     Field("priority", "level"),
     Field("status", "text"),
     Field("created_at", "datetime", required=True),
@@ -101,6 +102,7 @@ LAYOUTS: tuple[Layout, ...] = (
         "owner": ("負責人",),
         "customer": ("客戶名稱", "客戶"),
         "channel": ("服務請求來源", "來源", "管道"),
+        "category": ("類別", "服務類別", "派工項目"),
         "priority": ("服務請求方法", "等級", "服務等級"),
         "status": ("服務請求狀態", "處理狀態", "狀態"),
         "created_at": ("提出時間", "服務請求時間", "建立時間"),
@@ -121,6 +123,7 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("zendesk", "Zendesk", {
         "ticket_id": ("Id",), "subject": ("Subject",), "department": ("Group",),
         "owner": ("Assignee",), "customer": ("Organization", "Requester"), "channel": ("Via",),
+        "category": ("Ticket type",),
         "priority": ("Priority",), "status": ("Status",), "created_at": ("Created at",),
         "first_reply_minutes": ("First reply time in minutes",), "standard_due_at": ("Due date",),
         "resolved_at": ("Solved at",), "reopen_count": ("Reopens",),
@@ -128,7 +131,8 @@ LAYOUTS: tuple[Layout, ...] = (
     }),
     Layout("freshdesk", "Freshdesk", {
         "ticket_id": ("Ticket ID",), "subject": ("Subject",), "department": ("Group",),
-        "owner": ("Agent",), "channel": ("Source",), "priority": ("Priority",), "status": ("Status",),
+        "owner": ("Agent",), "channel": ("Source",), "category": ("Type",), "priority": ("Priority",),
+        "status": ("Status",),
         "created_at": ("Created time",), "first_response_at": ("Initial response time",),
         "standard_due_at": ("Due by Time",), "resolved_at": ("Resolved time",),
         "closed_at": ("Closed time",), "satisfaction": ("Survey results",),
@@ -137,6 +141,7 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("jira", "Jira Service Management", {
         "ticket_id": ("Issue key",), "subject": ("Summary",), "owner": ("Assignee",),
         "customer": ("Reporter",), "channel": ("Custom field (Request Type)",),
+        "category": ("Custom field (Request Type)", "Issue Type"),
         "priority": ("Priority",), "status": ("Status",), "created_at": ("Created",),
         "standard_due_at": ("Due date",), "resolved_at": ("Resolved",),
         "satisfaction": ("Satisfaction rating",),
@@ -145,14 +150,14 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("servicenow", "ServiceNow", {
         "ticket_id": ("number",), "subject": ("short_description",),
         "department": ("assignment_group",), "owner": ("assigned_to",), "customer": ("caller_id",),
-        "channel": ("contact_type",), "priority": ("priority",), "status": ("incident_state", "state"),
+        "channel": ("contact_type",), "category": ("category",), "priority": ("priority",), "status": ("incident_state", "state"),
         "created_at": ("opened_at",), "resolved_at": ("resolved_at",), "closed_at": ("closed_at",),
         "reassignment_count": ("reassignment_count",), "reopen_count": ("reopen_count",),
         "source_sla_met": ("made_sla",), "updated_at": ("sys_updated_on", "sys_updated_at"),
     }),
     Layout("osticket", "osTicket", {
         "ticket_id": ("Ticket Number",), "subject": ("Subject",), "department": ("Department",),
-        "owner": ("Agent Assigned",), "customer": ("From",), "channel": ("Source",),
+        "owner": ("Agent Assigned",), "customer": ("From",), "channel": ("Source",), "category": ("Help Topic",),
         "priority": ("Priority",), "status": ("Current Status",), "created_at": ("Date Created",),
         "standard_due_at": ("SLA Due Date",), "current_commitment_at": ("Due Date",),
         "closed_at": ("Closed Date",), "reopen_count": ("Reopen Count",),

@@ -13,19 +13,23 @@ kept byte for byte in the store's originals folder, so a batch can be re-mapped 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import shutil
 import uuid
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from kpi import store
-from kpi.ingest import dates, formats, reader
+from kpi import sql, store
+from kpi.ingest import dates, formats, reader, vocabularies
 from kpi.ingest.errors import InputError, Reject
 from kpi.service.deadlines import DERIVED_COLUMNS, DERIVED_FLAGS, with_derived_deadlines_sql
 
@@ -37,7 +41,8 @@ TICKET_COLUMNS = (
     "priority", "status", "is_open", "created_at", "first_response_at", "standard_due_at",
     "first_commitment_at", "current_commitment_at", "resolved_at", "closed_at", "extension_count",
     "escalation_count", "reassignment_count", "reopen_count", "forwarded_second_line",
-    "satisfaction", "source_sla_met", "updated_at",
+    "satisfaction", "source_sla_met", "updated_at", "state", "completed_at", "completion_inferred",
+    "category",
 )
 COUNT_COLUMNS = ("extension_count", "escalation_count", "reassignment_count", "reopen_count")
 # What must differ for a re-exported ticket to count as updated.
@@ -53,9 +58,33 @@ class ImportPlan:
     mapping: dict[str, str]                        # canonical field -> source column
     date_formats: dict[str, str] = field(default_factory=dict)  # field -> dates.FORMATS name
     defaults: dict[str, str] = field(default_factory=dict)      # field -> value for empty cells
+    layout: str | None = None                                   # known format whose words apply
+    status_map: dict[str, str] = field(default_factory=dict)    # the user's status word -> state
+    priority_map: dict[str, int] = field(default_factory=dict)  # the user's priority word -> level
+    date_floor: str = dates.DEFAULT_FLOOR                       # earlier dates are placeholders
 
     def missing_required(self) -> list[str]:
         return [f for f in formats.REQUIRED if f not in self.mapping and f not in self.defaults]
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        return vocabularies.status_map(self.layout, self.status_map)
+
+    @property
+    def priorities(self) -> dict[str, int]:
+        return vocabularies.priority_map(self.layout, self.priority_map)
+
+    def options(self) -> dict:
+        """What a profile or batch keeps beside mapping, date forms and defaults."""
+        return {"layout": self.layout, "status_map": self.status_map, "priority_map": self.priority_map,
+                "date_floor": self.date_floor}
+
+    def with_options(self, options: dict | None) -> ImportPlan:
+        options = options or {}
+        return replace(self, layout=options.get("layout", self.layout),
+                       status_map=dict(options.get("status_map") or {}),
+                       priority_map={k: int(v) for k, v in (options.get("priority_map") or {}).items()},
+                       date_floor=options.get("date_floor") or dates.DEFAULT_FLOOR)
 
 
 @dataclass
@@ -75,6 +104,20 @@ class Source:
         return list(self.staged.columns)
 
 
+@dataclass(frozen=True)
+class DataQuality:
+    """What a preview found worth telling before anything is stored (among the valid rows)."""
+
+    counts: dict[str, int] = field(default_factory=dict)          # check -> rows
+    examples: dict[str, list[int]] = field(default_factory=dict)  # check -> first file rows
+    statuses: list[tuple[str, int, str | None]] = field(default_factory=list)   # value, rows, state
+    priorities: list[tuple[str, int, int | None]] = field(default_factory=list)  # value, rows, level
+
+    def found(self) -> dict[str, int]:
+        """The checks that found something."""
+        return {name: n for name, n in self.counts.items() if n}
+
+
 @dataclass
 class Preview:
     source: Source
@@ -90,6 +133,7 @@ class Preview:
     already_imported: int | None   # batch id of an identical file already in the store
     changes_table: str | None
     data_version: int | None = None  # the store's version the rows were sorted against
+    quality: DataQuality = field(default_factory=DataQuality)
 
     @classmethod
     def unmapped(cls, source: Source, plan: ImportPlan) -> Preview:
@@ -119,6 +163,7 @@ class ImportReport:
     rejected: int
     already_imported: int | None
     rejects: tuple[Reject, ...] = ()
+    renamed: tuple[str, ...] = ()  # columns renamed because their header repeats an earlier one
 
     def summary(self) -> str:
         if self.already_imported is not None:
@@ -130,11 +175,6 @@ class ImportReport:
         )
 
 
-def file_checksum(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | None = None) -> Source:
     """Read a CSV/TSV/XLSX export into a TEMP staging table of ``con``."""
     path = Path(path)
@@ -142,6 +182,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
     with open(path, "rb") as f:
         head = f.read(reader.SNIFF_BYTES)
     sniffed = reader.sniff(head, file_name)
+    checksum = reader.scan(path, sniffed)
     table = f"staging_{uuid.uuid4().hex[:12]}"
     if sniffed.kind == "excel":
         source_table = reader.read_frame(path.read_bytes(), file_name)
@@ -152,7 +193,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
     if staged.rows == 0 and not staged.malformed:
         discard_tables(con, table)
         raise InputError(file_name, "ingest.no_data")
-    return Source(file_name, file_checksum(path), sniffed, staged, path)
+    return Source(file_name, checksum, sniffed, staged, path)
 
 
 def original_path(con: duckdb.DuckDBPyConnection, batch_id: int) -> Path:
@@ -167,28 +208,31 @@ def reopen_batch(con: duckdb.DuckDBPyConnection, batch_id: int, copy_to: Path) -
     The original is copied to ``copy_to`` (the caller's private temp file) because undoing the
     batch on commit may remove it from the originals folder.
     """
-    row = store.first_row(con, """SELECT file_name, profile, source_system, mapping, date_formats, defaults
-                                  FROM import_batches WHERE batch_id = ? AND undone_at IS NULL""", [batch_id])
+    row = store.first_row(con, f"SELECT file_name, {_PLAN_COLUMNS} FROM import_batches"
+                               " WHERE batch_id = ? AND undone_at IS NULL", [batch_id])
     if row is None:
         raise InputError(f"batch {batch_id}", "ingest.no_batch")
-    file_name, profile, source_system, mapping, date_formats, defaults = row
     shutil.copyfile(original_path(con, batch_id), copy_to)
-    source = replace(open_source(con, copy_to, file_name), replaces_batch=batch_id)
-    plan = ImportPlan(profile, source_system, json.loads(mapping), json.loads(date_formats or "{}"),
-                      json.loads(defaults or "{}"))
-    return source, plan
+    source = replace(open_source(con, copy_to, row[0]), replaces_batch=batch_id)
+    return source, _stored_plan(row[1:])
+
+
+# How a plan is kept in import_batches and mapping_profiles, and read back by _stored_plan.
+_PLAN_COLUMNS = "profile, source_system, mapping, date_formats, defaults, options"
+
+
+def _stored_plan(row: tuple) -> ImportPlan:
+    profile, source_system, mapping, date_formats, defaults, options = row
+    return ImportPlan(profile, source_system or profile, json.loads(mapping), json.loads(date_formats or "{}"),
+                      json.loads(defaults or "{}")).with_options(json.loads(options or "{}"))
 
 
 def saved_profile(con: duckdb.DuckDBPyConnection, name: str | None, columns: list[str]) -> ImportPlan | None:
     """The saved profile by name, or else the one saved for this exact header."""
-    query = "SELECT name, source_system, mapping, date_formats, defaults FROM mapping_profiles WHERE "
+    query = f"SELECT {_PLAN_COLUMNS.replace('profile', 'name', 1)} FROM mapping_profiles WHERE "
     row = (store.first_row(con, query + "name = ?", [name]) if name
            else store.first_row(con, query + "header_key = ? ORDER BY saved_at DESC", [formats.header_key(columns)]))
-    if row is None:
-        return None
-    profile, source_system, mapping, date_formats, defaults = row
-    return ImportPlan(profile, source_system or profile, json.loads(mapping),
-                      json.loads(date_formats or "{}"), json.loads(defaults or "{}"))
+    return None if row is None else _stored_plan(row)
 
 
 def save_profile(con: duckdb.DuckDBPyConnection, name: str, columns: list[str], plan: ImportPlan) -> None:
@@ -196,10 +240,11 @@ def save_profile(con: duckdb.DuckDBPyConnection, name: str, columns: list[str], 
     with store.transaction(con):
         con.execute("DELETE FROM mapping_profiles WHERE name = ?", [name])
         con.execute(
-            "INSERT INTO mapping_profiles (name, header_key, mapping, date_formats, defaults, source_system)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO mapping_profiles (name, header_key, mapping, date_formats, defaults, source_system, options)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [name, formats.header_key(columns), json.dumps(plan.mapping, ensure_ascii=False),
-             json.dumps(plan.date_formats), json.dumps(plan.defaults, ensure_ascii=False), plan.source_system],
+             json.dumps(plan.date_formats), json.dumps(plan.defaults, ensure_ascii=False), plan.source_system,
+             json.dumps(plan.options(), ensure_ascii=False)],
         )
 
 
@@ -212,7 +257,12 @@ def propose_plan(con: duckdb.DuckDBPyConnection, source: Source, profile: str | 
         layout = formats.LAYOUT_BY_NAME.get(profile) if profile else formats.recognise(source.columns)
         if layout is None:
             return ImportPlan("custom", "custom", {})
-        plan = ImportPlan(layout.name, layout.source_system, layout.propose(source.columns))
+        plan = ImportPlan(layout.name, layout.source_system, layout.propose(source.columns), layout=layout.name)
+    return with_detected_dates(con, source, plan)
+
+
+def with_detected_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> ImportPlan:
+    """The plan with the detected form for every mapped date column it gives none for."""
     for name, detection in detect_dates(con, source, plan).items():
         if detection.format and name not in plan.date_formats:
             plan.date_formats[name] = detection.format.name
@@ -227,16 +277,12 @@ def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPla
             continue
         if column not in source.date_detections:
             values = con.execute(
-                f"SELECT {_q(column)} FROM {source.staged.table}"
-                f" WHERE {dates.value_or_null_sql(f'trim({_q(column)})')} IS NOT NULL LIMIT 500"
+                f"SELECT {source.staged.ref(column)} FROM {source.staged.table}"
+                f" WHERE {dates.value_or_null_sql(f'trim({source.staged.ref(column)})')} IS NOT NULL LIMIT 500"
             ).fetchall()
-            source.date_detections[column] = dates.detect([v[0] for v in values])
+            source.date_detections[column] = dates.detect([v[0] for v in values], time_zone=time_zone(con))
         detections[name] = source.date_detections[column]
     return detections
-
-
-def _q(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
 
 
 def _literal(value: str) -> str:
@@ -247,43 +293,59 @@ def _words(words: Sequence[str]) -> str:
     return ", ".join(_literal(w) for w in words)
 
 
-def _parsed_columns(plan: ImportPlan) -> tuple[list[list[str]], dict[str, str]]:
-    """Parse each mapped cell once, in three projection levels over the staged table:
+def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[str]], dict[str, str], list[str]]:
+    """Parse each mapped cell once, in four projection levels over the staged table:
 
     1. ``c_<field>``: the cell trimmed;
     2. ``t_<field>``: that, or NULL when it is one of the "no value" markers (then the field's
        default, where the user gave one);
-    3. ``v_<field>`` (the value) and ``p_<field>`` (the cell had something in it).
+    3. ``v_<field>`` (the value) and ``p_<field>`` (the cell had something in it); dates are
+       parsed into ``r_<field>`` first, statuses and priorities looked up in the vocabularies;
+    4. ``v_<field>`` of dates: the parsed time, or NULL where it is a placeholder
+       (``ph_<field>`` says so).
 
-    Plus, per checked field, the condition over those columns that marks the cell bad.
+    Plus, per checked field, the condition over those columns that marks the cell bad, and the
+    columns the data-quality checks read beside the ticket's (``m_state``, ``ph_<field>``).
+    A default is the parameter ``$default_<field>`` (see ``_parameters``), never SQL text.
     Parsing is the costly part of an import, so nothing is computed twice: testing the markers
     in the level that trims would trim every cell twice, a third of the mapping time.
     """
     cells: list[str] = []
     texts: list[str] = []
     items: list[str] = []
+    cleaned: list[str] = []
     bad: dict[str, str] = {}
+    carried: list[str] = []
     for f in formats.FIELDS:
         column = plan.mapping.get(f.name)
         default = plan.defaults.get(f.name)
         if column is None and default is None:
             continue
         cell, text, value, present = f"c_{f.name}", f"t_{f.name}", f"v_{f.name}", f"p_{f.name}"
-        cells.append(f"{f'trim({_q(column)})' if column else 'CAST(NULL AS VARCHAR)'} AS {cell}")
+        cells.append(f"{f'trim({staged.ref(column)})' if column else 'CAST(NULL AS VARCHAR)'} AS {cell}")
         text_sql = dates.value_or_null_sql(cell)
         if default is not None:
-            text_sql = f"coalesce({text_sql}, {_literal(default)})"
+            text_sql = f"coalesce({text_sql}, CAST($default_{f.name} AS VARCHAR))"
         texts.append(f"{text_sql} AS {text}")
         items.append(f"{text} IS NOT NULL AS {present}")
         check = f"({present} AND {value} IS NULL)"
         if f.kind == "text":
             items.append(f"{text} AS {value}")
+            if f.name == "status":
+                items.append(f"{vocabularies.state_sql(vocabularies.normalise_sql(text))} AS m_state")
+                carried.append("m_state")
             continue
         if f.kind == "datetime":
-            items.append(f"{dates.BY_NAME[plan.date_formats.get(f.name, 'iso')].parse_sql(text)} AS {value}")
+            parsed = f"r_{f.name}"
+            items.append(f"{dates.BY_NAME[plan.date_formats.get(f.name, 'iso')].parse_sql(text)} AS {parsed}")
+            readable = dates.readable_sql(parsed)
+            cleaned.append(f"CASE WHEN {readable} AND NOT {dates.placeholder_sql(parsed)} THEN {parsed} END AS {value}")
+            cleaned.append(f"coalesce({readable} AND {dates.placeholder_sql(parsed)}, false) AS ph_{f.name}")
+            carried.append(f"ph_{f.name}")
+            check = f"({present} AND coalesce(NOT {readable}, true))"
         elif f.kind == "count":
-            items.append(f"try_cast({text} AS INTEGER) AS {value}")
-            check = f"({present} AND coalesce({value} < 0, true))"
+            # Whole numbers only: a cast would round 1.5 and read 1e3 as 1000.
+            items.append(f"CASE WHEN regexp_full_match({text}, '\\+?[0-9]{{1,9}}') THEN CAST({text} AS INTEGER) END AS {value}")
         elif f.kind == "minutes":
             items.append(f"try_cast({text} AS DOUBLE) AS {value}")
         elif f.kind == "flag":
@@ -295,24 +357,60 @@ def _parsed_columns(plan: ImportPlan) -> tuple[list[list[str]], dict[str, str]]:
                 f" WHEN {text} LIKE '-%:%' THEN false WHEN {text} LIKE '%:%' THEN true END AS {value}"
             )
         elif f.kind == "level":
+            # An unknown priority leaves the level empty and is reported; it never rejects the row.
             items.append(f"{text} AS {value}")
-            items.append(f"{_level_sql(text)} AS v_level")
-            check = f"({present} AND v_level IS NULL)"
+            items.append(f"{vocabularies.level_sql(vocabularies.normalise_sql(text))} AS v_level")
+            continue
         bad[f.name] = check
     for required in formats.REQUIRED:
         missing = f"v_{required} IS NULL" if required in plan.mapping or required in plan.defaults else "true"
         bad[required] = f"({bad[required]} OR {missing})" if required in bad else f"({missing})"
-    return [cells, texts, items], bad
+    return [cells, texts, items, cleaned], bad, carried
 
 
-def _level_sql(cell: str) -> str:
-    """Severity 1–5 from "Level 3", "3", "P2", "1 - Critical" or a priority word."""
-    text = f"lower({cell})"
-    words = " ".join(f"WHEN {text} IN ({_words(w)}) THEN {level}" for level, w in formats.LEVEL_WORDS.items())
-    return (
-        f"CASE WHEN regexp_matches({text}, '^(level|p|l)?\\s*[1-5]\\b') "
-        f"THEN CAST(regexp_extract({text}, '([1-5])', 1) AS INTEGER) {words} END"
-    )
+def time_zone(con: duckdb.DuckDBPyConnection) -> str:
+    """The store's time zone: times with a UTC offset are converted to it."""
+    return store.scalar(con, "SELECT value FROM store_settings WHERE key = 'time_zone'")
+
+
+def set_time_zone(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Change the store's time zone (an IANA name such as Asia/Taipei); imports after it use it."""
+    if name not in zoneinfo.available_timezones():
+        raise InputError(name, "ingest.unknown_time_zone")
+    with store.transaction(con):
+        con.execute("UPDATE store_settings SET value = ? WHERE key = 'time_zone'", [name])
+
+
+def _parameters(plan: ImportPlan, zone: str) -> dict:
+    """The values the mapping SQL takes as parameters: the source system, each default, the
+    vocabularies, the time zone and the bounds outside which a date is a placeholder."""
+    ceiling = datetime.now() + timedelta(days=dates.FUTURE_DAYS)
+    return {"source_system": plan.source_system, "time_zone": zone,
+            "date_floor": plan.date_floor, "date_ceiling": ceiling.strftime("%Y-%m-%d %H:%M:%S"),
+            **vocabularies.parameters(plan.statuses, plan.priorities),
+            **{f"default_{name}": value for name, value in plan.defaults.items()}}
+
+
+def _lifecycle(values: dict[str, str]) -> dict[str, str]:
+    """State, completion and open flag of a row, by the stated rules:
+
+    - the status word's state; an unknown or missing status follows the dates (closed when it has
+      a closed time, resolved when it has a resolved time, else open);
+    - a done state is completed at the best time the row offers (resolved, closed, updated, created),
+      flagged inferred when it had neither a resolved nor a closed time;
+    - an open state with a solve date is open (reopened); cancelled tickets are never completed.
+    """
+    resolved, closed = values.get("resolved_at", "NULL"), values.get("closed_at", "NULL")
+    by_dates = f"CASE WHEN {closed} IS NOT NULL THEN 'closed' WHEN {resolved} IS NOT NULL THEN 'resolved' ELSE 'open' END"
+    state = f"coalesce({'m_state' if 'status' in values else 'NULL'}, {by_dates})"
+    done = f"({state} IN ({_words(vocabularies.DONE_STATES)}))"
+    best_time = f"coalesce({resolved}, {closed}, {values.get('updated_at', 'NULL')}, v_created_at)"
+    return {
+        "state": state,
+        "completed_at": f"CASE WHEN {done} THEN {best_time} END",
+        "completion_inferred": f"({done} AND {resolved} IS NULL AND {closed} IS NULL)",
+        "is_open": f"({state} IN ({_words(vocabularies.OPEN_STATES)}))",
+    }
 
 
 def _ticket_select(plan: ImportPlan) -> str:
@@ -321,20 +419,33 @@ def _ticket_select(plan: ImportPlan) -> str:
     first_response = values.get("first_response_at")
     if first_response is None and "first_reply_minutes" in values:
         first_response = f"v_created_at + to_seconds(CAST(round(v_first_reply_minutes * 60) AS BIGINT))"
-    status = values.get("status", "NULL")
-    is_open = (
-        f"(coalesce({values.get('resolved_at', 'NULL')}, {values.get('closed_at', 'NULL')}) IS NULL"
-        f" AND coalesce(lower({status}) NOT IN ({_words(formats.CLOSED_STATUSES)}), true))"
-    )
     columns = {
-        "source_system": _literal(plan.source_system),
+        "source_system": "CAST($source_system AS VARCHAR)",
         "level": "v_level" if "priority" in values else "NULL",
-        "is_open": is_open,
         "first_response_at": first_response or "NULL",
+        **_lifecycle(values),
         **{c: f"coalesce({values.get(c, 'NULL')}, 0)" for c in COUNT_COLUMNS},
         "forwarded_second_line": f"coalesce({values.get('forwarded_second_line', 'NULL')}, false)",
     }
     return ",\n  ".join(f"{columns.get(c, values.get(c, 'NULL'))} AS {c}" for c in TICKET_COLUMNS)
+
+
+def _quality_flags(plan: ImportPlan) -> dict[str, str]:
+    """Per data-quality check, the condition over a mapped row that raises it (see DataQuality)."""
+    values = {f.name for f in formats.FIELDS if f.name in plan.mapping or f.name in plan.defaults}
+    flags = {f"placeholder_{f.name}": f"ph_{f.name}" for f in formats.FIELDS
+             if f.kind == "datetime" and f.name in values}
+    flags.update({
+        "completed_before_created": "completed_at < created_at",
+        "completion_inferred": "completion_inferred",
+        "reopened": "is_open AND (resolved_at IS NOT NULL OR closed_at IS NOT NULL)",
+        "cancelled": "state = 'cancelled'",
+    })
+    if "status" in values:
+        flags["unknown_status"] = "status IS NOT NULL AND m_state IS NULL"
+    if "priority" in values:
+        flags["unknown_priority"] = "priority IS NOT NULL AND level IS NULL"
+    return flags
 
 
 def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> Preview:
@@ -351,29 +462,70 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
         [source.checksum, source.replaces_batch],
     )
     detection = detect_dates(con, source, plan)
-    malformed = reader.wrong_width_rejects(source.file_name, source.staged.malformed, len(source.columns))
+    malformed = reader.refused_rows(source.file_name, source.staged)
     if already:
         return Preview(source, plan, source.staged.rows + len(malformed), 0, 0, source.staged.rows, 0,
                        len(malformed), malformed, detection, already[0], None)
 
-    levels, bad = _parsed_columns(plan)
+    levels, bad, carried = _parsed_columns(plan, source.staged)
     relation = source.staged.numbered()
     for level in levels:
-        relation = f"(SELECT source_row, {', '.join(level)} FROM {relation})"
+        if level:
+            relation = f"(SELECT *, {', '.join(level)} FROM {relation})"
     mapped, changes = f"{source.staged.table}_mapped", f"{source.staged.table}_changes"
     bad_list = ", ".join(f"{cond} AS bad_{name}" for name, cond in bad.items())
     any_bad = " OR ".join(bad.values())
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT source_row,\n  {_ticket_select(plan)},\n"
-        f"  {bad_list}, ({any_bad}) AS is_rejected\nFROM {relation}"
-    )
+    flags = _quality_flags(plan)
+    query = (f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT *, {', '.join(f'{c} AS dq_{n}' for n, c in flags.items())}"
+             f" FROM (SELECT source_row,\n  {_ticket_select(plan)},\n  {''.join(f'{c}, ' for c in carried)}"
+             f"{bad_list}, ({any_bad}) AS is_rejected\nFROM {relation})")
+    con.execute(query, sql.used_parameters(query, _parameters(plan, time_zone(con))))
     rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
     result = Preview(
         source, plan, rows_read=source.staged.rows + len(malformed), to_insert=0, to_update=0, unchanged=0,
         superseded=0, rejected=rejected_rows + len(malformed), rejects=(malformed + rejects)[:REJECT_LIST_LIMIT],
         date_detection=detection, already_imported=None, changes_table=changes,
+        quality=_data_quality(con, mapped, flags, plan),
     )
     return _classify(con, result)
+
+
+def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> DataQuality:
+    """Counts and first rows of each anomaly among the valid rows, and every status and priority
+    value with its count and what it maps to."""
+    found = store.first_row(con, f"SELECT {', '.join(f'count(*) FILTER (dq_{n})' for n in flags)},"
+                                 f" {', '.join(f'(list(source_row ORDER BY source_row) FILTER (dq_{n}))[1:5]' for n in flags)}"
+                                 f" FROM {mapped} WHERE NOT is_rejected")
+    counts = dict(zip(flags, found[:len(flags)]))
+    examples = {name: list(rows or []) for name, rows in zip(flags, found[len(flags):])}
+    statuses = con.execute(f"SELECT status, count(*), any_value(m_state) FROM {mapped} WHERE NOT is_rejected"
+                           " AND status IS NOT NULL GROUP BY status ORDER BY count(*) DESC, status").fetchall() \
+        if "unknown_status" in flags else []
+    priorities = con.execute(f"SELECT priority, count(*), any_value(level) FROM {mapped} WHERE NOT is_rejected"
+                             " AND priority IS NOT NULL GROUP BY priority ORDER BY count(*) DESC, priority").fetchall()
+    return DataQuality(counts, examples, statuses, priorities)
+
+
+def sample_values(con: duckdb.DuckDBPyConnection, source: Source, per_column: int = 3) -> dict[str, list[str]]:
+    """The first few distinct non-empty values of each column, shown beside the mapping."""
+    staged = source.staged
+    picks = ", ".join(f"(list(DISTINCT {staged.ref(c)}) FILTER ({dates.value_or_null_sql(f'trim({staged.ref(c)})')}"
+                      f" IS NOT NULL))[1:{per_column}]" for c in source.columns)
+    row = store.first_row(con, f"SELECT {picks} FROM (SELECT * FROM {staged.table} LIMIT 200)")
+    return {column: sorted(values or []) for column, values in zip(source.columns, row)}
+
+
+def quality_rows(con: duckdb.DuckDBPyConnection, preview_: Preview) -> pd.DataFrame:
+    """Every valid row a data-quality check raised: file row, check and ticket id, for download."""
+    checks = list(preview_.quality.counts)
+    if not checks or preview_.changes_table is None:
+        return pd.DataFrame(columns=["row", "check", "ticket_id"])
+    mapped = f"{preview_.source.staged.table}_mapped"
+    parts = " UNION ALL ".join(f"SELECT source_row AS row, {i} AS check_index, ticket_id FROM {mapped}"
+                               f" WHERE NOT is_rejected AND dq_{name}" for i, name in enumerate(checks))
+    frame = con.execute(f"SELECT * FROM ({parts}) ORDER BY row, check_index").df()
+    return pd.DataFrame({"row": frame["row"], "check": [checks[i] for i in frame["check_index"]],
+                         "ticket_id": frame["ticket_id"]})
 
 
 def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
@@ -420,17 +572,21 @@ def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, 
     if rejected_rows == 0:
         return [], 0
     parts = []
-    for name in bad:
+    for position, name in enumerate(bad):
         column = plan.mapping.get(name)
-        raw = f"m.{_q(column)}" if column else "NULL"
-        parts.append(
-            f"SELECT s.source_row, {_literal(column or name)} AS col, {_literal(name)} AS field, {raw} AS raw"
-            f" FROM {mapped} s JOIN {source.staged.numbered()} m USING (source_row) WHERE s.bad_{name}"
-        )
+        raw = f"m.{source.staged.ref(column)}" if column else "NULL"
+        parts.append(f"SELECT s.source_row, {position} AS field, {raw} AS raw"
+                     f" FROM {mapped} s JOIN {source.staged.numbered()} m USING (source_row) WHERE s.bad_{name}")
     rows = con.execute(
-        " UNION ALL ".join(parts) + f" ORDER BY source_row, col LIMIT {REJECT_LIST_LIMIT}"
+        " UNION ALL ".join(parts) + f" ORDER BY source_row, field LIMIT {REJECT_LIST_LIMIT}"
     ).fetchall()
-    rejects = [Reject(source.file_name, row, column, *_reason(field_name, raw, plan)) for row, column, field_name, raw in rows]
+    fields = list(bad)
+    rejects = []
+    for row, position, raw in rows:
+        field_name = fields[position]
+        rejects.append(Reject(source.file_name, row, plan.mapping.get(field_name, field_name),
+                              *_reason(field_name, raw, plan)))
+    rejects.sort(key=lambda r: (r.row, r.column))
     return rejects, rejected_rows
 
 
@@ -459,29 +615,56 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = Fa
     if preview_.already_imported is not None:
         return _report(preview_, None)
     original = store.originals_dir(con) / f"{source.checksum}{Path(source.file_name).suffix}"
-    copied = not original.exists()
-    if copied:
-        shutil.copyfile(source.path, original)
+    partial = _copy_verified(source, original)
     undone: list[str] = []
-    try:
-        with store.transaction(con):
-            if replace_demo:
-                undone = _undo_demo_batches(con)
-            if source.replaces_batch is not None:
-                _undo_rows(con, source.replaces_batch)
-            if store.data_version(con) != preview_.data_version:  # the store changed since the preview
-                preview_ = _classify(con, preview_)
-            report = (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
-                                   original.name)
-                      if preview_.importable else _report(preview_, None))
-    except BaseException:
-        if copied:
-            original.unlink(missing_ok=True)
-        raise
-    if report.batch_id is None and copied:
-        original.unlink(missing_ok=True)
-    _remove_unreferenced_originals(con, undone)
+
+    def store_batch(con: duckdb.DuckDBPyConnection) -> ImportReport:
+        nonlocal undone, preview_
+        if replace_demo:
+            undone = _undo_demo_batches(con)
+        if source.replaces_batch is not None:
+            _undo_rows(con, source.replaces_batch)
+        if store.data_version(con) != preview_.data_version:  # the store changed since the preview
+            preview_ = _classify(con, preview_)
+        return (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
+                             original.name)
+                if preview_.importable else _report(preview_, None))
+
+    # Adopting the copy, the transaction and the clean-up share the write lock: a session that
+    # imports the same file at the same moment cannot delete the original this one refers to.
+    with store.WRITE_LOCK:
+        if original.exists() and original.stat().st_size == source.path.stat().st_size:
+            partial.unlink()
+        else:  # none yet, or one cut short by an earlier fault: never adopt that
+            os.replace(partial, original)
+        try:
+            report = store.write(con, store_batch)
+        finally:
+            _remove_unreferenced_originals(con, [original.name, *undone])
     return report
+
+
+def _copy_verified(source: Source, original: Path) -> Path:
+    """Copy the uploaded file beside ``original`` under a temporary name, flushed to disk and
+    checked against the file's SHA-256; the caller renames it into place. A full disk or any
+    other failure leaves nothing behind and is said as a reason, without the server's paths."""
+    partial = original.with_name(f"{original.name}.{uuid.uuid4().hex[:8]}{store.PARTIAL_SUFFIX}")
+    try:
+        shutil.copyfile(source.path, partial)
+        with open(partial, "rb+") as copy:
+            os.fsync(copy.fileno())
+            copy.seek(0)
+            if hashlib.file_digest(copy, "sha256").hexdigest() != source.checksum:  # what reached the disk
+                raise InputError(source.file_name, "ingest.original_not_kept", detail="SHA-256")
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise InputError(source.file_name, "ingest.disk_full") from err
+        raise InputError(source.file_name, "ingest.original_not_kept", detail=err.strerror or type(err).__name__) from err
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return partial
 
 
 def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool, original_file: str) -> ImportReport:
@@ -500,10 +683,11 @@ def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool, original_
     sniffed = source.sniffed
     con.execute(
         """INSERT INTO import_batches (batch_id, file_name, checksum, profile, source_system, encoding, delimiter,
-               header_row, mapping, date_formats, defaults, source_columns, original_file, rows_read, rows_inserted,
-               rows_updated, rows_unchanged, rows_rejected, is_demo)
+               header_row, mapping, date_formats, defaults, options, source_columns, original_file, rows_read,
+               rows_inserted, rows_updated, rows_unchanged, rows_rejected, is_demo)
            VALUES ($batch, $file, $checksum, $profile, $system, $encoding, $delimiter, $header_row, $mapping,
-               $date_formats, $defaults, $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected, $demo)""",
+               $date_formats, $defaults, $options, $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected,
+               $demo)""",
         {
             "batch": batch_id, "file": source.file_name, "checksum": source.checksum,
             "profile": preview_.plan.profile, "system": preview_.plan.source_system,
@@ -511,6 +695,7 @@ def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool, original_
             "mapping": json.dumps(preview_.plan.mapping, ensure_ascii=False),
             "date_formats": json.dumps(preview_.plan.date_formats),
             "defaults": json.dumps(preview_.plan.defaults, ensure_ascii=False),
+            "options": json.dumps(preview_.plan.options(), ensure_ascii=False),
             "columns": json.dumps(source.columns, ensure_ascii=False),
             "raw": original_file, "read": preview_.rows_read, "inserted": preview_.to_insert,
             "updated": preview_.to_update, "unchanged": preview_.unchanged + preview_.superseded,
@@ -527,6 +712,7 @@ def _report(preview_: Preview, batch_id: int | None) -> ImportReport:
         preview_.to_update if batch_id else 0,
         preview_.unchanged + (0 if batch_id else preview_.to_insert + preview_.to_update),
         preview_.superseded, preview_.rejected, preview_.already_imported, tuple(preview_.rejects),
+        preview_.source.staged.renamed,
     )
 
 
@@ -541,11 +727,12 @@ def discard_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
-                is_demo: bool = False) -> ImportReport:
-    """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs)."""
+                is_demo: bool = False, plan: ImportPlan | None = None) -> ImportReport:
+    """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs),
+    with a saved profile or known format by name, a given plan (a profile file), or the best fit."""
     source = open_source(con, Path(path))
     try:
-        plan = propose_plan(con, source, profile)
+        plan = with_detected_dates(con, source, replace(plan)) if plan else propose_plan(con, source, profile)
         if not plan.mapping:
             raise InputError(source.file_name, "ingest.no_known_format")
         return commit(con, preview(con, source, plan), is_demo)
@@ -594,11 +781,13 @@ def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _remove_unreferenced_originals(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
-    """After undo: delete originals no batch still in force refers to (same file, same name)."""
-    for name in names:
-        if not store.scalar(con, "SELECT count(*) FROM import_batches WHERE original_file = ? AND undone_at IS NULL",
-                            [name]):
-            (store.originals_dir(con) / name).unlink(missing_ok=True)
+    """Delete originals no batch still in force refers to (same file, same name). Under the write
+    lock, so no other session's import can come to refer to one between the check and the delete."""
+    with store.WRITE_LOCK:
+        for name in names:
+            if not store.scalar(con, "SELECT count(*) FROM import_batches WHERE original_file = ?"
+                                     " AND undone_at IS NULL", [name]):
+                (store.originals_dir(con) / name).unlink(missing_ok=True)
 
 
 def _undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
@@ -631,9 +820,10 @@ def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def store_summary(con: duckdb.DuckDBPyConnection) -> dict:
     """What the home page tells: ticket count, date range, open tickets, whether it is demo data."""
-    tickets, first, last, open_ = store.first_row(
-        con, "SELECT count(*), min(created_at), max(created_at), count(*) FILTER (is_open) FROM tickets")
+    tickets, first, last, open_, cancelled = store.first_row(
+        con, "SELECT count(*), min(created_at), max(created_at), count(*) FILTER (is_open),"
+             " count(*) FILTER (is_cancelled) FROM tickets")
     batches, demo_batches = store.first_row(
         con, "SELECT count(*), count(*) FILTER (is_demo) FROM import_batches WHERE undone_at IS NULL")
-    return {"tickets": tickets, "first_created": first, "last_created": last, "open": open_,
+    return {"tickets": tickets, "first_created": first, "last_created": last, "open": open_, "cancelled": cancelled,
             "batches": batches, "demo_only": batches > 0 and demo_batches == batches}

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import os
 import re
 import tempfile
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kpi import i18n, store
+from kpi import i18n, sql, store
 from kpi.ingest.errors import InputError, Reject
 
 SNIFF_BYTES = 256 * 1024
@@ -33,6 +35,18 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _NUMBER = re.compile(r"^[\d\s.,:/%-]+$")
+
+# Bounds far beyond any real export, checked before a file is parsed, so a hostile or broken
+# file is refused in a moment instead of taking the server's memory.
+MAX_COLUMNS = 2_000
+MAX_EXCEL_ROWS = 1_048_576                 # Excel's own sheet limit
+MAX_UNPACKED_BYTES = 1 << 30               # a workbook's members, unpacked (XML)
+MAX_PACKING_RATIO = 100                    # unpacked : packed, for members of 1 MB and more
+_RATIO_CHECKED_FROM = 1 << 20
+# DuckDB's reader refuses longer lines (default 2 MB); a long text cell (a pasted mail
+# thread) fits, a longer line is refused as a row of its own, naming its row.
+MAX_LINE_BYTES = 16 << 20
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 @dataclass(frozen=True)
@@ -86,10 +100,11 @@ def detect_encoding(head: bytes, file_name: str) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if _looks_utf16_without_bom(head):
-        return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
     if b"\x00" in head:
-        raise InputError(file_name, "ingest.binary")
+        utf16 = _utf16_without_bom(head)
+        if utf16 is None:
+            raise InputError(file_name, "ingest.binary")
+        return utf16
     for encoding in ("utf-8", "cp950"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
@@ -104,9 +119,20 @@ def detect_encoding(head: bytes, file_name: str) -> str:
     return best.encoding
 
 
-def _looks_utf16_without_bom(head: bytes) -> bool:
-    sample = head[:2000]
-    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) * 0.4 or sample[0::2].count(0) > len(sample) * 0.4)
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 LE or BE when the bytes read as text in that order, else None (a binary file).
+
+    Line ends and delimiters are ASCII, so in the right byte order they come out as themselves,
+    in the wrong one as CJK characters; a zh-TW header has no zero bytes to count on."""
+    sample = head[: min(len(head), 16384) & ~1]
+    best, best_marks = None, 0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(encoding, errors="replace")
+        controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n") + text.count("\ufffd")
+        marks = sum(text.count(mark) for mark in ("\n", *DELIMITERS))
+        if controls <= len(text) // 100 and marks > best_marks:
+            best, best_marks = encoding, marks
+    return best if best_marks >= 2 else None
 
 
 def _records(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:
@@ -175,15 +201,61 @@ def sniff(data_head: bytes, file_name: str) -> Sniffed:
     return Sniffed(file_name, "csv", encoding, delimiter, header_row)
 
 
+def check_workbook(data: bytes, file_name: str) -> None:
+    """Refuse a workbook whose packed members unpack to far more than any export, or whose
+    first sheet declares more rows or columns than a sheet can hold, from the zip directory
+    alone (nothing is unpacked): a few MB can unpack to GBs of XML."""
+    if not data.startswith(_ZIP_MAGIC):
+        return  # an old .xls (OLE) file: calamine reads it, sizes are not packed
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as workbook:
+            members = workbook.infolist()
+            unpacked = sum(m.file_size for m in members)
+            packed_too_well = [m for m in members if m.file_size >= _RATIO_CHECKED_FROM
+                               and m.file_size > MAX_PACKING_RATIO * max(m.compress_size, 1)]
+            if unpacked > MAX_UNPACKED_BYTES or packed_too_well:
+                raise InputError(file_name, "ingest.workbook_too_big", size=_megabytes(unpacked))
+            sheets = sorted(m.filename for m in members if m.filename.startswith("xl/worksheets/sheet"))
+            head = workbook.open(sheets[0]).read(4096) if sheets else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as err:
+        raise InputError(file_name, "ingest.workbook_unreadable", detail=type(err).__name__) from err
+    dimension = _DIMENSION.search(head)
+    if dimension:
+        last_column, last_row = dimension.group(3) or dimension.group(1), dimension.group(4) or dimension.group(2)
+        _check_size(file_name, int(last_row), _column_number(last_column.decode()))
+
+
+def _column_number(letters: str) -> int:
+    """Excel's column letters as a number: A → 1, Z → 26, AA → 27."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _check_size(file_name: str, rows: int | None, columns: int) -> None:
+    if columns > MAX_COLUMNS:
+        raise InputError(file_name, "ingest.too_many_columns", columns=f"{columns:,}", limit=f"{MAX_COLUMNS:,}")
+    if rows is not None and rows > MAX_EXCEL_ROWS:
+        raise InputError(file_name, "ingest.too_many_rows", rows=f"{rows:,}", limit=f"{MAX_EXCEL_ROWS:,}")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.0f}"
+
+
 def _excel_rows(data: bytes, file_name: str) -> list[list[str | None]]:
     from python_calamine import CalamineWorkbook
 
+    check_workbook(data, file_name)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as err:  # calamine raises its own types for every kind of broken workbook
-        raise InputError(file_name, "ingest.workbook_unreadable", detail=str(err)) from err
+        # calamine's text may hold a server path: only the kind of error is shown
+        raise InputError(file_name, "ingest.workbook_unreadable", detail=type(err).__name__) from err
+    _check_size(file_name, len(rows), max((len(row) for row in rows), default=0))
     return [[_excel_cell(c) for c in row] for row in rows]
 
 
@@ -206,8 +278,11 @@ def read_frame(data: bytes, file_name: str) -> SourceTable:
         sniffed = Sniffed(file_name, "excel", None, None, header_row)
     else:
         text = _decode_all(data, sniffed)
+        if "\x00" in text:
+            raise InputError(file_name, "ingest.nul_byte", row=text.count("\n", 0, text.index("\x00")) + 1)
         rows = list(csv.reader(io.StringIO(text), delimiter=sniffed.delimiter))
         header_row = sniffed.header_row
+    _check_size(file_name, None, len(rows[header_row - 1]))
     header = _unique_names([_text(c) for c in rows[header_row - 1]])
     width = len(header)
     records, row_numbers, malformed = [], [], []
@@ -246,6 +321,50 @@ def _unique_names(names: list[str]) -> list[str]:
     return unique
 
 
+def renamed_headers(columns: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The columns ``_unique_names`` renamed because their header repeats an earlier one: a
+    data-quality note, so a user knows which 主旨 the mapping means."""
+    firsts = set()
+    renamed = []
+    for name in columns:
+        base, _, number = name.rpartition("_")
+        if base in firsts and number.isdigit():
+            renamed.append(name)
+        firsts.add(name)
+    return tuple(renamed)
+
+
+def scan(path: Path, sniffed: Sniffed, chunk_bytes: int = 8 << 20) -> str:
+    """The file's SHA-256, reading it once; a text file holding a NUL byte (binary data pasted
+    past the part ``sniff`` looked at) is refused, naming the row."""
+    digest = hashlib.sha256()
+    unit, newline = b"\x00", b"\n"
+    lines_before, offset = 0, 0
+    with open(path, "rb") as f:
+        if (sniffed.encoding or "").startswith("utf-16"):
+            big_endian = sniffed.encoding == "utf-16-be" or f.read(2) == codecs.BOM_UTF16_BE
+            unit, newline = b"\x00\x00", "\n".encode("utf-16-be" if big_endian else "utf-16-le")
+            f.seek(0)
+        while chunk := f.read(chunk_bytes):
+            digest.update(chunk)
+            if sniffed.kind == "csv":
+                nul = _aligned_find(chunk, unit, offset)
+                if nul >= 0:
+                    row = lines_before + chunk[:nul].count(newline) + 1
+                    raise InputError(sniffed.file_name, "ingest.nul_byte", row=row)
+                lines_before += chunk.count(newline)
+            offset += len(chunk)
+    return digest.hexdigest()
+
+
+def _aligned_find(chunk: bytes, unit: bytes, offset: int) -> int:
+    """Where ``unit`` starts in ``chunk`` at a multiple of its length in the file, or -1."""
+    start = chunk.find(unit)
+    while start >= 0 and (offset + start) % len(unit):
+        start = chunk.find(unit, start + 1)
+    return start
+
+
 def transcode_to_utf8(source: Path, encoding: str, file_name: str, chunk_bytes: int = 8 << 20) -> Path:
     """Stream a non-UTF file into a temporary UTF-8 copy; names the line of any undecodable byte."""
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -269,13 +388,28 @@ def transcode_to_utf8(source: Path, encoding: str, file_name: str, chunk_bytes: 
 
 @dataclass(frozen=True)
 class Staged:
-    """A file loaded into a DuckDB table of text columns, with its ragged rows set apart."""
+    """A file loaded into a DuckDB table of text columns, with its ragged rows set apart.
+
+    The table's columns are named by position (c1, c2 …), never by the file's headers: a header
+    is data and must not become SQL text. ``columns`` keeps the headers as the file gave them,
+    and ``ref`` turns one into its column's SQL name.
+    """
 
     table: str
     columns: tuple[str, ...]
     rows: int
-    malformed: tuple[int, ...]  # file rows the CSV reader refused (wrong number of columns)
+    malformed: tuple[int, ...]  # file rows the CSV reader refused (wrong number of columns, too long)
     row_sql: str = "source_row"  # SQL over ``table`` giving a row's 1-based row in the file
+    too_long: tuple[int, ...] = ()  # of ``malformed``, the rows longer than MAX_LINE_BYTES
+
+    @property
+    def renamed(self) -> tuple[str, ...]:
+        """Columns renamed because their header repeats an earlier one (主旨 → 主旨_2)."""
+        return renamed_headers(self.columns)
+
+    def ref(self, column: str) -> str:
+        """The SQL name of the staged column holding the file's column ``column``."""
+        return sql.positional(self.columns.index(column))
 
     def numbered(self) -> str:
         """The staged rows with their file row as ``source_row``, for a FROM clause."""
@@ -297,32 +431,61 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, tabl
 
 
 def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str) -> Staged:
+    header = _unique_names([_text(c) for c in _header_record(path, sniffed)])
+    names = [sql.positional(i) for i in range(len(header))]
+    # The header is read here, not by DuckDB: its sniffer fails on a file-long quote and would
+    # name the server's path; the table names its columns by position (see Staged).
     options = {
         "delim": sniffed.delimiter,
-        "header": True,
-        "skip": sniffed.header_row - 1,
-        "all_varchar": True,
+        "header": False,
+        "skip": sniffed.header_row,
+        "auto_detect": False,
+        "columns": dict.fromkeys(names, "VARCHAR"),
         "quote": '"',
         "escape": '"',
         "encoding": sniffed.duckdb_encoding or "utf-8",
+        "max_line_size": MAX_LINE_BYTES,
+        "buffer_size": 2 * MAX_LINE_BYTES,
         "store_rejects": True,
         "rejects_scan": f"{table}_scan",
         "rejects_table": f"{table}_errors",
-        "normalize_names": False,
         "null_padding": False,
     }
-    args = ", ".join(f"{k} = ${k}" for k in options)
     try:
-        con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv($path, {args})", {"path": str(path), **options})
+        con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {_read_csv_sql(options)}", {"path": str(path), **options})
+        errors = con.execute(f"SELECT line, error_type, error_message FROM {table}_errors ORDER BY line").fetchall()
     except duckdb.Error as err:
         raise InputError(sniffed.file_name, "ingest.unreadable_table", detail=_first_line(err)) from err
-    columns = tuple(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall())
-    errors = con.execute(f"SELECT line, error_message FROM {table}_errors ORDER BY line").fetchall()
-    con.execute(f"DROP TABLE IF EXISTS {table}_errors")
-    con.execute(f"DROP TABLE IF EXISTS {table}_scan")
-    malformed = tuple(sorted({int(line) for line, _message in errors}))  # a line may be reported twice
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {table}_errors")
+        con.execute(f"DROP TABLE IF EXISTS {table}_scan")
+    unclosed = [int(line) for line, kind, message in errors if kind == "UNQUOTED VALUE" and "unterminated" in message]
+    if unclosed:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        raise InputError(sniffed.file_name, "ingest.unclosed_quote", row=unclosed[-1])
+    malformed = tuple(sorted({int(line) for line, _kind, _message in errors}))  # a line may be reported twice
+    too_long = tuple(sorted({int(line) for line, kind, _message in errors if kind == "LINE SIZE OVER MAXIMUM"}))
     rows = store.scalar(con, f"SELECT count(*) FROM {table}")
-    return Staged(table, columns, rows, malformed, _file_row_sql(sniffed.header_row, malformed))
+    return Staged(table, tuple(header), rows, malformed, _file_row_sql(sniffed.header_row, malformed), too_long)
+
+
+def _header_record(path: Path, sniffed: Sniffed) -> list[str]:
+    """The header row's cells, read with Python's csv module from the start of the file."""
+    encoding = sniffed.duckdb_encoding or "utf-8"
+    with open(path, "rb") as f:
+        head = f.read(MAX_LINE_BYTES if sniffed.header_row > 0 else 0)
+    text = codecs.getincrementaldecoder("utf-8-sig" if encoding == "utf-8" else encoding)(errors="replace").decode(head)
+    records = _records(text, sniffed.delimiter, limit=sniffed.header_row + 1)
+    if len(records) < sniffed.header_row:
+        raise InputError(sniffed.file_name, "ingest.no_header")
+    header = records[sniffed.header_row - 1]
+    _check_size(sniffed.file_name, None, len(header))
+    return header
+
+
+def _read_csv_sql(options: dict) -> str:
+    """``read_csv($path, delim = $delim, …)``: every option a parameter named after itself."""
+    return f"read_csv($path, {', '.join(f'{k} = ${k}' for k in options)})"
 
 
 def _file_row_sql(header_row: int, malformed: tuple[int, ...]) -> str:
@@ -343,11 +506,13 @@ def _file_row_sql(header_row: int, malformed: tuple[int, ...]) -> str:
 def stage_frame(con: duckdb.DuckDBPyConnection, source: SourceTable, table: str) -> Staged:
     """Load an already-read small table (e.g. from Excel) into TEMP ``table`` like ``stage_csv`` does."""
     frame = source.frame.copy()
+    frame.columns = [sql.positional(i) for i in range(frame.shape[1])]
     frame["source_row"] = [source.row_number(i) for i in range(len(frame))]
     con.register("_incoming_frame", frame)
     try:
-        column_list = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in source.frame.columns)
-        con.execute(f'CREATE TEMP TABLE {table} AS SELECT {column_list}, CAST(source_row AS INTEGER) AS source_row FROM _incoming_frame')
+        column_list = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in frame.columns[:-1])
+        con.execute(f"CREATE TEMP TABLE {table} AS SELECT {column_list}, CAST(source_row AS INTEGER) AS source_row"
+                    " FROM _incoming_frame")
     finally:
         con.unregister("_incoming_frame")
     return Staged(table, tuple(source.frame.columns), len(frame), source.malformed)
@@ -356,6 +521,15 @@ def stage_frame(con: duckdb.DuckDBPyConnection, source: SourceTable, table: str)
 def wrong_width_rejects(file_name: str, rows: tuple[int, ...], header_width: int) -> list[Reject]:
     """Rejects for rows whose number of columns differs from the header's."""
     return [Reject(file_name, row, None, "ingest.wrong_width", (("width", str(header_width)),)) for row in rows]
+
+
+def refused_rows(file_name: str, staged: Staged) -> list[Reject]:
+    """Rejects for the rows the CSV reader refused: too long, or not the header's number of columns."""
+    too_long = [Reject(file_name, row, None, "ingest.line_too_long", (("limit", str(MAX_LINE_BYTES >> 20)),))
+                for row in staged.too_long]
+    wrong_width = wrong_width_rejects(file_name, tuple(r for r in staged.malformed if r not in staged.too_long),
+                                      len(staged.columns))
+    return sorted(too_long + wrong_width, key=lambda reject: reject.row)
 
 
 def _first_line(err: Exception) -> str:

@@ -189,7 +189,7 @@ def performance_scatter(performance: pd.DataFrame, lang: str) -> go.Figure:
     """Service level against total gap, one dot per person who owns tickets, sized by tickets handled."""
     owners = performance[performance["tickets_handled"].notna()]
     figure = go.Figure(go.Scatter(
-        x=owners["total_gap"], y=owners["service_level"], mode="markers", text=owners["name"],
+        x=owners["total_gap"], y=owners["on_time_completion"], mode="markers", text=owners["name"],
         customdata=owners["employee_id"],
         marker={"size": 8 + 22 * owners["tickets_handled"] / max(1, owners["tickets_handled"].max()),
                 "color": "#1f77b4", "opacity": 0.7},
@@ -198,6 +198,6 @@ def performance_scatter(performance: pd.DataFrame, lang: str) -> go.Figure:
     figure.update_layout(
         height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis={"title": {"text": i18n.t("people.chart.total_gap", lang)}, "dtick": 1},
-        yaxis={"title": {"text": i18n.t("people.chart.service_level", lang)}, "tickformat": ".0%"},
+        yaxis={"title": {"text": i18n.t("people.chart.on_time_completion", lang)}, "tickformat": ".0%"},
     )
     return figure

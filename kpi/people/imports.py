@@ -34,7 +34,7 @@ from functools import cache
 import duckdb
 import pandas as pd
 
-from kpi import i18n, store
+from kpi import i18n, sql, store
 from kpi.ingest.dates import DateFormat, detect_format
 from kpi.ingest.errors import InputError, Reject
 from kpi.ingest.reader import SourceTable, wrong_width_rejects
@@ -636,7 +636,7 @@ def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, import_id: int) -> None:
     columns = TABLE_COLUMNS[table]
     incoming = frame.assign(import_id=import_id) if "import_id" in columns else frame
-    selects = ", ".join(f'CAST("{c}" AS {sql_type})' for c, sql_type in columns.items())
+    selects = ", ".join(f"CAST({sql.ident(c)} AS {sql_type})" for c, sql_type in columns.items())
     con.register("_people_incoming", incoming)
     try:
         con.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) SELECT {selects} FROM _people_incoming")

@@ -25,6 +25,6 @@ INSERT INTO kpi_targets (kpi_key, direction, target, amber, red) VALUES
     ('service.standard_achievement',         'higher', 0.85, 0.85, 0.75),
     ('service.first_response_compliance',    'higher', 0.90, 0.90, 0.80),
     ('service.avg_escalations',              'lower',  0.30, 0.30, 0.60),
-    ('people.service_level',                 'higher', 0.85, 0.85, 0.75),
+    ('people.on_time_completion',            'higher', 0.85, 0.85, 0.75),
     ('people.avg_escalations',               'lower',  0.30, 0.30, 0.60),
     ('people.mean_resolution_hours',         'lower',  336,  336,  504);

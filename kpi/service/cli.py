@@ -68,6 +68,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
                         help="ticket exports to report on instead of the database")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
+    parser.add_argument("--source", action="append", default=[], metavar="SYSTEM",
+                        help="only tickets from this source system (e.g. Zendesk); repeat for several")
+    parser.add_argument("--batch", action="append", default=[], type=int, metavar="ID",
+                        help="only tickets whose current version came in this import batch; repeat for several")
+
+
+def _scope(args: argparse.Namespace) -> dict:
+    return {"sources": tuple(args.source), "batches": tuple(args.batch)}
 
 
 def _period(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> periods.Period:
@@ -153,7 +161,7 @@ def _print(rows: list[dict], output_format: str) -> None:
 def run_weekly(args: argparse.Namespace) -> int:
     with _store(args) as con:
         period = _period(args, con)
-        frame = report.weekly_report(con, period, report.ServiceQuery(by=args.by, due=args.due))
+        frame = report.weekly_report(con, period, report.ServiceQuery(by=args.by, due=args.due, **_scope(args)))
     _print(_rows(frame, WEEKLY_COLUMNS), args.format)
     return 0
 
@@ -161,6 +169,6 @@ def run_weekly(args: argparse.Namespace) -> int:
 def run_commitments(args: argparse.Namespace) -> int:
     with _store(args) as con:
         period = _period(args, con)
-        frame = report.commitment_rates(con, period, report.ServiceQuery(by=args.by))
+        frame = report.commitment_rates(con, period, report.ServiceQuery(by=args.by, **_scope(args)))
     _print(_rows(frame, ("completed", *COMMITMENT_COLUMNS)), args.format)
     return 0

@@ -1,11 +1,15 @@
-"""Deadlines from the SLA policy and the business calendar, derived in SQL.
+"""Deadlines from the SLA policies and the business calendar, derived in SQL.
 
-Where an export lacks 標準完成時間 the standard completion time is created + the level's
-resolution time (business days land on the Nth working day at the same clock time); a missing
-首次承諾時間 defaults to the standard, a missing 預計完成時間 to the first commitment. Values the
-export had are never touched. Derived values carry a ``*_derived`` flag in ``ticket_versions``
-so ``rederive_deadlines`` can recompute exactly those when the calendar or the policy changes.
-The first-response deadline never comes from an export and is always derived.
+Each ticket takes the first policy, in the list's order, whose conditions it meets
+(``kpi.service.policies``); its first-action stage gives the first-response deadline and its
+completion stage the standard completion time, and ``sla_policy_id`` records which policy it was.
+Where an export lacks 標準完成時間 the standard completion time is created + the policy's
+completion time (business days land on the Nth working day at the same clock time); a missing
+首次承諾時間 defaults to the standard, a missing 預計完成時間 to the first commitment. A stage the
+policy lacks leaves its deadline empty. Values the export had are never touched. Derived values
+carry a ``*_derived`` flag in ``ticket_versions`` so ``rederive_deadlines`` can recompute exactly
+those when the calendar or the policies change. The first-response deadline never comes from an
+export and is always derived.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import NamedTuple
 
 import duckdb
 
@@ -22,10 +27,10 @@ BUSINESS_UNITS = ("business_days", "end_of_business_day")
 UNITS = ("minutes", "hours", "calendar_days", *BUSINESS_UNITS)
 
 
-def _deadline_expr(limit: str, target: str) -> str:
-    """SQL for created + the policy's ``limit`` (first_response | resolution); ``target`` is the
-    alias of the working day that limit reaches, joined below."""
-    value, unit = f"p.{limit}_value", f"p.{limit}_unit"
+def _deadline_expr(stage: str, target: str) -> str:
+    """SQL for created + the policy's ``stage`` (first_action | completion); ``target`` is the
+    alias of the working day that limit reaches, joined below. No limit, no deadline."""
+    value, unit = f"p.{stage}_value", f"p.{stage}_unit"
     return f"""CASE {unit}
         WHEN 'minutes' THEN s.created_at + {value} * INTERVAL 1 MINUTE
         WHEN 'hours' THEN s.created_at + {value} * INTERVAL 1 HOUR
@@ -36,26 +41,33 @@ def _deadline_expr(limit: str, target: str) -> str:
     END"""
 
 
-def _target_join(limit: str, target: str) -> str:
+def _target_join(stage: str, target: str) -> str:
     # work_ordinal counts working days up to and including a day, so the Nth working day after
     # the day of creation has ordinal + N. 'end_of_business_day' counts the day of creation as
     # day 0 when it is a working day, else the next working day.
-    value, unit = f"p.{limit}_value", f"p.{limit}_unit"
+    value, unit = f"p.{stage}_value", f"p.{stage}_unit"
     return f"""LEFT JOIN numbered {target} ON {target}.is_working
         AND {target}.work_ordinal = n0.work_ordinal + {value}
             + CASE WHEN {unit} = 'end_of_business_day' AND NOT n0.is_working THEN 1 ELSE 0 END"""
 
 
 def _deadlines_sql(subjects: str) -> str:
-    """A query over ``subjects`` (row_key, created_at, level, …) adding first_response_due and
-    standard_due from the policy, with a working-day table long enough for every limit."""
+    """A query over ``subjects`` (row_key, created_at, category, department, channel, level, …)
+    adding the matching policy's id and its two deadlines, with a working-day table long enough
+    for every limit. Policies are matched once per distinct combination of conditions, which
+    few tickets differ in, rather than once per ticket."""
     return f"""
-WITH subjects AS ({subjects}),
+WITH subjects AS (
+    SELECT *, lower(trim(category)) AS category_key, lower(trim(department)) AS department_key,
+           lower(trim(channel)) AS channel_key
+    FROM ({subjects})
+),
 reach AS (
-    SELECT max(greatest(
-        CASE WHEN first_response_unit IN ('business_days', 'end_of_business_day') THEN first_response_value ELSE 0 END,
-        CASE WHEN resolution_unit IN ('business_days', 'end_of_business_day') THEN resolution_value ELSE 0 END)) AS business_days
-    FROM sla_policy
+    SELECT coalesce(max(greatest(
+        CASE WHEN first_action_unit IN ('business_days', 'end_of_business_day') THEN first_action_value ELSE 0 END,
+        CASE WHEN completion_unit IN ('business_days', 'end_of_business_day') THEN completion_value ELSE 0 END)), 0)
+        AS business_days
+    FROM sla_policies
 ),
 horizon AS (
     -- 7 calendar days per 5 working days, a week's margin, and one more per day off on file.
@@ -75,15 +87,35 @@ numbered AS (
     FROM days d
     LEFT JOIN business_calendar c ON c.day = d.day
     CROSS JOIN LATERAL (SELECT coalesce(c.is_working_day, isodow(d.day) <= 5) AS is_working) w
+),
+condition_keys AS (
+    SELECT DISTINCT category_key, department_key, channel_key, level AS level_key FROM subjects
+),
+matched AS (
+    -- First match wins: of the policies whose every condition holds, the lowest position.
+    SELECT k.*, arg_min(p.policy_id, p.position) AS policy_id
+    FROM condition_keys k
+    JOIN sla_policies p
+      ON (p.category IS NULL OR lower(trim(p.category)) = k.category_key)
+     AND (p.department IS NULL OR lower(trim(p.department)) = k.department_key)
+     AND (p.channel IS NULL OR lower(trim(p.channel)) = k.channel_key)
+     AND (p.level IS NULL OR p.level = k.level_key)
+    GROUP BY ALL
 )
-SELECT s.*,
-       {_deadline_expr("first_response", "f")} AS derived_first_response_due,
-       {_deadline_expr("resolution", "r")} AS derived_standard_due
+SELECT s.* EXCLUDE (category_key, department_key, channel_key),
+       m.policy_id AS sla_policy_id,
+       {_deadline_expr("first_action", "f")} AS derived_first_response_due,
+       {_deadline_expr("completion", "r")} AS derived_standard_due
 FROM subjects s
-LEFT JOIN sla_policy p ON p.level = s.level
+LEFT JOIN matched m
+       ON m.category_key IS NOT DISTINCT FROM s.category_key
+      AND m.department_key IS NOT DISTINCT FROM s.department_key
+      AND m.channel_key IS NOT DISTINCT FROM s.channel_key
+      AND m.level_key IS NOT DISTINCT FROM s.level
+LEFT JOIN sla_policies p ON p.policy_id = m.policy_id
 LEFT JOIN numbered n0 ON n0.day = CAST(s.created_at AS DATE)
-{_target_join("first_response", "f")}
-{_target_join("resolution", "r")}
+{_target_join("first_action", "f")}
+{_target_join("completion", "r")}
 """
 
 
@@ -91,6 +123,7 @@ LEFT JOIN numbered n0 ON n0.day = CAST(s.created_at AS DATE)
 # first commitment that followed a derived standard follows it again after a policy change.
 _FILL_SQL = f"""
 UPDATE ticket_versions AS v SET
+    sla_policy_id = d.sla_policy_id,
     first_response_due_at = d.derived_first_response_due,
     standard_due_at = d.standard_due_at,
     first_commitment_at = d.first_commitment_at,
@@ -100,7 +133,7 @@ UPDATE ticket_versions AS v SET
     current_commitment_derived = d.current_commitment_derived
 FROM (
     WITH derived AS ({_deadlines_sql('''
-        SELECT rowid AS row_key, created_at, level,
+        SELECT rowid AS row_key, created_at, category, department, channel, level,
                standard_due_derived OR standard_due_at IS NULL AS standard_due_derived,
                first_commitment_derived OR first_commitment_at IS NULL AS first_commitment_derived,
                current_commitment_derived OR current_commitment_at IS NULL AS current_commitment_derived,
@@ -135,7 +168,7 @@ DERIVED_FLAGS = {
     "current_commitment_at": "current_commitment_derived",
 }
 # Columns with_derived_deadlines_sql adds to the canonical ones, beside the deadlines it fills.
-DERIVED_COLUMNS = (*DERIVED_FLAGS.values(), "first_response_due_at")
+DERIVED_COLUMNS = (*DERIVED_FLAGS.values(), "first_response_due_at", "sla_policy_id")
 
 
 def with_derived_deadlines_sql(rows: str) -> str:
@@ -163,17 +196,33 @@ def fill_missing_deadlines(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def rederive_deadlines(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every derived deadline after a calendar or policy change (inside its transaction)."""
+    """Recompute every derived deadline, and which policy gave it, after a calendar or policy
+    change (inside its transaction)."""
     con.execute(_FILL_SQL, {"everything": True})
 
 
-def sample_deadlines(con: duckdb.DuckDBPyConnection, created_at: datetime, level: int) -> tuple[datetime | None, datetime | None]:
-    """(first-response due, standard due) of a ticket created at ``created_at`` with ``level``."""
-    return store.first_row(
+class SampleDeadlines(NamedTuple):
+    first_response_due: datetime | None
+    standard_due: datetime | None
+    policy_id: int | None
+    policy_name: str | None
+
+
+def sample_deadlines(con: duckdb.DuckDBPyConnection, created_at: datetime, level: int | None, *,
+                     category: str | None = None, department: str | None = None,
+                     channel: str | None = None) -> SampleDeadlines:
+    """The deadlines of a ticket created at ``created_at`` with these conditions, and the policy
+    that gave them."""
+    subject = """SELECT CAST($created_at AS TIMESTAMP) AS created_at, CAST($category AS VARCHAR) AS category,
+                        CAST($department AS VARCHAR) AS department, CAST($channel AS VARCHAR) AS channel,
+                        CAST($level AS INTEGER) AS level"""
+    return SampleDeadlines(*store.first_row(
         con,
-        f"SELECT derived_first_response_due, derived_standard_due FROM ({_deadlines_sql('SELECT CAST($created_at AS TIMESTAMP) AS created_at, CAST($level AS INTEGER) AS level')})",
-        {"created_at": created_at, "level": level},
-    )
+        f"""SELECT d.derived_first_response_due, d.derived_standard_due, d.sla_policy_id, p.name
+            FROM ({_deadlines_sql(subject)}) d LEFT JOIN sla_policies p ON p.policy_id = d.sla_policy_id""",
+        {"created_at": created_at, "level": level, "category": category, "department": department,
+         "channel": channel},
+    ))
 
 
 @contextmanager

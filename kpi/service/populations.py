@@ -25,6 +25,8 @@ class ServiceQuery:
     owners: tuple[str, ...] = ()
     levels: tuple[int, ...] = ()
     channels: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()   # source systems (Zendesk, e-contact+ …)
+    batches: tuple[int, ...] = ()   # import batches
 
     def __post_init__(self):
         if self.by not in GROUPINGS:
@@ -39,6 +41,7 @@ class ServiceQuery:
             "due": self.due, "by": self.by,
             "departments": list(self.departments) or None, "owners": list(self.owners) or None,
             "levels": list(self.levels) or None, "channels": list(self.channels) or None,
+            "sources": list(self.sources) or None, "batches": list(self.batches) or None,
         }
 
 
@@ -46,24 +49,27 @@ PERIODS = """periods AS (
     SELECT unnest(CAST($starts AS TIMESTAMP[])) AS period_start, unnest(CAST($ends AS TIMESTAMP[])) AS period_end
 )"""
 
+# The lifecycle comes from the store (state, completed_at); nothing here re-derives it.
+# Cancelled tickets are left out of every KPI.
 SCOPED = """scoped AS (
-    SELECT ticket_id, subject, department, owner, level, channel, status, created_at,
+    SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
+           source_system, source_sla_met, created_at,
            first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
            current_commitment_at, extension_count, escalation_count, forwarded_second_line,
-           coalesce(resolved_at, closed_at) AS completed_at,
+           completed_at, completed_at < created_at AS completed_before_created,
            CASE $due WHEN 'standard' THEN standard_due_at WHEN 'first' THEN first_commitment_at
                 ELSE current_commitment_at END AS due_at,
            CASE $by WHEN 'department' THEN department WHEN 'level' THEN 'Level ' || level
                 ELSE owner END AS grp
     FROM tickets
-    -- Every population below lies within these bounds. The resolved_at test is implied by the
-    -- coalesce one, but unlike it reaches the scan, whose zone maps then skip old row groups.
-    WHERE created_at < $scan_end AND (resolved_at >= $scan_start OR resolved_at IS NULL)
-      AND coalesce(resolved_at, closed_at, CAST('infinity' AS TIMESTAMP)) >= $scan_start
+    -- Every population below lies within these bounds; zone maps skip row groups outside them.
+    WHERE NOT is_cancelled AND created_at < $scan_end AND (completed_at >= $scan_start OR completed_at IS NULL)
       AND (CAST($departments AS VARCHAR[]) IS NULL OR list_contains($departments, department))
       AND (CAST($owners AS VARCHAR[]) IS NULL OR list_contains($owners, owner))
       AND (CAST($levels AS INTEGER[]) IS NULL OR list_contains($levels, level))
       AND (CAST($channels AS VARCHAR[]) IS NULL OR list_contains($channels, channel))
+      AND (CAST($sources AS VARCHAR[]) IS NULL OR list_contains($sources, source_system))
+      AND (CAST($batches AS INTEGER[]) IS NULL OR list_contains($batches, batch_id))
 )"""
 
 # The per-period populations. A query names only those it reads: planning unused CTEs took
@@ -73,12 +79,14 @@ POPULATIONS = {
     SELECT s.*, p.period_start, p.period_end,
            s.created_at < p.period_start AS is_carried_over,
            CASE WHEN s.completed_at < p.period_end THEN
-                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) THEN 'on_time' ELSE 'late_done' END
+                    -- A completion before creation is kept out of the on-time count.
+                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
+                         THEN 'on_time' ELSE 'late_done' END
                 WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
                 WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
                 ELSE 'overdue_open_' || s.escalation_count END AS outcome
     FROM scoped s JOIN periods p
-      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_start
+      ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
 )""",
     "completed": """completed AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
@@ -90,7 +98,7 @@ POPULATIONS = {
 )""",
     "open_at_end": """open_at_end AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
-      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST('infinity' AS TIMESTAMP)) >= p.period_end
+      ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_end)
 )""",
 }
 

@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kpi import store
+from kpi import sql, store
 from kpi.service.definitions import ALERTS, WEEKLY_COLUMNS
 from kpi.service.periods import Period
 from kpi.service.populations import DUE_BASES, GROUPINGS, WEEKLY_SQL, ServiceQuery, ratio, with_populations
@@ -54,7 +54,7 @@ _FORWARD_MEASURES = f"""
 
 def _distribution_measures(count_column: str) -> str:
     buckets = ", ".join(
-        f"count(src.ticket_id) FILTER (WHERE least(src.{count_column}, 3) = {n}) AS \"{label}\""
+        f"count(src.ticket_id) FILTER (WHERE least(src.{count_column}, 3) = {n}) AS {sql.ident(label)}"
         for n, label in enumerate(("0", "1", "2", "3+"))
     )
     return f"count(src.ticket_id) AS in_play, {buckets}"
@@ -151,7 +151,8 @@ def backlog(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery)
     return _run(con, _BACKLOG_SQL, query, [period], band_lows=list(lows), band_highs=list(highs))
 
 
-_TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, status, created_at,
+_TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, category,
+    (SELECT p.name FROM sla_policies p WHERE p.policy_id = sla_policy_id) AS sla_policy, status, created_at,
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
     current_commitment_at, completed_at, extension_count, escalation_count"""
 
@@ -203,13 +204,39 @@ def tickets_behind(con: duckdb.DuckDBPyConnection, period: Period, query: Servic
                 column=column, escalations=escalations)
 
 
+# Per source system: its tickets in play, and where the export carries its own SLA verdict
+# (ServiceNow made_sla, Freshdesk's resolution status …), that verdict beside the app's on-time
+# call for the tickets completed in the period.
+_SOURCES_SQL = f"""{with_populations("in_play")}
+SELECT source_system, count(*) AS in_play,
+    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met IS NOT NULL) AS with_verdict,
+    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met) AS source_met,
+    count(*) FILTER (WHERE outcome = 'on_time' AND source_sla_met IS NOT NULL) AS app_met,
+    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met <> (outcome = 'on_time')) AS disagree
+FROM in_play GROUP BY source_system ORDER BY in_play DESC, source_system
+"""
+
+
+def sources(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    """Which source systems the period's figures come from, and their own SLA verdicts against ours."""
+    return _run(con, _SOURCES_SQL, query, [period])
+
+
+def batch_choices(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Import batches still in force, newest first: id -> "#id file name"."""
+    rows = con.execute("SELECT batch_id, file_name FROM import_batches WHERE undone_at IS NULL"
+                       " ORDER BY batch_id DESC").fetchall()
+    return {batch_id: f"#{batch_id} {file_name}" for batch_id, file_name in rows}
+
+
 _OPTIONS_SQL = """
 SELECT list(DISTINCT department ORDER BY department) FILTER (WHERE department IS NOT NULL),
        list(DISTINCT owner ORDER BY owner) FILTER (WHERE owner IS NOT NULL),
        list(DISTINCT level ORDER BY level) FILTER (WHERE level IS NOT NULL),
        list(DISTINCT channel ORDER BY channel) FILTER (WHERE channel IS NOT NULL),
+       list(DISTINCT source_system ORDER BY source_system) FILTER (WHERE source_system IS NOT NULL),
        min(created_at),
-       greatest(max(created_at), max(coalesce(resolved_at, closed_at)))
+       greatest(max(created_at), max(completed_at))
 FROM tickets
 """
 
@@ -220,14 +247,17 @@ class FilterOptions:
     owners: tuple[str, ...]
     levels: tuple[int, ...]
     channels: tuple[str, ...]
+    sources: tuple[str, ...]
     first_activity: datetime | None
     last_activity: datetime | None
+    batches: dict[int, str]             # import batches in force: id -> "#id file name"
 
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
     """The values each filter can take, and when the first and the latest things happened."""
     *lists, first_activity, last_activity = store.first_row(con, _OPTIONS_SQL)
-    return FilterOptions(*(tuple(values or ()) for values in lists), first_activity, last_activity)
+    return FilterOptions(*(tuple(values or ()) for values in lists), first_activity, last_activity,
+                         batch_choices(con))
 
 
 @dataclass(frozen=True)
@@ -245,6 +275,7 @@ class WeeklyReview:
     flow: pd.DataFrame
     backlog: pd.DataFrame
     alerts: pd.DataFrame
+    sources: pd.DataFrame
 
 
 def weekly_review(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery,
@@ -265,4 +296,5 @@ def weekly_review(con: duckdb.DuckDBPyConnection, period: Period, query: Service
         flow=created_vs_resolved(con, trailing, query),
         backlog=backlog(con, period, query),
         alerts=alert_lists(con, period, query),
+        sources=sources(con, period, query),
     )

@@ -1,4 +1,4 @@
-"""SLA settings: the business calendar and the policy per level, validated, stored and previewed.
+"""SLA settings: the business calendar and the SLA policies, validated, stored and previewed.
 
 Saving either re-derives the deadlines that depend on it, in the same transaction.
 The calendar holds only exceptions to Mon–Fri: weekdays off and weekend days worked.
@@ -8,28 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import duckdb
 import pandas as pd
 
-from kpi import i18n, store
-from kpi.service.deadlines import UNITS, rederive_deadlines, sample_deadlines, what_if
+from kpi import store
+from kpi.service.deadlines import rederive_deadlines, sample_deadlines, what_if
+from kpi.service.policies import SettingsError, store_policies
 
 CALENDAR_COLUMNS = ["day", "is_working_day", "note"]
-POLICY_COLUMNS = ["level", "first_response_value", "first_response_unit", "resolution_value", "resolution_unit"]
-LEVELS = (1, 2, 3, 4, 5)
 # Taiwan's office calendar (政府行政機關辦公日曆表): 是否放假 2 = day off, 0 = working day.
 OFFICE_CALENDAR_DATE, OFFICE_CALENDAR_FLAG, OFFICE_CALENDAR_NOTE = "西元日期", "是否放假", "備註"
 _FLAG_WORKING = {"0": True, "2": False}
-
-
-class SettingsError(ValueError):
-    """Invalid calendar or policy input; ``key`` and ``values`` give the translated message."""
-
-    def __init__(self, key: str, **values):
-        self.key, self.values = key, values
-        super().__init__(i18n.t(key, "en", **values))
 
 
 def _decode(data: bytes) -> str:
@@ -110,75 +102,47 @@ def merge_office_calendar(con: duckdb.DuckDBPyConnection, data: bytes) -> pd.Dat
     return validate_calendar(pd.concat([kept, imported], ignore_index=True))
 
 
-def load_policy(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(f"SELECT {', '.join(POLICY_COLUMNS)} FROM sla_policy ORDER BY level").df()
-
-
-def preset_names(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The presets in the order the migration lists them (the seed's levels first)."""
-    return [name for (name,) in con.execute("SELECT preset FROM sla_presets GROUP BY preset ORDER BY min(rowid)").fetchall()]
-
-
-def preset_policy(con: duckdb.DuckDBPyConnection, preset: str) -> pd.DataFrame:
-    return con.execute(
-        f"SELECT {', '.join(POLICY_COLUMNS)} FROM sla_presets WHERE preset = $preset ORDER BY level",
-        {"preset": preset},
-    ).df()
-
-
-def validate_policy(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per level 1–5, whole non-negative numbers, known units; raises naming the problem."""
-    frame = frame[POLICY_COLUMNS].copy()
-    if sorted(frame["level"].dropna().astype(int)) != list(LEVELS):
-        raise SettingsError("service.error.policy_levels")
-    for column in ("first_response_value", "resolution_value"):
-        values = pd.to_numeric(frame[column], errors="coerce")
-        bad = frame.loc[values.isna() | (values < 0) | (values != values.round()), "level"]
-        if not bad.empty:
-            raise SettingsError("service.error.policy_value", level=int(bad.iloc[0]))
-        frame[column] = values.astype(int)
-    for column in ("first_response_unit", "resolution_unit"):
-        bad = frame.loc[~frame[column].isin(UNITS), "level"]
-        if not bad.empty:
-            raise SettingsError("service.error.policy_unit", level=int(bad.iloc[0]))
-    return frame.astype({"level": int})
-
-
-def _store_policy(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
-    frame = validate_policy(frame)
-    con.execute("DELETE FROM sla_policy")
-    con.register("edited_policy", frame)
-    con.execute(f"INSERT INTO sla_policy SELECT {', '.join(POLICY_COLUMNS)} FROM edited_policy")
-    con.unregister("edited_policy")
-
-
-def apply_settings(con: duckdb.DuckDBPyConnection, *, policy: pd.DataFrame | None = None,
+def apply_settings(con: duckdb.DuckDBPyConnection, *, policies: pd.DataFrame | None = None,
                    calendar: pd.DataFrame | None = None) -> None:
-    """Store an edited policy and/or calendar and re-derive the deadlines; the caller holds the
+    """Store edited policies and/or calendar and re-derive the deadlines; the caller holds the
     transaction (``store.transaction`` to keep it, ``deadlines.what_if`` for one report)."""
-    if policy is not None:
-        _store_policy(con, policy)
+    if policies is not None:
+        store_policies(con, policies)
     if calendar is not None:
         _store_calendar(con, calendar)
     rederive_deadlines(con)
     store.bump_data_version(con)
 
 
-def save_settings(con: duckdb.DuckDBPyConnection, *, policy: pd.DataFrame | None = None,
+def save_settings(con: duckdb.DuckDBPyConnection, *, policies: pd.DataFrame | None = None,
                   calendar: pd.DataFrame | None = None) -> None:
     with store.transaction(con):
-        apply_settings(con, policy=policy, calendar=calendar)
+        apply_settings(con, policies=policies, calendar=calendar)
 
 
-def preview_deadlines(
-    con: duckdb.DuckDBPyConnection, created_at: datetime, level: int, policy: pd.DataFrame, calendar: pd.DataFrame
-) -> pd.DataFrame:
-    """A sample ticket's first-response and standard deadlines, saved settings vs edited ones."""
-    saved = sample_deadlines(con, created_at, level)
+@dataclass(frozen=True)
+class SampleTicket:
+    """What a ticket brings to the policies: when it came, and what they may match on."""
+
+    created_at: datetime
+    level: int | None = None
+    category: str | None = None
+    department: str | None = None
+    channel: str | None = None
+
+
+def preview_deadlines(con: duckdb.DuckDBPyConnection, ticket: SampleTicket, policies: pd.DataFrame,
+                      calendar: pd.DataFrame) -> pd.DataFrame:
+    """The policy a sample ticket matches and its deadlines, under the saved settings and the
+    edited ones (raises SettingsError while the edits are invalid)."""
+    conditions = asdict(ticket)
+    saved = sample_deadlines(con, conditions.pop("created_at"), **conditions)
     with what_if(con):
-        _store_policy(con, policy)
+        store_policies(con, policies)
         _store_calendar(con, calendar)
-        edited = sample_deadlines(con, created_at, level)
+        edited = sample_deadlines(con, ticket.created_at, **conditions)
     return pd.DataFrame(
-        [("saved", *saved), ("edited", *edited)], columns=["settings", "first_response_due_at", "standard_due_at"]
+        [("saved", saved.policy_name, saved.first_response_due, saved.standard_due),
+         ("edited", edited.policy_name, edited.first_response_due, edited.standard_due)],
+        columns=["settings", "sla_policy", "first_response_due_at", "standard_due_at"],
     )

@@ -1,0 +1,131 @@
+"""What the products' status and priority words mean: one ticket lifecycle, Levels 1–5.
+
+Every export names its statuses and priorities in its own words. Each known layout brings its
+maps (layered over the common words, so a layout only states where it differs: Zammad's
+"3 high" is Level 2, not 3); a saved profile adds the user's own assignments on top. Words are
+compared trimmed and lower-cased. A word found in no map is *unknown*: the preview lists it with
+its count for the user to assign, and meanwhile the state follows the row's dates and the level
+stays empty. Nothing here ever rejects a row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+# The lifecycle every ticket is read into, in order. Open states count as backlog, done states
+# are completions, cancelled tickets (cancelled, deleted, merged) are kept but left out of KPIs.
+STATES = ("new", "open", "pending", "on_hold", "resolved", "closed", "cancelled")
+OPEN_STATES = ("new", "open", "pending", "on_hold")
+DONE_STATES = ("resolved", "closed")
+LEVELS = (1, 2, 3, 4, 5)
+
+COMMON_STATUS: dict[str, str] = {
+    # English, as Zendesk, Freshdesk, Jira, ServiceNow, osTicket and Zammad write them.
+    "new": "new", "to do": "new", "todo": "new", "open": "open", "reopened": "open",
+    "in progress": "open", "work in progress": "open", "active": "open", "assigned": "open",
+    "escalated": "open", "waiting for support": "open", "investigating": "open",
+    "pending": "pending", "waiting for customer": "pending", "waiting on customer": "pending",
+    "awaiting customer": "pending", "pending reminder": "pending", "pending close": "pending",
+    "pending customer response": "pending", "awaiting user info": "pending", "awaiting evidence": "pending",
+    "customer responded": "open", "in review": "open", "under review": "open",
+    "hold": "on_hold", "on hold": "on_hold", "on-hold": "on_hold", "waiting on third party": "on_hold",
+    "awaiting vendor": "on_hold",
+    "solved": "resolved", "resolved": "resolved", "done": "resolved", "completed": "resolved",
+    "complete": "resolved", "fixed": "resolved",
+    "closed": "closed", "archived": "closed",
+    "cancelled": "cancelled", "canceled": "cancelled", "deleted": "cancelled", "merged": "cancelled",
+    "removed": "cancelled", "declined": "cancelled", "won't do": "cancelled", "rejected": "cancelled",
+    "duplicate": "cancelled", "spam": "cancelled",
+    # zh-TW, as e-contact+ and Taiwanese helpdesks write them.
+    "新建": "new", "新案件": "new", "新進": "new", "待受理": "new", "未處理": "new",
+    "處理中": "open", "受理中": "open", "待處理": "open", "已派工": "open", "重新開啟": "open", "已升級": "open",
+    "待回覆": "pending", "等待客戶": "pending", "待客戶回覆": "pending", "待確認": "pending",
+    "暫停": "on_hold", "擱置": "on_hold", "保留": "on_hold", "等待廠商": "on_hold",
+    "已完成": "resolved", "完成": "resolved", "已解決": "resolved", "可結案": "resolved", "已處理": "resolved",
+    "已關閉": "closed", "關閉": "closed", "已結案": "closed", "結案": "closed",
+    "已取消": "cancelled", "取消": "cancelled", "作廢": "cancelled", "已刪除": "cancelled", "撤銷": "cancelled",
+}
+
+LAYOUT_STATUS: dict[str, dict[str, str]] = {
+    # ServiceNow incident_state values, as labels and as the numbers an unlabelled export writes.
+    "servicenow": {"1": "new", "2": "open", "3": "on_hold", "6": "resolved", "7": "closed", "8": "cancelled",
+                   "awaiting problem": "on_hold", "awaiting change": "on_hold"},
+    "jira": {"waiting for approval": "pending"},
+}
+
+COMMON_PRIORITY: dict[str, int] = {
+    # Zendesk Urgent/High/Normal/Low, Freshdesk and osTicket alike.
+    "urgent": 1, "emergency": 1, "critical": 1, "high": 2, "normal": 3, "medium": 3, "moderate": 3,
+    "low": 4, "planning": 5,
+    # Jira's default scheme (Highest…Lowest) and its older one (Blocker…Trivial).
+    "highest": 1, "blocker": 1, "major": 3, "minor": 4, "lowest": 5, "trivial": 5,
+    # zh-TW.
+    "緊急": 1, "最高": 1, "特急": 1, "高": 2, "急": 2, "中": 3, "普通": 3, "一般": 3, "低": 4, "最低": 5,
+}
+
+LAYOUT_PRIORITY: dict[str, dict[str, int]] = {
+    # Jira's older scheme: Critical sits below Blocker.
+    "jira": {"critical": 2},
+    # Zammad numbers its priorities upwards: "1 low" is the least urgent.
+    "zammad": {"1 low": 4, "2 normal": 3, "3 high": 2},
+}
+
+# "Level 3", "3", "P2", "Sev 1", "Severity 2", "1 - Critical", "Priority 4": the number is the level.
+LEVEL_NUMBER = r"^(level|lvl|l|p|priority|sev|severity|s)?\s*[-:.]?\s*([1-5])(\s|\b|-|$)"
+_LEVEL_NUMBER = re.compile(LEVEL_NUMBER)
+
+
+def normalise(word: str | None) -> str | None:
+    """How words are compared: trimmed, lower-cased, inner spaces folded."""
+    if word is None:
+        return None
+    folded = " ".join(str(word).split()).lower()
+    return folded or None
+
+
+def status_map(layout: str | None, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Word → state: the common words, the layout's own, then the user's assignments."""
+    return {**COMMON_STATUS, **LAYOUT_STATUS.get(layout or "", {}),
+            **{normalise(k): v for k, v in (overrides or {}).items()}}
+
+
+def priority_map(layout: str | None, overrides: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Word → level: the common words, the layout's own, then the user's assignments."""
+    return {**COMMON_PRIORITY, **LAYOUT_PRIORITY.get(layout or "", {}),
+            **{normalise(k): int(v) for k, v in (overrides or {}).items()}}
+
+
+def level_of(priority: str | None, words: Mapping[str, int]) -> int | None:
+    """Python twin of ``level_sql``: the level a priority cell gives, or None."""
+    word = normalise(priority)
+    if word is None:
+        return None
+    if word in words:
+        return words[word]
+    match = _LEVEL_NUMBER.match(word)
+    return int(match.group(2)) if match else None
+
+
+def level_sql(word_sql: str) -> str:
+    """SQL twin of ``level_of`` over a normalised word; the map comes as parameters
+    ``$priority_words`` / ``$priority_levels``."""
+    return (f"coalesce(MAP($priority_words, $priority_levels)[{word_sql}],"
+            f" CASE WHEN regexp_matches({word_sql}, '{LEVEL_NUMBER}')"
+            f" THEN CAST(regexp_extract({word_sql}, '{LEVEL_NUMBER}', 2) AS INTEGER) END)")
+
+
+def state_sql(word_sql: str) -> str:
+    """SQL: the state a normalised status word maps to (``$status_words`` / ``$status_states``), or NULL."""
+    return f"MAP($status_words, $status_states)[{word_sql}]"
+
+
+def normalise_sql(text_sql: str) -> str:
+    """SQL twin of ``normalise``."""
+    return f"nullif(lower(regexp_replace(trim({text_sql}), '\\s+', ' ', 'g')), '')"
+
+
+def parameters(statuses: Mapping[str, str], priorities: Mapping[str, int]) -> dict[str, list]:
+    """The maps as the SQL parameters ``state_sql`` and ``level_sql`` read."""
+    return {"status_words": list(statuses), "status_states": list(statuses.values()),
+            "priority_words": list(priorities), "priority_levels": list(priorities.values())}

@@ -1,0 +1,288 @@
+"""One ticket lifecycle on exports shaped like the real ones: statuses, placeholder dates, audit
+trails, default priority schemes, UTC offsets — and every consumer reading the same figures."""
+
+from datetime import date, datetime
+
+import pytest
+
+from kpi.ingest import dates, importer, vocabularies
+from kpi.ingest.errors import InputError
+from kpi.people import performance
+from kpi.service import report
+from kpi.service.periods import iso_week
+from kpi.service.report import ServiceQuery
+from tests.conftest import FIXTURES
+
+W06 = iso_week("2024-W06")  # Mon 2024-02-05 .. Mon 2024-02-12
+
+
+def lifecycle(con, *ids) -> dict[str, tuple]:
+    rows = con.execute("SELECT ticket_id, state, is_open, completed_at, completion_inferred, level FROM tickets"
+                       " ORDER BY ticket_id").fetchall()
+    return {r[0]: r[1:] for r in rows if not ids or r[0] in ids}
+
+
+def test_zendesk_statuses_placeholders_hold_deleted_and_reopened(con):
+    source = importer.open_source(con, FIXTURES / "zendesk-2024-02.csv")
+    plan = importer.propose_plan(con, source)
+    assert plan.layout == "zendesk"
+    preview = importer.preview(con, source, plan)
+    assert (preview.to_insert, preview.rejected) == (11, 0)
+    quality = preview.quality
+    # Six "Solved at" cells hold 1900-01-01 00:00:00, Zendesk's "not solved yet".
+    assert quality.found() == {"placeholder_resolved_at": 6, "completion_inferred": 1, "reopened": 1,
+                               "cancelled": 1, "completed_before_created": 1}
+    assert quality.examples["placeholder_resolved_at"] == [2, 5, 6, 7, 9]  # the first five rows
+    assert quality.examples["completion_inferred"] == [9]
+    assert quality.statuses == [("Solved", 3, "resolved"), ("Closed", 2, "closed"), ("Open", 2, "open"),
+                                ("Deleted", 1, "cancelled"), ("Hold", 1, "on_hold"), ("New", 1, "new"),
+                                ("Pending", 1, "pending")]
+    assert quality.priorities == [("Normal", 4, 3), ("Low", 3, 4), ("High", 2, 2), ("Urgent", 1, 1)]
+    importer.commit(con, preview)
+    importer.discard(con, source)
+
+    t = lifecycle(con)
+    assert t["101"] == ("open", True, None, False, 3)                     # placeholder is no solve
+    assert t["102"] == ("resolved", False, datetime(2024, 2, 6, 11), False, 2)
+    assert t["103"] == ("closed", False, datetime(2024, 2, 6, 16, 30), False, 1)
+    assert t["104"] == ("on_hold", True, None, False, 4)
+    assert t["105"] == ("pending", True, None, False, 3)
+    assert t["106"] == ("cancelled", False, None, False, 3)
+    assert t["107"] == ("open", True, None, False, 2)                     # reopened: solve date kept, open
+    assert t["108"] == ("closed", False, datetime(2024, 2, 10, 11), True, 4)  # closed, no date: updated at
+    assert t["109"] == ("new", True, None, False, None)
+    summary = importer.store_summary(con)
+    assert (summary["tickets"], summary["open"], summary["cancelled"]) == (11, 5, 1)
+
+    # Week 6: 110 carried over (created 29 Jan), 106 cancelled and left out; 111 was "solved"
+    # before it was created, so it is done but not on time. Derived due times (seed levels,
+    # business days): every completion is on time, every open ticket is not yet due.
+    total = report.weekly_report(con, W06, ServiceQuery(by="owner")).query("is_total").iloc[0]
+    assert (total["carried_over"], total["new"], total["in_play"]) == (1, 9, 10)
+    assert (total["on_time"], total["late_done"], total["open_not_due"]) == (4, 1, 5)
+    assert total["completion_rate"] == pytest.approx(5 / 10)
+    assert total["service_level"] == pytest.approx(3 / 9)           # 102, 103, 108 of the 9 new
+    assert total["total_service_level"] == pytest.approx(4 / 10)
+
+
+def test_every_consumer_reads_the_same_lifecycle(con):
+    importer.import_file(con, FIXTURES / "zendesk-2024-02.csv")
+    open_now = importer.store_summary(con)["open"]
+    # The backlog at the end of the week (nothing created after it) is the home page's open count.
+    backlog = report.backlog(con, W06, ServiceQuery())
+    assert int(backlog["tickets"].sum()) == open_now == 5
+    weekly = report.weekly_report(con, W06, ServiceQuery()).query("is_total").iloc[0]
+    open_columns = ["open_not_due", "overdue_open_0", "overdue_open_1", "overdue_open_2", "overdue_open_3plus"]
+    assert int(weekly[open_columns].sum()) == open_now
+    flow = report.created_vs_resolved(con, [W06], ServiceQuery()).iloc[0]
+    assert (flow["created"], flow["resolved"]) == (9, 5)           # cancelled 106 in neither
+    behind = report.tickets_behind(con, W06, ServiceQuery(), column="in_play")
+    assert sorted(behind["ticket_id"]) == ["101", "102", "103", "104", "105", "107", "108", "109", "110", "111"]
+
+
+def test_servicenow_audit_trail_keeps_the_latest_row_and_reads_its_state(con):
+    report_ = importer.import_file(con, FIXTURES / "servicenow-audit-2024-02.csv")
+    assert (report_.rows_read, report_.inserted, report_.superseded, report_.rejected) == (9, 5, 4, 0)
+    t = lifecycle(con)
+    assert t["INC0010001"] == ("resolved", False, datetime(2024, 2, 13, 15), False, 3)
+    assert t["INC0010002"] == ("cancelled", False, None, False, 4)
+    assert t["INC0010003"] == ("on_hold", True, None, False, 1)
+    assert t["INC0010004"] == ("closed", False, datetime(2024, 2, 15, 17), False, 5)
+    assert t["INC0010005"] == ("resolved", False, datetime(2024, 2, 14, 10), False, 2)
+    assert con.execute("SELECT owner, reassignment_count, source_sla_met FROM tickets WHERE ticket_id = 'INC0010003'"
+                       ).fetchall() == [("David Loo", 2, False)]
+
+
+def test_jira_default_priorities_and_statuses(con):
+    importer.import_file(con, FIXTURES / "jira-2024-02.csv")
+    t = lifecycle(con)
+    assert {k: (v[0], v[4]) for k, v in t.items()} == {
+        "SD-1": ("resolved", 1), "SD-2": ("pending", 3), "SD-3": ("open", 4),
+        "SD-4": ("cancelled", 5), "SD-5": ("open", 1), "SD-6": ("closed", 3)}
+    assert t["SD-1"][2] == datetime(2024, 2, 5, 13)
+    assert t["SD-6"][2] == datetime(2024, 2, 8, 16, 30)
+
+
+def test_utc_offsets_are_converted_to_taipei_time(con):
+    importer.import_file(con, FIXTURES / "zendesk-utc-2024-02.csv")
+    rows = con.execute("SELECT ticket_id, created_at, completed_at FROM tickets ORDER BY ticket_id").fetchall()
+    assert rows == [
+        ("201", datetime(2024, 2, 5, 9), datetime(2024, 2, 5, 11, 30)),
+        ("202", datetime(2024, 2, 5, 9, 15, 30), None),
+        ("203", datetime(2024, 2, 5, 9), datetime(2024, 2, 6, 10, 0, 0, 250000)),  # 20:00 at UTC−5
+    ]
+
+
+def test_unknown_words_are_listed_and_the_users_choice_is_applied_and_saved(con, tmp_path):
+    path = tmp_path / "custom.csv"
+    path.write_text("Id,Status,Priority,Created at,Solved at\n"
+                    "1,Awaiting parts,Sev 2,2024-02-05 09:00,\n"
+                    "2,Awaiting parts,Crit,2024-02-05 10:00,\n"
+                    "3,Fertig,P4,2024-02-05 11:00,2024-02-06 09:00\n", encoding="utf-8")
+    source = importer.open_source(con, path)
+    plan = importer.propose_plan(con, source)
+    preview = importer.preview(con, source, plan)
+    assert preview.quality.found() == {"unknown_status": 3, "unknown_priority": 1}
+    assert preview.quality.statuses == [("Awaiting parts", 2, None), ("Fertig", 1, None)]
+    assert preview.quality.priorities == [("Crit", 1, None), ("P4", 1, 4), ("Sev 2", 1, 2)]
+    # Unknown statuses follow the dates meanwhile: 3 has a solve date.
+    plan.status_map.update({"Awaiting parts": "on_hold", "fertig": "closed"})
+    plan.priority_map["CRIT"] = 1
+    preview = importer.preview(con, source, plan)
+    assert preview.quality.found() == {}
+    importer.save_profile(con, "parts desk", source.columns, plan)
+    importer.commit(con, preview)
+    importer.discard(con, source)
+    assert {k: (v[0], v[4]) for k, v in lifecycle(con).items()} == {"1": ("on_hold", 2), "2": ("on_hold", 1),
+                                                                     "3": ("closed", 4)}
+    again = importer.saved_profile(con, None, source.columns)
+    assert (again.status_map, again.priority_map) == ({"Awaiting parts": "on_hold", "fertig": "closed"}, {"CRIT": 1})
+
+
+def test_placeholder_and_out_of_range_dates(con, tmp_path):
+    path = tmp_path / "dates.csv"
+    path.write_text("Id,Status,Created at,Solved at,Updated at\n"
+                    "1,Solved,2024-02-05 09:00,1899-12-30 00:00,2024-02-06 09:00\n"       # Excel zero day
+                    "2,Open,2024-02-05 09:00,0001-01-01,2024-02-05 09:00\n"
+                    "3,Open,2024-02-05 09:00,9999-12-31 23:59:59,1970-01-01 00:00:00\n"
+                    "4,Open,10000-01-01 00:00,,\n"                                          # unreadable: reject
+                    "5,Open,1975-06-01 00:00,,\n", encoding="utf-8")                        # before the floor
+    report_ = importer.import_file(con, path)
+    assert (report_.inserted, report_.rejected) == (3, 2)
+    assert [(r.row, r.column) for r in report_.rejects] == [(5, "Created at"), (6, "Created at")]
+    t = lifecycle(con)
+    assert t["1"] == ("resolved", False, datetime(2024, 2, 6, 9), True, None)
+    assert t["2"][:3] == ("open", True, None) and t["3"][:3] == ("open", True, None)
+
+
+def test_non_whole_counts_are_rejects_not_rounded(con, tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("Id,Created at,Reopens\n1,2024-02-05 09:00,1.5\n2,2024-02-05 09:00,1e3\n3,2024-02-05 09:00,2\n",
+                    encoding="utf-8")
+    report_ = importer.import_file(con, path, profile="zendesk")
+    assert (report_.inserted, report_.rejected) == (1, 2)
+    assert [r.reason for r in report_.rejects] == ["'1.5' is not a whole number of zero or more",
+                                                   "'1e3' is not a whole number of zero or more"]
+
+
+def test_levels_from_every_scheme():
+    words = vocabularies.priority_map(None)
+    cases = {"Urgent": 1, "High": 2, "Normal": 3, "Low": 4, "Blocker": 1, "Major": 3, "Minor": 4, "Trivial": 5,
+             "Highest": 1, "Lowest": 5, "1 - Critical": 1, "5 - Planning": 5, "P1": 1, "p4": 4, "Sev 2": 2,
+             "Severity 3": 3, "Level 5": 5, "緊急": 1, "高": 2, "中": 3, "低": 4, "3": 3, "10": None, "Whenever": None}
+    assert {w: vocabularies.level_of(w, words) for w in cases} == cases
+    zammad = vocabularies.priority_map("zammad")
+    assert [vocabularies.level_of(w, zammad) for w in ("1 low", "2 normal", "3 high")] == [4, 3, 2]
+
+
+def test_person_figures_leave_cancelled_and_impossible_completions_out(con):
+    importer.import_file(con, FIXTURES / "zendesk-2024-02.csv")
+    con.execute("INSERT INTO people (employee_id, name) VALUES ('E1', 'Amy'), ('E2', 'Ben')")
+    table = performance.performance(con, date(2024, 2, 12), "en").set_index("name")
+    # Amy owns 101, 102, 105, 110, 111 (106 is cancelled): done 102, 110 on time, 111 not.
+    assert table.loc["Amy", "tickets_handled"] == 5
+    assert table.loc["Amy", "on_time_completion"] == pytest.approx(2 / 3)
+    assert table.loc["Ben", "on_time_completion"] == pytest.approx(1.0)   # 103, 108
+
+
+def test_profiles_travel_as_json_files(con, tmp_path):
+    from kpi.cli import main
+    from kpi.ingest import profiles
+
+    source = importer.open_source(con, FIXTURES / "zendesk-2024-02.csv")
+    plan = importer.propose_plan(con, source)
+    plan.status_map["Hold"] = "pending"
+    plan.defaults["department"] = "Helpdesk"
+    importer.discard(con, source)
+    path = tmp_path / "zendesk.json"
+    path.write_text(profiles.to_json(plan), encoding="utf-8")
+    again = profiles.from_json(path.read_bytes(), path.name)
+    assert (again.mapping, again.status_map, again.defaults, again.layout) == (
+        plan.mapping, {"Hold": "pending"}, {"department": "Helpdesk"}, "zendesk")
+
+    db = tmp_path / "store.duckdb"
+    assert main(["import", str(FIXTURES / "zendesk-2024-02.csv"), "--db", str(db), "--mapping", str(path)]) == 0
+    from kpi import store
+    with store.connect(db) as stored:
+        assert stored.execute("SELECT state FROM tickets WHERE ticket_id = '104'").fetchall() == [("pending",)]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("{", "bad.json: not a valid JSON profile (Expecting property name enclosed in double quotes)"),
+    ("[]", "bad.json: a profile file holds one JSON object"),
+    ('{"fields": {}, "colour": 1}', "bad.json: the profile has keys it should not: colour"),
+    ('{"fields": {"ticket": "Id"}}', "bad.json: the profile's 'fields' is not valid (allowed: ticket_id, "),
+    ('{"fields": {}, "status_map": {"x": "gone"}}', "bad.json: the profile's 'status_map' is not valid"),
+    ('{"fields": {}, "priority_map": {"x": 9}}', "bad.json: the profile's 'priority_map' is not valid (allowed: 1–5)"),
+    ('{"fields": {}, "date_floor": "soon"}', "bad.json: the profile's 'date_floor' is not valid (allowed: YYYY-MM-DD)"),
+])
+def test_a_broken_profile_file_says_which_key(tmp_path, capsys, text, message):
+    from kpi.cli import main
+
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(["import", str(FIXTURES / "zendesk-2024-02.csv"), "--db", str(tmp_path / "s.duckdb"),
+                 "--mapping", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {message}") and "Traceback" not in err
+
+
+def test_scoping_to_a_source_and_the_sources_own_verdicts(con):
+    importer.import_file(con, FIXTURES / "zendesk-2024-02.csv")
+    servicenow = importer.import_file(con, FIXTURES / "servicenow-audit-2024-02.csv")
+    w07 = iso_week("2024-W07")  # 12–18 Feb: the ServiceNow incidents, and Zendesk's open backlog
+    everything = report.weekly_report(con, w07, ServiceQuery()).query("is_total").iloc[0]
+    only_snow = report.weekly_report(con, w07, ServiceQuery(sources=("ServiceNow",))).query("is_total").iloc[0]
+    by_batch = report.weekly_report(con, w07, ServiceQuery(batches=(servicenow.batch_id,))).query("is_total").iloc[0]
+    # ServiceNow: INC1, 3, 4, 5 (INC2 cancelled); Zendesk carries 101, 104, 105, 107, 109 over.
+    assert (only_snow["new"], only_snow["in_play"]) == (4, 4)
+    assert (everything["carried_over"], everything["in_play"]) == (5, 9)
+    assert by_batch["in_play"] == 4
+    sources = report.sources(con, w07, ServiceQuery()).set_index("source_system")
+    assert sources["in_play"].to_dict() == {"ServiceNow": 4, "Zendesk": 5}
+    # Completed INC1 (made_sla true), INC4 (true), INC5 (false); all on time by the app's deadlines.
+    assert sources.loc["ServiceNow", ["with_verdict", "source_met", "app_met", "disagree"]].tolist() == [3, 2, 3, 1]
+
+
+def test_weekly_cli_limited_to_a_source(tmp_path, capsys):
+    import json
+
+    from kpi.cli import main
+
+    db = str(tmp_path / "s.duckdb")
+    main(["import", str(FIXTURES / "zendesk-2024-02.csv"), str(FIXTURES / "servicenow-audit-2024-02.csv"), "--db", db])
+    capsys.readouterr()
+    assert main(["weekly", "--week", "2024-W07", "--db", db, "--source", "ServiceNow", "--by", "department"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["group"]: r["in_play"] for r in rows} == {"Network": 1, "Service Desk": 3, "TOTAL": 4}
+
+
+def test_offsets_follow_the_stores_time_zone(con):
+    importer.set_time_zone(con, "Europe/London")
+    importer.import_file(con, FIXTURES / "zendesk-utc-2024-02.csv")
+    assert con.execute("SELECT created_at FROM tickets ORDER BY ticket_id").fetchall() == [
+        (datetime(2024, 2, 5, 1),), (datetime(2024, 2, 5, 1, 15, 30),), (datetime(2024, 2, 5, 1),)]
+    with pytest.raises(InputError):
+        importer.set_time_zone(con, "Mars/Olympus")
+
+
+@pytest.mark.parametrize("form", [f.name for f in dates.FORMATS])
+def test_detection_and_import_agree_on_every_cell(form):
+    """Python (preview, detection) and DuckDB (import) read each cell alike, or both refuse it."""
+    import duckdb
+
+    from kpi.sql import used_parameters
+
+    cells = ["2012-08-01 13:06", "2012-08-01", "2012/08/01 13:06:07", "2012-08-01T13:06:07", "2012/10/09 14:50:17.000",
+             "2006-01-11 15:49:42+00:00", "2006-01-11T15:49:42Z", "2024-02-08T09:00:00.5-05:00", "2012-8-1 9:05",
+             "2012年 3月15日 17時20分", "2012年3月15日", "29/2/2016 01:16", "13/3/2016", "2/29/2016 1:16 PM",
+             "3/4/2016 10:00", "25/Feb/26 10:17 PM", "25/Feb/2026 10:17 PM", "20240101", "202401011230",
+             "40123.5", "2958466", "10000-01-01", "2024-13-45 09:00", "yesterday", "?", ""]
+    form_ = dates.BY_NAME[form]
+    query = f"SELECT {form_.parse_sql('v')} FROM (SELECT unnest($cells) AS v, generate_subscripts($cells, 1) AS i) ORDER BY i"
+    in_sql = [r[0] for r in duckdb.execute(query, used_parameters(query, {"cells": [c.strip() for c in cells],
+                                                                           "time_zone": "Asia/Taipei"})).fetchall()]
+    in_python = [form_.parse(c) for c in cells]
+    # SQL may read a year past 9999 that Python cannot hold; the import refuses those as out of range.
+    in_sql = [v if isinstance(v, datetime) else None for v in in_sql]
+    assert dict(zip(cells, in_sql)) == dict(zip(cells, in_python))
