@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import duckdb
 
-from kpi import i18n
+from kpi import i18n, sql
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "service_ops.duckdb"
@@ -72,12 +72,11 @@ def db_path(explicit: str | os.PathLike | None = None) -> str:
 def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) and migrate the database; ``":memory:"`` for a throw-away one."""
     target = db_path(path)
-    memory_limit = os.environ.get(MEMORY_ENV_VAR, DEFAULT_MEMORY_LIMIT)
     con = None
     try:
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(target, config={"memory_limit": memory_limit})
+        con = duckdb.connect(target, config=_config())
         migrate(con)
         if target != ":memory:":
             remove_partial_originals(con)
@@ -86,6 +85,10 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
             con.close()
         raise StoreUnavailable(_unavailable_reason(err), target) from err
     return con
+
+
+def _config(**extra: str) -> dict[str, str]:
+    return {"memory_limit": os.environ.get(MEMORY_ENV_VAR, DEFAULT_MEMORY_LIMIT), **extra}
 
 
 def originals_dir(con: duckdb.DuckDBPyConnection) -> Path:
@@ -181,3 +184,64 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
     """Call inside the transaction that changes data, so caches keyed on the version refresh."""
     con.execute("UPDATE data_version SET version = version + 1")
+
+
+class StoreInUse(Exception):
+    """The database file is open elsewhere, so it cannot be rewritten now."""
+
+
+def compact(path: str | os.PathLike) -> None:
+    """Rewrite the database file with nothing but its live data, so deleted rows are gone from it.
+
+    DuckDB neither shrinks a file nor clears a block it freed: a deleted or overwritten value stays
+    readable in the file until the block happens to be reused. So the whole database is copied
+    into a new file (``COPY FROM DATABASE`` carries tables, views, constraints and sequences at
+    their current values), which replaces the old one in one rename; the old file's bytes are then
+    overwritten with zeros before it is unlinked (on disks that remap writes, as SSDs and
+    copy-on-write file systems do, or in backups, copies may survive: that is beyond a program).
+
+    Every connection to the file must be closed first. Compaction opens it with a configuration
+    of its own, so DuckDB refuses (``StoreInUse``) while any connection of this process is still
+    open, as it does while another process holds the file.
+    """
+    target = Path(path)
+    fresh = target.with_name(target.name + ".compacting")
+    retired = target.with_name(target.name + ".retired")
+    if not target.is_file():
+        raise FileNotFoundError(f"no database file at {target}")
+    # Left over by a compaction that stopped before its end: still the live file's second name
+    # (stopped before the rename), or the old bytes (stopped after it).
+    if retired.exists() and os.path.samefile(retired, target):
+        retired.unlink()
+    _scrub(retired)
+    fresh.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(target), config=_config(custom_user_agent="service-ops-compact"))
+    except (duckdb.ConnectionException, duckdb.IOException) as err:
+        raise StoreInUse(f"{target.name} is open elsewhere: {err}") from None
+    try:
+        with con:  # closing checkpoints: the old WAL is folded into the old file, which goes as a whole
+            con.execute("ATTACH ? AS compacted", [str(fresh)])
+            con.execute(f"COPY FROM DATABASE {sql.ident(scalar(con, 'SELECT current_database()'))} TO compacted")
+            con.execute("CHECKPOINT compacted")  # everything in the file itself: no WAL beside the new name
+            con.execute("DETACH compacted")
+        os.link(target, retired)  # a second name for the old bytes, to scrub them once replaced
+        os.replace(fresh, target)
+    finally:
+        fresh.unlink(missing_ok=True)
+        Path(f"{fresh}.wal").unlink(missing_ok=True)
+    _scrub(retired)
+
+
+def _scrub(path: Path, block: int = 1 << 20) -> None:
+    """Overwrite a file with zeros, flush it to disk, and remove it (nothing if it is missing)."""
+    if not path.exists():
+        return
+    size = path.stat().st_size
+    zeros = bytes(block)
+    with path.open("r+b") as f:
+        for offset in range(0, size, block):
+            f.write(zeros[: min(block, size - offset)])
+        f.flush()
+        os.fsync(f.fileno())
+    path.unlink()

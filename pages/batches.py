@@ -33,8 +33,12 @@ choice = st.selectbox(
     t("batches.pick"), active["batch_id"].tolist(),
     format_func=lambda b: f"{b} · {active.set_index('batch_id').at[b, 'file_name']}",
 )
-st.caption(t("batches.remap_help"))
-if st.button(t("batches.remap"), key="remap"):
+has_original = importer.original_path(con, int(choice)).is_file()
+if has_original:
+    st.caption(t("batches.remap_help"))
+else:
+    st.info(t("batches.original_missing"), icon=":material/draft:")
+if st.button(t("batches.remap"), key="remap", disabled=not has_original):
     upload_flow.stage_batch(int(choice), ui.lang())
     st.switch_page("pages/upload.py")
 if permits("data.undo", "access.action.undo"):

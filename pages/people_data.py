@@ -7,6 +7,7 @@ import streamlit as st
 from kpi.people import imports, model, records
 from ui import db, lang, t
 from ui.access import permits
+from ui.erasure import erase_form
 from ui.people_widgets import download_buttons, flash, reject_list, storage_note, upload_flow
 
 DATA_KINDS = ("people", "matrix", "assessments", "certificates", "learning")
@@ -62,18 +63,8 @@ with people_tab:
             imports.apply_import(db(), plan)
             flash(t("people.data.added", name=new_person.at[0, "name"]))
 
-    if not people.empty and permits("people.erase", "access.action.erase"):
-        with st.expander(t("people.data.erase"), icon=":material/person_remove:"):
-            st.caption(t("people.data.erase_help"))
-            labels = dict(zip(people["employee_id"], people["name"] + " (" + people["employee_id"] + ")"))
-            victim = st.selectbox(t("people.data.erase_who"), list(labels), format_func=labels.get, index=None,
-                                  key="people_erase_who", placeholder=t("people.choose"))
-            sure = st.checkbox(t("people.data.erase_confirm"), key="people_erase_sure")
-            if st.button(t("people.data.erase_button"), disabled=not (victim and sure), type="primary",
-                         key="people_erase", icon=":material/delete_forever:"):
-                removed = records.delete_person(db(), victim)
-                flash(t("people.data.erased", name=labels[victim], rows=removed), "people_erase_who", "people_erase_sure",
-                      "people_editor")
+    if permits("people.erase", "access.action.erase"):
+        erase_form(people)
 
 with export_tab:
     st.caption(t("people.data.export_help"))

@@ -1,5 +1,7 @@
 """Upload exports: detect, map, preview, confirm. Nothing is stored before the user confirms."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 import ui
@@ -28,6 +30,8 @@ replace_demo = importer.store_summary(ui.db())["demo_only"] and st.checkbox(t("u
 def mapping_editor(key: str, item: flow.Pending) -> None:
     preview = item.preview
     st.caption(t("upload.mapping_help"))
+    event_log = st.checkbox(t("upload.event_log"), value=preview.plan.event_log, key=f"event_log_{key}",
+                            help=t("upload.event_log_help"))
     columns = [flow.NOT_MAPPED, *preview.source.columns]
     rows = flow.mapping_rows(preview.plan, flow.samples(preview.source))
     edited = st.data_editor(
@@ -47,7 +51,7 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
             "default": st.column_config.TextColumn(t("upload.col_default")),
         },
     )
-    plan = flow.plan_from_rows(edited, preview.plan)
+    plan = replace(flow.plan_from_rows(edited, preview.plan), event_log=event_log)
     if plan != preview.plan:
         flow.re_preview(item, plan, ui.lang())
         st.rerun()

@@ -1,5 +1,6 @@
 """AppTest for the data pages: home, upload (through the file uploader) and import history."""
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,43 @@ def test_unknown_status_assigned_on_the_page_is_previewed_again(db_file, tmp_pat
     assert not at.exception
     panel = " ".join(m.value for m in at.markdown)
     assert "unknown status values" not in panel and "unknown priority values" in panel
+
+
+def test_a_batch_whose_original_was_deleted_says_so_and_cannot_be_remapped(db_file):
+    seed(db_file, "week41-2009.csv")
+    con = store.connect(db_file)
+    importer.original_path(con, 1).unlink()  # as an erasure deletes the originals that name the person
+    con.close()
+    at = open_app("pages/batches.py")
+    assert at.info[0].value == ("This batch's original file is no longer stored (deleted at an erasure, for "
+                                "instance), so it cannot be re-mapped; it can still be undone.")
+    assert at.button(key="remap").disabled
+    at.checkbox[0].check()
+    at.run()
+    at.button(key="undo").click()
+    at.run()
+    assert not at.exception and at.success[0].value == "Batch 1 undone; 7 tickets affected."
+
+
+def test_upload_marks_an_event_log_and_the_checkbox_reads_it_as_tickets_again(db_file):
+    at = open_app("pages/upload.py")
+    upload(at, "eventlog-disco.csv")
+    [event_log] = [c for c in at.checkbox if c.key and c.key.startswith("event_log_")]
+    assert event_log.value and event_log.label.startswith("This is an event log")
+    # 31 valid events fold into 7 cases.
+    assert metrics(at) == {"Rows read": "33", "To insert": "7", "To update": "0", "Unchanged": "0",
+                           "Superseded": "24", "Rejected": "2"}
+    event_log.uncheck()
+    at.run()
+    assert not at.exception
+    # As tickets, the newest row of each id wins: still 7 tickets, but nothing folded per case.
+    [unchecked] = [c for c in at.checkbox if c.key and c.key.startswith("event_log_")]
+    assert not unchecked.value
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("import_"))).click()
+    at.run()
+    con = store.connect(db_file)
+    # Case 6's newest row is its "Closed" event, so as a ticket it was created then, not at its first event.
+    assert con.execute("SELECT created_at FROM tickets WHERE ticket_id = 'Case 6'").fetchall() == [
+        (datetime(2024, 3, 6, 10),)]
+    assert con.execute("SELECT count(*) FROM ticket_events").fetchall() == [(0,)]
+    con.close()

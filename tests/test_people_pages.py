@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi import store
+from kpi.people import erasure
 from tests.conftest import FIXTURES
 from tests.people_team import AS_OF, seed_team
 from tests.service_tickets import insert_tickets
@@ -165,16 +166,31 @@ def test_data_page_bad_files_show_a_message(db_file, data, message):
     assert message in at.error[0].value
 
 
-def test_data_page_erases_a_person(team_db):
+def test_data_page_erases_a_person_once_their_id_is_typed(team_db):
     at = page("people_data", "zh-TW").run()
-    at.selectbox(key="people_erase_who").set_value("A3")
-    at.checkbox(key="people_erase_sure").check().run()
-    at.button(key="people_erase").click().run()
+    at.selectbox(key="erase_who_0").set_value("A1")
+    at.text_input(key="erase_typed_0").input("A2").run()
+    assert at.button(key="erase_0").disabled  # the id typed is someone else's
+    at.text_input(key="erase_typed_0").input("A1").run()
+    at.button(key="erase_0").click().run()
     assert not at.exception
-    assert at.success[0].value == "已刪除 丙 (A3)（共 4 筆資料）。"  # the person and 3 assessments
     con = store.connect(team_db)
-    assert store.scalar(con, "SELECT count(*) FROM people WHERE employee_id = 'A3'") == 0
+    pseudonym = erasure.pseudonym_for(con, "A1")
+    assert con.execute("SELECT DISTINCT owner FROM tickets").fetchall() == [(pseudonym,)]
+    assert store.scalar(con, "SELECT count(*) FROM people") == 3
     con.close()
+    assert at.success[0].value.splitlines() == [
+        "- 已刪除 甲（A1）：共 15 筆資料（assessments 7, certificates 4, completed_learning 3, people 1）。",
+        f"- 姓名已改為代號「{pseudonym}」：共 2 個值（ticket_versions.owner 2）。",
+        "- 資料庫檔已重寫：被刪除的資料不再存在於檔案中。",
+        "- 沒有任何原始匯出檔提到此人。",
+        "- 資料庫以外的副本（您保留的匯出檔、備份）不在此範圍內。之後再匯入提到此人的檔案，姓名會再次出現。",
+    ]
+    # A fresh form: nobody chosen, nothing typed.
+    assert at.selectbox(key="erase_who_1").options == ["丁 (P1)", "丙 (A3)", "乙 (A2)"]  # by name
+    assert at.selectbox(key="erase_who_1").value is None and at.text_input(key="erase_typed_1").value == ""
+    at.run()  # the page goes on working on the rewritten file; the result is shown once
+    assert not at.exception and not at.success
 
 
 def test_model_page_imports_model_files_and_sends_people_files_elsewhere(db_file):

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
 import duckdb
 import streamlit as st
 
 from kpi import i18n, store
+
+T = TypeVar("T")
+# Held while a session takes a cursor, and for the whole of a rewrite of the store file: no
+# session can reopen the file half-way through one.
+_STORE_LOCK = threading.RLock()
 
 
 @st.cache_resource(show_spinner=False)
@@ -17,7 +26,33 @@ def _database(path: str) -> duckdb.DuckDBPyConnection:
 
 def db() -> duckdb.DuckDBPyConnection:
     """A cursor (its own connection) on the team's store, for this script run."""
-    return _database(store.db_path()).cursor()
+    with _STORE_LOCK:
+        return _database(store.db_path()).cursor()
+
+
+def is_open(con: duckdb.DuckDBPyConnection) -> bool:
+    """False once the connection (or the one it is a cursor of) has been closed."""
+    try:
+        con.execute("SELECT 1").fetchall()
+    except duckdb.ConnectionException:
+        return False
+    return True
+
+
+def with_store_released(action: Callable[[str], T]) -> T:
+    """Run ``action(store path)`` while this server holds no connection to the store, so the
+    action may rewrite the file (``store.compact``).
+
+    Closing the shared connection closes every cursor of it. Other sessions wait at their next
+    ``db()`` until the action ends, then open the rewritten file; a query of theirs running at
+    that moment fails once (their page shows the usual error, the next run works), and their
+    upload previews not yet imported are lost (their staged tables lived on the closed cursor).
+    """
+    path = store.db_path()
+    with _STORE_LOCK:
+        _database(path).close()
+        _database.clear()
+        return action(path)
 
 
 def db_version() -> int:

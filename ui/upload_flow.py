@@ -21,15 +21,16 @@ from kpi import store
 from kpi.formatting import code_name
 from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
-from ui.session import _database, lang, t
+from ui.session import db, is_open, lang, t
 
 NOT_MAPPED = "—"
 REMAP_PREFIX = "batch:"
 
 
-@st.cache_resource(scope="session", on_release=lambda cursor: cursor.close(), show_spinner=False)
+# validate: a rewrite of the store (erasure) closes every cursor; a new one is made for the session.
+@st.cache_resource(scope="session", on_release=lambda cursor: cursor.close(), validate=is_open, show_spinner=False)
 def staging_cursor(path: str) -> duckdb.DuckDBPyConnection:
-    return _database(path).cursor()
+    return db()
 
 
 def cursor() -> duckdb.DuckDBPyConnection:

@@ -1,4 +1,5 @@
-"""``python -m kpi import FILE... [--db PATH] [--profile NAME]`` for big files and scheduled jobs."""
+"""``python -m kpi import FILE... [--db PATH] [--profile NAME | --mapping FILE] [--event-log]`` for big files and
+scheduled jobs."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     choice.add_argument("--profile", help="saved mapping profile or known format (econtact, zendesk, …)")
     choice.add_argument("--mapping", type=Path, metavar="PROFILE.json",
                         help="a mapping profile file (saved from the upload page or written by hand)")
+    parser.add_argument("--event-log", action="store_true",
+                        help="read the files as process-mining event logs (one row per activity of a case), "
+                             "whatever their header looks like")
     parser.add_argument("--show-rejects", type=int, default=20, metavar="N",
                         help="list at most N rejected rows per file (default 20)")
     parser.set_defaults(handler=run)
@@ -53,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: no such file", file=sys.stderr)
             continue
         try:
-            report = import_file(con, path, args.profile, plan=plan)
+            report = import_file(con, path, args.profile, plan=plan, event_log=args.event_log)
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             continue

@@ -49,6 +49,8 @@ FIELDS: tuple[Field, ...] = (
     Field("satisfaction", "text"),
     Field("source_sla_met", "flag"),
     Field("updated_at", "datetime"),
+    # Event logs only: the XES lifecycle transition (start, complete …) or a sub-status.
+    Field("transition", "text"),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 REQUIRED = tuple(f.name for f in FIELDS if f.required)
@@ -74,6 +76,7 @@ class Layout:
     name: str
     source_system: str
     headers: dict[str, tuple[str, ...]]  # canonical field -> headers the product writes
+    event_log: bool = False              # one row per activity: folded into one ticket per case
 
     def propose(self, columns: list[str]) -> dict[str, str]:
         """Canonical field -> the first of this layout's headers present in ``columns``."""
@@ -85,6 +88,12 @@ class Layout:
                     mapping[field_name] = by_key[_key(candidate)]
                     break
         return mapping
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Fields a header must have for this layout to be recognised: an event log's activity
+        too, so that a ticket export with a "Case ID" and a "Timestamp" stays a ticket export."""
+        return (*REQUIRED, "status") if self.event_log else REQUIRED
 
     def fit(self, columns: list[str]) -> float:
         """Share of this layout's fields found, weighted so the ticket id and created time count most."""
@@ -171,14 +180,52 @@ LAYOUTS: tuple[Layout, ...] = (
         "closed_at": ("Closed At",), "updated_at": ("Updated At",),
     }),
 )
+# Process-mining event logs: one row per activity of a case (kpi.ingest.eventlog folds them).
+# "ticket_id" is the case, "status" the activity, "created_at" the event's time, "owner" its
+# resource and "department" its group.
+EVENT_LOG_LAYOUTS: tuple[Layout, ...] = (
+    # XES attribute names, as pm4py, ProM and Celonis write a log flattened to CSV.
+    Layout("xes", "Event log (XES)", {
+        "ticket_id": ("case:concept:name",), "status": ("concept:name",), "created_at": ("time:timestamp",),
+        "owner": ("org:resource",), "department": ("org:group", "org:role"),
+        "transition": ("lifecycle:transition",), "subject": ("case:description",),
+    }, event_log=True),
+    # Disco, ProM and Celonis CSV exports and the public logs written with them (the Helpdesk log:
+    # Case ID, Activity, Resource, Complete Timestamp, Variant, …, customer, workgroup).
+    Layout("eventlog", "Event log", {
+        "ticket_id": ("Case ID", "CaseID", "case_id", "Case", "Case Number"),
+        "status": ("Activity", "Activity Name", "activity_name", "Event", "Task"),
+        "created_at": ("Complete Timestamp", "Timestamp", "End Timestamp", "Start Timestamp", "Event Time",
+                       "time"),
+        "owner": ("Resource", "User", "Agent", "Performer"),
+        "department": ("Group", "Role", "Resource Group", "workgroup", "Department"),
+        "transition": ("Lifecycle", "Transition", "Event Type"),
+        "customer": ("customer", "Customer"),
+    }, event_log=True),
+    # BPI Challenge 2013 (Volvo IT incidents and problems, VINST): Status is the activity,
+    # Sub Status says more (Wait - User, Resolved, Closed, Cancelled …).
+    Layout("bpi2013", "Volvo IT VINST (BPI 2013)", {
+        "ticket_id": ("SR Number", "Problem Number"), "status": ("Status", "Problem Status"),
+        "created_at": ("Change Date+Time", "Problem Change Date+Time"),
+        "owner": ("Owner First Name",), "department": ("Involved ST", "Problem Involved Owner ST"),
+        "transition": ("Sub Status", "Problem Sub Status"), "priority": ("SR Latest Impact",),
+    }, event_log=True),
+    # BPI Challenge 2014 (Rabobank ITIL incident activity): day-first DateStamp, one team per event.
+    Layout("bpi2014", "Rabobank ITIL (BPI 2014)", {
+        "ticket_id": ("Incident ID",), "status": ("IncidentActivity_Type",), "created_at": ("DateStamp",),
+        "department": ("Assignment Group",),
+    }, event_log=True),
+)
+LAYOUTS = LAYOUTS + EVENT_LOG_LAYOUTS
 LAYOUT_BY_NAME = {layout.name: layout for layout in LAYOUTS}
 
 
-def recognise(columns: list[str]) -> Layout | None:
-    """The layout that fits the header best, if it finds at least the id and created columns."""
-    best = max(LAYOUTS, key=lambda layout: layout.fit(columns))
-    found = best.propose(columns)
-    return best if all(field in found for field in REQUIRED) else None
+def recognise(columns: list[str], event_log: bool = False) -> Layout | None:
+    """The layout that fits the header best, if it finds at least the fields it requires;
+    with ``event_log``, the best event-log layout."""
+    candidates = [layout for layout in LAYOUTS if (layout.event_log or not event_log)
+                  and all(name in layout.propose(columns) for name in layout.required)]
+    return max(candidates, key=lambda layout: layout.fit(columns), default=None)
 
 
 def header_key(columns: list[str]) -> str:

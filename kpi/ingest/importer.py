@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from kpi import sql, store
-from kpi.ingest import dates, formats, reader, vocabularies
+from kpi.ingest import dates, eventlog, formats, reader, vocabularies
 from kpi.ingest.errors import InputError, Reject
 from kpi.service.deadlines import DERIVED_COLUMNS, DERIVED_FLAGS, with_derived_deadlines_sql
 
@@ -62,6 +62,7 @@ class ImportPlan:
     status_map: dict[str, str] = field(default_factory=dict)    # the user's status word -> state
     priority_map: dict[str, int] = field(default_factory=dict)  # the user's priority word -> level
     date_floor: str = dates.DEFAULT_FLOOR                       # earlier dates are placeholders
+    event_log: bool = False                                     # rows are events, folded per case
 
     def missing_required(self) -> list[str]:
         return [f for f in formats.REQUIRED if f not in self.mapping and f not in self.defaults]
@@ -77,14 +78,15 @@ class ImportPlan:
     def options(self) -> dict:
         """What a profile or batch keeps beside mapping, date forms and defaults."""
         return {"layout": self.layout, "status_map": self.status_map, "priority_map": self.priority_map,
-                "date_floor": self.date_floor}
+                "date_floor": self.date_floor, "event_log": self.event_log}
 
     def with_options(self, options: dict | None) -> ImportPlan:
         options = options or {}
         return replace(self, layout=options.get("layout", self.layout),
                        status_map=dict(options.get("status_map") or {}),
                        priority_map={k: int(v) for k, v in (options.get("priority_map") or {}).items()},
-                       date_floor=options.get("date_floor") or dates.DEFAULT_FLOOR)
+                       date_floor=options.get("date_floor") or dates.DEFAULT_FLOOR,
+                       event_log=bool(options.get("event_log", self.event_log)))
 
 
 @dataclass
@@ -212,6 +214,8 @@ def reopen_batch(con: duckdb.DuckDBPyConnection, batch_id: int, copy_to: Path) -
                                " WHERE batch_id = ? AND undone_at IS NULL", [batch_id])
     if row is None:
         raise InputError(f"batch {batch_id}", "ingest.no_batch")
+    if not original_path(con, batch_id).is_file():  # deleted with an erased person's data
+        raise InputError(row[0], "ingest.original_missing")
     shutil.copyfile(original_path(con, batch_id), copy_to)
     source = replace(open_source(con, copy_to, row[0]), replaces_batch=batch_id)
     return source, _stored_plan(row[1:])
@@ -248,16 +252,21 @@ def save_profile(con: duckdb.DuckDBPyConnection, name: str, columns: list[str], 
         )
 
 
-def propose_plan(con: duckdb.DuckDBPyConnection, source: Source, profile: str | None = None) -> ImportPlan:
-    """A saved profile (named, or matching this header), else the best-fitting known layout."""
+def propose_plan(con: duckdb.DuckDBPyConnection, source: Source, profile: str | None = None,
+                 event_log: bool = False) -> ImportPlan:
+    """A saved profile (named, or matching this header), else the best-fitting known layout;
+    ``event_log`` reads the file as an event log whatever it looks like."""
     plan = saved_profile(con, profile, source.columns)
     if plan is None and profile and profile not in formats.LAYOUT_BY_NAME:
         raise InputError(source.file_name, "ingest.unknown_profile", profile=profile)
     if plan is None:
-        layout = formats.LAYOUT_BY_NAME.get(profile) if profile else formats.recognise(source.columns)
+        layout = (formats.LAYOUT_BY_NAME.get(profile) if profile
+                  else formats.recognise(source.columns, event_log) or formats.recognise(source.columns))
         if layout is None:
-            return ImportPlan("custom", "custom", {})
-        plan = ImportPlan(layout.name, layout.source_system, layout.propose(source.columns), layout=layout.name)
+            return ImportPlan("custom", "custom", {}, event_log=event_log)
+        plan = ImportPlan(layout.name, layout.source_system, layout.propose(source.columns), layout=layout.name,
+                          event_log=layout.event_log)
+    plan.event_log = plan.event_log or event_log
     return with_detected_dates(con, source, plan)
 
 
@@ -413,9 +422,14 @@ def _lifecycle(values: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _ticket_select(plan: ImportPlan) -> str:
-    """The SELECT list giving canonical columns from the parsed ``v_<field>`` columns."""
-    values = {f.name: f"v_{f.name}" for f in formats.FIELDS if f.name in plan.mapping or f.name in plan.defaults}
+def _fields(plan: ImportPlan) -> set[str]:
+    """The canonical fields a plan gives a value: mapped to a column or given a default."""
+    return {f.name for f in formats.FIELDS if f.name in plan.mapping or f.name in plan.defaults}
+
+
+def _ticket_select(fields: set[str]) -> str:
+    """The SELECT list giving canonical columns from the parsed ``v_<field>`` columns of ``fields``."""
+    values = {f.name: f"v_{f.name}" for f in formats.FIELDS if f.name in fields}
     first_response = values.get("first_response_at")
     if first_response is None and "first_reply_minutes" in values:
         first_response = f"v_created_at + to_seconds(CAST(round(v_first_reply_minutes * 60) AS BIGINT))"
@@ -430,9 +444,8 @@ def _ticket_select(plan: ImportPlan) -> str:
     return ",\n  ".join(f"{columns.get(c, values.get(c, 'NULL'))} AS {c}" for c in TICKET_COLUMNS)
 
 
-def _quality_flags(plan: ImportPlan) -> dict[str, str]:
+def _quality_flags(values: set[str]) -> dict[str, str]:
     """Per data-quality check, the condition over a mapped row that raises it (see DataQuality)."""
-    values = {f.name for f in formats.FIELDS if f.name in plan.mapping or f.name in plan.defaults}
     flags = {f"placeholder_{f.name}": f"ph_{f.name}" for f in formats.FIELDS
              if f.kind == "datetime" and f.name in values}
     flags.update({
@@ -472,20 +485,26 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     for level in levels:
         if level:
             relation = f"(SELECT *, {', '.join(level)} FROM {relation})"
+    fields, parameters = _fields(plan), _parameters(plan, time_zone(con))
+    if plan.event_log:  # one ticket per case, from this file's events and those stored before
+        relation, fields, bad, carried = eventlog.cases(con, source.staged, fields, relation, bad, parameters,
+                                                        source.replaces_batch)
     mapped, changes = f"{source.staged.table}_mapped", f"{source.staged.table}_changes"
     bad_list = ", ".join(f"{cond} AS bad_{name}" for name, cond in bad.items())
     any_bad = " OR ".join(bad.values())
-    flags = _quality_flags(plan)
+    flags = _quality_flags(fields)
     query = (f"CREATE OR REPLACE TEMP TABLE {mapped} AS SELECT *, {', '.join(f'{c} AS dq_{n}' for n, c in flags.items())}"
-             f" FROM (SELECT source_row,\n  {_ticket_select(plan)},\n  {''.join(f'{c}, ' for c in carried)}"
+             f" FROM (SELECT source_row,\n  {_ticket_select(fields)},\n  {''.join(f'{c}, ' for c in carried)}"
              f"{bad_list}, ({any_bad}) AS is_rejected\nFROM {relation})")
-    con.execute(query, sql.used_parameters(query, _parameters(plan, time_zone(con))))
+    con.execute(query, sql.used_parameters(query, parameters))
     rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
+    quality = _data_quality(con, mapped, flags, plan)
+    if plan.event_log:
+        quality = eventlog.quality(con, source.staged, parameters, quality)
     result = Preview(
         source, plan, rows_read=source.staged.rows + len(malformed), to_insert=0, to_update=0, unchanged=0,
         superseded=0, rejected=rejected_rows + len(malformed), rejects=(malformed + rejects)[:REJECT_LIST_LIMIT],
-        date_detection=detection, already_imported=None, changes_table=changes,
-        quality=_data_quality(con, mapped, flags, plan),
+        date_detection=detection, already_imported=None, changes_table=changes, quality=quality,
     )
     return _classify(con, result)
 
@@ -625,7 +644,8 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = Fa
         if source.replaces_batch is not None:
             _undo_rows(con, source.replaces_batch)
         if store.data_version(con) != preview_.data_version:  # the store changed since the preview
-            preview_ = _classify(con, preview_)
+            # An event log's cases are folded again, with the events stored since.
+            preview_ = preview(con, source, preview_.plan) if preview_.plan.event_log else _classify(con, preview_)
         return (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
                              original.name)
                 if preview_.importable else _report(preview_, None))
@@ -680,6 +700,8 @@ def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool, original_
         f"SELECT {columns}, $batch, source_row, true FROM ({with_derived_deadlines_sql(new_versions)})",
         {"batch": batch_id},
     )
+    if preview_.plan.event_log:
+        eventlog.store_events(con, source.staged, batch_id)
     sniffed = source.sniffed
     con.execute(
         """INSERT INTO import_batches (batch_id, file_name, checksum, profile, source_system, encoding, delimiter,
@@ -722,17 +744,19 @@ def discard(con: duckdb.DuckDBPyConnection, source: Source) -> None:
 
 
 def discard_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    for suffix in ("", "_mapped", "_changes"):
+    for suffix in ("", "_mapped", "_changes", "_events", "_history"):
         con.execute(f"DROP TABLE IF EXISTS {table}{suffix}")
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
-                is_demo: bool = False, plan: ImportPlan | None = None) -> ImportReport:
+                is_demo: bool = False, plan: ImportPlan | None = None, event_log: bool = False) -> ImportReport:
     """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs),
-    with a saved profile or known format by name, a given plan (a profile file), or the best fit."""
+    with a saved profile or known format by name, a given plan (a profile file), or the best fit;
+    ``event_log`` reads it as an event log even when its header does not say so."""
     source = open_source(con, Path(path))
     try:
-        plan = with_detected_dates(con, source, replace(plan)) if plan else propose_plan(con, source, profile)
+        plan = (with_detected_dates(con, source, replace(plan, event_log=plan.event_log or event_log)) if plan
+                else propose_plan(con, source, profile, event_log))
         if not plan.mapping:
             raise InputError(source.file_name, "ingest.no_known_format")
         return commit(con, preview(con, source, plan), is_demo)
@@ -798,6 +822,7 @@ def _undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     )
     affected = store.scalar(con, "SELECT count(*) FROM undo_ids")
     con.execute("DELETE FROM ticket_versions WHERE batch_id = ?", [batch_id])
+    con.execute("DELETE FROM ticket_events WHERE batch_id = ?", [batch_id])
     con.execute("""
         UPDATE ticket_versions v SET is_current = (v.batch_id = latest.batch_id)
         FROM (SELECT ticket_id, max(batch_id) AS batch_id FROM ticket_versions

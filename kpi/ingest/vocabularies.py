@@ -37,6 +37,17 @@ COMMON_STATUS: dict[str, str] = {
     "cancelled": "cancelled", "canceled": "cancelled", "deleted": "cancelled", "merged": "cancelled",
     "removed": "cancelled", "declined": "cancelled", "won't do": "cancelled", "rejected": "cancelled",
     "duplicate": "cancelled", "spam": "cancelled",
+    # Event-log activities, as public process-mining logs name them: the Helpdesk log (Insert ticket,
+    # Take in charge ticket, Wait, Resolve ticket, Closed, RESOLVED, VERIFIED, INVALID), Volvo IT's
+    # (BPI 2013: Accepted / Queued / Completed with the sub-statuses Awaiting Assignment,
+    # Wait - User, In Call …) and Rabobank's (BPI 2014: Open, Reopen, Closed).
+    "insert ticket": "new", "assign seriousness": "new", "awaiting assignment": "new",
+    "take in charge ticket": "open", "accepted": "open", "queued": "open", "reopen": "open",
+    "wait": "pending", "wait - user": "pending", "wait - customer": "pending",
+    "wait - vendor": "on_hold", "wait - implementation": "on_hold",
+    "resolve ticket": "resolved", "resolve": "resolved", "in call": "resolved",
+    "close": "closed", "close ticket": "closed", "verified": "closed",
+    "invalid": "cancelled",
     # zh-TW, as e-contact+ and Taiwanese helpdesks write them.
     "新建": "new", "新案件": "new", "新進": "new", "待受理": "new", "未處理": "new",
     "處理中": "open", "受理中": "open", "待處理": "open", "已派工": "open", "重新開啟": "open", "已升級": "open",
@@ -69,7 +80,15 @@ LAYOUT_PRIORITY: dict[str, dict[str, int]] = {
     "jira": {"critical": 2},
     # Zammad numbers its priorities upwards: "1 low" is the least urgent.
     "zammad": {"1 low": 4, "2 normal": 3, "3 high": 2},
+    # Volvo IT's impact: Major is the worst.
+    "bpi2013": {"major": 1},
 }
+
+# XES lifecycle transitions say how far one activity got, not where the case stands: a "start"
+# (or schedule, suspend …) event marks a step begun, so only an activity's "complete" event, or
+# an event with no transition, moves a case's state. Never looked up in the status words.
+XES_TRANSITIONS = ("schedule", "assign", "reassign", "start", "suspend", "resume", "autoskip", "manualskip",
+                   "withdraw", "ate_abort", "pi_abort", "complete")
 
 # "Level 3", "3", "P2", "Sev 1", "Severity 2", "1 - Critical", "Priority 4": the number is the level.
 LEVEL_NUMBER = r"^(level|lvl|l|p|priority|sev|severity|s)?\s*[-:.]?\s*([1-5])(\s|\b|-|$)"

@@ -1,4 +1,5 @@
-"""``python -m kpi people import FILE...``: import people files like the app does (demo people: ``python -m kpi demo``)."""
+"""``python -m kpi people import FILE...``: import people files like the app does (demo people: ``python -m kpi demo``);
+``python -m kpi people erase EMPLOYEE_ID``: erase a person (``kpi.people.erasure``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+import duckdb
+
 from kpi import store
 from kpi.cli import UserError
 from kpi.ingest.errors import InputError
 from kpi.ingest.reader import read_frame
+from kpi.people.erasure import NoSuchPerson, erase_person
 from kpi.people.imports import ImportDefaults, apply_import, plan_import
 from kpi.people.model import ASSESSMENT_SOURCES
 
@@ -31,6 +35,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="assessment date YYYY-MM-DD, for files without a date column (default: today)")
     load.add_argument("--db", help=db_help)
     load.set_defaults(handler=run_import)
+
+    erase = commands.add_parser(
+        "erase", help="erase a person: their rows go, their name becomes a pseudonym, the file is rewritten",
+        description="Deletes the person's rows from every table, replaces their name (and, in notes, their "
+                    "employee id) everywhere with a stable pseudonym, rewrites the database file so the old "
+                    "values are gone from it, and lists the stored original exports that still mention them. "
+                    "The app must not be running on the same database.",
+    )
+    erase.add_argument("employee_id")
+    erase.add_argument("--delete-originals", action="store_true",
+                       help="also delete the original export files that mention them (their batches can then "
+                            "no longer be re-mapped)")
+    erase.add_argument("--db", help=db_help)
+    erase.set_defaults(handler=run_erase)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -54,3 +72,24 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         con.close()
     return 1 if refused else 0
+
+
+def run_erase(args: argparse.Namespace) -> int:
+    path = store.db_path(args.db)
+    if not Path(path).is_file():
+        raise UserError(f"no database at {path}")
+    try:
+        erasure = erase_person(path, args.employee_id, args.delete_originals)
+    except NoSuchPerson as err:
+        raise UserError(str(err)) from None
+    except duckdb.IOException as err:
+        if "Could not set lock" in str(err):
+            raise UserError(f"{path} is in use by another program (the app?); stop it or erase from its "
+                            "People data page") from None
+        raise UserError(f"cannot open {path}: {str(err).splitlines()[0].removeprefix('IO Error: ')}") from None
+    for line in erasure.summary("en"):
+        print(line)
+    for original in erasure.originals:
+        if not original.deleted:
+            print(f"  {original.path}")
+    return 0

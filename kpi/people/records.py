@@ -1,4 +1,4 @@
-"""People records: minimal exports (CSV/XLSX) that re-import as they are, and erasing a person.
+"""People records: minimal exports (CSV/XLSX) that re-import as they are (erasing a person: ``kpi.people.erasure``).
 
 Assessments are personal data, so exports carry what their purpose needs: the evidence tables
 keep notes only when asked to, the matrix export holds current levels without sources or notes,
@@ -13,7 +13,6 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from kpi import store
 from kpi.people.model import MODEL_TABLES
 from kpi.people.skills import Scope, skill_matrix
 
@@ -73,14 +72,3 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
         frame.to_excel(writer, sheet_name=sheet_name[:31], index=False)
     return buffer.getvalue()
 
-
-def delete_person(con: duckdb.DuckDBPyConnection, employee_id: str) -> int:
-    """Erase a person and every assessment, certificate and learning record of theirs; returns the
-    number of rows removed (0 if there was no such person)."""
-    removed = 0
-    with store.transaction(con):
-        for table in ("assessments", "certificates", "completed_learning", "people"):
-            removed += store.scalar(con, f"DELETE FROM {table} WHERE employee_id = ?", [employee_id])
-        if removed:
-            store.bump_data_version(con)
-    return removed

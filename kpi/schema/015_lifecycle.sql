@@ -18,6 +18,8 @@ SELECT * EXCLUDE (is_current), state = 'cancelled' AS is_cancelled FROM ticket_v
 ALTER TABLE mapping_profiles ADD COLUMN options JSON;
 ALTER TABLE import_batches ADD COLUMN options JSON;
 
--- Store-wide settings: the time zone that times with a UTC offset are converted to.
+-- Settings of the store itself, one row per key: 'time_zone', which times with a UTC offset are
+-- converted to; 'erasure_key', the random secret behind an erased person's stable pseudonym
+-- (kpi/people/erasure.py), written the first time someone is erased.
 CREATE TABLE store_settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 INSERT INTO store_settings VALUES ('time_zone', 'Asia/Taipei');
