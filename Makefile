@@ -28,6 +28,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/kpi_bench.py
 	$(BIN)/python bench/skills_bench.py
+	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/staffing_bench.py
 
 clean-db:

@@ -7,6 +7,7 @@ from kpi.ingest import importer
 from kpi.ingest.errors import InputError
 from ui import inbox, t, upload_flow
 from ui.access import permits
+from ui.components.download import table_with_downloads
 
 st.title(t("batches.title"))
 st.caption(t("batches.intro"))
@@ -22,7 +23,7 @@ if batches.empty:
 labels = {column: t(f"batches.col.{column}") for column in batches.columns}
 shown = batches.assign(**{column: batches[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
                           for column in ("imported_at", "undone_at")}, profile=batches["profile"].map(upload_flow.profile_name))
-st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch")
+table_with_downloads(shown.rename(columns=labels), "import-history", "batches")
 
 active = batches[batches["undone_at"].isna()]
 if active.empty:

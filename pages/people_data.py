@@ -7,8 +7,9 @@ import streamlit as st
 from kpi.people import imports, model, records
 from ui import db, lang, t
 from ui.access import permits
+from ui.components.download import download_buttons
 from ui.erasure import erase_form
-from ui.people_widgets import download_buttons, flash, reject_list, storage_note, upload_flow
+from ui.people_widgets import flash, reject_list, storage_note, upload_flow
 
 DATA_KINDS = ("people", "matrix", "assessments", "certificates", "learning")
 

@@ -4,7 +4,8 @@ import streamlit as st
 
 from kpi.people import charts, records, skills
 from ui import db, lang, t
-from ui.people_widgets import download_buttons, empty_store_hint, scope_filters, scope_query, storage_note
+from ui.components.download import download_buttons, table_with_downloads
+from ui.people_widgets import empty_store_hint, scope_filters, scope_query, storage_note
 
 MAX_ROWS = 150  # people drawn in the heat map at once; the rest are counted, sorted away
 
@@ -47,10 +48,10 @@ else:
                names="、".join(f"{r} · {c}" for r, c in zip(spof["role"], spof["competency"]))),
              icon=":material/warning:")
 st.plotly_chart(charts.coverage_chart(covered, lang()), width="stretch", key="coverage_chart")
-st.dataframe(
+table_with_downloads(
     covered[["role", "competency", "required_level", "at_entry", "at_professional", "at_consultant",
              "meeting_required", "single_point_of_failure"]],
-    hide_index=True, width="stretch",
+    "coverage", "coverage",
     column_config={
         "role": t("people.col.role"), "competency": t("people.col.competency"),
         "required_level": t("people.col.required"), "at_entry": t("people.col.at_entry"),

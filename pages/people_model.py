@@ -5,7 +5,8 @@ import streamlit as st
 from kpi.ingest.errors import InputError
 from kpi.people import imports, model
 from ui import db, lang, t
-from ui.people_widgets import download_buttons, flash, reject_list, storage_note, upload_flow
+from ui.components.download import download_buttons
+from ui.people_widgets import flash, reject_list, storage_note, upload_flow
 
 MODEL_KINDS = tuple(imports.MODEL_KINDS)  # roles, competencies, requirements, learning_items
 

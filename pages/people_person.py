@@ -8,6 +8,7 @@ from kpi import formatting
 from kpi.people import charts, development, model, performance, records, skills
 from kpi.people.skills import MAX_COMPARED, Scope
 from ui import db, db_version, lang, t
+from ui.components.download import table_with_downloads
 from ui.components.kpi_card import kpi_card, legend_caption
 from ui.people_widgets import certificate_alerts, empty_store_hint, role_names, storage_note
 
@@ -92,8 +93,8 @@ else:
         status=[t("people.blueprint.done", day=f"{d:%Y-%m-%d}") if done else t("people.blueprint.todo")
                 for done, d in zip(items["completed"], items["completed_on"])],
     )
-    st.dataframe(
-        rows[["competency", "step", "title", "level", "mode", "hours", "status"]], hide_index=True, width="stretch",
+    table_with_downloads(
+        rows[["competency", "step", "title", "level", "mode", "hours", "status"]], f"blueprint-{focus}", "blueprint",
         column_config={"competency": t("people.col.competency"), "step": t("people.col.step"),
                        "title": t("people.col.item"), "level": t("people.col.item_level"),
                        "mode": t("people.col.mode"), "hours": t("people.col.hours"), "status": t("people.col.status")},
@@ -114,13 +115,13 @@ else:
 with st.expander(t("people.person.evidence", name=directory.loc[focus, "name"]), icon=":material/fact_check:"):
     st.caption(t("people.person.evidence_help"))
     evidence = skills.evidence(db(), focus, as_of, lang())
-    st.dataframe(
+    table_with_downloads(
         evidence.assign(level=evidence["level"].map(lambda lv: model.level_label(lv, lang())),
                         source=evidence["source"].map(lambda s: model.source_label(s, lang())),
                         evidence_on=evidence["evidence_on"].map(formatting.moment),
                         valid_until=evidence["valid_until"].map(formatting.moment),
                         **{c: evidence[c].fillna("") for c in ("certificate_name", "issuer", "note")}),
-        hide_index=True, width="stretch",
+        f"evidence-{focus}", "evidence",
         column_config={"competency": t("people.col.competency"), "level": t("people.col.level"),
                        "source": t("people.col.source"), "evidence_on": t("people.col.date"),
                        "valid_until": t("people.col.valid_until"), "certificate_name": t("people.col.certificate"),

@@ -6,8 +6,9 @@ import streamlit as st
 from kpi.formatting import percent
 from kpi.people import charts, development, model, performance
 from ui import db, lang, t
-from ui.people_widgets import (certificate_alerts, download_buttons, empty_store_hint, performance_table, scope_filters,
-                               scope_query, storage_note)
+from ui.components.download import download_buttons, table_with_downloads
+from ui.people_widgets import (certificate_alerts, empty_store_hint, performance_table, scope_filters, scope_query,
+                               storage_note)
 
 
 def localise(frame):
@@ -37,12 +38,11 @@ else:
         competency_id = chosen[0]
         st.markdown(t("people.team.who_short", competency=names[competency_id]))
         who = development.people_short(db(), competency_id, as_of, lang(), scope)
-        st.dataframe(who.assign(level=who["level"].map(lambda lv: model.level_label(lv, lang())),
-                                required_level=who["required_level"].map(lambda lv: model.level_label(lv, lang()))),
-                     hide_index=True, width="stretch",
-                     column_config={"employee_id": t("people.col.employee_id"), "name": t("people.col.name"),
-                                    "department": t("people.col.department"), "level": t("people.col.level"),
-                                    "required_level": t("people.col.required"), "gap": t("people.col.gap")})
+        level = {column: who[column].map(lambda lv: model.level_label(lv, lang())) for column in ("level", "required_level")}
+        table_with_downloads(who.assign(**level), f"short-in-{competency_id}", "team_short",
+                             column_config={"employee_id": t("people.col.employee_id"), "name": t("people.col.name"),
+                                            "department": t("people.col.department"), "level": t("people.col.level"),
+                                            "required_level": t("people.col.required"), "gap": t("people.col.gap")})
     else:
         st.caption(t("people.team.click_hint"))
 
@@ -52,11 +52,12 @@ if ranked.empty:
     st.info(t("people.team.no_training"), icon=":material/school:")
 else:
     st.caption(t("people.team.training_help"))
-    st.dataframe(localise(ranked), hide_index=True, width="stretch",
-                 column_config={"item_id": None, "title": t("people.col.item"), "competency": t("people.col.competency"),
-                                "item_level": t("people.col.item_level"), "delivery_mode": t("people.col.mode"),
-                                "hours": t("people.col.hours"), "people": t("people.col.people_to_train"),
-                                "total_hours": t("people.col.total_hours")})
+    table_with_downloads(localise(ranked), f"training-priorities-{as_of:%Y%m%d}", "training_priorities",
+                         column_config={"item_id": None, "title": t("people.col.item"),
+                                        "competency": t("people.col.competency"),
+                                        "item_level": t("people.col.item_level"), "delivery_mode": t("people.col.mode"),
+                                        "hours": t("people.col.hours"), "people": t("people.col.people_to_train"),
+                                        "total_hours": t("people.col.total_hours")})
     plan = development.training_plan(db(), as_of, lang(), scope)
     mix = development.delivery_mix(plan)
     st.caption(t("people.team.mix", **{g: percent(mix.get(g, 0)) for g in ("on_the_job", "mentoring", "formal")}))
@@ -79,4 +80,4 @@ else:
     if shared:
         st.warning(t("people.team.shared_names", names="、".join(shared)), icon=":material/group:")
     st.plotly_chart(charts.performance_scatter(figures, lang()), width="stretch", key="team_performance")
-    performance_table(figures)
+    performance_table(figures, f"performance-{as_of:%Y%m%d}", "team_performance")

@@ -12,6 +12,7 @@ from kpi.roi.model import InvalidScenario, Scenario, evaluate, validate
 from kpi.roi.scenarios import (ScenarioNameError, StoredScenario, delete_scenario,
                                duplicate_scenario, list_scenarios, save_scenario)
 from ui import roi_form, roi_views
+from ui.components.download import file_download
 from ui.session import t
 
 
@@ -74,9 +75,8 @@ for tab, view in ((lines_table, roi_views.costs), (payback, roi_views.cumulative
             view(result)
 with lines_table:
     if result is not None:
-        st.download_button(t("roi.scenario.download_json"), file_name="roi-scenario.json",
-                           mime="application/json", on_click="ignore",
-                           data=json.dumps(scenario.to_mapping(), ensure_ascii=False, indent=2))
+        file_download(t("roi.scenario.download_json"), lambda: json.dumps(scenario.to_mapping(), ensure_ascii=False, indent=2),
+                      "roi-scenario.json", "application/json", "roi.download_json")
 with compare:
     roi_views.compare(stored)
 with intangible:

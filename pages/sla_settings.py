@@ -12,6 +12,7 @@ from kpi.service import policies, settings
 from kpi.service.settings import SettingsError
 from ui import sla_widgets
 from ui.access import permits
+from ui.components.download import as_shown, download_buttons
 from ui.session import t
 
 POLICY_EDITOR, CALENDAR_EDITOR = "sla.policy_editor", "sla.calendar_editor"
@@ -77,16 +78,19 @@ if upload is not None:
         if may_save:
             st.button(t("service.sla.calendar_import"), type="primary", on_click=save, args=("calendar",),
                       kwargs={"calendar": merged})
+calendar_columns = {
+    "day": st.column_config.DateColumn(t("service.sla.col.day"), format="YYYY-MM-DD", required=True),
+    "is_working_day": st.column_config.CheckboxColumn(t("service.sla.col.is_working_day"), default=False),
+    "note": st.column_config.TextColumn(t("service.sla.col.note")),
+}
 calendar = st.data_editor(
     settings.load_calendar(con), key=CALENDAR_EDITOR, hide_index=True, width="stretch", num_rows="dynamic",
-    column_config={
-        "day": st.column_config.DateColumn(t("service.sla.col.day"), format="YYYY-MM-DD", required=True),
-        "is_working_day": st.column_config.CheckboxColumn(t("service.sla.col.is_working_day"), default=False),
-        "note": st.column_config.TextColumn(t("service.sla.col.note")),
-    },
+    column_config=calendar_columns,
 )
 if calendar.empty:
     st.caption(t("service.sla.calendar_empty"))
+else:
+    download_buttons(as_shown(calendar, calendar_columns), "business-calendar", "sla.calendar_download")
 if may_save:
     st.button(t("service.sla.save_calendar"), type="primary", on_click=save, args=("calendar",),
               kwargs={"calendar": calendar})

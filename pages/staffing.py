@@ -7,6 +7,7 @@ import streamlit as st
 
 from kpi.contact.erlang import InvalidStaffingInput, performance, staffing
 from ui import staffing_views
+from ui.components.download import table_with_downloads
 from ui.session import t
 
 st.title(t("staffing.title"))
@@ -45,4 +46,4 @@ if result.agents:
     st.plotly_chart(staffing_views.service_level_chart(rows, result.agents, target / 100), width="stretch",
                     key="staffing.chart")
     st.caption(t("staffing.table.caption"))
-    st.dataframe(staffing_views.performance_table(rows, result.agents), hide_index=True)
+    table_with_downloads(staffing_views.performance_table(rows, result.agents), "staffing", "staffing.table")

@@ -9,7 +9,7 @@ from kpi.ingest import importer
 from ui import inbox, t
 from ui import upload_flow as flow
 from ui import upload_quality as quality
-from ui.widgets import csv_download
+from ui.components.download import download_buttons
 
 st.title(t("upload.title"))
 st.caption(t("upload.intro"))
@@ -81,7 +81,7 @@ def rejects(key: str, preview: importer.Preview) -> None:
         "column": t("upload.reject_column"), "reason": t("upload.reject_reason"),
     })
     st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 300))
-    csv_download(table, f"rejected-{preview.source.file_name}.csv", t("upload.download_rejects"), key=f"rejects_{key}")
+    download_buttons(table, f"rejected-{preview.source.file_name}", f"rejects_{key}")
 
 
 def show(key: str, item: flow.Pending) -> None:

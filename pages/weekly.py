@@ -7,10 +7,10 @@ from datetime import date
 import streamlit as st
 
 import ui
-from kpi.service.definitions import WEEKLY_COLUMNS
 from ui import service_sources
 from ui import service_view as view
 from ui import url_params
+from ui.components.download import download_buttons
 from ui.components.kpi_card import current_targets
 from ui.session import t
 
@@ -52,11 +52,9 @@ table_tab, escalation_tab, trend_tab, flow_tab, response_tab, alert_tab, help_ta
 with table_tab:
     if not empty:
         st.caption(t("service.table.hint"))
-        view.show_weekly_table(view.weekly_table(review, query.by), key="weekly_table", selection_mode="single-cell",
+        view.show_weekly_table(view.rated_weekly_table(review, query.by), key="weekly_table", selection_mode="single-cell",
                                on_select=lambda: view.drill_from_table(review, "weekly_table"))
-        st.download_button(t("service.table.csv"), on_click="ignore", icon=":material/download:",
-                           data=lambda: review.table[["group", *WEEKLY_COLUMNS]].to_csv(index=False).encode("utf-8-sig"),
-                           file_name=f"weekly-{period.label}.csv", mime="text/csv")
+        download_buttons(view.weekly_table(review, query.by, formatted=False), f"weekly-{period.label}", "weekly_download")
 with escalation_tab:
     if empty:
         st.info(t("service.empty.chart"))

@@ -89,6 +89,7 @@ def test_upload_lists_rejected_rows_in_the_users_language(db_file, tmp_path):
     assert not at.exception
     rejects = at.dataframe[-1].value  # the first is the mapping editor
     assert rejects.values.tolist() == [["bad.csv", 3, "升級次數", "「兩次」不是 0 以上的整數"]]
+    assert [b.label for b in at.get("download_button")][-2:] == ["下載 CSV", "下載 Excel"]
     assert metrics(at)["拒絕"] == "1" and metrics(at)["新增"] == "1"
 
 
@@ -121,6 +122,7 @@ def test_import_history_lists_batches_and_undoes_one(db_file):
     table = at.dataframe[0].value
     assert table[["Batch", "File", "Format", "Read", "Inserted"]].values.tolist() == [
         [1, "week41-2009.csv", "e-contact+", 7, 7]]   # the product's name, not the code econtact
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
     at.checkbox[0].check()
     at.run()
     at.button(key="undo").click()

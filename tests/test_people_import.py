@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpi import store
+from kpi import exports, store
 from kpi.cli import main
 from kpi.demo import DEMO_OWNERS
 from kpi.ingest.errors import InputError
@@ -151,7 +151,7 @@ def test_matrix_export_reimports_as_the_same_levels_csv_and_xlsx(con):
     exported = records.matrix_export(con, date(2024, 6, 1), "en")
     assert exported.columns[:4].tolist() == ["employee_id", "name", "department", "role_id"]
     assert exported.set_index("employee_id").loc["E03"].iloc[3:].isna().all()  # nobody rated E03: empty, not 0
-    for data, name in ((records.csv_bytes(exported), "m.csv"), (records.xlsx_bytes(exported, "matrix"), "m.xlsx")):
+    for data, name in ((exports.csv_bytes(exported), "m.csv"), (exports.xlsx_bytes(exported), "m.xlsx")):
         again = plan(con, data, name)
         assert (again.layout.kind, again.rejects) == ("matrix", [])
         assert len(again.tables["assessments"]) == len(before)

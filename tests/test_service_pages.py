@@ -144,6 +144,8 @@ def test_sla_page_shows_the_seed_levels_and_previews_a_ticket(db_file):
         ["Saved settings", "Level 4", "2012-02-25 00:00", "2012-03-15 17:20"],
         ["Edited settings", "Level 4", "2012-02-25 00:00", "2012-03-15 17:20"],
     ]
+    # the policy, the calendar (empty: nothing to download) and the preview
+    assert [b.label for b in app.get("download_button")] == ["Download CSV", "Download Excel"] * 2
 
 
 def test_sla_page_loads_the_hotline_preset_and_previews_a_dispatch_item(db_file):

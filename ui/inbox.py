@@ -10,6 +10,7 @@ import time
 import streamlit as st
 
 from kpi import inbox, store
+from ui.components.download import table_with_downloads
 from ui.session import _database, db, lang, t
 
 POLL_SECONDS = 10
@@ -51,5 +52,5 @@ def show_history(con) -> None:
     with st.expander(t("inbox.title"), icon=":material/move_to_inbox:"):
         st.caption(t("inbox.help"))
         entries["outcome"] = [t(f"inbox.outcome.{outcome}") for outcome in entries["outcome"]]
-        st.dataframe(entries.rename(columns={c: t(f"inbox.col.{c}") for c in entries.columns}),
-                     hide_index=True, width="stretch")
+        table_with_downloads(entries.rename(columns={c: t(f"inbox.col.{c}") for c in entries.columns}),
+                             "inbox-history", "inbox_history")

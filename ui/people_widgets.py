@@ -1,4 +1,4 @@
-"""Widgets shared by the people pages: who is in view, where the data lives, downloads, rejects."""
+"""Widgets shared by the people pages: who is in view, where the data lives, rejects, alerts."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from kpi import metrics, store
 from kpi.formatting import MISSING
 from kpi.ingest.errors import InputError, Reject
 from kpi.ingest.reader import read_frame
-from kpi.people import development, imports, model, performance, records, skills
+from kpi.people import development, imports, model, performance, skills
 from kpi.people.skills import Scope
+from ui.components.download import as_shown, download_buttons, table_with_downloads
 from ui.components.kpi_card import style_by_target
 from ui.session import db, db_version, lang, t
 
@@ -77,16 +78,6 @@ def scope_filters(key: str) -> tuple[Scope, dt.date]:
     return Scope(tuple(departments), tuple(chosen_roles)), as_of
 
 
-def download_buttons(frame: pd.DataFrame, base_name: str, key: str) -> None:
-    """CSV (UTF-8 with BOM, opens in Excel) and XLSX of the same table, side by side."""
-    left, right = st.columns(2)
-    left.download_button(t("people.download.csv"), data=records.csv_bytes(frame), file_name=f"{base_name}.csv",
-                         mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    right.download_button(t("people.download.xlsx"), data=records.xlsx_bytes(frame, base_name),
-                          file_name=f"{base_name}.xlsx", key=f"{key}_xlsx", icon=":material/table_view:",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-
-
 def reject_list(rejects: list[Reject], key: str) -> None:
     """The refused rows (file, row, column, reason) in the user's language, downloadable."""
     if not rejects:
@@ -97,9 +88,7 @@ def reject_list(rejects: list[Reject], key: str) -> None:
                  t("people.reject_list.reason")],
     )
     st.warning(t("people.reject_list.title", count=len({r.row for r in rejects})), icon=":material/block:")
-    st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button(t("people.reject_list.download"), data=records.csv_bytes(frame), file_name="rejected-rows.csv",
-                       mime="text/csv", key=f"{key}_rejects", icon=":material/download:", on_click="ignore")
+    table_with_downloads(frame, "rejected-rows", f"{key}_rejects")
 
 
 def day(value) -> str:
@@ -117,11 +106,11 @@ def certificate_alerts(as_of: dt.date, scope: Scope, key: str) -> None:
     level = partial(model.level_label, lang=lang())
     if not missing.empty:
         st.error(t("people.alerts.missing", count=len(missing)), icon=":material/gpp_bad:")
-        st.dataframe(
+        table_with_downloads(
             missing.assign(required_level=missing["required_level"].map(level),
                            valid_level=missing["valid_level"].map(level),
                            last_expired_on=missing["last_expired_on"].map(day)),
-            hide_index=True, width="stretch",
+            "missing-certificates", f"{key}_missing",
             column_config={"employee_id": None, "competency_id": None, "name": t("people.col.name"),
                            "competency": t("people.col.competency"), "required_level": t("people.col.required"),
                            "valid_level": t("people.col.valid_level"),
@@ -129,8 +118,8 @@ def certificate_alerts(as_of: dt.date, scope: Scope, key: str) -> None:
         )
     if not expiring.empty:
         st.warning(t("people.alerts.expiring", count=len(expiring), days=window), icon=":material/schedule:")
-        st.dataframe(
-            expiring.assign(level=expiring["level"].map(level)), hide_index=True, width="stretch",
+        table_with_downloads(
+            expiring.assign(level=expiring["level"].map(level)), "expiring-certificates", f"{key}_expiring",
             column_config={"employee_id": None, "name": t("people.col.name"),
                            "certificate_name": t("people.col.certificate"), "issuer": t("people.col.issuer"),
                            "competency": t("people.col.competency"), "level": t("people.col.level"),
@@ -145,9 +134,10 @@ def role_names() -> dict[str, str]:
     return dict(zip(roles["role_id"], roles["role"]))
 
 
-def performance_table(figures: pd.DataFrame) -> None:
+def performance_table(figures: pd.DataFrame, base_name: str, key: str) -> None:
     """Each person's gaps beside their ticket figures, the figures in the shared number forms and
-    rated against their department's targets; blanks, not "None", where a value is missing."""
+    rated against their department's targets; blanks, not "None", where a value is missing. The
+    downloads keep the figures as numbers."""
     shown = pd.DataFrame({
         t("people.col.name"): figures["name"],
         t("people.col.department"): figures["department"].fillna(MISSING),
@@ -164,6 +154,9 @@ def performance_table(figures: pd.DataFrame) -> None:
         config[label] = st.column_config.TextColumn(help=metric.description(lang()), alignment="right")
     st.dataframe(style_by_target(shown, rated, figures["department"].tolist()), hide_index=True, width="stretch",
                  column_config=config)
+    headers = dict(zip(["name", "department", "role_id", "total_gap", "short_in", *performance.METRIC_COLUMNS],
+                       shown.columns, strict=True))
+    download_buttons(as_shown(figures, {"employee_id": None, **headers}), base_name, key)
 
 
 def upload_flow(kinds: tuple[str, ...], key: str) -> None:

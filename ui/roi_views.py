@@ -11,6 +11,7 @@ from kpi.metrics import get as metric
 from kpi.roi import analysis, charts, report
 from kpi.roi.model import PARAMETER, SIDES, Result, evaluate, format_number
 from kpi.roi.scenarios import StoredScenario
+from ui.components.download import download_buttons, file_download, table_with_downloads
 from ui.session import lang, t
 
 _HEADLINES = ("roi.classroom_total", "roi.online_total", "roi.savings", "roi.roi", "roi.bcr")
@@ -50,7 +51,7 @@ def costs(result: Result) -> None:
         frame[amount] = [format_number(by_label[l].amount) if l in by_label else "—" for l in labels] + [
             format_number(getattr(result, f"{side}_total"))]
         config[amount] = st.column_config.TextColumn(alignment="right")
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    table_with_downloads(frame, "roi-cost-lines", "roi.costs", column_config=config)
     st.plotly_chart(charts.breakdown_figure(result, lang()), width="stretch")
     s = result.scenario
     shown = {name: format_number(getattr(s, name)) for name in ("trainees", "class_size", "classroom_dev_hours")}
@@ -81,8 +82,8 @@ def cumulative(result: Result) -> None:
                           npv=_money(analysis.npv(result, discount_rate()))))
     columns = [t(f"roi.cumulative.{k}") for k in ("run", "year", "classroom", "online", "savings")]
     frame = pd.DataFrame([(p.run, p.year, p.classroom, p.online, p.savings) for p in view.points], columns=columns)
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={c: _AMOUNT for c in columns[2:]} | {columns[1]: st.column_config.NumberColumn(format="%.2f")})
+    table_with_downloads(frame, "roi-cumulative", "roi.cumulative",
+                         column_config={c: _AMOUNT for c in columns[2:]} | {columns[1]: st.column_config.NumberColumn(format="%.2f")})
 
 
 def sensitivity(result: Result) -> None:
@@ -133,10 +134,7 @@ def compare(stored: dict[int, StoredScenario]) -> None:
     st.plotly_chart(charts.comparison_figure([s.name for s in chosen], [evaluate(s.scenario) for s in chosen], lang()),
                     width="stretch")
     language = lang()
-    left, right = st.columns(2)
-    left.download_button(t("roi.export.xlsx"), data=lambda: report.xlsx_bytes(chosen, language),
-                         file_name="roi-comparison.xlsx", on_click="ignore", icon=":material/table_view:",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    right.download_button(t("roi.export.html"), file_name="roi-report.html", mime="text/html",
-                          data=lambda: report.html_report(chosen, language, datetime.now()),
-                          on_click="ignore", icon=":material/description:")
+    row = download_buttons(table, "roi-comparison", "roi.compare_download",
+                           workbook=lambda: report.xlsx_bytes(chosen, language))
+    file_download(t("roi.export.html"), lambda: report.html_report(chosen, language, datetime.now()), "roi-report.html",
+                  "text/html", "roi.html_report", icon=":material/description:", where=row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.service import report
+from ui.components.download import table_with_downloads
 from ui.session import t
 
 _VERDICT_COLUMNS = ("source_system", "with_verdict", "source_met", "app_met", "disagree")
@@ -20,5 +21,6 @@ def sources_note(review: report.WeeklyReview) -> None:
     verdicts = sources[sources["with_verdict"] > 0]
     if not verdicts.empty:
         st.markdown(f"**{t('service.sources.verdicts')}**")
-        st.dataframe(verdicts[list(_VERDICT_COLUMNS)], hide_index=True, column_config={
-            c: t(f"service.sources.col_{c.removesuffix('_system')}") for c in _VERDICT_COLUMNS})
+        table_with_downloads(verdicts[list(_VERDICT_COLUMNS)], f"sla-verdicts-{review.period.label}", "sla_verdicts",
+                             column_config={c: t(f"service.sources.col_{c.removesuffix('_system')}")
+                                            for c in _VERDICT_COLUMNS})

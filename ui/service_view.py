@@ -3,7 +3,6 @@ the charts, the drill-down ticket list with downloads, and the KPI help panel.""
 
 from __future__ import annotations
 
-import io
 from dataclasses import asdict
 from datetime import date, timedelta
 
@@ -18,7 +17,9 @@ from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
 from kpi.service.periods import Period
 from kpi.service.report import FilterOptions, ServiceQuery
 from ui import service_charts, url_params
+from ui.components.download import download_buttons, table_with_downloads
 from ui.components.kpi_card import kpi_card, legend_caption, style_by_target
+from ui.privacy import visible
 from ui.session import t
 
 DRILL = "service.drill"
@@ -156,14 +157,21 @@ def kpi_cards(review: report.WeeklyReview, department: str | None = None) -> Non
     legend_caption([PREFIX + key for key, _, _ in cards], department)
 
 
-def weekly_table(review: report.WeeklyReview, by: str) -> Styler:
-    """The report as the seed shows it: the grouping's name, then the KPI labels as headers; the
-    rates marked against their targets (by department, each row against its own)."""
+def weekly_table(review: report.WeeklyReview, by: str, formatted: bool = True) -> pd.DataFrame:
+    """The report as the seed shows it: the grouping's name, then the KPI labels as headers.
+    Unformatted (for downloads), rates stay fractions and counts numbers."""
     table = pd.DataFrame({t(f"service.by.{by}"): group_names(review.table)})
     for column in WEEKLY_COLUMNS:
-        table[label(column)] = [metric(column).format(v) for v in review.table[column]]
+        values = review.table[column]
+        table[label(column)] = [metric(column).format(v) for v in values] if formatted else values.to_numpy()
+    return table
+
+
+def rated_weekly_table(review: report.WeeklyReview, by: str) -> Styler:
+    """The formatted report with its rates marked against their targets (by department, each row
+    against its own)."""
     departments = [None if total else group for total, group in zip(review.table["is_total"], review.table["group"])]
-    return style_by_target(table, {label(c): (PREFIX + c, review.table[c]) for c in WEEKLY_COLUMNS},
+    return style_by_target(weekly_table(review, by), {label(c): (PREFIX + c, review.table[c]) for c in WEEKLY_COLUMNS},
                            departments if by == "department" else None)
 
 
@@ -270,21 +278,6 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return shown.astype(object).where(shown.notna(), "")
 
 
-def ticket_downloads(frame: pd.DataFrame, stem: str) -> None:
-    left, right = st.columns(2)
-    left.download_button(t("service.drill.csv"), data=lambda: frame.to_csv(index=False).encode("utf-8-sig"),
-                         file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
-    right.download_button(t("service.drill.xlsx"), data=lambda: _xlsx(frame), file_name=f"{stem}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          on_click="ignore", icon=":material/table_view:")
-
-
-def _xlsx(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, engine="xlsxwriter")
-    return buffer.getvalue()
-
-
 def drill_panel(query: ServiceQuery) -> None:
     """The tickets behind the last clicked cell, bar or point, with their deadlines and counts."""
     drill = st.session_state.get(DRILL)
@@ -292,12 +285,12 @@ def drill_panel(query: ServiceQuery) -> None:
         st.caption(t("service.drill.none"))
         return
     st.subheader(t("service.drill.title", what=drill["title"]))
-    frame = localized_tickets(tickets_behind(ui.db_version(), Period(**drill["period"]), query, **drill["cell"]))
+    frame = localized_tickets(visible(tickets_behind(ui.db_version(), Period(**drill["period"]), query, **drill["cell"])))
     if frame.empty:
         st.info(t("service.drill.empty"))
     else:
         st.dataframe(readable(frame), hide_index=True, width="stretch")
-        ticket_downloads(frame, f"tickets-{Period(**drill['period']).label}")
+        download_buttons(frame, f"tickets-{Period(**drill['period']).label}", "drill")
     st.button(t("service.drill.clear"), on_click=st.session_state.pop, args=(DRILL, None))
 
 
@@ -308,9 +301,11 @@ def alerts(review: report.WeeklyReview) -> None:
     counts = review.alerts["alert"].value_counts()
     for column_, alert in zip(st.columns(len(ALERTS)), ALERTS, strict=True):
         column_.metric(label(alert), int(counts.get(alert, 0)), help=metric(alert).description(ui.lang()), border=True)
-    shown = review.alerts.assign(alert=review.alerts["alert"].map(label))
-    st.dataframe(readable(shown[["alert", *[c for c in TICKET_COLUMNS if c in shown]]]).rename(
-        columns={c: t(f"service.col.{c}") for c in shown.columns}), hide_index=True, width="stretch")
+    shown = visible(review.alerts).assign(alert=review.alerts["alert"].map(label))
+    listed = shown[["alert", *[c for c in TICKET_COLUMNS if c in shown]]].rename(
+        columns={c: t(f"service.col.{c}") for c in shown.columns})
+    st.dataframe(readable(listed), hide_index=True, width="stretch")
+    download_buttons(listed, f"alerts-{review.period.label}", "alerts")
 
 
 def response_and_forwarding(review: report.WeeklyReview) -> None:
@@ -319,18 +314,20 @@ def response_and_forwarding(review: report.WeeklyReview) -> None:
     if response["answered"].iloc[-1] == 0:
         left.info(t("service.empty.first_response"))
     else:
-        left.dataframe(pd.DataFrame({
-            t("service.by.level"): response["group"],
-            t("service.col.decided"): response["decided"],
-            label("first_response_compliance"): response["first_response_compliance"].map(
-                metric("first_response_compliance").format),
-        }), hide_index=True, width="stretch")
+        with left:
+            table_with_downloads(pd.DataFrame({
+                t("service.by.level"): response["group"],
+                t("service.col.decided"): response["decided"],
+                label("first_response_compliance"): response["first_response_compliance"].map(
+                    metric("first_response_compliance").format),
+            }), f"first-response-{review.period.label}", "first_response")
     forwarding = review.forwarding
-    right.dataframe(pd.DataFrame({
-        t("service.col.group"): group_names(forwarding),
-        label("new"): forwarding["new"], t("service.col.forwarded"): forwarding["forwarded"],
-        label("forward_rate"): forwarding["forward_rate"].map(metric("forward_rate").format),
-    }), hide_index=True, width="stretch")
+    with right:
+        table_with_downloads(pd.DataFrame({
+            t("service.col.group"): group_names(forwarding),
+            label("new"): forwarding["new"], t("service.col.forwarded"): forwarding["forwarded"],
+            label("forward_rate"): forwarding["forward_rate"].map(metric("forward_rate").format),
+        }), f"forwarding-{review.period.label}", "forwarding")
     extensions = review.extensions
     names = [t(f"service.chart.extended_{b}") for b in range(4)]
     st.plotly_chart(service_charts.count_bars(extensions, group_names(extensions[~extensions["is_total"]]), names,
@@ -343,6 +340,7 @@ def help_panel() -> None:
     lang = ui.lang()
     rows = [(m.label(lang), m.description(lang), m.formula(lang), m.scope(lang))
             for key, m in metrics.registry().items() if key.startswith(PREFIX)]
-    st.table(pd.DataFrame(rows, columns=[t(f"service.help.{c}") for c in ("kpi", "description", "formula", "filters")]),
-             hide_index=True)
+    definitions = pd.DataFrame(rows, columns=[t(f"service.help.{c}") for c in ("kpi", "description", "formula", "filters")])
+    st.table(definitions, hide_index=True)
+    download_buttons(definitions, "kpi-definitions", "kpi_definitions")
 

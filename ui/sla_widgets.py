@@ -10,6 +10,7 @@ import streamlit as st
 from kpi.service.deadlines import UNITS
 from kpi.service.policies import FIRST_ACTIONS, POLICY_COLUMNS
 from kpi.service.settings import SampleTicket
+from ui.components.download import as_shown, download_buttons, table_with_downloads
 from ui.service_view import readable
 from ui.session import t
 
@@ -31,27 +32,29 @@ def _condition(title_key: str) -> st.column_config.TextColumn:
 
 
 def policy_editor(policies: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The ordered policy list, editable: rows added or deleted, the order column renumbered."""
-    return st.data_editor(
-        policies, key=key, hide_index=True, width="stretch", num_rows="dynamic",
-        height=(min(len(policies), VISIBLE_ROWS) + 2) * ROW_HEIGHT,
-        column_order=[c for c in POLICY_COLUMNS if c != "policy_id"],
-        column_config={
-            "position": st.column_config.NumberColumn(t("service.sla.col.position"), step=1, format="%d", width=60,
-                                                      help=t("service.sla.position_help"), pinned=True),
-            "name": st.column_config.TextColumn(t("service.sla.col.name"), width=190, pinned=True),
-            "category": _condition("service.sla.col.category"),
-            "department": _condition("service.sla.col.department"),
-            "channel": _condition("service.sla.col.channel"),
-            "level": st.column_config.NumberColumn(t("service.sla.col.level"), min_value=1, max_value=5, step=1,
-                                                   format="%d", width=70, help=t("service.sla.condition_help")),
-            "first_action": _choice("service.sla.col.first_action", FIRST_ACTIONS, "service.first_action", 90),
-            "first_action_value": _limit("service.sla.col.first_action_value"),
-            "first_action_unit": _choice("service.sla.col.first_action_unit", UNITS, "service.unit", 170),
-            "completion_value": _limit("service.sla.col.completion_value"),
-            "completion_unit": _choice("service.sla.col.completion_unit", UNITS, "service.unit", 170),
-        },
-    )
+    """The ordered policy list, editable (rows added or deleted, the order column renumbered), with
+    its CSV and Excel downloads."""
+    shown = [c for c in POLICY_COLUMNS if c != "policy_id"]
+    config = {
+        "position": st.column_config.NumberColumn(t("service.sla.col.position"), step=1, format="%d", width=60,
+                                                  help=t("service.sla.position_help"), pinned=True),
+        "name": st.column_config.TextColumn(t("service.sla.col.name"), width=190, pinned=True),
+        "category": _condition("service.sla.col.category"),
+        "department": _condition("service.sla.col.department"),
+        "channel": _condition("service.sla.col.channel"),
+        "level": st.column_config.NumberColumn(t("service.sla.col.level"), min_value=1, max_value=5, step=1,
+                                               format="%d", width=70, help=t("service.sla.condition_help")),
+        "first_action": _choice("service.sla.col.first_action", FIRST_ACTIONS, "service.first_action", 90),
+        "first_action_value": _limit("service.sla.col.first_action_value"),
+        "first_action_unit": _choice("service.sla.col.first_action_unit", UNITS, "service.unit", 170),
+        "completion_value": _limit("service.sla.col.completion_value"),
+        "completion_unit": _choice("service.sla.col.completion_unit", UNITS, "service.unit", 170),
+    }
+    edited = st.data_editor(policies, key=key, hide_index=True, width="stretch", num_rows="dynamic",
+                            height=(min(len(policies), VISIBLE_ROWS) + 2) * ROW_HEIGHT, column_order=shown,
+                            column_config=config)
+    download_buttons(as_shown(edited[shown], config), "sla-policies", f"{key}_download")
+    return edited
 
 
 def sample_ticket() -> SampleTicket:
@@ -73,5 +76,5 @@ def preview_table(preview: pd.DataFrame) -> None:
     """Saved vs edited settings: the policy the sample matches and its two deadlines."""
     shown = preview.assign(settings=preview["settings"].map(lambda which: t(f"service.sla.preview_{which}")),
                            sla_policy=preview["sla_policy"].fillna(t("service.sla.no_policy")))
-    st.dataframe(readable(shown).rename(columns={c: t(f"service.sla.col.{c}") for c in shown.columns}),
-                 hide_index=True, width="stretch")
+    table_with_downloads(readable(shown).rename(columns={c: t(f"service.sla.col.{c}") for c in shown.columns}),
+                         "sla-preview", "sla.preview")

@@ -21,6 +21,7 @@ from kpi import store
 from kpi.formatting import code_name
 from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
+from ui.components.download import file_download
 from ui.session import db, is_open, lang, t
 
 NOT_MAPPED = "—"
@@ -215,9 +216,8 @@ def profile_file_buttons(key: str, item: Pending, lang: str) -> None:
     """Download the mapping as a profile file, or apply one saved on another machine."""
     preview = item.preview
     left, right = st.columns(2)
-    left.download_button(t("upload.profile_download"), profiles.to_json(preview.plan).encode("utf-8"),
-                         file_name=f"{preview.plan.profile}.json", mime="application/json",
-                         key=f"profile_download_{key}", icon=":material/download:")
+    file_download(t("upload.profile_download"), lambda: profiles.to_json(preview.plan).encode("utf-8"),
+                  f"{preview.plan.profile}.json", "application/json", f"profile_download_{key}", where=left)
     uploaded = right.file_uploader(t("upload.profile_upload"), type=["json"], key=f"profile_upload_{key}")
     if uploaded is None or st.session_state.get(f"profile_applied_{key}") == uploaded.file_id:
         return

@@ -11,7 +11,7 @@ import streamlit as st
 from kpi.ingest import importer, vocabularies
 from ui import t
 from ui import upload_flow as flow
-from ui.widgets import csv_download
+from ui.components.download import download_buttons
 
 UNKNOWN = "—"
 
@@ -31,8 +31,7 @@ def quality_panel(key: str, item: flow.Pending) -> None:
         table = importer.quality_rows(flow.cursor(), preview)
         table = table.assign(check=[_check_name(c, preview) for c in table["check"]]).rename(columns={
             "row": t("upload.reject_row"), "check": t("quality.check"), "ticket_id": t("field.ticket_id")})
-        csv_download(table, f"data-quality-{preview.source.file_name}.csv", t("quality.download"),
-                     key=f"quality_{key}")
+        download_buttons(table, f"data-quality-{preview.source.file_name}", f"quality_{key}")
 
 
 def _check_name(check: str, preview: importer.Preview) -> str:

@@ -331,17 +331,14 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         if column is None and default is None:
             continue
         cell, text, value, present = f"c_{f.name}", f"t_{f.name}", f"v_{f.name}", f"p_{f.name}"
-        cells.append(f"{f'trim({staged.ref(column)})' if column else 'CAST(NULL AS VARCHAR)'} AS {cell}")
-        text_sql = dates.value_or_null_sql(cell)
-        if default is not None:
-            text_sql = f"coalesce({text_sql}, CAST($default_{f.name} AS VARCHAR))"
-        texts.append(f"{text_sql} AS {text}")
+        cells.append(f"{_cell_sql(staged, column)} AS {cell}")
+        texts.append(f"{_text_sql(f.name, cell, default)} AS {text}")
         items.append(f"{text} IS NOT NULL AS {present}")
         check = f"({present} AND {value} IS NULL)"
         if f.kind == "text":
             items.append(f"{text} AS {value}")
             if f.name == "status":
-                items.append(f"{vocabularies.state_sql(vocabularies.normalise_sql(text))} AS m_state")
+                items.append(f"(SELECT w.state FROM {staged.table}_states w WHERE w.text = {text}) AS m_state")
                 carried.append("m_state")
             continue
         if f.kind == "datetime":
@@ -368,7 +365,7 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         elif f.kind == "level":
             # An unknown priority leaves the level empty and is reported; it never rejects the row.
             items.append(f"{text} AS {value}")
-            items.append(f"{vocabularies.level_sql(vocabularies.normalise_sql(text))} AS v_level")
+            items.append(f"(SELECT w.level FROM {staged.table}_levels w WHERE w.text = {text}) AS v_level")
             continue
         bad[f.name] = check
     for required in formats.REQUIRED:
@@ -388,6 +385,32 @@ def set_time_zone(con: duckdb.DuckDBPyConnection, name: str) -> None:
         raise InputError(name, "ingest.unknown_time_zone")
     with store.transaction(con):
         con.execute("UPDATE store_settings SET value = ? WHERE key = 'time_zone'", [name])
+
+
+def _cell_sql(staged: reader.Staged, column: str | None) -> str:
+    return f"trim({staged.ref(column)})" if column else "CAST(NULL AS VARCHAR)"
+
+
+def _text_sql(field_name: str, cell: str, default: str | None) -> str:
+    """A trimmed cell, NULL for the no-value markers, then the field's default."""
+    text = dates.value_or_null_sql(cell)
+    return f"coalesce({text}, CAST($default_{field_name} AS VARCHAR))" if default is not None else text
+
+
+def _word_lookups(con: duckdb.DuckDBPyConnection, staged: reader.Staged, plan: ImportPlan) -> None:
+    """What each distinct status and priority text of the file means, as TEMP tables the mapping
+    joins (``<staging>_states``, ``<staging>_levels``). Exports hold a handful of distinct words,
+    so the vocabularies run in Python on those, not per row in SQL."""
+    lookups = (("status", "states", "state", "VARCHAR", lambda w: plan.statuses.get(vocabularies.normalise(w))),
+               ("priority", "levels", "level", "INTEGER", lambda w: vocabularies.level_of(w, plan.priorities)))
+    for field_name, suffix, meaning, sql_type, mean in lookups:
+        column, default = plan.mapping.get(field_name), plan.defaults.get(field_name)
+        words = [] if column is None and default is None else [row[0] for row in con.execute(
+            f"SELECT DISTINCT {_text_sql(field_name, _cell_sql(staged, column), default)} FROM {staged.table}",
+            {f"default_{field_name}": default} if default is not None else None).fetchall() if row[0] is not None]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {staged.table}_{suffix} (text VARCHAR, {meaning} {sql_type})")
+        con.execute(f"INSERT INTO {staged.table}_{suffix} SELECT unnest($words), unnest($meanings)",
+                    {"words": words, "meanings": [mean(w) for w in words]})
 
 
 def _parameters(plan: ImportPlan, zone: str) -> dict:
@@ -480,6 +503,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
         return Preview(source, plan, source.staged.rows + len(malformed), 0, 0, source.staged.rows, 0,
                        len(malformed), malformed, detection, already[0], None)
 
+    _word_lookups(con, source.staged, plan)
     levels, bad, carried = _parsed_columns(plan, source.staged)
     relation = source.staged.numbered()
     for level in levels:
@@ -744,7 +768,7 @@ def discard(con: duckdb.DuckDBPyConnection, source: Source) -> None:
 
 
 def discard_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    for suffix in ("", "_mapped", "_changes", "_events", "_history"):
+    for suffix in ("", "_mapped", "_changes", "_events", "_history", "_states", "_levels"):
         con.execute(f"DROP TABLE IF EXISTS {table}{suffix}")
 
 

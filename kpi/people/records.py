@@ -1,4 +1,5 @@
-"""People records: minimal exports (CSV/XLSX) that re-import as they are (erasing a person: ``kpi.people.erasure``).
+"""People records: minimal export tables (written by kpi.exports) that re-import as they are (erasing a
+person: ``kpi.people.erasure``).
 
 Assessments are personal data, so exports carry what their purpose needs: the evidence tables
 keep notes only when asked to, the matrix export holds current levels without sources or notes,
@@ -7,7 +8,6 @@ and the training plan (``development.training_plan``) names people without any l
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import duckdb
@@ -60,15 +60,4 @@ def wide_levels(long: pd.DataFrame, value: str = "level") -> pd.DataFrame:
     wide.columns = order["competency"].tolist()
     return wide
 
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel on a zh-TW Windows opens the Chinese text correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, sheet_name=sheet_name[:31], index=False)
-    return buffer.getvalue()
 

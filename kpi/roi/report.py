@@ -7,13 +7,10 @@ no external asset, so it opens offline, in mail clients and prints on one sheet.
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
-import xlsxwriter
-
-from kpi import i18n
+from kpi import exports, i18n
 from kpi.metrics import get as metric
 from kpi.roi.analysis import cumulative
 from kpi.roi.model import PARAMETERS, SIDES, Result, evaluate, format_number
@@ -22,7 +19,7 @@ from kpi.roi.scenarios import BENEFITS, StoredScenario
 # How a row's values are written: "currency", "ratio", "number" as the KPI formats, "count"
 # whole numbers, "value" a parameter (or its rule, as text), "text" as is.
 _XLSX_FORMATS = {"currency": '"NT$"#,##0', "ratio": "0.0%", "number": "0.00", "count": "#,##0",
-                 "value": "#,##0.##"}
+                 "value": "#,##0.##", "text": "@"}
 
 
 @dataclass(frozen=True)
@@ -102,33 +99,28 @@ def _benefit_rows(stored: list[StoredScenario], lang: str, everything: bool):
 
 def xlsx_bytes(stored: list[StoredScenario], lang: str) -> bytes:
     """Two sheets: the comparison (numbers kept as numbers) and every benefit's tick and note."""
-    buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
-        bold = book.add_format({"bold": True})
-        formats = {kind: book.add_format({"num_format": f}) for kind, f in _XLSX_FORMATS.items()}
-        sheet = book.add_worksheet(i18n.t("roi.export.sheet_comparison", lang)[:31])
-        sheet.write_row(0, 0, ["", i18n.t("roi.compare.item", lang), *(s.name for s in stored)], bold)
-        previous_section = None
-        for r, row in enumerate(comparison_rows(stored, lang), start=1):
-            sheet.write(r, 0, row.section if row.section != previous_section else "", bold)
-            previous_section = row.section
-            sheet.write(r, 1, row.item)
-            for c, value in enumerate(row.values, start=2):
-                if isinstance(value, int | float):
-                    sheet.write_number(r, c, value, formats.get(row.kind))
-                elif value is not None:
-                    sheet.write_string(r, c, value)
-        sheet.set_column(0, 0, 16)
-        sheet.set_column(1, 1, 44)
-        sheet.set_column(2, 1 + len(stored), 22)
-        sheet.freeze_panes(1, 2)
-        benefits = book.add_worksheet(i18n.t("roi.export.sheet_benefits", lang)[:31])
-        benefits.write_row(0, 0, [i18n.t(f"roi.export.{k}", lang) for k in ("scenario", "benefit", "checked", "note")], bold)
-        for r, (name, benefit, checked, note) in enumerate(_benefit_rows(stored, lang, True), start=1):
-            benefits.write_row(r, 0, [name, benefit, "✓" if checked else "", note])
-        benefits.set_column(0, 1, 40)
-        benefits.set_column(3, 3, 60)
-    return buffer.getvalue()
+    workbook = exports.Workbook()
+    sheet = workbook.sheet(i18n.t("roi.export.sheet_comparison", lang))
+    sheet.write_row(0, 0, ["", i18n.t("roi.compare.item", lang), *(s.name for s in stored)], bold=True)
+    previous_section = None
+    for r, row in enumerate(comparison_rows(stored, lang), start=1):
+        sheet.write(r, 0, row.section if row.section != previous_section else "", bold=True)
+        previous_section = row.section
+        sheet.write(r, 1, row.item)
+        for c, value in enumerate(row.values, start=2):
+            sheet.write(r, c, value, num_format=_XLSX_FORMATS[row.kind])
+    sheet.worksheet.set_column(0, 0, 16)
+    sheet.worksheet.set_column(1, 1, 44)
+    sheet.worksheet.set_column(2, 1 + len(stored), 22)
+    sheet.worksheet.freeze_panes(1, 2)
+    benefits = workbook.sheet(i18n.t("roi.export.sheet_benefits", lang))
+    benefits.write_row(0, 0, [i18n.t(f"roi.export.{k}", lang) for k in ("scenario", "benefit", "checked", "note")],
+                       bold=True)
+    for r, (name, benefit, checked, note) in enumerate(_benefit_rows(stored, lang, True), start=1):
+        benefits.write_row(r, 0, [name, benefit, "✓" if checked else "", note])
+    benefits.worksheet.set_column(0, 1, 40)
+    benefits.worksheet.set_column(3, 3, 60)
+    return workbook.bytes()
 
 
 _CSS = """

@@ -42,6 +42,6 @@ def test_a_change_updates_the_figures_and_exports_download(page, app_url):
     assert "Platform 1M" in report and "NT$-338,704" in report
     assert not re.search(r"<script|https?://", report)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download comparison (XLSX)").click()
+        page.get_by_role("tabpanel", name="Compare and export").get_by_role("button", name="Download Excel").click()
     book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
     assert book.sheetnames == ["Comparison", "Intangible benefits"]

@@ -1,1 +1,1 @@
-"""One component per widget kind that more than one page shows."""
+"""Streamlit components more than one page uses, one module each."""
