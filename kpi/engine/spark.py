@@ -28,7 +28,9 @@ _LOCATION = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|[/\\]|^\.")
 
 # PySpark 4.3 warns on every toPandas that pandas 3 is not yet fully supported; the KPI results
 # are plain numbers, strings and timestamps, which the parity test checks cell by cell.
-warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+PANDAS_WARNINGS = ("PySpark does not yet fully support pandas", "The copy keyword is deprecated")
+for _message in PANDAS_WARNINGS:
+    warnings.filterwarnings("ignore", message=_message)
 
 
 class SparkUnavailable(Exception):

@@ -96,6 +96,17 @@ _DISTRIBUTION_SQL = {
     "extension": _grouped_sql("in_play", _distribution_measures("extension_count")),
 }
 
+# The queries that run on every engine (DuckDB and Spark): their rendered SQL is snapshotted and
+# their results compared across engines in the tests.
+PORTABLE_SQL = {
+    "weekly": WEEKLY_SQL,
+    "commitments": _COMMITMENT_SQL,
+    "escalation_distribution": _DISTRIBUTION_SQL["escalation"],
+    "extension_distribution": _DISTRIBUTION_SQL["extension"],
+    "first_response": _FIRST_RESPONSE_SQL,
+    "forwarding": _FORWARD_SQL,
+}
+
 
 def weekly_table(con: Source, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
     """The weekly report for several periods at once: a row per period and group, then its total."""
