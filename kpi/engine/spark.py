@@ -13,6 +13,7 @@ import re
 import warnings
 from datetime import date, datetime
 from itertools import chain
+from pathlib import Path
 
 import pandas as pd
 
@@ -22,6 +23,8 @@ from kpi.sql import used_parameters
 SOURCE_ENV_VAR = "SERVICE_OPS_SPARK_SOURCE"
 REMOTE_ENV_VAR = "SERVICE_OPS_SPARK_REMOTE"
 MASTER_ENV_VAR = "SERVICE_OPS_SPARK_MASTER"
+
+_LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 # A location rather than a table name: a URL (s3a://, hdfs://, file://) or a file-system path.
 _LOCATION = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|[/\\]|^\.")
@@ -53,7 +56,8 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
     else:
         master = master or os.environ.get(MASTER_ENV_VAR) or "local[*]"
         builder = (builder.master(master)
-                   .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false"))
+                   .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                   .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG.as_uri()}"))
         if master.startswith("local"):
             # A local session talks to itself only: never bind beyond loopback.
             builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")

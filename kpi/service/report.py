@@ -96,7 +96,8 @@ _DISTRIBUTION_SQL = {
     "extension": _grouped_sql("in_play", _distribution_measures("extension_count")),
 }
 
-# The queries that run on every engine (DuckDB and Spark): their rendered SQL is snapshotted and
+# The queries that run on every engine (DuckDB and Spark), and the functions that take any
+# engine (``Source``): their rendered SQL is snapshotted and
 # their results compared across engines in the tests.
 PORTABLE_SQL = {
     "weekly": WEEKLY_SQL,
@@ -148,7 +149,7 @@ FROM periods p ORDER BY p.period_start
 """
 
 
-def created_vs_resolved(con: Source, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
+def created_vs_resolved(con: duckdb.DuckDBPyConnection, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
     """Tickets created and tickets completed in each period."""
     return _run(con, _FLOW_SQL, query, periods)
 
@@ -164,7 +165,7 @@ GROUP BY b.low, b.high, o.level ORDER BY age_from_days, o.level
 """
 
 
-def backlog(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def backlog(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """Tickets open at the period's end by age band (whole days since creation) and level."""
     bands = [{"low": low, "high": high} for low, high in AGE_BANDS]
     return _run(con, _BACKLOG_SQL, query, [period], bands=bands)
@@ -192,7 +193,7 @@ ORDER BY alert, due_at NULLS LAST, ticket_id
 """
 
 
-def alert_lists(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def alert_lists(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """Tickets open at the period's end that need attention, one row per (alert, ticket)."""
     frame = _run(con, _ALERTS_SQL, query, [period])
     frame["alert"] = pd.Categorical(frame["alert"], categories=ALERTS, ordered=True)
@@ -212,7 +213,7 @@ ORDER BY due_at NULLS LAST, ticket_id
 """
 
 
-def tickets_behind(con: Source, period: Period, query: ServiceQuery, *,
+def tickets_behind(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery, *,
                    group: str | None = None, all_groups: bool = True, column: str = "in_play",
                    escalations: int | None = None) -> pd.DataFrame:
     """The tickets in play behind a cell, bar or point: a group (or all), a weekly column (rate
@@ -236,7 +237,7 @@ FROM in_play GROUP BY source_system ORDER BY in_play DESC, source_system
 """
 
 
-def sources(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def sources(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """Which source systems the period's figures come from, and their own SLA verdicts against ours."""
     return _run(con, _SOURCES_SQL, query, [period])
 
@@ -305,7 +306,7 @@ class WeeklyReview:
     sources: pd.DataFrame
 
 
-def weekly_review(con: Source, period: Period, query: ServiceQuery,
+def weekly_review(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery,
                   trend_length: int = 12) -> WeeklyReview:
     trailing = period.trailing(trend_length)
     weekly = weekly_table(con, trailing, query)

@@ -97,7 +97,7 @@ WITH periods AS (
       THEN 'open_not_due'
       WHEN s.escalation_count >= 3
       THEN 'overdue_open_3plus'
-      ELSE 'overdue_open_' || s.escalation_count
+      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
     END AS outcome
   FROM scoped AS s
   JOIN periods AS p

@@ -32,7 +32,7 @@ in_play AS (
                          THEN 'on_time' ELSE 'late_done' END
                 WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
                 WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || s.escalation_count END AS outcome
+                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
     FROM scoped s JOIN periods p
       ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
 )
