@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from kpi.contact.interval_import import IntervalPreview
 from kpi.ingest import importer
 from ui import inbox, t
 from ui import upload_flow as flow
@@ -94,11 +95,15 @@ def show(key: str, item: flow.Pending) -> None:
             st.error(item.error)
             return
         preview = item.preview
-        profile = t("upload.custom_profile") if preview.plan.profile == "custom" else preview.plan.profile
-        st.caption(t("upload.detected", how=preview.source.sniffed.describe(ui.lang()), profile=profile))
-        unrecognised = preview.plan.profile == "custom"
-        with st.expander(t("upload.mapping"), expanded=item.error is not None or unrecognised):
-            mapping_editor(key, item)
+        is_tickets = not isinstance(preview, IntervalPreview)
+        if is_tickets:
+            profile = t("upload.custom_profile") if preview.plan.profile == "custom" else preview.plan.profile
+            st.caption(t("upload.detected", how=preview.source.sniffed.describe(ui.lang()), profile=profile))
+            unrecognised = preview.plan.profile == "custom"
+            with st.expander(t("upload.mapping"), expanded=item.error is not None or unrecognised):
+                mapping_editor(key, item)
+        else:
+            st.caption(flow.interval_note(preview, ui.lang()))
         if item.error:
             st.error(item.error)
             return
@@ -107,11 +112,12 @@ def show(key: str, item: flow.Pending) -> None:
             return
         if preview.source.staged.renamed:
             st.warning(t("ingest.duplicate_headers", columns=", ".join(preview.source.staged.renamed)))
-        for note in flow.detection_note(preview):
+        for note in flow.detection_note(preview) if is_tickets else []:
             st.warning(note)
         counts(preview)
-        quality.quality_panel(key, item)
-        quality.vocabulary_editor(key, item, ui.lang())
+        if is_tickets:
+            quality.quality_panel(key, item)
+            quality.vocabulary_editor(key, item, ui.lang())
         if preview.rejects:
             rejects(key, preview)
         if not preview.importable:

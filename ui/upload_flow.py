@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import store
+from kpi.contact import interval_import
 from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
 from ui.session import db, is_open, t
@@ -78,7 +79,7 @@ class Pending:
     """One uploaded file: its preview, or the reason it cannot be imported."""
 
     file_name: str
-    preview: importer.Preview | None = None
+    preview: importer.Preview | interval_import.IntervalPreview | None = None
     error: str | None = None
     report: importer.ImportReport | None = None  # set once imported
 
@@ -98,6 +99,9 @@ def stage(uploaded, lang: str) -> Pending:
     try:
         path.write_bytes(uploaded.getbuffer())
         source = importer.open_source(con, path, file_name=uploaded.name)
+        intervals = interval_import.open_preview(con, source)
+        if intervals is not None:
+            return Pending(uploaded.name, intervals)
         plan = importer.propose_plan(con, source)
         if plan.missing_required():
             missing = InputError(uploaded.name, "ingest.missing_required", fields=plan.missing_required())
@@ -228,6 +232,14 @@ def profile_file_buttons(key: str, item: Pending, lang: str) -> None:
         return
     re_preview(item, importer.with_detected_dates(cursor(), preview.source, plan), lang)
     st.rerun()
+
+
+def interval_note(preview: interval_import.IntervalPreview, lang: str) -> str:
+    """What was recognised in an interval report: layout, threshold, interval length, denominator."""
+    plan = preview.plan
+    return t("upload.interval_detected", how=preview.source.sniffed.describe(lang),
+             layout=plan.layout_spec.name, seconds=f"{plan.threshold_seconds:g}", minutes=plan.interval_minutes,
+             basis=t(f"contact.sl_basis.{plan.layout_spec.service_level_basis}"))
 
 
 def date_form_options() -> list[str]:
