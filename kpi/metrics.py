@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 
 # Modules that declare a METRICS tuple.
-_DEFINING_MODULES: tuple[str, ...] = ("kpi.people.performance", "kpi.roi.model", "kpi.service.definitions")
+_DEFINING_MODULES: tuple[str, ...] = ("kpi.people.performance", "kpi.roi.model", "kpi.service.definitions",
+                                       "kpi.contact.phone")
 
 UNITS = ("ratio", "count", "number", "currency", "hours", "days")
 

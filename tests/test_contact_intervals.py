@@ -68,7 +68,7 @@ def test_times_shares_and_time_zones_as_each_vendor_writes_them(con):
         importer.import_file(con, FIXTURES / name)
     # Amazon Connect: 00:00 UTC is 08:00 in Asia/Taipei; ASA "00:00:12" and "3"; AHT in seconds.
     # Avaya CMS then updates Billing 08:00 (same queue and interval): ASA "0:12", AHT = talk 3:20 + ACW 0:40.
-    assert _stored(con, "Billing")[6:] == (12.0, 240.0, 12.0, "avaya_cms", True)
+    assert _stored(con, "Billing")[6:] == (12.0, 240.0, 30.0, "avaya_cms", True)
     assert _stored(con, "Support", "2024-02-19 08:30")[4] == 30   # "8:30-9:00"
     assert _stored(con, "Support", "2024-02-19 08:30")[7] is None  # no talk time: no handle time
 
