@@ -103,3 +103,17 @@ def test_the_phone_command_prints_fixed_keys(tmp_path):
     bad = run("phone", "--period", "2024-W60")
     assert (bad.returncode, bad.stderr.strip()) == (
         2, "error: '2024-W60' is not a period such as 2024-W08, 2024-02, 2024-02-19 or 2024-02-01..2024-02-29")
+
+
+def test_demo_intervals_have_under_staffed_peaks_and_idle_afternoons(con, tmp_path):
+    from kpi.contact.demo import write_demo_intervals
+
+    reports = importer.import_files(con, write_demo_intervals(tmp_path), is_demo=True)
+    # 8 weeks × (5 weekdays × 24 half-hours + Saturday's 16) × 3 queues, in two four-week files
+    assert [r.inserted for r in reports] == [1632, 1632]
+    last_week = PhoneQuery(periods.iso_week("2026-W47"))
+    table = phone.staffing(con, last_week, StaffingSettings())
+    by_hour = table.assign(hour=table["interval_start"].dt.hour).groupby("hour")["gap"].mean()
+    assert by_hour[10] < -2 and by_hour[17] > 2          # short at the morning peak, spare late afternoon
+    cells = phone.heatmap(con, last_week).set_index(["weekday", "time_of_day"])["service_level"]
+    assert cells[(1, "10:00")] < 0.6 < 0.95 < cells[(1, "18:00")]
