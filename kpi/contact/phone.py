@@ -63,10 +63,10 @@ METRICS = (
             "門檻秒數內接通數 ÷ 所選分母（進線數、接通數，或進線數減短放棄數）。",
             "Answered within the threshold ÷ the chosen denominator (offered, answered, or offered minus "
             "short abandons).", "calls answered within the threshold", "the chosen denominator", "ratio"),
-    _metric("asa_seconds", "平均應答速度", "Average speed of answer",
+    _metric("asa_seconds", "平均應答秒數", "Average speed of answer (s)",
             "各時段平均應答秒數，以接通數加權。", "Each interval's average speed of answer, weighted by its answered calls.",
             "sum of ASA × answered", "answered calls with an ASA", "number"),
-    _metric("aht_seconds", "平均處理時間", "Average handle time",
+    _metric("aht_seconds", "平均處理秒數", "Average handle time (s)",
             "通話＋保留＋話後處理的平均秒數，以接通數加權。",
             "Talk + hold + after-call work per answered call, weighted by answered calls.",
             "sum of AHT × answered", "answered calls with a handle time", "number"),
