@@ -132,7 +132,7 @@ def test_the_rewritten_store_keeps_its_schema_and_sequences(demo_copy):
     store.compact(demo_copy)
     assert schema(demo_copy) == before
     assert dict(before["sequences"]) == {"import_batch_seq": 4, "people_import_seq": 4, "roi_scenario_seq": 1,
-                                         "inbox_log_seq": None, "sla_policy_id_seq": None}
+                                         "inbox_log_seq": None, "sla_policy_id_seq": None, "okr_import_seq": None}
 
 
 def test_pseudonym_is_stable_in_a_store_and_keyed_by_it(tmp_path):
@@ -169,7 +169,8 @@ def test_the_name_goes_from_every_table_and_a_namesake_keeps_theirs(db_file):
     con = store.connect(db_file)
     p = erasure.pseudonym_for(con, "A1")
     assert result.pseudonym == p and result.namesakes == () and result.compacted
-    assert result.rows_deleted == {"assessments": 7, "certificates": 4, "completed_learning": 3, "people": 1}
+    assert result.rows_deleted == {"assessments": 7, "certificates": 4, "completed_learning": 3, "people": 1,
+                                   "people_checkin_groups": 0}
     assert result.values_replaced == {"assessments.note": 1, "import_batches.defaults": 1,
                                       "import_batches.file_name": 1, "mapping_profiles.defaults": 1,
                                       "people.manager": 2, "ticket_versions.owner": 1,
