@@ -48,3 +48,32 @@ def okr_workbook_zh() -> bytes:
         dict(task_id="K4", task_name="客服滿意度 0.95", bucket="客服部", progress="completed",
              due_on=date(2026, 11, 30), completed_on=date(2026, 11, 2), labels="O: 顧客滿意;營收成長"),
     ], "zh-TW")
+
+
+WEEKLY_PEOPLE = [("E1", "王小明", "客服部", None, "張經理", "strong"), ("E2", "林美華", "客服部", None, "張經理", "average"),
+                 ("E3", "陳新人", "客服部", None, "張經理", "new")]
+
+
+def seed_people(con) -> None:
+    con.executemany("INSERT INTO people (employee_id, name, department, role_id, manager) VALUES (?, ?, ?, ?, ?)",
+                    [row[:5] for row in WEEKLY_PEOPLE])
+    con.executemany("INSERT INTO people_checkin_groups VALUES (?, ?)", [(row[0], row[5]) for row in WEEKLY_PEOPLE])
+
+
+def weekly_exports() -> list[bytes]:
+    """Three daily exports (Mon, Tue, Fri of the week of 2026-11-02) of one zh-TW weekly plan."""
+    def task(task_id, person, due, progress="not_started", done=None, completed=None):
+        return dict(task_id=task_id, task_name=f"工作 {task_id}", bucket="本週", progress=progress,
+                    assigned_to=person, due_on=due, completed_on=completed, checklist_done=done or 0,
+                    checklist_items=["準備", "完成"] if task_id == "W-1" else [])
+    fri, thu = date(2026, 11, 6), date(2026, 11, 5)
+    days = [
+        (datetime(2026, 11, 2), [task("W-1", "王小明", fri, "in_progress"), task("W-2", "林美華", fri),
+                                 task("W-3", "陳新人;林美華", thu)]),
+        (datetime(2026, 11, 3), [task("W-1", "王小明", fri, "in_progress", 1), task("W-2", "林美華", fri, "in_progress"),
+                                 task("W-3", "陳新人;林美華", thu)]),
+        (datetime(2026, 11, 6), [task("W-1", "王小明", fri, "completed", 2, thu),
+                                 task("W-2", "林美華", fri, "in_progress"),
+                                 task("W-3", "陳新人;林美華", thu, "completed", completed=fri)]),
+    ]
+    return [planner_workbook("每週工作計畫與進度追蹤", "W1", day, tasks, "zh-TW") for day, tasks in days]
