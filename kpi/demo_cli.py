@@ -15,6 +15,7 @@ import duckdb
 from kpi import store
 from kpi.demo import DEMO_DIR, write_demo_exports
 from kpi.ingest.importer import import_files
+from kpi.okr.demo import load_demo_okr
 from kpi.people.demo import load_demo_people
 
 
@@ -23,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "demo", help="load the demo tickets (e-contact+ exports in data/demo/) and the demo people",
         description="Write a year of demo service requests (fixed seed, 2025-11-24..2026-11-22) as "
                     f"quarterly e-contact+ exports in {DEMO_DIR} and import them as demo batches; "
-                    "then import the 40 demo people with their assessments and certificates.",
+                    "then import the 40 demo people with their assessments and certificates, and the demo Planner "
+                    "exports (a Q4 company OKR plan and a quarter of weekly work plans).",
     )  # fmt: skip
     parser.add_argument("--if-empty", action="store_true",
                         help="leave tickets alone when the store holds some, and people likewise")
@@ -34,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     con = store.connect(args.db)
     try:
-        for table, loader in (("tickets", _demo_tickets), ("people", load_demo_people)):
+        for table, loader in (("tickets", _demo_tickets), ("people", load_demo_people),
+                              ("okr_plans", load_demo_okr)):
             held = store.scalar(con, f"SELECT count(*) FROM {table}")
             if args.if_empty and held:
                 print(f"demo: the store already holds {held} {table}; nothing imported")
