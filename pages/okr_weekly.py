@@ -34,8 +34,9 @@ person_weeks = weekly.person_weeks(db())
 if person_weeks.empty:
     st.info(t("okr.weekly.empty"))
 else:
-    st.dataframe(person_weeks, hide_index=True, width="stretch", column_config={
-        name: t(f"okr.col.{name}") for name in person_weeks.columns})
+    st.dataframe(person_weeks.sort_values("week", ascending=False, kind="stable"), hide_index=True, width="stretch",
+                 column_config={**{name: t(f"okr.col.{name}") for name in person_weeks.columns},
+                                "week": st.column_config.DateColumn(t("okr.col.week"), format="YYYY-MM-DD")})
     trend = weekly.team_trend(db()).melt(id_vars=["week", "team"], value_vars=["completion", "lateness"])
     trend["variable"] = trend["variable"].map(lambda v: t(f"okr.col.{v}"))
     figure = px.line(trend, x="week", y="value", color="variable", line_dash="team", markers=True,

@@ -17,8 +17,8 @@ def handles(key: str, uploaded) -> bool:
     The bytes of a recognised export are kept in the session until the file is removed."""
     recognised = st.session_state.setdefault(_STATE, {})
     if key not in recognised:
-        data = uploaded.getvalue()
-        recognised[key] = data if planner.is_planner_export(data, uploaded.name) else None
+        data = uploaded.getvalue() if planner.may_be_planner_export(uploaded.name, uploaded.size) else None
+        recognised[key] = data if data and planner.is_planner_export(data, uploaded.name) else None
     if recognised[key] is None:
         return False
     _show(key, uploaded.name, recognised[key])

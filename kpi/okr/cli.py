@@ -62,7 +62,7 @@ def _score(value: float | None) -> str:
 def import_if_planner(con: duckdb.DuckDBPyConnection, path: Path) -> bool | None:
     """``kpi import``'s hook: when ``path`` is a Planner export, import it as a plan and say whether
     that worked; None when it is not one (the ticket importer takes it)."""
-    if not planner.may_be_planner_export(path) or not planner.is_planner_export(path.read_bytes(), path.name):
+    if not planner.may_be_planner_export(path.name, path.stat().st_size) or not planner.is_planner_export(path.read_bytes(), path.name):
         return None
     try:
         preview = planner.import_path(con, path)

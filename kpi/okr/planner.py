@@ -138,10 +138,10 @@ def find_header(rows: list[list], file_name: str) -> tuple[int, dict[str, int]]:
     raise InputError(file_name, "okr.not_planner")
 
 
-def may_be_planner_export(path: Path) -> bool:
+def may_be_planner_export(file_name: str, size: int) -> bool:
     """Cheap first test before a file is read whole: a workbook, or a small text table (a ticket
     export of a GB is never read twice to find out it is not a plan)."""
-    return path.suffix.lower() in reader.EXCEL_SUFFIXES or path.stat().st_size <= MAX_TEXT_EXPORT_BYTES
+    return Path(file_name).suffix.lower() in reader.EXCEL_SUFFIXES or size <= MAX_TEXT_EXPORT_BYTES
 
 
 def is_planner_export(data: bytes, file_name: str) -> bool:
@@ -279,10 +279,19 @@ def _classify(con: duckdb.DuckDBPyConnection, preview: PlannerPreview) -> Planne
 
 
 def _differs(new, old) -> bool:
-    new, old = (None if pd.isna(v) else v for v in (new, old))
-    if hasattr(old, "date") and not isinstance(old, str):
-        old = old.date() if hasattr(old, "hour") else old
-    return new != old and not (new is not None and old is not None and str(new) == str(old))
+    return _comparable(new) != _comparable(old)
+
+
+def _comparable(value):
+    """A preview's value and a stored one alike: pandas' missing values, timestamps and floats
+    read back from DuckDB as None, dates and ints."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _held(con: duckdb.DuckDBPyConnection, checksum: str) -> int | None:
