@@ -22,6 +22,7 @@ keeps their history; undo takes one import back out.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import re
@@ -87,7 +88,7 @@ FLAG_WORDS = {"true": True, "false": False, "是": True, "否": False, "yes": Tr
 _CHECKLIST = re.compile(r"^(\d+)\s*/\s*(\d+)$")
 # Planner writes the checklist's items in one cell, separated by semicolons.
 ITEM_SEPARATOR = ";"
-MAX_TEXT_EXPORT_BYTES = 16 << 20
+MAX_TEXT_EXPORT_BYTES = 2 << 20  # Planner writes workbooks; a plan saved as CSV is far smaller
 STORED = ("task_id", "task_name", "bucket", "progress", "priority", "assigned_to", "created_by", *DATE_COLUMNS,
           *FLAG_COLUMNS, "completed_by", "checklist_done", "checklist_total", "checklist_items", "labels",
           "description")
@@ -149,7 +150,7 @@ def is_planner_export(data: bytes, file_name: str) -> bool:
     try:
         _, rows = reader.table_rows(data, file_name)
         find_header(rows, file_name)
-    except InputError:
+    except (InputError, csv.Error):  # csv.Error: a cell past Python's csv field limit, no plan
         return False
     return True
 
