@@ -12,7 +12,8 @@ import sys
 
 from kpi.store import StoreUnavailable
 
-_COMMAND_MODULES = ("kpi.ingest.cli", "kpi.demo_cli", "kpi.people.cli", "kpi.roi.cli", "kpi.service.cli", "kpi.contact.cli")
+_COMMAND_MODULES = ("kpi.ingest.cli", "kpi.demo_cli", "kpi.people.cli", "kpi.roi.cli", "kpi.service.cli", "kpi.contact.cli",
+                   "kpi.okr.cli")
 
 
 class UserError(Exception):

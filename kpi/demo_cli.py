@@ -17,6 +17,7 @@ from kpi import store
 from kpi.contact.demo import write_demo_intervals
 from kpi.demo import DEMO_DIR, write_demo_exports
 from kpi.ingest.importer import import_files
+from kpi.okr.demo import load_demo_okr
 from kpi.people.demo import load_demo_people
 
 
@@ -25,8 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "demo", help="load the demo tickets (e-contact+ exports in data/demo/), people and phone intervals",
         description="Write a year of demo service requests (fixed seed, 2025-11-24..2026-11-22) as "
                     f"quarterly e-contact+ exports in {DEMO_DIR} and import them as demo batches; "
-                    "then import the 40 demo people with their assessments and certificates, and 8 weeks "
-                    "of 30-minute phone intervals for three queues.",
+                    "then import the 40 demo people with their assessments and certificates, 8 weeks of "
+                    "30-minute phone intervals for three queues, and the demo Planner exports (a Q4 "
+                    "company OKR plan and a quarter of weekly work plans).",
     )  # fmt: skip
     parser.add_argument("--if-empty", action="store_true",
                         help="leave tickets alone when the store holds some, and people likewise")
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     con = store.connect(args.db)
     try:
         for table, loader in (("tickets", _demo_tickets), ("people", load_demo_people),
-                              ("intervals", _demo_intervals)):
+                              ("intervals", _demo_intervals), ("okr_plans", load_demo_okr)):
             held = store.scalar(con, f"SELECT count(*) FROM {table}")
             if args.if_empty and held:
                 print(f"demo: the store already holds {held} {table}; nothing imported")

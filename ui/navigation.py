@@ -42,6 +42,11 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("pages/people_data.py", "nav.people_data", ":material/manage_accounts:", permission="people.view"),
         PageSpec("pages/people_model.py", "nav.people_model", ":material/account_tree:", permission="people.view"),
     ),
+    "nav.section.okr": (
+        PageSpec("pages/okr_tree.py", "nav.okr_tree", ":material/flag:", "home.go.okr_tree"),
+        PageSpec("pages/okr_weekly.py", "nav.okr_weekly", ":material/checklist:", "home.go.okr_weekly",
+                 permission="people.view"),
+    ),
     "nav.section.contact": (
         PageSpec("pages/phone.py", "nav.phone", ":material/call:", "home.go.phone", permission="service.view"),
         PageSpec("pages/staffing.py", "nav.staffing", ":material/support_agent:", "home.go.staffing"),

@@ -12,6 +12,7 @@ from kpi.cli import UserError
 from kpi.ingest import profiles
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import import_file
+from kpi.okr import cli as okr_cli
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         if not path.is_file():
             print(f"{path}: no such file", file=sys.stderr)
+            continue
+        as_plan = okr_cli.import_if_planner(con, path)  # a Planner export is imported as a plan
+        if as_plan is not None:
+            imported += as_plan
             continue
         try:
             report = import_file(con, path, args.profile, plan=plan, event_log=args.event_log)

@@ -269,18 +269,26 @@ def _excel_cell(value) -> str | None:
     return str(value)
 
 
-def read_frame(data: bytes, file_name: str) -> SourceTable:
-    """Read a small CSV/TSV/XLSX table whole into a frame of strings (None for empty cells)."""
+def table_rows(data: bytes, file_name: str) -> tuple[Sniffed, list[list]]:
+    """Every row of a small CSV/TSV or of a workbook's first sheet, as read (cells as text or
+    None), with what was sniffed: for files whose own layout says where the header is (a
+    Planner export's plan-name block above its task table)."""
     sniffed = sniff(data[:SNIFF_BYTES], file_name)
     if sniffed.kind == "excel":
-        rows = _excel_rows(data, file_name)
+        return sniffed, _excel_rows(data, file_name)
+    text = _decode_all(data, sniffed)
+    if "\x00" in text:
+        raise InputError(file_name, "ingest.nul_byte", row=text.count("\n", 0, text.index("\x00")) + 1)
+    return sniffed, list(csv.reader(io.StringIO(text), delimiter=sniffed.delimiter))
+
+
+def read_frame(data: bytes, file_name: str) -> SourceTable:
+    """Read a small CSV/TSV/XLSX table whole into a frame of strings (None for empty cells)."""
+    sniffed, rows = table_rows(data, file_name)
+    if sniffed.kind == "excel":
         header_row = detect_header_row(rows[:50], file_name)
         sniffed = Sniffed(file_name, "excel", None, None, header_row)
     else:
-        text = _decode_all(data, sniffed)
-        if "\x00" in text:
-            raise InputError(file_name, "ingest.nul_byte", row=text.count("\n", 0, text.index("\x00")) + 1)
-        rows = list(csv.reader(io.StringIO(text), delimiter=sniffed.delimiter))
         header_row = sniffed.header_row
     _check_size(file_name, None, len(rows[header_row - 1]))
     header = _unique_names([_text(c) for c in rows[header_row - 1]])

@@ -1,0 +1,1 @@
+"""OKRs and weekly work plans from Microsoft Planner exports (issue 13)."""

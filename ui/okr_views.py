@@ -1,0 +1,34 @@
+"""Tables of the OKR pages: the indented tree coloured by status, the labels in the user's language."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi.okr import tree
+from ui import t
+
+COLOURS = {"target_too_low": "#fff3cd", "best": "#d1e7dd", "normal": "", "at_risk": "#f8d7da", "unscored": "#eeeeee"}
+INDENT = "\u3000\u3000"
+
+
+def tree_table(objectives: list[tree.Objective]) -> None:
+    """One row per objective and key result, indented by tier and level, coloured by status."""
+    rows = tree.tree_rows(objectives)
+    depth = rows["tier"].map(tree.TIERS.index) + (rows["level"] == "key_result")
+    shown = pd.DataFrame({
+        t("okr.col.status"): [f"{tree.SYMBOLS[s]} {t(f'okr.status.{s}')}" if s else "" for s in rows["status"]],
+        t("okr.col.name"): [INDENT * d + ("• " if level == "key_result" else "") + name
+                            for d, level, name in zip(depth, rows["level"], rows["name"])],
+        t("okr.col.tier"): [t(f"okr.tier.{tier}") for tier in rows["tier"]],
+        t("okr.col.owner"): rows["owner"],
+        t("okr.col.score"): rows["score"],
+        t("okr.col.flags"): ["、".join(t(f"okr.flag.{f}") for f in flags) for flags in rows["flags"]],
+    })
+    colours = [COLOURS.get(status, "") for status in rows["status"]]
+    styled = shown.style.apply(lambda column: [f"background-color: {c}" if c else "" for c in colours], axis=0,
+                               subset=[t("okr.col.status")])
+    st.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 700),
+                 column_config={t("okr.col.score"): st.column_config.ProgressColumn(
+                     t("okr.col.score"), min_value=0.0, max_value=1.0, format="%.2f")})
+    st.caption(t("okr.legend"))
