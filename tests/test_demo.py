@@ -215,6 +215,7 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
     assert main(["demo", "--if-empty", "--db", str(db_file)]) == 0
     assert capsys.readouterr().out == ("demo: the store already holds 2000 tickets; nothing imported\n"
                                        "demo: the store already holds 40 people; nothing imported\n"
+                                       "demo: the store already holds 3264 intervals; nothing imported\n"
                                        "demo: the store already holds 2 okr_plans; nothing imported\n")
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(*) FROM import_batches") == 6
