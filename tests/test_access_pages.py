@@ -115,7 +115,7 @@ def test_without_sign_in_configured_the_local_user_sees_everything_with_a_notice
     at = open_app()
     assert visible(menu) == EVERY_PAGE
     assert texts(at.sidebar.warning) == ["No sign-in configured: anyone who can open this address has every role. "
-                                         "See “Sign-in and roles” in the README."]
+                                         "See “Sign-in and roles” in docs/security.md."]
     at.switch_page("pages/batches.py").run()
     assert at.button(key="undo").label == "Undo"
     zh = open_app(lang="zh-TW")

@@ -26,7 +26,7 @@ ALL = "all"
 DEFAULT_TARGET = 0.85          # the seeds' standard: 85% of calls answered within 15 seconds
 DEFAULT_WITHIN_SECONDS = 15.0
 
-# The keys of every KPI row, in order (README "Phone service" documents them).
+# The keys of every KPI row, in order (docs/contact-centre.md "Phone service" documents them).
 KEYS = ("period", "queue", "offered", "answered", "abandoned", "abandoned_short", "answered_within",
         "abandonment_rate", "service_level", "service_level_basis", "threshold_seconds", "asa_seconds",
         "aht_seconds", "occupancy", "staffed_hours")

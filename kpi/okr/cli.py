@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "okr", help="print the OKR tree (company → department → person) with scores and flags",
         description="Objectives and key results of the imported Planner OKR plans for one period, with "
-                    "scores (0-1), status and flags. Keys of the JSON output are listed in the README.")
+                    "scores (0-1), status and flags. Keys of the JSON output are listed in docs/okr.md.")
     parser.add_argument("--period", required=True, help="2026-Q4, 2026-H2 or 2026")
     parser.add_argument("--as-of", help="the day the period is judged on (YYYY-MM-DD; default today)")
     parser.add_argument("--format", choices=("json", "text"), default="text")

@@ -331,7 +331,7 @@ def build_tree(con: duckdb.DuckDBPyConnection, okr_period: OkrPeriod, as_of: dat
 
 
 def as_json(objectives: list[Objective], okr_period: OkrPeriod, as_of: date) -> dict:
-    """The tree with the keys documented in the README (``python -m kpi okr --format json``)."""
+    """The tree with the keys documented in docs/okr.md (``python -m kpi okr --format json``)."""
     def rounded(value):
         return None if value is None else round(value, 3)
 
