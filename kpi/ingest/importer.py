@@ -278,15 +278,15 @@ def _words(words: Sequence[str]) -> str:
 
 
 def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[str]], dict[str, str], list[str]]:
-    """Parse each mapped cell once, in four projection levels over the staged table:
+    """Parse each mapped cell once, in five projection levels over the staged table:
 
     1. ``c_<field>``: the cell trimmed;
     2. ``t_<field>``: that, or NULL when it is one of the "no value" markers (then the field's
        default, where the user gave one);
     3. ``v_<field>`` (the value) and ``p_<field>`` (the cell had something in it); dates are
        parsed into ``r_<field>`` first, statuses and priorities looked up in the vocabularies;
-    4. ``v_<field>`` of dates: the parsed time, or NULL where it is a placeholder
-       (``ph_<field>`` says so).
+    4. ``ph_<field>``: the parsed date is a placeholder (tested once per cell);
+    5. ``v_<field>`` of dates: the parsed time, or NULL where it is a placeholder.
 
     Plus, per checked field, the condition over those columns that marks the cell bad, and the
     columns the data-quality checks read beside the ticket's (``m_state``, ``ph_<field>``).
@@ -297,6 +297,7 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
     cells: list[str] = []
     texts: list[str] = []
     items: list[str] = []
+    flagged: list[str] = []
     cleaned: list[str] = []
     bad: dict[str, str] = {}
     carried: list[str] = []
@@ -320,8 +321,8 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
             parsed = f"r_{f.name}"
             items.append(f"{dates.BY_NAME[plan.date_formats.get(f.name, 'iso')].parse_sql(text)} AS {parsed}")
             readable = dates.readable_sql(parsed)
-            cleaned.append(f"CASE WHEN {readable} AND NOT {dates.placeholder_sql(parsed)} THEN {parsed} END AS {value}")
-            cleaned.append(f"coalesce({readable} AND {dates.placeholder_sql(parsed)}, false) AS ph_{f.name}")
+            flagged.append(f"coalesce({readable} AND {dates.placeholder_sql(parsed)}, false) AS ph_{f.name}")
+            cleaned.append(f"CASE WHEN {readable} AND NOT ph_{f.name} THEN {parsed} END AS {value}")
             carried.append(f"ph_{f.name}")
             check = f"({present} AND coalesce(NOT {readable}, true))"
         elif f.kind == "count":
@@ -346,7 +347,7 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
     for required in formats.REQUIRED:
         missing = f"v_{required} IS NULL" if required in plan.mapping or required in plan.defaults else "true"
         bad[required] = f"({bad[required]} OR {missing})" if required in bad else f"({missing})"
-    return [cells, texts, items, cleaned], bad, carried
+    return [cells, texts, items, flagged, cleaned], bad, carried
 
 
 def set_time_zone(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -503,7 +504,7 @@ def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> 
     """Counts and first rows of each anomaly among the valid rows, and every status and priority
     value with its count and what it maps to."""
     found = store.first_row(con, f"SELECT {', '.join(f'count(*) FILTER (dq_{n})' for n in flags)},"
-                                 f" {', '.join(f'(list(source_row ORDER BY source_row) FILTER (dq_{n}))[1:5]' for n in flags)}"
+                                 f" {', '.join(f'min(source_row, 5) FILTER (dq_{n})' for n in flags)}"
                                  f" FROM {mapped} WHERE NOT is_rejected")
     counts = dict(zip(flags, found[:len(flags)]))
     examples = {name: list(rows or []) for name, rows in zip(flags, found[len(flags):])}
@@ -541,6 +542,8 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
     """Sort the valid rows against the store: insert, update, unchanged, or stale (older than stored).
 
     Within the file the newest row of a ticket wins (audit-trail exports repeat an id per update).
+    Only the stored columns go on: the preview's check columns would widen every row that the
+    commit's deadline derivation passes over.
     """
     mapped = f"{preview_.source.staged.table}_mapped"
     compared = ", ".join(f"n.{c}" for c in COMPARED_COLUMNS)
@@ -551,7 +554,7 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
                      " ORDER BY updated_at DESC NULLS LAST, source_row DESC) = 1") if repeated else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {preview_.changes_table} AS
-        WITH latest AS (SELECT * FROM {mapped} WHERE NOT is_rejected{newest_per_id})
+        WITH latest AS (SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {mapped} WHERE NOT is_rejected{newest_per_id})
         SELECT n.*, CASE
             WHEN c.ticket_id IS NULL THEN 'insert'
             WHEN n.updated_at < c.updated_at THEN 'stale'
@@ -616,7 +619,7 @@ def _store_versions(con, preview_: Preview, batch_id: int) -> None:
         f"(SELECT ticket_id FROM {changes} WHERE action = 'update')"
     )
     columns = ", ".join(TICKET_COLUMNS + DERIVED_COLUMNS)
-    new_versions = f"SELECT * FROM {changes} WHERE action IN ('insert', 'update')"
+    new_versions = f"SELECT * EXCLUDE (action) FROM {changes} WHERE action IN ('insert', 'update')"
     con.execute(
         f"INSERT INTO ticket_versions ({columns}, batch_id, source_row, is_current) "
         f"SELECT {columns}, $batch, source_row, true FROM ({with_derived_deadlines_sql(new_versions)})",
