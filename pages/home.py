@@ -19,6 +19,8 @@ st.write(t("home.intro"))
 inbox.poll()
 
 summary = importer.store_summary(ui.db())
+if summary["demo_people"]:
+    st.info(t("home.demo_people_notice", count=summary["demo_people"]), icon=":material/groups:")
 if summary["tickets"] == 0:
     st.info(t("home.empty"))
 else:

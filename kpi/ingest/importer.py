@@ -31,6 +31,8 @@ import pandas as pd
 from kpi import sql, store
 from kpi.ingest import dates, eventlog, formats, reader, vocabularies
 from kpi.ingest.errors import InputError, Reject
+from kpi.people.demo import demo_people_count, remove_demo_people
+from kpi.service import periods
 from kpi.service.deadlines import DERIVED_COLUMNS, DERIVED_FLAGS, with_derived_deadlines_sql
 
 REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
@@ -811,12 +813,19 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     return affected
 
 
-def remove_demo_data(con: duckdb.DuckDBPyConnection) -> int:
-    """Undo every demo batch, in one transaction; returns how many there were."""
+@dataclass(frozen=True)
+class DemoRemoval:
+    batches: int
+    people: int
+
+
+def remove_demo_data(con: duckdb.DuckDBPyConnection) -> DemoRemoval:
+    """Undo every demo batch and remove the demo people, in one transaction; says how many of each."""
     with store.transaction(con):
         undone = _undo_demo_batches(con)
+        people = remove_demo_people(con)
     _remove_unreferenced_originals(con, undone)
-    return len(undone)
+    return DemoRemoval(len(undone), people)
 
 
 def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -867,12 +876,21 @@ def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """).df().astype({"undone_at": "datetime64[us]"})
 
 
+def batch_week(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
+    """The ISO week (``2026-W47``) of the newest creation time among a batch's tickets: the
+    imported period's weekly page. None when the batch stored no ticket version."""
+    newest = store.scalar(con, "SELECT max(created_at) FROM ticket_versions WHERE batch_id = ?", [batch_id])
+    return None if newest is None else periods.week_containing(newest).label
+
+
 def store_summary(con: duckdb.DuckDBPyConnection) -> dict:
-    """What the home page tells: ticket count, date range, open tickets, whether it is demo data."""
+    """What the home page tells: ticket count, date range, open tickets, whether it is demo data,
+    and how many demo people are stored."""
     tickets, first, last, open_, cancelled = store.first_row(
         con, "SELECT count(*), min(created_at), max(created_at), count(*) FILTER (is_open),"
              " count(*) FILTER (is_cancelled) FROM tickets")
     batches, demo_batches = store.first_row(
         con, "SELECT count(*), count(*) FILTER (is_demo) FROM import_batches WHERE undone_at IS NULL")
     return {"tickets": tickets, "first_created": first, "last_created": last, "open": open_, "cancelled": cancelled,
-            "batches": batches, "demo_only": batches > 0 and demo_batches == batches}
+            "batches": batches, "demo_only": batches > 0 and demo_batches == batches,
+            "demo_people": demo_people_count(con)}
