@@ -69,6 +69,22 @@ def test_matrix_flags_single_points_of_failure(team_db):
     assert at.error[0].value.startswith("Single points of failure (3:")
 
 
+def test_matrix_filters_who_can_do_what_and_only_gaps(team_db):
+    at = page("people_matrix").run()
+    at.date_input(key="matrix_as_of").set_value(AS_OF).run()
+    at.selectbox(key="matrix_can_do").set_value("communication").run()
+    at.select_slider(key="matrix_min_level").set_value(2).run()
+    assert not at.exception
+    # Communication: A1 and A2 have 2 (Professional), A3 1, P1 0.
+    assert at.info[0].value == "2 people have Communication and coordination at 2 Professional or above: 乙、甲"
+    at.select_slider(key="matrix_min_level").set_value(3).run()
+    assert at.info[0].value == "Nobody has Communication and coordination at 3 Consultant or above."
+    assert not at.success  # the notice above says it; no heat map
+    at.selectbox(key="matrix_can_do").set_value(None).run()
+    at.checkbox(key="matrix_only_gaps").check().run()
+    assert not at.exception and not at.info and not at.success  # all four fall short somewhere
+
+
 def test_matrix_in_chinese(team_db):
     at = page("people_matrix", "zh-TW").run()
     assert not at.exception
