@@ -14,7 +14,7 @@ def team(con):
     return con
 
 
-def test_radar_has_fixed_axes_closed_polygons_and_named_levels(team):
+def test_radar_has_fixed_axes_closed_polygons_and_numbered_rings(team):
     figure = charts.radar_chart(skills.radar(team, ["A1", "A2"], AS_OF, "zh-TW"), "zh-TW")
     requirement, average, first, second = figure.data
     assert [trace.name for trace in figure.data] == ["職務要求", "團隊平均（3 人）", "甲", "乙"]
@@ -25,7 +25,10 @@ def test_radar_has_fixed_axes_closed_polygons_and_named_levels(team):
     assert list(first.r) == [0, 2, 2, 1, 2, 2, 0]          # A1's levels (see test_people_skills)
     radial = figure.layout.polar.radialaxis
     assert tuple(radial.range) == (0, 3)
-    assert list(radial.ticktext) == ["0 無", "1 入門", "2 專業", "3 顧問"]
+    # Ring numbers only, on an axis midway between the first (90°) and last spoke (6 axes: 150°),
+    # so they sit off the spokes; the level names below the legend.
+    assert list(radial.ticktext) == ["1", "2", "3"] and radial.angle == 120
+    assert figure.layout.annotations[0].text == "圓環等級：0 無 · 1 入門 · 2 專業 · 3 顧問"
 
 
 def test_heatmap_marks_gaps_and_blanks_what_the_role_does_not_need(team):

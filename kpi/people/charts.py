@@ -158,14 +158,19 @@ def radar_chart(data: RadarData, lang: str) -> go.Figure:
             r=closed(levels.reindex(axes["competency_id"]).fillna(0)), theta=theta, name=name,
             line={"color": colour, "width": 3}, fill="toself", fillcolor=_translucent(colour), mode="lines+markers",
         ))
-    # The radial labels sit between the first and the last axis, clear of both axis names.
+    # The rings are numbered on a radial axis midway between the first and the last spoke, the
+    # numbers alone (a level's name would reach over the spokes and lines); the names are said
+    # once below the legend.
     between_first_and_last = 90 + 180 / len(axes)
     figure.update_layout(
-        height=480, margin={"l": 90, "r": 90, "t": 40, "b": 30}, legend={"orientation": "h", "y": -0.08},
-        polar={"radialaxis": {"range": [0, TOP_LEVEL], "tickvals": list(LEVELS),
-                              "ticktext": [level_label(lv, lang) for lv in LEVELS],
+        height=540, margin={"l": 90, "r": 90, "t": 40, "b": 120}, legend={"orientation": "h", "y": -0.08},
+        polar={"radialaxis": {"range": [0, TOP_LEVEL], "tickvals": list(LEVELS[1:]),
+                              "ticktext": [str(lv) for lv in LEVELS[1:]], "tickfont": {"size": 12},
                               "angle": between_first_and_last, "tickangle": between_first_and_last},
                "angularaxis": {"direction": "clockwise", "rotation": 90}},
+        annotations=[{"text": i18n.t("people.chart.rings", lang, levels=" · ".join(level_label(lv, lang) for lv in LEVELS)),
+                      "xref": "paper", "yref": "paper", "x": 0.5, "y": -0.26, "showarrow": False,
+                      "font": {"size": 12, "color": "#495057"}}],
     )
     return figure
 
