@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import json
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -248,3 +249,16 @@ def test_data_page_adds_a_person_and_names_a_missing_field(db_file):
     con = store.connect(db_file)
     assert con.execute("SELECT employee_id, name, role_id FROM people").fetchall() == [("E77", "新同事", "CS")]
     con.close()
+
+
+def test_people_editors_show_role_and_mode_names_not_codes(team_db):
+    at = page("people_data", "zh-TW").run()
+    assert not at.exception
+    editor = next(e for e in at.data_editor if e.key == "people_editor")
+    config = json.loads(editor.proto.columns)["role_id"]
+    # The drop-down keeps the codes as values and shows the roles' names.
+    assert config["type_config"]["options"] == [{"value": "CS", "label": "系統技術客服"},
+                                                {"value": "PM", "label": "系統服務PM"}]
+    at = page("people_model", "zh-TW").run()
+    modes = json.loads(next(e for e in at.data_editor if e.key == "model_learning_items").proto.columns)
+    assert [o["label"] for o in modes["delivery_mode"]["type_config"]["options"]][:2] == ["在職實作", "導師指導"]
