@@ -1,8 +1,8 @@
 """AppTest for every people page: rendered values and labels, both languages, bad input as a message."""
 
+import json
 from pathlib import Path
 
-import json
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
