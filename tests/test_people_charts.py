@@ -26,9 +26,9 @@ def test_radar_has_fixed_axes_closed_polygons_and_numbered_rings(team):
     radial = figure.layout.polar.radialaxis
     assert tuple(radial.range) == (0, 3)
     # Ring numbers only, on an axis midway between the first (90°) and last spoke (6 axes: 150°),
-    # so they sit off the spokes; the level names below the legend.
+    # so they sit off the spokes; the legend's title names the levels.
     assert list(radial.ticktext) == ["1", "2", "3"] and radial.angle == 120
-    assert figure.layout.annotations[0].text == "圓環等級：0 無 · 1 入門 · 2 專業 · 3 顧問"
+    assert figure.layout.legend.title.text == "圓環等級：0 無 · 1 入門 · 2 專業 · 3 顧問"
 
 
 def test_heatmap_marks_gaps_and_blanks_what_the_role_does_not_need(team):

@@ -159,18 +159,17 @@ def radar_chart(data: RadarData, lang: str) -> go.Figure:
             line={"color": colour, "width": 3}, fill="toself", fillcolor=_translucent(colour), mode="lines+markers",
         ))
     # The rings are numbered on a radial axis midway between the first and the last spoke, the
-    # numbers alone (a level's name would reach over the spokes and lines); the names are said
-    # once below the legend.
+    # numbers alone (a level's name would reach over the spokes and lines); the legend's title
+    # names the levels, and moves with the legend when a narrow screen stacks its items.
     between_first_and_last = 90 + 180 / len(axes)
+    rings = i18n.t("people.chart.rings", lang, levels=" · ".join(level_label(lv, lang) for lv in LEVELS))
     figure.update_layout(
-        height=540, margin={"l": 90, "r": 90, "t": 40, "b": 120}, legend={"orientation": "h", "y": -0.08},
+        height=520, margin={"l": 90, "r": 90, "t": 40, "b": 30},
+        legend={"orientation": "h", "y": -0.08, "title": {"text": rings, "side": "top"}},
         polar={"radialaxis": {"range": [0, TOP_LEVEL], "tickvals": list(LEVELS[1:]),
                               "ticktext": [str(lv) for lv in LEVELS[1:]], "tickfont": {"size": 12},
                               "angle": between_first_and_last, "tickangle": between_first_and_last},
                "angularaxis": {"direction": "clockwise", "rotation": 90}},
-        annotations=[{"text": i18n.t("people.chart.rings", lang, levels=" · ".join(level_label(lv, lang) for lv in LEVELS)),
-                      "xref": "paper", "yref": "paper", "x": 0.5, "y": -0.26, "showarrow": False,
-                      "font": {"size": 12, "color": "#495057"}}],
     )
     return figure
 
