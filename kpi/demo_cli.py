@@ -3,7 +3,8 @@
 The ticket exports go to ``data/demo/`` and through the same importer as a user's files, so the
 demo exercises detection, mapping and the update of tickets that a later export repeats. Its
 batches are marked as demo, which the home page says plainly. The demo people (the ticket
-owners, their managers and new hires) go through the people importer in the same way.
+owners, their managers and new hires) go through the people importer in the same way, and the
+demo phone intervals (``kpi.contact.demo``) through the importer like any interval report.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import duckdb
 
 from kpi import store
+from kpi.contact.demo import write_demo_intervals
 from kpi.demo import DEMO_DIR, write_demo_exports
 from kpi.ingest.importer import import_files
 from kpi.people.demo import load_demo_people
@@ -20,10 +22,11 @@ from kpi.people.demo import load_demo_people
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "demo", help="load the demo tickets (e-contact+ exports in data/demo/) and the demo people",
+        "demo", help="load the demo tickets (e-contact+ exports in data/demo/), people and phone intervals",
         description="Write a year of demo service requests (fixed seed, 2025-11-24..2026-11-22) as "
                     f"quarterly e-contact+ exports in {DEMO_DIR} and import them as demo batches; "
-                    "then import the 40 demo people with their assessments and certificates.",
+                    "then import the 40 demo people with their assessments and certificates, and 8 weeks "
+                    "of 30-minute phone intervals for three queues.",
     )  # fmt: skip
     parser.add_argument("--if-empty", action="store_true",
                         help="leave tickets alone when the store holds some, and people likewise")
@@ -34,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     con = store.connect(args.db)
     try:
-        for table, loader in (("tickets", _demo_tickets), ("people", load_demo_people)):
+        for table, loader in (("tickets", _demo_tickets), ("people", load_demo_people),
+                              ("intervals", _demo_intervals)):
             held = store.scalar(con, f"SELECT count(*) FROM {table}")
             if args.if_empty and held:
                 print(f"demo: the store already holds {held} {table}; nothing imported")
@@ -48,3 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _demo_tickets(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [report.summary() for report in import_files(con, write_demo_exports(DEMO_DIR), is_demo=True)]
+
+
+def _demo_intervals(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [report.summary() for report in import_files(con, write_demo_intervals(DEMO_DIR), is_demo=True)]

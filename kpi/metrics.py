@@ -13,7 +13,8 @@ from functools import cache
 from kpi import formatting, i18n
 
 # Modules that declare a METRICS tuple.
-_DEFINING_MODULES: tuple[str, ...] = ("kpi.people.performance", "kpi.roi.model", "kpi.service.definitions")
+_DEFINING_MODULES: tuple[str, ...] = ("kpi.people.performance", "kpi.roi.model", "kpi.service.definitions",
+                                       "kpi.contact.phone")
 
 UNITS = ("ratio", "count", "number", "currency", "hours", "days")
 

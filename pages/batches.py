@@ -23,8 +23,10 @@ if batches.empty:
     st.stop()
 
 labels = {column: t(f"batches.col.{column}") for column in batches.columns}
-shown = batches.assign(**{column: batches[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
-                          for column in ("imported_at", "undone_at")}, profile=batches["profile"].map(upload_flow.profile_name))
+shown = batches.assign(kind=[t(f"batches.kind.{kind}") for kind in batches["kind"]],
+                       **{column: batches[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
+                          for column in ("imported_at", "undone_at")},
+                       profile=batches["profile"].map(upload_flow.profile_name))
 table_with_downloads(shown.rename(columns=labels), "import-history", "batches")
 
 active = batches[batches["undone_at"].isna()]
@@ -37,11 +39,12 @@ choice = st.selectbox(
     format_func=lambda b: f"{b} · {active.set_index('batch_id').at[b, 'file_name']}",
 )
 has_original = importer.original_path(con, int(choice)).is_file()
-if has_original:
+is_tickets = active.set_index("batch_id").at[choice, "kind"] == "tickets"  # interval reports need no mapping
+if has_original and is_tickets:
     st.caption(t("batches.remap_help"))
-else:
+elif not has_original:
     st.info(t("batches.original_missing"), icon=":material/draft:")
-if st.button(t("batches.remap"), key="remap", disabled=not has_original):
+if is_tickets and st.button(t("batches.remap"), key="remap", disabled=not has_original):
     upload_flow.stage_batch(int(choice), ui.lang())
     st.switch_page("pages/upload.py")
 if permits("data.undo", "access.action.undo"):
@@ -50,7 +53,7 @@ if permits("data.undo", "access.action.undo"):
     if st.button(t("batches.undo"), type="primary", disabled=not confirmed, key="undo"):
         try:
             affected = importer.undo_batch(con, int(choice))
-            st.success(t("batches.undone", batch=choice, tickets=affected))
+            st.success(t("batches.undone" if is_tickets else "batches.undone_intervals", batch=choice, tickets=affected))
         except InputError as err:
             st.error(err.message(ui.lang()))
 

@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
+from kpi.contact.interval_import import IntervalPreview
 from kpi.ingest import importer
 from ui import inbox, t
 from ui import upload_flow as flow
@@ -103,11 +104,15 @@ def show(key: str, item: flow.Pending) -> None:
             st.error(item.error)
             return
         preview = item.preview
-        st.caption(t("upload.detected", how=flow.encoding_described(preview.source.sniffed),
-                     profile=flow.profile_name(preview.plan.profile)))
-        unrecognised = preview.plan.profile == "custom"
-        with st.expander(t("upload.mapping"), expanded=item.error is not None or unrecognised):
-            mapping_editor(key, item)
+        is_tickets = not isinstance(preview, IntervalPreview)
+        if is_tickets:
+            st.caption(t("upload.detected", how=flow.encoding_described(preview.source.sniffed),
+                         profile=flow.profile_name(preview.plan.profile)))
+            unrecognised = preview.plan.profile == "custom"
+            with st.expander(t("upload.mapping"), expanded=item.error is not None or unrecognised):
+                mapping_editor(key, item)
+        else:
+            st.caption(flow.interval_note(preview, ui.lang()))
         if item.error:
             st.error(item.error)
             return
@@ -116,11 +121,12 @@ def show(key: str, item: flow.Pending) -> None:
             return
         if preview.source.staged.renamed:
             st.warning(t("ingest.duplicate_headers", columns=", ".join(preview.source.staged.renamed)))
-        for note in flow.detection_note(preview):
+        for note in flow.detection_note(preview) if is_tickets else []:
             st.warning(note)
         counts(preview)
-        quality.quality_panel(key, item)
-        quality.vocabulary_editor(key, item, ui.lang())
+        if is_tickets:
+            quality.quality_panel(key, item)
+            quality.vocabulary_editor(key, item, ui.lang())
         if preview.rejects:
             rejects(key, preview)
         if not preview.importable:

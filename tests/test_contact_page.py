@@ -64,3 +64,43 @@ def test_no_calls_show_no_chart():
     (10.0, 14, range(11, 21)), (10.5, 14, range(11, 21)), (10.0, 9, range(9, 16)), (0.2, 1, range(1, 8))])
 def test_agents_range_starts_at_the_first_stable_number(traffic, required, expected):
     assert agents_range(traffic, required) == expected
+
+
+def _phone_page(db_file, lang: str) -> AppTest:
+    from kpi import store
+    from kpi.ingest import importer
+    from tests.conftest import FIXTURES
+    from tests.test_data_pages import open_app
+
+    con = store.connect(db_file)
+    importer.import_file(con, FIXTURES / "intervals-amazon-connect.csv")
+    con.close()
+    return open_app("pages/phone.py", lang=lang)
+
+
+def test_the_phone_page_shows_the_periods_kpis(db_file):
+    # Amazon Connect fixture, 2024-02-19 (Taipei time): 350 offered, 325 answered, 25 abandoned,
+    # 293 within 15 s; ASA (12·180 + 8·95 + 3·50) / 325 = 9.4 s; AHT 71 200 / 325 = 219.1 s;
+    # occupancy 71 200 / ((30 + 13 + 7) × 1 800) = 79.1%. Every interval is short of the agents
+    # Erlang C requires (33, 16 and 8 against 30, 13 and 7): nothing unused.
+    at = _phone_page(db_file, "en")
+    assert not at.exception and not at.error
+    assert cards(at) == {"Offered": "350", "Answered": "325", "Abandonment rate": "7.1%", "Service level": "83.7%",
+                         "Average speed of answer (s)": "9.4", "Average handle time (s)": "219.1",
+                         "Occupancy": "79.1%", "Unused agent-hours": "0 h", "Cost of unused capacity": "NT$0"}
+    assert at.info[0].value == ("Under-staffed intervals: 3 (3.5 agent-hours short); over-staffed: 0 "
+                                "(0.0 agent-hours unused, about NT$0).")
+    at.selectbox(key="phone.basis").set_value("answered").run()
+    assert cards(at)["Service level"] == "90.2%"                      # 293 / 325
+    assert "Service level = answered within threshold ÷ answered" in [c.value for c in at.sidebar.caption]
+
+
+def test_the_phone_what_if_in_traditional_chinese(db_file):
+    # Half the volume: A = 13.3, 5.6 and 2.5 erlangs need 18, 9 and 5 agents against 30, 13 and 7
+    # staffed: 12 + 4 + 2 agents idle for half an hour = 9 agent-hours, NT$3,150 at NT$350.
+    at = _phone_page(db_file, "zh-TW")
+    at.number_input(key="phone.volume").set_value(50.0).run()
+    assert not at.exception
+    assert (cards(at)["閒置人時"], cards(at)["閒置成本"]) == ("9 小時", "NT$3,150")
+    days = at.dataframe[0].value
+    assert days[["佇列", "閒置人時", "閒置成本（NT$）"]].values.tolist() == [["Billing", 8.0, 2800.0], ["Support", 1.0, 350.0]]

@@ -210,14 +210,17 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(first_response_at) FROM tickets") == small_demo["首次回應時間"].notna().sum()
     con.close()
-    assert batches == (4, True)
+    assert batches == (6, True)   # four ticket exports and two of phone intervals
+    assert lines[-1] == ("phone-intervals_2.csv: 1632 rows read, 1632 inserted, 0 updated, 0 unchanged,"
+                         " 0 superseded, 0 rejected (batch 6)")
 
     # `make run` calls it with --if-empty every time: a filled store is left alone.
     assert main(["demo", "--if-empty", "--db", str(db_file)]) == 0
     assert capsys.readouterr().out == ("demo: the store already holds 2000 tickets; nothing imported\n"
-                                       "demo: the store already holds 40 people; nothing imported\n")
+                                       "demo: the store already holds 40 people; nothing imported\n"
+                                       "demo: the store already holds 3264 intervals; nothing imported\n")
     con = store.connect(db_file)
-    assert store.scalar(con, "SELECT count(*) FROM import_batches") == 4
+    assert store.scalar(con, "SELECT count(*) FROM import_batches") == 6
     con.close()
 
 

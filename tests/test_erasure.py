@@ -132,7 +132,7 @@ def test_the_rewritten_store_keeps_its_schema_and_sequences(demo_copy):
     before = schema(demo_copy)
     store.compact(demo_copy)
     assert schema(demo_copy) == before
-    assert dict(before["sequences"]) == {"import_batch_seq": 4, "people_import_seq": 4, "roi_scenario_seq": 1,
+    assert dict(before["sequences"]) == {"import_batch_seq": 6, "people_import_seq": 4, "roi_scenario_seq": 1,
                                          "inbox_log_seq": None, "sla_policy_id_seq": None}
 
 

@@ -43,6 +43,7 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("pages/people_model.py", "nav.people_model", ":material/account_tree:", permission="people.view"),
     ),
     "nav.section.contact": (
+        PageSpec("pages/phone.py", "nav.phone", ":material/call:", "home.go.phone", permission="service.view"),
         PageSpec("pages/staffing.py", "nav.staffing", ":material/support_agent:", "home.go.staffing"),
     ),
     "nav.section.executive": (

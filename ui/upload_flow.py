@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import store
+from kpi.contact import interval_import
 from kpi.formatting import code_name
 from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
@@ -80,7 +81,7 @@ class Pending:
     """One uploaded file: its preview, or the reason it cannot be imported."""
 
     file_name: str
-    preview: importer.Preview | None = None
+    preview: importer.Preview | interval_import.IntervalPreview | None = None
     error: str | None = None
     report: importer.ImportReport | None = None  # set once imported
 
@@ -100,6 +101,9 @@ def stage(uploaded, lang: str) -> Pending:
     try:
         path.write_bytes(uploaded.getbuffer())
         source = importer.open_source(con, path, file_name=uploaded.name)
+        intervals = interval_import.open_preview(con, source)
+        if intervals is not None:
+            return Pending(uploaded.name, intervals)
         plan = importer.propose_plan(con, source)
         if plan.missing_required():
             missing = InputError(uploaded.name, "ingest.missing_required", fields=plan.missing_required())
@@ -247,6 +251,14 @@ def date_form_name(code: str) -> str:
 def encoding_described(sniffed) -> str:
     """What was detected, the encoding by its usual name (UTF-8, Big5) rather than the codec's."""
     return replace(sniffed, encoding=code_name("encoding", sniffed.encoding, lang())).describe(lang())
+
+
+def interval_note(preview: interval_import.IntervalPreview, lang: str) -> str:
+    """What was recognised in an interval report: layout, threshold, interval length, denominator."""
+    plan = preview.plan
+    return t("upload.interval_detected", how=preview.source.sniffed.describe(lang),
+             layout=plan.layout_spec.name, seconds=f"{plan.threshold_seconds:g}", minutes=plan.interval_minutes,
+             basis=t(f"contact.sl_basis.{plan.layout_spec.service_level_basis}"))
 
 
 def date_form_options() -> list[str]:

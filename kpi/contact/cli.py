@@ -1,5 +1,6 @@
 """``python -m kpi staffing``: the agents one interval needs for a service-level target (Erlang C,
-or Erlang A with ``--patience``), as JSON or CSV."""
+or Erlang A with ``--patience``), as JSON or CSV. ``python -m kpi phone``: the phone KPIs of a
+period from the stored intervals, per day, week, month or queue."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ import json
 import math
 import sys
 
+from datetime import date
+
+from kpi import i18n, store
 from kpi.cli import UserError
+from kpi.contact import phone
 from kpi.contact.erlang import InvalidStaffingInput, Staffing, staffing
+from kpi.contact.layouts import SERVICE_LEVEL_BASES
+from kpi.service import periods
 
 KEYS = ("agents", "scheduled", "service_level", "asa_seconds", "probability_wait", "occupancy",
         "traffic_erlangs")
@@ -36,6 +43,58 @@ def register(subparsers) -> None:
                         help="callers' mean patience: use Erlang A (callers abandon) instead of Erlang C")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
     parser.set_defaults(handler=run)
+    _register_phone(subparsers)
+
+
+def _register_phone(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "phone", help="phone KPIs of a period from the imported interval reports",
+        description="Prints one row per --by group with the keys " + ", ".join(phone.KEYS) + ". Shares are "
+        "fractions 0-1, times in seconds, hours in hours; a share whose denominator is 0 is null.",
+    )
+    parser.add_argument("--period", required=True,
+                        help="2024-W08 (ISO week), 2024-02 (month), 2024-02-19 (day) or 2024-02-01..2024-02-29")
+    parser.add_argument("--by", choices=phone.GROUPINGS, default="total", help="one row per … (default total)")
+    parser.add_argument("--basis", choices=SERVICE_LEVEL_BASES, default="offered",
+                        help="service-level denominator (default offered)")
+    parser.add_argument("--queue", action="append", default=[], help="only this queue; repeat for several")
+    parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
+    parser.add_argument("--format", choices=("json", "csv"), default="json")
+    parser.set_defaults(handler=run_phone)
+
+
+def parse_period(text: str) -> periods.Period:
+    """A week, a month, a day or a range of days, as the user types them."""
+    try:
+        if "W" in text:
+            return periods.iso_week(text)
+        if ".." in text:
+            first, last = text.split("..", 1)
+            return periods.date_range(date.fromisoformat(first.strip()), date.fromisoformat(last.strip()))
+        if text.strip().count("-") == 2:
+            day = date.fromisoformat(text.strip())
+            return periods.date_range(day, day)
+        return periods.month(text)
+    except (periods.PeriodError, ValueError):
+        raise UserError(f"{text!r} is not a period such as 2024-W08, 2024-02, 2024-02-19 or "
+                        "2024-02-01..2024-02-29") from None
+
+
+def run_phone(args: argparse.Namespace) -> int:
+    period = parse_period(args.period)
+    con = store.connect(args.db)
+    try:
+        rows = phone.kpis(con, phone.PhoneQuery(period, tuple(args.queue)), args.by, args.basis)
+    finally:
+        con.close()
+    if args.format == "json":
+        json.dump({"period": period.label, "by": args.by, "service_level_basis": args.basis,
+                   "formula": i18n.t(f"contact.sl_basis.{args.basis}", "en"), "rows": phone.json_ready(rows)},
+                  sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        rows.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,9 @@ with (Amazon Connect writes "Service level 15 seconds" for a 15-second threshold
 Where a name comes from is said beside each layout. Names that no source found while writing this
 could confirm (they are what these products are generally known to write) are listed in the
 layout's ``unconfirmed``, so an importer can treat them as hints rather than as certain matches.
+
+``interval_date`` is for reports that write the date once per row beside a time of day or a
+time range ("08:00-08:30"), as Avaya CMS interval reports do; ``interval_start`` then holds the time.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 CANONICAL_FIELDS = (
-    "interval_start", "interval_minutes", "queue", "offered", "answered", "abandoned",
+    "interval_start", "interval_date", "interval_minutes", "queue", "offered", "answered", "abandoned",
     "abandoned_short", "answered_within_threshold", "service_level_pct", "threshold_seconds",
     "asa_seconds", "talk_seconds", "hold_seconds", "acw_seconds", "handle_seconds",
     "agents_staffed", "ready_seconds", "not_ready_seconds",
@@ -129,6 +132,7 @@ LAYOUTS: tuple[IntervalLayout, ...] = (
         "avaya_cms", "Avaya CMS split/skill interval",
         {
             "interval_start": ("Time", "TIME/DAY"),
+            "interval_date": ("Date",),
             "queue": ("Split/Skill", "Split", "Skill"),
             "offered": ("Calls Offered",),
             "answered": ("ACD Calls", "Num ACD Calls"),
@@ -141,7 +145,7 @@ LAYOUTS: tuple[IntervalLayout, ...] = (
             "agents_staffed": ("Avg Pos Staff", "Avg Pos Stf", "AVG STAFF", "Avg Num Pos"),
         },
         "answered",
-        unconfirmed=frozenset({"queue", "offered"}),
+        unconfirmed=frozenset({"queue", "offered", "interval_date"}),
     ),
     # Twilio Flex Insights, a queue report exported from Analytics Portal. "Abandoned
     # Conversations" is a built-in metric in the "Track Abandoned Conversations" guide; the other
@@ -172,6 +176,7 @@ LAYOUTS: tuple[IntervalLayout, ...] = (
         "generic_zh_tw", "通用中文時段報表",
         {
             "interval_start": ("時段", "時間區間", "開始時間"),
+            "interval_date": ("日期",),
             "interval_minutes": ("時段長度", "區間分鐘數"),
             "queue": ("群組", "技能群組", "佇列"),
             "offered": ("進線數", "進線量"),

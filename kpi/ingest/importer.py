@@ -13,10 +13,7 @@ kept byte for byte in the store's originals folder, so a batch can be re-mapped 
 
 from __future__ import annotations
 
-import errno
-import hashlib
 import json
-import os
 import shutil
 import uuid
 import zoneinfo
@@ -29,13 +26,13 @@ import duckdb
 import pandas as pd
 
 from kpi import sql, store
-from kpi.ingest import dates, eventlog, formats, reader, vocabularies
+from kpi.contact import interval_import
+from kpi.ingest import batches, dates, eventlog, formats, reader, vocabularies
+from kpi.ingest.batches import REJECT_LIST_LIMIT, ImportReport, remove_demo_data, time_zone, undo_batch
 from kpi.ingest.errors import InputError, Reject
-from kpi.people.demo import demo_people_count, remove_demo_people
+from kpi.people.demo import demo_people_count
 from kpi.service import periods
 from kpi.service.deadlines import DERIVED_COLUMNS, DERIVED_FLAGS, with_derived_deadlines_sql
-
-REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
 
 # Columns of ticket_versions filled from the mapped row, in table order.
 TICKET_COLUMNS = (
@@ -76,6 +73,11 @@ class ImportPlan:
     @property
     def priorities(self) -> dict[str, int]:
         return vocabularies.priority_map(self.layout, self.priority_map)
+
+    def as_batch(self) -> dict:
+        """How import_batches keeps the plan."""
+        return {"profile": self.profile, "source_system": self.source_system, "mapping": self.mapping,
+                "date_formats": self.date_formats, "defaults": self.defaults, "options": self.options()}
 
     def options(self) -> dict:
         """What a profile or batch keeps beside mapping, date forms and defaults."""
@@ -149,34 +151,7 @@ class Preview:
         return self.already_imported is None and (self.to_insert + self.to_update) > 0
 
     def rejects_frame(self, lang: str = "en") -> pd.DataFrame:
-        return pd.DataFrame(
-            [(r.file, r.row, r.column, r.reason_in(lang)) for r in self.rejects],
-            columns=["file", "row", "column", "reason"],
-        )
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    file_name: str
-    batch_id: int | None
-    rows_read: int
-    inserted: int
-    updated: int
-    unchanged: int
-    superseded: int
-    rejected: int
-    already_imported: int | None
-    rejects: tuple[Reject, ...] = ()
-    renamed: tuple[str, ...] = ()  # columns renamed because their header repeats an earlier one
-
-    def summary(self) -> str:
-        if self.already_imported is not None:
-            return f"{self.file_name}: identical to batch {self.already_imported}, already imported; nothing changed"
-        return (
-            f"{self.file_name}: {self.rows_read} rows read, {self.inserted} inserted, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.superseded} superseded, {self.rejected} rejected"
-            + (f" (batch {self.batch_id})" if self.batch_id else "")
-        )
+        return batches.rejects_frame(self.rejects, lang)
 
 
 def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | None = None) -> Source:
@@ -376,11 +351,6 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
     return [cells, texts, items, cleaned], bad, carried
 
 
-def time_zone(con: duckdb.DuckDBPyConnection) -> str:
-    """The store's time zone: times with a UTC offset are converted to it."""
-    return store.scalar(con, "SELECT value FROM store_settings WHERE key = 'time_zone'")
-
-
 def set_time_zone(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Change the store's time zone (an IANA name such as Asia/Taipei); imports after it use it."""
     if name not in zoneinfo.available_timezones():
@@ -494,16 +464,12 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     unknown = sorted(set(plan.mapping.values()) - set(source.columns))
     if unknown:
         raise InputError(source.file_name, "ingest.unknown_columns", columns=", ".join(unknown))
-    already = store.first_row(
-        con, "SELECT batch_id FROM import_batches WHERE checksum = ? AND undone_at IS NULL"
-             " AND batch_id IS DISTINCT FROM ? ORDER BY batch_id LIMIT 1",
-        [source.checksum, source.replaces_batch],
-    )
+    already = batches.already_imported(con, source)
     detection = detect_dates(con, source, plan)
     malformed = reader.refused_rows(source.file_name, source.staged)
     if already:
         return Preview(source, plan, source.staged.rows + len(malformed), 0, 0, source.staged.rows, 0,
-                       len(malformed), malformed, detection, already[0], None)
+                       len(malformed), malformed, detection, already, None)
 
     _word_lookups(con, source.staged, plan)
     levels, bad, carried = _parsed_columns(plan, source.staged)
@@ -613,26 +579,7 @@ def _as_exported(column: str) -> str:
 
 
 def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str]):
-    rejected_rows = store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE is_rejected")
-    if rejected_rows == 0:
-        return [], 0
-    parts = []
-    for position, name in enumerate(bad):
-        column = plan.mapping.get(name)
-        raw = f"m.{source.staged.ref(column)}" if column else "NULL"
-        parts.append(f"SELECT s.source_row, {position} AS field, {raw} AS raw"
-                     f" FROM {mapped} s JOIN {source.staged.numbered()} m USING (source_row) WHERE s.bad_{name}")
-    rows = con.execute(
-        " UNION ALL ".join(parts) + f" ORDER BY source_row, field LIMIT {REJECT_LIST_LIMIT}"
-    ).fetchall()
-    fields = list(bad)
-    rejects = []
-    for row, position, raw in rows:
-        field_name = fields[position]
-        rejects.append(Reject(source.file_name, row, plan.mapping.get(field_name, field_name),
-                              *_reason(field_name, raw, plan)))
-    rejects.sort(key=lambda r: (r.row, r.column))
-    return rejects, rejected_rows
+    return batches.cell_rejects(con, source, mapped, bad, plan.mapping, lambda name, raw: _reason(name, raw, plan))
 
 
 def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -647,74 +594,25 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
     return key, (("value", raw),)
 
 
-def commit(con: duckdb.DuckDBPyConnection, preview_: Preview, is_demo: bool = False,
-           replace_demo: bool = False) -> ImportReport:
-    """Store the batch: new ticket versions, batch record, original file. One transaction.
-
-    The rows are sorted against the store again inside the transaction, so what another session
-    imported since the preview is taken into account. ``replace_demo`` first takes every demo
-    batch out, in the same transaction. The original is copied in before the transaction
-    commits and removed again if it fails, so no batch ever points at a missing file.
-    """
-    source = preview_.source
-    if preview_.already_imported is not None:
-        return _report(preview_, None)
-    original = store.originals_dir(con) / f"{source.checksum}{Path(source.file_name).suffix}"
-    partial = _copy_verified(source, original)
-    undone: list[str] = []
-
-    def store_batch(con: duckdb.DuckDBPyConnection) -> ImportReport:
-        nonlocal undone, preview_
-        if replace_demo:
-            undone = _undo_demo_batches(con)
-        if source.replaces_batch is not None:
-            _undo_rows(con, source.replaces_batch)
-        if store.data_version(con) != preview_.data_version:  # the store changed since the preview
-            # An event log's cases are folded again, with the events stored since.
-            preview_ = preview(con, source, preview_.plan) if preview_.plan.event_log else _classify(con, preview_)
-        return (_commit_rows(con, preview_, store.scalar(con, "SELECT nextval('import_batch_seq')"), is_demo,
-                             original.name)
-                if preview_.importable else _report(preview_, None))
-
-    # Adopting the copy, the transaction and the clean-up share the write lock: a session that
-    # imports the same file at the same moment cannot delete the original this one refers to.
-    with store.WRITE_LOCK:
-        if original.exists() and original.stat().st_size == source.path.stat().st_size:
-            partial.unlink()
-        else:  # none yet, or one cut short by an earlier fault: never adopt that
-            os.replace(partial, original)
-        try:
-            report = store.write(con, store_batch)
-        finally:
-            _remove_unreferenced_originals(con, [original.name, *undone])
-    return report
+def commit(con: duckdb.DuckDBPyConnection, preview_: Preview | interval_import.IntervalPreview,
+           is_demo: bool = False, replace_demo: bool = False) -> ImportReport:
+    """Store the batch: new ticket versions, batch record, original file, in one transaction
+    (``batches.commit``); ``replace_demo`` first takes every demo batch out. An interval
+    report's preview goes to its own kind."""
+    if isinstance(preview_, interval_import.IntervalPreview):
+        return interval_import.commit(con, preview_, is_demo, replace_demo)
+    return batches.commit(con, "tickets", preview_, _sort_again, _store_versions, is_demo, replace_demo)
 
 
-def _copy_verified(source: Source, original: Path) -> Path:
-    """Copy the uploaded file beside ``original`` under a temporary name, flushed to disk and
-    checked against the file's SHA-256; the caller renames it into place. A full disk or any
-    other failure leaves nothing behind and is said as a reason, without the server's paths."""
-    partial = original.with_name(f"{original.name}.{uuid.uuid4().hex[:8]}{store.PARTIAL_SUFFIX}")
-    try:
-        shutil.copyfile(source.path, partial)
-        with open(partial, "rb+") as copy:
-            os.fsync(copy.fileno())
-            copy.seek(0)
-            if hashlib.file_digest(copy, "sha256").hexdigest() != source.checksum:  # what reached the disk
-                raise InputError(source.file_name, "ingest.original_not_kept", detail="SHA-256")
-    except OSError as err:
-        partial.unlink(missing_ok=True)
-        if err.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise InputError(source.file_name, "ingest.disk_full") from err
-        raise InputError(source.file_name, "ingest.original_not_kept", detail=err.strerror or type(err).__name__) from err
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return partial
+def _sort_again(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
+    """The preview's rows sorted against the store as it is now; an event log's cases are
+    folded again, with the events stored since."""
+    return preview(con, preview_.source, preview_.plan) if preview_.plan.event_log else _classify(con, preview_)
 
 
-def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool, original_file: str) -> ImportReport:
-    source, changes = preview_.source, preview_.changes_table
+
+def _store_versions(con, preview_: Preview, batch_id: int) -> None:
+    changes = preview_.changes_table
     con.execute(
         f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
         f"(SELECT ticket_id FROM {changes} WHERE action = 'update')"
@@ -727,41 +625,7 @@ def _commit_rows(con, preview_: Preview, batch_id: int, is_demo: bool, original_
         {"batch": batch_id},
     )
     if preview_.plan.event_log:
-        eventlog.store_events(con, source.staged, batch_id)
-    sniffed = source.sniffed
-    con.execute(
-        """INSERT INTO import_batches (batch_id, file_name, checksum, profile, source_system, encoding, delimiter,
-               header_row, mapping, date_formats, defaults, options, source_columns, original_file, rows_read,
-               rows_inserted, rows_updated, rows_unchanged, rows_rejected, is_demo)
-           VALUES ($batch, $file, $checksum, $profile, $system, $encoding, $delimiter, $header_row, $mapping,
-               $date_formats, $defaults, $options, $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected,
-               $demo)""",
-        {
-            "batch": batch_id, "file": source.file_name, "checksum": source.checksum,
-            "profile": preview_.plan.profile, "system": preview_.plan.source_system,
-            "encoding": sniffed.encoding, "delimiter": sniffed.delimiter, "header_row": sniffed.header_row,
-            "mapping": json.dumps(preview_.plan.mapping, ensure_ascii=False),
-            "date_formats": json.dumps(preview_.plan.date_formats),
-            "defaults": json.dumps(preview_.plan.defaults, ensure_ascii=False),
-            "options": json.dumps(preview_.plan.options(), ensure_ascii=False),
-            "columns": json.dumps(source.columns, ensure_ascii=False),
-            "raw": original_file, "read": preview_.rows_read, "inserted": preview_.to_insert,
-            "updated": preview_.to_update, "unchanged": preview_.unchanged + preview_.superseded,
-            "rejected": preview_.rejected, "demo": is_demo,
-        },
-    )
-    store.bump_data_version(con)
-    return _report(preview_, batch_id)
-
-
-def _report(preview_: Preview, batch_id: int | None) -> ImportReport:
-    return ImportReport(
-        preview_.source.file_name, batch_id, preview_.rows_read, preview_.to_insert if batch_id else 0,
-        preview_.to_update if batch_id else 0,
-        preview_.unchanged + (0 if batch_id else preview_.to_insert + preview_.to_update),
-        preview_.superseded, preview_.rejected, preview_.already_imported, tuple(preview_.rejects),
-        preview_.source.staged.renamed,
-    )
+        eventlog.store_events(con, preview_.source.staged, batch_id)
 
 
 def discard(con: duckdb.DuckDBPyConnection, source: Source) -> None:
@@ -778,9 +642,13 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
                 is_demo: bool = False, plan: ImportPlan | None = None, event_log: bool = False) -> ImportReport:
     """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs),
     with a saved profile or known format by name, a given plan (a profile file), or the best fit;
-    ``event_log`` reads it as an event log even when its header does not say so."""
+    ``event_log`` reads it as an event log even when its header does not say so. Without a plan or
+    profile, an interval report is recognised by its header and imported as intervals."""
     source = open_source(con, Path(path))
     try:
+        intervals = None if plan or profile or event_log else interval_import.open_preview(con, source)
+        if intervals is not None:
+            return commit(con, intervals, is_demo)
         plan = (with_detected_dates(con, source, replace(plan, event_log=plan.event_log or event_log)) if plan
                 else propose_plan(con, source, profile, event_log))
         if not plan.mapping:
@@ -796,81 +664,9 @@ def import_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], profile:
     return [import_file(con, Path(p), profile, is_demo) for p in paths]
 
 
-def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
-    """Take a batch back out: its ticket versions go, earlier versions become current again.
-
-    Returns the number of tickets affected. A version only enters the store when it supersedes
-    the then-current one, so the latest remaining batch's version is the right one to restore.
-    """
-    row = store.first_row(con, "SELECT original_file, undone_at FROM import_batches WHERE batch_id = ?", [batch_id])
-    if row is None:
-        raise InputError(f"batch {batch_id}", "ingest.no_batch")
-    if row[1] is not None:
-        raise InputError(f"batch {batch_id}", "ingest.batch_undone")
-    with store.transaction(con):
-        affected = _undo_rows(con, batch_id)
-    _remove_unreferenced_originals(con, [row[0]])
-    return affected
-
-
-@dataclass(frozen=True)
-class DemoRemoval:
-    batches: int
-    people: int
-
-
-def remove_demo_data(con: duckdb.DuckDBPyConnection) -> DemoRemoval:
-    """Undo every demo batch and remove the demo people, in one transaction; says how many of each."""
-    with store.transaction(con):
-        undone = _undo_demo_batches(con)
-        people = remove_demo_people(con)
-    _remove_unreferenced_originals(con, undone)
-    return DemoRemoval(len(undone), people)
-
-
-def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Undo every demo batch inside the caller's transaction; returns their original files."""
-    demo_batches = con.execute(
-        "SELECT batch_id, original_file FROM import_batches WHERE is_demo AND undone_at IS NULL").fetchall()
-    for batch_id, _ in demo_batches:
-        _undo_rows(con, batch_id)
-    return [original for _, original in demo_batches]
-
-
-def _remove_unreferenced_originals(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
-    """Delete originals no batch still in force refers to (same file, same name). Under the write
-    lock, so no other session's import can come to refer to one between the check and the delete."""
-    with store.WRITE_LOCK:
-        for name in names:
-            if not store.scalar(con, "SELECT count(*) FROM import_batches WHERE original_file = ?"
-                                     " AND undone_at IS NULL", [name]):
-                (store.originals_dir(con) / name).unlink(missing_ok=True)
-
-
-def _undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
-    """Undo's work, inside the caller's transaction."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE undo_ids AS SELECT DISTINCT ticket_id FROM ticket_versions WHERE batch_id = ?",
-        [batch_id],
-    )
-    affected = store.scalar(con, "SELECT count(*) FROM undo_ids")
-    con.execute("DELETE FROM ticket_versions WHERE batch_id = ?", [batch_id])
-    con.execute("DELETE FROM ticket_events WHERE batch_id = ?", [batch_id])
-    con.execute("""
-        UPDATE ticket_versions v SET is_current = (v.batch_id = latest.batch_id)
-        FROM (SELECT ticket_id, max(batch_id) AS batch_id FROM ticket_versions
-              WHERE ticket_id IN (SELECT ticket_id FROM undo_ids) GROUP BY ticket_id) latest
-        WHERE v.ticket_id = latest.ticket_id
-    """)
-    con.execute("DROP TABLE undo_ids")
-    con.execute("UPDATE import_batches SET undone_at = current_localtimestamp() WHERE batch_id = ?", [batch_id])
-    store.bump_data_version(con)
-    return affected
-
-
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("""
-        SELECT batch_id, file_name, profile, imported_at, rows_read, rows_inserted, rows_updated,
+        SELECT batch_id, kind, file_name, profile, imported_at, rows_read, rows_inserted, rows_updated,
                rows_unchanged, rows_rejected, is_demo, undone_at
         FROM import_batches ORDER BY batch_id DESC
     """).df().astype({"undone_at": "datetime64[us]"})
@@ -889,8 +685,8 @@ def store_summary(con: duckdb.DuckDBPyConnection) -> dict:
     tickets, first, last, open_, cancelled = store.first_row(
         con, "SELECT count(*), min(created_at), max(created_at), count(*) FILTER (is_open),"
              " count(*) FILTER (is_cancelled) FROM tickets")
-    batches, demo_batches = store.first_row(
+    batch_count, demo_batches = store.first_row(
         con, "SELECT count(*), count(*) FILTER (is_demo) FROM import_batches WHERE undone_at IS NULL")
     return {"tickets": tickets, "first_created": first, "last_created": last, "open": open_, "cancelled": cancelled,
-            "batches": batches, "demo_only": batches > 0 and demo_batches == batches,
+            "batches": batch_count, "demo_only": batch_count > 0 and demo_batches == batch_count,
             "demo_people": demo_people_count(con)}

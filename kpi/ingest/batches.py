@@ -1,0 +1,320 @@
+"""What every kind of import shares once a file is staged: the already-imported check, the
+reject list, keeping the original, writing a batch under the write lock, and undo.
+
+A kind of file (ticket exports, interval reports) is described by a ``Kind``: the table its
+versions go to and the columns that identify one record across re-exports. Each kind maps
+and sorts its own rows; storing, recording and taking back a batch is done here, once.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+import pandas as pd
+
+from kpi import store
+from kpi.ingest.errors import InputError, Reject
+from kpi.people.demo import remove_demo_people
+
+REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of imported file: where its versions are kept and what identifies one record."""
+
+    name: str                    # import_batches.kind
+    versions_table: str          # every imported version, one current per key (is_current)
+    keys: tuple[str, ...]
+    batch_tables: tuple[str, ...] = ()  # other rows a batch brings, gone when it is undone
+
+
+KINDS: dict[str, Kind] = {
+    "tickets": Kind("tickets", "ticket_versions", ("ticket_id",), ("ticket_events",)),
+    "intervals": Kind("intervals", "interval_stats", ("queue", "interval_start")),
+}
+
+
+def time_zone(con: duckdb.DuckDBPyConnection) -> str:
+    """The store's time zone: times with a UTC offset are converted to it."""
+    return store.scalar(con, "SELECT value FROM store_settings WHERE key = 'time_zone'")
+
+
+def already_imported(con: duckdb.DuckDBPyConnection, source) -> int | None:
+    """The batch in force that imported a file with these very bytes, if any (never the batch
+    being re-mapped)."""
+    row = store.first_row(
+        con, "SELECT batch_id FROM import_batches WHERE checksum = ? AND undone_at IS NULL"
+             " AND batch_id IS DISTINCT FROM ? ORDER BY batch_id LIMIT 1",
+        [source.checksum, source.replaces_batch],
+    )
+    return row[0] if row else None
+
+
+def cell_rejects(con: duckdb.DuckDBPyConnection, source, mapped: str, bad: dict[str, str],
+                 columns: dict[str, str], reason: Callable[[str, str | None], tuple[str, tuple]]
+                 ) -> tuple[list[Reject], int]:
+    """The rows of ``mapped`` marked ``is_rejected``, one reject per bad cell (first
+    REJECT_LIST_LIMIT), and how many rows were refused. ``bad`` names the checked fields (their
+    ``bad_<field>`` columns), ``columns`` the file column each field came from, ``reason`` gives
+    the translation key and values for a field and the raw cell."""
+    rejected_rows = store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE is_rejected")
+    if rejected_rows == 0:
+        return [], 0
+    parts = []
+    for position, name in enumerate(bad):
+        column = columns.get(name)
+        raw = f"m.{source.staged.ref(column)}" if column else "NULL"
+        parts.append(f"SELECT s.source_row, {position} AS field, {raw} AS raw"
+                     f" FROM {mapped} s JOIN {source.staged.numbered()} m USING (source_row) WHERE s.bad_{name}")
+    rows = con.execute(
+        " UNION ALL ".join(parts) + f" ORDER BY source_row, field LIMIT {REJECT_LIST_LIMIT}"
+    ).fetchall()
+    fields = list(bad)
+    rejects = [Reject(source.file_name, row, columns.get(fields[position], fields[position]),
+                      *reason(fields[position], raw)) for row, position, raw in rows]
+    rejects.sort(key=lambda r: (r.row, r.column))
+    return rejects, rejected_rows
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    file_name: str
+    batch_id: int | None
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    superseded: int
+    rejected: int
+    already_imported: int | None
+    rejects: tuple[Reject, ...] = ()
+    renamed: tuple[str, ...] = ()  # columns renamed because their header repeats an earlier one
+
+    def summary(self) -> str:
+        if self.already_imported is not None:
+            return f"{self.file_name}: identical to batch {self.already_imported}, already imported; nothing changed"
+        return (
+            f"{self.file_name}: {self.rows_read} rows read, {self.inserted} inserted, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.superseded} superseded, {self.rejected} rejected"
+            + (f" (batch {self.batch_id})" if self.batch_id else "")
+        )
+
+
+def rejects_frame(rejects: list[Reject], lang: str = "en") -> pd.DataFrame:
+    """A preview's rejects as a table: file, row, column, reason in ``lang``."""
+    return pd.DataFrame([(r.file, r.row, r.column, r.reason_in(lang)) for r in rejects],
+                        columns=["file", "row", "column", "reason"])
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, source, replace_demo: bool,
+                store_rows: Callable[[duckdb.DuckDBPyConnection, str], T]) -> T:
+    """Keep the original and run ``store_rows(con, original_file)`` in one write transaction.
+
+    Inside it, first every demo batch (``replace_demo``) and the batch being re-mapped are taken
+    out. The original is copied in before the transaction commits and removed again if it
+    fails, so no batch ever points at a missing file.
+    """
+    original = store.originals_dir(con) / f"{source.checksum}{Path(source.file_name).suffix}"
+    partial = _copy_verified(source, original)
+    undone: list[str] = []
+
+    def in_transaction(con: duckdb.DuckDBPyConnection) -> T:
+        if replace_demo:
+            undone.extend(_undo_demo_batches(con))
+        if source.replaces_batch is not None:
+            undo_rows(con, source.replaces_batch)
+        return store_rows(con, original.name)
+
+    # Adopting the copy, the transaction and the clean-up share the write lock: a session that
+    # imports the same file at the same moment cannot delete the original this one refers to.
+    with store.WRITE_LOCK:
+        if original.exists() and original.stat().st_size == source.path.stat().st_size:
+            partial.unlink()
+        else:  # none yet, or one cut short by an earlier fault: never adopt that
+            os.replace(partial, original)
+        try:
+            return store.write(con, in_transaction)
+        finally:
+            remove_unreferenced_originals(con, [original.name, *undone])
+
+
+def _copy_verified(source, original: Path) -> Path:
+    """Copy the uploaded file beside ``original`` under a temporary name, flushed to disk and
+    checked against the file's SHA-256; the caller renames it into place. A full disk or any
+    other failure leaves nothing behind and is said as a reason, without the server's paths."""
+    partial = original.with_name(f"{original.name}.{uuid.uuid4().hex[:8]}{store.PARTIAL_SUFFIX}")
+    try:
+        shutil.copyfile(source.path, partial)
+        with open(partial, "rb+") as copy:
+            os.fsync(copy.fileno())
+            copy.seek(0)
+            if hashlib.file_digest(copy, "sha256").hexdigest() != source.checksum:  # what reached the disk
+                raise InputError(source.file_name, "ingest.original_not_kept", detail="SHA-256")
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise InputError(source.file_name, "ingest.disk_full") from err
+        raise InputError(source.file_name, "ingest.original_not_kept", detail=err.strerror or type(err).__name__) from err
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return partial
+
+
+def commit(con: duckdb.DuckDBPyConnection, kind: str, preview_, classify: Callable, store_versions: Callable,
+           is_demo: bool = False, replace_demo: bool = False) -> ImportReport:
+    """Store a previewed batch of any kind: ``store_versions(con, preview_, batch_id)`` writes
+    its versions; the batch record and the original are written here, all in one transaction.
+
+    The rows are sorted against the store again (``classify``) inside the transaction when the
+    store changed since the preview, so what another session imported meanwhile is taken into
+    account. The preview has the counters of ``report``; its plan says ``as_batch()``.
+    """
+    if preview_.already_imported is not None:
+        return report(preview_, None)
+
+    def store_rows(con: duckdb.DuckDBPyConnection, original_file: str) -> ImportReport:
+        nonlocal preview_
+        if store.data_version(con) != preview_.data_version:  # the store changed since the preview
+            preview_ = classify(con, preview_)
+        if not preview_.importable:
+            return report(preview_, None)
+        batch_id = next_batch_id(con)
+        store_versions(con, preview_, batch_id)
+        _record_batch(con, kind, batch_id, preview_, original_file, is_demo)
+        return report(preview_, batch_id)
+
+    return write_batch(con, preview_.source, replace_demo, store_rows)
+
+
+def report(preview_, batch_id: int | None) -> ImportReport:
+    """What an import did (``batch_id`` None: nothing was stored)."""
+    stored = batch_id is not None
+    return ImportReport(
+        preview_.source.file_name, batch_id, preview_.rows_read, preview_.to_insert if stored else 0,
+        preview_.to_update if stored else 0,
+        preview_.unchanged + (0 if stored else preview_.to_insert + preview_.to_update),
+        preview_.superseded, preview_.rejected, preview_.already_imported, tuple(preview_.rejects),
+        preview_.source.staged.renamed,
+    )
+
+
+def _record_batch(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int, preview_, original_file: str,
+                  is_demo: bool) -> None:
+    """The batch's row in import_batches, with the plan as its kind keeps it (``as_batch``)."""
+    source, plan = preview_.source, preview_.plan.as_batch()
+    sniffed = source.sniffed
+    con.execute(
+        """INSERT INTO import_batches (batch_id, kind, file_name, checksum, profile, source_system, encoding,
+               delimiter, header_row, mapping, date_formats, defaults, options, source_columns, original_file,
+               rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected, is_demo)
+           VALUES ($batch, $kind, $file, $checksum, $profile, $system, $encoding, $delimiter, $header_row, $mapping,
+               $date_formats, $defaults, $options, $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected,
+               $demo)""",
+        {
+            "batch": batch_id, "kind": kind, "file": source.file_name, "checksum": source.checksum,
+            "profile": plan["profile"], "system": plan["source_system"],
+            "encoding": sniffed.encoding, "delimiter": sniffed.delimiter, "header_row": sniffed.header_row,
+            **{name: json.dumps(plan[name], ensure_ascii=False)
+               for name in ("mapping", "date_formats", "defaults", "options")},
+            "columns": json.dumps(source.columns, ensure_ascii=False),
+            "raw": original_file, "read": preview_.rows_read, "inserted": preview_.to_insert,
+            "updated": preview_.to_update, "unchanged": preview_.unchanged + preview_.superseded,
+            "rejected": preview_.rejected, "demo": is_demo,
+        },
+    )
+    store.bump_data_version(con)
+
+
+def next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    return store.scalar(con, "SELECT nextval('import_batch_seq')")
+
+
+def batch_kind(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
+    return store.scalar(con, "SELECT kind FROM import_batches WHERE batch_id = ?", [batch_id])
+
+
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """Take a batch back out: its versions go, earlier versions become current again.
+
+    Returns the number of records (tickets, intervals) affected. A version only enters the
+    store when it supersedes the then-current one, so the latest remaining batch's version is
+    the right one to restore.
+    """
+    row = store.first_row(con, "SELECT original_file, undone_at FROM import_batches WHERE batch_id = ?", [batch_id])
+    if row is None:
+        raise InputError(f"batch {batch_id}", "ingest.no_batch")
+    if row[1] is not None:
+        raise InputError(f"batch {batch_id}", "ingest.batch_undone")
+    with store.transaction(con):
+        affected = undo_rows(con, batch_id)
+    remove_unreferenced_originals(con, [row[0]])
+    return affected
+
+
+@dataclass(frozen=True)
+class DemoRemoval:
+    batches: int
+    people: int
+
+
+def remove_demo_data(con: duckdb.DuckDBPyConnection) -> DemoRemoval:
+    """Undo every demo batch and remove the demo people, in one transaction; says how many of each."""
+    with store.transaction(con):
+        undone = _undo_demo_batches(con)
+        people = remove_demo_people(con)
+    remove_unreferenced_originals(con, undone)
+    return DemoRemoval(len(undone), people)
+
+
+def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Undo every demo batch inside the caller's transaction; returns their original files."""
+    demo_batches = con.execute(
+        "SELECT batch_id, original_file FROM import_batches WHERE is_demo AND undone_at IS NULL").fetchall()
+    for batch_id, _ in demo_batches:
+        undo_rows(con, batch_id)
+    return [original for _, original in demo_batches]
+
+
+def remove_unreferenced_originals(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """Delete originals no batch still in force refers to (same file, same name). Under the write
+    lock, so no other session's import can come to refer to one between the check and the delete."""
+    with store.WRITE_LOCK:
+        for name in names:
+            if not store.scalar(con, "SELECT count(*) FROM import_batches WHERE original_file = ?"
+                                     " AND undone_at IS NULL", [name]):
+                (store.originals_dir(con) / name).unlink(missing_ok=True)
+
+
+def undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """Undo's work, inside the caller's transaction, for the batch's kind."""
+    kind = KINDS[batch_kind(con, batch_id)]
+    table, keys = kind.versions_table, ", ".join(kind.keys)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE undo_keys AS SELECT DISTINCT {keys} FROM {table} WHERE batch_id = ?",
+                [batch_id])
+    affected = store.scalar(con, "SELECT count(*) FROM undo_keys")
+    con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+    for extra in kind.batch_tables:
+        con.execute(f"DELETE FROM {extra} WHERE batch_id = ?", [batch_id])
+    con.execute(f"""
+        UPDATE {table} v SET is_current = (v.batch_id = latest.batch_id)
+        FROM (SELECT {keys}, max(batch_id) AS batch_id FROM {table} SEMI JOIN undo_keys USING ({keys})
+              GROUP BY {keys}) latest
+        WHERE {' AND '.join(f'v.{k} = latest.{k}' for k in kind.keys)}
+    """)
+    con.execute("DROP TABLE undo_keys")
+    con.execute("UPDATE import_batches SET undone_at = current_localtimestamp() WHERE batch_id = ?", [batch_id])
+    store.bump_data_version(con)
+    return affected
