@@ -9,6 +9,11 @@ How a request lives here, in the words of ``service-kpis.md``:
 - 提出時間 falls mostly on weekdays in office hours. 標準完成時間 = created + the level's
   business days (Level 1–5: 3, 5, 10, 14, 21), Mon–Fri, same clock time; a request created at
   the weekend counts from the next Monday. The demo knows no public holidays.
+- 首次回應時間 (first response) comes minutes to hours after the request, slower for lower
+  levels; about 90% fall within the level's first-response limit (seed levels: 1 h, 1 h, 3 h,
+  the end of the day, the end of the next business day) and the rest are late. A request that
+  waits days to be taken is answered only once taken. Drawn from a random stream of its
+  own, so adding them changed no other column of the demo.
 - 首次承諾時間 is the standard time, edited at creation for about 7% of requests (1–2
   business days earlier, or 1–5 later).
 - Each extension (延時申請次數, 0–3) is asked one business day before the commitment it moves
@@ -41,7 +46,7 @@ import pyarrow.csv as pa_csv
 from kpi.store import PROJECT_ROOT
 
 COLUMNS = (
-    "編號", "主旨", "部門", "負責人", "客戶名稱", "服務請求方法", "提出時間", "標準完成時間",
+    "編號", "主旨", "部門", "負責人", "客戶名稱", "服務請求方法", "提出時間", "首次回應時間", "標準完成時間",
     "首次承諾時間", "預計完成時間", "完成時間", "延時申請次數", "升級次數", "後送",
     "服務請求狀態", "服務請求來源", "最後更新時間",
 )  # fmt: skip
@@ -101,6 +106,10 @@ _CHANNEL_SHARE = (0.40, 0.25, 0.15, 0.12, 0.04, 0.04)
 _FORWARD_SHARE_BY_LEVEL = (0.06, 0.05, 0.04, 0.02, 0.01)
 _EXTENSION_COUNT_SHARE = (0.84, 0.11, 0.04, 0.01)
 _ESCALATE_EVERY_BUSINESS_DAYS = 2
+# Minutes from the request to the first response, per level: typical (mean), and when late (at least).
+_RESPONSE_MINUTES = (15, 15, 40, 90, 180)
+_LATE_RESPONSE_SHARE = 0.10
+_LATE_RESPONSE_MINUTES = (90, 100, 300, 24 * 60, 48 * 60)
 # Requests per hour of the day (0..23): office hours with a lunch dip, a thin evening and night.
 _HOURLY_REQUESTS = (1, 0.5, 0.3, 0.3, 0.3, 0.5, 1, 3, 9, 14, 15, 13, 7, 11, 14, 13, 12, 9, 5, 3, 2, 2, 1.5, 1)
 _OFFICE_HOURS = tuple(weight if 8 <= hour < 18 else 0 for hour, weight in enumerate(_HOURLY_REQUESTS))
@@ -132,6 +141,7 @@ class _Requests:
     channel: np.ndarray
     forwarded_second_line: np.ndarray
     assigned_at: np.ndarray
+    first_response_at: np.ndarray
     standard_due_at: np.ndarray
     commitments: np.ndarray  # (n, 4): the commitment after 0, 1, 2, 3 extensions
     extension_asked_at: np.ndarray  # (n, 3): NaT where that extension is never asked
@@ -209,6 +219,7 @@ def _plan_requests(n: int, seed: int, start: dt.date, end: dt.date) -> _Requests
         created_at + _minutes(rng.exponential(25, n) + 1),
     )
 
+    first_response_at = _first_responses(np.random.default_rng([seed, 1]), created_at, level, waits_days, assigned_at)
     standard_due_at = add_business_days(created_at, np.take(LEVEL_BUSINESS_DAYS, level - 1))
     edit = rng.random(n)
     commitment_edit_days = np.select([edit < 0.02, edit < 0.07], [-rng.integers(1, 3, n), rng.integers(1, 6, n)], 0)
@@ -249,6 +260,7 @@ def _plan_requests(n: int, seed: int, start: dt.date, end: dt.date) -> _Requests
         channel=channel,
         forwarded_second_line=forwarded,
         assigned_at=assigned_at,
+        first_response_at=first_response_at,
         standard_due_at=standard_due_at,
         commitments=commitments,
         extension_asked_at=extension_asked_at,
@@ -257,6 +269,17 @@ def _plan_requests(n: int, seed: int, start: dt.date, end: dt.date) -> _Requests
         completed_at=completed_at,
         closed_at=closed_at,
     )
+
+
+def _first_responses(rng: np.random.Generator, created_at: np.ndarray, level: np.ndarray, waits_days: np.ndarray,
+                     assigned_at: np.ndarray) -> np.ndarray:
+    """The first response: minutes after the request, one in ten well past the level's limit;
+    a request left waiting for days is answered when someone takes it."""
+    n = len(level)
+    late = rng.random(n) < _LATE_RESPONSE_SHARE
+    typical = rng.exponential(np.take(_RESPONSE_MINUTES, level - 1), n) + 1
+    delay = np.where(late, np.take(_LATE_RESPONSE_MINUTES, level - 1) * rng.uniform(1, 2, n), typical)
+    return np.where(waits_days, assigned_at + _minutes(rng.exponential(20, n) + 1), created_at + _minutes(delay))
 
 
 def _created_times(rng: np.random.Generator, n: int, start: dt.date, end: dt.date) -> np.ndarray:
@@ -299,10 +322,12 @@ def _export_as_of(
     completed = r.completed_at < as_of
     closed = r.closed_at < as_of
     assigned = r.assigned_at < as_of
+    responded = r.first_response_at < as_of
     not_yet = np.datetime64("NaT")
     updated_at = np.fmax.reduce([
         r.created_at,
         np.where(assigned, r.assigned_at, not_yet),
+        np.where(responded, r.first_response_at, not_yet),
         np.fmax.reduce(np.where(asked, r.extension_asked_at, not_yet), axis=1),
         last_escalation_at,
         np.where(completed, r.completed_at, not_yet),
@@ -326,6 +351,7 @@ def _export_as_of(
         "客戶名稱": _texts(CUSTOMERS, r.customer[rows]),
         "服務請求方法": _texts([f"Level {level}" for level in range(1, 6)], r.level[rows] - 1),
         "提出時間": _format_minutes(r.created_at[rows]),
+        "首次回應時間": _format_minutes(np.where(responded, r.first_response_at, not_yet)[rows]),
         "標準完成時間": _format_minutes(r.standard_due_at[rows]),
         "首次承諾時間": _format_minutes(r.commitments[rows, 0]),
         "預計完成時間": _format_minutes(r.commitments[rows, extension_count[rows]]),

@@ -11,6 +11,8 @@ from ui.components.download import table_with_downloads
 
 st.title(t("batches.title"))
 st.caption(t("batches.intro"))
+if message := st.session_state.pop("batches_flash", None):
+    st.success(message, icon=":material/task_alt:")
 
 con = ui.db()
 inbox.show_history(con)
@@ -55,10 +57,11 @@ if permits("data.undo", "access.action.undo"):
         except InputError as err:
             st.error(err.message(ui.lang()))
 
-if active["is_demo"].any():
+if active["is_demo"].any() or importer.store_summary(con)["demo_people"]:
     st.subheader(t("batches.demo_title"))
     if st.button(t("batches.remove_demo")):
         removed = importer.remove_demo_data(con)
-        st.success(t("batches.demo_removed", batches=removed))
+        # Said after the rerun, so the tables above already show the store without the demo.
+        st.session_state["batches_flash"] = t("batches.demo_removed", batches=removed.batches, people=removed.people)
         st.rerun()
 

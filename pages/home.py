@@ -19,17 +19,20 @@ st.write(t("home.intro"))
 inbox.poll()
 
 summary = importer.store_summary(ui.db())
+if summary["demo_people"]:
+    st.info(t("home.demo_people_notice", count=summary["demo_people"]), icon=":material/groups:")
 if summary["tickets"] == 0:
     st.info(t("home.empty"))
 else:
     if summary["demo_only"]:
         st.info(t("home.demo_notice"), icon=":material/science:")
-    tickets, open_, cancelled, period, batches = st.columns([1, 1, 1, 2, 1])
+    tickets, open_, cancelled, batches = st.columns(4)
     tickets.metric(t("home.tickets"), f"{summary['tickets']:,}")
     open_.metric(t("home.open"), f"{summary['open']:,}", help=t("home.open_help"))
     cancelled.metric(t("home.cancelled"), f"{summary['cancelled']:,}", help=t("home.cancelled_help"))
-    period.metric(t("home.range"), f"{summary['first_created']:%Y-%m-%d} – {summary['last_created']:%Y-%m-%d}")
     batches.metric(t("home.batches"), f"{summary['batches']:,}")
+    # A line, not a metric: two dates in a metric's large type are cut off below 1,600 px.
+    st.markdown(t("home.range", first=f"{summary['first_created']:%Y-%m-%d}", last=f"{summary['last_created']:%Y-%m-%d}"))
     if current_may("service.view"):
         week = periods.last_complete_week(date.today(), view.filter_options(ui.db_version()).last_activity)
         st.subheader(t("home.week", period=week.label))

@@ -9,7 +9,7 @@ from ui import db, lang, t
 from ui.access import permits
 from ui.components.download import download_buttons
 from ui.erasure import erase_form
-from ui.people_widgets import flash, reject_list, storage_note, upload_flow
+from ui.people_widgets import flash, reject_list, role_names, storage_note, upload_flow
 
 DATA_KINDS = ("people", "matrix", "assessments", "certificates", "learning")
 
@@ -34,7 +34,8 @@ with people_tab:
             people, hide_index=True, width="stretch", disabled=["employee_id"], key="people_editor",
             column_config={"employee_id": t("people.col.employee_id"), "name": t("people.col.name"),
                            "department": t("people.col.department"), "manager": t("people.col.manager"),
-                           "role_id": st.column_config.SelectboxColumn(t("people.col.role"), options=role_ids)},
+                           "role_id": st.column_config.SelectboxColumn(t("people.col.role"), options=role_ids,
+                                                                      format_func=role_names().get)},
         )
         if st.button(t("people.data.save"), key="people_save", icon=":material/save:",
                      disabled=edited.equals(people)):
@@ -52,7 +53,8 @@ with people_tab:
             "employee_id": first.text_input(t("people.col.employee_id")),
             "name": second.text_input(t("people.col.name")),
             "department": third.text_input(t("people.col.department")),
-            "role_id": first.selectbox(t("people.col.role"), role_ids, index=None, placeholder=t("people.choose")),
+            "role_id": first.selectbox(t("people.col.role"), role_ids, index=None, placeholder=t("people.choose"),
+                                       format_func=role_names().get),
             "manager": second.text_input(t("people.col.manager")),
         }])
         added = st.form_submit_button(t("people.data.add_button"), icon=":material/person_add:")

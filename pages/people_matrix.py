@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kpi.people import charts, records, skills
+from kpi.people.model import LEVELS, level_label
 from ui import db, lang, t
 from ui.components.download import download_buttons, table_with_downloads
 from ui.people_widgets import empty_store_hint, scope_filters, scope_query, storage_note
@@ -27,15 +28,35 @@ sort_labels = {"name": t("people.matrix.sort_name"), "department": t("people.mat
                "total_gap": t("people.matrix.sort_gap"),
                **{c: t("people.matrix.sort_competency", competency=n)
                   for c, n in zip(competencies["competency_id"], competencies["competency"])}}
-sort_by = st.columns([2, 3])[0].selectbox(t("people.matrix.sort"), sort_options, format_func=sort_labels.get,
-                                          key="matrix_sort")
+sort_column, gaps_column = st.columns([2, 3], vertical_alignment="bottom")
+sort_by = sort_column.selectbox(t("people.matrix.sort"), sort_options, format_func=sort_labels.get, key="matrix_sort")
+only_gaps = gaps_column.checkbox(t("people.matrix.only_gaps"), key="matrix_only_gaps")
+names = dict(zip(competencies["competency_id"], competencies["competency"]))
+can_do_column, level_column = st.columns([2, 3])
+can_do = can_do_column.selectbox(t("people.matrix.can_do"), [None, *names], key="matrix_can_do",
+                                 format_func=lambda c: names.get(c, t("people.matrix.can_do_anyone")))
+min_level = level_column.select_slider(t("people.matrix.min_level"), LEVELS[1:], value=LEVELS[-2], key="matrix_min_level",
+                                       format_func=lambda lv: level_label(lv, lang()), disabled=can_do is None)
 
-people = skills.sort_people(long, sort_by)
-if len(people) > MAX_ROWS:
-    st.caption(t("people.matrix.truncated", shown=MAX_ROWS, total=len(people)))
-shown = long.set_index("employee_id").loc[people[:MAX_ROWS]].reset_index()
-st.plotly_chart(charts.matrix_heatmap(shown, lang()), width="stretch", key="matrix_heatmap")
-st.caption(t("people.matrix.legend"))
+if only_gaps:
+    long = long[long["employee_id"].isin(skills.people_with_gaps(long))]
+if can_do is not None:
+    qualified = long[long["employee_id"].isin(skills.people_at_level(long, can_do, min_level))]
+    who = qualified.drop_duplicates("employee_id")["name"].tolist()
+    found = dict(count=len(who), competency=names[can_do], level=level_label(min_level, lang()))
+    st.info(t("people.matrix.can_do_result", names="、".join(who), **found) if who
+            else t("people.matrix.can_do_none", **found), icon=":material/person_search:")
+    long = qualified
+if long.empty:  # nobody qualifies (said above), or nobody falls short
+    if can_do is None:
+        st.success(t("people.matrix.no_gaps"), icon=":material/verified:")
+else:
+    people = skills.sort_people(long, sort_by)
+    if len(people) > MAX_ROWS:
+        st.caption(t("people.matrix.truncated", shown=MAX_ROWS, total=len(people)))
+    shown = long.set_index("employee_id").loc[people[:MAX_ROWS]].reset_index()
+    st.plotly_chart(charts.matrix_heatmap(shown, lang()), width="stretch", key="matrix_heatmap")
+    st.caption(t("people.matrix.legend"))
 
 st.subheader(t("people.coverage.title"))
 st.caption(t("people.coverage.help"))

@@ -6,37 +6,39 @@ from kpi.ingest.errors import InputError
 from kpi.people import imports, model
 from ui import db, lang, t
 from ui.components.download import download_buttons
-from ui.people_widgets import flash, reject_list, storage_note, upload_flow
+from ui.people_widgets import flash, reject_list, role_names, storage_note, upload_flow
 
 MODEL_KINDS = tuple(imports.MODEL_KINDS)  # roles, competencies, requirements, learning_items
 
 
 def column_config(table: str) -> dict:
     """Headers in the user's language; codes, levels and modes as drop-downs so edits stay valid."""
-    roles = list(model.roles(db(), lang())["role_id"])
-    competencies = sorted(model.competency_names(db(), lang()))
+    roles = role_names()
+    competencies = model.competency_names(db(), lang())
 
     def level(label_key: str):
-        return st.column_config.SelectboxColumn(t(label_key), options=list(model.LEVELS[1:]), required=True)
+        return st.column_config.SelectboxColumn(t(label_key), options=list(model.LEVELS[1:]), required=True,
+                                                format_func=lambda lv: model.level_label(lv, lang()))
 
     config = {column: t(f"people.field.{column.removesuffix('_id')}") for column in model.MODEL_TABLES[table]}
     config |= {
         "role_requirements": {
-            "role_id": st.column_config.SelectboxColumn(t("people.field.role"), options=roles,
-                                                        required=True),
+            "role_id": st.column_config.SelectboxColumn(t("people.field.role"), options=list(roles),
+                                                        required=True, format_func=roles.get),
             "required_level": level("people.field.required_level"),
             "certificate_required": st.column_config.CheckboxColumn(t("people.field.certificate_required")),
         },
         "learning_items": {
             "level": level("people.field.level"),
             "delivery_mode": st.column_config.SelectboxColumn(
-                t("people.field.delivery_mode"), options=list(model.DELIVERY_MODES), required=True),
+                t("people.field.delivery_mode"), options=list(model.DELIVERY_MODES), required=True,
+                format_func=lambda mode: model.mode_label(mode, lang())),
             "hours": st.column_config.NumberColumn(t("people.field.hours"), min_value=0.5, step=0.5, required=True),
         },
     }.get(table, {})
     if table in ("role_requirements", "learning_items"):
         config["competency_id"] = st.column_config.SelectboxColumn(
-            t("people.field.competency"), options=competencies, required=True)
+            t("people.field.competency"), options=sorted(competencies), required=True, format_func=competencies.get)
     return config
 
 

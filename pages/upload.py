@@ -96,6 +96,10 @@ def show(key: str, item: flow.Pending) -> None:
             r = item.report
             st.success(t("upload.done", file=r.file_name, inserted=r.inserted, updated=r.updated,
                          unchanged=r.unchanged + r.superseded, rejected=r.rejected, batch=r.batch_id))
+            week = r.batch_id and importer.batch_week(ui.db(), r.batch_id)
+            if week:
+                st.page_link("pages/weekly.py", label=t("upload.open_week", week=week),
+                             icon=":material/calendar_view_week:", query_params={"week": week})
             return
         if item.preview is None:
             st.error(item.error)

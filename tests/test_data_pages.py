@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi import store
 from kpi.ingest import importer
+from kpi.people.demo import load_demo_people
 from tests.conftest import FIXTURES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -49,8 +50,8 @@ def test_home_tells_what_is_loaded_and_that_it_is_demo_data(db_file):
     assert "示範資料" in at.info[0].value
     # 7 tickets created 2009-10-05 … 2009-10-06, one still open, one batch.
     # and week 41 (the last complete week with data) against the default targets
-    assert metrics(at) == {"服務請求": "7", "處理中": "1", "已取消": "0", "提出時間範圍": "2009-10-05 – 2009-10-06",
-                           "匯入批次": "1", "執行總數": "7", ":green[✓] 完成率": "85.7%", ":red[✕] 總服務水準": "42.9%",
+    assert "提出時間範圍：**2009-10-05 – 2009-10-06**" in [m.value for m in at.markdown]
+    assert metrics(at) == {"服務請求": "7", "處理中": "1", "已取消": "0", "匯入批次": "1", "執行總數": "7", ":green[✓] 完成率": "85.7%", ":red[✕] 總服務水準": "42.9%",
                            ":red[✕] 服務水準": "42.9%", ":green[✓] 平均升級次數": "0.00", ":red[✕] 承諾達成率": "50.0%"}
     assert at.subheader[0].value == "上一個完整週 2009-W41：對照目標"
 
@@ -74,6 +75,10 @@ def test_upload_previews_then_imports_on_confirmation(db_file):
     at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("import_"))).click()
     at.run()
     assert "Imported week41-2009.big5.csv: 7 inserted, 0 updated, 0 unchanged, 0 rejected (batch 1)." in at.success[0].value
+    # The newest ticket was created Tue 2009-10-06, in ISO week 41 of 2009: the link opens that week.
+    link = next(link for link in at.get("page_link") if link.proto.page == "weekly")
+    assert link.label == "Open the weekly review of the imported period (2009-W41)"
+    assert link.proto.query_string == "week=2009-W41"
     at.switch_page("pages/home.py")
     at.run()
     assert metrics(at)["Tickets"] == "7"
@@ -140,8 +145,48 @@ def test_demo_data_can_be_removed_from_import_history(db_file):
     remove.click()
     at.run()
     assert not at.exception
+    assert at.success[0].value == "已移除 1 個示範批次與 0 位示範人員。"
     con = store.connect(db_file)
     assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]
+    con.close()
+
+
+def seed_demo_people(db_file):
+    """The 40 demo people, and one person of the user's own."""
+    con = store.connect(db_file)
+    load_demo_people(con, db_file.parent / "people")
+    con.execute("INSERT INTO people VALUES ('X-1', '自己人', '客服一部', 'CS', NULL)")
+    con.close()
+
+
+def test_home_says_demo_people_are_shown_and_removing_the_demo_takes_them_out(db_file):
+    seed(db_file, "week41-2009.csv", demo=True)
+    seed_demo_people(db_file)
+    at = open_app(lang="en")
+    assert at.info[0].value.startswith("The people pages show 40 **demo people**")
+    at.switch_page("pages/batches.py").run()
+    next(b for b in at.button if b.label == "Remove all demo data").click()
+    at.run()
+    assert at.success[0].value == "Removed 1 demo batches and 40 demo people."
+    con = store.connect(db_file)
+    # Only the user's own person stays, with no demo rating, certificate or learning left behind.
+    assert con.execute("SELECT employee_id FROM people").fetchall() == [("X-1",)]
+    assert [store.scalar(con, f"SELECT count(*) FROM {table}")
+            for table in ("assessments", "certificates", "completed_learning", "demo_people")] == [0, 0, 0, 0]
+    con.close()
+    at.switch_page("pages/home.py").run()
+    assert not any("demo people" in info.value for info in at.info)
+
+
+def test_demo_people_alone_can_still_be_removed(db_file):
+    seed(db_file, "week41-2009.csv")  # the user's own tickets, no demo batch
+    seed_demo_people(db_file)
+    at = open_app("pages/batches.py")
+    next(b for b in at.button if b.label == "Remove all demo data").click()
+    at.run()
+    assert at.success[0].value == "Removed 0 demo batches and 40 demo people."
+    con = store.connect(db_file)
+    assert store.scalar(con, "SELECT count(*) FROM tickets") == 7
     con.close()
 
 

@@ -77,10 +77,11 @@ def test_erased_person_is_gone_from_the_file_bytes_and_tickets_carry_the_pseudon
     versions, tickets = store.first_row(
         con, "SELECT count(*), count(DISTINCT ticket_id) FROM ticket_versions WHERE owner = ?", [NAME])
     rows = {table: store.scalar(con, f"SELECT count(*) FROM {table} WHERE employee_id = ?", [EMPLOYEE_ID])
-            for table in ("assessments", "certificates", "completed_learning", "people")}
+            for table in ("assessments", "certificates", "completed_learning", "demo_people", "people")}
     con.close()
     before = weekly_by_owner(demo_copy)
     assert versions > tickets > 0 and rows["people"] == 1  # open tickets repeat in later exports
+    assert rows["demo_people"] == 1  # a demo person: their place in the demo list goes with them
 
     assert main(["people", "erase", EMPLOYEE_ID, "--db", str(demo_copy)]) == 0
 
@@ -98,7 +99,7 @@ def test_erased_person_is_gone_from_the_file_bytes_and_tickets_carry_the_pseudon
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (f"Erased {NAME} ({EMPLOYEE_ID}): {sum(rows.values()) + 1} rows deleted (assessments "
                       f"{rows['assessments']}, certificates {rows['certificates']}, completed_learning "
-                      f"{rows['completed_learning']}, people 1, people_checkin_groups 1).")
+                      f"{rows['completed_learning']}, demo_people 1, people 1, people_checkin_groups 1).")
     # The demo Planner plans name her too: as assignee of her weekly tasks in every export, and her OKR bucket.
     assert out[1] == (f"Their name is now the pseudonym “{pseudonym}” in {versions + 825} values "
                       f"(okr_task_snapshots.assigned_to 821, okr_task_snapshots.bucket 2, okr_task_snapshots.task_name 2, "
@@ -172,8 +173,8 @@ def test_the_name_goes_from_every_table_and_a_namesake_keeps_theirs(db_file):
     con = store.connect(db_file)
     p = erasure.pseudonym_for(con, "A1")
     assert result.pseudonym == p and result.namesakes == () and result.compacted
-    assert result.rows_deleted == {"assessments": 7, "certificates": 4, "completed_learning": 3, "people": 1,
-                                   "people_checkin_groups": 0}
+    assert result.rows_deleted == {"assessments": 7, "certificates": 4, "completed_learning": 3, "demo_people": 0,
+                                   "people": 1, "people_checkin_groups": 0}
     assert result.values_replaced == {"assessments.note": 1, "import_batches.defaults": 1,
                                       "import_batches.file_name": 1, "mapping_profiles.defaults": 1,
                                       "people.manager": 2, "ticket_versions.owner": 1,

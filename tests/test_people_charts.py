@@ -1,5 +1,6 @@
 """The people figures as data: radar axes and range, heat-map cells, gap and shortage bars."""
 
+import pandas as pd
 import pytest
 
 from kpi.people import charts, development, skills
@@ -13,7 +14,7 @@ def team(con):
     return con
 
 
-def test_radar_has_fixed_axes_closed_polygons_and_named_levels(team):
+def test_radar_has_fixed_axes_closed_polygons_and_numbered_rings(team):
     figure = charts.radar_chart(skills.radar(team, ["A1", "A2"], AS_OF, "zh-TW"), "zh-TW")
     requirement, average, first, second = figure.data
     assert [trace.name for trace in figure.data] == ["職務要求", "團隊平均（3 人）", "甲", "乙"]
@@ -24,7 +25,10 @@ def test_radar_has_fixed_axes_closed_polygons_and_named_levels(team):
     assert list(first.r) == [0, 2, 2, 1, 2, 2, 0]          # A1's levels (see test_people_skills)
     radial = figure.layout.polar.radialaxis
     assert tuple(radial.range) == (0, 3)
-    assert list(radial.ticktext) == ["0 無", "1 入門", "2 專業", "3 顧問"]
+    # Ring numbers only, on an axis midway between the first (90°) and last spoke (6 axes: 150°),
+    # so they sit off the spokes; the legend's title names the levels.
+    assert list(radial.ticktext) == ["1", "2", "3"] and radial.angle == 120
+    assert figure.layout.legend.title.text == "圓環等級：0 無 · 1 入門 · 2 專業 · 3 顧問"
 
 
 def test_heatmap_marks_gaps_and_blanks_what_the_role_does_not_need(team):
@@ -33,8 +37,14 @@ def test_heatmap_marks_gaps_and_blanks_what_the_role_does_not_need(team):
     heatmap = figure.data[0]
     assert list(heatmap.y) == ["丁 (P1)", "甲 (A1)"]
     a1 = list(heatmap.text[1])
-    # CS competencies, then PM-only ones: A1 is 0 of 2, 2, 2 of 1, 1 of 2, 2, 2 of 3, then not required.
-    assert a1 == ["0▼2", "2", "2", "1▼2", "2", "2▼3", "", "", ""]
+    # CS competencies, then PM-only ones: A1 is 0 of 2, 2 of 2, 2 of 1, 1 of 2, 2 of 2, 2 of 3,
+    # then not required (and not rated: blank).
+    assert a1 == ["0▼2", "2✓", "2▲1", "1▼2", "2✓", "2▼3", "", "", ""]
+    # Coloured by the gap: two short red (4), meets green (2), above blue (1), one short amber (3).
+    assert [None if pd.isna(z) else int(z) for z in heatmap.z[1]] == [4, 2, 1, 3, 2, 3, None, None, None]
+    assert [charts.GAP_STATUS_COLOURS[i] for i in (4, 3, 2, 1, 0)] == [
+        "#ffa8a8", "#ffd8a8", "#b2f2bb", "#a5d8ff", "#f1f3f5"]
+    assert "Required: 2 Professional (▼ two or more levels short)" in heatmap.customdata[1][0]
     assert "Evidence: Manager rating 2024-03-01" in heatmap.customdata[1][1]
 
 
@@ -48,6 +58,29 @@ def test_gap_and_shortage_bars_keep_their_order_and_ids(team):
 
 def test_cell_text_and_wrap():
     assert charts.cell_text(1, 2.0, True) == "1▼2"
-    assert charts.cell_text(3, 2.0, True) == "3"
+    assert charts.cell_text(3, 2.0, True) == "3▲2"
+    assert charts.cell_text(2, 2.0, True) == "2✓"
+    assert charts.cell_text(2, None, True) == "2"
     assert charts.cell_text(0, None, False) == ""
     assert charts.wrap("Product operation and FAQ writing") == "Product operation<br>and FAQ writing"
+
+
+def test_matrix_headers_stay_narrow():
+    # Chinese upright, one character a line, 15 px a line; English turned a quarter, 7 px a character.
+    assert charts.column_headers(["溝通協調能力", "IT技術"]) == (["溝<br>通<br>協<br>調<br>能<br>力", "I<br>T<br>技<br>術"],
+                                                           0, 90)
+    assert charts.column_headers(["IT fundamentals", "Communication"]) == (["IT fundamentals", "Communication"],
+                                                                         -90, 105)
+
+
+def test_gap_filters_pick_the_people(team):
+    long = skills.skill_matrix(team, AS_OF, "en")
+    assert skills.gap_status(1, 3.0) == "short_2plus" and skills.gap_status(1, None) == "not_required"
+    # Everyone in the team falls short somewhere (total gaps A1 4, A2 1, A3 8, P1 10) …
+    assert skills.people_with_gaps(long) == ["P1", "A3", "A2", "A1"]
+    assert skills.people_with_gaps(long[long["employee_id"] != "A2"].assign(
+        gap=lambda f: f["gap"].where(f["employee_id"] != "A1", 0))) == ["P1", "A3"]
+    # … communication: P1 0, A3 1, A2 2, A1 2; project management at Consultant: only P1.
+    assert skills.people_at_level(long, "communication", 2) == ["A2", "A1"]
+    assert skills.people_at_level(long, "communication", 3) == []
+    assert skills.people_at_level(long, "project_mgmt", 3) == ["P1"]

@@ -1,5 +1,6 @@
 """AppTest for every people page: rendered values and labels, both languages, bad input as a message."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,22 @@ def test_matrix_flags_single_points_of_failure(team_db):
                                                               "meeting_required"]].tolist() == [3, 2, 1, 1]
     at.multiselect(key="matrix_role").set_value(["CS"]).run()
     assert at.error[0].value.startswith("Single points of failure (3:")
+
+
+def test_matrix_filters_who_can_do_what_and_only_gaps(team_db):
+    at = page("people_matrix").run()
+    at.date_input(key="matrix_as_of").set_value(AS_OF).run()
+    at.selectbox(key="matrix_can_do").set_value("communication").run()
+    at.select_slider(key="matrix_min_level").set_value(2).run()
+    assert not at.exception
+    # Communication: A1 and A2 have 2 (Professional), A3 1, P1 0.
+    assert at.info[0].value == "2 people have Communication and coordination at 2 Professional or above: 乙、甲"
+    at.select_slider(key="matrix_min_level").set_value(3).run()
+    assert at.info[0].value == "Nobody has Communication and coordination at 3 Consultant or above."
+    assert not at.success  # the notice above says it; no heat map
+    at.selectbox(key="matrix_can_do").set_value(None).run()
+    at.checkbox(key="matrix_only_gaps").check().run()
+    assert not at.exception and not at.info and not at.success  # all four fall short somewhere
 
 
 def test_matrix_in_chinese(team_db):
@@ -232,3 +249,16 @@ def test_data_page_adds_a_person_and_names_a_missing_field(db_file):
     con = store.connect(db_file)
     assert con.execute("SELECT employee_id, name, role_id FROM people").fetchall() == [("E77", "新同事", "CS")]
     con.close()
+
+
+def test_people_editors_show_role_and_mode_names_not_codes(team_db):
+    at = page("people_data", "zh-TW").run()
+    assert not at.exception
+    editor = next(e for e in at.data_editor if e.key == "people_editor")
+    config = json.loads(editor.proto.columns)["role_id"]
+    # The drop-down keeps the codes as values and shows the roles' names.
+    assert config["type_config"]["options"] == [{"value": "CS", "label": "系統技術客服"},
+                                                {"value": "PM", "label": "系統服務PM"}]
+    at = page("people_model", "zh-TW").run()
+    modes = json.loads(next(e for e in at.data_editor if e.key == "model_learning_items").proto.columns)
+    assert [o["label"] for o in modes["delivery_mode"]["type_config"]["options"]][:2] == ["在職實作", "導師指導"]

@@ -186,6 +186,19 @@ def test_sla_page_refuses_a_policy_without_a_stage_with_a_message(db_file):
     con.close()
 
 
+def test_sla_policy_conditions_left_empty_read_blank_and_save_as_any(db_file):
+    app = page("sla_settings.py", "zh-TW")
+    shown = app.dataframe(key="sla.policy_editor").value
+    # The seed levels name no category, department or channel: blank cells, not "None".
+    assert shown[["category", "department", "channel"]].values.tolist() == [["", "", ""]] * 5
+    [save] = [b for b in app.button if b.label == "儲存政策"]
+    save.click().run()
+    assert not app.exception
+    con = store.connect(db_file)
+    assert store.scalar(con, "SELECT count(*) FROM sla_policies WHERE category IS NULL AND channel IS NULL") == 5
+    con.close()
+
+
 def test_sla_page_imports_an_office_calendar(db_file):
     app = page("sla_settings.py")
     calendar = (FIXTURES / "office-calendar-2024-02.csv").read_bytes()

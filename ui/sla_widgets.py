@@ -50,6 +50,8 @@ def policy_editor(policies: pd.DataFrame, key: str) -> pd.DataFrame:
         "completion_value": _limit("service.sla.col.completion_value"),
         "completion_unit": _choice("service.sla.col.completion_unit", UNITS, "service.unit", 170),
     }
+    # An empty condition reads as blank, not as the editor's "None" (saving treats both as "any").
+    policies = policies.fillna({column: "" for column in ("category", "department", "channel")})
     edited = st.data_editor(policies, key=key, hide_index=True, width="stretch", num_rows="dynamic",
                             height=(min(len(policies), VISIBLE_ROWS) + 2) * ROW_HEIGHT, column_order=shown,
                             column_config=config)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from kpi import store
 from kpi.ingest.errors import InputError, Reject
+from kpi.people.demo import remove_demo_people
 
 REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
 T = TypeVar("T")
@@ -263,12 +264,19 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     return affected
 
 
-def remove_demo_data(con: duckdb.DuckDBPyConnection) -> int:
-    """Undo every demo batch, in one transaction; returns how many there were."""
+@dataclass(frozen=True)
+class DemoRemoval:
+    batches: int
+    people: int
+
+
+def remove_demo_data(con: duckdb.DuckDBPyConnection) -> DemoRemoval:
+    """Undo every demo batch and remove the demo people, in one transaction; says how many of each."""
     with store.transaction(con):
         undone = _undo_demo_batches(con)
+        people = remove_demo_people(con)
     remove_unreferenced_originals(con, undone)
-    return len(undone)
+    return DemoRemoval(len(undone), people)
 
 
 def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -30,6 +30,8 @@ from kpi.contact import interval_import
 from kpi.ingest import batches, dates, eventlog, formats, reader, vocabularies
 from kpi.ingest.batches import REJECT_LIST_LIMIT, ImportReport, remove_demo_data, time_zone, undo_batch
 from kpi.ingest.errors import InputError, Reject
+from kpi.people.demo import demo_people_count
+from kpi.service import periods
 from kpi.service.deadlines import DERIVED_COLUMNS, DERIVED_FLAGS, with_derived_deadlines_sql
 
 # Columns of ticket_versions filled from the mapped row, in table order.
@@ -673,12 +675,21 @@ def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """).df().astype({"undone_at": "datetime64[us]"})
 
 
+def batch_week(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
+    """The ISO week (``2026-W47``) of the newest creation time among a batch's tickets: the
+    imported period's weekly page. None when the batch stored no ticket version."""
+    newest = store.scalar(con, "SELECT max(created_at) FROM ticket_versions WHERE batch_id = ?", [batch_id])
+    return None if newest is None else periods.week_containing(newest).label
+
+
 def store_summary(con: duckdb.DuckDBPyConnection) -> dict:
-    """What the home page tells: ticket count, date range, open tickets, whether it is demo data."""
+    """What the home page tells: ticket count, date range, open tickets, whether it is demo data,
+    and how many demo people are stored."""
     tickets, first, last, open_, cancelled = store.first_row(
         con, "SELECT count(*), min(created_at), max(created_at), count(*) FILTER (is_open),"
              " count(*) FILTER (is_cancelled) FROM tickets")
     batch_count, demo_batches = store.first_row(
         con, "SELECT count(*), count(*) FILTER (is_demo) FROM import_batches WHERE undone_at IS NULL")
     return {"tickets": tickets, "first_created": first, "last_created": last, "open": open_, "cancelled": cancelled,
-            "batches": batch_count, "demo_only": batch_count > 0 and demo_batches == batch_count}
+            "batches": batch_count, "demo_only": batch_count > 0 and demo_batches == batch_count,
+            "demo_people": demo_people_count(con)}

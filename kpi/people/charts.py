@@ -11,57 +11,75 @@ import plotly.graph_objects as go
 from kpi import i18n
 from kpi.people.model import LEVELS, TOP_LEVEL, level_label, source_label
 from kpi.people.records import wide_levels
-from kpi.people.skills import RadarData
+from kpi.people.skills import GAP_STATUSES, RadarData, gap_status
 
-# One colour per level, light to dark, so a cell reads as a level without its number.
-LEVEL_COLOURS = ("#f1f3f5", "#c5dbf0", "#6fa8dc", "#1f5f9e")
 GAP_COLOUR = "#d9480f"
 OK_COLOUR = "#2f9e44"
+# Matrix cells by GAP_STATUSES: neutral, above (blue), meets (green), one level short (amber),
+# two or more short (red); the symbol after the level says the same for colour-blind readers.
+GAP_STATUS_COLOURS = ("#f1f3f5", "#a5d8ff", "#b2f2bb", "#ffd8a8", "#ffa8a8")
+GAP_STATUS_SYMBOLS = {"not_required": "", "above": "▲", "meets": "✓", "short_1": "▼", "short_2plus": "▼"}
 PERSON_COLOURS = ("#1f77b4", "#9467bd", "#2ca02c", "#8c564b", "#e377c2")
 ROW_HEIGHT = 26
 
 
-def _discrete_scale() -> list[list]:
-    """A colour scale with one flat band per level 0..3 (z runs from 0 to TOP_LEVEL)."""
+def _discrete_scale(colours: tuple[str, ...]) -> list[list]:
+    """A colour scale with one flat band per colour (z runs from 0 to len(colours) - 1)."""
     scale = []
-    for level, colour in zip(LEVELS, LEVEL_COLOURS):
-        scale += [[level / (TOP_LEVEL + 1), colour], [(level + 1) / (TOP_LEVEL + 1), colour]]
+    for index, colour in enumerate(colours):
+        scale += [[index / len(colours), colour], [(index + 1) / len(colours), colour]]
     return scale
 
 
 def cell_text(level: int, required: float | None, evidenced: bool) -> str:
-    """The level, and where it falls short the requirement: ``1▼2`` reads "has 1, needs 2".
+    """The level and, against the requirement, a symbol: ``1▼2`` "has 1, needs 2", ``3▲2``
+    "has 3, needs 2", ``2✓`` "meets it".
 
     Empty for a competency the person's role does not require and nobody rated them in.
     """
-    if required is None or pd.isna(required):
+    status = gap_status(level, required)
+    if status == "not_required":
         return str(level) if evidenced else ""
-    return str(level) if level >= required else f"{level}▼{int(required)}"
+    if status == "meets":
+        return f"{level}✓"
+    return f"{level}{GAP_STATUS_SYMBOLS[status]}{int(required)}"
 
 
 def matrix_heatmap(long: pd.DataFrame, lang: str) -> go.Figure:
-    """People × competencies, coloured by level; cells below the role's requirement marked ▼."""
+    """People × competencies, coloured by the gap against the role's requirement (the page's
+    legend says what each colour and symbol means)."""
     evidenced = long["source"].notna()
-    relevant = long.assign(level=long["level"].where(evidenced | long["required_level"].notna()))
-    levels = wide_levels(relevant)
+    status = pd.Series([GAP_STATUSES.index(gap_status(lv, rq)) for lv, rq in zip(long["level"], long["required_level"])],
+                       index=long.index, dtype=float)
+    z = wide_levels(long.assign(status=status.where(evidenced | long["required_level"].notna())), "status")
     text = wide_levels(long.assign(text=[cell_text(lv, rq, ev) for lv, rq, ev in
                                          zip(long["level"], long["required_level"], evidenced)]), "text")
     hover = wide_levels(long.assign(hover=[_hover(row, lang) for row in long.itertuples()]), "hover")
     names = long.drop_duplicates("employee_id").set_index("employee_id")["name"]
-    people = [f"{names[employee_id]} ({employee_id})" for employee_id in levels.index]
+    people = [f"{names[employee_id]} ({employee_id})" for employee_id in z.index]
+    headers, angle, header_height = column_headers(list(z.columns))
     figure = go.Figure(go.Heatmap(
-        z=levels.to_numpy(dtype=float), x=list(levels.columns), y=people, text=text.to_numpy(),
+        z=z.to_numpy(dtype=float), x=headers, y=people, text=text.to_numpy(),
         texttemplate="%{text}", customdata=hover.to_numpy(), hovertemplate="%{customdata}<extra></extra>",
-        colorscale=_discrete_scale(), zmin=-0.5, zmax=TOP_LEVEL + 0.5, xgap=2, ygap=2,
-        colorbar={"tickvals": list(LEVELS), "ticktext": [level_label(lv, lang) for lv in LEVELS],
-                  "title": {"text": i18n.t("people.chart.level", lang)}, "lenmode": "pixels", "len": 180,
-                  "yanchor": "top", "y": 1},
+        colorscale=_discrete_scale(GAP_STATUS_COLOURS), zmin=-0.5, zmax=len(GAP_STATUSES) - 0.5,
+        showscale=False, xgap=2, ygap=2,
     ))
     figure.update_layout(
-        height=max(260, 120 + ROW_HEIGHT * len(people)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"side": "top", "tickangle": -30}, yaxis={"autorange": "reversed"},
+        height=max(260, 40 + header_height + ROW_HEIGHT * len(people)),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"side": "top", "tickangle": angle, "tickfont": {"size": 12}}, yaxis={"autorange": "reversed"},
     )
     return figure
+
+
+def column_headers(names: list[str]) -> tuple[list[str], int, int]:
+    """Headers as narrow as one character, so the columns of a phone screen keep them apart:
+    Chinese names upright one character a line, names with spaces (English) turned a quarter.
+    Returns the headers, their tick angle and about how many pixels they take above the grid."""
+    longest = max((len(name) for name in names), default=1)
+    if any(" " in name for name in names):
+        return names, -90, 7 * longest
+    return ["<br>".join(name) for name in names], 0, 15 * longest
 
 
 def _hover(row, lang: str) -> str:
@@ -69,8 +87,9 @@ def _hover(row, lang: str) -> str:
     evidence = source_label(row.source if isinstance(row.source, str) else None, lang)
     if isinstance(row.source, str):
         evidence += f" {row.evidence_on:%Y-%m-%d}"
+    status = i18n.t(f"people.gap_status.{gap_status(row.level, row.required_level)}", lang)
     return i18n.t("people.chart.cell_hover", lang, name=row.name, competency=row.competency,
-                  level=level_label(row.level, lang), required=required, evidence=evidence)
+                  level=level_label(row.level, lang), required=required, evidence=evidence, status=status)
 
 
 def wrap(text: str, width: int = 18) -> str:
@@ -139,12 +158,16 @@ def radar_chart(data: RadarData, lang: str) -> go.Figure:
             r=closed(levels.reindex(axes["competency_id"]).fillna(0)), theta=theta, name=name,
             line={"color": colour, "width": 3}, fill="toself", fillcolor=_translucent(colour), mode="lines+markers",
         ))
-    # The radial labels sit between the first and the last axis, clear of both axis names.
+    # The rings are numbered on a radial axis midway between the first and the last spoke, the
+    # numbers alone (a level's name would reach over the spokes and lines); the legend's title
+    # names the levels, and moves with the legend when a narrow screen stacks its items.
     between_first_and_last = 90 + 180 / len(axes)
+    rings = i18n.t("people.chart.rings", lang, levels=" · ".join(level_label(lv, lang) for lv in LEVELS))
     figure.update_layout(
-        height=480, margin={"l": 90, "r": 90, "t": 40, "b": 30}, legend={"orientation": "h", "y": -0.08},
-        polar={"radialaxis": {"range": [0, TOP_LEVEL], "tickvals": list(LEVELS),
-                              "ticktext": [level_label(lv, lang) for lv in LEVELS],
+        height=520, margin={"l": 90, "r": 90, "t": 40, "b": 30},
+        legend={"orientation": "h", "y": -0.08, "title": {"text": rings, "side": "top"}},
+        polar={"radialaxis": {"range": [0, TOP_LEVEL], "tickvals": list(LEVELS[1:]),
+                              "ticktext": [str(lv) for lv in LEVELS[1:]], "tickfont": {"size": 12},
                               "angle": between_first_and_last, "tickangle": between_first_and_last},
                "angularaxis": {"direction": "clockwise", "rotation": 90}},
     )

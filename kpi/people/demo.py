@@ -14,6 +14,9 @@ How the demo people are made up:
   lower); self ratings run up to one level optimistic. Certificates back the competencies whose
   level a role must prove, some expiring within three months of the demo's end, some expired.
 - Learning items at or below someone's level are done; of the items above it, about a third.
+
+The store lists the demo people's ids in ``demo_people`` (``schema/055_demo_people.sql``), so the
+home page can say they are shown and removing the demo data takes them out with the demo tickets.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kpi import sql, store
 from kpi.demo import DEMO_DIR, DEMO_END, DEMO_OWNERS
 from kpi.ingest.reader import read_frame
+from kpi.people.erasure import tables_with_column
 from kpi.people.imports import ImportDefaults, apply_import, plan_import
 
 DEMO_PEOPLE_SEED = 4
@@ -158,12 +163,37 @@ def write_demo_files(con: duckdb.DuckDBPyConnection, directory: Path = DEMO_DIR 
     return paths
 
 
+def demo_roster() -> list[tuple[str, str]]:
+    """Employee id and name of each of the 40 demo people."""
+    return [(person["employee_id"], person["name"]) for person in _roster(random.Random(DEMO_PEOPLE_SEED))]
+
+
 def load_demo_people(con: duckdb.DuckDBPyConnection, directory: Path = DEMO_DIR / "people") -> list[str]:
-    """Write and import the demo people files in order; returns one summary line per file."""
+    """Write and import the demo people files in order, and mark them as demo; returns one summary
+    line per file."""
     summaries = []
     for path in write_demo_files(con, directory):
         source = read_frame(path.read_bytes(), path.name)
         plan = plan_import(con, source, ImportDefaults(assessed_on=REFERENCE_DAY))
         apply_import(con, plan)
         summaries.append(f"{path.name}: {plan.rows_accepted} rows imported, {plan.rows_rejected} refused")
+    con.executemany("INSERT INTO demo_people VALUES (?) ON CONFLICT DO NOTHING",
+                    [[employee_id] for employee_id, _ in demo_roster()])
     return summaries
+
+
+def demo_people_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many demo people the store holds (the home page says they are shown)."""
+    return store.scalar(con, "SELECT count(*) FROM people WHERE employee_id IN (SELECT employee_id FROM demo_people)")
+
+
+def remove_demo_people(con: duckdb.DuckDBPyConnection) -> int:
+    """Delete the demo people and every row keyed on them, inside the caller's transaction;
+    returns how many people went."""
+    ids = [row[0] for row in con.execute("SELECT employee_id FROM demo_people").fetchall()]
+    removed = store.scalar(con, "SELECT count(*) FROM people WHERE list_contains(CAST($ids AS VARCHAR[]), employee_id)", {"ids": ids})
+    for table in tables_with_column(con, "employee_id"):
+        con.execute(f"DELETE FROM {sql.ident(table)} WHERE list_contains(CAST($ids AS VARCHAR[]), employee_id)", {"ids": ids})
+    if ids:
+        store.bump_data_version(con)
+    return removed

@@ -130,7 +130,7 @@ def erase_rows(con: duckdb.DuckDBPyConnection, employee_id: str) -> Erasure:
         name = found[0]
         pseudonym = pseudonym_for(con, employee_id)
         deleted = {table: store.scalar(con, f"DELETE FROM {sql.ident(table)} WHERE employee_id = ?", [employee_id])
-                   for table in _tables_with_column(con, "employee_id")}
+                   for table in tables_with_column(con, "employee_id")}
         replaced = {}
         for table, column, free_text in _text_columns(con):
             count = _replace(con, table, column, free_text, name, employee_id, pseudonym)
@@ -150,7 +150,8 @@ def pseudonym_for(con: duckdb.DuckDBPyConnection, employee_id: str) -> str:
     return PSEUDONYM_PREFIX + digest[:6].upper()
 
 
-def _tables_with_column(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
+def tables_with_column(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
+    """The store's own tables (bookkeeping aside) that have ``column``: where a person's rows are."""
     rows = con.execute(_BASE_COLUMNS + " AND c.column_name = ? ORDER BY 1", [_BOOKKEEPING, column]).fetchall()
     return [table for table, _, _ in rows]
 

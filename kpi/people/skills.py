@@ -140,6 +140,34 @@ def sort_people(long: pd.DataFrame, sort_by: str) -> list[str]:
     return people.sort_values(keys, ascending=ascending, na_position="last").index.tolist()
 
 
+# A cell of the matrix against the role's requirement, from neutral to the largest shortfall.
+GAP_STATUSES = ("not_required", "above", "meets", "short_1", "short_2plus")
+
+
+def gap_status(level: int, required: float | None) -> str:
+    """Where a level stands against the requirement: above, meets, one level short or more,
+    or ``not_required`` where the person's role does not ask for the competency."""
+    if required is None or pd.isna(required):
+        return "not_required"
+    if level > required:
+        return "above"
+    if level == required:
+        return "meets"
+    return "short_1" if required - level == 1 else "short_2plus"
+
+
+def people_with_gaps(long: pd.DataFrame) -> list[str]:
+    """Employee ids of a long matrix with at least one gap, in the order they come."""
+    return long.loc[long["gap"] > 0, "employee_id"].unique().tolist()
+
+
+def people_at_level(long: pd.DataFrame, competency_id: str, min_level: int) -> list[str]:
+    """Employee ids of a long matrix who have ``competency_id`` at ``min_level`` or above,
+    whatever their role asks: who can do it."""
+    cells = long[(long["competency_id"] == competency_id) & (long["level"] >= min_level)]
+    return cells["employee_id"].unique().tolist()
+
+
 def coverage(con: duckdb.DuckDBPyConnection, as_of: date, lang: str, scope: Scope = Scope()) -> pd.DataFrame:
     """Per role and required competency: how many of the role's people reach each level.
 
