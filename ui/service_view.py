@@ -12,9 +12,10 @@ import streamlit as st
 import ui
 from kpi import metrics
 from kpi.ingest import dates
-from kpi.service import periods, report
+from kpi.service import periods, presentation, report
 from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
 from kpi.service.periods import Period
+from kpi.service.presentation import metric
 from kpi.service.report import FilterOptions, ServiceQuery
 from ui import service_charts, url_params
 from ui.components.download import download_buttons, table_with_downloads
@@ -25,10 +26,6 @@ DRILL = "service.drill"
 TICKET_COLUMNS = ("ticket_id", "subject", "department", "owner", "level", "channel", "category", "sla_policy",
                   "status", "created_at", "first_response_due_at", "first_response_at", "standard_due_at", "first_commitment_at",
                   "current_commitment_at", "completed_at", "due_at", "extension_count", "escalation_count", "outcome")
-
-
-def metric(column: str) -> metrics.Metric:
-    return metrics.get(PREFIX + column)
 
 
 def label(column: str) -> str:
@@ -120,29 +117,15 @@ def query_picker(options: FilterOptions) -> ServiceQuery:
 
 
 def group_names(frame: pd.DataFrame) -> list[str]:
-    return [t("service.total") if is_total else (group if isinstance(group, str) and group else t("service.unassigned"))
-            for is_total, group in zip(frame["is_total"], frame["group"], strict=True)]
-
-
-def _delta(column: str, now, before) -> str | None:
-    if pd.isna(now) or pd.isna(before):
-        return None
-    if metric(column).unit == "ratio":
-        return t("service.delta.points", value=(now - before) * 100)
-    return f"{now - before:+.{metric(column).decimals}f}"
+    return presentation.group_names(frame, ui.lang())
 
 
 def kpi_cards(review: report.WeeklyReview) -> None:
     """Headline KPIs with the change against the previous period."""
-    current, previous = review.trend.iloc[-1], review.trend.iloc[-2]
-    commitments = review.commitments.set_index("period_start")
-    cards = [(c, current[c], previous[c]) for c in ("in_play", "completion_rate", "total_service_level",
-                                                     "service_level", "avg_escalations")]
-    cards.append(("commitment_achievement", *(commitments["commitment_achievement"].get(p.start)
-                                              for p in (review.period, review.period.previous()))))
+    cards = presentation.headline(review)
     for column_, (key, now, before) in zip(st.columns(len(cards)), cards, strict=True):
         inverse = key == "avg_escalations"
-        column_.metric(label(key), metric(key).format(None if pd.isna(now) else now), _delta(key, now, before),
+        column_.metric(label(key), metric(key).format(now), presentation.delta(key, now, before, ui.lang()),
                        delta_color="inverse" if inverse else ("off" if key == "in_play" else "normal"),
                        help=metric(key).description(ui.lang()), border=True)
 

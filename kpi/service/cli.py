@@ -1,4 +1,5 @@
-"""``python -m kpi weekly`` and ``python -m kpi commitments``: the service reports as JSON or CSV.
+"""``python -m kpi weekly`` and ``python -m kpi commitments``: the service reports as JSON or CSV;
+``python -m kpi report``: the weekly report for managers as a PDF or HTML file.
 
 Either reads the store (``--db PATH``, default $SERVICE_OPS_DB) or imports the given export
 files into a throw-away in-memory store. ``--calendar FILE`` applies an office-calendar CSV for
@@ -14,17 +15,17 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from kpi import store
+from kpi import i18n, store
 from kpi.cli import UserError
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import import_files
-from kpi.service import periods, report, settings
+from kpi.service import periods, report, settings, weekly_document
 from kpi.service.deadlines import what_if
 from kpi.service.definitions import COMMITMENT_COLUMNS, WEEKLY_COLUMNS
 
@@ -37,17 +38,26 @@ def register(subparsers) -> None:
         description="One row per owner or department and a TOTAL row: " + ", ".join(WEEKLY_COLUMNS)
         + ". Rates are fractions 0-1, null where the denominator is 0. Without a period: the last complete week.",
     )
-    chosen = weekly.add_mutually_exclusive_group()
-    chosen.add_argument("--week", help="ISO week, e.g. 2009-W41")
-    chosen.add_argument("--month", help="calendar month, e.g. 2009-10")
-    chosen.add_argument("--from", dest="first", type=date.fromisoformat, metavar="DATE",
-                        help="first day of a custom range (YYYY-MM-DD, with --to)")
-    weekly.add_argument("--to", dest="last", type=date.fromisoformat, metavar="DATE",
-                        help="last day of a custom range, included")
-    weekly.add_argument("--due", choices=report.DUE_BASES, default="current",
-                        help="due time: current commitment (預計完成時間, default), first commitment or standard")
+    _period_options(weekly)
     _common(weekly)
     weekly.set_defaults(handler=run_weekly)
+
+    document = subparsers.add_parser(
+        "report", help="the weekly report for managers as a PDF or HTML file",
+        description="KPI cards, the manager's comment, the service-level trend, the escalation distribution, "
+        "the weekly table and the top alerts, as an A4 PDF or a self-contained HTML page. "
+        "Without a period: the last complete week with data.",
+    )
+    _period_options(document)
+    document.add_argument("--by", choices=("owner", "department"), default="owner", help="one row per (default owner)")
+    document.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE, help="language (default zh-TW)")
+    document.add_argument("--comment", default="", metavar="TEXT", help="the manager's comment")
+    document.add_argument("--format", choices=("pdf", "html"), help="default: from the --out file's suffix")
+    document.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write")
+    document.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
+    document.add_argument("--calendar", type=Path, metavar="FILE",
+                          help="office-calendar CSV for business-day deadlines, for this run only")
+    document.set_defaults(handler=run_report, files=[], source=[], batch=[])
 
     commitments = subparsers.add_parser(
         "commitments", help="commitment, first-commitment and standard achievement",
@@ -58,6 +68,18 @@ def register(subparsers) -> None:
     commitments.add_argument("--to", dest="last", type=date.fromisoformat, required=True, metavar="DATE")
     _common(commitments)
     commitments.set_defaults(handler=run_commitments)
+
+
+def _period_options(parser: argparse.ArgumentParser) -> None:
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--week", help="ISO week, e.g. 2009-W41")
+    chosen.add_argument("--month", help="calendar month, e.g. 2009-10")
+    chosen.add_argument("--from", dest="first", type=date.fromisoformat, metavar="DATE",
+                        help="first day of a custom range (YYYY-MM-DD, with --to)")
+    parser.add_argument("--to", dest="last", type=date.fromisoformat, metavar="DATE",
+                        help="last day of a custom range, included")
+    parser.add_argument("--due", choices=report.DUE_BASES, default="current",
+                        help="due time: current commitment (預計完成時間, default), first commitment or standard")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -171,4 +193,30 @@ def run_commitments(args: argparse.Namespace) -> int:
         period = _period(args, con)
         frame = report.commitment_rates(con, period, report.ServiceQuery(by=args.by, **_scope(args)))
     _print(_rows(frame, ("completed", *COMMITMENT_COLUMNS)), args.format)
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    output_format = args.format or {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(args.out.suffix.lower())
+    if output_format is None:
+        raise UserError(f"{args.out}: give --format pdf or --format html")
+    if args.db and not Path(args.db).is_file():
+        raise UserError(f"no such database: {args.db}")
+    query = report.ServiceQuery(by=args.by, due=args.due)
+    with _store(args) as con:
+        if report.filter_options(con).last_activity is None:
+            raise UserError("the database holds no tickets: import exports first (python -m kpi import)")
+        period = _period(args, con)
+        document = weekly_document.Document(report.weekly_review(con, period, query), query, args.lang,
+                                            datetime.now().replace(microsecond=0), args.comment)
+    try:
+        content = (weekly_document.pdf_document(document) if output_format == "pdf"
+                   else weekly_document.html_document(document).encode("utf-8"))
+    except weekly_document.DocumentError as err:
+        raise UserError(str(err)) from None
+    try:
+        args.out.write_bytes(content)
+    except OSError as err:
+        raise UserError(f"{args.out}: {err.strerror}") from None
+    print(f"{args.out}: {period.label}, {output_format.upper()}", file=sys.stderr)
     return 0
