@@ -2,6 +2,7 @@
 reaches users."""
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -9,8 +10,10 @@ from kpi import i18n, store
 from ui import access, inbox, lang, t, url_params
 
 log = logging.getLogger("service_ops")
+# Shipped with the app: a material-icon page_icon is fetched from a font CDN, which fails offline.
+ICON = Path(__file__).resolve().parent / "ui" / "static" / "icon.png"
 
-st.set_page_config(page_title="Service Ops", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="Service Ops", page_icon=str(ICON), layout="wide")
 
 # ?lang=en or ?lang=zh-TW picks the language of a shared link; the URL follows the switch.
 if "lang" not in st.session_state:

@@ -30,7 +30,7 @@ ROLES = ("viewer", "manager", "hr", "executive", "admin")
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "service.view": ROLES,                            # home, weekly report, SLA settings (read)
     "data.import": ("manager", "admin"),              # upload, import history, re-map, demo data out
-    "sla.edit": ("manager", "admin"),                 # save SLA limits and the business calendar
+    "sla.edit": ("manager", "admin"),                 # save SLA limits, the business calendar, KPI targets
     "people.view": ("hr", "admin"),                   # the people pages: skills, assessments, model
     "roi.view": ("executive", "admin"),               # the training ROI page
     "data.undo": ("admin",),                          # undo an import batch

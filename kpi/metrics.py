@@ -7,9 +7,10 @@ listed in ``_DEFINING_MODULES``; ``registry()`` gathers them and refuses duplica
 from __future__ import annotations
 
 import importlib
-import math
 from dataclasses import dataclass
 from functools import cache
+
+from kpi import formatting, i18n
 
 # Modules that declare a METRICS tuple.
 _DEFINING_MODULES: tuple[str, ...] = ("kpi.people.performance", "kpi.roi.model", "kpi.service.definitions")
@@ -29,10 +30,15 @@ class Metric:
     filters: str                 # which tickets or rows take part
     unit: str                    # one of UNITS
     decimals: int = 1
+    numerator_zh: str = ""       # the same three in zh-TW, for the help panel
+    denominator_zh: str | None = None
+    filters_zh: str = ""
 
     def __post_init__(self):
         if self.unit not in UNITS:
             raise ValueError(f"{self.key}: unknown unit {self.unit!r}")
+        if not (self.numerator_zh and self.filters_zh) or (self.denominator is None) != (self.denominator_zh is None):
+            raise ValueError(f"{self.key}: the formula and scope need their zh-TW text too")
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh-TW" else self.label_en
@@ -40,20 +46,28 @@ class Metric:
     def description(self, lang: str) -> str:
         return self.description_zh if lang == "zh-TW" else self.description_en
 
-    def formula(self) -> str:
-        return self.numerator if self.denominator is None else f"{self.numerator} / {self.denominator}"
+    def formula(self, lang: str) -> str:
+        numerator, denominator = ((self.numerator_zh, self.denominator_zh) if lang == "zh-TW"
+                                  else (self.numerator, self.denominator))
+        return numerator if denominator is None else f"{numerator} / {denominator}"
 
-    def format(self, value) -> str:
+    def scope(self, lang: str) -> str:
+        """Which tickets or rows take part."""
+        return self.filters_zh if lang == "zh-TW" else self.filters
+
+    def format(self, value, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         """Display text; '—' where the value is undefined (empty denominator)."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "—"
+        if formatting.missing(value):
+            return formatting.MISSING
         if self.unit == "ratio":
-            return f"{value * 100:.{self.decimals}f}%"
+            return formatting.percent(value, self.decimals)
         if self.unit == "count":
             return f"{int(value):,}"
         if self.unit == "currency":
             return f"NT${value:,.0f}"
-        suffix = {"hours": " h", "days": " d"}.get(self.unit, "")
+        if self.unit == "hours":
+            return formatting.duration(value, lang)
+        suffix = {"days": " d"}.get(self.unit, "")
         return f"{value:,.{self.decimals}f}{suffix}"
 
 

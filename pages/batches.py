@@ -22,7 +22,7 @@ if batches.empty:
 
 labels = {column: t(f"batches.col.{column}") for column in batches.columns}
 shown = batches.assign(**{column: batches[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
-                          for column in ("imported_at", "undone_at")})
+                          for column in ("imported_at", "undone_at")}, profile=batches["profile"].map(upload_flow.profile_name))
 table_with_downloads(shown.rename(columns=labels), "import-history", "batches")
 
 active = batches[batches["undone_at"].isna()]

@@ -1,12 +1,17 @@
 """Home: what the app does, what data is loaded, where to go next."""
 
+from datetime import date
+
 import streamlit as st
 
 import ui
 from kpi import store
 from kpi.ingest import importer
+from kpi.service import periods
+from kpi.service.report import ServiceQuery
 from ui import inbox, t
-from ui.access import may_open
+from ui import service_view as view
+from ui.access import current_may, may_open
 from ui.navigation import destinations
 
 st.title(t("home.title"))
@@ -25,6 +30,10 @@ else:
     cancelled.metric(t("home.cancelled"), f"{summary['cancelled']:,}", help=t("home.cancelled_help"))
     period.metric(t("home.range"), f"{summary['first_created']:%Y-%m-%d} – {summary['last_created']:%Y-%m-%d}")
     batches.metric(t("home.batches"), f"{summary['batches']:,}")
+    if current_may("service.view"):
+        week = periods.last_complete_week(date.today(), view.filter_options(ui.db_version()).last_activity)
+        st.subheader(t("home.week", period=week.label))
+        view.kpi_cards(view.weekly_review(ui.db_version(), week, ServiceQuery()))
 
 st.subheader(t("home.next"))
 left, right = st.columns(2)

@@ -45,15 +45,15 @@ if spof.empty:
     st.success(t("people.coverage.no_spof"), icon=":material/verified:")
 else:
     st.error(t("people.coverage.spof", count=len(spof),
-               names="、".join(f"{r} · {c}" for r, c in zip(spof["role_id"], spof["competency"]))),
+               names="、".join(f"{r} · {c}" for r, c in zip(spof["role"], spof["competency"]))),
              icon=":material/warning:")
 st.plotly_chart(charts.coverage_chart(covered, lang()), width="stretch", key="coverage_chart")
 table_with_downloads(
-    covered[["role_id", "competency", "required_level", "at_entry", "at_professional", "at_consultant",
+    covered[["role", "competency", "required_level", "at_entry", "at_professional", "at_consultant",
              "meeting_required", "single_point_of_failure"]],
     "coverage", "coverage",
     column_config={
-        "role_id": t("people.col.role"), "competency": t("people.col.competency"),
+        "role": t("people.col.role"), "competency": t("people.col.competency"),
         "required_level": t("people.col.required"), "at_entry": t("people.col.at_entry"),
         "at_professional": t("people.col.at_professional"), "at_consultant": t("people.col.at_consultant"),
         "meeting_required": t("people.col.meeting_required"),

@@ -4,12 +4,13 @@ import datetime as dt
 
 import streamlit as st
 
-from kpi import metrics
+from kpi import formatting
 from kpi.people import charts, development, model, performance, records, skills
 from kpi.people.skills import MAX_COMPARED, Scope
 from ui import db, db_version, lang, t
 from ui.components.download import table_with_downloads
-from ui.people_widgets import certificate_alerts, empty_store_hint, storage_note
+from ui.components.kpi_card import kpi_card, legend_caption
+from ui.people_widgets import certificate_alerts, empty_store_hint, role_names, storage_note
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -23,11 +24,12 @@ if empty_store_hint():
     st.stop()
 
 directory = records.people_list(db()).set_index("employee_id")
+roles = role_names()
 
 
 def describe(employee_id: str) -> str:
     person = directory.loc[employee_id]
-    return f"{person['name']} ({employee_id} · {person['department'] or '—'} · {person['role_id'] or '—'})"
+    return f"{person['name']} ({employee_id} · {person['department'] or '—'} · {roles.get(person['role_id'], '—')})"
 
 
 left, right = st.columns([4, 1])
@@ -47,11 +49,11 @@ if data is None:
     st.stop()
 other_roles = [directory.loc[i, "name"] for i in chosen if directory.loc[i, "role_id"] != data.role_id]
 if other_roles:
-    st.caption(t("people.person.other_role", names="、".join(other_roles), role=data.role_id))
+    st.caption(t("people.person.other_role", names="、".join(other_roles), role=roles[data.role_id]))
 
 radar_column, gap_column = st.columns([3, 2])
 with radar_column:
-    st.subheader(t("people.person.radar", role=data.role_id, department=data.department or "—"))
+    st.subheader(t("people.person.radar", role=roles[data.role_id], department=data.department or "—"))
     st.plotly_chart(charts.radar_chart(data, lang()), width="stretch", key="person_radar")
 with gap_column:
     focus = chosen[0]
@@ -70,11 +72,11 @@ blueprint = development.blueprint(db(), focus, as_of, lang())
 mix = development.delivery_mix(blueprint.items)
 columns = st.columns(5)
 columns[0].metric(t("people.blueprint.completion"),
-                  "—" if blueprint.completion is None else f"{blueprint.completion:.0%}",
+                  formatting.percent(blueprint.completion),
                   help=t("people.blueprint.completion_help"))
 columns[1].metric(t("people.blueprint.items_done"), f"{blueprint.done} / {blueprint.total}")
 for column, group in zip(columns[2:], ("on_the_job", "mentoring", "formal")):
-    column.metric(t(f"people.mix.{group}"), f"{mix.get(group, 0):.0%}", help=t("people.mix.help"))
+    column.metric(t(f"people.mix.{group}"), formatting.percent(mix.get(group, 0)), help=t("people.mix.help"))
 if blueprint.items.empty:
     st.success(t("people.blueprint.no_gaps"), icon=":material/verified:")
 else:
@@ -107,15 +109,18 @@ if figures.isna()["tickets_handled"]:
     st.caption(t("people.person.no_tickets", name=directory.loc[focus, "name"]))
 else:
     for column, key in zip(st.columns(len(performance.METRICS)), performance.METRIC_COLUMNS):
-        metric = metrics.get(f"people.{key}")
-        column.metric(metric.label(lang()), metric.format(figures[key]), help=metric.description(lang()))
+        kpi_card(column, f"people.{key}", figures[key], department=directory.loc[focus, "department"])
+    legend_caption([f"people.{key}" for key in performance.METRIC_COLUMNS], directory.loc[focus, "department"])
 
 with st.expander(t("people.person.evidence", name=directory.loc[focus, "name"]), icon=":material/fact_check:"):
     st.caption(t("people.person.evidence_help"))
     evidence = skills.evidence(db(), focus, as_of, lang())
     table_with_downloads(
         evidence.assign(level=evidence["level"].map(lambda lv: model.level_label(lv, lang())),
-                        source=evidence["source"].map(lambda s: model.source_label(s, lang()))),
+                        source=evidence["source"].map(lambda s: model.source_label(s, lang())),
+                        evidence_on=evidence["evidence_on"].map(formatting.moment),
+                        valid_until=evidence["valid_until"].map(formatting.moment),
+                        **{c: evidence[c].fillna("") for c in ("certificate_name", "issuer", "note")}),
         f"evidence-{focus}", "evidence",
         column_config={"competency": t("people.col.competency"), "level": t("people.col.level"),
                        "source": t("people.col.source"), "evidence_on": t("people.col.date"),

@@ -3,10 +3,11 @@ plan to download, certificate alerts, and performance beside competence."""
 
 import streamlit as st
 
+from kpi.formatting import percent
 from kpi.people import charts, development, model, performance
 from ui import db, lang, t
 from ui.components.download import download_buttons, table_with_downloads
-from ui.people_widgets import (certificate_alerts, empty_store_hint, metric_column, scope_filters, scope_query,
+from ui.people_widgets import (certificate_alerts, empty_store_hint, performance_table, scope_filters, scope_query,
                                storage_note)
 
 
@@ -59,7 +60,7 @@ else:
                                         "total_hours": t("people.col.total_hours")})
     plan = development.training_plan(db(), as_of, lang(), scope)
     mix = development.delivery_mix(plan)
-    st.caption(t("people.team.mix", **{g: f"{mix.get(g, 0):.0%}" for g in ("on_the_job", "mentoring", "formal")}))
+    st.caption(t("people.team.mix", **{g: percent(mix.get(g, 0)) for g in ("on_the_job", "mentoring", "formal")}))
     with st.container(border=True):
         st.markdown(t("people.team.plan", people=plan["employee_id"].nunique(), items=plan["item_id"].nunique()))
         st.caption(t("people.team.plan_help"))
@@ -79,11 +80,4 @@ else:
     if shared:
         st.warning(t("people.team.shared_names", names="、".join(shared)), icon=":material/group:")
     st.plotly_chart(charts.performance_scatter(figures, lang()), width="stretch", key="team_performance")
-    table_with_downloads(
-        figures, f"performance-{as_of:%Y%m%d}", "team_performance",
-        column_config={
-            "employee_id": None, "name": t("people.col.name"), "department": t("people.col.department"),
-            "role_id": t("people.col.role"), "total_gap": t("people.col.total_gap"), "short_in": t("people.col.short_in"),
-            **{key: metric_column(f"people.{key}") for key in performance.METRIC_COLUMNS},
-        },
-    )
+    performance_table(figures, f"performance-{as_of:%Y%m%d}", "team_performance")

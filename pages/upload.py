@@ -46,7 +46,8 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
             "label": st.column_config.TextColumn(t("upload.col_field")),
             "column": st.column_config.SelectboxColumn(t("upload.col_source"), options=columns, required=True),
             "sample": st.column_config.TextColumn(t("upload.col_sample")),
-            "date_form": st.column_config.SelectboxColumn(t("upload.col_date_form"), options=flow.date_form_options()),
+            "date_form": st.column_config.SelectboxColumn(t("upload.col_date_form"), options=flow.date_form_options(),
+                                                          format_func=flow.date_form_name),
             "default": st.column_config.TextColumn(t("upload.col_default")),
         },
     )
@@ -98,8 +99,8 @@ def show(key: str, item: flow.Pending) -> None:
             st.error(item.error)
             return
         preview = item.preview
-        profile = t("upload.custom_profile") if preview.plan.profile == "custom" else preview.plan.profile
-        st.caption(t("upload.detected", how=preview.source.sniffed.describe(ui.lang()), profile=profile))
+        st.caption(t("upload.detected", how=flow.encoding_described(preview.source.sniffed),
+                     profile=flow.profile_name(preview.plan.profile)))
         unrecognised = preview.plan.profile == "custom"
         with st.expander(t("upload.mapping"), expanded=item.error is not None or unrecognised):
             mapping_editor(key, item)

@@ -11,6 +11,7 @@ from ui import service_sources
 from ui import service_view as view
 from ui import url_params
 from ui.components.download import download_buttons
+from ui.components.kpi_card import current_targets
 from ui.session import t
 
 st.title(t("service.weekly.title"))
@@ -26,9 +27,13 @@ with st.sidebar:
     st.subheader(t("service.filter.heading"))
     period = view.period_picker(options, date.today())
     query = view.query_picker(options)
-    # Read by hand, not bound: Streamlit's own binding crashes on ?target=1e309.
+    department = query.departments[0] if len(query.departments) == 1 else None
+    planned = current_targets().find("service.service_level", department)
+    # Read by hand, not bound: Streamlit's own binding crashes on ?target=1e309. Without one in
+    # the URL, the line sits at the service level's stated target (KPI targets page).
     target = st.number_input(t("service.filter.target"), min_value=0, max_value=100, step=1, key="target",
-                             value=url_params.whole_number("target", 0, 100, 85))
+                             value=url_params.whole_number("target", 0, 100,
+                                                           round(planned.target * 100) if planned else 85))
     view.to_url("target", str(target))
 url_params.show_ignored()
 if period is None:
@@ -36,7 +41,7 @@ if period is None:
 
 review = view.weekly_review(version, period, query)
 st.subheader(t("service.weekly.period", period=period.label))
-view.kpi_cards(review)
+view.kpi_cards(review, department)
 service_sources.sources_note(review)
 empty = int(review.table.iloc[-1]["in_play"]) == 0
 if empty:
@@ -47,7 +52,7 @@ table_tab, escalation_tab, trend_tab, flow_tab, response_tab, alert_tab, help_ta
 with table_tab:
     if not empty:
         st.caption(t("service.table.hint"))
-        view.show_weekly_table(view.weekly_table(review, query.by), key="weekly_table", selection_mode="single-cell",
+        view.show_weekly_table(view.rated_weekly_table(review, query.by), key="weekly_table", selection_mode="single-cell",
                                on_select=lambda: view.drill_from_table(review, "weekly_table"))
         download_buttons(view.weekly_table(review, query.by, formatted=False), f"weekly-{period.label}", "weekly_download")
 with escalation_tab:

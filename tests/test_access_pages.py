@@ -28,9 +28,9 @@ ROLE_FILE = """
 "hana@example.com" = "hr"
 "ada@example.com" = "admin"
 """
-SERVICE_PAGES = ["", "weekly", "sla_settings", "staffing"]
+SERVICE_PAGES = ["", "weekly", "sla_settings", "targets", "staffing"]
 PEOPLE_PAGES = ["people_matrix", "people_person", "people_team", "people_data", "people_model"]
-EVERY_PAGE = ["", "upload", "batches", "weekly", "sla_settings", *PEOPLE_PAGES, "staffing", "roi"]
+EVERY_PAGE = ["", "upload", "batches", "weekly", "sla_settings", "targets", *PEOPLE_PAGES, "staffing", "roi"]
 
 
 @pytest.fixture(autouse=True)
@@ -129,8 +129,8 @@ def test_a_viewer_gets_the_service_pages_and_a_clear_page_for_people(db_file, ro
     assert texts(at.sidebar.caption) == ["Signed in as vera@example.com"]
     assert at.sidebar.button(key="access_sign_out").label == "Sign out"
     # Home points only to pages she may open.
-    assert [link.label for link in at.get("page_link")] == ["Weekly review", "Staffing what-if",
-                                                              "SLA settings"]
+    assert [link.label for link in at.get("page_link")] == ["Weekly review", "KPI targets",
+                                                              "SLA settings", "Staffing what-if"]
 
     at.switch_page("pages/people_person.py").run()
     assert not at.exception
@@ -159,7 +159,7 @@ def test_hr_gets_the_people_pages_but_not_erase(db_file, roles, menu):
     seed_team(con)
     con.close()
     at = signed_in("hana@example.com", page="pages/people_data.py")
-    assert visible(menu) == ["", "weekly", "sla_settings", *PEOPLE_PAGES, "staffing"]
+    assert visible(menu) == ["", "weekly", "sla_settings", "targets", *PEOPLE_PAGES, "staffing"]
     assert texts(at.title) == ["People data"]
     assert ":material/lock: Erasing a person needs the admin role." in texts(at.caption)
     assert "people_erase" not in [b.key for b in at.button]
@@ -167,7 +167,7 @@ def test_hr_gets_the_people_pages_but_not_erase(db_file, roles, menu):
 
 def test_a_manager_imports_but_only_an_admin_undoes(db_file, batch, roles, menu):
     manager = signed_in("max@example.com", page="pages/batches.py")
-    assert visible(menu) == ["", "upload", "batches", "weekly", "sla_settings", "staffing"]
+    assert visible(menu) == ["", "upload", "batches", "weekly", "sla_settings", "targets", "staffing"]
     assert ":material/lock: Undoing an import batch needs the admin role." in texts(manager.caption)
     assert "undo" not in [b.key for b in manager.button]
     assert manager.button(key="remap").label == "Open in the mapping editor"

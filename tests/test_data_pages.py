@@ -48,7 +48,11 @@ def test_home_tells_what_is_loaded_and_that_it_is_demo_data(db_file):
     assert at.title[0].value == "服務營運儀表板"
     assert "示範資料" in at.info[0].value
     # 7 tickets created 2009-10-05 … 2009-10-06, one still open, one batch.
-    assert metrics(at) == {"服務請求": "7", "處理中": "1", "已取消": "0", "提出時間範圍": "2009-10-05 – 2009-10-06", "匯入批次": "1"}
+    # and week 41 (the last complete week with data) against the default targets
+    assert metrics(at) == {"服務請求": "7", "處理中": "1", "已取消": "0", "提出時間範圍": "2009-10-05 – 2009-10-06",
+                           "匯入批次": "1", "執行總數": "7", ":green[✓] 完成率": "85.7%", ":red[✕] 總服務水準": "42.9%",
+                           ":red[✕] 服務水準": "42.9%", ":green[✓] 平均升級次數": "0.00", ":red[✕] 承諾達成率": "50.0%"}
+    assert at.subheader[0].value == "上一個完整週 2009-W41：對照目標"
 
 
 def upload(at, *fixtures):
@@ -63,7 +67,7 @@ def test_upload_previews_then_imports_on_confirmation(db_file):
     upload(at, "week41-2009.big5.csv")
     assert metrics(at) == {"Rows read": "7", "To insert": "7", "To update": "0", "Unchanged": "0",
                            "Superseded": "0", "Rejected": "0"}
-    assert "cp950, comma-separated, header on line 1; format: econtact" in at.caption[1].value  # Sniffed.describe
+    assert "Big5 (CP950), comma-separated, header on line 1; format: e-contact+" in at.caption[1].value  # Sniffed.describe
     con = store.connect(db_file)
     assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]  # nothing stored yet
     con.close()
@@ -116,7 +120,8 @@ def test_import_history_lists_batches_and_undoes_one(db_file):
     seed(db_file, "week41-2009.csv")
     at = open_app("pages/batches.py")
     table = at.dataframe[0].value
-    assert table[["Batch", "File", "Read", "Inserted"]].values.tolist() == [[1, "week41-2009.csv", 7, 7]]
+    assert table[["Batch", "File", "Format", "Read", "Inserted"]].values.tolist() == [
+        [1, "week41-2009.csv", "e-contact+", 7, 7]]   # the product's name, not the code econtact
     assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
     at.checkbox[0].check()
     at.run()

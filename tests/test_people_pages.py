@@ -61,7 +61,7 @@ def test_matrix_flags_single_points_of_failure(team_db):
     # CS: requirement management, problem discovery, FAQ have one person at the required level;
     # PM has one person, who meets project management only: all six PM competencies.
     assert at.error[0].value.startswith("Single points of failure (9:")
-    assert "CS · Problem discovery" in at.error[0].value
+    assert "System technical customer service · Problem discovery" in at.error[0].value   # CS by its name
     coverage = at.dataframe[0].value.set_index("competency")
     assert coverage.loc["Product operation and FAQ writing", ["at_entry", "at_professional", "at_consultant",
                                                               "meeting_required"]].tolist() == [3, 2, 1, 1]
@@ -87,12 +87,12 @@ def test_person_page_blueprint_alerts_and_tickets(team_db):
     at.date_input(key="person_as_of").set_value(AS_OF).run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Completion"] == "33%"          # 2 of 6 blueprint items done
+    assert metrics["Completion"] == "33.3%"        # 2 of 6 blueprint items done
     assert metrics["Items done"] == "2 / 6"
-    assert metrics["On the job (70%)"] == "94%"    # 80 of 85 hours
+    assert metrics["On the job (70%)"] == "94.1%"  # 80 of 85 hours
     assert metrics["Tickets handled"] == "2"
-    assert metrics["On-time completion"] == "50.0%"  # T1 on time, T2 late
-    assert metrics["Mean resolution time"] == "72.0 h"  # (24 + 120) / 2
+    assert metrics[":red[✕] On-time completion"] == "50.0%"     # T1 on time, T2 late: below 75%
+    assert metrics[":green[✓] Mean resolution time"] == "3 d"  # (24 + 120) / 2 = 72 h, within the 14-day target
     blueprint = at.dataframe[0].value
     assert blueprint["title"].tolist()[:2] == ["Project issue handling SOP", "Using project management tools"]
     assert blueprint["status"].tolist()[0] == "Done (2024-03-01)"
@@ -124,10 +124,10 @@ def test_team_page_shortage_training_plan_and_performance(team_db):
     assert ranked[["title", "people"]].head(2).values.tolist() == [["Writing requirement forms", 3], ["SQL basics", 2]]
     assert "Training plan: 4 people" in at.markdown[0].value
     assert at.error[0].value == "Required certificates missing or no longer valid: 2"
-    performance = at.dataframe[-1].value.set_index("name")
-    assert performance.loc["甲", "tickets_handled"] == 2
-    assert performance.loc["甲", "on_time_completion"] == pytest.approx(0.5)
-    assert performance.loc["甲", "short_in"].startswith("Project issue management 0▼2")
+    performance = at.dataframe[-1].value.set_index("Name")
+    assert performance.loc["甲", "Tickets handled"] == "2"
+    assert performance.loc["甲", "On-time completion"] == "✕ 50.0%"     # below 75%: red
+    assert performance.loc["甲", "Short in (now▼required)"].startswith("Project issue management 0▼2")
 
 
 def test_team_page_in_chinese_with_a_filter_that_matches_nobody(team_db):

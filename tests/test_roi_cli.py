@@ -29,6 +29,13 @@ def test_prints_the_seed_example_as_json():
     assert (report["classes"], report["trainee_hourly"], report["instructor_hourly"]) == (9, 226, 347)
     # three runs (one a year, three years): 3 × 675,176 − 13,880 one-off gap
     assert (report["payback_run"], report["cumulative_savings"]) == (1, 2_011_648)
+    assert (report["discount_rate"], report["npv"]) == (0, 2_011_648)   # undiscounted: the cumulative savings
+
+
+def test_npv_at_a_discount_rate(capsys):
+    assert main(["roi", "--discount-rate", "0.1"]) == 0
+    # −13,880 + 675,176 / 1.1 + 675,176 / 1.1² + 675,176 / 1.1³ = −13,880 + 675,176 × 2.486852 = 1,665,182.78
+    assert json.loads(capsys.readouterr().out)["npv"] == 1_665_182.78
 
 
 def test_scenario_file_with_only_extra_lines_as_csv(capsys):

@@ -145,6 +145,17 @@ def test_seed_pays_back_on_the_first_run_and_a_dearer_online_run_never_does():
     assert view.payback_run is None and view.payback_year is None
 
 
+def test_npv_discounts_each_years_savings():
+    # SEED: year 0 the one-off gap 13,880 − 27,760; then 675,176 saved in each of three years.
+    result = evaluate(SEED)
+    assert analysis.yearly_savings(result) == (-13_880, 675_176, 675_176, 675_176)
+    assert analysis.npv(result) == 2_011_648                       # at 0: the cumulative savings
+    # at 10%: −13,880 + 675,176 × (0.909091 + 0.826446 + 0.751315) = 1,665,182.78
+    assert analysis.npv(result, 0.10) == pytest.approx(1_665_182.78, abs=0.01)
+    with pytest.raises(ValueError):
+        analysis.npv(result, -1)
+
+
 # --- break-even and sensitivity ----------------------------------------------------------
 
 def test_break_even_trainees_is_the_first_paying_whole_number():

@@ -37,7 +37,8 @@ def test_seed_example_in_english(page):
     at = page("en")
     assert not at.exception and not at.error
     assert headline(at) == {"Classroom total": "NT$1,101,280", "Online total": "NT$439,984",
-                            "Savings": "NT$661,296", "ROI": "150.3%", "Benefit–cost ratio": "2.50"}
+                            "Savings": "NT$661,296", "ROI": "150.3%", "Benefit–cost ratio": "2.50",
+                            "NPV": "NT$2,011,648"}    # undiscounted: 3 × 675,176 − 13,880
     costs = at.dataframe[0].value
     trainee_time = costs[costs["Cost line"] == "Trainee time"].iloc[0]
     assert trainee_time["Classroom: Calculation"] == "450 × 8 × 226"
@@ -45,7 +46,16 @@ def test_seed_example_in_english(page):
     assigned = [c.value for c in at.caption if c.value.startswith("Based on 9 classes")]
     assert "classroom content development takes 40 hours" in assigned[0]
     assert at.selectbox(key="roi.selected").value == 1
-    assert at.text_input(key="roi.name").value == "導入HRD平台ROI分析 (seed example)"
+    assert at.text_input(key="roi.name").value == "導入HRD平台ROI分析（範例）"
+
+
+def test_npv_at_a_chosen_discount_rate(page):
+    at = page("en")
+    at.number_input(key="roi.discount").set_value(10.0).run()
+    assert not at.exception
+    # −13,880 + 675,176 / 1.1 + 675,176 / 1.1² + 675,176 / 1.1³ = 1,665,182.78
+    assert headline(at)["NPV"] == "NT$1,665,183"
+    assert "Net present value over 3 years at 10.0% a year: **NT$1,665,183**" in [m.value for m in at.markdown]
 
 
 def test_seed_example_in_traditional_chinese(page):
@@ -53,6 +63,7 @@ def test_seed_example_in_traditional_chinese(page):
     assert not at.exception
     assert headline(at)["面授總成本"] == "NT$1,101,280"
     assert headline(at)["投資報酬率 ROI"] == "150.3%"
+    assert headline(at)["淨現值 NPV"] == "NT$2,011,648"
     assert at.number_input(key="roi.p.trainees").label == "受訓人次 (人次)"
     assert "ROI 都不低於 0" in at.markdown[-1].value            # break-even of trainees: none
 
@@ -104,7 +115,7 @@ def test_save_as_new_duplicate_compare_and_delete(page, db_file):
     at.button(key="roi.save_new").click().run()
     assert not at.exception
     assert at.success[0].value == "Saved “Platform 1M”."
-    assert stored_names(db_file) == ["導入HRD平台ROI分析 (seed example)", "Platform 1M"]
+    assert stored_names(db_file) == ["導入HRD平台ROI分析（範例）", "Platform 1M"]
 
     at.button(key="roi.duplicate").click().run()
     assert at.text_input(key="roi.name").value == "Platform 1M (2)"
@@ -113,12 +124,12 @@ def test_save_as_new_duplicate_compare_and_delete(page, db_file):
     compare = at.multiselect(key="roi.compare")
     assert compare.value == [1, 2, 3]
     [table] = [frame.value for frame in at.dataframe if "Item" in frame.value.columns]
-    assert list(table.columns[2:]) == ["導入HRD平台ROI分析 (seed example)", "Platform 1M", "Platform 1M (2)"]
+    assert list(table.columns[2:]) == ["導入HRD平台ROI分析（範例）", "Platform 1M", "Platform 1M (2)"]
     assert list(table.iloc[0][2:]) == ["NT$661,296", "NT$-338,704", "NT$-338,704"]
 
     at.button(key="roi.delete").click().run()
     assert at.success[0].value == "Deleted “Platform 1M (2)”."
-    assert stored_names(db_file) == ["導入HRD平台ROI分析 (seed example)", "Platform 1M"]
+    assert stored_names(db_file) == ["導入HRD平台ROI分析（範例）", "Platform 1M"]
 
 
 def test_saving_under_a_taken_name_is_refused(page, db_file):

@@ -17,7 +17,7 @@ from kpi.roi.scenarios import (BENEFITS, BenefitCheck, ScenarioNameError, delete
 
 def test_the_seed_example_ships_as_the_first_scenario(con):
     [first] = list_scenarios(con)
-    assert first.name == "導入HRD平台ROI分析 (seed example)"
+    assert first.name == "導入HRD平台ROI分析（範例）"
     assert first.scenario == SEED
     assert set(first.benefits) == set(BENEFITS) and not any(c.checked for c in first.benefits.values())
 
@@ -51,7 +51,7 @@ def test_save_update_duplicate_delete(con):
 
 def test_refuses_blank_or_taken_names_and_invalid_values(con):
     with pytest.raises(ScenarioNameError) as raised:
-        save_scenario(con, None, "導入HRD平台ROI分析 (seed example)", SEED)
+        save_scenario(con, None, "導入HRD平台ROI分析（範例）", SEED)
     assert raised.value.reason == "taken"
     with pytest.raises(ScenarioNameError):
         save_scenario(con, None, "   ", SEED)
@@ -81,14 +81,14 @@ def test_comparison_rows_put_results_first(three):
     assert rows["Classes"] == (9, 9, 18)
     # payback with the platform: 1,013,880 one-off gap / 675,176 a run -> 2 runs
     assert rows["Runs to pay back"] == (1, 2, 1)
-    assert rows["Working hours a year (hours a year)"] == ("the post's rule (12 × 30 × 8)",) * 3
+    assert rows["Working hours a year (hours a year)"] == ("monthly-salary rule (annual ÷ 12 ÷ 30 ÷ 8)",) * 3
 
 
 def test_xlsx_keeps_numbers_and_prints_benefits(three):
     book = openpyxl.load_workbook(io.BytesIO(report.xlsx_bytes(three, "en")))
     comparison = book["Comparison"]
     header = [cell.value for cell in comparison[1]]
-    assert header[2:] == ["導入HRD平台ROI分析 (seed example)", "Platform 1M", "900 trainees"]
+    assert header[2:] == ["導入HRD平台ROI分析（範例）", "Platform 1M", "900 trainees"]
     by_item = {row[1].value: [cell.value for cell in row[2:]] for row in comparison.iter_rows(min_row=2)}
     assert by_item["Savings"] == [661_296, -338_704, 1_141_896]
     assert by_item["ROI"][0] == pytest.approx(661_296 / 439_984)

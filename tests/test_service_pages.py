@@ -50,11 +50,12 @@ def test_weekly_page_reproduces_week41_with_the_seed_headers_in_zh_tw(week41_db)
     assert not app.exception
     table = app.dataframe(key="weekly_table").value
     assert list(table.columns) == ["負責人", *SEED_HEADERS]
-    # /work/shared/examples/week41-2009.expected.md: 6/7 = 85.7%, 3/7 = 42.9%
+    # /work/shared/examples/week41-2009.expected.md: 6/7 = 85.7%, 3/7 = 42.9%; marked against the
+    # default targets: completion ✓ from 80% (✕ below 65%), escalations ✓ up to 0.30, service levels ✕ below 75%
     assert table.values.tolist() == [
-        ["吳小姐", "0", "5", "5", "3", "0", "2", "0", "0", "0", "0", "100.0%", "0.00", "60.0%", "60.0%"],
-        ["陳小明", "0", "2", "2", "0", "0", "1", "1", "0", "0", "0", "50.0%", "0.00", "0.0%", "0.0%"],
-        ["合計", "0", "7", "7", "3", "0", "3", "1", "0", "0", "0", "85.7%", "0.00", "42.9%", "42.9%"],
+        ["吳小姐", "0", "5", "5", "3", "0", "2", "0", "0", "0", "0", "✓ 100.0%", "✓ 0.00", "✕ 60.0%", "✕ 60.0%"],
+        ["陳小明", "0", "2", "2", "0", "0", "1", "1", "0", "0", "0", "✕ 50.0%", "✓ 0.00", "✕ 0.0%", "✕ 0.0%"],
+        ["合計", "0", "7", "7", "3", "0", "3", "1", "0", "0", "0", "✓ 85.7%", "✓ 0.00", "✕ 42.9%", "✕ 42.9%"],
     ]
 
 
@@ -62,10 +63,13 @@ def test_weekly_page_cards_in_english_with_the_change_against_last_week(week41_d
     app = page("weekly.py", week="2009-W41", by="department")
     assert not app.exception
     cards = {m.label: (m.value, m.delta) for m in app.metric}
-    # week 40 had nothing in play, so rates have no change to show; 7 - 0 = +7 in play
+    # week 40 had nothing in play, so rates have no change to show; 7 - 0 = +7 in play.
+    # Rated against the default targets: completion 85.7% ≥ 80%, commitments 50% < 80%.
     assert cards["In play"] == ("7", "+7")
-    assert cards["Completion rate"] == ("85.7%", "")
-    assert cards["Commitment achievement"] == ("50.0%", "")
+    assert cards[":green[✓] Completion rate"] == ("85.7%", "")
+    assert cards[":red[✕] Commitment achievement"] == ("50.0%", "")
+    assert cards[":red[✕] Service level"] == ("42.9%", "")
+    assert any("Service level: target ≥ 85.0%, amber < 85.0%, red < 75.0%" in c.value for c in app.caption)
     assert table_rows(app)[0][0] == "總經理室-測試環境" and table_rows(app)[-1][0] == "Total"
     assert app.query_params["by"] == "department"  # the code, not the English label
 

@@ -30,6 +30,7 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
     "nav.section.service": (
         PageSpec("pages/weekly.py", "nav.weekly", ":material/event_note:", "home.go.weekly"),
         PageSpec("pages/sla_settings.py", "nav.sla_settings", ":material/schedule:", "home.go.sla_settings"),
+        PageSpec("pages/targets.py", "nav.targets", ":material/flag:", "home.go.targets"),
     ),
     "nav.section.people": (
         PageSpec("pages/people_matrix.py", "nav.people_matrix", ":material/grid_on:", "home.go.people_matrix",

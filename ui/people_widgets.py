@@ -9,11 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from kpi import metrics, store
+from kpi.formatting import MISSING
 from kpi.ingest.errors import InputError, Reject
 from kpi.ingest.reader import read_frame
 from kpi.people import development, imports, model, performance, skills
 from kpi.people.skills import Scope
-from ui.components.download import table_with_downloads
+from ui.components.download import as_shown, download_buttons, table_with_downloads
+from ui.components.kpi_card import style_by_target
 from ui.session import db, db_version, lang, t
 
 
@@ -126,12 +128,35 @@ def certificate_alerts(as_of: dt.date, scope: Scope, key: str) -> None:
         )
 
 
-def metric_column(key: str) -> st.column_config.NumberColumn:
-    """A table column for a declared people KPI: its label, description and display format."""
-    metric = metrics.get(key)
-    number_format = {"ratio": "percent", "count": "%d", "hours": f"%.{metric.decimals}f h"}.get(
-        metric.unit, f"%.{metric.decimals}f")
-    return st.column_config.NumberColumn(metric.label(lang()), help=metric.description(lang()), format=number_format)
+def role_names() -> dict[str, str]:
+    """role_id → the role's name in the user's language."""
+    roles = model.roles(db(), lang())
+    return dict(zip(roles["role_id"], roles["role"]))
+
+
+def performance_table(figures: pd.DataFrame, base_name: str, key: str) -> None:
+    """Each person's gaps beside their ticket figures, the figures in the shared number forms and
+    rated against their department's targets; blanks, not "None", where a value is missing. The
+    downloads keep the figures as numbers."""
+    shown = pd.DataFrame({
+        t("people.col.name"): figures["name"],
+        t("people.col.department"): figures["department"].fillna(MISSING),
+        t("people.col.role"): figures["role_id"].map(role_names()).fillna(MISSING),
+        t("people.col.total_gap"): figures["total_gap"],
+        t("people.col.short_in"): figures["short_in"].fillna(""),
+    })
+    rated, config = {}, {}
+    for key in performance.METRIC_COLUMNS:
+        metric = metrics.get(f"people.{key}")
+        label = metric.label(lang())
+        shown[label] = [metric.format(value, lang()) for value in figures[key]]
+        rated[label] = (metric.key, figures[key])
+        config[label] = st.column_config.TextColumn(help=metric.description(lang()), alignment="right")
+    st.dataframe(style_by_target(shown, rated, figures["department"].tolist()), hide_index=True, width="stretch",
+                 column_config=config)
+    headers = dict(zip(["name", "department", "role_id", "total_gap", "short_in", *performance.METRIC_COLUMNS],
+                       shown.columns, strict=True))
+    download_buttons(as_shown(figures, {"employee_id": None, **headers}), base_name, key)
 
 
 def upload_flow(kinds: tuple[str, ...], key: str) -> None:

@@ -16,15 +16,20 @@ from ui.session import lang, t
 
 _HEADLINES = ("roi.classroom_total", "roi.online_total", "roi.savings", "roi.roi", "roi.bcr")
 _AMOUNT = st.column_config.NumberColumn(format="localized")
+DISCOUNT = "roi.discount"     # the discount rate in percent, chosen in the cumulative tab
+
+
+def discount_rate() -> float:
+    return st.session_state.get(DISCOUNT, 0.0) / 100
 
 
 def headlines(result: Result) -> None:
-    """The five KPIs as cards sized to their figures, wrapping on narrow screens."""
-    row = st.container(horizontal=True)
-    for key in _HEADLINES:
+    """The five KPIs and the NPV, three cards to a row so none is left alone on a row of its own."""
+    figures = [(key, result.value(key)) for key in _HEADLINES] + [("roi.npv", analysis.npv(result, discount_rate()))]
+    grid = [column for _ in range(0, len(figures), 3) for column in st.columns(3)]
+    for column, (key, value) in zip(grid, figures, strict=True):
         m = metric(key)
-        row.metric(m.label(lang()), m.format(result.value(key)), help=m.description(lang()),
-                   border=True, width="content")
+        column.metric(m.label(lang()), m.format(value, lang()), help=m.description(lang()), border=True)
     if result.roi is None:
         st.warning(t("roi.result.undefined"))
 
@@ -71,6 +76,10 @@ def cumulative(result: Result) -> None:
                  **{k: _money(getattr(view, k)) for k in
                     ("classroom_one_off", "online_one_off", "classroom_per_run", "online_per_run")}))
     st.plotly_chart(charts.cumulative_figure(view, lang()), width="stretch")
+    rate, npv_column = st.columns([1, 2], vertical_alignment="bottom")
+    rate.number_input(t("roi.npv.rate"), min_value=0.0, max_value=50.0, step=0.5, format="%.1f", key=DISCOUNT)
+    npv_column.markdown(t("roi.npv.summary", years=s.years, rate=f"{discount_rate() * 100:.1f}",
+                          npv=_money(analysis.npv(result, discount_rate()))))
     columns = [t(f"roi.cumulative.{k}") for k in ("run", "year", "classroom", "online", "savings")]
     frame = pd.DataFrame([(p.run, p.year, p.classroom, p.online, p.savings) for p in view.points], columns=columns)
     table_with_downloads(frame, "roi-cumulative", "roi.cumulative",
@@ -116,7 +125,12 @@ def compare(stored: dict[int, StoredScenario]) -> None:
     header, *rows = report.comparison_table(chosen, lang())
     right = st.column_config.TextColumn(alignment="right")
     table = pd.DataFrame(rows, columns=[" ", *header[1:]])
-    st.dataframe(table, hide_index=True, width="stretch", height="content", column_config={s.name: right for s in chosen})
+    # notes are prose: left-aligned below the table rather than squeezed into right-aligned figures
+    st.dataframe(table[table[header[1]] != t("roi.compare.notes")], hide_index=True, width="stretch",
+                 height="content", column_config={s.name: right for s in chosen})
+    for s in chosen:
+        if s.notes:
+            st.caption(f"**{s.name}** · {t('roi.compare.notes')}: {s.notes}")
     st.plotly_chart(charts.comparison_figure([s.name for s in chosen], [evaluate(s.scenario) for s in chosen], lang()),
                     width="stretch")
     language = lang()

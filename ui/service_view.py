@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 import ui
 from kpi import metrics
@@ -19,6 +20,7 @@ from kpi.service.presentation import metric
 from kpi.service.report import FilterOptions, ServiceQuery
 from ui import service_charts, url_params
 from ui.components.download import download_buttons, table_with_downloads
+from ui.components.kpi_card import kpi_card, legend_caption, style_by_target
 from ui.privacy import visible
 from ui.session import t
 
@@ -120,14 +122,15 @@ def group_names(frame: pd.DataFrame) -> list[str]:
     return presentation.group_names(frame, ui.lang())
 
 
-def kpi_cards(review: report.WeeklyReview) -> None:
-    """Headline KPIs with the change against the previous period."""
+def kpi_cards(review: report.WeeklyReview, department: str | None = None) -> None:
+    """Headline KPIs with the change against the previous period, rated against their targets
+    (a department's own where one department is shown)."""
     cards = presentation.headline(review)
-    for column_, (key, now, before) in zip(st.columns(len(cards)), cards, strict=True):
-        inverse = key == "avg_escalations"
-        column_.metric(label(key), metric(key).format(now), presentation.delta(key, now, before, ui.lang()),
-                       delta_color="inverse" if inverse else ("off" if key == "in_play" else "normal"),
-                       help=metric(key).description(ui.lang()), border=True)
+    # three to a row: a card needs room for its status word beside the change
+    grid = [column_ for _ in range(0, len(cards), 3) for column_ in st.columns(3)]
+    for column_, (key, now, before) in zip(grid, cards, strict=True):
+        kpi_card(column_, PREFIX + key, now, presentation.delta(key, now, before, ui.lang()), department)
+    legend_caption([PREFIX + key for key, _, _ in cards], department)
 
 
 def weekly_table(review: report.WeeklyReview, by: str, formatted: bool = True) -> pd.DataFrame:
@@ -140,7 +143,15 @@ def weekly_table(review: report.WeeklyReview, by: str, formatted: bool = True) -
     return table
 
 
-def show_weekly_table(table: pd.DataFrame, **selection) -> None:
+def rated_weekly_table(review: report.WeeklyReview, by: str) -> Styler:
+    """The formatted report with its rates marked against their targets (by department, each row
+    against its own)."""
+    departments = [None if total else group for total, group in zip(review.table["is_total"], review.table["group"])]
+    return style_by_target(weekly_table(review, by), {label(c): (PREFIX + c, review.table[c]) for c in WEEKLY_COLUMNS},
+                           departments if by == "department" else None)
+
+
+def show_weekly_table(table: Styler, **selection) -> None:
     """Every row visible (the total last); KPI columns right-aligned, each header's meaning in its tooltip.
 
     The group column is pinned: on a laptop screen the rates at the right need a horizontal scroll,
@@ -148,8 +159,8 @@ def show_weekly_table(table: pd.DataFrame, **selection) -> None:
     """
     config = {label(c): st.column_config.TextColumn(width="small", alignment="right", help=metric(c).description(ui.lang()))
               for c in WEEKLY_COLUMNS}
-    config[table.columns[0]] = st.column_config.TextColumn(pinned=True)
-    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 910),
+    config[table.data.columns[0]] = st.column_config.TextColumn(pinned=True)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table.data) + 1) + 3, 910),
                  column_config=config, **selection)
 
 
@@ -303,7 +314,7 @@ def response_and_forwarding(review: report.WeeklyReview) -> None:
 def help_panel() -> None:
     """Every service KPI's definition, as declared in kpi/service/definitions.py."""
     lang = ui.lang()
-    rows = [(m.label(lang), m.description(lang), m.formula(), m.filters)
+    rows = [(m.label(lang), m.description(lang), m.formula(lang), m.scope(lang))
             for key, m in metrics.registry().items() if key.startswith(PREFIX)]
     definitions = pd.DataFrame(rows, columns=[t(f"service.help.{c}") for c in ("kpi", "description", "formula", "filters")])
     st.table(definitions, hide_index=True)

@@ -9,11 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kpi.contact.erlang import Performance, Staffing
+from kpi.formatting import percent
 from ui.session import t
-
-
-def _percent(value: float) -> str:
-    return f"{value:.1%}"
 
 
 def _seconds(value: float) -> str:
@@ -23,10 +20,10 @@ def _seconds(value: float) -> str:
 def cards(result: Staffing) -> None:
     fares = result.performance
     figures = [("agents", str(result.agents)), ("scheduled", str(result.scheduled)),
-               ("service_level", _percent(fares.service_level)), ("asa", _seconds(fares.asa_seconds)),
-               ("probability_wait", _percent(fares.probability_wait)), ("occupancy", _percent(fares.occupancy))]
+               ("service_level", percent(fares.service_level)), ("asa", _seconds(fares.asa_seconds)),
+               ("probability_wait", percent(fares.probability_wait)), ("occupancy", percent(fares.occupancy))]
     if fares.probability_abandon is not None:
-        figures.append(("probability_abandon", _percent(fares.probability_abandon)))
+        figures.append(("probability_abandon", percent(fares.probability_abandon)))
     row = st.container(horizontal=True)
     for key, value in figures:
         row.metric(t(f"staffing.metric.{key}"), value, border=True, width="content")
@@ -58,11 +55,11 @@ def service_level_chart(rows: list[Performance], required: int, target: float) -
 def performance_table(rows: list[Performance], required: int) -> pd.DataFrame:
     table = {
         t("staffing.chart.agents"): [f"{row.agents} ★" if row.agents == required else str(row.agents) for row in rows],
-        t("staffing.metric.service_level"): [_percent(row.service_level) for row in rows],
+        t("staffing.metric.service_level"): [percent(row.service_level) for row in rows],
         t("staffing.metric.asa"): [_seconds(row.asa_seconds) for row in rows],
-        t("staffing.metric.probability_wait"): [_percent(row.probability_wait) for row in rows],
-        t("staffing.metric.occupancy"): [_percent(row.occupancy) for row in rows],
+        t("staffing.metric.probability_wait"): [percent(row.probability_wait) for row in rows],
+        t("staffing.metric.occupancy"): [percent(row.occupancy) for row in rows],
     }
     if rows and rows[0].probability_abandon is not None:
-        table[t("staffing.metric.probability_abandon")] = [_percent(row.probability_abandon) for row in rows]
+        table[t("staffing.metric.probability_abandon")] = [percent(row.probability_abandon) for row in rows]
     return pd.DataFrame(table)

@@ -18,10 +18,11 @@ import pandas as pd
 import streamlit as st
 
 from kpi import store
+from kpi.formatting import code_name
 from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
 from ui.components.download import file_download
-from ui.session import db, is_open, t
+from ui.session import db, is_open, lang, t
 
 NOT_MAPPED = "—"
 REMAP_PREFIX = "batch:"
@@ -230,6 +231,24 @@ def profile_file_buttons(key: str, item: Pending, lang: str) -> None:
     st.rerun()
 
 
+def profile_name(profile: str) -> str:
+    """A batch's format as users know it: the product's name (e-contact+), a saved profile's own
+    name, or "not recognised"."""
+    if profile == "custom":
+        return t("upload.custom_profile")
+    layout = formats.LAYOUT_BY_NAME.get(profile)
+    return layout.source_system if layout else profile
+
+
+def date_form_name(code: str) -> str:
+    return code_name("date_form", code, lang())
+
+
+def encoding_described(sniffed) -> str:
+    """What was detected, the encoding by its usual name (UTF-8, Big5) rather than the codec's."""
+    return replace(sniffed, encoding=code_name("encoding", sniffed.encoding, lang())).describe(lang())
+
+
 def date_form_options() -> list[str]:
     return [NOT_MAPPED, *(f.name for f in dates.FORMATS)]
 
@@ -241,6 +260,7 @@ def detection_note(preview: importer.Preview) -> list[str]:
         if detection.format is None and detection.present:
             notes.append(t("upload.date_none", field=t(f"field.{field_name}")))
         elif detection.ambiguous:
-            notes.append(t("upload.date_ambiguous", field=t(f"field.{field_name}"), form=detection.format.name,
-                           others=", ".join(detection.alternatives)))
+            notes.append(t("upload.date_ambiguous", field=t(f"field.{field_name}"),
+                           form=date_form_name(detection.format.name),
+                           others=", ".join(map(date_form_name, detection.alternatives))))
     return notes

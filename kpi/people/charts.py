@@ -96,7 +96,7 @@ def _translucent(hex_colour: str, alpha: float = 0.15) -> str:
 
 def coverage_chart(coverage: pd.DataFrame, lang: str) -> go.Figure:
     """People at the required level per role competency; single points of failure in red."""
-    labels = [f"{role} · {competency}" for role, competency in zip(coverage["role_id"], coverage["competency"])]
+    labels = [f"{role} · {competency}" for role, competency in zip(coverage["role"], coverage["competency"])]
     colours = [GAP_COLOUR if spof else OK_COLOUR for spof in coverage["single_point_of_failure"]]
     figure = go.Figure(go.Bar(
         x=coverage["meeting_required"], y=labels, orientation="h", marker_color=colours,

@@ -20,24 +20,29 @@ from kpi.people.skills import SCOPE_AND_LEVELS, Scope, frame
 _OWNED = "tickets whose owner (負責人) is the person, created in the chosen period"
 _OWNED_ZH = "負責人為此人、且在所選期間內提出的服務請求"
 _DONE = _OWNED + ", completed"
+_DONE_ZH = _OWNED_ZH + "，已完成"
 METRICS = (
     Metric("people.tickets_handled", "處理件數", "Tickets handled",
            "此人負責、在期間內提出的服務請求件數。", "Tickets the person owns that were created in the period.",
-           "tickets owned", None, _OWNED, "count", 0),
+           "tickets owned", None, _OWNED, "count", 0,
+           numerator_zh="負責的服務請求件數", filters_zh=_OWNED_ZH),
     # Not the weekly report's 服務水準 (new tickets done on time ÷ new tickets): this one looks
     # only at completed tickets, so it has its own name.
     Metric("people.on_time_completion", "準時完成率", "On-time completion",
            "已完成的服務請求中，在預計完成時間（最後承諾）前完成的比例；沒有承諾時間的不算逾期，完成早於提出的不算準時。",
            "Share of the completed tickets done by the current commitment (預計完成時間); a ticket without "
            "a commitment is never late, one completed before it was created is not on time.",
-           "completed ≤ current commitment", "completed", _DONE, "ratio", 1),
+           "completed ≤ current commitment", "completed", _DONE, "ratio", 1,
+           numerator_zh="完成時間 ≤ 預計完成時間的件數", denominator_zh="已完成件數", filters_zh=_DONE_ZH),
     Metric("people.avg_escalations", "平均升級次數", "Average escalations",
            "此人負責的服務請求平均升級幾次。", "Escalations per ticket the person owns.",
-           "sum of escalation counts", "tickets owned", _OWNED, "number", 2),
+           "sum of escalation counts", "tickets owned", _OWNED, "number", 2,
+           numerator_zh="升級次數合計", denominator_zh="負責的服務請求件數", filters_zh=_OWNED_ZH),
     Metric("people.mean_resolution_hours", "平均解決時間", "Mean resolution time",
            "已完成的服務請求從提出到完成的平均時數（日曆時間）。",
            "Average hours from creation to completion of the completed tickets (calendar time).",
-           "sum of (completed − created) in hours", "completed", _DONE, "hours", 1),
+           "sum of (completed − created) in hours", "completed", _DONE, "hours", 1,
+           numerator_zh="（完成時間 − 提出時間）的時數合計", denominator_zh="已完成件數", filters_zh=_DONE_ZH),
 )
 METRIC_COLUMNS = tuple(metric.key.removeprefix("people.") for metric in METRICS)
 

@@ -68,6 +68,23 @@ def cumulative(result: Result) -> Cumulative:
                       per_run["online"], points, payback_run, payback_year)
 
 
+def yearly_savings(result: Result) -> tuple[float, ...]:
+    """Savings by year: year 0 the one-off costs (negative where going online costs more to set
+    up), then each of the horizon's years with its runs."""
+    view = cumulative(result)
+    s = result.scenario
+    per_year = s.runs_per_year * (view.classroom_per_run - view.online_per_run)
+    return (view.classroom_one_off - view.online_one_off, *([per_year] * s.years))
+
+
+def npv(result: Result, discount_rate: float = 0.0) -> float:
+    """Net present value of the yearly savings over the horizon: Σ savings_t / (1 + rate)^t,
+    t = 0 … years. At 0 it equals the cumulative savings at the horizon's end."""
+    if discount_rate <= -1:
+        raise ValueError("the discount rate must be above -100%")
+    return sum(flow / (1 + discount_rate) ** year for year, flow in enumerate(yearly_savings(result)))
+
+
 def effective_value(scenario: Scenario, key: str) -> float:
     """The value in force: the trainee rate where the administration rate is left to it."""
     value = getattr(scenario, key)

@@ -67,7 +67,8 @@ def cumulative_figure(view: Cumulative, lang: str) -> go.Figure:
     if view.payback_year is not None and view.payback_year <= years[-1]:
         fig.add_vline(x=view.payback_year, line_dash="dash", line_color="green")
     fig.add_hline(y=0, line_color="gray", line_width=1)
-    fig.update_layout(xaxis=dict(title=i18n.t("roi.cumulative.year", lang)),
+    # whole years only: a tick at 0.5 reads as a run that never happens
+    fig.update_layout(xaxis=dict(title=i18n.t("roi.cumulative.year", lang), tick0=0, dtick=1, tickformat="d"),
                       yaxis=dict(tickprefix="NT$", tickformat=",.0f"), height=420, **_LAYOUT)
     return fig
 

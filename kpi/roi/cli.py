@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from kpi.cli import UserError
-from kpi.roi.analysis import cumulative
+from kpi.roi.analysis import cumulative, npv
 from kpi.roi.model import SEED, SIDES, InvalidScenario, Result, Scenario, evaluate, parse_scenario
 
 
@@ -23,15 +23,19 @@ def register(subparsers) -> None:
     parser.add_argument("--scenario", type=Path, metavar="FILE.json",
                         help="JSON object of parameters; missing keys take the seed's values")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
+    parser.add_argument("--discount-rate", type=float, default=0.0, metavar="RATE",
+                        help="yearly rate for npv, a fraction (0.05 = 5%%); default 0")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.discount_rate <= -1:
+        raise UserError("--discount-rate must be above -1 (-100%)")
     result = evaluate(_read_scenario(args.scenario) if args.scenario else SEED)
     if result.roi is None:
         print("warning: the online side costs nothing, so roi and bcr are undefined (null)",
               file=sys.stderr)
-    report = result_mapping(result)
+    report = result_mapping(result, args.discount_rate)
     if args.format == "json":
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -57,8 +61,9 @@ def _read_scenario(path: Path) -> Scenario:
         raise UserError(f"{path}: {err}") from None
 
 
-def result_mapping(result: Result) -> dict:
-    """The CLI's report: cost lines by side, totals, savings, roi, bcr, then the derivations."""
+def result_mapping(result: Result, discount_rate: float = 0.0) -> dict:
+    """The CLI's report: cost lines by side, totals, savings, roi, bcr, then the derivations and
+    the net present value of the yearly savings at ``discount_rate``."""
     report: dict = {}
     for side in SIDES:
         lines = result.lines(side)
@@ -78,6 +83,8 @@ def result_mapping(result: Result) -> dict:
         "payback_run": payback.payback_run,
         "payback_year": payback.payback_year,
         "cumulative_savings": _money(payback.points[-1].savings),
+        "discount_rate": discount_rate,
+        "npv": _money(npv(result, discount_rate)),
     }
     return report
 

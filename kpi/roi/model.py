@@ -365,22 +365,36 @@ def evaluate(scenario: Scenario) -> Result:
 
 
 _SCENARIO = "one ROI scenario (one run of the course)"
+_SCENARIO_ZH = "一個 ROI 情境（課程開課一次）"
 METRICS = (
     Metric("roi.classroom_total", "面授總成本", "Classroom total",
            "面授課程一次開課的所有成本項目合計。", "All classroom cost lines of one run of the course.",
-           "sum of classroom cost lines", None, _SCENARIO, "currency", 0),
+           "sum of classroom cost lines", None, _SCENARIO, "currency", 0,
+           numerator_zh="面授各成本項目合計", filters_zh=_SCENARIO_ZH),
     Metric("roi.online_total", "線上總成本", "Online total",
            "數位學習一次開課的所有成本項目合計。", "All e-learning cost lines of one run of the course.",
-           "sum of online cost lines", None, _SCENARIO, "currency", 0),
+           "sum of online cost lines", None, _SCENARIO, "currency", 0,
+           numerator_zh="線上各成本項目合計", filters_zh=_SCENARIO_ZH),
     Metric("roi.savings", "節省成本", "Savings",
            "課堂總成本減線上總成本。", "Classroom total minus online total.",
-           "classroom total − online total", None, _SCENARIO, "currency", 0),
+           "classroom total − online total", None, _SCENARIO, "currency", 0,
+           numerator_zh="面授總成本 − 線上總成本", filters_zh=_SCENARIO_ZH),
     Metric("roi.roi", "投資報酬率 ROI", "ROI",
            "(原來成本 − 新增成本) ÷ 新增成本：節省成本除以線上總成本。",
            "(original cost − new cost) / new cost: savings divided by the online total.",
-           "classroom total − online total", "online total", _SCENARIO, "ratio", 1),
+           "classroom total − online total", "online total", _SCENARIO, "ratio", 1,
+           numerator_zh="面授總成本 − 線上總成本", denominator_zh="線上總成本", filters_zh=_SCENARIO_ZH),
     Metric("roi.bcr", "效益成本比", "Benefit–cost ratio",
            "課堂總成本（免除的成本即效益）除以線上總成本。",
            "Classroom total (the cost avoided, i.e. the benefit) divided by the online total.",
-           "classroom total", "online total", _SCENARIO, "number", 2),
+           "classroom total", "online total", _SCENARIO, "number", 2,
+           numerator_zh="面授總成本", denominator_zh="線上總成本", filters_zh=_SCENARIO_ZH),
+    Metric("roi.npv", "淨現值 NPV", "NPV",
+           "各年節省成本依折現率折回今天的總和（第 0 年為一次性成本的差額）；折現率 0 時等於期末累計節省。",
+           "Each year's savings discounted to today at the discount rate, summed (year 0: the one-off costs' "
+           "difference); at a rate of 0 it equals the cumulative savings at the horizon's end.",
+           "Σ savings in year t / (1 + discount rate)^t, t = 0 … years", None,
+           "one ROI scenario over its years, at its runs a year", "currency", 0,
+           numerator_zh="Σ 第 t 年節省成本 / (1 + 折現率)^t，t = 0 … 年數",
+           filters_zh="一個 ROI 情境的評估年數，依每年開課次數"),
 )

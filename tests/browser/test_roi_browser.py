@@ -10,6 +10,8 @@ import pytest
 from kpi import store
 from kpi.roi.model import SEED
 from kpi.roi.scenarios import save_scenario
+from playwright.sync_api import expect
+
 from tests.browser.conftest import open_page, wait_idle
 
 
@@ -24,14 +26,14 @@ def server_db(tmp_path_factory):
 
 def test_a_change_updates_the_figures_and_exports_download(page, app_url):
     open_page(page, app_url, "roi", "lang=en")
-    page.get_by_text("NT$661,296").first.wait_for()   # the seed example, first
+    expect(page.get_by_text("NT$661,296").first).to_be_visible()   # the shipped example, first
     trainees = page.get_by_label("Trainees (trainee-places)")
     trainees.fill("900")
     trainees.press("Enter")
-    wait_idle(page)
     # 900 trainees, 18 classes: 1,988,680 − 846,784 (hand-computed in test_roi_scenarios)
-    page.get_by_text("NT$1,141,896").first.wait_for()
-    assert page.get_by_text("There are unsaved changes.").is_visible()
+    expect(page.get_by_text("NT$1,141,896").first).to_be_visible()
+    expect(page.get_by_text("There are unsaved changes.")).to_be_visible()
+    wait_idle(page)
 
     page.get_by_role("tab", name="Compare and export").click()
     with page.expect_download() as download:

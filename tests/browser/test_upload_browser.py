@@ -6,6 +6,8 @@ import pytest
 
 from kpi import store
 from kpi.ingest import importer
+from playwright.sync_api import expect
+
 from tests.browser.conftest import open_page, wait_idle
 from tests.conftest import FIXTURES
 
@@ -20,14 +22,14 @@ def server_db(tmp_path_factory):
     return path
 
 
-def home_ticket_count(tab, app_url) -> str:
+def expect_home_tickets(tab, app_url, count: str) -> None:
     open_page(tab, app_url, "", "lang=en")
     card = tab.locator("[data-testid='stMetric']", has_text="Tickets")
-    return card.locator("[data-testid='stMetricValue']").inner_text()
+    expect(card.locator("[data-testid='stMetricValue']")).to_have_text(count)
 
 
 def test_upload_confirm_and_see_the_ticket_count_change(page, app_url, tmp_path):
-    assert home_ticket_count(page, app_url) == "7"
+    expect_home_tickets(page, app_url, "7")
     export = tmp_path / "next-week.csv"
     shutil.copy(FIXTURES / "week41-2009.csv", export)
     with export.open("a", encoding="utf-8") as f:
@@ -41,11 +43,11 @@ def test_upload_confirm_and_see_the_ticket_count_change(page, app_url, tmp_path)
     open_page(page, app_url, "upload", "lang=en")
     page.locator("input[type=file]").set_input_files(str(export))
     confirm = page.get_by_role("button", name="Import (3 new, 0 updated)")
-    confirm.wait_for()
-    assert page.locator("[data-testid='stMetric']", has_text="Unchanged").locator(
-        "[data-testid='stMetricValue']").inner_text() == "7"
+    expect(confirm).to_be_visible()
+    expect(page.locator("[data-testid='stMetric']", has_text="Unchanged").locator(
+        "[data-testid='stMetricValue']")).to_have_text("7")
     confirm.click()
-    page.get_by_text("Imported next-week.csv: 3 inserted, 0 updated, 7 unchanged, 0 rejected").wait_for()
+    expect(page.get_by_text("Imported next-week.csv: 3 inserted, 0 updated, 7 unchanged, 0 rejected")).to_be_visible()
     wait_idle(page)
 
-    assert home_ticket_count(page, app_url) == "10"
+    expect_home_tickets(page, app_url, "10")

@@ -1,0 +1,55 @@
+"""How numbers read on every page and export: one form for percentages, durations in days and
+hours, dates without a midnight clock, and the code names (encodings, date forms, formats) that
+users see translated."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time
+
+import pandas as pd
+
+from kpi import i18n
+
+MISSING = "—"
+PERCENT_DECIMALS = 1
+
+
+def missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
+
+
+def percent(fraction, decimals: int = PERCENT_DECIMALS) -> str:
+    """0.285 → "28.5%"; '—' where there is no value."""
+    return MISSING if missing(fraction) else f"{fraction * 100:.{decimals}f}%"
+
+
+def duration(hours, lang: str) -> str:
+    """269.4 h → "11 d 5 h" / "11 天 5 小時"; under a day "5 h" (rounded to the whole hour)."""
+    if missing(hours):
+        return MISSING
+    whole = round(hours)
+    days, rest = divmod(whole, 24)
+    if days == 0:
+        return i18n.t("format.hours", lang, hours=rest)
+    if rest == 0:
+        return i18n.t("format.days", lang, days=days)
+    return i18n.t("format.days_hours", lang, days=days, hours=rest)
+
+
+def moment(value) -> str:
+    """A date or time as YYYY-MM-DD, with HH:MM only when the clock says something."""
+    if missing(value):
+        return MISSING
+    if isinstance(value, datetime) and value.time() != time(0, 0):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return f"{value:%Y-%m-%d}" if isinstance(value, (date, datetime)) else str(value)
+
+
+def code_name(group: str, code, lang: str) -> str:
+    """A stored code (an encoding, a date form, an export format) as users name it; an unknown
+    code as it is."""
+    if missing(code) or code == "":
+        return MISSING
+    key = f"code.{group}.{code}"
+    return i18n.t(key, lang) if key in i18n.table() else str(code)
