@@ -10,6 +10,7 @@ import ui
 from ui import service_sources
 from ui import service_view as view
 from ui import url_params
+from ui.weekly_report_download import report_downloads
 from ui.components.download import download_buttons
 from ui.components.kpi_card import current_targets
 from ui.session import t
@@ -43,6 +44,7 @@ review = view.weekly_review(version, period, query)
 st.subheader(t("service.weekly.period", period=period.label))
 view.kpi_cards(review, department)
 service_sources.sources_note(review)
+report_downloads(review, query)
 empty = int(review.table.iloc[-1]["in_play"]) == 0
 if empty:
     st.info(t("service.empty.period", period=period.label))

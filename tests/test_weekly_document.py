@@ -4,15 +4,19 @@ import re
 import struct
 import subprocess
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
-from kpi import store
+from kpi import store, targets
 from kpi.cli import main
 from kpi.service import periods, report
 from kpi.service.weekly_document import Document, html_document
 from tests.service_tickets import insert_tickets, week41_rows
 
+ROOT = Path(__file__).resolve().parents[1]
 W41 = periods.iso_week("2009-W41")
 # Beside the week-41 example: an unassigned ticket whose subject holds a mobile number, and one
 # escalated twice, overdue, whose owner's name looks like markup.
@@ -34,7 +38,7 @@ def _tickets(con) -> None:
 def week41_html(con):
     _tickets(con)
     query = report.ServiceQuery(by="owner")
-    document = Document(report.weekly_review(con, W41, query), query, "zh-TW", datetime(2009, 10, 12, 8, 30),
+    document = Document(report.weekly_review(con, W41, query), query, targets.load(con), "zh-TW", datetime(2009, 10, 12, 8, 30),
                         "服務水準 33.3%：<script>alert(1)</script>\n下週改善")
     return html_document(document)
 
@@ -59,12 +63,39 @@ def test_html_cards_table_and_distribution_hold_the_week41_figures(week41_html):
     headers = re.findall(r"<th title='[^']*'>(.*?)</th>", week41_html)
     assert headers[:3] == ["前期遺留", "本期新增", "執行總數"] and headers[-1] == "服務水準"
     total = _cells(re.search(r"<tr class='total'>(.*?)</tr>", week41_html)[1])
-    assert total == ["合計", "0", "9", "9", "3", "1", "3", "1", "0", "1", "0", "66.7%", "0.22", "33.3%", "33.3%"]
+    # rates against the default targets: completion 80% (red < 65%), escalations ≤ 0.30, service levels 85% (red < 75%)
+    assert total == ["合計", "0", "9", "9", "3", "1", "3", "1", "0", "1", "0", "▲ 66.7%", "✓ 0.22", "✕ 33.3%", "✕ 33.3%"]
     weekly = re.search(r"<table class='weekly'>.*?</table>", week41_html)[0]
     groups = re.findall(r"<tr><td class='text'>(.*?)</td>", weekly)
     assert groups == ["（未分配）", "&lt;b&gt;Eve&lt;/b&gt;", "吳小姐", "陳小明"]
     assert "未升級：8 件（89%）" in week41_html and "升級二次：1 件（11%）" in week41_html
     assert "期間：2009-W41（2009-10-05 至 2009-10-11）" in week41_html
+
+
+def test_cards_tell_their_status_by_symbol_word_and_target(week41_html):
+    cards = re.findall(r"<div class='card ?(\w*)'><div class='label'>(.*?)</div><div class='value'>.*?</div>"
+                       r"(?:<div class='status'>(.*?)</div><div class='legend'>(.*?)</div>)?", week41_html)
+    assert cards == [                       # as written in HTML (&lt; is "<")
+        ("", "執行總數", "", ""),                  # a count without a target
+        ("amber", "完成率", "▲ 注意", "目標 ≥ 80.0%，黃燈 &lt; 80.0%，紅燈 &lt; 65.0%"),
+        ("red", "總服務水準", "✕ 未達標", "目標 ≥ 85.0%，黃燈 &lt; 85.0%，紅燈 &lt; 75.0%"),
+        ("red", "服務水準", "✕ 未達標", "目標 ≥ 85.0%，黃燈 &lt; 85.0%，紅燈 &lt; 75.0%"),
+        ("green", "平均升級次數", "✓ 達標", "目標 ≤ 0.30，黃燈 &gt; 0.30，紅燈 &gt; 0.60"),
+        ("red", "承諾達成率", "✕ 未達標", "目標 ≥ 90.0%，黃燈 &lt; 90.0%，紅燈 &lt; 80.0%"),
+    ]
+    assert "目標 85%</text>" in week41_html        # the trend's target line
+
+
+def test_by_department_each_row_is_rated_against_its_own_target(con):
+    _tickets(con)
+    con.execute("INSERT INTO kpi_targets (kpi_key, department, direction, target, amber, red) "
+                "VALUES ('service.service_level', '總經理室-測試環境', 'higher', 0.30, 0.30, 0.20)")
+    query = report.ServiceQuery(by="department")
+    page = html_document(Document(report.weekly_review(con, W41, query), query, targets.load(con), "en",
+                                  datetime(2009, 10, 12)))
+    weekly = re.search(r"<table class='weekly'>.*?</table>", page)[0]
+    rows = re.findall(r"<tr(?: class='total')?><td class='text'>(.*?)</td>.*?<td class='(\w+)'>([^<]*)</td></tr>", weekly)
+    assert rows == [("總經理室-測試環境", "green", "✓ 33.3%"), ("Total", "red", "✕ 33.3%")]
 
 
 def test_html_alerts_give_counts_and_first_rows(week41_html):
@@ -133,3 +164,20 @@ def test_no_database_and_an_empty_one_are_told_plainly(tmp_path, capsys):
     assert main(["report", "--db", str(tmp_path / "empty.duckdb"), "--out", str(tmp_path / "a.pdf")]) == 2
     assert capsys.readouterr().err == "error: the database holds no tickets: import exports first (python -m kpi import)\n"
     assert not (tmp_path / "a.pdf").exists()
+
+
+def test_weekly_page_offers_the_report_with_a_comment_box(db_file):
+    st.cache_data.clear()          # cached figures are keyed on the data version, which a new database restarts
+    con = store.connect(db_file)
+    _tickets(con)
+    con.close()
+    app = AppTest.from_file(str(ROOT / "pages" / "weekly.py"), default_timeout=30)
+    app.session_state["lang"] = "zh-TW"
+    app.query_params["week"] = "2009-W41"
+    app.run()
+    assert not app.exception
+    assert app.expander[0].label == "給主管的週報（HTML／PDF）"
+    app.text_area(key="report_comment").input("請各組注意").run()
+    assert not app.exception and app.text_area(key="report_comment").value == "請各組注意"
+    labels = [b.label for b in app.get("download_button")]
+    assert labels[:2] == ["下載報告（HTML）", "下載報告（PDF）"]

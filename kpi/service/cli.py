@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kpi import i18n, store
+from kpi import i18n, store, targets
 from kpi.cli import UserError
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import import_files
@@ -207,8 +207,8 @@ def run_report(args: argparse.Namespace) -> int:
         if report.filter_options(con).last_activity is None:
             raise UserError("the database holds no tickets: import exports first (python -m kpi import)")
         period = _period(args, con)
-        document = weekly_document.Document(report.weekly_review(con, period, query), query, args.lang,
-                                            datetime.now().replace(microsecond=0), args.comment)
+        document = weekly_document.Document(report.weekly_review(con, period, query), query, targets.load(con),
+                                            args.lang, datetime.now().replace(microsecond=0), args.comment)
     try:
         content = (weekly_document.pdf_document(document) if output_format == "pdf"
                    else weekly_document.html_document(document).encode("utf-8"))

@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from kpi import i18n, privacy
-from kpi.service.definitions import ALERTS, WEEKLY_COLUMNS
-from kpi.service.presentation import axis_label, delta, group_names, headline, metric
+from kpi.targets import Targets
+from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
+from kpi.service.presentation import HEADLINE, axis_label, delta, group_names, headline, metric
 from kpi.service.report import ServiceQuery, WeeklyReview
 
 ALERT_ROWS = 5                           # first tickets listed under each alert
@@ -48,12 +49,22 @@ class Document:
 
     review: WeeklyReview
     query: ServiceQuery
+    targets: Targets                    # the operations plan's (kpi.targets.load)
     lang: str
     generated: datetime
     comment: str = ""
 
     def t(self, key: str, **values) -> str:
         return i18n.t(key, self.lang, **values)
+
+    def legend(self, columns) -> str:
+        """What the status symbols mean and the targets of those of ``columns`` that have one."""
+        return self.targets.caption([PREFIX + c for c in columns], self.lang, self.department)
+
+    @property
+    def department(self) -> str | None:
+        """The one department chosen, whose own targets then hold (as on the weekly page)."""
+        return self.query.departments[0] if len(self.query.departments) == 1 else None
 
 
 def html_document(document: Document) -> str:
@@ -63,6 +74,7 @@ def html_document(document: Document) -> str:
     parts = [
         f"<header><h1>{e(title)}</h1>{_meta(document)}</header>",
         _cards(document),
+        f"<p class='note'>{e(document.legend(HEADLINE))}</p>",
         f"<h2>{e(document.t('report.comment'))}</h2>",
         f"<div class='comment'>{e(document.comment.strip()) or e(document.t('report.no_comment'))}</div>",
         f"<h2>{e(document.t('report.trend', count=len(review.trend)))}</h2>",
@@ -71,7 +83,7 @@ def html_document(document: Document) -> str:
         _escalation_svg(document),
         f"<section class='wide'><h2>{e(document.t('report.table', by=document.t(f'service.by.{document.query.by}')))}</h2>",
         _weekly_table(document),
-        f"<p class='note'>{e(document.t('report.table_note'))}</p></section>",
+        f"<p class='note'>{e(document.legend(WEEKLY_COLUMNS))}</p><p class='note'>{e(document.t('report.table_note'))}</p></section>",
         f"<section class='alerts'><h2>{e(document.t('report.alerts'))}</h2>",
         _alerts(document),
         "</section>",
@@ -82,13 +94,26 @@ def html_document(document: Document) -> str:
 
 
 def pdf_document(document: Document) -> bytes:
-    """The report as an A4 PDF (the wide table on a landscape page), numbered "page / pages"."""
+    """The report as an A4 PDF (the wide table on a landscape page), each page numbered "n of N"."""
+    return _weasyprint().HTML(string=html_document(document)).write_pdf()
+
+
+def pdf_engine_missing() -> bool:
+    """True where WeasyPrint cannot load Pango, so no PDF can be made here."""
     try:
-        # Imported here: it loads Pango when imported, which only the PDF needs.
+        _weasyprint()
+    except DocumentError:
+        return True
+    return False
+
+
+def _weasyprint():
+    try:
+        # Imported on first use: importing it loads Pango, which only the PDF needs.
         import weasyprint
     except OSError as err:
         raise DocumentError(f"the PDF needs Pango (Debian: libpango-1.0-0, fonts-noto-cjk): {err}") from None
-    return weasyprint.HTML(string=html_document(document)).write_pdf()
+    return weasyprint
 
 
 def _css(document: Document) -> str:
@@ -108,6 +133,7 @@ div.card {{ border: 1px solid #c8c8c8; border-left: 5px solid #c8c8c8; padding: 
 div.card .label {{ color: #333; }} div.card .value {{ font-size: 16pt; font-weight: bold; }}
 div.card .delta, div.card .legend {{ color: #444; font-size: 8pt; }}
 div.card .status {{ font-weight: bold; }}
+.green .status {{ color: #0f5132; }} .amber .status {{ color: #664d03; }} .red .status {{ color: #842029; }}
 .green {{ border-left-color: #1a7f37 !important; }} .amber {{ border-left-color: #b58100 !important; }}
 .red {{ border-left-color: #b42318 !important; }}
 td.green {{ background: #dcf5e3; color: #0f5132; }} td.amber {{ background: #fff0c2; color: #664d03; }}
@@ -144,14 +170,20 @@ def _meta(document: Document) -> str:
 
 
 def _cards(document: Document) -> str:
+    """Each headline KPI with its change and, where it has a target, its status told by colour,
+    symbol and word, and the target itself."""
     e, cards = html.escape, []
     for column, now, before in headline(document.review):
         change = delta(column, now, before, document.lang)
+        rating = document.targets.rating(PREFIX + column, now, document.lang, document.department)
         lines = [f"<div class='label'>{e(metric(column).label(document.lang))}</div>",
-                 f"<div class='value'>{e(metric(column).format(now))}</div>"]
+                 f"<div class='value'>{e(metric(column).format(now, document.lang))}</div>"]
+        if rating is not None:
+            lines.append(f"<div class='status'>{e(rating.text)}</div><div class='legend'>{e(rating.legend)}</div>")
         if change is not None:
             lines.append(f"<div class='delta'>{e(document.t('report.change', change=change))}</div>")
-        cards.append(f"<div class='card'>{''.join(lines)}</div>")
+        css = f"card {rating.status}" if rating is not None else "card"
+        cards.append(f"<div class='{css}'>{''.join(lines)}</div>")
     return f"<div class='cards'>{''.join(cards)}</div>"
 
 
@@ -162,11 +194,21 @@ def _weekly_table(document: Document) -> str:
     rows = []
     for position, name in enumerate(group_names(table, document.lang)):
         row = table.iloc[position]
-        cells = "".join(f"<td>{e(metric(c).format(row[c]))}</td>" for c in WEEKLY_COLUMNS)
+        # by department, each row against its own targets; the total (and owners) against the chosen one's
+        own = row["group"] if document.query.by == "department" and not row["is_total"] else document.department
+        cells = "".join(_rated_cell(document, c, row[c], own) for c in WEEKLY_COLUMNS)
         css = " class='total'" if row["is_total"] else ""
         rows.append(f"<tr{css}><td class='text'>{e(name)}</td>{cells}</tr>")
     return (f"<table class='weekly'><thead><tr><th>{e(document.t(f'service.by.{document.query.by}'))}</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _rated_cell(document: Document, column: str, value, department: str | None) -> str:
+    shown = metric(column).format(value, document.lang)
+    rating = document.targets.rating(PREFIX + column, value, document.lang, department)
+    if rating is None:
+        return f"<td>{html.escape(shown)}</td>"
+    return f"<td class='{rating.status}'>{html.escape(f'{rating.symbol} {shown}')}</td>"
 
 
 def _alerts(document: Document) -> str:
@@ -238,6 +280,12 @@ def _trend_svg(document: Document) -> str:
         parts.append(f"<line x1='{legend_x}' x2='{legend_x + 24}' y1='10' y2='10' stroke='{colour}' stroke-width='2' "
                      f"stroke-dasharray='{dash or 'none'}'/>{_marker(marker, legend_x + 12, 10, colour)}"
                      f"<text x='{legend_x + 30}' y='14'>{e(metric(column).label(document.lang))}</text>")
+    planned = document.targets.find(PREFIX + "service_level", document.department)
+    if planned is not None:
+        label = document.t("service.chart.target", value=planned.target * 100)
+        parts.append(f"<line x1='{left}' x2='{right}' y1='{y(planned.target):.1f}' y2='{y(planned.target):.1f}' "
+                     f"stroke='{_GREY}' stroke-width='1.5' stroke-dasharray='2,3'/>"
+                     f"<text x='{right + 4}' y='{y(planned.target) + 3:.1f}' fill='{_GREY}'>{e(label)}</text>")
     if trend["in_play"].sum() == 0:
         parts.append(f"<text x='{(left + right) / 2}' y='{(top + bottom) / 2}' text-anchor='middle'>"
                      f"{e(document.t('service.empty.trend'))}</text>")

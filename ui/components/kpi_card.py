@@ -15,7 +15,7 @@ from pandas.io.formats.style import Styler
 
 from kpi import metrics, store, targets
 from kpi.targets import Rating
-from ui.session import db, db_version, lang, t
+from ui.session import db, db_version, lang
 
 HUES = {"green": "green", "amber": "orange", "red": "red"}            # Streamlit's markdown colours
 # Light backgrounds with dark text of the same hue: contrast ≥ 4.5:1 for the text on them.
@@ -55,11 +55,9 @@ def kpi_card(column, metric_key: str, value, delta: str | None = None, departmen
 
 def legend_caption(metric_keys: Sequence[str], department: str | None = None) -> None:
     """What the symbols mean and what each shown KPI's target is."""
-    registry = current_targets()
-    items = [t("targets.legend.item", kpi=metrics.get(key).label(lang()), legend=found.legend(lang()))
-             for key in metric_keys if (found := registry.find(key, department)) is not None]
-    if items:
-        st.caption(t("targets.legend.caption", targets="；".join(items) if lang() == "zh-TW" else "; ".join(items)))
+    caption = current_targets().caption(metric_keys, lang(), department)
+    if caption:
+        st.caption(caption)
 
 
 def style_by_target(shown: pd.DataFrame, rated: dict[str, tuple[str, Sequence]],
