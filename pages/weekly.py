@@ -43,14 +43,14 @@ if period is None:
 review = view.weekly_review(version, period, query)
 st.subheader(t("service.weekly.period", period=period.label))
 view.kpi_cards(review, department)
-service_sources.sources_note(review)
-report_downloads(review, query)
 empty = int(review.table.iloc[-1]["in_play"]) == 0
 if empty:
     st.info(t("service.empty.period", period=period.label))
 
-table_tab, escalation_tab, trend_tab, flow_tab, response_tab, alert_tab, help_tab = st.tabs(
-    [t(f"service.tab.{name}") for name in ("table", "escalations", "trend", "flow", "response", "alerts", "help")])
+# The table's tab first and everything else below the tabs: at 1400 × 900 the table's total row
+# and its service levels are in view when the page opens.
+table_tab, escalation_tab, trend_tab, flow_tab, response_tab, alert_tab, report_tab, help_tab = st.tabs(
+    [t(f"service.tab.{name}") for name in ("table", "escalations", "trend", "flow", "response", "alerts", "report", "help")])
 with table_tab:
     if not empty:
         st.caption(t("service.table.hint"))
@@ -70,9 +70,12 @@ with response_tab:
     view.response_and_forwarding(review)
 with alert_tab:
     view.alerts(review)
+with report_tab:
+    report_downloads(review, query)
 with help_tab:
     st.caption(t("service.help.intro"))
     view.help_panel()
 
+service_sources.sources_note(review)
 st.divider()
 view.drill_panel(query)

@@ -25,6 +25,9 @@ from ui.privacy import visible
 from ui.session import t
 
 DRILL = "service.drill"
+# The weekly table's columns on screen: the rates first, then the counts in the seed's order.
+RATES_FIRST = ("service_level", "total_service_level", "completion_rate", "avg_escalations",
+               *(c for c in WEEKLY_COLUMNS if metric(c).unit == "count"))
 TICKET_COLUMNS = ("ticket_id", "subject", "department", "owner", "level", "channel", "category", "sla_policy",
                   "status", "created_at", "first_response_due_at", "first_response_at", "standard_due_at", "first_commitment_at",
                   "current_commitment_at", "completed_at", "due_at", "extension_count", "escalation_count", "outcome")
@@ -143,25 +146,40 @@ def weekly_table(review: report.WeeklyReview, by: str, formatted: bool = True) -
     return table
 
 
+def _total_first(review: report.WeeklyReview) -> pd.DataFrame:
+    """The report's rows as the screen lists them: the total first, where it is in view at once."""
+    return pd.concat([review.table[review.table["is_total"]], review.table[~review.table["is_total"]]])
+
+
 def rated_weekly_table(review: report.WeeklyReview, by: str) -> Styler:
-    """The formatted report with its rates marked against their targets (by department, each row
-    against its own)."""
-    departments = [None if total else group for total, group in zip(review.table["is_total"], review.table["group"])]
-    return style_by_target(weekly_table(review, by), {label(c): (PREFIX + c, review.table[c]) for c in WEEKLY_COLUMNS},
+    """The formatted report for the screen, the total first, short headers, its rates marked against
+    their targets (by department, each row against its own)."""
+    rows = _total_first(review)
+    table = pd.DataFrame({t(f"service.by.{by}"): group_names(rows)})
+    for column in WEEKLY_COLUMNS:
+        table[short_label(column)] = [metric(column).format(v, ui.lang()) for v in rows[column]]
+    departments = [None if total else group for total, group in zip(rows["is_total"], rows["group"])]
+    return style_by_target(table, {short_label(c): (PREFIX + c, rows[c]) for c in WEEKLY_COLUMNS},
                            departments if by == "department" else None)
 
 
-def show_weekly_table(table: Styler, **selection) -> None:
-    """Every row visible (the total last); KPI columns right-aligned, each header's meaning in its tooltip.
+def short_label(column: str) -> str:
+    """A weekly column's header on screen: short enough to be read whole in a narrow column."""
+    return t(f"service.short.{column}")
 
-    The group column is pinned: on a laptop screen the rates at the right need a horizontal scroll,
-    and the owner or department must stay in view while scrolling.
-    """
-    config = {label(c): st.column_config.TextColumn(width="small", alignment="right", help=metric(c).description(ui.lang()))
-              for c in WEEKLY_COLUMNS}
-    config[table.data.columns[0]] = st.column_config.TextColumn(pinned=True)
+
+def show_weekly_table(table: Styler, **selection) -> None:
+    """Every row visible, the total first; the rates lead, so at 1400 px the service levels and the
+    total are in view without scrolling; counts follow in narrow columns. Each header's full name and
+    meaning are in its tooltip."""
+    lang = ui.lang()
+    config = {short_label(c): st.column_config.TextColumn(
+        width="small", alignment="right", help=f"{label(c)}: {metric(c).description(lang)}") for c in WEEKLY_COLUMNS}
+    group = table.data.columns[0]
+    config[group] = st.column_config.TextColumn(pinned=True)
+    order = [group, *(short_label(c) for c in RATES_FIRST)]
     st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table.data) + 1) + 3, 910),
-                 column_config=config, **selection)
+                 column_config=config, column_order=order, **selection)
 
 
 def set_drill(period: Period, title: str, **cell) -> None:
@@ -173,10 +191,11 @@ def drill_from_table(review: report.WeeklyReview, selection_key: str) -> None:
     if not cells:
         return
     row, header = cells[0]
-    columns = {label(c): c for c in WEEKLY_COLUMNS}
+    columns = {short_label(c): c for c in WEEKLY_COLUMNS}
     column = columns.get(header, "in_play")   # the group's own cell lists all its tickets in play
-    picked = review.table.iloc[row]
-    set_drill(review.period, f"{group_names(review.table)[row]} · {label(column)}",
+    rows = _total_first(review)
+    picked = rows.iloc[row]
+    set_drill(review.period, f"{group_names(rows)[row]} · {label(column)}",
               group=None if picked["is_total"] else picked["group"], all_groups=bool(picked["is_total"]),
               column=column)
 

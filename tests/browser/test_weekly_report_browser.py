@@ -26,7 +26,7 @@ def download(page, name: str) -> bytes:
 
 def test_typed_comment_goes_into_the_html_and_the_pdf(page, app_url, tmp_path):
     open_page(page, app_url, "weekly", "week=2009-W41&lang=en")
-    page.get_by_text("Report for managers (HTML / PDF)").click()
+    page.get_by_role("tab", name="Manager's report").click()
     box = page.get_by_label("Manager's comment (printed on the report's first page)")
     box.fill("Service level <b>too low</b>")
     # straight from the box to the button, not applied first: the rerun that applies it comes after the press
