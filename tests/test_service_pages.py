@@ -231,3 +231,24 @@ def test_trend_has_the_target_line_and_gaps_for_empty_periods(con):
     figure = service_charts.service_level_trend(trend, ["W39", "W40", "W41"], {"service_level": "SL"}, 85, "target", "t")
     assert list(figure.data[0].y[2:]) == [pytest.approx(300 / 7)] and pd.isna(figure.data[0].y[0])
     assert figure.layout.shapes[0].y0 == 85
+
+
+def test_weekly_page_writes_the_default_period_into_the_url(week41_db):
+    app = page("weekly.py")
+    assert not app.exception
+    # the data ends 2009-10-09, so the default is that week: written out, so a bookmark keeps it
+    assert app.query_params["period"] == "week" and app.query_params["week"] == "2009-W41"
+    app.segmented_control(key="period").set_value("month").run()
+    assert app.query_params["month"] == "2009-10" and "week" not in app.query_params
+    app.segmented_control(key="period").set_value("range").run()
+    assert app.query_params["range"] == ["2009-10-05", "2009-10-11"] and "month" not in app.query_params
+
+
+def test_weekly_page_takes_its_period_from_the_url(week41_db):
+    app = page("weekly.py", period="range", range=["2009-10-06", "2009-10-07"])
+    assert not app.exception
+    assert app.subheader[0].value == "Period: 2009-10-06..2009-10-07"
+    # six created on the 5th still open on the 6th (carried over), 003 created on the 6th
+    assert table_rows(app)[0][:4] == ["Total", "6", "1", "7"]
+    app = page("weekly.py", week="2009-W54")
+    assert app.query_params["week"] == "2009-W41" and "week" in app.warning[0].value

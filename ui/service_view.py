@@ -80,21 +80,32 @@ def period_picker(options: FilterOptions, today: date) -> Period | None:
     kind = to_url("period", st.segmented_control(
         t("service.filter.period"), periods.KINDS, default=from_url("period", periods.KINDS), required=True,
         format_func={k: t(f"service.period.{k}") for k in periods.KINDS}.get, key="period"))
+    for other in periods.KINDS:
+        if other != kind:
+            st.query_params.pop(other, None)      # a link names one period only
     if kind == "week":
         labels = _labels(periods.week_containing(first), default_week)
-        url_params.accepts("week", labels)
-        return periods.iso_week(st.selectbox(t("service.filter.week"), labels, key="week", bind="query-params"))
+        return periods.iso_week(_period_choice("week", labels))
     if kind == "month":
         labels = _labels(periods.month_containing(first), periods.month_containing(default_week.start))
-        url_params.accepts("month", labels)
-        return periods.month(st.selectbox(t("service.filter.month"), labels, key="month", bind="query-params"))
-    url_params.accepts("range", dates.is_iso_date)
-    chosen = st.date_input(t("service.filter.range"), (default_week.start.date(), default_week.end.date() - timedelta(days=1)),
-                           key="range", bind="query-params")
+        return periods.month(_period_choice("month", labels))
+    given = st.query_params.get_all("range") if url_params.accepts("range", dates.is_iso_date) else []
+    days = (tuple(map(date.fromisoformat, given)) if len(given) == 2
+            else (default_week.start.date(), default_week.end.date() - timedelta(days=1)))
+    chosen = st.date_input(t("service.filter.range"), days, key="range")
     if len(chosen) != 2:
         st.warning(t("service.range_incomplete"))
         return None
+    st.query_params["range"] = [day.isoformat() for day in chosen]
     return periods.date_range(*chosen)
+
+
+def _period_choice(name: str, labels: list[str]) -> str:
+    """The week or month picked, newest first, always written into the URL (the default too, so a
+    bookmark keeps its period when newer data arrives); kept by hand, as ``bind`` leaves the
+    default out of the URL."""
+    chosen = url_params.chosen(name, labels, labels[0])
+    return to_url(name, st.selectbox(t(f"service.filter.{name}"), labels, index=labels.index(chosen), key=name))
 
 
 def query_picker(options: FilterOptions) -> ServiceQuery:
