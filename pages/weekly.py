@@ -11,7 +11,6 @@ from ui import service_sources
 from ui import service_view as view
 from ui import url_params
 from ui.weekly_report_download import report_downloads
-from ui.components.download import download_buttons
 from ui.components.kpi_card import current_targets
 from ui.session import t
 
@@ -56,7 +55,7 @@ with table_tab:
         st.caption(t("service.table.hint"))
         view.show_weekly_table(view.rated_weekly_table(review, query.by), key="weekly_table", selection_mode="single-cell",
                                on_select=lambda: view.drill_from_table(review, "weekly_table"))
-        download_buttons(view.weekly_table(review, query.by, formatted=False), f"weekly-{period.label}", "weekly_download")
+        view.weekly_downloads(review, query.by, f"weekly-{period.label}")
 with escalation_tab:
     if empty:
         st.info(t("service.empty.chart"))

@@ -11,7 +11,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 import ui
-from kpi import metrics
+from kpi import exports, metrics
 from kpi.ingest import dates
 from kpi.service import periods, presentation, report
 from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
@@ -155,6 +155,18 @@ def weekly_table(review: report.WeeklyReview, by: str, formatted: bool = True) -
         values = review.table[column]
         table[label(column)] = [metric(column).format(v) for v in values] if formatted else values.to_numpy()
     return table
+
+
+# Excel number formats of the weekly table's units: rates stay fractions and read as percentages.
+_EXCEL_FORMATS = {"ratio": "0.0%", "number": "0.00", "count": "#,##0"}
+
+
+def weekly_downloads(review: report.WeeklyReview, by: str, stem: str) -> None:
+    """The weekly table in the seed's order as CSV and as a formatted workbook (bold header kept
+    in view, rates as percentages)."""
+    table = weekly_table(review, by, formatted=False)
+    formats = {label(c): _EXCEL_FORMATS[metric(c).unit] for c in WEEKLY_COLUMNS}
+    download_buttons(table, stem, "weekly_download", workbook=lambda: exports.xlsx_bytes(table, stem, formats))
 
 
 def _total_first(review: report.WeeklyReview) -> pd.DataFrame:
