@@ -67,6 +67,7 @@ with flow_tab:
     view.flow_and_backlog(review)
 with response_tab:
     view.response_and_forwarding(review)
+    view.time_figures(period, query)
 with alert_tab:
     view.alerts(review)
 with report_tab:

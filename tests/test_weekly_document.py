@@ -4,19 +4,15 @@ import re
 import struct
 import subprocess
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from kpi import store, targets
 from kpi.cli import main
 from kpi.service import periods, report
 from kpi.service.weekly_document import Document, html_document
-from tests.service_tickets import insert_tickets, week41_rows
+from tests.service_tickets import insert_tickets, week41_rows, weekly_page
 
-ROOT = Path(__file__).resolve().parents[1]
 W41 = periods.iso_week("2009-W41")
 # Beside the week-41 example: an unassigned ticket whose subject holds a mobile number, and one
 # escalated twice, overdue, whose owner's name looks like markup.
@@ -167,14 +163,7 @@ def test_no_database_and_an_empty_one_are_told_plainly(tmp_path, capsys):
 
 
 def test_weekly_page_offers_the_report_with_a_comment_box(db_file):
-    st.cache_data.clear()          # cached figures are keyed on the data version, which a new database restarts
-    con = store.connect(db_file)
-    _tickets(con)
-    con.close()
-    app = AppTest.from_file(str(ROOT / "pages" / "weekly.py"), default_timeout=30)
-    app.session_state["lang"] = "zh-TW"
-    app.query_params["week"] = "2009-W41"
-    app.run()
+    app = weekly_page(db_file, week41_rows() + EXTRA, "zh-TW", week="2009-W41")
     assert not app.exception
     assert app.tabs[6].label == "主管週報" and app.tabs[6].caption[0].value.startswith("下載給主管的週報")
     app.text_area(key="report_comment").input("請各組注意").run()

@@ -13,8 +13,8 @@ from pandas.io.formats.style import Styler
 import ui
 from kpi import exports, metrics
 from kpi.ingest import dates
-from kpi.service import periods, presentation, report
-from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
+from kpi.service import durations, periods, presentation, report
+from kpi.service.definitions import ALERTS, DURATION_COLUMNS, PREFIX, WEEKLY_COLUMNS
 from kpi.service.periods import Period
 from kpi.service.presentation import metric
 from kpi.service.report import FilterOptions, ServiceQuery
@@ -351,6 +351,26 @@ def response_and_forwarding(review: report.WeeklyReview) -> None:
     st.plotly_chart(service_charts.count_bars(extensions, group_names(extensions[~extensions["is_total"]]), names,
                                               t("service.chart.extensions_title"), t("service.chart.tickets")),
                     width="stretch")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _times(data_version: int, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    return durations.response_and_resolution_times(ui.db(), period, query)
+
+
+def time_figures(period: Period, query: ServiceQuery) -> None:
+    """Median and 90th-percentile first response and resolution per owner or department and in total."""
+    times = _times(ui.db_version(), period, query)
+    lang = ui.lang()
+    st.subheader(t("service.times.heading"))
+    st.caption(t("service.times.caption"))
+    shown = pd.DataFrame({t(f"service.by.{query.by}"): group_names(times),
+                          t("service.times.answered"): times["answered"], t("service.times.resolved"): times["resolved"]})
+    for column in DURATION_COLUMNS:
+        shown[label(column)] = [metric(column).format(v, lang) for v in times[column]]
+    order = [shown.columns[0], t("service.times.answered"), *map(label, DURATION_COLUMNS[:2]),
+             t("service.times.resolved"), *map(label, DURATION_COLUMNS[2:])]
+    table_with_downloads(shown[order], f"response-times-{period.label}", "response_times")
 
 
 def help_panel() -> None:
