@@ -41,7 +41,7 @@ if period is None:
 
 review = view.weekly_review(version, period, query)
 st.subheader(t("service.weekly.period", period=period.label))
-view.kpi_cards(review, department)
+view.kpi_cards(review, query, department)
 empty = int(review.table.iloc[-1]["in_play"]) == 0
 if empty:
     st.info(t("service.empty.period", period=period.label))

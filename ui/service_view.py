@@ -13,7 +13,7 @@ from pandas.io.formats.style import Styler
 import ui
 from kpi import exports, metrics
 from kpi.ingest import dates
-from kpi.service import durations, periods, presentation, report
+from kpi.service import comparison, durations, periods, presentation, report
 from kpi.service.definitions import ALERTS, DURATION_COLUMNS, PREFIX, WEEKLY_COLUMNS
 from kpi.service.periods import Period
 from kpi.service.presentation import metric
@@ -73,22 +73,29 @@ def to_url(name: str, code: str) -> str:
     return code
 
 
+# How a period is chosen: the report kinds, and the quick choices relative to today.
+PERIOD_CHOICES = ("week", "month", "preset", "range")
+
+
 def period_picker(options: FilterOptions, today: date) -> Period | None:
-    """Week (default: the last complete one), month or custom range; None until a range is whole."""
+    """Week (default: the last complete one), month, a quick choice (last 7 days …) or a custom
+    range; None until a range is whole. The choice is always written into the URL."""
     default_week = periods.last_complete_week(today, options.last_activity)
     first = options.first_activity or default_week.start
     kind = to_url("period", st.segmented_control(
-        t("service.filter.period"), periods.KINDS, default=from_url("period", periods.KINDS), required=True,
-        format_func={k: t(f"service.period.{k}") for k in periods.KINDS}.get, key="period"))
-    for other in periods.KINDS:
+        t("service.filter.period"), PERIOD_CHOICES, default=from_url("period", PERIOD_CHOICES), required=True,
+        format_func={k: t(f"service.period.{k}") for k in PERIOD_CHOICES}.get, key="period"))
+    for other in PERIOD_CHOICES:
         if other != kind:
             st.query_params.pop(other, None)      # a link names one period only
     if kind == "week":
-        labels = _labels(periods.week_containing(first), default_week)
-        return periods.iso_week(_period_choice("week", labels))
+        return periods.iso_week(_choice("week", _labels(periods.week_containing(first), default_week)))
     if kind == "month":
         labels = _labels(periods.month_containing(first), periods.month_containing(default_week.start))
-        return periods.month(_period_choice("month", labels))
+        return periods.month(_choice("month", labels))
+    if kind == "preset":
+        return periods.preset(_choice("preset", periods.PRESETS, {p: t(f"service.preset.{p}") for p in periods.PRESETS}.get),
+                              today)
     given = st.query_params.get_all("range") if url_params.accepts("range", dates.is_iso_date) else []
     days = (tuple(map(date.fromisoformat, given)) if len(given) == 2
             else (default_week.start.date(), default_week.end.date() - timedelta(days=1)))
@@ -100,12 +107,13 @@ def period_picker(options: FilterOptions, today: date) -> Period | None:
     return periods.date_range(*chosen)
 
 
-def _period_choice(name: str, labels: list[str]) -> str:
-    """The week or month picked, newest first, always written into the URL (the default too, so a
-    bookmark keeps its period when newer data arrives); kept by hand, as ``bind`` leaves the
-    default out of the URL."""
-    chosen = url_params.chosen(name, labels, labels[0])
-    return to_url(name, st.selectbox(t(f"service.filter.{name}"), labels, index=labels.index(chosen), key=name))
+def _choice(name: str, options, format_func=str) -> str:
+    """The week, month or quick choice picked (the first by default), always written into the URL
+    (the default too, so a bookmark keeps its period when newer data arrives); kept by hand, as
+    ``bind`` leaves the default out of the URL."""
+    chosen = url_params.chosen(name, options, options[0])
+    return to_url(name, st.selectbox(t(f"service.filter.{name}"), options, index=list(options).index(chosen),
+                                     format_func=format_func, key=name))
 
 
 def query_picker(options: FilterOptions) -> ServiceQuery:
@@ -136,14 +144,24 @@ def group_names(frame: pd.DataFrame) -> list[str]:
     return presentation.group_names(frame, ui.lang())
 
 
-def kpi_cards(review: report.WeeklyReview, department: str | None = None) -> None:
-    """Headline KPIs with the change against the previous period, rated against their targets
-    (a department's own where one department is shown)."""
+@st.cache_data(max_entries=16, show_spinner=False)
+def _figures(data_version: int, period: Period, query: ServiceQuery) -> dict[str, float | None]:
+    return comparison.headline_figures(ui.db(), period, query)
+
+
+def kpi_cards(review: report.WeeklyReview, query: ServiceQuery, department: str | None = None) -> None:
+    """Headline KPIs with the change against the previous period and against the same period a
+    year before, rated against their targets (a department's own where one department is shown)."""
     cards = presentation.headline(review)
-    # three to a row: a card needs room for its status word beside the change
+    year_before = review.period.year_before()
+    then = _figures(ui.db_version(), year_before, query)
+    lang = ui.lang()
+    # three to a row: a card needs room for its status word beside the changes
     grid = [column_ for _ in range(0, len(cards), 3) for column_ in st.columns(3)]
     for column_, (key, now, before) in zip(grid, cards, strict=True):
-        kpi_card(column_, PREFIX + key, now, presentation.delta(key, now, before, ui.lang()), department)
+        change = presentation.delta(key, now, then[key], lang)
+        kpi_card(column_, PREFIX + key, now, presentation.delta(key, now, before, lang), department,
+                 note=t("service.delta.year", period=year_before.label, change=change) if change else None)
     legend_caption([PREFIX + key for key, _, _ in cards], department)
 
 
