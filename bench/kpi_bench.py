@@ -18,72 +18,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.generated_tickets import generate, load  # noqa: E402
 from kpi import store  # noqa: E402
 from kpi.service import report  # noqa: E402
-from kpi.service.deadlines import fill_missing_deadlines  # noqa: E402
 from kpi.service.periods import iso_week  # noqa: E402
 
 WEEK = "2024-W41"
-LEVEL_DAYS = np.array([3, 5, 10, 14, 21])
-
-
-def generate(count: int, seed: int = 41) -> pd.DataFrame:
-    """Three years of tickets, ~6,400 a week, with deadlines in business days (numpy's busday)."""
-    rng = np.random.default_rng(seed)
-    start = np.datetime64("2022-01-03T00:00")
-    span_minutes = 3 * 365 * 24 * 60
-    created = start + np.sort(rng.integers(0, span_minutes, count)).astype("timedelta64[m]")
-    level = rng.choice(5, count, p=[0.05, 0.15, 0.4, 0.3, 0.1])
-    clock = created - created.astype("datetime64[D]")
-    standard_day = np.busday_offset(created.astype("datetime64[D]"), LEVEL_DAYS[level], roll="forward")
-    standard = standard_day.astype("datetime64[m]") + clock
-    extensions = rng.poisson(0.3, count)
-    escalations = rng.poisson(0.2, count)
-    current = standard + (extensions * 3 * 24 * 60).astype("timedelta64[m]")
-    # resolution: on average 1.2 calendar days per business day allowed, long tail; newest 3% open
-    work_minutes = rng.gamma(2.0, LEVEL_DAYS[level] * 1.2 * 24 * 60 / 2.0).astype("int64")
-    resolved = (created + work_minutes.astype("timedelta64[m]")).astype("datetime64[us]")
-    still_open = np.arange(count) >= int(count * 0.97)
-    owners = np.array([f"agent-{i:02d}" for i in range(60)])
-    owner_index = rng.integers(0, 60, count)
-    return pd.DataFrame({
-        "ticket_id": np.char.add("T", np.arange(count).astype(str)),
-        "department": np.array([f"team-{i}" for i in range(8)])[owner_index % 8],
-        "owner": owners[owner_index],
-        "channel": np.array(["phone", "email", "web", "onsite"])[rng.integers(0, 4, count)],
-        "level": level + 1,
-        "status": np.where(still_open, "處理中", "已關閉"),
-        "is_open": still_open,
-        "state": np.where(still_open, "open", "closed"),
-        "completed_at": pd.Series(resolved).where(~still_open),
-        "created_at": created.astype("datetime64[us]"),
-        "first_response_at": (created + rng.exponential(90, count).astype("timedelta64[m]")).astype("datetime64[us]"),
-        "standard_due_at": standard.astype("datetime64[us]"),
-        "first_commitment_at": standard.astype("datetime64[us]"),
-        "current_commitment_at": current.astype("datetime64[us]"),
-        "resolved_at": pd.Series(resolved).where(~still_open),
-        "extension_count": extensions,
-        "escalation_count": escalations,
-        "forwarded_second_line": rng.random(count) < 0.1,
-        "batch_id": 0,
-        "source_row": np.arange(count) + 2,
-        "is_current": True,
-    })
-
-
-def load(con, frame: pd.DataFrame) -> None:
-    con.register("generated", frame)
-    con.execute("INSERT INTO ticket_versions BY NAME SELECT * FROM generated")
-    con.unregister("generated")
-    # the policy's first-response deadlines, as an import would leave them
-    fill_missing_deadlines(con)
-    con.execute("CHECKPOINT")
 
 
 def pandas_weekly(tickets: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

@@ -1,8 +1,10 @@
-"""``python -m kpi weekly`` and ``python -m kpi commitments``: the service reports as JSON or CSV;
-``python -m kpi report``: the weekly report for managers as a PDF or HTML file.
+"""``python -m kpi weekly``, ``commitments`` and ``distribution``: the service reports as JSON or CSV;
+``python -m kpi export-parquet``: the store's tickets as Parquet, for Spark; ``python -m kpi report``:
+the weekly report for managers as a PDF or HTML file.
 
-Either reads the store (``--db PATH``, default $SERVICE_OPS_DB) or imports the given export
-files into a throw-away in-memory store. ``--calendar FILE`` applies an office-calendar CSV for
+Either reads the store (``--db PATH``, default $SERVICE_OPS_DB), imports the given export
+files into a throw-away in-memory store, or runs on Apache Spark (``--engine spark`` over
+``--spark-source``, the Parquet export or a table), printing the same rows. ``--calendar FILE`` applies an office-calendar CSV for
 this run only: to the in-memory store before the import, or to ``--db`` in a transaction that
 is rolled back after the report, so the stored settings stay as they were.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,11 +26,15 @@ import pandas as pd
 
 from kpi import i18n, store, targets
 from kpi.cli import UserError
+from kpi.engine import ENGINES, configured_engine
+from kpi.engine import spark as spark_engine
+from kpi.engine.parquet import ExportError, export_parquet
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import import_files
 from kpi.service import periods, report, settings, weekly_document
 from kpi.service.deadlines import what_if
 from kpi.service.definitions import COMMITMENT_COLUMNS, WEEKLY_COLUMNS
+from kpi.service.report import Source
 
 TOTAL = "TOTAL"
 
@@ -39,6 +46,8 @@ def register(subparsers) -> None:
         + ". Rates are fractions 0-1, null where the denominator is 0. Without a period: the last complete week.",
     )
     _period_options(weekly)
+    weekly.add_argument("--due", choices=report.DUE_BASES, default="current",
+                        help="due time: current commitment (預計完成時間, default), first commitment or standard")
     _common(weekly)
     weekly.set_defaults(handler=run_weekly)
 
@@ -49,6 +58,8 @@ def register(subparsers) -> None:
         "Without a period: the last complete week with data.",
     )
     _period_options(document)
+    document.add_argument("--due", choices=report.DUE_BASES, default="current",
+                          help="due time: current commitment (預計完成時間, default), first commitment or standard")
     document.add_argument("--by", choices=("owner", "department"), default="owner", help="one row per (default owner)")
     document.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE, help="language (default zh-TW)")
     document.add_argument("--comment", default="", metavar="TEXT", help="the manager's comment")
@@ -69,6 +80,26 @@ def register(subparsers) -> None:
     _common(commitments)
     commitments.set_defaults(handler=run_commitments)
 
+    distribution = subparsers.add_parser(
+        "distribution", help="tickets in play by escalation or extension count (0, 1, 2, 3+)",
+        description="One row per owner or department and a TOTAL row: " + ", ".join(DISTRIBUTION_COLUMNS)
+        + ". Without a period: the last complete week.",
+    )
+    _period_options(distribution)
+    distribution.add_argument("--counted", choices=("escalation", "extension"), default="escalation",
+                              help="count escalations (default) or extensions of the commitment")
+    _common(distribution)
+    distribution.set_defaults(handler=run_distribution)
+
+    export = subparsers.add_parser(
+        "export-parquet", help="write the store's tickets as Parquet, partitioned by month, for Spark",
+        description="Writes the current tickets with their lifecycle columns (state, completed_at, "
+        "is_cancelled) to DIR/created_month=YYYY-MM/*.parquet. DIR must be new or empty.",
+    )
+    export.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
+    export.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write (new or empty)")
+    export.set_defaults(handler=run_export_parquet)
+
 
 def _period_options(parser: argparse.ArgumentParser) -> None:
     chosen = parser.add_mutually_exclusive_group()
@@ -78,8 +109,6 @@ def _period_options(parser: argparse.ArgumentParser) -> None:
                         help="first day of a custom range (YYYY-MM-DD, with --to)")
     parser.add_argument("--to", dest="last", type=date.fromisoformat, metavar="DATE",
                         help="last day of a custom range, included")
-    parser.add_argument("--due", choices=report.DUE_BASES, default="current",
-                        help="due time: current commitment (預計完成時間, default), first commitment or standard")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -94,13 +123,23 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="only tickets from this source system (e.g. Zendesk); repeat for several")
     parser.add_argument("--batch", action="append", default=[], type=int, metavar="ID",
                         help="only tickets whose current version came in this import batch; repeat for several")
+    parser.add_argument("--engine", choices=ENGINES, default=configured_engine(),
+                        help="where the report runs: the DuckDB store (default) or Apache Spark ($SERVICE_OPS_ENGINE)")
+    parser.add_argument("--spark-source", default=os.environ.get(spark_engine.SOURCE_ENV_VAR), metavar="DIR_OR_TABLE",
+                        help="with --engine spark: the tickets as Parquet (a folder or URL such as s3a://bucket/tickets, "
+                        f"from export-parquet) or a table name (default ${spark_engine.SOURCE_ENV_VAR})")
+    parser.add_argument("--spark-remote", metavar="URL",
+                        help=f"Spark Connect server, e.g. sc://host:15002 (default ${spark_engine.REMOTE_ENV_VAR})")
+    parser.add_argument("--spark-master", metavar="URL",
+                        help=f"Spark master without Spark Connect, e.g. spark://host:7077 (default "
+                        f"${spark_engine.MASTER_ENV_VAR} or local[*], this machine)")
 
 
 def _scope(args: argparse.Namespace) -> dict:
     return {"sources": tuple(args.source), "batches": tuple(args.batch)}
 
 
-def _period(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> periods.Period:
+def _period(args: argparse.Namespace, con: Source) -> periods.Period:
     try:
         if getattr(args, "week", None):
             return periods.iso_week(args.week)
@@ -112,7 +151,32 @@ def _period(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> periods
             return periods.date_range(args.first, args.last)
     except periods.PeriodError as err:
         raise UserError(str(err)) from None
-    return periods.last_complete_week(date.today(), report.filter_options(con).last_activity)
+    return periods.last_complete_week(date.today(), report.last_activity(con))
+
+
+@contextmanager
+def _source(args: argparse.Namespace) -> Iterator[Source]:
+    """What the report runs on: the store (see ``_store``) or a Spark session over --spark-source."""
+    if args.engine == "duckdb":
+        with _store(args) as con:
+            yield con
+        return
+    if args.engine not in ENGINES:
+        raise UserError(f"the engine is one of {', '.join(ENGINES)}, not {args.engine!r}")
+    if args.files or args.db or args.calendar:
+        raise UserError("--engine spark reads --spark-source only: export files, --db and --calendar are for the store")
+    if not args.spark_source:
+        raise UserError(f"--engine spark needs --spark-source (or ${spark_engine.SOURCE_ENV_VAR}): "
+                        "a Parquet folder from export-parquet, or a table name")
+    from pyspark.errors import PySparkException
+
+    try:
+        session = spark_engine.session(master=args.spark_master, remote=args.spark_remote)
+        yield spark_engine.SparkEngine(session, args.spark_source)
+    except spark_engine.SparkUnavailable as err:
+        raise UserError(str(err)) from None
+    except PySparkException as err:
+        raise UserError(f"Spark could not run the report: {spark_engine.first_line(err)}") from None
 
 
 @contextmanager
@@ -181,7 +245,7 @@ def _print(rows: list[dict], output_format: str) -> None:
 
 
 def run_weekly(args: argparse.Namespace) -> int:
-    with _store(args) as con:
+    with _source(args) as con:
         period = _period(args, con)
         frame = report.weekly_report(con, period, report.ServiceQuery(by=args.by, due=args.due, **_scope(args)))
     _print(_rows(frame, WEEKLY_COLUMNS), args.format)
@@ -189,10 +253,36 @@ def run_weekly(args: argparse.Namespace) -> int:
 
 
 def run_commitments(args: argparse.Namespace) -> int:
-    with _store(args) as con:
+    with _source(args) as con:
         period = _period(args, con)
         frame = report.commitment_rates(con, period, report.ServiceQuery(by=args.by, **_scope(args)))
     _print(_rows(frame, ("completed", *COMMITMENT_COLUMNS)), args.format)
+    return 0
+
+
+DISTRIBUTION_COLUMNS = ("in_play", "0", "1", "2", "3+")
+
+
+def run_distribution(args: argparse.Namespace) -> int:
+    with _source(args) as con:
+        period = _period(args, con)
+        frame = report.count_distribution(con, period, report.ServiceQuery(by=args.by, **_scope(args)), args.counted)
+    _print(_rows(frame, DISTRIBUTION_COLUMNS), args.format)
+    return 0
+
+
+def run_export_parquet(args: argparse.Namespace) -> int:
+    try:
+        con = store.connect(args.db)
+    except duckdb.IOException as err:
+        raise UserError(f"cannot open the database: {err}") from None
+    try:
+        written = export_parquet(con, args.out)
+    except ExportError as err:
+        raise UserError(str(err)) from None
+    finally:
+        con.close()
+    print(f"{written:,} tickets written to {args.out}", file=sys.stderr)
     return 0
 
 

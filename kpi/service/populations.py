@@ -36,22 +36,34 @@ class ServiceQuery:
 
     def params(self, periods: list[Period]) -> dict:
         return {
-            "starts": [p.start for p in periods], "ends": [p.end for p in periods],
+            "periods": [{"period_start": p.start, "period_end": p.end} for p in periods],
             "scan_start": min(p.start for p in periods), "scan_end": max(p.end for p in periods),
             "due": self.due, "by": self.by,
-            "departments": list(self.departments) or None, "owners": list(self.owners) or None,
-            "levels": list(self.levels) or None, "channels": list(self.channels) or None,
-            "sources": list(self.sources) or None, "batches": list(self.batches) or None,
+            "departments": list(self.departments), "owners": list(self.owners), "levels": list(self.levels),
+            "channels": list(self.channels), "sources": list(self.sources), "batches": list(self.batches),
         }
 
 
+# One unnest of a list of structs: two unnest calls in one SELECT become a cross product on Spark.
 PERIODS = """periods AS (
-    SELECT unnest(CAST($starts AS TIMESTAMP[])) AS period_start, unnest(CAST($ends AS TIMESTAMP[])) AS period_end
+    SELECT period.period_start, period.period_end
+    FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP)[])) AS period) AS asked
 )"""
+
+# Filter parameter, its element type, and the column it restricts. An empty list means no filter:
+# a typed empty list, since Spark refuses an untyped NULL array.
+_FILTERS = (
+    ("departments", "VARCHAR", "department"), ("owners", "VARCHAR", "owner"), ("levels", "INTEGER", "level"),
+    ("channels", "VARCHAR", "channel"), ("sources", "VARCHAR", "source_system"), ("batches", "INTEGER", "batch_id"),
+)
+_FILTER_SQL = "".join(
+    f"\n      AND (array_length(CAST(${name} AS {kind}[])) = 0 OR list_contains(CAST(${name} AS {kind}[]), {column}))"
+    for name, kind, column in _FILTERS
+)
 
 # The lifecycle comes from the store (state, completed_at); nothing here re-derives it.
 # Cancelled tickets are left out of every KPI.
-SCOPED = """scoped AS (
+SCOPED = f"""scoped AS (
     SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
            source_system, source_sla_met, created_at,
            first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
@@ -59,17 +71,12 @@ SCOPED = """scoped AS (
            completed_at, completed_at < created_at AS completed_before_created,
            CASE $due WHEN 'standard' THEN standard_due_at WHEN 'first' THEN first_commitment_at
                 ELSE current_commitment_at END AS due_at,
-           CASE $by WHEN 'department' THEN department WHEN 'level' THEN 'Level ' || level
+           CASE $by WHEN 'department' THEN department WHEN 'level' THEN 'Level ' || CAST(level AS VARCHAR)
                 ELSE owner END AS grp
     FROM tickets
     -- Every population below lies within these bounds; zone maps skip row groups outside them.
-    WHERE NOT is_cancelled AND created_at < $scan_end AND (completed_at >= $scan_start OR completed_at IS NULL)
-      AND (CAST($departments AS VARCHAR[]) IS NULL OR list_contains($departments, department))
-      AND (CAST($owners AS VARCHAR[]) IS NULL OR list_contains($owners, owner))
-      AND (CAST($levels AS INTEGER[]) IS NULL OR list_contains($levels, level))
-      AND (CAST($channels AS VARCHAR[]) IS NULL OR list_contains($channels, channel))
-      AND (CAST($sources AS VARCHAR[]) IS NULL OR list_contains($sources, source_system))
-      AND (CAST($batches AS INTEGER[]) IS NULL OR list_contains($batches, batch_id))
+    WHERE NOT is_cancelled AND created_at < CAST($scan_end AS TIMESTAMP)
+      AND (completed_at >= CAST($scan_start AS TIMESTAMP) OR completed_at IS NULL){_FILTER_SQL}
 )"""
 
 # The per-period populations. A query names only those it reads: planning unused CTEs took
@@ -84,7 +91,7 @@ POPULATIONS = {
                          THEN 'on_time' ELSE 'late_done' END
                 WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
                 WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || s.escalation_count END AS outcome
+                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
     FROM scoped s JOIN periods p
       ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
 )""",
@@ -138,6 +145,6 @@ SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
     {ratio("sum(c.new_on_time)", "sum(c.new)")} AS service_level
 FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
 GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
-HAVING grouping(c.grp) = 1 OR sum(c.in_play) > 0
+HAVING is_total OR sum(c.in_play) > 0
 ORDER BY p.period_start, is_total, "group" NULLS FIRST
 """

@@ -1,9 +1,12 @@
-"""Service KPI queries: the weekly report and everything around it, as DuckDB SQL over ``tickets``.
+"""Service KPI queries: the weekly report and everything around it, as SQL over ``tickets``.
 
 Every query starts from the same CTEs (``kpi.service.populations``): ``periods`` (the [start,
 end) spans asked for), ``scoped`` (current tickets after the filters, with their due time on the
 chosen basis and their group), and the per-period populations it needs. Composing these constant
 fragments is the only string building; every value is a named parameter.
+
+The SQL is DuckDB's dialect in its standard forms; each query function takes a store connection
+or any ``kpi.engine.Engine``, which renders it for its own dialect (Spark: ``kpi.engine.spark``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from kpi import sql, store
+from kpi.engine import Engine, engine_of
 from kpi.service.definitions import ALERTS, WEEKLY_COLUMNS
 from kpi.service.periods import Period
 from kpi.service.populations import DUE_BASES, GROUPINGS, WEEKLY_SQL, ServiceQuery, ratio, with_populations
@@ -66,13 +70,17 @@ def _grouped_sql(population: str, measures: str) -> str:
 SELECT p.period_start, grouping(src.grp) = 1 AS is_total, src.grp AS "group", {measures}
 FROM periods p LEFT JOIN {population} src ON src.period_start = p.period_start
 GROUP BY GROUPING SETS ((p.period_start, src.grp), (p.period_start))
-HAVING grouping(src.grp) = 1 OR count(src.ticket_id) > 0
+HAVING is_total OR count(src.ticket_id) > 0
 ORDER BY p.period_start, is_total, "group" NULLS FIRST
 """
 
 
-def _run(con: duckdb.DuckDBPyConnection, sql: str, query: ServiceQuery, periods: list[Period], **extra) -> pd.DataFrame:
-    return con.execute(sql, query.params(periods) | extra).df()
+# What a query function runs on: the store's connection, or an engine (DuckDB, Spark).
+Source = duckdb.DuckDBPyConnection | Engine
+
+
+def _run(con: Source, sql: str, query: ServiceQuery, periods: list[Period], **extra) -> pd.DataFrame:
+    return engine_of(con).run(sql, query.params(periods) | extra)
 
 
 def _single(frame: pd.DataFrame) -> pd.DataFrame:
@@ -88,34 +96,46 @@ _DISTRIBUTION_SQL = {
     "extension": _grouped_sql("in_play", _distribution_measures("extension_count")),
 }
 
+# The queries that run on every engine (DuckDB and Spark), and the functions that take any
+# engine (``Source``): their rendered SQL is snapshotted and
+# their results compared across engines in the tests.
+PORTABLE_SQL = {
+    "weekly": WEEKLY_SQL,
+    "commitments": _COMMITMENT_SQL,
+    "escalation_distribution": _DISTRIBUTION_SQL["escalation"],
+    "extension_distribution": _DISTRIBUTION_SQL["extension"],
+    "first_response": _FIRST_RESPONSE_SQL,
+    "forwarding": _FORWARD_SQL,
+}
 
-def weekly_table(con: duckdb.DuckDBPyConnection, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
+
+def weekly_table(con: Source, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
     """The weekly report for several periods at once: a row per period and group, then its total."""
     return _run(con, WEEKLY_SQL, query, periods)
 
 
-def weekly_report(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def weekly_report(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """服務請求指標分析報表: one row per group, the total last (``is_total``)."""
     return _single(weekly_table(con, [period], query))
 
 
-def commitment_rates(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def commitment_rates(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """Commitment, first-commitment and standard achievement over the tickets completed in the period."""
     return _single(_run(con, _COMMITMENT_SQL, query, [period]))
 
 
-def first_response_compliance(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def first_response_compliance(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """First-response compliance of the period's new tickets, per level (the query's grouping is ignored)."""
     by_level = ServiceQuery(**{**query.__dict__, "by": "level"})
     return _single(_run(con, _FIRST_RESPONSE_SQL, by_level, [period]))
 
 
-def forward_rates(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def forward_rates(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """Share of the period's new tickets forwarded to second line (後送率)."""
     return _single(_run(con, _FORWARD_SQL, query, [period]))
 
 
-def count_distribution(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery,
+def count_distribution(con: Source, period: Period, query: ServiceQuery,
                        counted: str = "escalation") -> pd.DataFrame:
     """Tickets in play by their escalation (or extension) count: 0, 1, 2, 3+ per group."""
     return _single(_run(con, _DISTRIBUTION_SQL[counted], query, [period]))
@@ -136,19 +156,19 @@ def created_vs_resolved(con: duckdb.DuckDBPyConnection, periods: list[Period], q
 
 _BACKLOG_SQL = f"""{with_populations("open_at_end")},
 bands AS (
-    SELECT unnest(CAST($band_lows AS INTEGER[])) AS low, unnest(CAST($band_highs AS INTEGER[])) AS high
+    SELECT band.low, band.high FROM (SELECT unnest(CAST($bands AS STRUCT(low INTEGER, high INTEGER)[])) AS band) AS asked
 )
 SELECT b.low AS age_from_days, b.high AS age_to_days, o.level, count(*) AS tickets
 FROM (SELECT *, date_diff('second', created_at, period_end) / 86400.0 AS age_days FROM open_at_end) o
 JOIN bands b ON o.age_days >= b.low AND (b.high IS NULL OR o.age_days < b.high)
-GROUP BY ALL ORDER BY age_from_days, o.level
+GROUP BY b.low, b.high, o.level ORDER BY age_from_days, o.level
 """
 
 
 def backlog(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """Tickets open at the period's end by age band (whole days since creation) and level."""
-    lows, highs = zip(*AGE_BANDS)
-    return _run(con, _BACKLOG_SQL, query, [period], band_lows=list(lows), band_highs=list(highs))
+    bands = [{"low": low, "high": high} for low, high in AGE_BANDS]
+    return _run(con, _BACKLOG_SQL, query, [period], bands=bands)
 
 
 _TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, category,
@@ -229,14 +249,16 @@ def batch_choices(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     return {batch_id: f"#{batch_id} {file_name}" for batch_id, file_name in rows}
 
 
-_OPTIONS_SQL = """
+_LAST_ACTIVITY = "greatest(max(created_at), max(completed_at))"
+
+_OPTIONS_SQL = f"""
 SELECT list(DISTINCT department ORDER BY department) FILTER (WHERE department IS NOT NULL),
        list(DISTINCT owner ORDER BY owner) FILTER (WHERE owner IS NOT NULL),
        list(DISTINCT level ORDER BY level) FILTER (WHERE level IS NOT NULL),
        list(DISTINCT channel ORDER BY channel) FILTER (WHERE channel IS NOT NULL),
        list(DISTINCT source_system ORDER BY source_system) FILTER (WHERE source_system IS NOT NULL),
        min(created_at),
-       greatest(max(created_at), max(completed_at))
+       {_LAST_ACTIVITY}
 FROM tickets
 """
 
@@ -258,6 +280,12 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
     *lists, first_activity, last_activity = store.first_row(con, _OPTIONS_SQL)
     return FilterOptions(*(tuple(values or ()) for values in lists), first_activity, last_activity,
                          batch_choices(con))
+
+
+def last_activity(con: Source) -> datetime | None:
+    """When the latest ticket was created or completed (what the default period is chosen from)."""
+    latest = engine_of(con).run(f"SELECT {_LAST_ACTIVITY} AS last_activity FROM tickets", {}).iloc[0, 0]
+    return None if pd.isna(latest) else pd.Timestamp(latest).to_pydatetime()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,34 @@
+"""The store's tickets as Parquet, partitioned by month of creation, for engines that read files.
+
+Written through DuckDB's relation API: the folder is an argument, never SQL text. What is written
+is the ``tickets`` view (current versions, with ``state``, ``completed_at`` and ``is_cancelled``),
+so Spark reads the same lifecycle the store derived on import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+PARTITION_COLUMN = "created_month"
+
+_TICKETS_SQL = f"SELECT *, strftime(created_at, '%Y-%m') AS {PARTITION_COLUMN} FROM tickets"
+
+
+class ExportError(Exception):
+    """The export cannot be written where asked; the message says why."""
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+    """Write the tickets to ``out``/created_month=YYYY-MM/; ``out`` must be new or an empty folder.
+    Returns the number of tickets written."""
+    out = Path(out)
+    if out.exists() and not (out.is_dir() and not any(out.iterdir())):
+        raise ExportError(f"{out} already exists and is not an empty folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        con.sql(_TICKETS_SQL).write_parquet(str(out), partition_by=[PARTITION_COLUMN], overwrite=True)
+    except (OSError, duckdb.IOException) as err:
+        raise ExportError(f"cannot write {out}: {err}") from None
+    return con.execute("SELECT count(*) FROM tickets").fetchone()[0]

@@ -1,0 +1,117 @@
+"""The KPI SQL on Apache Spark: a local session, a cluster master or Spark Connect.
+
+The tickets come from Parquet (``python -m kpi export-parquet``) or a table in the session's
+catalog, seen by the queries as the view ``tickets``. Timestamps are local wall-clock times, as in
+the store: the session reads and compares them as TIMESTAMP_NTZ, so no time zone shifts them.
+Parameters travel as Spark's named parameter markers (``:name``) bound to literal columns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from datetime import date, datetime
+from itertools import chain
+from pathlib import Path
+
+import pandas as pd
+
+from kpi.engine import render
+from kpi.sql import used_parameters
+
+SOURCE_ENV_VAR = "SERVICE_OPS_SPARK_SOURCE"
+REMOTE_ENV_VAR = "SERVICE_OPS_SPARK_REMOTE"
+MASTER_ENV_VAR = "SERVICE_OPS_SPARK_MASTER"
+
+_LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
+
+# A location rather than a table name: a URL (s3a://, hdfs://, file://) or a file-system path.
+_LOCATION = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|[/\\]|^\.")
+
+# PySpark 4.3 warns on every toPandas that pandas 3 is not yet fully supported; the KPI results
+# are plain numbers, strings and timestamps, which the parity test checks cell by cell.
+PANDAS_WARNINGS = ("PySpark does not yet fully support pandas", "The copy keyword is deprecated")
+for _message in PANDAS_WARNINGS:
+    warnings.filterwarnings("ignore", message=_message)
+
+
+class SparkUnavailable(Exception):
+    """No Spark session could be started, or the tickets could not be read; the message says why."""
+
+
+def session(master: str | None = None, remote: str | None = None, shuffle_partitions: int | None = None):
+    """A Spark session: Spark Connect at ``remote`` (sc://host:15002), else ``master`` (local[*],
+    spark://host:7077, yarn …), from the arguments or $SERVICE_OPS_SPARK_REMOTE / _MASTER."""
+    try:
+        from pyspark.errors import PySparkException
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SparkUnavailable("PySpark is not installed: pip install -r requirements-spark.txt") from None
+
+    remote = remote or os.environ.get(REMOTE_ENV_VAR)
+    builder = SparkSession.builder.appName("service-ops-kpi")
+    if remote:
+        builder = builder.remote(remote)
+    else:
+        master = master or os.environ.get(MASTER_ENV_VAR) or "local[*]"
+        builder = (builder.master(master)
+                   .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                   .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG.as_uri()}"))
+        if master.startswith("local"):
+            # A local session talks to itself only: never bind beyond loopback.
+            builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        if shuffle_partitions:
+            builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+    try:
+        spark = builder.getOrCreate()
+    except (PySparkException, OSError) as err:
+        raise SparkUnavailable(f"cannot start Spark: {first_line(err)}") from None
+    if not remote:
+        # Failed queries are raised to the caller; Spark's own log would print their JVM trace too.
+        spark.sparkContext.setLogLevel("FATAL")
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    spark.conf.set("spark.sql.timestampType", "TIMESTAMP_NTZ")
+    spark.conf.set("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
+    return spark
+
+
+def first_line(err: Exception) -> str:
+    """The message of a Spark error without the JVM trace that follows it."""
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+
+
+def literal(value):
+    """``value`` as a Spark literal column for a parameter marker. Timestamps and dates go as
+    ISO text: the SQL casts every such parameter to its type."""
+    from pyspark.sql import functions as F
+
+    if isinstance(value, list | tuple):
+        return F.array(*(literal(item) for item in value))
+    if isinstance(value, dict):
+        return F.named_struct(*chain.from_iterable((F.lit(key), literal(item)) for key, item in value.items()))
+    if isinstance(value, datetime | date):
+        return F.lit(value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat())
+    return F.lit(value)
+
+
+class SparkEngine:
+    """The KPI SQL rendered for Spark, run on ``spark`` over ``source`` (a Parquet location or a
+    table name), results collected as pandas frames like DuckDB's."""
+
+    dialect = "spark"
+
+    def __init__(self, spark, source: str):
+        from pyspark.errors import PySparkException
+
+        self.spark = spark
+        try:
+            is_location = _LOCATION.search(source) or os.path.exists(source)
+            tickets = spark.read.parquet(source) if is_location else spark.table(source)
+            tickets.createOrReplaceTempView("tickets")
+        except PySparkException as err:
+            raise SparkUnavailable(f"cannot read the tickets from {source}: {first_line(err)}") from None
+
+    def run(self, sql_template: str, params: dict) -> pd.DataFrame:
+        args = {name: literal(value) for name, value in used_parameters(sql_template, params).items()}
+        return self.spark.sql(render(sql_template, self.dialect), args=args).toPandas()

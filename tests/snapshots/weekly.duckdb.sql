@@ -1,0 +1,54 @@
+WITH periods AS (
+    SELECT period.period_start, period.period_end
+    FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP)[])) AS period) AS asked
+),
+scoped AS (
+    SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
+           source_system, source_sla_met, created_at,
+           first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
+           current_commitment_at, extension_count, escalation_count, forwarded_second_line,
+           completed_at, completed_at < created_at AS completed_before_created,
+           CASE $due WHEN 'standard' THEN standard_due_at WHEN 'first' THEN first_commitment_at
+                ELSE current_commitment_at END AS due_at,
+           CASE $by WHEN 'department' THEN department WHEN 'level' THEN 'Level ' || CAST(level AS VARCHAR)
+                ELSE owner END AS grp
+    FROM tickets
+    -- Every population below lies within these bounds; zone maps skip row groups outside them.
+    WHERE NOT is_cancelled AND created_at < CAST($scan_end AS TIMESTAMP)
+      AND (completed_at >= CAST($scan_start AS TIMESTAMP) OR completed_at IS NULL)
+      AND (array_length(CAST($departments AS VARCHAR[])) = 0 OR list_contains(CAST($departments AS VARCHAR[]), department))
+      AND (array_length(CAST($owners AS VARCHAR[])) = 0 OR list_contains(CAST($owners AS VARCHAR[]), owner))
+      AND (array_length(CAST($levels AS INTEGER[])) = 0 OR list_contains(CAST($levels AS INTEGER[]), level))
+      AND (array_length(CAST($channels AS VARCHAR[])) = 0 OR list_contains(CAST($channels AS VARCHAR[]), channel))
+      AND (array_length(CAST($sources AS VARCHAR[])) = 0 OR list_contains(CAST($sources AS VARCHAR[]), source_system))
+      AND (array_length(CAST($batches AS INTEGER[])) = 0 OR list_contains(CAST($batches AS INTEGER[]), batch_id))
+),
+in_play AS (
+    SELECT s.*, p.period_start, p.period_end,
+           s.created_at < p.period_start AS is_carried_over,
+           CASE WHEN s.completed_at < p.period_end THEN
+                    -- A completion before creation is kept out of the on-time count.
+                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
+                         THEN 'on_time' ELSE 'late_done' END
+                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
+                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
+                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+    FROM scoped s JOIN periods p
+      ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
+)
+,
+counts AS (
+    SELECT period_start, grp, count(*) FILTER (WHERE is_carried_over) AS carried_over, count(*) FILTER (WHERE NOT is_carried_over) AS new, count(*) AS in_play, count(*) FILTER (WHERE outcome = 'on_time') AS on_time, count(*) FILTER (WHERE outcome = 'open_not_due') AS open_not_due, count(*) FILTER (WHERE outcome = 'late_done') AS late_done, count(*) FILTER (WHERE outcome = 'overdue_open_0') AS overdue_open_0, count(*) FILTER (WHERE outcome = 'overdue_open_1') AS overdue_open_1, count(*) FILTER (WHERE outcome = 'overdue_open_2') AS overdue_open_2, count(*) FILTER (WHERE outcome = 'overdue_open_3plus') AS overdue_open_3plus, sum(escalation_count) AS escalations, count(*) FILTER (WHERE outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
+    FROM in_play GROUP BY period_start, grp
+)
+SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
+    CAST(coalesce(sum(c.carried_over), 0) AS BIGINT) AS carried_over, CAST(coalesce(sum(c.new), 0) AS BIGINT) AS new, CAST(coalesce(sum(c.in_play), 0) AS BIGINT) AS in_play, CAST(coalesce(sum(c.on_time), 0) AS BIGINT) AS on_time, CAST(coalesce(sum(c.open_not_due), 0) AS BIGINT) AS open_not_due, CAST(coalesce(sum(c.late_done), 0) AS BIGINT) AS late_done, CAST(coalesce(sum(c.overdue_open_0), 0) AS BIGINT) AS overdue_open_0, CAST(coalesce(sum(c.overdue_open_1), 0) AS BIGINT) AS overdue_open_1, CAST(coalesce(sum(c.overdue_open_2), 0) AS BIGINT) AS overdue_open_2, CAST(coalesce(sum(c.overdue_open_3plus), 0) AS BIGINT) AS overdue_open_3plus,
+    CAST(sum(c.on_time) + sum(c.late_done) AS DOUBLE) / nullif(sum(c.in_play), 0) AS completion_rate,
+    CAST(sum(c.escalations) AS DOUBLE) / nullif(sum(c.in_play), 0) AS avg_escalations,
+    CAST(sum(c.on_time) AS DOUBLE) / nullif(sum(c.in_play), 0) AS total_service_level,
+    CAST(sum(c.new_on_time) AS DOUBLE) / nullif(sum(c.new), 0) AS service_level
+FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
+GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
+HAVING is_total OR sum(c.in_play) > 0
+ORDER BY p.period_start, is_total, "group" NULLS FIRST
+

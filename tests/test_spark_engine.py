@@ -1,0 +1,145 @@
+"""The KPI SQL on Apache Spark (local mode) against DuckDB: the same rows, cell for cell.
+
+One Spark session for the module (local[2], 2 shuffle partitions, no UI). 100k generated tickets,
+unsorted, 10% never resolved, some cancelled, some without owner or commitment, are exported to
+Parquet and read by Spark; counts must be identical and rates equal to 1e-12.
+Skipped where PySpark or a Java runtime is missing. Deselect with ``-m "not spark"``.
+"""
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench.generated_tickets import generate, load
+from kpi import store
+from kpi.cli import main
+from kpi.engine import engine_of
+from kpi.engine.parquet import export_parquet
+from kpi.ingest.importer import import_files
+from kpi.service import report
+from kpi.service.periods import iso_week, month
+from kpi.service.report import ServiceQuery
+from tests.service_tickets import WEEK41
+
+pytest.importorskip("pyspark")
+from kpi.engine import spark as spark_engine  # noqa: E402
+
+pytestmark = [pytest.mark.spark, pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime"),
+              *(pytest.mark.filterwarnings(f"ignore:{message}") for message in spark_engine.PANDAS_WARNINGS)]
+
+TICKETS = 100_000
+
+
+@pytest.fixture(scope="module")
+def spark():
+    session = spark_engine.session("local[2]", shuffle_partitions=2)
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, spark):
+    """The same 100k tickets in a DuckDB store and, through export-parquet, on Spark."""
+    folder = tmp_path_factory.mktemp("generated")
+    con = store.connect(str(folder / "store.duckdb"))
+    load(con, generate(TICKETS, shuffled=True, open_share=0.1, cancelled_share=0.02, gaps=0.02))
+    assert export_parquet(con, folder / "parquet") == TICKETS
+    yield con, spark_engine.SparkEngine(spark, str(folder / "parquet"))
+    con.close()
+
+
+def assert_same(duck: pd.DataFrame, spark: pd.DataFrame) -> None:
+    assert list(spark.columns) == list(duck.columns)
+    assert len(spark) == len(duck)
+    for column in duck.columns:
+        ours, theirs = duck[column], spark[column]
+        if pd.api.types.is_float_dtype(ours):
+            assert pd.api.types.is_float_dtype(theirs), column
+            assert (ours.isna() == theirs.isna()).all(), column
+            assert np.abs(ours.to_numpy() - theirs.to_numpy())[ours.notna().to_numpy()].max(initial=0) <= 1e-12, column
+        else:
+            as_values = [None if pd.isna(v) else v for v in ours.tolist()]
+            assert [None if pd.isna(v) else v for v in theirs.tolist()] == as_values, column
+
+
+TWELVE_WEEKS = iso_week("2024-W41").trailing(12)
+QUERIES = {
+    "by owner, current commitment": ServiceQuery(),
+    "by department, standard time, filtered": ServiceQuery(by="department", due="standard", levels=(2, 3, 4),
+                                                           channels=("email", "web")),
+    "by level, first commitment, some owners": ServiceQuery(by="level", due="first",
+                                                            owners=("agent-01", "agent-07", "agent-33")),
+}
+
+
+@pytest.mark.parametrize("name", report.PORTABLE_SQL)
+@pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
+def test_every_portable_kpi_query_gives_the_same_rows(generated, name, query):
+    con, spark = generated
+    params = query.params(TWELVE_WEEKS)
+    duck = engine_of(con).run(report.PORTABLE_SQL[name], params)
+    assert_same(duck, spark.run(report.PORTABLE_SQL[name], params))
+    # A total row for each of the 12 weeks, and groups beside them: the data is not trivial.
+    assert duck["is_total"].sum() == 12 and len(duck) > 24
+
+
+def test_the_generated_data_reaches_every_outcome(generated):
+    con, spark = generated
+    table = report.weekly_table(spark, TWELVE_WEEKS, ServiceQuery())
+    totals = table[table["is_total"]]
+    for column in ("carried_over", "new", "on_time", "open_not_due", "late_done", "overdue_open_0",
+                   "overdue_open_1", "overdue_open_2", "overdue_open_3plus"):
+        assert totals[column].sum() > 0, column
+    assert table["group"].isna().sum() > 12   # tickets without an owner form their own row
+    # Cancelled tickets are in the Parquet files but in no KPI.
+    in_store = con.execute("SELECT count(*) FROM tickets WHERE is_cancelled").fetchone()[0]
+    assert in_store > 1000
+
+
+def test_a_month_and_the_commitments_of_a_custom_period(generated):
+    con, spark = generated
+    period = month("2023-02")
+    assert_same(report.weekly_report(con, period, ServiceQuery(by="department")),
+                report.weekly_report(spark, period, ServiceQuery(by="department")))
+    assert_same(report.commitment_rates(con, period, ServiceQuery()),
+                report.commitment_rates(spark, period, ServiceQuery()))
+
+
+def test_cli_prints_the_week41_seed_table_on_spark(tmp_path, spark, capsys):
+    con = store.connect(str(tmp_path / "store.duckdb"))
+    import_files(con, [WEEK41])
+    con.close()
+    assert main(["export-parquet", "--db", str(tmp_path / "store.duckdb"), "--out", str(tmp_path / "parquet")]) == 0
+    capsys.readouterr()
+
+    def weekly(*engine):
+        assert main(["weekly", "--week", "2009-W41", *engine]) == 0
+        return capsys.readouterr().out
+
+    on_spark = weekly("--engine", "spark", "--spark-source", str(tmp_path / "parquet"))
+    assert on_spark == weekly("--db", str(tmp_path / "store.duckdb"))
+    rows = json.loads(on_spark)
+    assert [r["group"] for r in rows] == ["吳小姐", "陳小明", "TOTAL"]
+    # 7 new; 3 on time, 3 late, 1 open overdue: completion 6/7, service level 3/7
+    assert [rows[-1][k] for k in ("new", "in_play", "on_time", "late_done", "overdue_open_0")] == [7, 7, 3, 3, 1]
+    assert rows[-1]["completion_rate"] == 6 / 7 and rows[-1]["service_level"] == 3 / 7
+    assert rows[0]["service_level"] == 0.6 and rows[1]["completion_rate"] == 0.5
+
+
+def test_cli_distribution_on_spark_and_a_missing_source(tmp_path, capsys):
+    con = store.connect(str(tmp_path / "store.duckdb"))
+    import_files(con, [WEEK41])
+    export_parquet(con, tmp_path / "parquet")
+    con.close()
+    assert main(["distribution", "--week", "2009-W41", "--counted", "escalation", "--engine", "spark",
+                 "--spark-source", str(tmp_path / "parquet")]) == 0
+    [*_, total] = json.loads(capsys.readouterr().out)
+    assert total == {"group": "TOTAL", "in_play": 7, "0": 7, "1": 0, "2": 0, "3+": 0}
+
+    assert main(["weekly", "--engine", "spark", "--spark-source", str(tmp_path / "nowhere")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: cannot read the tickets from") and "Traceback" not in captured.err
+    assert "\tat " not in captured.err   # no JVM trace either

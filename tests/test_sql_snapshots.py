@@ -1,0 +1,41 @@
+"""The portable KPI SQL exactly as each engine receives it (tests/snapshots/<query>.<dialect>.sql).
+
+SQLGlot renders the Spark text and has rewritten interval and timestamp arithmetic before, so a
+change in it (or in the queries) must show up here as a diff someone reads. After a deliberate
+change: ``UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_sql_snapshots.py``.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from kpi.engine import render
+from kpi.service import report
+from kpi.service.periods import iso_week
+from kpi.service.populations import ServiceQuery
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+CASES = [(name, dialect) for name in report.PORTABLE_SQL for dialect in ("duckdb", "spark")]
+
+
+@pytest.mark.parametrize(("name", "dialect"), CASES, ids=[f"{n}.{d}" for n, d in CASES])
+def test_rendered_sql_matches_its_snapshot(name, dialect):
+    rendered = render(report.PORTABLE_SQL[name], dialect) + "\n"
+    snapshot = SNAPSHOTS / f"{name}.{dialect}.sql"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        snapshot.write_text(rendered, encoding="utf-8")
+    assert rendered == snapshot.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", report.PORTABLE_SQL)
+def test_spark_sql_keeps_timestamps_and_binds_every_parameter(name):
+    spark_sql = render(report.PORTABLE_SQL[name], "spark")
+    # Wall-clock timestamps stay TIMESTAMP_NTZ; no epoch arithmetic, no untyped NULL arrays.
+    assert "UNIX_TIMESTAMP" not in spark_sql and "TIMESTAMP_LTZ" not in spark_sql
+    assert "ARRAY<STRUCT<period_start: TIMESTAMP_NTZ, period_end: TIMESTAMP_NTZ>>" in spark_sql
+    assert spark_sql.count("EXPLODE(") == 1 and "GROUPING(" in spark_sql and "HAVING\n  is_total OR" in spark_sql
+    markers = set(re.findall(r":([a-z_]+)\b", spark_sql))
+    assert markers == set(ServiceQuery().params([iso_week("2009-W41")]))
+    assert "$" not in spark_sql
