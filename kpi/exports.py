@@ -163,15 +163,17 @@ class Sheet:
         for offset, value in enumerate(values):
             self.write(row, col + offset, value, **properties)
 
-    def table(self, frame: pd.DataFrame) -> None:
-        """A frame with a bold header row kept in view and columns sized to their contents."""
+    def table(self, frame: pd.DataFrame, number_formats: Mapping[str, str] | None = None) -> None:
+        """A frame with a bold header row kept in view and columns sized to their contents;
+        ``number_formats`` gives a column's Excel number format by header (e.g. "0.0%" for a rate
+        kept as a fraction). Only numbers take it: text stays text."""
         self.write_row(0, 0, [str(column) for column in frame.columns], bold=True)
         for col in range(frame.shape[1]):
-            self._column(col, frame.iloc[:, col])
+            self._column(col, frame.iloc[:, col], (number_formats or {}).get(str(frame.columns[col])))
         self.worksheet.freeze_panes(1, 0)
         self.worksheet.autofit()
 
-    def _column(self, col: int, values: pd.Series) -> None:
+    def _column(self, col: int, values: pd.Series, number_format: str | None = None) -> None:
         """One column below the header: whole text, number and time columns without asking each
         cell what it is (the same result as ``write``, several times faster)."""
         kind, sheet = _column_kind(values), self.worksheet
@@ -186,19 +188,21 @@ class Sheet:
                 values = values.dt.tz_localize(None)  # Excel has no time zones: keep the wall-clock time
             # Excel's day numbers count from 1899-12-30 for every date after February 1900
             values = (values - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
-        number_format = self.workbook.style(num_format=_DATETIME_FORMAT) if kind == "datetime" else None
+        given = {"num_format": number_format} if number_format else {}
+        style = self.workbook.style(num_format=_DATETIME_FORMAT) if kind == "datetime" else self.workbook.style(**given)
         for row, value in enumerate(values.tolist(), start=1):
             if kind == "cells":
-                self.write(row, col, value)
+                self.write(row, col, value, **(given if _is_number(value) else {}))
             elif value == value:  # not NaN
-                sheet.write_number(row, col, value, number_format)
+                sheet.write_number(row, col, value, style)
 
 
-def xlsx_bytes(sheets: Sheets, name: str = "Sheet1") -> bytes:
-    """One worksheet per frame (a single frame goes on a sheet called ``name``)."""
+def xlsx_bytes(sheets: Sheets, name: str = "Sheet1", number_formats: Mapping[str, str] | None = None) -> bytes:
+    """One worksheet per frame (a single frame goes on a sheet called ``name``); ``number_formats``
+    as ``Sheet.table`` takes them, for every sheet."""
     if isinstance(sheets, pd.DataFrame):
         sheets = {name: sheets}
     workbook = Workbook()
     for sheet_name, frame in sheets.items():
-        workbook.sheet(sheet_name).table(frame)
+        workbook.sheet(sheet_name).table(frame, number_formats)
     return workbook.bytes()

@@ -102,6 +102,13 @@ class Targets:
             return None
         return Rating(status, SYMBOLS[status], i18n.t(f"targets.status.{status}", lang), target.legend(lang))
 
+    def caption(self, kpi_keys, lang: str, department: str | None = None) -> str:
+        """What the symbols mean and the target of each of ``kpi_keys`` that has one; '' if none has."""
+        items = [i18n.t("targets.legend.item", lang, kpi=metrics.get(key).label(lang), legend=found.legend(lang))
+                 for key in kpi_keys if (found := self.find(key, department)) is not None]
+        separator = "；" if lang == "zh-TW" else "; "
+        return i18n.t("targets.legend.caption", lang, targets=separator.join(items)) if items else ""
+
 
 def load(con: duckdb.DuckDBPyConnection) -> Targets:
     """The stored targets in the registry's order of KPIs, the overall row first."""

@@ -36,7 +36,7 @@ else:
     if current_may("service.view"):
         week = periods.last_complete_week(date.today(), view.filter_options(ui.db_version()).last_activity)
         st.subheader(t("home.week", period=week.label))
-        view.kpi_cards(view.weekly_review(ui.db_version(), week, ServiceQuery()))
+        view.kpi_cards(view.weekly_review(ui.db_version(), week, ServiceQuery()), ServiceQuery())
 
 st.subheader(t("home.next"))
 left, right = st.columns(2)

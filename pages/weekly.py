@@ -10,7 +10,7 @@ import ui
 from ui import service_sources
 from ui import service_view as view
 from ui import url_params
-from ui.components.download import download_buttons
+from ui.weekly_report_download import report_downloads
 from ui.components.kpi_card import current_targets
 from ui.session import t
 
@@ -41,20 +41,21 @@ if period is None:
 
 review = view.weekly_review(version, period, query)
 st.subheader(t("service.weekly.period", period=period.label))
-view.kpi_cards(review, department)
-service_sources.sources_note(review)
+view.kpi_cards(review, query, department)
 empty = int(review.table.iloc[-1]["in_play"]) == 0
 if empty:
     st.info(t("service.empty.period", period=period.label))
 
-table_tab, escalation_tab, trend_tab, flow_tab, response_tab, alert_tab, help_tab = st.tabs(
-    [t(f"service.tab.{name}") for name in ("table", "escalations", "trend", "flow", "response", "alerts", "help")])
+# The table's tab first and everything else below the tabs: at 1400 × 900 the table's total row
+# and its service levels are in view when the page opens.
+table_tab, escalation_tab, trend_tab, flow_tab, response_tab, alert_tab, report_tab, help_tab = st.tabs(
+    [t(f"service.tab.{name}") for name in ("table", "escalations", "trend", "flow", "response", "alerts", "report", "help")])
 with table_tab:
     if not empty:
         st.caption(t("service.table.hint"))
         view.show_weekly_table(view.rated_weekly_table(review, query.by), key="weekly_table", selection_mode="single-cell",
                                on_select=lambda: view.drill_from_table(review, "weekly_table"))
-        download_buttons(view.weekly_table(review, query.by, formatted=False), f"weekly-{period.label}", "weekly_download")
+        view.weekly_downloads(review, query.by, f"weekly-{period.label}")
 with escalation_tab:
     if empty:
         st.info(t("service.empty.chart"))
@@ -66,11 +67,15 @@ with flow_tab:
     view.flow_and_backlog(review)
 with response_tab:
     view.response_and_forwarding(review)
+    view.time_figures(period, query)
 with alert_tab:
     view.alerts(review)
+with report_tab:
+    report_downloads(review, query)
 with help_tab:
     st.caption(t("service.help.intro"))
     view.help_panel()
 
+service_sources.sources_note(review)
 st.divider()
 view.drill_panel(query)

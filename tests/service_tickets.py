@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from kpi import store
 from kpi.ingest import vocabularies
@@ -51,3 +53,16 @@ def week41_rows() -> list[dict]:
          "status": r["服務請求狀態"], "channel": None}
         for _, r in raw.iterrows()
     ]
+
+
+def weekly_page(db_file: Path, rows: list[dict], lang: str = "en", **query) -> AppTest:
+    """The weekly page run once on a new store holding ``rows``, with ``query`` in its link."""
+    st.cache_data.clear()          # cached figures are keyed on the data version, which a new store restarts
+    con = store.connect(db_file)
+    insert_tickets(con, rows)
+    con.close()
+    app = AppTest.from_file(str(FIXTURES.parent.parent / "pages" / "weekly.py"), default_timeout=30)
+    app.session_state["lang"] = lang
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run()

@@ -132,3 +132,15 @@ def test_whole_columns_and_cell_by_cell_write_the_same(hostile):
     def cells(data: bytes):
         return [[(c.value, c.data_type, c.quotePrefix, c.number_format) for c in row] for row in read_xlsx(data).iter_rows()]
     assert cells(exports.xlsx_bytes(typed)) == cells(exports.xlsx_bytes(loose))
+
+
+def test_xlsx_number_formats_apply_to_numbers_only(hostile):
+    mixed = hostile.assign(mixed=[0.5, "=1+1", None, 0.25, "text", 1])     # a column of numbers and text
+    sheet = read_xlsx(exports.xlsx_bytes(mixed, "formats", {"share": "0.0%", "mixed": "0.0%", "cell": "0.0%"}))
+    assert [cell.font.b for cell in sheet[1]] == [True] * 4 and sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [row[2].number_format for row in rows if row[2].value is not None] == ["0.0%"] * 5
+    assert [row[1].number_format for row in rows] == ["General"] * 6          # no format asked for
+    assert [(row[3].value, row[3].number_format) for row in rows if row[3].value is not None] == [
+        (0.5, "0.0%"), ("=1+1", "General"), (0.25, "0.0%"), ("text", "General"), (1, "0.0%")]
+    assert [(row[0].data_type, row[0].quotePrefix) for row in rows] == [("s", True)] * 6    # formula text stays text

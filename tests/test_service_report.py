@@ -7,7 +7,7 @@ import pytest
 
 from kpi import metrics
 from kpi.ingest.importer import import_files
-from kpi.service import definitions, report
+from kpi.service import definitions, durations, report
 from kpi.service.deadlines import fill_missing_deadlines
 from kpi.service.periods import date_range, iso_week, month
 from kpi.service.report import ServiceQuery
@@ -237,7 +237,8 @@ def test_filter_options_list_values_and_last_activity(week41):
 def test_every_service_metric_is_a_column_some_query_returns(week41):
     columns = set()
     for frame in (report.weekly_report(week41, W41, ServiceQuery()), report.commitment_rates(week41, W41, ServiceQuery()),
-                  report.first_response_compliance(week41, W41, ServiceQuery()), report.forward_rates(week41, W41, ServiceQuery())):
+                  report.first_response_compliance(week41, W41, ServiceQuery()), report.forward_rates(week41, W41, ServiceQuery()),
+                  durations.response_and_resolution_times(week41, W41, ServiceQuery())):
         columns |= set(frame.columns)
     columns |= {"backlog", *definitions.ALERTS}
     service = {key.removeprefix("service."): metric for key, metric in metrics.registry().items() if key.startswith("service.")}

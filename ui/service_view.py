@@ -11,11 +11,12 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 import ui
-from kpi import metrics
+from kpi import exports, metrics
 from kpi.ingest import dates
-from kpi.service import periods, report
-from kpi.service.definitions import ALERTS, PREFIX, WEEKLY_COLUMNS
+from kpi.service import comparison, durations, periods, presentation, report
+from kpi.service.definitions import ALERTS, DURATION_COLUMNS, PREFIX, WEEKLY_COLUMNS
 from kpi.service.periods import Period
+from kpi.service.presentation import metric
 from kpi.service.report import FilterOptions, ServiceQuery
 from ui import service_charts, url_params
 from ui.components.download import download_buttons, table_with_downloads
@@ -24,13 +25,12 @@ from ui.privacy import visible
 from ui.session import t
 
 DRILL = "service.drill"
+# The weekly table's columns on screen: the rates first, then the counts in the seed's order.
+RATES_FIRST = ("service_level", "total_service_level", "completion_rate", "avg_escalations",
+               *(c for c in WEEKLY_COLUMNS if metric(c).unit == "count"))
 TICKET_COLUMNS = ("ticket_id", "subject", "department", "owner", "level", "channel", "category", "sla_policy",
                   "status", "created_at", "first_response_due_at", "first_response_at", "standard_due_at", "first_commitment_at",
                   "current_commitment_at", "completed_at", "due_at", "extension_count", "escalation_count", "outcome")
-
-
-def metric(column: str) -> metrics.Metric:
-    return metrics.get(PREFIX + column)
 
 
 def label(column: str) -> str:
@@ -73,28 +73,47 @@ def to_url(name: str, code: str) -> str:
     return code
 
 
+# How a period is chosen: the report kinds, and the quick choices relative to today.
+PERIOD_CHOICES = ("week", "month", "preset", "range")
+
+
 def period_picker(options: FilterOptions, today: date) -> Period | None:
-    """Week (default: the last complete one), month or custom range; None until a range is whole."""
+    """Week (default: the last complete one), month, a quick choice (last 7 days …) or a custom
+    range; None until a range is whole. The choice is always written into the URL."""
     default_week = periods.last_complete_week(today, options.last_activity)
     first = options.first_activity or default_week.start
     kind = to_url("period", st.segmented_control(
-        t("service.filter.period"), periods.KINDS, default=from_url("period", periods.KINDS), required=True,
-        format_func={k: t(f"service.period.{k}") for k in periods.KINDS}.get, key="period"))
+        t("service.filter.period"), PERIOD_CHOICES, default=from_url("period", PERIOD_CHOICES), required=True,
+        format_func={k: t(f"service.period.{k}") for k in PERIOD_CHOICES}.get, key="period"))
+    for other in PERIOD_CHOICES:
+        if other != kind:
+            st.query_params.pop(other, None)      # a link names one period only
     if kind == "week":
-        labels = _labels(periods.week_containing(first), default_week)
-        url_params.accepts("week", labels)
-        return periods.iso_week(st.selectbox(t("service.filter.week"), labels, key="week", bind="query-params"))
+        return periods.iso_week(_choice("week", _labels(periods.week_containing(first), default_week)))
     if kind == "month":
         labels = _labels(periods.month_containing(first), periods.month_containing(default_week.start))
-        url_params.accepts("month", labels)
-        return periods.month(st.selectbox(t("service.filter.month"), labels, key="month", bind="query-params"))
-    url_params.accepts("range", dates.is_iso_date)
-    chosen = st.date_input(t("service.filter.range"), (default_week.start.date(), default_week.end.date() - timedelta(days=1)),
-                           key="range", bind="query-params")
+        return periods.month(_choice("month", labels))
+    if kind == "preset":
+        return periods.preset(_choice("preset", periods.PRESETS, {p: t(f"service.preset.{p}") for p in periods.PRESETS}.get),
+                              today)
+    given = st.query_params.get_all("range") if url_params.accepts("range", dates.is_iso_date) else []
+    days = (tuple(map(date.fromisoformat, given)) if len(given) == 2
+            else (default_week.start.date(), default_week.end.date() - timedelta(days=1)))
+    chosen = st.date_input(t("service.filter.range"), days, key="range")
     if len(chosen) != 2:
         st.warning(t("service.range_incomplete"))
         return None
+    st.query_params["range"] = [day.isoformat() for day in chosen]
     return periods.date_range(*chosen)
+
+
+def _choice(name: str, options, format_func=str) -> str:
+    """The week, month or quick choice picked (the first by default), always written into the URL
+    (the default too, so a bookmark keeps its period when newer data arrives); kept by hand, as
+    ``bind`` leaves the default out of the URL."""
+    chosen = url_params.chosen(name, options, options[0])
+    return to_url(name, st.selectbox(t(f"service.filter.{name}"), options, index=list(options).index(chosen),
+                                     format_func=format_func, key=name))
 
 
 def query_picker(options: FilterOptions) -> ServiceQuery:
@@ -122,31 +141,27 @@ def query_picker(options: FilterOptions) -> ServiceQuery:
 
 
 def group_names(frame: pd.DataFrame) -> list[str]:
-    return [t("service.total") if is_total else (group if isinstance(group, str) and group else t("service.unassigned"))
-            for is_total, group in zip(frame["is_total"], frame["group"], strict=True)]
+    return presentation.group_names(frame, ui.lang())
 
 
-def _delta(column: str, now, before) -> str | None:
-    if pd.isna(now) or pd.isna(before):
-        return None
-    if metric(column).unit == "ratio":
-        return t("service.delta.points", value=(now - before) * 100)
-    return f"{now - before:+.{metric(column).decimals}f}"
+@st.cache_data(max_entries=16, show_spinner=False)
+def _figures(data_version: int, period: Period, query: ServiceQuery) -> dict[str, float | None]:
+    return comparison.headline_figures(ui.db(), period, query)
 
 
-def kpi_cards(review: report.WeeklyReview, department: str | None = None) -> None:
-    """Headline KPIs with the change against the previous period, rated against their targets
-    (a department's own where one department is shown)."""
-    current, previous = review.trend.iloc[-1], review.trend.iloc[-2]
-    commitments = review.commitments.set_index("period_start")
-    cards = [(c, current[c], previous[c]) for c in ("in_play", "completion_rate", "total_service_level",
-                                                     "service_level", "avg_escalations")]
-    cards.append(("commitment_achievement", *(commitments["commitment_achievement"].get(p.start)
-                                              for p in (review.period, review.period.previous()))))
-    # three to a row: a card needs room for its status word beside the change
+def kpi_cards(review: report.WeeklyReview, query: ServiceQuery, department: str | None = None) -> None:
+    """Headline KPIs with the change against the previous period and against the same period a
+    year before, rated against their targets (a department's own where one department is shown)."""
+    cards = presentation.headline(review)
+    year_before = review.period.year_before()
+    then = _figures(ui.db_version(), year_before, query)
+    lang = ui.lang()
+    # three to a row: a card needs room for its status word beside the changes
     grid = [column_ for _ in range(0, len(cards), 3) for column_ in st.columns(3)]
     for column_, (key, now, before) in zip(grid, cards, strict=True):
-        kpi_card(column_, PREFIX + key, None if pd.isna(now) else now, _delta(key, now, before), department)
+        change = presentation.delta(key, now, then[key], lang)
+        kpi_card(column_, PREFIX + key, now, presentation.delta(key, now, before, lang), department,
+                 note=t("service.delta.year", period=year_before.label, change=change) if change else None)
     legend_caption([PREFIX + key for key, _, _ in cards], department)
 
 
@@ -160,25 +175,52 @@ def weekly_table(review: report.WeeklyReview, by: str, formatted: bool = True) -
     return table
 
 
+# Excel number formats of the weekly table's units: rates stay fractions and read as percentages.
+_EXCEL_FORMATS = {"ratio": "0.0%", "number": "0.00", "count": "#,##0"}
+
+
+def weekly_downloads(review: report.WeeklyReview, by: str, stem: str) -> None:
+    """The weekly table in the seed's order as CSV and as a formatted workbook (bold header kept
+    in view, rates as percentages)."""
+    table = weekly_table(review, by, formatted=False)
+    formats = {label(c): _EXCEL_FORMATS[metric(c).unit] for c in WEEKLY_COLUMNS}
+    download_buttons(table, stem, "weekly_download", workbook=lambda: exports.xlsx_bytes(table, stem, formats))
+
+
+def _total_first(review: report.WeeklyReview) -> pd.DataFrame:
+    """The report's rows as the screen lists them: the total first, where it is in view at once."""
+    return pd.concat([review.table[review.table["is_total"]], review.table[~review.table["is_total"]]])
+
+
 def rated_weekly_table(review: report.WeeklyReview, by: str) -> Styler:
-    """The formatted report with its rates marked against their targets (by department, each row
-    against its own)."""
-    departments = [None if total else group for total, group in zip(review.table["is_total"], review.table["group"])]
-    return style_by_target(weekly_table(review, by), {label(c): (PREFIX + c, review.table[c]) for c in WEEKLY_COLUMNS},
+    """The formatted report for the screen, the total first, short headers, its rates marked against
+    their targets (by department, each row against its own)."""
+    rows = _total_first(review)
+    table = pd.DataFrame({t(f"service.by.{by}"): group_names(rows)})
+    for column in WEEKLY_COLUMNS:
+        table[short_label(column)] = [metric(column).format(v, ui.lang()) for v in rows[column]]
+    departments = [None if total else group for total, group in zip(rows["is_total"], rows["group"])]
+    return style_by_target(table, {short_label(c): (PREFIX + c, rows[c]) for c in WEEKLY_COLUMNS},
                            departments if by == "department" else None)
 
 
-def show_weekly_table(table: Styler, **selection) -> None:
-    """Every row visible (the total last); KPI columns right-aligned, each header's meaning in its tooltip.
+def short_label(column: str) -> str:
+    """A weekly column's header on screen: short enough to be read whole in a narrow column."""
+    return t(f"service.short.{column}")
 
-    The group column is pinned: on a laptop screen the rates at the right need a horizontal scroll,
-    and the owner or department must stay in view while scrolling.
-    """
-    config = {label(c): st.column_config.TextColumn(width="small", alignment="right", help=metric(c).description(ui.lang()))
-              for c in WEEKLY_COLUMNS}
-    config[table.data.columns[0]] = st.column_config.TextColumn(pinned=True)
+
+def show_weekly_table(table: Styler, **selection) -> None:
+    """Every row visible, the total first; the rates lead, so at 1400 px the service levels and the
+    total are in view without scrolling; counts follow in narrow columns. Each header's full name and
+    meaning are in its tooltip."""
+    lang = ui.lang()
+    config = {short_label(c): st.column_config.TextColumn(
+        width="small", alignment="right", help=f"{label(c)}: {metric(c).description(lang)}") for c in WEEKLY_COLUMNS}
+    group = table.data.columns[0]
+    config[group] = st.column_config.TextColumn(pinned=True)
+    order = [group, *(short_label(c) for c in RATES_FIRST)]
     st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table.data) + 1) + 3, 910),
-                 column_config=config, **selection)
+                 column_config=config, column_order=order, **selection)
 
 
 def set_drill(period: Period, title: str, **cell) -> None:
@@ -190,10 +232,11 @@ def drill_from_table(review: report.WeeklyReview, selection_key: str) -> None:
     if not cells:
         return
     row, header = cells[0]
-    columns = {label(c): c for c in WEEKLY_COLUMNS}
+    columns = {short_label(c): c for c in WEEKLY_COLUMNS}
     column = columns.get(header, "in_play")   # the group's own cell lists all its tickets in play
-    picked = review.table.iloc[row]
-    set_drill(review.period, f"{group_names(review.table)[row]} · {label(column)}",
+    rows = _total_first(review)
+    picked = rows.iloc[row]
+    set_drill(review.period, f"{group_names(rows)[row]} · {label(column)}",
               group=None if picked["is_total"] else picked["group"], all_groups=bool(picked["is_total"]),
               column=column)
 
@@ -326,6 +369,26 @@ def response_and_forwarding(review: report.WeeklyReview) -> None:
     st.plotly_chart(service_charts.count_bars(extensions, group_names(extensions[~extensions["is_total"]]), names,
                                               t("service.chart.extensions_title"), t("service.chart.tickets")),
                     width="stretch")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _times(data_version: int, period: Period, query: ServiceQuery) -> pd.DataFrame:
+    return durations.response_and_resolution_times(ui.db(), period, query)
+
+
+def time_figures(period: Period, query: ServiceQuery) -> None:
+    """Median and 90th-percentile first response and resolution per owner or department and in total."""
+    times = _times(ui.db_version(), period, query)
+    lang = ui.lang()
+    st.subheader(t("service.times.heading"))
+    st.caption(t("service.times.caption"))
+    shown = pd.DataFrame({t(f"service.by.{query.by}"): group_names(times),
+                          t("service.times.answered"): times["answered"], t("service.times.resolved"): times["resolved"]})
+    for column in DURATION_COLUMNS:
+        shown[label(column)] = [metric(column).format(v, lang) for v in times[column]]
+    order = [shown.columns[0], t("service.times.answered"), *map(label, DURATION_COLUMNS[:2]),
+             t("service.times.resolved"), *map(label, DURATION_COLUMNS[2:])]
+    table_with_downloads(shown[order], f"response-times-{period.label}", "response_times")
 
 
 def help_panel() -> None:

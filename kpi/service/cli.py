@@ -1,5 +1,6 @@
 """``python -m kpi weekly``, ``commitments`` and ``distribution``: the service reports as JSON or CSV;
-``python -m kpi export-parquet``: the store's tickets as Parquet, for Spark.
+``python -m kpi export-parquet``: the store's tickets as Parquet, for Spark; ``python -m kpi report``:
+the weekly report for managers as a PDF or HTML file.
 
 Either reads the store (``--db PATH``, default $SERVICE_OPS_DB), imports the given export
 files into a throw-away in-memory store, or runs on Apache Spark (``--engine spark`` over
@@ -17,20 +18,20 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from kpi import store
+from kpi import i18n, store, targets
 from kpi.cli import UserError
 from kpi.engine import ENGINES, configured_engine
 from kpi.engine import spark as spark_engine
 from kpi.engine.parquet import ExportError, export_parquet
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import import_files
-from kpi.service import periods, report, settings
+from kpi.service import periods, report, settings, weekly_document
 from kpi.service.deadlines import what_if
 from kpi.service.definitions import COMMITMENT_COLUMNS, WEEKLY_COLUMNS
 from kpi.service.report import Source
@@ -49,6 +50,25 @@ def register(subparsers) -> None:
                         help="due time: current commitment (預計完成時間, default), first commitment or standard")
     _common(weekly)
     weekly.set_defaults(handler=run_weekly)
+
+    document = subparsers.add_parser(
+        "report", help="the weekly report for managers as a PDF or HTML file",
+        description="KPI cards, the manager's comment, the service-level trend, the escalation distribution, "
+        "the weekly table and the top alerts, as an A4 PDF or a self-contained HTML page. "
+        "Without a period: the last complete week with data.",
+    )
+    _period_options(document)
+    document.add_argument("--due", choices=report.DUE_BASES, default="current",
+                          help="due time: current commitment (預計完成時間, default), first commitment or standard")
+    document.add_argument("--by", choices=("owner", "department"), default="owner", help="one row per (default owner)")
+    document.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE, help="language (default zh-TW)")
+    document.add_argument("--comment", default="", metavar="TEXT", help="the manager's comment")
+    document.add_argument("--format", choices=("pdf", "html"), help="default: from the --out file's suffix")
+    document.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write")
+    document.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
+    document.add_argument("--calendar", type=Path, metavar="FILE",
+                          help="office-calendar CSV for business-day deadlines, for this run only")
+    document.set_defaults(handler=run_report, files=[], source=[], batch=[])
 
     commitments = subparsers.add_parser(
         "commitments", help="commitment, first-commitment and standard achievement",
@@ -263,4 +283,30 @@ def run_export_parquet(args: argparse.Namespace) -> int:
     finally:
         con.close()
     print(f"{written:,} tickets written to {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    output_format = args.format or {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(args.out.suffix.lower())
+    if output_format is None:
+        raise UserError(f"{args.out}: give --format pdf or --format html")
+    if args.db and not Path(args.db).is_file():
+        raise UserError(f"no such database: {args.db}")
+    query = report.ServiceQuery(by=args.by, due=args.due)
+    with _store(args) as con:
+        if report.filter_options(con).last_activity is None:
+            raise UserError("the database holds no tickets: import exports first (python -m kpi import)")
+        period = _period(args, con)
+        document = weekly_document.Document(report.weekly_review(con, period, query), query, targets.load(con),
+                                            args.lang, datetime.now().replace(microsecond=0), args.comment)
+    try:
+        content = (weekly_document.pdf_document(document) if output_format == "pdf"
+                   else weekly_document.html_document(document).encode("utf-8"))
+    except weekly_document.DocumentError as err:
+        raise UserError(str(err)) from None
+    try:
+        args.out.write_bytes(content)
+    except OSError as err:
+        raise UserError(f"{args.out}: {err.strerror}") from None
+    print(f"{args.out}: {period.label}, {output_format.upper()}", file=sys.stderr)
     return 0

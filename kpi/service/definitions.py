@@ -127,8 +127,32 @@ OTHER_METRICS = (
            _OPEN_ZH + "，期末 ≤ 到期時間 < 期末 + 24 小時"),
 )
 
-METRICS = WEEKLY_METRICS + COMMITMENT_METRICS + OTHER_METRICS
+# key, zh-TW label suffix, English name, zh-TW formula name, the share of tickets it speaks of
+_STATISTICS = (("median", "中位數", "median", "中位數", "一半", "Half the"),
+               ("p90", " P90", "90th percentile", "第 90 百分位數", "九成", "Nine in ten"))
+
+
+def _durations(name: str, zh: str, en: str, done_zh: str, done_en: str, end: str, end_zh: str, filters: str,
+               filters_zh: str) -> tuple[Metric, ...]:
+    """The median and the 90th percentile, in hours, of the time from creation to ``end``."""
+    return tuple(
+        Metric(PREFIX + f"{name}_{stat}", zh + stat_zh, f"{en}, {stat_en}", f"{share_zh}的服務請求在這段時間內{done_zh}。",
+               f"{share_en} tickets {done_en} within this time of their creation.", f"{stat_en} of ({end} − created)", None,
+               filters, "hours", 1, numerator_zh=f"（{end_zh} − 提出時間）的{formula_zh}", filters_zh=filters_zh)
+        for stat, stat_zh, stat_en, formula_zh, share_zh, share_en in _STATISTICS)
+
+
+# Time figures (kpi/service/durations.py): percentiles in hours from creation, per group and in total.
+DURATION_METRICS = (
+    *_durations("first_response", "首次回應", "First response", "得到首次回應", "had their first response",
+                "first response", "首次回應時間", "tickets created in the period and answered", "本期新增且已回應的服務請求"),
+    *_durations("resolution", "完成時間", "Resolution", "完成", "were completed", "completed", "完成時間",
+                "tickets completed in the period (not before their creation)", "本期完成的服務請求（完成時間不早於提出時間）"),
+)
+
+METRICS = WEEKLY_METRICS + COMMITMENT_METRICS + OTHER_METRICS + DURATION_METRICS
 
 WEEKLY_COLUMNS = tuple(metric.key.removeprefix(PREFIX) for metric in WEEKLY_METRICS)
 COMMITMENT_COLUMNS = tuple(metric.key.removeprefix(PREFIX) for metric in COMMITMENT_METRICS)
+DURATION_COLUMNS = tuple(metric.key.removeprefix(PREFIX) for metric in DURATION_METRICS)
 ALERTS = ("unassigned", "being_escalated", "escalated_many", "overdue_many", "due_soon")

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 KINDS = ("week", "month", "range")
+# Quick choices relative to today. Whole days: "last 7 days" are the seven days before today;
+# "this month" and "this quarter" run to the end of today.
+PRESETS = ("last_7_days", "last_30_days", "this_month", "last_month", "this_quarter")
 _WEEK = re.compile(r"(\d{4})-W(\d{1,2})")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
@@ -36,6 +39,16 @@ class Period:
             first = (self.start - timedelta(days=1)).replace(day=1)
             return Period("month", first, self.start)
         return Period(self.kind, self.start - (self.end - self.start), self.start)
+
+    def year_before(self) -> Period:
+        """The same period a year earlier: the same ISO week (week 52 for a week 53 the year lacks),
+        the same month, or the same days (29 February as the 28th)."""
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            return iso_week(f"{year - 1}-W{min(week, date(year - 1, 12, 28).isocalendar()[1]):02d}")
+        if self.kind == "month":
+            return month(f"{self.start.year - 1}-{self.start.month:02d}")
+        return date_range(_a_year_before(self.start.date()), _a_year_before(self.end.date() - timedelta(days=1)))
 
     def trailing(self, count: int) -> list[Period]:
         """``count`` consecutive periods ending with this one, oldest first."""
@@ -88,3 +101,21 @@ def last_complete_week(today: date, last_activity: datetime | None) -> Period:
     """The last full week before today; for data that stops earlier, the last week that has it."""
     reference = today if last_activity is None else min(today, last_activity.date() + timedelta(days=7))
     return week_containing(reference).previous()
+
+
+def _a_year_before(day: date) -> date:
+    return day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
+
+
+def preset(name: str, today: date) -> Period:
+    """One of ``PRESETS`` as a period; last month is a calendar month, the others day ranges."""
+    if name in ("last_7_days", "last_30_days"):
+        days = 7 if name == "last_7_days" else 30
+        return date_range(today - timedelta(days=days), today - timedelta(days=1))
+    if name == "this_month":
+        return date_range(today.replace(day=1), today)
+    if name == "last_month":
+        return month_containing(today.replace(day=1) - timedelta(days=1))
+    if name == "this_quarter":
+        return date_range(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
+    raise PeriodError(f"{name!r} is not one of {', '.join(PRESETS)}")

@@ -15,7 +15,7 @@ from pandas.io.formats.style import Styler
 
 from kpi import metrics, store, targets
 from kpi.targets import Rating
-from ui.session import db, db_version, lang, t
+from ui.session import db, db_version, lang
 
 HUES = {"green": "green", "amber": "orange", "red": "red"}            # Streamlit's markdown colours
 # Light backgrounds with dark text of the same hue: contrast ≥ 4.5:1 for the text on them.
@@ -37,9 +37,10 @@ def rating(metric_key: str, value, department: str | None = None) -> Rating | No
     return current_targets().rating(metric_key, value, lang(), department)
 
 
-def kpi_card(column, metric_key: str, value, delta: str | None = None, department: str | None = None) -> None:
+def kpi_card(column, metric_key: str, value, delta: str | None = None, department: str | None = None,
+             note: str | None = None) -> None:
     """``st.metric`` in ``column``: the value, its status against the target in the label, the
-    target in the help."""
+    target in the help; ``note`` (another comparison) follows the status."""
     metric = metrics.get(metric_key)
     found = rating(metric_key, value, department)
     label, status = metric.label(lang()), None
@@ -50,16 +51,14 @@ def kpi_card(column, metric_key: str, value, delta: str | None = None, departmen
         status = f":{HUES[found.status]}[**{found.word}**]"
         help_text = f"{help_text}\n\n{found.legend}"
     column.metric(label, metric.format(value, lang()), delta, delta_color="off", help=help_text, border=True,
-                  delta_description=status)
+                  delta_description=" · ".join(text for text in (status, note) if text) or None)
 
 
 def legend_caption(metric_keys: Sequence[str], department: str | None = None) -> None:
     """What the symbols mean and what each shown KPI's target is."""
-    registry = current_targets()
-    items = [t("targets.legend.item", kpi=metrics.get(key).label(lang()), legend=found.legend(lang()))
-             for key in metric_keys if (found := registry.find(key, department)) is not None]
-    if items:
-        st.caption(t("targets.legend.caption", targets="；".join(items) if lang() == "zh-TW" else "; ".join(items)))
+    caption = current_targets().caption(metric_keys, lang(), department)
+    if caption:
+        st.caption(caption)
 
 
 def style_by_target(shown: pd.DataFrame, rated: dict[str, tuple[str, Sequence]],
