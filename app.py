@@ -30,7 +30,8 @@ st.query_params["lang"] = lang()
 
 
 user = access.current_user()
-navigation = st.navigation(access.pages(user))
+# Every page in view: a collapsed menu would say "View 6 more" in English whatever the language.
+navigation = st.navigation(access.pages(user), expanded=True)
 access.sidebar(user)
 
 notices = st.container()  # above the page: what a shared link held that could not be used
