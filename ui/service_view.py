@@ -155,11 +155,13 @@ def kpi_cards(review: report.WeeklyReview, query: ServiceQuery, department: str 
     cards = presentation.headline(review)
     year_before = review.period.year_before()
     then = _figures(ui.db_version(), year_before, query)
+    # A year with nothing in play (before the data starts) is no comparison: "+981" would mislead.
+    compared = bool(then.get("in_play"))
     lang = ui.lang()
     # three to a row: a card needs room for its status word beside the changes
     grid = [column_ for _ in range(0, len(cards), 3) for column_ in st.columns(3)]
     for column_, (key, now, before) in zip(grid, cards, strict=True):
-        change = presentation.delta(key, now, then[key], lang)
+        change = presentation.delta(key, now, then[key], lang) if compared else None
         kpi_card(column_, PREFIX + key, now, presentation.delta(key, now, before, lang), department,
                  note=t("service.delta.year", period=year_before.label, change=change) if change else None)
     legend_caption([PREFIX + key for key, _, _ in cards], department)
