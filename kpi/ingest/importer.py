@@ -392,7 +392,7 @@ def _parameters(plan: ImportPlan, zone: str) -> dict:
     ceiling = datetime.now() + timedelta(days=dates.FUTURE_DAYS)
     return {"source_system": plan.source_system, "time_zone": zone,
             "date_floor": plan.date_floor, "date_ceiling": ceiling.strftime("%Y-%m-%d %H:%M:%S"),
-            **vocabularies.parameters(plan.statuses, plan.priorities),
+            **vocabularies.parameters(plan.statuses),
             **{f"default_{name}": value for name, value in plan.defaults.items()}}
 
 

@@ -91,8 +91,7 @@ XES_TRANSITIONS = ("schedule", "assign", "reassign", "start", "suspend", "resume
                    "withdraw", "ate_abort", "pi_abort", "complete")
 
 # "Level 3", "3", "P2", "Sev 1", "Severity 2", "1 - Critical", "Priority 4": the number is the level.
-LEVEL_NUMBER = r"^(level|lvl|l|p|priority|sev|severity|s)?\s*[-:.]?\s*([1-5])(\s|\b|-|$)"
-_LEVEL_NUMBER = re.compile(LEVEL_NUMBER)
+_LEVEL_NUMBER = re.compile(r"^(level|lvl|l|p|priority|sev|severity|s)?\s*[-:.]?\s*([1-5])(\s|\b|-|$)")
 
 
 def normalise(word: str | None) -> str | None:
@@ -116,7 +115,7 @@ def priority_map(layout: str | None, overrides: Mapping[str, int] | None = None)
 
 
 def level_of(priority: str | None, words: Mapping[str, int]) -> int | None:
-    """Python twin of ``level_sql``: the level a priority cell gives, or None."""
+    """The level a priority cell gives, or None."""
     word = normalise(priority)
     if word is None:
         return None
@@ -124,14 +123,6 @@ def level_of(priority: str | None, words: Mapping[str, int]) -> int | None:
         return words[word]
     match = _LEVEL_NUMBER.match(word)
     return int(match.group(2)) if match else None
-
-
-def level_sql(word_sql: str) -> str:
-    """SQL twin of ``level_of`` over a normalised word; the map comes as parameters
-    ``$priority_words`` / ``$priority_levels``."""
-    return (f"coalesce(MAP($priority_words, $priority_levels)[{word_sql}],"
-            f" CASE WHEN regexp_matches({word_sql}, '{LEVEL_NUMBER}')"
-            f" THEN CAST(regexp_extract({word_sql}, '{LEVEL_NUMBER}', 2) AS INTEGER) END)")
 
 
 def state_sql(word_sql: str) -> str:
@@ -144,7 +135,6 @@ def normalise_sql(text_sql: str) -> str:
     return f"nullif(lower(regexp_replace(trim({text_sql}), '\\s+', ' ', 'g')), '')"
 
 
-def parameters(statuses: Mapping[str, str], priorities: Mapping[str, int]) -> dict[str, list]:
-    """The maps as the SQL parameters ``state_sql`` and ``level_sql`` read."""
-    return {"status_words": list(statuses), "status_states": list(statuses.values()),
-            "priority_words": list(priorities), "priority_levels": list(priorities.values())}
+def parameters(statuses: Mapping[str, str]) -> dict[str, list]:
+    """The status map as the SQL parameters ``state_sql`` reads (event logs' activities)."""
+    return {"status_words": list(statuses), "status_states": list(statuses.values())}
