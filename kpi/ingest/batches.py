@@ -127,7 +127,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, source, replace_demo: bool,
     fails, so no batch ever points at a missing file.
     """
     original = store.originals_dir(con) / f"{source.checksum}{Path(source.file_name).suffix}"
-    partial = _copy_verified(source, original)
+    partial = copy_verified(source.file_name, source.checksum, lambda copy: shutil.copyfile(source.path, copy),
+                            original)
     undone: list[str] = []
 
     def in_transaction(con: duckdb.DuckDBPyConnection) -> T:
@@ -140,37 +141,45 @@ def write_batch(con: duckdb.DuckDBPyConnection, source, replace_demo: bool,
     # Adopting the copy, the transaction and the clean-up share the write lock: a session that
     # imports the same file at the same moment cannot delete the original this one refers to.
     with store.WRITE_LOCK:
-        if original.exists() and original.stat().st_size == source.path.stat().st_size:
-            partial.unlink()
-        else:  # none yet, or one cut short by an earlier fault: never adopt that
-            os.replace(partial, original)
+        adopt_original(partial, original)
         try:
             return store.write(con, in_transaction)
         finally:
             remove_unreferenced_originals(con, [original.name, *undone])
 
 
-def _copy_verified(source, original: Path) -> Path:
-    """Copy the uploaded file beside ``original`` under a temporary name, flushed to disk and
-    checked against the file's SHA-256; the caller renames it into place. A full disk or any
-    other failure leaves nothing behind and is said as a reason, without the server's paths."""
+def copy_verified(file_name: str, checksum: str, write: Callable[[Path], object], original: Path) -> Path:
+    """Write the uploaded file (``write(path)``) beside ``original`` under a temporary name,
+    flushed to disk and checked against its SHA-256; ``adopt_original`` then puts it in place.
+    A full disk or any other failure leaves nothing behind and is said as a reason, without the
+    server's paths."""
     partial = original.with_name(f"{original.name}.{uuid.uuid4().hex[:8]}{store.PARTIAL_SUFFIX}")
     try:
-        shutil.copyfile(source.path, partial)
+        write(partial)
         with open(partial, "rb+") as copy:
             os.fsync(copy.fileno())
             copy.seek(0)
-            if hashlib.file_digest(copy, "sha256").hexdigest() != source.checksum:  # what reached the disk
-                raise InputError(source.file_name, "ingest.original_not_kept", detail="SHA-256")
+            if hashlib.file_digest(copy, "sha256").hexdigest() != checksum:  # what reached the disk
+                raise InputError(file_name, "ingest.original_not_kept", detail="SHA-256")
     except OSError as err:
         partial.unlink(missing_ok=True)
         if err.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise InputError(source.file_name, "ingest.disk_full") from err
-        raise InputError(source.file_name, "ingest.original_not_kept", detail=err.strerror or type(err).__name__) from err
+            raise InputError(file_name, "ingest.disk_full") from err
+        raise InputError(file_name, "ingest.original_not_kept", detail=err.strerror or type(err).__name__) from err
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return partial
+
+
+def adopt_original(partial: Path, original: Path) -> None:
+    """Put a verified copy in place, under the write lock: an original of the same size is
+    already there (same checksum, same bytes), or the copy replaces none or one an earlier fault
+    cut short (never adopt that)."""
+    if original.exists() and original.stat().st_size == partial.stat().st_size:
+        partial.unlink()
+    else:
+        os.replace(partial, original)
 
 
 def commit(con: duckdb.DuckDBPyConnection, kind: str, preview_, classify: Callable, store_versions: Callable,

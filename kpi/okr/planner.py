@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +33,7 @@ import duckdb
 import pandas as pd
 
 from kpi import store
-from kpi.ingest import dates, reader
+from kpi.ingest import batches, dates, reader
 from kpi.ingest.errors import InputError, Reject
 
 _SEPARATORS = re.compile(r"[\s_\-:：]+")
@@ -312,7 +310,8 @@ def commit(con: duckdb.DuckDBPyConnection, preview: PlannerPreview, is_demo: boo
     if not preview.importable:
         return None
     original = store.originals_dir(con) / f"{preview.checksum}{Path(preview.file_name).suffix or '.xlsx'}"
-    _keep_original(preview, original)
+    partial = batches.copy_verified(preview.file_name, preview.checksum, lambda copy: copy.write_bytes(preview.data),
+                                    original)
 
     def write(con: duckdb.DuckDBPyConnection) -> int:
         _classify(con, preview)  # again: another session may have imported since the preview
@@ -338,28 +337,13 @@ def commit(con: duckdb.DuckDBPyConnection, preview: PlannerPreview, is_demo: boo
         store.bump_data_version(con)
         return import_id
 
+    # As for every import: adopting the copy, the transaction and the clean-up share the lock.
     with store.WRITE_LOCK:
+        batches.adopt_original(partial, original)
         try:
             return store.write(con, write)
         finally:
             _remove_unreferenced_original(con, original.name)
-
-
-def _keep_original(preview: PlannerPreview, original: Path) -> None:
-    """The file byte for byte in the originals folder, written under a temporary name and renamed."""
-    if original.exists() and original.stat().st_size == len(preview.data):
-        return
-    partial = original.with_name(f"{original.name}.{uuid.uuid4().hex[:8]}{store.PARTIAL_SUFFIX}")
-    try:
-        with open(partial, "wb") as copy:
-            copy.write(preview.data)
-            copy.flush()
-            os.fsync(copy.fileno())
-        os.replace(partial, original)
-    except OSError as err:
-        partial.unlink(missing_ok=True)
-        raise InputError(preview.file_name, "ingest.original_not_kept",
-                         detail=err.strerror or type(err).__name__) from err
 
 
 def _remove_unreferenced_original(con: duckdb.DuckDBPyConnection, name: str) -> None:
