@@ -140,10 +140,11 @@ def remaps() -> list[str]:
 
 
 def release(item: Pending) -> None:
-    """Drop a preview's temp tables and temp file (imported, or removed from the uploader)."""
+    """Drop a preview's temp tables, temp file and column samples (imported, or removed from the uploader)."""
     if item.preview is not None:
         importer.discard(cursor(), item.preview.source)
         temp_files().remove(item.preview.source.path)
+        st.session_state.get("column_samples", {}).pop(item.preview.source.staged.table, None)
         item.preview = None
 
 
