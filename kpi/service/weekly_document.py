@@ -120,8 +120,8 @@ def _css(document: Document) -> str:
     page = _css_string(document.t("report.page")).format(page='" counter(page) "', pages='" counter(pages) "')
     return f"""
 @page {{ size: A4; margin: 14mm 12mm 16mm;
-        @bottom-right {{ content: "{page}"; font-family: {_FONTS}; font-size: 8pt; color: #555; }}
-        @bottom-left {{ content: "{_css_string(document.t('report.title'))} {document.review.period.label}";
+        @bottom-right {{ content: {page}; font-family: {_FONTS}; font-size: 8pt; color: #555; }}
+        @bottom-left {{ content: {_css_string(f"{document.t('report.title')} {document.review.period.label}")};
                         font-family: {_FONTS}; font-size: 8pt; color: #555; }} }}
 @page wide {{ size: A4 landscape; }}
 body {{ font-family: {_FONTS}; font-size: 9.5pt; line-height: 1.35; color: #1a1a1a; max-width: 270mm; margin: 0 auto; }}
@@ -152,8 +152,8 @@ svg {{ display: block; max-width: 100%; height: auto; }}
 
 
 def _css_string(text: str) -> str:
-    """Text inside a CSS string: quotes and backslashes escaped, no line breaks."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    """Text as a CSS string, quoted: quotes and backslashes escaped, no line breaks."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
 def _meta(document: Document) -> str:
