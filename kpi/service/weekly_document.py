@@ -212,11 +212,10 @@ def _rated_cell(document: Document, column: str, value, department: str | None) 
 
 
 def _alerts(document: Document) -> str:
-    e, alerts = html.escape, document.review.alerts
+    e, alerts, counts = html.escape, document.review.alerts.rows, document.review.alerts.counts
     if alerts.empty:
         return f"<p>{e(document.t('service.empty.alerts'))}</p>"
-    counts = alerts["alert"].value_counts()
-    summary = "".join(f"<tr><td class='text'>{e(metric(a).label(document.lang))}</td><td>{int(counts.get(a, 0)):,}</td>"
+    summary = "".join(f"<tr><td class='text'>{e(metric(a).label(document.lang))}</td><td>{counts[a]:,}</td>"
                       f"<td class='text'>{e(metric(a).description(document.lang))}</td></tr>" for a in ALERTS)
     parts = [f"<table class='alerts'><thead><tr><th>{e(document.t('service.col.alert'))}</th>"
              f"<th>{e(document.t('report.tickets'))}</th><th class='text'>{e(document.t('report.meaning'))}</th></tr></thead>"
@@ -228,7 +227,7 @@ def _alerts(document: Document) -> str:
         rows = listed[listed["alert"] == alert].head(ALERT_ROWS)
         if rows.empty:
             continue
-        parts.append(f"<h3>{e(document.t('report.first_rows', alert=metric(alert).label(document.lang), shown=len(rows), count=int(counts[alert])))}</h3>")
+        parts.append(f"<h3>{e(document.t('report.first_rows', alert=metric(alert).label(document.lang), shown=len(rows), count=counts[alert]))}</h3>")
         body = "".join("<tr>" + "".join(_alert_cell(row[c]) for c in _ALERT_COLUMNS) + "</tr>" for _, row in rows.iterrows())
         parts.append(f"<table class='alerts'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     return "".join(parts)
