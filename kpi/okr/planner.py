@@ -49,7 +49,7 @@ def normalise(text: object) -> str:
 COLUMNS: dict[str, tuple[str, ...]] = {
     "task_id": ("Task ID", "工作識別碼", "任務識別碼", "工作 ID", "任務 ID"),
     "task_name": ("Task Name", "工作名稱", "任務名稱"),
-    "bucket": ("Bucket Name", "貯體名稱", "貯體"),
+    "bucket": ("Bucket Name", "貯體名稱", "貯體", "值區名稱", "值區"),
     "progress": ("Progress", "進度"),
     "priority": ("Priority", "優先順序", "優先權"),
     "assigned_to": ("Assigned To", "指派對象", "指派給", "受指派者"),
@@ -57,7 +57,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "created_on": ("Created Date", "建立日期"),
     "start_on": ("Start Date", "開始日期"),
     "due_on": ("Due Date", "到期日", "到期日期"),
-    "is_recurring": ("Is Recurring", "為週期性", "週期性"),
+    "is_recurring": ("Is Recurring", "為週期性", "是否為週期性", "週期性"),
     "is_late": ("Late", "延遲", "逾期"),
     "completed_on": ("Completed Date", "完成日期"),
     "completed_by": ("Completed By", "完成者"),
