@@ -460,9 +460,12 @@ def _quality_flags(values: set[str]) -> dict[str, str]:
     return flags
 
 
-def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, progress: Progress = ignore) -> Preview:
+def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, progress: Progress = ignore,
+            keep_text: bool = True) -> Preview:
     """Map and validate every row in SQL; count what a commit would do. Writes only TEMP tables.
-    Tells ``progress`` the staged rows checked (phase ``check``) and the valid rows sorted (``sort``)."""
+    Tells ``progress`` the staged rows checked (phase ``check``) and the valid rows sorted (``sort``).
+    ``keep_text`` False (a direct import: nothing previews the file again) drops the staged text
+    once checked, so a big file's text and its sorted rows are never held at once."""
     missing = plan.missing_required()
     if missing:
         raise InputError(source.file_name, "ingest.missing_required", fields=missing)
@@ -500,6 +503,8 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
     if plan.event_log:
         quality = eventlog.quality(con, source.staged, parameters, quality)
     progress("check", source.staged.rows, source.staged.rows)
+    if not keep_text and not plan.event_log:  # an event log's commit reads its events from the text
+        con.execute(f"DROP TABLE {source.staged.table}")
     result = Preview(
         source, plan, rows_read=source.staged.rows + len(malformed), to_insert=0, to_update=0, unchanged=0,
         superseded=0, rejected=rejected_rows + len(malformed), rejects=(malformed + rejects)[:REJECT_LIST_LIMIT],
@@ -550,8 +555,8 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview, progress: Progr
     """Sort the valid rows against the store: insert, update, unchanged, or stale (older than stored).
 
     Within the file the newest row of a ticket wins (audit-trail exports repeat an id per update).
-    Only the stored columns go on: the preview's check columns would widen every row that the
-    commit's deadline derivation passes over.
+    The changes table holds each valid row's file row, id and action only: the commit reads the
+    values from the mapped rows, so a big file's tickets are not held twice while it waits.
     """
     mapped = f"{preview_.source.staged.table}_mapped"
     valid_rows = preview_.rows_read - preview_.rejected
@@ -565,7 +570,7 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview, progress: Progr
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {preview_.changes_table} AS
         WITH latest AS (SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {mapped} WHERE NOT is_rejected{newest_per_id})
-        SELECT n.*, CASE
+        SELECT n.source_row, n.ticket_id, CASE
             WHEN c.ticket_id IS NULL THEN 'insert'
             WHEN n.updated_at < c.updated_at THEN 'stale'
             WHEN ({compared}) IS NOT DISTINCT FROM ({current}) THEN 'unchanged'
@@ -628,7 +633,7 @@ WRITE_CHUNK_ROWS = 1_000_000
 
 
 def _store_versions(con, preview_: Preview, batch_id: int, progress: Progress = ignore) -> None:
-    changes = preview_.changes_table
+    changes, mapped = preview_.changes_table, f"{preview_.source.staged.table}_mapped"
     con.execute(
         f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
         f"(SELECT ticket_id FROM {changes} WHERE action = 'update')"
@@ -639,8 +644,10 @@ def _store_versions(con, preview_: Preview, batch_id: int, progress: Progress = 
     progress("write", 0, total)
     written = 0
     for start in range(first, last + 1, WRITE_CHUNK_ROWS):
-        new_versions = (f"SELECT * EXCLUDE (action) FROM {changes} WHERE action IN ('insert', 'update')"
-                        f" AND source_row >= {start} AND source_row < {start + WRITE_CHUNK_ROWS}")
+        rows = f"BETWEEN {start} AND {start + WRITE_CHUNK_ROWS - 1}"
+        new_versions = (f"SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {mapped} WHERE source_row {rows}"
+                        f" AND source_row IN (SELECT source_row FROM {changes}"
+                        f" WHERE action IN ('insert', 'update') AND source_row {rows})")
         written += con.execute(
             f"INSERT INTO ticket_versions ({columns}, batch_id, source_row, is_current) "
             f"SELECT {columns}, $batch, source_row, true FROM ({with_derived_deadlines_sql(new_versions)})",
@@ -678,7 +685,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
                 else propose_plan(con, source, profile, event_log))
         if not plan.mapping:
             raise InputError(source.file_name, "ingest.no_known_format")
-        return commit(con, preview(con, source, plan, progress), is_demo, progress=progress)
+        return commit(con, preview(con, source, plan, progress, keep_text=False), is_demo, progress=progress)
     finally:
         discard(con, source)
 
