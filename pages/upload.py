@@ -146,6 +146,5 @@ for upload_key, uploaded in uploads.items():
         continue
     pending = flow.pending_uploads().get(upload_key)
     if pending is None:
-        with st.spinner(t("upload.reading", file=uploaded.name)):
-            pending = flow.pending_uploads()[upload_key] = flow.stage(uploaded, ui.lang())
+        pending = flow.pending_uploads()[upload_key] = flow.stage(uploaded, ui.lang())
     show(upload_key, pending)

@@ -22,6 +22,7 @@ from kpi.contact import interval_import
 from kpi.formatting import code_name
 from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
+from kpi.ingest.progress import Progress, overall
 from ui.components.download import file_download
 from ui.session import db, is_open, lang, t
 
@@ -68,12 +69,23 @@ def temp_files() -> TempFiles:
 def import_confirmed(item: Pending, replace_demo: bool, lang: str) -> None:
     if store.write_lock_busy():
         st.info(t("store.waiting"), icon=":material/hourglass_top:")
+    bar = st.progress(0.0)
     try:
-        item.report = importer.commit(cursor(), item.preview, replace_demo=replace_demo)
+        item.report = importer.commit(cursor(), item.preview, replace_demo=replace_demo,
+                                      progress=progress_bar(bar, item.file_name))
     except InputError as err:  # the original could not be kept (disk full): nothing was stored
         item.error = err.message(lang)
         return
+    finally:
+        bar.empty()
     release(item)
+
+
+def progress_bar(bar, file_name: str) -> Progress:
+    """An import's progress shown on ``bar`` (an ``st.progress``): the phase and the share done."""
+    def show(phase: str, done: int, total: int) -> None:
+        bar.progress(overall(phase, done, total), text=t("progress.bar", file=file_name, step=t(f"progress.{phase}")))
+    return show
 
 
 @dataclass
@@ -95,12 +107,15 @@ def upload_key(uploaded) -> str:
 
 
 def stage(uploaded, lang: str) -> Pending:
-    """Copy the upload to a private temp file (kept until import or removal), stage and preview it."""
+    """Copy the upload to a private temp file (kept until import or removal), stage and preview it,
+    with a progress bar while it runs."""
     con = cursor()
     path = temp_files().new("upload-", Path(uploaded.name).suffix)
+    bar = st.progress(0.0, text=t("upload.reading", file=uploaded.name))
+    progress = progress_bar(bar, uploaded.name)
     try:
         path.write_bytes(uploaded.getbuffer())
-        source = importer.open_source(con, path, file_name=uploaded.name)
+        source = importer.open_source(con, path, file_name=uploaded.name, progress=progress)
         intervals = interval_import.open_preview(con, source)
         if intervals is not None:
             return Pending(uploaded.name, intervals)
@@ -108,13 +123,15 @@ def stage(uploaded, lang: str) -> Pending:
         if plan.missing_required():
             missing = InputError(uploaded.name, "ingest.missing_required", fields=plan.missing_required())
             return Pending(uploaded.name, importer.Preview.unmapped(source, plan), error=missing.message(lang))
-        return Pending(uploaded.name, importer.preview(con, source, plan))
+        return Pending(uploaded.name, importer.preview(con, source, plan, progress))
     except InputError as err:
         temp_files().remove(path)
         return Pending(uploaded.name, error=err.message(lang))
     except BaseException:
         temp_files().remove(path)
         raise
+    finally:
+        bar.empty()
 
 
 def stage_batch(batch_id: int, lang: str) -> None:

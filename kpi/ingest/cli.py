@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from kpi import i18n, inbox, store
 from kpi.cli import UserError
 from kpi.ingest import pipeline, profiles
 from kpi.ingest.errors import InputError
+from kpi.ingest.progress import overall
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: no such file", file=sys.stderr)
             continue
         try:
-            report = pipeline.import_path(con, path, args.profile, plan=plan, event_log=args.event_log)
+            report = pipeline.import_path(con, path, args.profile, plan=plan, event_log=args.event_log,
+                                          progress=ProgressLines(path.name))
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             continue
@@ -74,3 +77,26 @@ def run(args: argparse.Namespace) -> int:
         imported += report.batch_id is not None or report.already_imported is not None
     con.close()
     return 0 if imported else 1
+
+
+class ProgressLines:
+    """Progress lines on stderr for an import that has taken ``quiet_seconds`` already: a line
+    per phase and at most one every ``every_seconds`` within it; a quick import prints none."""
+
+    def __init__(self, file_name: str, quiet_seconds: float = 3.0, every_seconds: float = 2.0,
+                 clock=time.monotonic, out=None):
+        self.file_name, self.quiet, self.every, self.clock = file_name, quiet_seconds, every_seconds, clock
+        self.out = out or sys.stderr
+        self.started = clock()
+        self.last_line, self.last_phase = None, None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.started < self.quiet:
+            return
+        if phase == self.last_phase and now - self.last_line < self.every and done < total:
+            return
+        self.last_line, self.last_phase = now, phase
+        step = i18n.t(f"progress.{phase}", "en")
+        print(i18n.t("progress.line", "en", file=self.file_name, step=step, done=f"{done:,}", total=f"{total:,}",
+                     percent=f"{overall(phase, done, total):.0%}"), file=self.out, flush=True)

@@ -19,6 +19,7 @@ import uuid
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from kpi.contact import interval_import
 from kpi.ingest import batches, dates, eventlog, formats, reader, vocabularies
 from kpi.ingest.batches import REJECT_LIST_LIMIT, ImportReport, time_zone, undo_batch
 from kpi.ingest.errors import InputError, Reject
+from kpi.ingest.progress import Progress, ignore
 from kpi.people.demo import demo_people_count
 from kpi.service import periods
 from kpi.service.deadlines import DERIVED_COLUMNS, DERIVED_FLAGS, with_derived_deadlines_sql
@@ -154,21 +156,22 @@ class Preview:
         return batches.rejects_frame(self.rejects, lang)
 
 
-def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | None = None) -> Source:
-    """Read a CSV/TSV/XLSX export into a TEMP staging table of ``con``."""
+def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | None = None,
+                progress: Progress = ignore) -> Source:
+    """Read a CSV/TSV/XLSX export into a TEMP staging table of ``con`` (phases ``read``, ``stage``)."""
     path = Path(path)
     file_name = file_name or path.name
     with open(path, "rb") as f:
         head = f.read(reader.SNIFF_BYTES)
     sniffed = reader.sniff(head, file_name)
-    checksum = reader.scan(path, sniffed)
+    checksum = reader.scan(path, sniffed, progress=progress)
     table = f"staging_{uuid.uuid4().hex[:12]}"
     if sniffed.kind == "excel":
         source_table = reader.read_frame(path.read_bytes(), file_name)
         sniffed = source_table.sniffed
         staged = reader.stage_frame(con, source_table, table)
     else:
-        staged = reader.stage_csv(con, path, sniffed, table)
+        staged = reader.stage_csv(con, path, sniffed, table, progress)
     if staged.rows == 0 and not staged.malformed:
         discard_tables(con, table)
         raise InputError(file_name, "ingest.no_data")
@@ -457,8 +460,12 @@ def _quality_flags(values: set[str]) -> dict[str, str]:
     return flags
 
 
-def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> Preview:
-    """Map and validate every row in SQL; count what a commit would do. Writes only TEMP tables."""
+def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, progress: Progress = ignore,
+            keep_text: bool = True) -> Preview:
+    """Map and validate every row in SQL; count what a commit would do. Writes only TEMP tables.
+    Tells ``progress`` the staged rows checked (phase ``check``) and the valid rows sorted (``sort``).
+    ``keep_text`` False (a direct import: nothing previews the file again) drops the staged text
+    once checked, so a big file's text and its sorted rows are never held at once."""
     missing = plan.missing_required()
     if missing:
         raise InputError(source.file_name, "ingest.missing_required", fields=missing)
@@ -472,6 +479,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
         return Preview(source, plan, source.staged.rows + len(malformed), 0, 0, source.staged.rows, 0,
                        len(malformed), malformed, detection, already, None)
 
+    progress("check", 0, source.staged.rows)
     _word_lookups(con, source.staged, plan)
     levels, bad, carried = _parsed_columns(plan, source.staged)
     relation = source.staged.numbered()
@@ -494,12 +502,15 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) ->
     quality = _data_quality(con, mapped, flags, plan)
     if plan.event_log:
         quality = eventlog.quality(con, source.staged, parameters, quality)
+    progress("check", source.staged.rows, source.staged.rows)
+    if not keep_text and not plan.event_log:  # an event log's commit reads its events from the text
+        con.execute(f"DROP TABLE {source.staged.table}")
     result = Preview(
         source, plan, rows_read=source.staged.rows + len(malformed), to_insert=0, to_update=0, unchanged=0,
         superseded=0, rejected=rejected_rows + len(malformed), rejects=(malformed + rejects)[:REJECT_LIST_LIMIT],
         date_detection=detection, already_imported=None, changes_table=changes, quality=quality,
     )
-    return _classify(con, result)
+    return _classify(con, result, progress)
 
 
 def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> DataQuality:
@@ -540,14 +551,16 @@ def quality_rows(con: duckdb.DuckDBPyConnection, preview_: Preview) -> pd.DataFr
                          "ticket_id": frame["ticket_id"]})
 
 
-def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
+def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview, progress: Progress = ignore) -> Preview:
     """Sort the valid rows against the store: insert, update, unchanged, or stale (older than stored).
 
     Within the file the newest row of a ticket wins (audit-trail exports repeat an id per update).
-    Only the stored columns go on: the preview's check columns would widen every row that the
-    commit's deadline derivation passes over.
+    The changes table holds each valid row's file row, id and action only: the commit reads the
+    values from the mapped rows, so a big file's tickets are not held twice while it waits.
     """
     mapped = f"{preview_.source.staged.table}_mapped"
+    valid_rows = preview_.rows_read - preview_.rejected
+    progress("sort", 0, valid_rows)
     compared = ", ".join(f"n.{c}" for c in COMPARED_COLUMNS)
     current = ", ".join(_as_exported(c) for c in COMPARED_COLUMNS)
     repeated = store.scalar(con, f"SELECT count(*) - count(DISTINCT ticket_id) FROM {mapped} WHERE NOT is_rejected")
@@ -557,7 +570,7 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {preview_.changes_table} AS
         WITH latest AS (SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {mapped} WHERE NOT is_rejected{newest_per_id})
-        SELECT n.*, CASE
+        SELECT n.source_row, n.ticket_id, CASE
             WHEN c.ticket_id IS NULL THEN 'insert'
             WHEN n.updated_at < c.updated_at THEN 'stale'
             WHEN ({compared}) IS NOT DISTINCT FROM ({current}) THEN 'unchanged'
@@ -565,7 +578,7 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
         FROM latest n LEFT JOIN tickets c USING (ticket_id)
     """)
     counts = dict(con.execute(f"SELECT action, count(*) FROM {preview_.changes_table} GROUP BY action").fetchall())
-    valid_rows = preview_.rows_read - preview_.rejected
+    progress("sort", valid_rows, valid_rows)
     return replace(
         preview_, data_version=store.data_version(con),
         to_insert=counts.get("insert", 0), to_update=counts.get("update", 0),
@@ -598,13 +611,14 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
 
 
 def commit(con: duckdb.DuckDBPyConnection, preview_: Preview | interval_import.IntervalPreview,
-           is_demo: bool = False, replace_demo: bool = False) -> ImportReport:
+           is_demo: bool = False, replace_demo: bool = False, progress: Progress = ignore) -> ImportReport:
     """Store the batch: new ticket versions, batch record, original file, in one transaction
     (``batches.commit``); ``replace_demo`` first takes every demo batch out. An interval
-    report's preview goes to its own kind."""
+    report's preview goes to its own kind. Tells ``progress`` the versions written (``write``)."""
     if isinstance(preview_, interval_import.IntervalPreview):
         return interval_import.commit(con, preview_, is_demo, replace_demo)
-    return batches.commit(con, "tickets", preview_, _sort_again, _store_versions, is_demo, replace_demo)
+    return batches.commit(con, "tickets", preview_, _sort_again, partial(_store_versions, progress=progress),
+                          is_demo, replace_demo)
 
 
 def _sort_again(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
@@ -613,20 +627,33 @@ def _sort_again(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
     return preview(con, preview_.source, preview_.plan) if preview_.plan.event_log else _classify(con, preview_)
 
 
+# New versions are written this many file rows at a time (inside the batch's one transaction):
+# the progress bar moves, and each statement's deadline joins stay small.
+WRITE_CHUNK_ROWS = 1_000_000
 
-def _store_versions(con, preview_: Preview, batch_id: int) -> None:
-    changes = preview_.changes_table
+
+def _store_versions(con, preview_: Preview, batch_id: int, progress: Progress = ignore) -> None:
+    changes, mapped = preview_.changes_table, f"{preview_.source.staged.table}_mapped"
     con.execute(
         f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
         f"(SELECT ticket_id FROM {changes} WHERE action = 'update')"
     )
     columns = ", ".join(TICKET_COLUMNS + DERIVED_COLUMNS)
-    new_versions = f"SELECT * EXCLUDE (action) FROM {changes} WHERE action IN ('insert', 'update')"
-    con.execute(
-        f"INSERT INTO ticket_versions ({columns}, batch_id, source_row, is_current) "
-        f"SELECT {columns}, $batch, source_row, true FROM ({with_derived_deadlines_sql(new_versions)})",
-        {"batch": batch_id},
-    )
+    total = preview_.to_insert + preview_.to_update
+    first, last = store.first_row(con, f"SELECT min(source_row), max(source_row) FROM {changes}")
+    progress("write", 0, total)
+    written = 0
+    for start in range(first, last + 1, WRITE_CHUNK_ROWS):
+        rows = f"BETWEEN {start} AND {start + WRITE_CHUNK_ROWS - 1}"
+        new_versions = (f"SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {mapped} WHERE source_row {rows}"
+                        f" AND source_row IN (SELECT source_row FROM {changes}"
+                        f" WHERE action IN ('insert', 'update') AND source_row {rows})")
+        written += con.execute(
+            f"INSERT INTO ticket_versions ({columns}, batch_id, source_row, is_current) "
+            f"SELECT {columns}, $batch, source_row, true FROM ({with_derived_deadlines_sql(new_versions)})",
+            {"batch": batch_id},
+        ).fetchone()[0]
+        progress("write", written, total)
     if preview_.plan.event_log:
         eventlog.store_events(con, preview_.source.staged, batch_id)
 
@@ -642,12 +669,14 @@ def discard_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
-                is_demo: bool = False, plan: ImportPlan | None = None, event_log: bool = False) -> ImportReport:
+                is_demo: bool = False, plan: ImportPlan | None = None, event_log: bool = False,
+                progress: Progress = ignore) -> ImportReport:
     """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs),
     with a saved profile or known format by name, a given plan (a profile file), or the best fit;
     ``event_log`` reads it as an event log even when its header does not say so. Without a plan or
-    profile, an interval report is recognised by its header and imported as intervals."""
-    source = open_source(con, Path(path))
+    profile, an interval report is recognised by its header and imported as intervals. ``progress``
+    hears every phase (``kpi.ingest.progress``)."""
+    source = open_source(con, Path(path), progress=progress)
     try:
         intervals = None if plan or profile or event_log else interval_import.open_preview(con, source)
         if intervals is not None:
@@ -656,7 +685,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
                 else propose_plan(con, source, profile, event_log))
         if not plan.mapping:
             raise InputError(source.file_name, "ingest.no_known_format")
-        return commit(con, preview(con, source, plan), is_demo)
+        return commit(con, preview(con, source, plan, progress, keep_text=False), is_demo, progress=progress)
     finally:
         discard(con, source)
 

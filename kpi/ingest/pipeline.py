@@ -15,6 +15,7 @@ import duckdb
 
 from kpi.ingest import importer, reader
 from kpi.ingest.batches import ImportReport
+from kpi.ingest.progress import Progress, ignore
 from kpi.okr import planner
 from kpi.people import imports as people
 
@@ -42,10 +43,11 @@ def recognise(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> st
 
 def import_path(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
                 plan: importer.ImportPlan | None = None, event_log: bool = False, is_demo: bool = False,
-                rated: people.ImportDefaults | None = None) -> ImportReport:
+                rated: people.ImportDefaults | None = None, progress: Progress = ignore) -> ImportReport:
     """Import one file as the kind it is, without a separate confirmation (command line, inbox).
     A profile, a mapping or ``event_log`` says it is a ticket export; ``rated`` is who rated and
-    when, for a people file of ratings that does not say. Raises InputError for a bad file."""
+    when, for a people file of ratings that does not say; ``progress`` hears a ticket export's or
+    interval report's steps. Raises InputError for a bad file."""
     if profile is None and plan is None and not event_log and may_be_table(path.name, path.stat().st_size):
         data = path.read_bytes()
         kind = recognise(con, data, path.name)
@@ -55,5 +57,5 @@ def import_path(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
         if kind == people.KIND:
             people_plan = people.plan_import(con, reader.read_frame(data, path.name), rated or people.ImportDefaults())
             return people.report(con, people_plan, people.apply_import(con, people_plan, is_demo=is_demo))
-    return importer.import_file(con, path, profile, is_demo, plan=plan, event_log=event_log)
+    return importer.import_file(con, path, profile, is_demo, plan=plan, event_log=event_log, progress=progress)
 

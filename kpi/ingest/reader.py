@@ -27,6 +27,7 @@ import pandas as pd
 
 from kpi import i18n, sql, store
 from kpi.ingest.errors import InputError, Reject
+from kpi.ingest.progress import Progress, ignore
 
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = (",", "\t", ";", "|")
@@ -343,12 +344,15 @@ def renamed_headers(columns: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(renamed)
 
 
-def scan(path: Path, sniffed: Sniffed, chunk_bytes: int = 8 << 20) -> str:
+def scan(path: Path, sniffed: Sniffed, chunk_bytes: int = 8 << 20, progress: Progress = ignore) -> str:
     """The file's SHA-256, reading it once; a text file holding a NUL byte (binary data pasted
-    past the part ``sniff`` looked at) is refused, naming the row."""
+    past the part ``sniff`` looked at) is refused, naming the row. Tells ``progress`` the bytes
+    read (phase ``read``)."""
     digest = hashlib.sha256()
     unit, newline = b"\x00", b"\n"
     lines_before, offset = 0, 0
+    size = path.stat().st_size
+    progress("read", 0, size)
     with open(path, "rb") as f:
         if (sniffed.encoding or "").startswith("utf-16"):
             big_endian = sniffed.encoding == "utf-16-be" or f.read(2) == codecs.BOM_UTF16_BE
@@ -363,6 +367,7 @@ def scan(path: Path, sniffed: Sniffed, chunk_bytes: int = 8 << 20) -> str:
                     raise InputError(sniffed.file_name, "ingest.nul_byte", row=row)
                 lines_before += chunk.count(newline)
             offset += len(chunk)
+            progress("read", offset, size)
     return digest.hexdigest()
 
 
@@ -427,13 +432,19 @@ class Staged:
         return f"(SELECT {self.row_sql} AS source_row, * FROM {self.table})"
 
 
-def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str) -> Staged:
-    """Load a CSV/TSV into TEMP ``table`` (all VARCHAR) with DuckDB's parallel reader."""
+def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str,
+              progress: Progress = ignore) -> Staged:
+    """Load a CSV/TSV into TEMP ``table`` (all VARCHAR) with DuckDB's parallel reader; tells
+    ``progress`` the file's bytes (phase ``stage``) when it starts and when it is done."""
+    size = path.stat().st_size
+    progress("stage", 0, size)
     transcoded = None
     if sniffed.duckdb_encoding is None:
         transcoded = transcode_to_utf8(path, sniffed.encoding, sniffed.file_name)
     try:
-        return _stage_with_duckdb(con, transcoded or path, sniffed, table)
+        staged = _stage_with_duckdb(con, transcoded or path, sniffed, table)
+        progress("stage", size, size)
+        return staged
     finally:
         if transcoded is not None:
             transcoded.unlink()
