@@ -1,12 +1,15 @@
 """Channel mix: volumes, service level, resolution times and costs per channel, hand-computed over
 eight tickets of 2024-W08 (Mon 19 – Sun 25 February) and one carried over from the week before."""
 
+import json
 import math
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
-from kpi import metrics
+from kpi import metrics, store
 from kpi.ingest import vocabularies
 from kpi.service import channels, periods
 from kpi.service.channels import ChannelCostError
@@ -169,3 +172,28 @@ def test_the_channel_kpis_are_declared_once():
     registered = {key for key in metrics.registry() if key.startswith("channels.")}
     assert registered == {"channels.share", "channels.cost", "channels.cost_per_contact", "channels.shift_difference"}
     assert metrics.get("channels.cost").format(39000.4) == "NT$39,000"
+
+
+def test_the_channels_command_prints_fixed_keys(db_file):
+    con = store.connect(db_file)
+    insert_tickets(con, TICKETS)
+    channels.save_costs(con, {"phone": 120, "email": 40})
+    con.close()
+    run = lambda *args: subprocess.run([sys.executable, "-m", "kpi", "channels", "--period", "2024-W08", *args,  # noqa: E731
+                                        "--db", str(db_file)], capture_output=True, text=True, timeout=120)
+    done = run("--by", "day", "--shift-from", "phone", "--shift-to", "email", "--shift", "0.5", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    assert list(printed) == ["period", "by", "channels", "slices", "what_if"]
+    assert (printed["period"], printed["by"]) == ("2024-W08", "day")
+    assert all(list(row) == list(channels.KEYS) for row in printed["channels"] + printed["slices"])
+    phone, total = printed["channels"][0], printed["channels"][-1]
+    assert (phone["channel"], phone["created"], phone["cost"], phone["resolution_median"]) == ("phone", 3, 360.0, 4.0)
+    assert (total["is_total"], total["channel"], total["created"], total["cost"]) == (True, None, 7, 440.0)
+    assert printed["what_if"] == {"from": "phone", "to": "email", "fraction": 0.5, "moved": 1.5,
+                                  "cost_before": 440.0, "cost_after": 320.0, "difference": -120.0}
+    assert len([row for row in printed["slices"] if row["is_total"]]) == 7
+    refused = run("--shift-from", "phone", "--shift-to", "chat", "--shift", "0.5")
+    assert refused.returncode == 2 and refused.stderr.startswith("error: Enter a cost per contact") and not refused.stdout
+    assert run("--shift-from", "phone").stderr == "error: a what-if needs both --shift-from and --shift-to\n"
+    assert run("--format", "csv").stdout.splitlines()[0] == ",".join(channels.KEYS)

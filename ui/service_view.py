@@ -42,6 +42,15 @@ def filter_options(data_version: int) -> FilterOptions:
     return report.filter_options(ui.db())
 
 
+def filter_options_or_stop(data_version: int) -> FilterOptions:
+    """The filters' values; on a store without tickets, says where to get some and ends the page."""
+    options = filter_options(data_version)
+    if options.last_activity is None:
+        st.info(t("service.empty.store"))
+        st.stop()
+    return options
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def weekly_review(data_version: int, period: Period, query: ServiceQuery) -> report.WeeklyReview:
     return report.weekly_review(ui.db(), period, query)
