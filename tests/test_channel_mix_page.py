@@ -41,9 +41,9 @@ def test_the_week_per_channel_in_english(db_file):
     assert table.index.tolist() == ["Phone", "E-mail", "Unknown: carrier pigeon", "No channel", "Total"]
     assert table.loc["Phone", ["New", "Channel share", "Completed", "Service level"]].tolist() == [
         "3", "42.9%", "3", "66.7%"]
-    assert table.loc["Phone", ["Resolution, median", "Cost per contact (NT$)", "Cost of the mix"]].tolist() == [
+    assert table.loc["Phone", ["Resolution, median", "Cost per contact (NT$)", "Cost"]].tolist() == [
         "4 h", "NT$120", "NT$360"]
-    assert table.loc["No channel", "Cost of the mix"] == "—"
+    assert table.loc["No channel", "Cost"] == "—" and table.loc["Total", "Cost"] == "NT$440"
     assert "2 of 7 tickets came through channels without a cost" in at.caption[1].value
 
 

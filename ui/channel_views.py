@@ -22,8 +22,8 @@ COLUMNS = {"created": "service.new", "share": "channels.share", "completed": "se
            "service_level": "service.service_level", "resolution_median": "service.resolution_median",
            "resolution_p90": "service.resolution_p90", "cost_per_contact": "channels.cost_per_contact",
            "cost": "channels.cost"}
-# Where a channel's row says something else than the KPI: its own cost per contact, not an average.
-HEADERS = {"cost_per_contact": "channels.costs.col.cost"}
+# Where a channel's row says something else than the KPI: its own cost and cost per contact.
+HEADERS = {"cost_per_contact": "channels.costs.col.cost", "cost": "channels.col.cost"}
 CARDS = (("created", "service.new"), ("service_level", "service.service_level"), ("cost", "channels.cost"),
          ("cost_per_contact", "channels.cost_per_contact"))
 EDITOR = "channels.costs"
