@@ -2,6 +2,7 @@
 cards, the table per channel, the unknown word and the ticket without a channel, the costs kept in
 the store, and the what-if shift, in both languages."""
 
+import pytest
 import streamlit as st
 
 from kpi import store
@@ -14,8 +15,15 @@ from tests.test_service_channels import TICKETS
 PAGE = "pages/channel_mix.py"
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Figures are cached by data version, which every new store restarts: none may outlive a test."""
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
 def channel_page(db_file, lang: str, costs: dict | None = None):
-    st.cache_data.clear()          # cached figures are keyed on the data version, which a new store restarts
     con = store.connect(db_file)
     insert_tickets(con, TICKETS)
     if costs:

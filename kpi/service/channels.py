@@ -29,6 +29,7 @@ from kpi.service.periods import Period
 from kpi.service.populations import WEEKLY_COUNTS, ServiceQuery, ratio, with_populations
 
 GRAINS = ("day", "week", "month")
+_SLICE = ["period_start", "period_end"]   # what tells the slices (and the whole period) apart
 # The keys of every row, in order (docs/contact-centre.md "Channel mix" documents them).
 KEYS = ("period", "channel", "known", "is_total", "created", "share", "completed", "new_on_time", "service_level",
         "resolution_median", "resolution_p90", "cost_per_contact", "cost", "uncosted")
@@ -168,9 +169,6 @@ def with_costs(frame: pd.DataFrame, costs: Mapping[str, float]) -> pd.DataFrame:
     frame.loc[~channels, "uncosted"] = totals["mix_uncosted"].fillna(0)
     frame.loc[~channels, "cost_per_contact"] = totals["mix_cost"] / totals["costed"].where(totals["costed"] > 0)
     return frame
-
-
-_SLICE = ["period_start", "period_end"]
 
 
 def channel_mix(con: duckdb.DuckDBPyConnection, period: Period, grain: str, costs: Mapping[str, float],
