@@ -176,28 +176,66 @@ _TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, cate
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
     current_commitment_at, completed_at, extension_count, escalation_count"""
 
+# What puts an open ticket on each alert list, in ALERTS order.
+_ALERT_CONDITIONS = {
+    "unassigned": "coalesce(owner, '') = ''",
+    "being_escalated": "escalation_count >= 1",
+    "escalated_many": "escalation_count >= 2",
+    "overdue_many": "coalesce(due_at < period_end, false) AND extension_count + escalation_count >= 2",
+    "due_soon": "due_at >= period_end AND due_at < period_end + INTERVAL 24 HOUR",
+}
+# How many of each list's first rows the page and the report get; the rest are paged or
+# downloaded (at 10M tickets the lists hold some 280,000 rows).
+ALERT_ROWS = 50
+
+_ALERT_FLAGS = ",\n        ".join(f"CASE WHEN {condition} THEN '{alert}' END" for alert, condition in _ALERT_CONDITIONS.items())
+
+# A row per (alert, ticket) from position $offset + 1 on, at most $limit of each list (NULL: all),
+# each carrying its whole list's length.
 _ALERTS_SQL = f"""{with_populations("open_at_end")},
-flagged AS (
-    SELECT *, coalesce(due_at < period_end, false) AS is_overdue FROM open_at_end
+alerted AS (
+    SELECT alert, {_TICKET_COLUMNS}, due_at,
+           row_number() OVER (PARTITION BY alert ORDER BY due_at NULLS LAST, ticket_id) AS position,
+           count(*) OVER (PARTITION BY alert) AS listed
+    FROM open_at_end, unnest([
+        {_ALERT_FLAGS}
+    ]) AS alerts(alert)
+    WHERE alert IS NOT NULL AND (CAST($alert AS VARCHAR) IS NULL OR alert = $alert)
 )
-SELECT alert, {_TICKET_COLUMNS}, due_at
-FROM flagged, unnest([
-    CASE WHEN coalesce(owner, '') = '' THEN 'unassigned' END,
-    CASE WHEN escalation_count >= 1 THEN 'being_escalated' END,
-    CASE WHEN escalation_count >= 2 THEN 'escalated_many' END,
-    CASE WHEN is_overdue AND extension_count + escalation_count >= 2 THEN 'overdue_many' END,
-    CASE WHEN due_at >= period_end AND due_at < period_end + INTERVAL 24 HOUR THEN 'due_soon' END
-]) AS alerts(alert)
-WHERE alert IS NOT NULL
-ORDER BY alert, due_at NULLS LAST, ticket_id
+SELECT * EXCLUDE (position) FROM alerted
+WHERE position > $offset AND (CAST($limit AS BIGINT) IS NULL OR position <= $offset + $limit)
+ORDER BY alert, position
 """
 
 
-def alert_lists(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
-    """Tickets open at the period's end that need attention, one row per (alert, ticket)."""
-    frame = _run(con, _ALERTS_SQL, query, [period])
+@dataclass(frozen=True)
+class AlertLists:
+    """The alert lists of a period: how many tickets each holds, and the first rows of each."""
+
+    counts: dict[str, int]              # every alert, in ALERTS order
+    rows: pd.DataFrame                  # a row per (alert, ticket), the first ALERT_ROWS of each list
+
+
+def _alert_rows(con: Source, period: Period, query: ServiceQuery, alert: str | None, offset: int,
+                limit: int | None) -> pd.DataFrame:
+    frame = _run(con, _ALERTS_SQL, query, [period], alert=alert, offset=offset, limit=limit)
     frame["alert"] = pd.Categorical(frame["alert"], categories=ALERTS, ordered=True)
-    return frame.sort_values(["alert", "due_at", "ticket_id"], kind="stable").reset_index(drop=True)
+    return frame.sort_values("alert", kind="stable").reset_index(drop=True)
+
+
+def alert_lists(con: Source, period: Period, query: ServiceQuery) -> AlertLists:
+    """Tickets open at the period's end that need attention: each list's length and first rows."""
+    frame = _alert_rows(con, period, query, None, 0, ALERT_ROWS)
+    listed = dict(zip(frame["alert"], frame["listed"], strict=True))
+    return AlertLists({alert: int(listed.get(alert, 0)) for alert in ALERTS}, frame.drop(columns="listed"))
+
+
+def alert_list(con: Source, period: Period, query: ServiceQuery, alert: str, offset: int = 0,
+               limit: int | None = None) -> pd.DataFrame:
+    """One alert list from position ``offset`` on: ``limit`` rows (a page), or all (a download)."""
+    if alert not in ALERTS:
+        raise ValueError(f"alert is one of {', '.join(ALERTS)}, not {alert!r}")
+    return _alert_rows(con, period, query, alert, offset, limit).drop(columns="listed")
 
 
 _DRILL_SQL = f"""{with_populations("in_play")}
@@ -302,7 +340,7 @@ class WeeklyReview:
     forwarding: pd.DataFrame
     flow: pd.DataFrame
     backlog: pd.DataFrame
-    alerts: pd.DataFrame
+    alerts: AlertLists
     sources: pd.DataFrame
 
 
