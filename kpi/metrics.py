@@ -14,7 +14,7 @@ from kpi import formatting, i18n
 
 # Modules that declare a METRICS tuple.
 _DEFINING_MODULES: tuple[str, ...] = ("kpi.people.performance", "kpi.roi.model", "kpi.service.definitions",
-                                       "kpi.contact.phone")
+                                       "kpi.contact.phone", "kpi.service.channels")
 
 UNITS = ("ratio", "count", "number", "currency", "hours", "days")
 

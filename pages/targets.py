@@ -34,7 +34,8 @@ if flash := state.pop("targets.flash", None):
 
 registry = metrics.registry()
 # KPIs of different areas share names (服務水準 of the weekly report and of a person): say whose
-AREAS = {"service": "nav.section.service", "people": "nav.section.people", "roi": "nav.roi", "phone": "nav.section.contact"}
+AREAS = {"service": "nav.section.service", "people": "nav.section.people", "roi": "nav.roi", "phone": "nav.section.contact",
+         "channels": "nav.channel_mix"}
 
 
 def kpi_name(key: str) -> str:

@@ -18,10 +18,7 @@ st.title(t("service.weekly.title"))
 st.caption(t("service.weekly.intro"))
 
 version = ui.db_version()
-options = view.filter_options(version)
-if options.last_activity is None:
-    st.info(t("service.empty.store"))
-    st.stop()
+options = view.filter_options_or_stop(version)
 
 with st.sidebar:
     st.subheader(t("service.filter.heading"))

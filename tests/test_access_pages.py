@@ -28,10 +28,10 @@ ROLE_FILE = """
 "hana@example.com" = "hr"
 "ada@example.com" = "admin"
 """
-SERVICE_PAGES = ["", "weekly", "sla_settings", "targets", "okr_tree", "phone", "staffing"]
+SERVICE_PAGES = ["", "weekly", "sla_settings", "targets", "okr_tree", "phone", "staffing", "channel_mix"]
 PEOPLE_PAGES = ["people_matrix", "people_person", "people_team", "people_data", "people_model"]
 EVERY_PAGE = ["", "upload", "batches", "weekly", "sla_settings", "targets", *PEOPLE_PAGES, "okr_tree", "okr_weekly",
-              "phone", "staffing", "roi"]
+              "phone", "staffing", "channel_mix", "roi"]
 
 
 @pytest.fixture(autouse=True)
@@ -130,8 +130,8 @@ def test_a_viewer_gets_the_service_pages_and_a_clear_page_for_people(db_file, ro
     assert texts(at.sidebar.caption) == ["Signed in as vera@example.com"]
     assert at.sidebar.button(key="access_sign_out").label == "Sign out"
     # Home points only to pages she may open.
-    assert sorted(link.label for link in at.get("page_link")) == ["KPI targets", "OKR tree", "Phone service",
-                                                                   "SLA settings", "Staffing what-if", "Weekly review"]
+    assert sorted(link.label for link in at.get("page_link")) == [
+        "Channel mix", "KPI targets", "OKR tree", "Phone service", "SLA settings", "Staffing what-if", "Weekly review"]
 
     at.switch_page("pages/people_person.py").run()
     assert not at.exception
@@ -161,7 +161,7 @@ def test_hr_gets_the_people_pages_but_not_erase(db_file, roles, menu):
     con.close()
     at = signed_in("hana@example.com", page="pages/people_data.py")
     assert visible(menu) == ["", "weekly", "sla_settings", "targets", *PEOPLE_PAGES, "okr_tree", "okr_weekly", "phone",
-                             "staffing"]
+                             "staffing", "channel_mix"]
     assert texts(at.title) == ["People data"]
     assert ":material/lock: Erasing a person needs the admin role." in texts(at.caption)
     assert "people_erase" not in [b.key for b in at.button]
@@ -170,7 +170,7 @@ def test_hr_gets_the_people_pages_but_not_erase(db_file, roles, menu):
 def test_a_manager_imports_but_only_an_admin_undoes(db_file, batch, roles, menu):
     manager = signed_in("max@example.com", page="pages/batches.py")
     assert visible(menu) == ["", "upload", "batches", "weekly", "sla_settings", "targets", "okr_tree", "phone",
-                             "staffing"]
+                             "staffing", "channel_mix"]
     assert ":material/lock: Undoing an import batch needs the admin role." in texts(manager.caption)
     assert "undo" not in [b.key for b in manager.button]
     assert manager.button(key="remap").label == "Open in the mapping editor"

@@ -50,6 +50,7 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
     "nav.section.contact": (
         PageSpec("pages/phone.py", "nav.phone", ":material/call:", "home.go.phone", permission="service.view"),
         PageSpec("pages/staffing.py", "nav.staffing", ":material/support_agent:", "home.go.staffing"),
+        PageSpec("pages/channel_mix.py", "nav.channel_mix", ":material/alt_route:", "home.go.channel_mix"),
     ),
     "nav.section.executive": (
         PageSpec("pages/roi.py", "nav.roi", ":material/savings:", "home.go.roi", permission="roi.view"),

@@ -43,6 +43,15 @@ def filter_options(data_version: int) -> FilterOptions:
     return report.filter_options(ui.db())
 
 
+def filter_options_or_stop(data_version: int) -> FilterOptions:
+    """The filters' values; on a store without tickets, says where to get some and ends the page."""
+    options = filter_options(data_version)
+    if options.last_activity is None:
+        st.info(t("service.empty.store"))
+        st.stop()
+    return options
+
+
 # Results only (tables of counts, the first rows of each alert list): a view costs kilobytes, not
 # the tickets behind it; an hour's ttl bounds what sessions left behind.
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)

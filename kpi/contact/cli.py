@@ -1,6 +1,7 @@
 """``python -m kpi staffing``: the agents one interval needs for a service-level target (Erlang C,
 or Erlang A with ``--patience``), as JSON or CSV. ``python -m kpi phone``: the phone KPIs of a
-period from the stored intervals, per day, week, month or queue."""
+period from the stored intervals, per day, week, month or queue. ``python -m kpi channels``: the
+tickets' channel mix of a period, with its cost and a what-if shift between channels."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ import csv
 import json
 import math
 import sys
-
 from datetime import date
+
+import pandas as pd
 
 from kpi import i18n, store
 from kpi.cli import UserError
 from kpi.contact import phone
 from kpi.contact.erlang import InvalidStaffingInput, Staffing, staffing
 from kpi.contact.layouts import SERVICE_LEVEL_BASES
-from kpi.service import periods
+from kpi.service import channels, periods
 
 KEYS = ("agents", "scheduled", "service_level", "asa_seconds", "probability_wait", "occupancy",
         "traffic_erlangs")
@@ -44,6 +46,7 @@ def register(subparsers) -> None:
     parser.add_argument("--format", choices=("json", "csv"), default="json")
     parser.set_defaults(handler=run)
     _register_phone(subparsers)
+    _register_channels(subparsers)
 
 
 def _register_phone(subparsers) -> None:
@@ -61,6 +64,57 @@ def _register_phone(subparsers) -> None:
     parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
     parser.set_defaults(handler=run_phone)
+
+
+def _register_channels(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "channels", help="the tickets' channel mix of a period: volume, service level, resolution time, cost",
+        description="Prints {period, by, channels, slices, what_if}: channels holds a row per channel over the "
+        "period and the total (is_total), slices the same per --by day, week or month; every row has the keys "
+        + ", ".join(channels.KEYS) + ". Shares are fractions 0-1, resolution times hours, costs at the costs "
+        "per contact saved on the channel mix page; null where there is no value. what_if (with --shift-from, "
+        "--shift-to and --shift) prices moving a share of one channel's contacts to another.",
+    )
+    parser.add_argument("--period", required=True,
+                        help="2024-W08 (ISO week), 2024-02 (month), 2024-02-19 (day) or 2024-02-01..2024-02-29")
+    parser.add_argument("--by", choices=channels.GRAINS, default="week", help="slices of the period (default week)")
+    parser.add_argument("--shift-from", metavar="CHANNEL", help="what-if: the channel contacts leave (e.g. phone)")
+    parser.add_argument("--shift-to", metavar="CHANNEL", help="what-if: the channel they go to (e.g. web)")
+    parser.add_argument("--shift", type=float, default=0.0, metavar="FRACTION",
+                        help="what-if: the share of --shift-from's contacts moved, 0-1 (e.g. 0.2)")
+    parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
+    parser.add_argument("--format", choices=("json", "csv"), default="json")
+    parser.set_defaults(handler=run_channels)
+
+
+def run_channels(args: argparse.Namespace) -> int:
+    period = parse_period(args.period)
+    if (args.shift_from is None) != (args.shift_to is None):
+        raise UserError("a what-if needs both --shift-from and --shift-to")
+    con = store.connect(args.db)
+    try:
+        costs = channels.load_costs(con)
+        mix = channels.channel_mix(con, period, args.by, costs)
+    finally:
+        con.close()
+    what_if = None
+    if args.shift_from is not None:
+        per_channel = mix.total[~mix.total["is_total"] & mix.total["known"]]
+        try:
+            moved = channels.shift(dict(zip(per_channel["channel"], per_channel["created"], strict=True)), costs,
+                                   args.shift_from, args.shift_to, args.shift)
+        except channels.ChannelCostError as err:
+            raise UserError(str(err)) from None
+        what_if = {"from": moved.source, "to": moved.target, "fraction": args.shift, "moved": moved.moved,
+                   "cost_before": moved.cost_before, "cost_after": moved.cost_after, "difference": moved.difference}
+    slices = mix.by_slice[list(channels.KEYS)]
+    if args.format == "json":
+        json.dump({"period": period.label, "by": args.by, "channels": phone.json_ready(mix.total),
+                   "slices": phone.json_ready(slices), "what_if": what_if}, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        pd.concat([mix.total, slices]).to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
 
 
 def parse_period(text: str) -> periods.Period:

@@ -138,3 +138,44 @@ def normalise_sql(text_sql: str) -> str:
 def parameters(statuses: Mapping[str, str]) -> dict[str, list]:
     """The status map as the SQL parameters ``state_sql`` reads (event logs' activities)."""
     return {"status_words": list(statuses), "status_states": list(statuses.values())}
+
+# The channels a ticket can come through, and the words exports name them with (Zendesk's via
+# types and CSV "Via" labels, Freshdesk and osTicket "Source", ServiceNow contact_type, Zammad's
+# create channel, Jira's request channel, e-contact+ 服務請求來源). Messaging apps (LINE, WhatsApp,
+# Messenger) are chat; public posts are social. System origins (a rule, a closed ticket's
+# follow-up, ticket sharing) are no customer channel and stay unknown, shown under their own word.
+CHANNELS = ("phone", "email", "web", "chat", "sms", "fax", "walk_in", "social")
+
+COMMON_CHANNEL: dict[str, str] = {
+    **dict.fromkeys((
+        "phone", "telephone", "tel", "voice", "call", "phone call", "phone call (inbound)",
+        "phone call (outbound)", "phone_call_inbound", "phone_call_outbound", "inbound call", "outbound call",
+        "voicemail", "ivr", "電話", "電話進線", "來電", "市話", "手機", "客服專線", "專線", "語音"), "phone"),
+    **dict.fromkeys((
+        "email", "e-mail", "mail", "inbound email", "outbound email", "電子郵件", "郵件", "電郵", "信件"), "email"),
+    # Forms and integrations: the customer typed the request into a page, an app or another system.
+    **dict.fromkeys((
+        "web", "web form", "webform", "web_form", "form", "portal", "customer portal", "anonymous portal",
+        "self-service", "self service", "help center", "helpcenter", "help_center", "website",
+        "web widget", "web_widget", "feedback widget", "feedback tab", "api", "web service", "web_service",
+        "mobile", "mobile app", "mobile_sdk", "app", "網站", "網頁", "官網", "網路", "線上表單", "表單",
+        "入口網站", "app 報修"), "web"),
+    **dict.fromkeys((
+        "chat", "live chat", "chat transcript", "messaging", "native_messaging", "bot", "chatbot",
+        "virtual agent", "virtual_agent", "line", "whatsapp", "messenger", "facebook messenger", "wechat",
+        "telegram", "viber", "ms teams", "instagram dm", "線上客服", "線上文字客服", "即時通訊", "線上對話",
+        "文字客服", "聊天", "智能客服", "line 官方帳號", "line官方帳號"), "chat"),
+    **dict.fromkeys(("sms", "text", "text message", "簡訊"), "sms"),
+    **dict.fromkeys(("fax", "傳真"), "fax"),
+    **dict.fromkeys((
+        "walk-in", "walk in", "walkin", "in person", "in-person", "counter", "front desk", "臨櫃", "櫃台",
+        "櫃檯", "現場", "親臨", "臨櫃服務"), "walk_in"),
+    **dict.fromkeys((
+        "social", "social media", "twitter", "x", "facebook", "facebook post", "facebook_post", "instagram",
+        "forum", "community", "社群", "社群媒體", "臉書"), "social"),
+}
+
+
+def channel_parameters() -> dict[str, list]:
+    """The channel words as a SQL parameter: a list of (word, channel) structs."""
+    return {"channel_words": [{"word": word, "channel": channel} for word, channel in COMMON_CHANNEL.items()]}

@@ -14,24 +14,33 @@ import pandas as pd
 from kpi.service.periods import Period
 from kpi.service.populations import ServiceQuery, with_populations
 
-def _hours(start: str, end: str) -> str:
+
+def hours(start: str, end: str) -> str:
+    """SQL: the hours from ``start`` to ``end``."""
     return f"date_diff('second', {start}, {end}) / 3600.0"
+
+
+# The resolution time of a ticket completed in the period, NULL where it was completed before its
+# creation (kept out of the figures).
+RESOLUTION_HOURS = f"CASE WHEN NOT completed_before_created THEN {hours('created_at', 'completed_at')} END"
+
+
+def percentiles(hours_column: str, name: str) -> str:
+    """SQL: the median and the 90th percentile of ``hours_column`` as ``{name}_median`` and ``{name}_p90``."""
+    return (f"quantile_cont({hours_column}, 0.5) AS {name}_median, "
+            f"quantile_cont({hours_column}, 0.9) AS {name}_p90")
 
 
 _DURATIONS_SQL = f"""{with_populations("created", "completed")},
 times AS (
-    SELECT grp, {_hours("created_at", "first_response_at")} AS first_response_hours, NULL AS resolution_hours
+    SELECT grp, {hours("created_at", "first_response_at")} AS first_response_hours, NULL AS resolution_hours
     FROM created WHERE first_response_at IS NOT NULL
     UNION ALL
-    SELECT grp, NULL, {_hours("created_at", "completed_at")} FROM completed WHERE NOT completed_before_created
+    SELECT grp, NULL, {RESOLUTION_HOURS} FROM completed
 )
 SELECT grouping(grp) = 1 AS is_total, grp AS "group",
-    count(first_response_hours) AS answered,
-    quantile_cont(first_response_hours, 0.5) AS first_response_median,
-    quantile_cont(first_response_hours, 0.9) AS first_response_p90,
-    count(resolution_hours) AS resolved,
-    quantile_cont(resolution_hours, 0.5) AS resolution_median,
-    quantile_cont(resolution_hours, 0.9) AS resolution_p90
+    count(first_response_hours) AS answered, {percentiles("first_response_hours", "first_response")},
+    count(resolution_hours) AS resolved, {percentiles("resolution_hours", "resolution")}
 FROM times
 GROUP BY GROUPING SETS ((grp), ())
 ORDER BY is_total, "group" NULLS FIRST
