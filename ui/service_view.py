@@ -259,9 +259,8 @@ def drill_from_trend(review: report.WeeklyReview, selection_key: str) -> None:
         return
     row, column = points[0]["customdata"]
     period = review.period.trailing(len(review.trend))[row]
-    # a service level's tickets are its denominator: the new ones, or all in play for the total
-    cell = "new" if column == "service_level" else "in_play"
-    set_drill(period, f"{period.label} · {label(column)}", all_groups=True, column=cell)
+    # a service level lists its denominator's tickets: the new ones, or all in play for the total
+    set_drill(period, f"{period.label} · {label(column)}", all_groups=True, column=column)
 
 
 def escalation_chart(review: report.WeeklyReview, key: str) -> None:

@@ -1,7 +1,8 @@
 """The KPI SQL on Apache Spark: a local session, a cluster master or Spark Connect.
 
 The tickets come from Parquet (``python -m kpi export-parquet``) or a table in the session's
-catalog, seen by the queries as the view ``tickets``. Timestamps are local wall-clock times, as in
+catalog, seen by the queries as the view ``tickets`` (and their SLA policies' names as
+``sla_policies``). Timestamps are local wall-clock times, as in
 the store: the session reads and compares them as TIMESTAMP_NTZ, so no time zone shifts them.
 Parameters travel as Spark's named parameter markers (``:name``) bound to literal columns.
 """
@@ -95,6 +96,11 @@ def literal(value):
     return F.lit(value)
 
 
+_POLICIES_SQL = ("SELECT DISTINCT sla_policy_id AS policy_id, sla_policy AS name FROM tickets"
+                 " WHERE sla_policy_id IS NOT NULL")
+_NO_POLICIES_SQL = "SELECT CAST(NULL AS INT) AS policy_id, CAST(NULL AS STRING) AS name WHERE false"
+
+
 class SparkEngine:
     """The KPI SQL rendered for Spark, run on ``spark`` over ``source`` (a Parquet location or a
     table name), results collected as pandas frames like DuckDB's."""
@@ -109,6 +115,9 @@ class SparkEngine:
             is_location = _LOCATION.search(source) or os.path.exists(source)
             tickets = spark.read.parquet(source) if is_location else spark.table(source)
             tickets.createOrReplaceTempView("tickets")
+            # The ticket lists name each ticket's SLA policy; an export carries the names beside the ids.
+            spark.sql(_POLICIES_SQL if "sla_policy" in tickets.columns else _NO_POLICIES_SQL) \
+                .createOrReplaceTempView("sla_policies")
         except PySparkException as err:
             raise SparkUnavailable(f"cannot read the tickets from {source}: {first_line(err)}") from None
 
