@@ -19,7 +19,7 @@ from kpi.cli import main
 from kpi.engine import engine_of
 from kpi.engine.parquet import export_parquet
 from kpi.ingest.importer import import_files
-from kpi.service import report
+from kpi.service import durations, report
 from kpi.service.periods import iso_week, month
 from kpi.service.report import ServiceQuery
 from tests.service_tickets import WEEK41
@@ -104,6 +104,8 @@ def test_backlog_alerts_flow_and_sources_give_the_same_rows(generated, query):
         assert_same(duck, kpi(spark, WEEK, query))
         assert len(duck) > 5, kpi.__name__
     assert_same(report.sources(con, WEEK, query), report.sources(spark, WEEK, query))
+    assert_same(durations.response_and_resolution_times(con, WEEK, query),
+                durations.response_and_resolution_times(spark, WEEK, query))
     assert_same(report.created_vs_resolved(con, TWELVE_WEEKS, query),
                 report.created_vs_resolved(spark, TWELVE_WEEKS, query))
 

@@ -21,6 +21,7 @@ from kpi.service.report import FilterOptions, ServiceQuery
 from ui import service_charts, url_params
 from ui.components.download import download_buttons, table_with_downloads
 from ui.components.kpi_card import kpi_card, legend_caption, style_by_target
+from ui.engine import kpi_source
 from ui.privacy import visible
 from ui.session import t
 
@@ -39,17 +40,17 @@ def label(column: str) -> str:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def filter_options(data_version: int) -> FilterOptions:
-    return report.filter_options(ui.db())
+    return report.filter_options(kpi_source(), ui.db())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def weekly_review(data_version: int, period: Period, query: ServiceQuery) -> report.WeeklyReview:
-    return report.weekly_review(ui.db(), period, query)
+    return report.weekly_review(kpi_source(), period, query)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def tickets_behind(data_version: int, period: Period, query: ServiceQuery, **cell) -> pd.DataFrame:
-    return report.tickets_behind(ui.db(), period, query, **cell)
+    return report.tickets_behind(kpi_source(), period, query, **cell)
 
 
 def _labels(first: Period, last: Period) -> list[str]:
@@ -146,7 +147,7 @@ def group_names(frame: pd.DataFrame) -> list[str]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _figures(data_version: int, period: Period, query: ServiceQuery) -> dict[str, float | None]:
-    return comparison.headline_figures(ui.db(), period, query)
+    return comparison.headline_figures(kpi_source(), period, query)
 
 
 def kpi_cards(review: report.WeeklyReview, query: ServiceQuery, department: str | None = None) -> None:
@@ -374,7 +375,7 @@ def response_and_forwarding(review: report.WeeklyReview) -> None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _times(data_version: int, period: Period, query: ServiceQuery) -> pd.DataFrame:
-    return durations.response_and_resolution_times(ui.db(), period, query)
+    return durations.response_and_resolution_times(kpi_source(), period, query)
 
 
 def time_figures(period: Period, query: ServiceQuery) -> None:

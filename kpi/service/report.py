@@ -17,7 +17,6 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kpi import store
 from kpi.engine import Engine, engine_of
 from kpi.service.definitions import ALERTS, ANSWERED, COMMITMENT_METRICS, CREATED, DECIDED, DISTRIBUTIONS, FORWARDED, \
     distribution_measures
@@ -211,14 +210,15 @@ def batch_choices(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 
 _LAST_ACTIVITY = "greatest(max(created_at), max(completed_at))"
 
+# Portable: the value lists are sorted in Python (Spark's collect_list keeps no ORDER BY).
 _OPTIONS_SQL = f"""
-SELECT list(DISTINCT department ORDER BY department) FILTER (WHERE department IS NOT NULL),
-       list(DISTINCT owner ORDER BY owner) FILTER (WHERE owner IS NOT NULL),
-       list(DISTINCT level ORDER BY level) FILTER (WHERE level IS NOT NULL),
-       list(DISTINCT channel ORDER BY channel) FILTER (WHERE channel IS NOT NULL),
-       list(DISTINCT source_system ORDER BY source_system) FILTER (WHERE source_system IS NOT NULL),
-       min(created_at),
-       {_LAST_ACTIVITY}
+SELECT list(DISTINCT department) FILTER (WHERE department IS NOT NULL) AS departments,
+       list(DISTINCT owner) FILTER (WHERE owner IS NOT NULL) AS owners,
+       list(DISTINCT level) FILTER (WHERE level IS NOT NULL) AS levels,
+       list(DISTINCT channel) FILTER (WHERE channel IS NOT NULL) AS channels,
+       list(DISTINCT source_system) FILTER (WHERE source_system IS NOT NULL) AS sources,
+       min(created_at) AS first_activity,
+       {_LAST_ACTIVITY} AS last_activity
 FROM tickets
 """
 
@@ -235,17 +235,21 @@ class FilterOptions:
     batches: dict[int, str]             # import batches in force: id -> "#id file name"
 
 
-def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
-    """The values each filter can take, and when the first and the latest things happened."""
-    *lists, first_activity, last_activity = store.first_row(con, _OPTIONS_SQL)
-    return FilterOptions(*(tuple(values or ()) for values in lists), first_activity, last_activity,
-                         batch_choices(con))
+def filter_options(con: Source, store_con: duckdb.DuckDBPyConnection | None = None) -> FilterOptions:
+    """The values each filter can take, and when the first and the latest things happened, from
+    wherever the KPIs run; the import batches from the store (``con`` itself unless given)."""
+    *lists, first_activity, last_activity_ = engine_of(con).run(_OPTIONS_SQL, {}).iloc[0]
+    return FilterOptions(*(tuple(sorted(values)) if pd.api.types.is_list_like(values) else () for values in lists),
+                         _moment(first_activity), _moment(last_activity_), batch_choices(store_con or con))
+
+
+def _moment(value) -> datetime | None:
+    return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
 
 def last_activity(con: Source) -> datetime | None:
     """When the latest ticket was created or completed (what the default period is chosen from)."""
-    latest = engine_of(con).run(f"SELECT {_LAST_ACTIVITY} AS last_activity FROM tickets", {}).iloc[0, 0]
-    return None if pd.isna(latest) else pd.Timestamp(latest).to_pydatetime()
+    return _moment(engine_of(con).run(f"SELECT {_LAST_ACTIVITY} AS last_activity FROM tickets", {}).iloc[0, 0])
 
 
 @dataclass(frozen=True)
@@ -266,7 +270,7 @@ class WeeklyReview:
     sources: pd.DataFrame
 
 
-def weekly_review(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery,
+def weekly_review(con: Source, period: Period, query: ServiceQuery,
                   trend_length: int = 12) -> WeeklyReview:
     trailing = period.trailing(trend_length)
     weekly = weekly_table(con, trailing, query)
