@@ -35,6 +35,9 @@ _LOCATION = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|[/\\]|^\.")
 PANDAS_WARNINGS = ("PySpark does not yet fully support pandas", "The copy keyword is deprecated")
 for _message in PANDAS_WARNINGS:
     warnings.filterwarnings("ignore", message=_message)
+# A Spark Connect server started here ("local[…]") takes the session's settings when it starts;
+# the client then tries to set them again on the running session, which Spark refuses harmlessly.
+warnings.filterwarnings("ignore", message="Failed to set spark\\.", category=UserWarning)
 
 
 class SparkUnavailable(Exception):
@@ -51,15 +54,14 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
         raise SparkUnavailable("PySpark is not installed: pip install -r requirements-spark.txt") from None
 
     remote = remote or os.environ.get(REMOTE_ENV_VAR)
+    master = master or os.environ.get(MASTER_ENV_VAR) or "local[*]"
     builder = SparkSession.builder.appName("service-ops-kpi")
-    if remote:
-        builder = builder.remote(remote)
-    else:
-        master = master or os.environ.get(MASTER_ENV_VAR) or "local[*]"
-        builder = (builder.master(master)
-                   .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+    # A remote of "local[…]" starts a Spark Connect server on this machine, configured like a local session.
+    builder = builder.remote(remote) if remote else builder.master(master)
+    if not remote or remote.startswith("local"):
+        builder = (builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                    .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG.as_uri()}"))
-        if master.startswith("local"):
+        if (remote or master).startswith("local"):
             # A local session talks to itself only: never bind beyond loopback.
             builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         if shuffle_partitions:
