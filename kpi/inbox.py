@@ -3,7 +3,7 @@
 A DuckDB file is held by one process, so while the app runs ``python -m kpi import`` cannot
 open it. A scheduled export job copies its file into the inbox folder instead
 (``data/inbox/`` beside the database, or ``$SERVICE_OPS_INBOX``); the app imports each file
-there as its own batch, moves it to ``done/`` or ``failed/`` and records the outcome in
+there as its own batch, whatever kind of file it is (``kpi.ingest.pipeline``), moves it to ``done/`` or ``failed/`` and records the outcome in
 ``inbox_log``. A file still being written is left until it has not changed for a few seconds
 (writing it under a name starting with "." and renaming it when complete is safer still).
 """
@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from kpi import store
-from kpi.ingest import importer
+from kpi.ingest import pipeline
 from kpi.ingest.errors import InputError
 
 INBOX_ENV_VAR = "SERVICE_OPS_INBOX"
@@ -73,7 +73,7 @@ def waiting_files(folder: Path, settle_seconds: float = SETTLE_SECONDS) -> list[
 def _take(con: duckdb.DuckDBPyConnection, path: Path) -> Outcome:
     received = dt.datetime.now()
     try:
-        report = importer.import_file(con, path)
+        report = pipeline.import_path(con, path)
         outcome = Outcome(path.name, "imported" if report.batch_id else "unchanged", report.batch_id)
     except InputError as err:
         outcome = Outcome(path.name, "failed", reason=err)

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from kpi.ingest import importer
 from kpi.ingest.errors import InputError
+from kpi.people.demo import remove_demo_data
 from ui import inbox, t, upload_flow
 from ui.access import permits
 from ui.components.download import table_with_downloads
@@ -39,7 +40,8 @@ choice = st.selectbox(
     format_func=lambda b: f"{b} · {active.set_index('batch_id').at[b, 'file_name']}",
 )
 has_original = importer.original_path(con, int(choice)).is_file()
-is_tickets = active.set_index("batch_id").at[choice, "kind"] == "tickets"  # interval reports need no mapping
+kind = active.set_index("batch_id").at[choice, "kind"]
+is_tickets = kind == "tickets"  # only ticket exports have a mapping to change
 if has_original and is_tickets:
     st.caption(t("batches.remap_help"))
 elif not has_original:
@@ -53,14 +55,14 @@ if permits("data.undo", "access.action.undo"):
     if st.button(t("batches.undo"), type="primary", disabled=not confirmed, key="undo"):
         try:
             affected = importer.undo_batch(con, int(choice))
-            st.success(t("batches.undone" if is_tickets else "batches.undone_intervals", batch=choice, tickets=affected))
+            st.success(t("batches.undone" if is_tickets else f"batches.undone_{kind}", batch=choice, tickets=affected))
         except InputError as err:
             st.error(err.message(ui.lang()))
 
 if active["is_demo"].any() or importer.store_summary(con)["demo_people"]:
     st.subheader(t("batches.demo_title"))
     if st.button(t("batches.remove_demo")):
-        removed = importer.remove_demo_data(con)
+        removed = remove_demo_data(con)
         # Said after the rerun, so the tables above already show the store without the demo.
         st.session_state["batches_flash"] = t("batches.demo_removed", batches=removed.batches, people=removed.people)
         st.rerun()

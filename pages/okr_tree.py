@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.okr import planner, tree
+from kpi.okr import tree
 from ui import db, t
 from ui.access import permits
 from ui.okr_views import tree_table
@@ -55,13 +55,4 @@ with st.expander(t("okr.tree.mapping"), icon=":material/account_tree:"):
         tree.save_bucket_mapping(db(), plan_id, mapping)
         st.rerun()
 
-with st.expander(t("okr.tree.imports"), icon=":material/history:"):
-    imports = planner.imports_list(db())
-    st.dataframe(imports, hide_index=True, width="stretch")
-    if not permits("data.undo", "access.action.undo"):
-        st.stop()
-    active = imports[imports["undone_at"].isna()]["import_id"].tolist()
-    chosen = st.selectbox(t("okr.tree.undo_which"), active, index=None, key="okr_undo_id")
-    if st.button(t("okr.tree.undo"), key="okr_undo", disabled=chosen is None, icon=":material/undo:"):
-        planner.undo_import(db(), int(chosen))
-        st.rerun()
+st.caption(t("okr.tree.imports"))

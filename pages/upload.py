@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from kpi.contact.interval_import import IntervalPreview
 from kpi.ingest import importer
-from ui import inbox, okr_upload, t
+from ui import inbox, t, table_upload
 from ui import upload_flow as flow
 from ui import upload_quality as quality
 from ui.components.download import download_buttons
@@ -21,7 +21,7 @@ files = st.file_uploader(
 )
 uploads = {flow.upload_key(f): f for f in files or []}
 flow.forget_removed(set(uploads))
-okr_upload.forget_removed(set(uploads))
+table_upload.forget_removed(set(uploads))
 if not uploads and not flow.remaps():
     st.info(t("upload.empty"))
     st.stop()
@@ -142,7 +142,7 @@ def show(key: str, item: flow.Pending) -> None:
 for remap in flow.remaps():
     show(remap, flow.pending_uploads()[remap])
 for upload_key, uploaded in uploads.items():
-    if okr_upload.handles(upload_key, uploaded):  # a Microsoft Planner export: imported as a plan
+    if table_upload.handles(upload_key, uploaded):  # a Planner export or a people file
         continue
     pending = flow.pending_uploads().get(upload_key)
     if pending is None:

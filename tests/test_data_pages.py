@@ -167,7 +167,7 @@ def test_home_says_demo_people_are_shown_and_removing_the_demo_takes_them_out(db
     at.switch_page("pages/batches.py").run()
     next(b for b in at.button if b.label == "Remove all demo data").click()
     at.run()
-    assert at.success[0].value == "Removed 1 demo batches and 40 demo people."
+    assert at.success[0].value == "Removed 5 demo batches and 40 demo people."  # tickets, 4 people files
     con = store.connect(db_file)
     # Only the user's own person stays, with no demo rating, certificate or learning left behind.
     assert con.execute("SELECT employee_id FROM people").fetchall() == [("X-1",)]
@@ -184,7 +184,7 @@ def test_demo_people_alone_can_still_be_removed(db_file):
     at = open_app("pages/batches.py")
     next(b for b in at.button if b.label == "Remove all demo data").click()
     at.run()
-    assert at.success[0].value == "Removed 0 demo batches and 40 demo people."
+    assert at.success[0].value == "Removed 4 demo batches and 40 demo people."  # the people files
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(*) FROM tickets") == 7
     con.close()

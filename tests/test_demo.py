@@ -210,9 +210,10 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(first_response_at) FROM tickets") == small_demo["首次回應時間"].notna().sum()
     con.close()
-    assert batches == (6, True)   # four ticket exports and two of phone intervals
+    # four ticket exports, four people files, two of phone intervals and 41 Planner exports
+    assert batches == (4 + 4 + 2 + 41, True)
     assert ("phone-intervals_2.csv: 1632 rows read, 1632 inserted, 0 updated, 0 unchanged,"
-            " 0 superseded, 0 rejected (batch 6)") in lines
+            " 0 superseded, 0 rejected (batch 10)") in lines
     assert lines[-1] == "check-in groups set for 8 people of 客服一部"  # the demo Planner plans come last
 
     # `make run` calls it with --if-empty every time: a filled store is left alone.
@@ -222,7 +223,7 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
                                        "demo: the store already holds 3264 intervals; nothing imported\n"
                                        "demo: the store already holds 2 okr_plans; nothing imported\n")
     con = store.connect(db_file)
-    assert store.scalar(con, "SELECT count(*) FROM import_batches") == 6
+    assert store.scalar(con, "SELECT count(*) FROM import_batches") == 4 + 4 + 2 + 41  # unchanged by the second run
     con.close()
 
 

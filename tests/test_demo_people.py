@@ -4,7 +4,8 @@ stores, and removed with the demo tickets in one transaction."""
 import pytest
 
 from kpi import store
-from kpi.ingest import batches, importer
+from kpi.ingest import importer
+from kpi.people import demo
 from kpi.people.demo import demo_people_count, demo_roster, load_demo_people
 from tests.conftest import FIXTURES
 
@@ -34,14 +35,14 @@ def test_removing_the_demo_data_is_one_transaction(con, tmp_path, monkeypatch):
     def fail(con):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(batches, "remove_demo_people", fail)
+    monkeypatch.setattr(demo, "remove_demo_people", fail)
     with pytest.raises(RuntimeError):
-        importer.remove_demo_data(con)
+        demo.remove_demo_data(con)
     # Nothing went: the demo tickets are back with the people.
     assert store.scalar(con, "SELECT count(*) FROM tickets") == 7
     assert demo_people_count(con) == 40
     monkeypatch.undo()
-    assert importer.remove_demo_data(con) == batches.DemoRemoval(batches=1, people=40)
+    assert demo.remove_demo_data(con) == demo.DemoRemoval(batches=1 + 4, people=40)  # the tickets, 4 people files
     assert store.scalar(con, "SELECT count(*) FROM tickets") == 0 and demo_people_count(con) == 0
 
 

@@ -97,18 +97,23 @@ def test_erased_person_is_gone_from_the_file_bytes_and_tickets_carry_the_pseudon
     con.close()
 
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == (f"Erased {NAME} ({EMPLOYEE_ID}): {sum(rows.values()) + 1} rows deleted (assessments "
+    # The demo people files wrote each of her rows once; what they replaced (nothing) is kept for undo.
+    replaced = rows["assessments"] + rows["certificates"] + rows["completed_learning"] + 1
+    assert out[0] == (f"Erased {NAME} ({EMPLOYEE_ID}): {sum(rows.values()) + 1 + replaced} rows deleted (assessments "
                       f"{rows['assessments']}, certificates {rows['certificates']}, completed_learning "
-                      f"{rows['completed_learning']}, demo_people 1, people 1, people_checkin_groups 1).")
+                      f"{rows['completed_learning']}, demo_people 1, people 1, people_checkin_groups 1, "
+                      f"batch_replaced_rows {replaced}).")
     # The demo Planner plans name her too: as assignee of her weekly tasks in every export, and her OKR bucket.
     assert out[1] == (f"Their name is now the pseudonym “{pseudonym}” in {versions + 825} values "
                       f"(okr_task_snapshots.assigned_to 821, okr_task_snapshots.bucket 2, okr_task_snapshots.task_name 2, "
                       f"ticket_versions.owner {versions}).")
     assert out[2] == "The database file was rewritten: the erased values are no longer in it."
-    # Every quarterly export names them: all four originals are listed, with their paths.
-    assert out[3] == ("4 original export files still mention them (batches 1, 2, 3, 4): "
+    # Every quarterly ticket export (batches 1-4), the four demo people files (5-8) and the 41 Planner
+    # exports (11-51) name them; the two interval reports (9, 10) do not. All are listed, with their paths.
+    listed = ", ".join(str(batch) for batch in [*range(1, 9), *range(11, 52)])
+    assert out[3] == (f"49 original export files still mention them (batches {listed}): "
                       "the name stays in those files until they are deleted.")
-    assert len(out) == 9 and all(Path(line.strip()).is_file() for line in out[5:])
+    assert len(out) == 5 + 49 and all(Path(line.strip()).is_file() for line in out[5:])
 
     # The weekly report by owner: the same rows and figures, the pseudonym where the name was.
     after = weekly_by_owner(demo_copy)
@@ -135,8 +140,9 @@ def test_the_rewritten_store_keeps_its_schema_and_sequences(demo_copy):
     before = schema(demo_copy)
     store.compact(demo_copy)
     assert schema(demo_copy) == before
-    assert dict(before["sequences"]) == {"import_batch_seq": 6, "people_import_seq": 4, "roi_scenario_seq": 1,
-                                         "inbox_log_seq": None, "sla_policy_id_seq": None, "okr_import_seq": 41}
+    # 6 ticket and interval batches, 41 Planner exports and 4 people files, all batches of one sequence.
+    assert dict(before["sequences"]) == {"import_batch_seq": 6 + 41 + 4, "roi_scenario_seq": 1,
+                                         "inbox_log_seq": None, "sla_policy_id_seq": None}
 
 
 def test_pseudonym_is_stable_in_a_store_and_keyed_by_it(tmp_path):
@@ -174,7 +180,7 @@ def test_the_name_goes_from_every_table_and_a_namesake_keeps_theirs(db_file):
     p = erasure.pseudonym_for(con, "A1")
     assert result.pseudonym == p and result.namesakes == () and result.compacted
     assert result.rows_deleted == {"assessments": 7, "certificates": 4, "completed_learning": 3, "demo_people": 0,
-                                   "people": 1, "people_checkin_groups": 0}
+                                   "people": 1, "people_checkin_groups": 0, "batch_replaced_rows": 0}
     assert result.values_replaced == {"assessments.note": 1, "import_batches.defaults": 1,
                                       "import_batches.file_name": 1, "mapping_profiles.defaults": 1,
                                       "people.manager": 2, "ticket_versions.owner": 1,

@@ -6,6 +6,8 @@ from datetime import date, datetime
 import pytest
 
 from kpi import store
+from kpi.ingest import batches
+from kpi.ingest.errors import InputError
 from kpi.cli import main
 from kpi.okr import planner, tree
 from kpi.okr.workbook import planner_workbook
@@ -14,10 +16,8 @@ from tests.okr_fixtures import okr_tasks_en, okr_workbook_en, okr_workbook_zh
 Q4 = tree.period("2026-Q4")
 
 
-def imported(con, data: bytes, name: str) -> planner.PlannerPreview:
-    preview = planner.read_export(con, data, name)
-    preview.import_id = planner.commit(con, preview)
-    return preview
+def imported(con, data: bytes, name: str) -> int:
+    return planner.commit(con, planner.read_export(con, data, name))
 
 
 def test_english_export_block_header_and_rejects(con):
@@ -52,20 +52,32 @@ def test_later_export_updates_by_task_id_keeps_history_and_undo_restores(con):
     tasks[0] = {**tasks[0], "progress": "completed", "checklist_done": 3}
     tasks.append(dict(task_id="C3", task_name="New objective", bucket="Company", progress="not_started"))
     data = okr_workbook_en(datetime(2026, 11, 20), tasks)
-    later = planner.read_export(con, data, "week5.xlsx")
-    assert (later.to_insert, later.to_update, later.unchanged) == (1, 1, 4)
-    later.import_id = planner.commit(con, later)
+    later_preview = planner.read_export(con, data, "week5.xlsx")
+    assert (later_preview.to_insert, later_preview.to_update, later_preview.unchanged) == (1, 1, 4)
+    later = planner.commit(con, later_preview)
     assert store.scalar(con, "SELECT progress FROM okr_tasks WHERE task_id = 'C1'") == "completed"
-    history = con.execute("SELECT i.export_date, s.progress FROM okr_task_snapshots s JOIN okr_imports i"
-                          " USING (import_id) WHERE task_id = 'C1' ORDER BY 1").fetchall()
+    history = con.execute("SELECT i.export_date, s.progress FROM okr_task_snapshots s JOIN okr_exports i"
+                          " USING (batch_id) WHERE task_id = 'C1' ORDER BY 1").fetchall()
     assert history == [(datetime(2026, 10, 20), "in_progress"), (datetime(2026, 11, 20), "completed")]
-    assert planner.read_export(con, data, "again.xlsx").already_imported == later.import_id
-    assert planner.undo_import(con, later.import_id) == 6
-    assert store.scalar(con, "SELECT progress FROM okr_tasks WHERE task_id = 'C1'") == "in_progress"
-    assert store.scalar(con, "SELECT count(*) FROM okr_tasks") == 5
-    with pytest.raises(Exception):
-        planner.undo_import(con, later.import_id)
-    assert first.import_id == 1
+    assert planner.read_export(con, data, "again.xlsx").already_imported == later
+    # Both exports are batches of the one pipeline, with their counts and originals.
+    assert con.execute("SELECT batch_id, kind, file_name, rows_read, rows_inserted, rows_updated, rows_unchanged,"
+                       " rows_rejected FROM import_batches ORDER BY 1").fetchall() == [
+        (first, "planner", "week1.xlsx", 6, 5, 0, 0, 1), (later, "planner", "week5.xlsx", 6, 1, 1, 4, 0)]
+    originals = [name for (name,) in con.execute("SELECT original_file FROM import_batches ORDER BY batch_id").fetchall()]
+    assert (store.originals_dir(con) / originals[1]).read_bytes() == data
+    assert batches.undo_batch(con, later) == 6
+    assert con.execute("SELECT task_id, progress, checklist_done FROM okr_tasks ORDER BY 1").fetchall() == [
+        ("C1", "in_progress", 1), ("C2", "in_progress", 0), ("D1", "in_progress", 0), ("D2", "not_started", 1),
+        ("P1", "in_progress", 3)]
+    assert not (store.originals_dir(con) / originals[1]).exists()
+    with pytest.raises(InputError):
+        batches.undo_batch(con, later)
+    assert first == 1
+    # Undoing the earlier batch while the later one is in force leaves the later one's tasks.
+    again = imported(con, data, "week5-again.xlsx")
+    batches.undo_batch(con, first)
+    assert store.scalar(con, "SELECT count(*) FROM okr_tasks WHERE batch_id = ?", [again]) == 6
 
 
 @pytest.mark.parametrize(("text", "score"), [
@@ -136,7 +148,7 @@ def test_cli_import_routes_planner_workbook_and_prints_json(tmp_path, capsys):
     workbook = tmp_path / "okr.xlsx"
     workbook.write_bytes(okr_workbook_en())
     assert main(["import", str(workbook), "--db", db]) == 0
-    assert "5 new, 0 updated, 0 unchanged, 1 rejected" in capsys.readouterr().out
+    assert "6 rows read, 5 inserted, 0 updated, 0 unchanged, 0 superseded, 1 rejected (batch 1)" in capsys.readouterr().out
     assert main(["okr", "--db", db, "--period", "2026-Q4", "--as-of", "2026-12-01", "--format", "json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert (printed["period"], printed["as_of"]) == ("2026-Q4", "2026-12-01")

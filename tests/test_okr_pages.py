@@ -6,6 +6,7 @@ import pytest
 
 from kpi import store
 from kpi.okr import planner
+from tests.conftest import FIXTURES
 from tests.okr_fixtures import okr_workbook_en, okr_workbook_zh, seed_people, weekly_exports
 from tests.test_people_pages import page
 
@@ -70,7 +71,26 @@ def test_upload_page_previews_and_imports_a_planner_export(db_file):
     assert [m.value for m in at.metric] == ["4", "4", "0", "0", "0"]
     at.button(key=[b.key for b in at.button if b.key.startswith("planner_import_")][0]).click()
     at.run()
-    assert at.success[0].value == "Imported plan '2026 Q4 部門OKR' (import 1)"
+    assert at.success[0].value == "Imported plan '2026 Q4 部門OKR' (batch 1)"
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(*) FROM okr_tasks") == 4
+    con.close()
+
+
+def test_upload_page_previews_and_imports_a_people_file(db_file):
+    at = page("upload")
+    at.run()
+    at.file_uploader[0].set_value(("people-matrix.csv", (FIXTURES / "people-matrix.csv").read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("Skills matrix" in m.value for m in at.markdown)
+    assert "Rows to import: 3 (Assessments 10、People 3)" in [m.value for m in at.markdown]
+    rejects = at.dataframe[2].value  # mapping, first rows, rejects
+    assert [row[:3] for row in rejects.values.tolist()] == [["people-matrix.csv", 3, "產品操作與FAQ撰寫能力"]]
+    at.button(key=[b.key for b in at.button if b.key.endswith("_import")][0]).click()
+    at.run()
+    assert at.success[0].value.startswith("Imported people-matrix.csv")
+    con = store.connect(db_file)
+    assert con.execute("SELECT kind, profile, rows_inserted, rows_rejected FROM import_batches").fetchall() == [
+        ("people", "matrix", 13, 1)]
     con.close()

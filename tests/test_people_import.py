@@ -9,6 +9,7 @@ import pytest
 from kpi import exports, store
 from kpi.cli import main
 from kpi.demo import DEMO_OWNERS
+from kpi.ingest import batches
 from kpi.ingest.errors import InputError
 from kpi.ingest.reader import read_frame
 from kpi.people import demo, imports, records, skills
@@ -52,8 +53,11 @@ def test_wide_matrix_in_utf8_or_big5(con, encoding):
         ("project_issue_mgmt", 2, "manager", date(2024, 3, 1)), ("requirement_mgmt", 1, "manager", date(2024, 3, 1))]
     assert stored(con, "SELECT employee_id, name, role_id FROM people ORDER BY 1") == [
         ("E01", "吳小姐", "CS"), ("E02", "陳小明", "CS"), ("E03", "王大同", "PM")]
-    assert stored(con, "SELECT file_name, kind, encoding, rows_read, rows_imported, rows_rejected FROM people_imports") == [
-        ("matrix.csv", "matrix", encoding, 3, 3, 1)]
+    # One batch of the shared pipeline: 10 assessments and 3 people new to the store.
+    assert stored(con, "SELECT file_name, kind, profile, encoding, rows_read, rows_inserted, rows_updated, rows_rejected"
+                       " FROM import_batches") == [("matrix.csv", "people", "matrix", encoding, 3, 13, 0, 1)]
+    original = store.scalar(con, "SELECT original_file FROM import_batches")
+    assert (store.originals_dir(con) / original).read_bytes() == data
 
 
 def test_matrix_rows_name_people_by_name_or_id(con):
@@ -174,7 +178,7 @@ def test_an_import_that_would_break_a_reference_stores_nothing(con):
     assert err.value.key == "people.reject.in_use.role_requirements"
     assert err.value.values == {"codes": "communication"}
     assert stored(con, "SELECT count(*) FROM competencies") == [(9,)]
-    assert stored(con, "SELECT count(*) FROM people_imports") == [(1,)]  # the failed one was rolled back
+    assert stored(con, "SELECT count(*) FROM import_batches") == [(1,)]  # the failed one was rolled back
 
 
 def test_model_editor_replaces_a_table(con):
@@ -187,6 +191,61 @@ def test_model_editor_replaces_a_table(con):
     cs = stored(con, "SELECT competency_id, required_level FROM role_requirements WHERE role_id = 'CS' ORDER BY axis_order")
     assert cs == [("project_issue_mgmt", 2), ("communication", 2), ("requirement_mgmt", 1), ("it_fundamentals", 2),
                   ("product_faq", 2)]
+
+
+def ratings(con) -> list[tuple]:
+    return stored(con, "SELECT employee_id, competency_id, level FROM assessments ORDER BY 1, 2")
+
+
+MATRIX_RATINGS = [  # people-matrix.csv as imported on 2024-03-01 (row 3's FAQ cell is refused)
+    ("E01", "communication", 2), ("E01", "it_fundamentals", 3), ("E01", "problem_discovery", 1),
+    ("E01", "product_faq", 3), ("E01", "project_issue_mgmt", 2), ("E01", "requirement_mgmt", 1),
+    ("E02", "communication", 1), ("E02", "it_fundamentals", 2), ("E02", "problem_discovery", 2),
+    ("E02", "project_issue_mgmt", 1)]
+
+
+def test_undo_puts_back_what_a_people_file_replaced(con):
+    first = imports.apply_import(con, plan(con, MATRIX.read_bytes()))
+    assert ratings(con) == MATRIX_RATINGS
+    correction = imports.apply_import(con, plan(con, "員工編號,溝通協調能力\nE01,1\n", "fix.csv"))
+    assert ratings(con)[0] == ("E01", "communication", 1)
+    assert con.execute("SELECT kind, rows_inserted, rows_updated FROM import_batches WHERE batch_id = ?",
+                       [correction]).fetchall() == [("people", 0, 1)]
+    assert batches.undo_batch(con, correction) == 1
+    assert ratings(con) == MATRIX_RATINGS
+    assert stored(con, "SELECT count(*) FROM people") == [(3,)]
+    assert batches.undo_batch(con, first) == 13
+    assert ratings(con) == [] and stored(con, "SELECT count(*) FROM people") == [(0,)]
+
+
+def test_undo_in_any_order_ends_as_importing_only_the_others(con):
+    first = imports.apply_import(con, plan(con, MATRIX.read_bytes()))
+    correction = imports.apply_import(con, plan(con, "員工編號,溝通協調能力\nE01,1\n", "fix.csv"))
+    batches.undo_batch(con, first)
+    # The correction's rating stays; everything else the matrix brought (people too) is gone.
+    assert ratings(con) == [("E01", "communication", 1)]
+    assert stored(con, "SELECT count(*) FROM people") == [(0,)]
+    batches.undo_batch(con, correction)  # what it replaced was the matrix's rating, itself undone
+    assert ratings(con) == []
+
+
+def test_undo_of_a_model_editor_save_restores_the_table(con):
+    before = stored(con, "SELECT * FROM role_requirements ORDER BY role_id, competency_id")
+    requirements = records.table_export(con, "role_requirements")
+    edited = requirements[requirements["competency_id"] != "problem_discovery"]
+    batch = imports.apply_import(con, imports.plan_import(con, imports.source_from_frame(edited, "editor")),
+                                 replace=True)
+    assert len(stored(con, "SELECT * FROM role_requirements")) == 11  # of 12: only CS requires it
+    batches.undo_batch(con, batch)
+    assert stored(con, "SELECT * FROM role_requirements ORDER BY role_id, competency_id") == before
+
+
+def test_the_same_people_file_twice_is_already_imported(con):
+    first = imports.apply_import(con, plan(con, MATRIX.read_bytes()))
+    again = plan(con, MATRIX.read_bytes(), "copy.csv")
+    assert again.already_imported == first
+    assert imports.apply_import(con, again) is None
+    assert stored(con, "SELECT count(*) FROM import_batches") == [(1,)]
 
 
 def test_learning_items_file_with_words_for_level_and_mode(con):

@@ -160,25 +160,32 @@ def performance_table(figures: pd.DataFrame, base_name: str, key: str) -> None:
 
 
 def upload_flow(kinds: tuple[str, ...], key: str) -> None:
-    """Upload → recognised layout, detection, mapping, preview, reject list → import in one transaction.
-
-    ``kinds`` are the layouts this page takes; another layout is named and sent to its page.
-    """
+    """An uploader for the layouts this page takes (``kinds``); another layout is named and sent
+    to its page. The preview and import are the upload page's (``people_preview``)."""
     round_key = f"{key}_round"
     uploaded = st.file_uploader(t("people.upload.file"), type=["csv", "tsv", "txt", "xlsx", "xlsm"],
                                 key=f"{key}_{st.session_state.get(round_key, 0)}")
     if uploaded is None:
         return
+    done = people_preview(key, uploaded.name, uploaded.getvalue(), kinds)
+    if done is not None:
+        st.session_state[round_key] = st.session_state.get(round_key, 0) + 1  # a fresh, empty uploader
+        flash(done)
+
+
+def people_preview(key: str, file_name: str, data: bytes, kinds: tuple[str, ...] | None = None) -> str | None:
+    """Recognised layout, detection, mapping, preview and reject list of a people file, and the
+    button that imports it as one batch; returns what was imported once it was (else None)."""
     con = db()
     try:
-        source = read_frame(uploaded.getvalue(), uploaded.name)
+        source = read_frame(data, file_name)
         layout = imports.recognise(con, source.frame.columns, source.file_name)
     except InputError as err:
         st.error(err.message(lang()), icon=":material/error:")
-        return
-    if layout.kind not in kinds:
+        return None
+    if kinds is not None and layout.kind not in kinds:
         st.error(t("people.upload.wrong_page", kind=t(f"people.kind.{layout.kind}")), icon=":material/error:")
-        return
+        return None
     defaults = _rating_defaults(layout, key)
     plan = imports.plan_import(con, source, defaults)
     st.markdown(t("people.upload.recognised", kind=t(f"people.kind.{layout.kind}"), rows=plan.rows_read))
@@ -196,15 +203,18 @@ def upload_flow(kinds: tuple[str, ...], key: str) -> None:
     st.markdown(t("people.upload.will_write", rows=plan.rows_accepted,
                   tables="、".join(f"{t(f'people.table.{table}')} {n}" for table, n in counts.items()) or "—"))
     reject_list(plan.rejects, key)
+    if plan.already_imported is not None:
+        st.info(t("upload.already", batch=plan.already_imported))
+        return None
     if st.button(t("people.upload.import"), type="primary", disabled=not counts, key=f"{key}_import",
                  icon=":material/database_upload:"):
         try:
             imports.apply_import(con, plan)
         except InputError as err:
             st.error(err.message(lang()), icon=":material/error:")
-            return
-        st.session_state[round_key] = st.session_state.get(round_key, 0) + 1  # a fresh, empty uploader
-        flash(t("people.upload.imported", file=uploaded.name, rows=plan.rows_accepted, rejected=plan.rows_rejected))
+            return None
+        return t("people.upload.imported", file=file_name, rows=plan.rows_accepted, rejected=plan.rows_rejected)
+    return None
 
 
 def _rating_defaults(layout: imports.Layout, key: str) -> imports.ImportDefaults:

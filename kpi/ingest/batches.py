@@ -1,8 +1,10 @@
 """What every kind of import shares once a file is staged: the already-imported check, the
 reject list, keeping the original, writing a batch under the write lock, and undo.
 
-A kind of file (ticket exports, interval reports) is described by a ``Kind``: the table its
-versions go to and the columns that identify one record across re-exports. Each kind maps
+A kind of file (ticket exports, interval reports, Planner workbooks, people files) is described
+by a ``Kind``: the table its versions go to and the columns that identify one record across
+re-exports, or, for files whose rows are kept in place (people files), none: a batch of those
+keeps the rows it replaced (``keep_replaced``) and undo puts them back. Each kind reads, maps
 and sorts its own rows; storing, recording and taking back a batch is done here, once.
 """
 
@@ -15,16 +17,15 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
-from kpi import store
+from kpi import sql, store
 from kpi.ingest.errors import InputError, Reject
-from kpi.people.demo import remove_demo_people
 
 REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
 T = TypeVar("T")
@@ -35,14 +36,18 @@ class Kind:
     """A kind of imported file: where its versions are kept and what identifies one record."""
 
     name: str                    # import_batches.kind
-    versions_table: str          # every imported version, one current per key (is_current)
-    keys: tuple[str, ...]
+    versions_table: str | None   # every imported version; None: rows kept in place (see keep_replaced)
+    keys: tuple[str, ...] = ()
     batch_tables: tuple[str, ...] = ()  # other rows a batch brings, gone when it is undone
+    marks_current: bool = True   # versions carry is_current; False: a view picks the current ones
 
 
 KINDS: dict[str, Kind] = {
     "tickets": Kind("tickets", "ticket_versions", ("ticket_id",), ("ticket_events",)),
     "intervals": Kind("intervals", "interval_stats", ("queue", "interval_start")),
+    # A plan's current tasks are those of its latest export in force (view okr_tasks).
+    "planner": Kind("planner", "okr_task_snapshots", ("plan_id", "task_id"), marks_current=False),
+    "people": Kind("people", None),
 }
 
 
@@ -101,12 +106,14 @@ class ImportReport:
     already_imported: int | None
     rejects: tuple[Reject, ...] = ()
     renamed: tuple[str, ...] = ()  # columns renamed because their header repeats an earlier one
+    kind: str = "tickets"
+    detail: str = ""               # what the kind read the file as (a Planner plan, a people layout)
 
     def summary(self) -> str:
         if self.already_imported is not None:
             return f"{self.file_name}: identical to batch {self.already_imported}, already imported; nothing changed"
         return (
-            f"{self.file_name}: {self.rows_read} rows read, {self.inserted} inserted, {self.updated} updated, "
+            f"{self.file_name}{f' ({self.detail})' if self.detail else ''}: {self.rows_read} rows read, {self.inserted} inserted, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.superseded} superseded, {self.rejected} rejected"
             + (f" (batch {self.batch_id})" if self.batch_id else "")
         )
@@ -119,21 +126,24 @@ def rejects_frame(rejects: list[Reject], lang: str = "en") -> pd.DataFrame:
 
 
 def write_batch(con: duckdb.DuckDBPyConnection, source, replace_demo: bool,
-                store_rows: Callable[[duckdb.DuckDBPyConnection, str], T]) -> T:
+                store_rows: Callable[[duckdb.DuckDBPyConnection, str], T],
+                write_original: Callable[[Path], object] | None = None) -> T:
     """Keep the original and run ``store_rows(con, original_file)`` in one write transaction.
 
-    Inside it, first every demo batch (``replace_demo``) and the batch being re-mapped are taken
-    out. The original is copied in before the transaction commits and removed again if it
-    fails, so no batch ever points at a missing file.
+    ``source`` names the file (``file_name``, ``checksum``, ``replaces_batch``); its bytes are
+    copied from ``source.path`` unless ``write_original(path)`` writes them (files read whole).
+    Inside the transaction, first every demo batch (``replace_demo``) and the batch being
+    re-mapped are taken out. The original is copied in before the transaction commits and
+    removed again if it fails, so no batch ever points at a missing file.
     """
     original = store.originals_dir(con) / f"{source.checksum}{Path(source.file_name).suffix}"
-    partial = copy_verified(source.file_name, source.checksum, lambda copy: shutil.copyfile(source.path, copy),
-                            original)
+    write = write_original or (lambda copy: shutil.copyfile(source.path, copy))
+    partial = copy_verified(source.file_name, source.checksum, write, original)
     undone: list[str] = []
 
     def in_transaction(con: duckdb.DuckDBPyConnection) -> T:
         if replace_demo:
-            undone.extend(_undo_demo_batches(con))
+            undone.extend(undo_demo_batches(con))
         if source.replaces_batch is not None:
             undo_rows(con, source.replaces_batch)
         return store_rows(con, original.name)
@@ -224,7 +234,35 @@ def _record_batch(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int, prev
                   is_demo: bool) -> None:
     """The batch's row in import_batches, with the plan as its kind keeps it (``as_batch``)."""
     source, plan = preview_.source, preview_.plan.as_batch()
-    sniffed = source.sniffed
+    record_batch(con, BatchRecord(
+        batch_id, kind, source.file_name, source.checksum, original_file, plan["profile"], plan["source_system"],
+        (preview_.rows_read, preview_.to_insert, preview_.to_update, preview_.unchanged + preview_.superseded,
+         preview_.rejected),
+        source.sniffed, plan["mapping"], source.columns,
+        {name: plan[name] for name in ("date_formats", "defaults", "options")}, is_demo))
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """A batch's row in import_batches, for every kind of file."""
+
+    batch_id: int
+    kind: str
+    file_name: str
+    checksum: str
+    original_file: str
+    profile: str                        # the format, saved profile or layout the file was read with
+    source_system: str
+    rows: tuple[int, int, int, int, int]  # read, inserted, updated, unchanged, rejected
+    sniffed: object                     # encoding, delimiter and header row (reader.Sniffed or alike)
+    mapping: dict                       # canonical field -> source column
+    source_columns: list[str]
+    plan: dict = field(default_factory=dict)  # date_formats, defaults, options where the kind has them
+    is_demo: bool = False
+
+
+def record_batch(con: duckdb.DuckDBPyConnection, batch: BatchRecord) -> None:
+    sniffed, (read, inserted, updated, unchanged, rejected) = batch.sniffed, batch.rows
     con.execute(
         """INSERT INTO import_batches (batch_id, kind, file_name, checksum, profile, source_system, encoding,
                delimiter, header_row, mapping, date_formats, defaults, options, source_columns, original_file,
@@ -233,15 +271,15 @@ def _record_batch(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int, prev
                $date_formats, $defaults, $options, $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected,
                $demo)""",
         {
-            "batch": batch_id, "kind": kind, "file": source.file_name, "checksum": source.checksum,
-            "profile": plan["profile"], "system": plan["source_system"],
+            "batch": batch.batch_id, "kind": batch.kind, "file": batch.file_name, "checksum": batch.checksum,
+            "profile": batch.profile, "system": batch.source_system,
             "encoding": sniffed.encoding, "delimiter": sniffed.delimiter, "header_row": sniffed.header_row,
-            **{name: json.dumps(plan[name], ensure_ascii=False)
-               for name in ("mapping", "date_formats", "defaults", "options")},
-            "columns": json.dumps(source.columns, ensure_ascii=False),
-            "raw": original_file, "read": preview_.rows_read, "inserted": preview_.to_insert,
-            "updated": preview_.to_update, "unchanged": preview_.unchanged + preview_.superseded,
-            "rejected": preview_.rejected, "demo": is_demo,
+            "mapping": json.dumps(batch.mapping, ensure_ascii=False),
+            **{name: json.dumps(batch.plan.get(name), ensure_ascii=False)
+               for name in ("date_formats", "defaults", "options")},
+            "columns": json.dumps(batch.source_columns, ensure_ascii=False),
+            "raw": batch.original_file, "read": read, "inserted": inserted, "updated": updated,
+            "unchanged": unchanged, "rejected": rejected, "demo": batch.is_demo,
         },
     )
     store.bump_data_version(con)
@@ -258,9 +296,9 @@ def batch_kind(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     """Take a batch back out: its versions go, earlier versions become current again.
 
-    Returns the number of records (tickets, intervals) affected. A version only enters the
-    store when it supersedes the then-current one, so the latest remaining batch's version is
-    the right one to restore.
+    Returns the number of records (tickets, intervals, tasks, people rows) affected. A version
+    only enters the store when it supersedes the then-current one, so the latest remaining
+    batch's version is the right one to restore.
     """
     row = store.first_row(con, "SELECT original_file, undone_at FROM import_batches WHERE batch_id = ?", [batch_id])
     if row is None:
@@ -273,22 +311,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     return affected
 
 
-@dataclass(frozen=True)
-class DemoRemoval:
-    batches: int
-    people: int
-
-
-def remove_demo_data(con: duckdb.DuckDBPyConnection) -> DemoRemoval:
-    """Undo every demo batch and remove the demo people, in one transaction; says how many of each."""
-    with store.transaction(con):
-        undone = _undo_demo_batches(con)
-        people = remove_demo_people(con)
-    remove_unreferenced_originals(con, undone)
-    return DemoRemoval(len(undone), people)
-
-
-def _undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
+def undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Undo every demo batch inside the caller's transaction; returns their original files."""
     demo_batches = con.execute(
         "SELECT batch_id, original_file FROM import_batches WHERE is_demo AND undone_at IS NULL").fetchall()
@@ -301,7 +324,7 @@ def remove_unreferenced_originals(con: duckdb.DuckDBPyConnection, names: list[st
     """Delete originals no batch still in force refers to (same file, same name). Under the write
     lock, so no other session's import can come to refer to one between the check and the delete."""
     with store.WRITE_LOCK:
-        for name in names:
+        for name in filter(None, names):  # '': a people import from before originals were kept
             if not store.scalar(con, "SELECT count(*) FROM import_batches WHERE original_file = ?"
                                      " AND undone_at IS NULL", [name]):
                 (store.originals_dir(con) / name).unlink(missing_ok=True)
@@ -310,6 +333,16 @@ def remove_unreferenced_originals(con: duckdb.DuckDBPyConnection, names: list[st
 def undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     """Undo's work, inside the caller's transaction, for the batch's kind."""
     kind = KINDS[batch_kind(con, batch_id)]
+    if kind.versions_table is None:
+        affected = _restore_replaced(con, batch_id)
+    else:
+        affected = _drop_versions(con, kind, batch_id)
+    con.execute("UPDATE import_batches SET undone_at = current_localtimestamp() WHERE batch_id = ?", [batch_id])
+    store.bump_data_version(con)
+    return affected
+
+
+def _drop_versions(con: duckdb.DuckDBPyConnection, kind: Kind, batch_id: int) -> int:
     table, keys = kind.versions_table, ", ".join(kind.keys)
     con.execute(f"CREATE OR REPLACE TEMP TABLE undo_keys AS SELECT DISTINCT {keys} FROM {table} WHERE batch_id = ?",
                 [batch_id])
@@ -317,13 +350,55 @@ def undo_rows(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
     for extra in kind.batch_tables:
         con.execute(f"DELETE FROM {extra} WHERE batch_id = ?", [batch_id])
-    con.execute(f"""
-        UPDATE {table} v SET is_current = (v.batch_id = latest.batch_id)
-        FROM (SELECT {keys}, max(batch_id) AS batch_id FROM {table} SEMI JOIN undo_keys USING ({keys})
-              GROUP BY {keys}) latest
-        WHERE {' AND '.join(f'v.{k} = latest.{k}' for k in kind.keys)}
-    """)
+    if kind.marks_current:
+        con.execute(f"""
+            UPDATE {table} v SET is_current = (v.batch_id = latest.batch_id)
+            FROM (SELECT {keys}, max(batch_id) AS batch_id FROM {table} SEMI JOIN undo_keys USING ({keys})
+                  GROUP BY {keys}) latest
+            WHERE {' AND '.join(f'v.{k} = latest.{k}' for k in kind.keys)}
+        """)
     con.execute("DROP TABLE undo_keys")
-    con.execute("UPDATE import_batches SET undone_at = current_localtimestamp() WHERE batch_id = ?", [batch_id])
-    store.bump_data_version(con)
     return affected
+
+
+def keep_replaced(con: duckdb.DuckDBPyConnection, batch_id: int, table: str, keys: tuple[str, ...],
+                  incoming: str, replace_all: bool = False) -> None:
+    """Before a batch writes the rows of the registered frame ``incoming`` into ``table`` in place:
+    keep, per key it writes, the row it replaces (NULL: none), so undo can put it back.
+    ``replace_all``: the batch makes the table hold exactly its rows, so every stored row is kept."""
+    join = "FULL JOIN" if replace_all else "LEFT JOIN"
+    con.execute(f"""
+        INSERT INTO batch_replaced_rows (batch_id, table_name, row_key, before)
+        SELECT ?, ?, to_json(struct_pack({', '.join(f'{k} := {k}' for k in keys)})), to_json(stored.t)
+        FROM (SELECT DISTINCT {', '.join(keys)} FROM {incoming}) i
+             {join} (SELECT t, {', '.join(keys)} FROM {table} t) stored USING ({', '.join(keys)})
+    """, [batch_id, table])
+
+
+def _restore_replaced(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """Put back the rows a batch replaced in place. Where a later batch in force wrote the same
+    row since, that row stays and the later batch takes over what this one replaced, so undoing
+    batches in any order ends where importing only the others would have."""
+    replaced = con.execute("SELECT table_name, row_key, before FROM batch_replaced_rows WHERE batch_id = ?",
+                           [batch_id]).fetchall()
+    if not replaced:
+        raise InputError(f"batch {batch_id}", "ingest.batch_not_undoable")
+    restored = 0
+    for table, key, before in replaced:
+        later = store.scalar(
+            con, "SELECT min(r.batch_id) FROM batch_replaced_rows r JOIN import_batches b USING (batch_id)"
+                 " WHERE r.table_name = ? AND r.row_key = ? AND r.batch_id > ? AND b.undone_at IS NULL",
+            [table, key, batch_id])
+        if later is not None:
+            con.execute("UPDATE batch_replaced_rows SET before = ? WHERE batch_id = ? AND table_name = ?"
+                        " AND row_key = ?", [before, later, table, key])
+            continue
+        key_values = json.loads(key)
+        con.execute(f"DELETE FROM {table} WHERE {' AND '.join(f'{sql.ident(c)} = ?' for c in key_values)}",
+                    list(key_values.values()))
+        if before is not None:
+            row = json.loads(before)
+            con.execute(f"INSERT INTO {table} ({', '.join(sql.ident(c) for c in row)})"
+                        f" VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        restored += 1
+    return restored

@@ -9,17 +9,18 @@ from pathlib import Path
 
 from kpi import i18n, inbox, store
 from kpi.cli import UserError
-from kpi.ingest import profiles
+from kpi.ingest import pipeline, profiles
 from kpi.ingest.errors import InputError
-from kpi.ingest.importer import import_file
-from kpi.okr import cli as okr_cli
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "import", help="import ticket exports (CSV, TSV, XLSX) into the store",
-        description="Import ticket exports. Each file is one batch and one transaction; a file "
-                    "already imported changes nothing. Exits 1 when no file could be imported.",
+        "import", help="import any file the app knows (CSV, TSV, XLSX): ticket exports, event logs, interval "
+                       "reports, Planner workbooks, people files",
+        description="Import files as the kind each one is: a Microsoft Planner export, a people file (people, "
+                    "skills matrix, ratings, certificates, learning, competency model), or a ticket export or "
+                    "interval report. Each file is one batch and one transaction; a file already imported "
+                    "changes nothing. Exits 1 when no file could be imported.",
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
@@ -57,12 +58,8 @@ def run(args: argparse.Namespace) -> int:
         if not path.is_file():
             print(f"{path}: no such file", file=sys.stderr)
             continue
-        as_plan = okr_cli.import_if_planner(con, path)  # a Planner export is imported as a plan
-        if as_plan is not None:
-            imported += as_plan
-            continue
         try:
-            report = import_file(con, path, args.profile, plan=plan, event_log=args.event_log)
+            report = pipeline.import_path(con, path, args.profile, plan=plan, event_log=args.event_log)
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             continue

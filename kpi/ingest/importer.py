@@ -28,7 +28,7 @@ import pandas as pd
 from kpi import sql, store
 from kpi.contact import interval_import
 from kpi.ingest import batches, dates, eventlog, formats, reader, vocabularies
-from kpi.ingest.batches import REJECT_LIST_LIMIT, ImportReport, remove_demo_data, time_zone, undo_batch
+from kpi.ingest.batches import REJECT_LIST_LIMIT, ImportReport, time_zone, undo_batch
 from kpi.ingest.errors import InputError, Reject
 from kpi.people.demo import demo_people_count
 from kpi.service import periods

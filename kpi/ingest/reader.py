@@ -84,6 +84,7 @@ class SourceTable:
     sniffed: Sniffed = field(repr=False)
     row_numbers: tuple[int, ...] = field(repr=False, default=())
     malformed: tuple[int, ...] = ()  # file rows whose width differs from the header's
+    data: bytes = field(repr=False, default=b"")  # the file as uploaded, kept as the batch's original
 
     def row_number(self, index: int) -> int:
         """The file row (header = row ``header_row``) of frame row ``index``; blank rows are skipped."""
@@ -307,7 +308,7 @@ def read_frame(data: bytes, file_name: str) -> SourceTable:
         raise InputError(file_name, "ingest.no_data")
     frame = pd.DataFrame(records, columns=header, dtype=object)
     return SourceTable(frame, file_name, sniffed.encoding, sniffed.delimiter, header_row, sniffed,
-                       tuple(row_numbers), tuple(malformed))
+                       tuple(row_numbers), tuple(malformed), data)
 
 
 def _decode_all(data: bytes, sniffed: Sniffed) -> str:

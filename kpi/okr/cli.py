@@ -6,15 +6,11 @@ import argparse
 import json
 import sys
 from datetime import date
-from pathlib import Path
-
-import duckdb
 
 from kpi import store
 from kpi.cli import UserError
 from kpi.ingest.dates import is_iso_date
-from kpi.ingest.errors import InputError
-from kpi.okr import planner, tree
+from kpi.okr import tree
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,20 +53,3 @@ def run(args: argparse.Namespace) -> int:
 
 def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
-
-
-def import_if_planner(con: duckdb.DuckDBPyConnection, path: Path) -> bool | None:
-    """``kpi import``'s hook: when ``path`` is a Planner export, import it as a plan and say whether
-    that worked; None when it is not one (the ticket importer takes it)."""
-    if not planner.may_be_planner_export(path.name, path.stat().st_size) or not planner.is_planner_export(path.read_bytes(), path.name):
-        return None
-    try:
-        preview = planner.import_path(con, path)
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return False
-    print(planner.summary(preview))
-    for reject in preview.rejects[:20]:
-        column = f", column {reject.column!r}" if reject.column else ""
-        print(f"  rejected: {reject.file}, row {reject.row}{column}: {reject.reason}")
-    return True

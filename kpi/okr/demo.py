@@ -119,7 +119,7 @@ def write_demo_plans(directory: Path) -> list[Path]:
 
 def load_demo_okr(con: duckdb.DuckDBPyConnection, directory: Path = DEMO_DIR / "planner") -> list[str]:
     """Write and import the demo Planner exports, and set 客服一部's check-in groups."""
-    summaries = [planner.summary(planner.import_path(con, path, is_demo=True)) for path in write_demo_plans(directory)]
+    summaries = [planner.import_path(con, path, is_demo=True).summary() for path in write_demo_plans(directory)]
     ids = dict(con.execute("SELECT name, employee_id FROM people").fetchall())
     team = [name for name, department in DEMO_OWNERS if department == TEAM]
     groups = {ids[name]: ("strong", "average")[n % 2] for n, name in enumerate(team) if name in ids}

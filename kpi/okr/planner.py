@@ -17,7 +17,9 @@ column gets one form from ``kpi.ingest.dates``.
 
 Every import keeps a snapshot row per task (``okr_task_snapshots``); the plan's current tasks are
 those of its latest export (view ``okr_tasks``), so a later export updates tasks by Task ID and
-keeps their history; undo takes one import back out.
+keeps their history. Each export is one batch of the shared pipeline (``kpi.ingest.batches``):
+listed in the import history with every other kind of file, its original kept, and taken back
+by the one ``undo_batch``.
 """
 
 from __future__ import annotations
@@ -25,17 +27,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from kpi import store
 from kpi.ingest import batches, dates, reader
 from kpi.ingest.errors import InputError, Reject
 
+KIND = "planner"  # its batches in import_batches (kpi.ingest.batches.KINDS)
 _SEPARATORS = re.compile(r"[\s_\-:：]+")
 
 
@@ -47,7 +49,7 @@ def normalise(text: object) -> str:
 COLUMNS: dict[str, tuple[str, ...]] = {
     "task_id": ("Task ID", "工作識別碼", "任務識別碼", "工作 ID", "任務 ID"),
     "task_name": ("Task Name", "工作名稱", "任務名稱"),
-    "bucket": ("Bucket Name", "貯體名稱", "貯體"),
+    "bucket": ("Bucket Name", "貯體名稱", "貯體", "值區名稱", "值區"),
     "progress": ("Progress", "進度"),
     "priority": ("Priority", "優先順序", "優先權"),
     "assigned_to": ("Assigned To", "指派對象", "指派給", "受指派者"),
@@ -55,7 +57,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "created_on": ("Created Date", "建立日期"),
     "start_on": ("Start Date", "開始日期"),
     "due_on": ("Due Date", "到期日", "到期日期"),
-    "is_recurring": ("Is Recurring", "為週期性", "週期性"),
+    "is_recurring": ("Is Recurring", "為週期性", "是否為週期性", "週期性"),
     "is_late": ("Late", "延遲", "逾期"),
     "completed_on": ("Completed Date", "完成日期"),
     "completed_by": ("Completed By", "完成者"),
@@ -86,7 +88,6 @@ FLAG_WORDS = {"true": True, "false": False, "是": True, "否": False, "yes": Tr
 _CHECKLIST = re.compile(r"^(\d+)\s*/\s*(\d+)$")
 # Planner writes the checklist's items in one cell, separated by semicolons.
 ITEM_SEPARATOR = ";"
-MAX_TEXT_EXPORT_BYTES = 2 << 20  # Planner writes workbooks; a plan saved as CSV is far smaller
 STORED = ("task_id", "task_name", "bucket", "progress", "priority", "assigned_to", "created_by", *DATE_COLUMNS,
           *FLAG_COLUMNS, "completed_by", "checklist_done", "checklist_total", "checklist_items", "labels",
           "description")
@@ -108,11 +109,14 @@ class PlannerPreview:
     tasks: pd.DataFrame              # one row per good task, columns STORED + source_row
     rejects: list[Reject]
     rows_read: int
+    sniffed: reader.Sniffed = field(repr=False)
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column -> the file's header
+    source_columns: list[str] = field(default_factory=list)
     to_insert: int = 0
     to_update: int = 0
     unchanged: int = 0
-    already_imported: int | None = None  # the import that holds this very file
-    import_id: int | None = None         # set once committed
+    already_imported: int | None = None  # the batch that holds this very file
+    replaces_batch: int | None = None    # a plan is never re-mapped; the batch pipeline asks
 
     @property
     def rejected(self) -> int:
@@ -135,12 +139,6 @@ def find_header(rows: list[list], file_name: str) -> tuple[int, dict[str, int]]:
         if all(name in positions for name in REQUIRED):
             return index, positions
     raise InputError(file_name, "okr.not_planner")
-
-
-def may_be_planner_export(file_name: str, size: int) -> bool:
-    """Cheap first test before a file is read whole: a workbook, or a small text table (a ticket
-    export of a GB is never read twice to find out it is not a plan)."""
-    return Path(file_name).suffix.lower() in reader.EXCEL_SUFFIXES or size <= MAX_TEXT_EXPORT_BYTES
 
 
 def is_planner_export(data: bytes, file_name: str) -> bool:
@@ -166,7 +164,7 @@ def _block(rows: list[list]) -> dict[str, str]:
 def read_export(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
                 now: datetime | None = None) -> PlannerPreview:
     """Read a Planner export and compare it with the store: the preview of its import."""
-    _, rows = reader.table_rows(data, file_name)
+    sniffed, rows = reader.table_rows(data, file_name)
     header_index, positions = find_header(rows, file_name)
     header = rows[header_index]
     language = "zh-TW" if normalise(header[positions["task_id"]]) in _ZH_HEADERS else "en"
@@ -184,7 +182,9 @@ def read_export(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
     tasks, rejects = _check_rows(records, numbers, headers, file_name)
     checksum = hashlib.sha256(data).hexdigest()
     preview = PlannerPreview(file_name, data, checksum, language, header_index + 1,
-                             block.get("plan_id") or plan_name, plan_name, export_date, tasks, rejects, len(records))
+                             block.get("plan_id") or plan_name, plan_name, export_date, tasks, rejects, len(records),
+                             replace(sniffed, header_row=header_index + 1), headers,
+                             [str(cell or "") for cell in header])
     return _classify(con, preview)
 
 
@@ -261,7 +261,7 @@ def _checklist(text: str | None, items: int) -> tuple[int | None, int | None]:
 
 
 def _classify(con: duckdb.DuckDBPyConnection, preview: PlannerPreview) -> PlannerPreview:
-    preview.already_imported = _held(con, preview.checksum)
+    preview.already_imported = batches.already_imported(con, preview)
     current = con.execute(
         f"SELECT {', '.join(STORED)} FROM okr_tasks WHERE plan_id = ?", [preview.plan_id]).df()
     stored = {row["task_id"]: row for row in current.to_dict("records")}
@@ -293,101 +293,56 @@ def _comparable(value):
     return value
 
 
-def _held(con: duckdb.DuckDBPyConnection, checksum: str) -> int | None:
-    row = store.first_row(con, "SELECT import_id FROM okr_imports WHERE checksum = ? AND undone_at IS NULL",
-                          [checksum])
-    return row[0] if row else None
-
-
 def guess_kind(plan_name: str) -> str:
     """"weekly" for a weekly work-plan board (週/周/week in its name), else "okr"."""
     return "weekly" if re.search(r"週|周|week", plan_name, re.IGNORECASE) else "okr"
 
 
-def commit(con: duckdb.DuckDBPyConnection, preview: PlannerPreview, is_demo: bool = False) -> int | None:
-    """Store the export as one import of its plan, in one transaction; returns the import id
-    (None when this very file is already imported or holds no good row)."""
+def commit(con: duckdb.DuckDBPyConnection, preview: PlannerPreview, is_demo: bool = False,
+           replace_demo: bool = False) -> int | None:
+    """Store the export as one batch of its plan (``kpi.ingest.batches``), in one transaction;
+    returns the batch id (None when this very file is already imported or holds no good row)."""
     if not preview.importable:
         return None
-    original = store.originals_dir(con) / f"{preview.checksum}{Path(preview.file_name).suffix or '.xlsx'}"
-    partial = batches.copy_verified(preview.file_name, preview.checksum, lambda copy: copy.write_bytes(preview.data),
-                                    original)
 
-    def write(con: duckdb.DuckDBPyConnection) -> int:
+    def store_rows(con: duckdb.DuckDBPyConnection, original_file: str) -> int | None:
         _classify(con, preview)  # again: another session may have imported since the preview
-        import_id = store.scalar(con, "SELECT nextval('okr_import_seq')")
+        if not preview.importable:
+            return None
+        batch_id = batches.next_batch_id(con)
         con.execute(
             "INSERT INTO okr_plans (plan_id, plan_name, kind) VALUES (?, ?, ?) ON CONFLICT (plan_id)"
             " DO UPDATE SET plan_name = excluded.plan_name",
             [preview.plan_id, preview.plan_name, guess_kind(preview.plan_name)])
-        con.execute(
-            "INSERT INTO okr_imports (import_id, plan_id, file_name, checksum, original_file, header_language,"
-            " header_row, export_date, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected,"
-            " is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, preview.plan_id, preview.file_name, preview.checksum, original.name, preview.language,
-             preview.header_row, preview.export_date, preview.rows_read, preview.to_insert, preview.to_update,
-             preview.unchanged, preview.rejected, is_demo])
-        snapshots = preview.tasks.assign(import_id=import_id, plan_id=preview.plan_id)
-        columns = ", ".join(["import_id", "plan_id", "source_row", *STORED])
+        con.execute("INSERT INTO okr_batches (batch_id, plan_id, header_language, export_date) VALUES (?, ?, ?, ?)",
+                    [batch_id, preview.plan_id, preview.language, preview.export_date])
+        snapshots = preview.tasks.assign(batch_id=batch_id, plan_id=preview.plan_id)
+        columns = ", ".join(["batch_id", "plan_id", "source_row", *STORED])
         con.register("_planner_tasks", snapshots)
         try:
             con.execute(f"INSERT INTO okr_task_snapshots ({columns}) SELECT {columns} FROM _planner_tasks")
         finally:
             con.unregister("_planner_tasks")
-        store.bump_data_version(con)
-        return import_id
+        batches.record_batch(con, batches.BatchRecord(
+            batch_id, KIND, preview.file_name, preview.checksum, original_file, KIND, KIND,
+            (preview.rows_read, preview.to_insert, preview.to_update, preview.unchanged, preview.rejected),
+            preview.sniffed, preview.headers, preview.source_columns, is_demo=is_demo))
+        return batch_id
 
-    # As for every import: adopting the copy, the transaction and the clean-up share the lock.
-    with store.WRITE_LOCK:
-        batches.adopt_original(partial, original)
-        try:
-            return store.write(con, write)
-        finally:
-            _remove_unreferenced_original(con, original.name)
+    return batches.write_batch(con, preview, replace_demo, store_rows, lambda copy: copy.write_bytes(preview.data))
 
 
-def _remove_unreferenced_original(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    if not store.scalar(con, "SELECT count(*) FROM okr_imports WHERE original_file = ? AND undone_at IS NULL",
-                        [name]):
-        (store.originals_dir(con) / name).unlink(missing_ok=True)
-
-
-def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
-    """Take one import back out: its snapshots go, and the plan's previous export is current
-    again. Returns the number of task snapshots removed."""
-    row = store.first_row(con, "SELECT original_file, undone_at FROM okr_imports WHERE import_id = ?", [import_id])
-    if row is None:
-        raise InputError(f"import {import_id}", "ingest.no_batch")
-    if row[1] is not None:
-        raise InputError(f"import {import_id}", "ingest.batch_undone")
-    with store.transaction(con):
-        removed = store.scalar(con, "SELECT count(*) FROM okr_task_snapshots WHERE import_id = ?", [import_id])
-        con.execute("DELETE FROM okr_task_snapshots WHERE import_id = ?", [import_id])
-        con.execute("UPDATE okr_imports SET undone_at = current_localtimestamp() WHERE import_id = ?", [import_id])
-        store.bump_data_version(con)
-    _remove_unreferenced_original(con, row[0])
-    return removed
-
-
-def import_path(con: duckdb.DuckDBPyConnection, path: Path, is_demo: bool = False) -> PlannerPreview:
-    """Preview and commit one file (command line, demo); the preview says what was done."""
+def import_path(con: duckdb.DuckDBPyConnection, path: Path, is_demo: bool = False) -> batches.ImportReport:
+    """Preview and commit one file (command line, inbox, demo)."""
     preview = read_export(con, path.read_bytes(), path.name)
-    preview.import_id = commit(con, preview, is_demo)
-    return preview
+    return report(preview, commit(con, preview, is_demo))
 
 
-def summary(preview: PlannerPreview) -> str:
-    """One line for the command line."""
-    if preview.already_imported is not None:
-        return f"{preview.file_name}: already imported (import {preview.already_imported}); nothing changed"
-    return (f"{preview.file_name}: Planner plan {preview.plan_name!r} exported {preview.export_date:%Y-%m-%d}: "
-            f"{preview.rows_read} tasks read, {preview.to_insert} new, {preview.to_update} updated, "
-            f"{preview.unchanged} unchanged, {preview.rejected} rejected"
-            + (f" (import {preview.import_id})" if preview.import_id else ""))
-
-
-def imports_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(
-        "SELECT i.import_id, p.plan_name, i.file_name, i.export_date, i.rows_read, i.rows_inserted, i.rows_updated,"
-        " i.rows_rejected, i.imported_at, i.undone_at FROM okr_imports i JOIN okr_plans p USING (plan_id)"
-        " ORDER BY i.import_id DESC").df()
+def report(preview: PlannerPreview, batch_id: int | None) -> batches.ImportReport:
+    """What an import did, as every kind of file says it (``batch_id`` None: nothing was stored)."""
+    stored = batch_id is not None
+    return batches.ImportReport(
+        preview.file_name, batch_id, preview.rows_read, preview.to_insert if stored else 0,
+        preview.to_update if stored else 0, preview.unchanged + (0 if stored else preview.to_insert + preview.to_update),
+        0, preview.rejected, preview.already_imported, tuple(preview.rejects), kind=KIND,
+        detail=f"Planner plan {preview.plan_name!r} exported {preview.export_date:%Y-%m-%d}")

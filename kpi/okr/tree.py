@@ -173,7 +173,7 @@ def set_convention(con: duckdb.DuckDBPyConnection, plan_id: str, convention: str
 def plans(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> pd.DataFrame:
     return con.execute(
         "SELECT p.plan_id, p.plan_name, p.kind, p.convention, c.export_date FROM okr_plans p"
-        " JOIN okr_current_imports c USING (plan_id) WHERE ? IS NULL OR p.kind = ? ORDER BY p.plan_name",
+        " JOIN (SELECT plan_id, max(export_date) AS export_date FROM okr_exports GROUP BY plan_id) c USING (plan_id) WHERE ? IS NULL OR p.kind = ? ORDER BY p.plan_name",
         [kind, kind]).df()
 
 

@@ -50,10 +50,10 @@ def person_weeks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             SELECT s.task_id, s.plan_id, s.assigned_to, CAST(i.export_date AS DATE) AS day,
                    (s.progress, coalesce(s.checklist_done, -1)) IS DISTINCT FROM lag((s.progress,
                        coalesce(s.checklist_done, -1))) OVER (PARTITION BY s.plan_id, s.task_id
-                                                             ORDER BY i.export_date, i.import_id) AS changed,
-                   row_number() OVER (PARTITION BY s.plan_id, s.task_id ORDER BY i.export_date, i.import_id) AS nth
-            FROM okr_task_snapshots s JOIN okr_imports i USING (import_id) JOIN okr_plans p ON p.plan_id = s.plan_id
-            WHERE i.undone_at IS NULL AND p.kind = 'weekly'
+                                                             ORDER BY i.export_date, i.batch_id) AS changed,
+                   row_number() OVER (PARTITION BY s.plan_id, s.task_id ORDER BY i.export_date, i.batch_id) AS nth
+            FROM okr_task_snapshots s JOIN okr_exports i USING (batch_id) JOIN okr_plans p ON p.plan_id = s.plan_id
+            WHERE p.kind = 'weekly'
         ), updates AS (
             SELECT trim(person) AS person, CAST(date_trunc('week', day) AS DATE) AS week, count(*) AS updates,
                    count(DISTINCT day) AS update_days

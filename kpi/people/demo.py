@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -30,6 +31,7 @@ import pandas as pd
 
 from kpi import sql, store
 from kpi.demo import DEMO_DIR, DEMO_END, DEMO_OWNERS
+from kpi.ingest import batches
 from kpi.ingest.reader import read_frame
 from kpi.people.erasure import tables_with_column
 from kpi.people.imports import ImportDefaults, apply_import, plan_import
@@ -175,7 +177,7 @@ def load_demo_people(con: duckdb.DuckDBPyConnection, directory: Path = DEMO_DIR 
     for path in write_demo_files(con, directory):
         source = read_frame(path.read_bytes(), path.name)
         plan = plan_import(con, source, ImportDefaults(assessed_on=REFERENCE_DAY))
-        apply_import(con, plan)
+        apply_import(con, plan, is_demo=True)
         summaries.append(f"{path.name}: {plan.rows_accepted} rows imported, {plan.rows_rejected} refused")
     con.executemany("INSERT INTO demo_people VALUES (?) ON CONFLICT DO NOTHING",
                     [[employee_id] for employee_id, _ in demo_roster()])
@@ -185,6 +187,21 @@ def load_demo_people(con: duckdb.DuckDBPyConnection, directory: Path = DEMO_DIR 
 def demo_people_count(con: duckdb.DuckDBPyConnection) -> int:
     """How many demo people the store holds (the home page says they are shown)."""
     return store.scalar(con, "SELECT count(*) FROM people WHERE employee_id IN (SELECT employee_id FROM demo_people)")
+
+
+@dataclass(frozen=True)
+class DemoRemoval:
+    batches: int
+    people: int
+
+
+def remove_demo_data(con: duckdb.DuckDBPyConnection) -> DemoRemoval:
+    """Undo every demo batch and remove the demo people, in one transaction; says how many of each."""
+    with store.transaction(con):
+        people = remove_demo_people(con)  # first: undoing the demo people files takes them out too
+        undone = batches.undo_demo_batches(con)
+    batches.remove_unreferenced_originals(con, undone)
+    return DemoRemoval(len(undone), people)
 
 
 def remove_demo_people(con: duckdb.DuckDBPyConnection) -> int:

@@ -131,6 +131,10 @@ def erase_rows(con: duckdb.DuckDBPyConnection, employee_id: str) -> Erasure:
         pseudonym = pseudonym_for(con, employee_id)
         deleted = {table: store.scalar(con, f"DELETE FROM {sql.ident(table)} WHERE employee_id = ?", [employee_id])
                    for table in tables_with_column(con, "employee_id")}
+        # Rows people files replaced are kept for undo; the person's must not come back by one.
+        deleted["batch_replaced_rows"] = store.scalar(
+            con, "DELETE FROM batch_replaced_rows WHERE row_key->>'employee_id' = $id OR before->>'employee_id' = $id",
+            {"id": employee_id})
         replaced = {}
         for table, column, free_text in _text_columns(con):
             count = _replace(con, table, column, free_text, name, employee_id, pseudonym)

@@ -20,10 +20,17 @@ people         employee id + name                                              p
 "person" is an employee id or a name. Rows of data files may also carry department, role and
 manager: unknown employee ids with a name become new people. Every problem becomes a ``Reject``
 naming the file row and column; good rows are imported together or not at all.
+
+Each import is one batch of the shared pipeline (``kpi.ingest.batches``, kind ``people``): listed
+in the import history with every other kind of file, its original kept (an in-app edit keeps the
+edited table as CSV), and taken back by the one ``undo_batch``. People rows are written in place,
+because the pages edit the same rows; a batch keeps every row it replaces, and undo puts them back.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -35,11 +42,13 @@ import duckdb
 import pandas as pd
 
 from kpi import i18n, sql, store
+from kpi.ingest import batches
 from kpi.ingest.dates import DateFormat, detect_format
 from kpi.ingest.errors import InputError, Reject
-from kpi.ingest.reader import SourceTable, wrong_width_rejects
+from kpi.ingest.reader import SourceTable, read_frame, wrong_width_rejects
 from kpi.people.model import ASSESSMENT_SOURCES, DELIVERY_MODES, LEVELS
 
+KIND = "people"  # its batches in import_batches (kpi.ingest.batches.KINDS)
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
@@ -132,6 +141,16 @@ class ImportPlan:
     rows_read: int
     rows_accepted: int
     source: SourceTable | None = None
+    already_imported: int | None = None  # the batch in force that holds this very file
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.source.data).hexdigest()
+
+    @property
+    def replaces_batch(self) -> None:
+        """People files are never re-mapped; the batch pipeline asks."""
+        return None
 
     @property
     def rows_rejected(self) -> int:
@@ -146,12 +165,12 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "people": {"employee_id": "VARCHAR", "name": "VARCHAR", "department": "VARCHAR", "role_id": "VARCHAR",
                "manager": "VARCHAR"},
     "assessments": {"employee_id": "VARCHAR", "competency_id": "VARCHAR", "source": "VARCHAR",
-                    "assessed_on": "DATE", "level": "INTEGER", "note": "VARCHAR", "import_id": "INTEGER"},
+                    "assessed_on": "DATE", "level": "INTEGER", "note": "VARCHAR", "batch_id": "INTEGER"},
     "certificates": {"employee_id": "VARCHAR", "certificate_name": "VARCHAR", "issuer": "VARCHAR",
                      "competency_id": "VARCHAR", "level": "INTEGER", "issued_on": "DATE", "expires_on": "DATE",
-                     "import_id": "INTEGER"},
+                     "batch_id": "INTEGER"},
     "completed_learning": {"employee_id": "VARCHAR", "item_id": "VARCHAR", "completed_on": "DATE",
-                           "import_id": "INTEGER"},
+                           "batch_id": "INTEGER"},
     "roles": {"role_id": "VARCHAR", "name_zh": "VARCHAR", "name_en": "VARCHAR", "description_zh": "VARCHAR",
               "description_en": "VARCHAR"},
     "competencies": {"competency_id": "VARCHAR", "name_zh": "VARCHAR", "name_en": "VARCHAR",
@@ -388,12 +407,15 @@ class _Planner:
         ]
         tables = {table: _frame(table, rows_) for table, rows_ in records.items() if rows_}
         rows_read = len(frame) + len(self.source.malformed)
-        return ImportPlan(self.file_name, self.layout, tables, rejects, rows_read, accepted, self.source)
+        plan = ImportPlan(self.file_name, self.layout, tables, rejects, rows_read, accepted, self.source)
+        if self.source.sniffed is not None:  # a file, not an in-app edit (the same edit may be made twice)
+            plan.already_imported = batches.already_imported(self.con, plan)
+        return plan
 
 
 def _frame(table: str, records: list[dict]) -> pd.DataFrame:
     """Rows for ``table``; a key repeated in the file keeps its last row, as a re-upload would."""
-    frame = pd.DataFrame.from_records(records, columns=[c for c in TABLE_COLUMNS[table] if c != "import_id"])
+    frame = pd.DataFrame.from_records(records, columns=[c for c in TABLE_COLUMNS[table] if c != "batch_id"])
     return frame.drop_duplicates(subset=list(_KEYS[table]), keep="last").reset_index(drop=True)
 
 
@@ -596,6 +618,15 @@ def recognise(con: duckdb.DuckDBPyConnection, headers: Iterable[str], file_name:
     raise InputError(file_name, "people.reject.unknown_layout")
 
 
+def is_people_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> bool:
+    """Whether a file's header fits one of the people layouts; unreadable files are not."""
+    try:
+        recognise(con, read_frame(data, file_name).frame.columns, file_name)
+    except (InputError, csv.Error):  # csv.Error: a cell past Python's csv field limit
+        return False
+    return True
+
+
 def plan_import(con: duckdb.DuckDBPyConnection, source: SourceTable,
                 defaults: ImportDefaults = ImportDefaults()) -> ImportPlan:
     """Check every row of an uploaded table and say what would be written; nothing is stored yet."""
@@ -603,8 +634,10 @@ def plan_import(con: duckdb.DuckDBPyConnection, source: SourceTable,
     return _Planner(con, source, layout, defaults).plan()
 
 
-def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool = False) -> int:
-    """Write a plan's good rows in one transaction and log the import; returns the import id.
+def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool = False,
+                 is_demo: bool = False) -> int | None:
+    """Write a plan's good rows as one batch, in one transaction; returns the batch id (None when
+    this very file is already imported or holds no good row).
 
     ``replace`` (model editors) makes the plan's table hold exactly the plan's rows, so it takes
     only a plan without rejects. Raises InputError, storing nothing, if the result would leave
@@ -612,36 +645,52 @@ def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool
     """
     if replace and plan.rejects:
         raise InputError(plan.file_name, "people.reject.fix_first")
-    source = plan.source
-    with store.transaction(con):
-        import_id = store.scalar(con,
-            "INSERT INTO people_imports (file_name, kind, encoding, delimiter, header_row, rows_read,"
-            " rows_imported, rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING import_id",
-            [plan.file_name, plan.layout.kind, source.encoding if source else None,
-             source.delimiter if source else None, source.header_row if source else None,
-             plan.rows_read, plan.rows_accepted, plan.rows_rejected],
-        )
-        if replace:
-            con.execute(f"DELETE FROM {MODEL_KINDS[plan.layout.kind]}")
-        for table, frame in plan.tables.items():
-            _upsert(con, table, frame, import_id)
+    if plan.already_imported is not None or not (plan.tables or replace):
+        return None
+    replaced = MODEL_KINDS[plan.layout.kind] if replace else None
+
+    def store_rows(con: duckdb.DuckDBPyConnection, original_file: str) -> int:
+        batch_id = batches.next_batch_id(con)
+        for table in dict.fromkeys([*([replaced] if replaced else []), *plan.tables]):
+            incoming = plan.tables.get(table, _frame(table, []))
+            con.register("_people_incoming", incoming.assign(batch_id=batch_id))
+            try:
+                batches.keep_replaced(con, batch_id, table, _KEYS[table], "_people_incoming", table == replaced)
+                if table == replaced:
+                    con.execute(f"DELETE FROM {table}")
+                _upsert(con, table)
+            finally:
+                con.unregister("_people_incoming")
         in_use = dangling_references(con)
         if in_use:
             table, codes = in_use[0]
             raise InputError(plan.file_name, f"people.reject.in_use.{table}", codes=", ".join(codes))
-        store.bump_data_version(con)
-    return import_id
+        inserted, updated = store.first_row(
+            con, "SELECT count(*) FILTER (before IS NULL), count(*) FILTER (before IS NOT NULL)"
+                 " FROM batch_replaced_rows WHERE batch_id = ?", [batch_id])
+        source = plan.source
+        batches.record_batch(con, batches.BatchRecord(
+            batch_id, KIND, plan.file_name, plan.checksum, original_file, plan.layout.kind, KIND,
+            (plan.rows_read, inserted, updated, 0, plan.rows_rejected), source,
+            {**plan.layout.columns, **plan.layout.competency_columns}, list(source.frame.columns), is_demo=is_demo))
+        return batch_id
+
+    return batches.write_batch(con, plan, False, store_rows, lambda copy: copy.write_bytes(plan.source.data))
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, import_id: int) -> None:
+def report(con: duckdb.DuckDBPyConnection, plan: ImportPlan, batch_id: int | None) -> batches.ImportReport:
+    """What an import did, as every kind of file says it (``batch_id`` None: nothing was stored)."""
+    inserted, updated = (store.first_row(con, "SELECT rows_inserted, rows_updated FROM import_batches"
+                                              " WHERE batch_id = ?", [batch_id]) if batch_id else (0, 0))
+    return batches.ImportReport(
+        plan.file_name, batch_id, plan.rows_read, inserted, updated, 0, 0, plan.rows_rejected, plan.already_imported,
+        tuple(plan.rejects), kind=KIND, detail=f"people file, {plan.layout.kind}; store rows")
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str) -> None:
     columns = TABLE_COLUMNS[table]
-    incoming = frame.assign(import_id=import_id) if "import_id" in columns else frame
     selects = ", ".join(f"CAST({sql.ident(c)} AS {sql_type})" for c, sql_type in columns.items())
-    con.register("_people_incoming", incoming)
-    try:
-        con.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) SELECT {selects} FROM _people_incoming")
-    finally:
-        con.unregister("_people_incoming")
+    con.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) SELECT {selects} FROM _people_incoming")
 
 
 # What must exist for each reference: (referencing table, column, referenced table, key).
@@ -673,7 +722,8 @@ def source_from_frame(frame: pd.DataFrame, file_name: str) -> SourceTable:
     """An in-app edited table as a SourceTable (header = row 1), so edits pass the upload checks."""
     cells = frame.astype(object).where(frame.notna(), None)
     text = cells.map(lambda v: None if v is None or str(v).strip() == "" else _cell_text(v)).reset_index(drop=True)
-    return SourceTable(text, file_name, None, None, 1, None, tuple(range(2, len(text) + 2)))
+    edited = text.to_csv(index=False).encode("utf-8")  # kept as the batch's original
+    return SourceTable(text, file_name, None, None, 1, None, tuple(range(2, len(text) + 2)), data=edited)
 
 
 def _cell_text(value) -> str:

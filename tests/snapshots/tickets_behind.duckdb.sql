@@ -37,7 +37,7 @@ in_play AS (
       ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
 )
 ,
-listed AS (
+with_policy AS (
     SELECT src.*, pol.name AS sla_policy
     FROM in_play src LEFT JOIN sla_policies pol ON pol.policy_id = src.sla_policy_id
 )
@@ -45,7 +45,7 @@ listed AS (
 SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy, status, created_at,
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
     current_commitment_at, completed_at, extension_count, escalation_count, due_at, outcome, is_carried_over
-FROM listed
+FROM with_policy
 WHERE ($all_groups OR grp IS NOT DISTINCT FROM CAST($group AS VARCHAR))
   AND CASE $column
         WHEN 'carried_over' THEN is_carried_over

@@ -105,7 +105,7 @@ WITH periods AS (
     AND (
       s.completed_at IS NULL OR s.completed_at >= p.period_start
     )
-), listed AS (
+), with_policy AS (
   SELECT
     src.*,
     pol.name AS sla_policy
@@ -135,7 +135,7 @@ SELECT
   due_at,
   outcome,
   is_carried_over
-FROM listed
+FROM with_policy
 WHERE
   (
     :all_groups OR grp IS NOT DISTINCT FROM CAST(:group AS STRING)
