@@ -20,6 +20,23 @@ UNITS = ("ratio", "count", "number", "currency", "hours", "days")
 
 
 @dataclass(frozen=True)
+class Measure:
+    """An additive figure over one population's rows, declared once (as MetricFlow's measures):
+    the rows meeting ``condition`` counted (every row where it is None), or ``summed`` added up.
+    ``condition`` and ``summed`` are SQL over the population's columns, code constants only."""
+
+    name: str
+    population: str
+    condition: str | None = None
+    summed: str | None = None
+
+    def aggregate(self) -> str:
+        """The SQL aggregate of this measure over its population's rows."""
+        counted = f"sum({self.summed})" if self.summed else "count(*)"
+        return counted + (f" FILTER (WHERE {self.condition})" if self.condition else "")
+
+
+@dataclass(frozen=True)
 class Metric:
     key: str
     label_zh: str
@@ -34,12 +51,16 @@ class Metric:
     numerator_zh: str = ""       # the same three in zh-TW, for the help panel
     denominator_zh: str | None = None
     filters_zh: str = ""
+    measure: Measure | None = None      # machine-readable: what is counted or summed (the numerator) …
+    over: Measure | None = None         # … and for a ratio, its denominator; the SQL is built from these
 
     def __post_init__(self):
         if self.unit not in UNITS:
             raise ValueError(f"{self.key}: unknown unit {self.unit!r}")
         if not (self.numerator_zh and self.filters_zh) or (self.denominator is None) != (self.denominator_zh is None):
             raise ValueError(f"{self.key}: the formula and scope need their zh-TW text too")
+        if self.over is not None and (self.measure is None or self.over.population != self.measure.population):
+            raise ValueError(f"{self.key}: a ratio's two measures count over one population")
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh-TW" else self.label_en

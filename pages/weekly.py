@@ -12,6 +12,7 @@ from ui import service_view as view
 from ui import url_params
 from ui.weekly_report_download import report_downloads
 from ui.components.kpi_card import current_targets
+from ui.engine import engine_caption
 from ui.session import t
 
 st.title(t("service.weekly.title"))
@@ -38,6 +39,7 @@ if period is None:
 
 review = view.weekly_review(version, period, query)
 st.subheader(t("service.weekly.period", period=period.label))
+engine_caption()
 view.kpi_cards(review, query, department)
 empty = int(review.table.iloc[-1]["in_play"]) == 0
 if empty:

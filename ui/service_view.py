@@ -22,6 +22,7 @@ from ui import service_charts, url_params
 from ui.components.download import download_buttons, table_with_downloads
 from ui.components.kpi_card import kpi_card, legend_caption, style_by_target
 from ui import privacy as ui_privacy
+from ui.engine import kpi_source
 from ui.privacy import visible
 from ui.session import t
 
@@ -40,7 +41,7 @@ def label(column: str) -> str:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def filter_options(data_version: int) -> FilterOptions:
-    return report.filter_options(ui.db())
+    return report.filter_options(kpi_source(), ui.db())
 
 
 def filter_options_or_stop(data_version: int) -> FilterOptions:
@@ -56,12 +57,12 @@ def filter_options_or_stop(data_version: int) -> FilterOptions:
 # the tickets behind it; an hour's ttl bounds what sessions left behind.
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def weekly_review(data_version: int, period: Period, query: ServiceQuery) -> report.WeeklyReview:
-    return report.weekly_review(ui.db(), period, query)
+    return report.weekly_review(kpi_source(), period, query)
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def tickets_behind(data_version: int, period: Period, query: ServiceQuery, **cell) -> pd.DataFrame:
-    return report.tickets_behind(ui.db(), period, query, **cell)
+    return report.tickets_behind(kpi_source(), period, query, **cell)
 
 
 def _labels(first: Period, last: Period) -> list[str]:
@@ -158,7 +159,7 @@ def group_names(frame: pd.DataFrame) -> list[str]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _figures(data_version: int, period: Period, query: ServiceQuery) -> dict[str, float | None]:
-    return comparison.headline_figures(ui.db(), period, query)
+    return comparison.headline_figures(kpi_source(), period, query)
 
 
 def kpi_cards(review: report.WeeklyReview, query: ServiceQuery, department: str | None = None) -> None:
@@ -271,9 +272,8 @@ def drill_from_trend(review: report.WeeklyReview, selection_key: str) -> None:
         return
     row, column = points[0]["customdata"]
     period = review.period.trailing(len(review.trend))[row]
-    # a service level's tickets are its denominator: the new ones, or all in play for the total
-    cell = "new" if column == "service_level" else "in_play"
-    set_drill(period, f"{period.label} · {label(column)}", all_groups=True, column=cell)
+    # a service level lists its denominator's tickets: the new ones, or all in play for the total
+    set_drill(period, f"{period.label} · {label(column)}", all_groups=True, column=column)
 
 
 def escalation_chart(review: report.WeeklyReview, key: str) -> None:
@@ -411,7 +411,7 @@ def response_and_forwarding(review: report.WeeklyReview) -> None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _times(data_version: int, period: Period, query: ServiceQuery) -> pd.DataFrame:
-    return durations.response_and_resolution_times(ui.db(), period, query)
+    return durations.response_and_resolution_times(kpi_source(), period, query)
 
 
 def time_figures(period: Period, query: ServiceQuery) -> None:

@@ -15,6 +15,7 @@ from typing import Protocol
 import duckdb
 import pandas as pd
 import sqlglot
+from sqlglot import exp
 
 ENGINES = ("duckdb", "spark")
 ENGINE_ENV_VAR = "SERVICE_OPS_ENGINE"
@@ -27,15 +28,24 @@ class Engine(Protocol):
         """The result of ``sql_template`` (DuckDB dialect, ``$name`` parameters) with ``params``."""
 
 
+def _exact_percentile(node: exp.Expression) -> exp.Expression:
+    """DuckDB's quantile_cont as Spark's exact ``percentile``: SQLGlot writes PERCENTILE_CONT(x, p),
+    which Spark refuses, and turns the WITHIN GROUP form into the approximate PERCENTILE_APPROX."""
+    if isinstance(node, exp.PercentileCont) and not isinstance(node.parent, exp.WithinGroup):
+        return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
+    return node
+
+
 @functools.lru_cache(maxsize=128)
 def render(sql_template: str, dialect: str) -> str:
     """``sql_template`` in ``dialect``: as written for DuckDB, transpiled by SQLGlot otherwise
     (refusing what it cannot express rather than dropping it)."""
     if dialect == "duckdb":
         return sql_template
-    [rendered] = sqlglot.transpile(sql_template, read="duckdb", write=dialect, pretty=True,
-                                   unsupported_level=sqlglot.ErrorLevel.RAISE)
-    return rendered
+    [tree] = sqlglot.parse(sql_template, read="duckdb")
+    if dialect == "spark":
+        tree = tree.transform(_exact_percentile)
+    return tree.sql(dialect, pretty=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
 
 
 class DuckDBEngine:
@@ -50,7 +60,11 @@ class DuckDBEngine:
         return self.con.execute(sql_template, params).df()
 
 
-def engine_of(target: duckdb.DuckDBPyConnection | Engine) -> Engine:
+# What a query function runs on: the store's connection, or an engine (DuckDB, Spark).
+Source = duckdb.DuckDBPyConnection | Engine
+
+
+def engine_of(target: Source) -> Engine:
     """The engine behind what a caller holds: a store connection, or an engine already."""
     return DuckDBEngine(target) if isinstance(target, duckdb.DuckDBPyConnection) else target
 

@@ -1,8 +1,9 @@
 """The store's tickets as Parquet, partitioned by month of creation, for engines that read files.
 
 Written through DuckDB's relation API: the folder is an argument, never SQL text. What is written
-is the ``tickets`` view (current versions, with ``state``, ``completed_at`` and ``is_cancelled``),
-so Spark reads the same lifecycle the store derived on import.
+is the ``tickets`` view (current versions, with ``state``, ``completed_at`` and ``is_cancelled``)
+and the name of each ticket's SLA policy (``sla_policy``), so Spark reads the same lifecycle the
+store derived on import.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import duckdb
 
 PARTITION_COLUMN = "created_month"
 
-_TICKETS_SQL = f"SELECT *, strftime(created_at, '%Y-%m') AS {PARTITION_COLUMN} FROM tickets"
+# With each ticket's SLA policy name, which Spark's ticket lists show (kpi.engine.spark).
+_TICKETS_SQL = f"""SELECT t.*, pol.name AS sla_policy, strftime(t.created_at, '%Y-%m') AS {PARTITION_COLUMN}
+FROM tickets t LEFT JOIN sla_policies pol ON pol.policy_id = t.sla_policy_id"""
 
 
 class ExportError(Exception):

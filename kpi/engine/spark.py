@@ -1,7 +1,8 @@
 """The KPI SQL on Apache Spark: a local session, a cluster master or Spark Connect.
 
 The tickets come from Parquet (``python -m kpi export-parquet``) or a table in the session's
-catalog, seen by the queries as the view ``tickets``. Timestamps are local wall-clock times, as in
+catalog, seen by the queries as the view ``tickets`` (and their SLA policies' names as
+``sla_policies``). Timestamps are local wall-clock times, as in
 the store: the session reads and compares them as TIMESTAMP_NTZ, so no time zone shifts them.
 Parameters travel as Spark's named parameter markers (``:name``) bound to literal columns.
 """
@@ -34,6 +35,9 @@ _LOCATION = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|[/\\]|^\.")
 PANDAS_WARNINGS = ("PySpark does not yet fully support pandas", "The copy keyword is deprecated")
 for _message in PANDAS_WARNINGS:
     warnings.filterwarnings("ignore", message=_message)
+# A Spark Connect server started here ("local[…]") takes the session's settings when it starts;
+# the client then tries to set them again on the running session, which Spark refuses harmlessly.
+warnings.filterwarnings("ignore", message="Failed to set spark\\.", category=UserWarning)
 
 
 class SparkUnavailable(Exception):
@@ -50,15 +54,14 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
         raise SparkUnavailable("PySpark is not installed: pip install -r requirements-spark.txt") from None
 
     remote = remote or os.environ.get(REMOTE_ENV_VAR)
+    master = master or os.environ.get(MASTER_ENV_VAR) or "local[*]"
     builder = SparkSession.builder.appName("service-ops-kpi")
-    if remote:
-        builder = builder.remote(remote)
-    else:
-        master = master or os.environ.get(MASTER_ENV_VAR) or "local[*]"
-        builder = (builder.master(master)
-                   .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+    # A remote of "local[…]" starts a Spark Connect server on this machine, configured like a local session.
+    builder = builder.remote(remote) if remote else builder.master(master)
+    if not remote or remote.startswith("local"):
+        builder = (builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                    .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG.as_uri()}"))
-        if master.startswith("local"):
+        if (remote or master).startswith("local"):
             # A local session talks to itself only: never bind beyond loopback.
             builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         if shuffle_partitions:
@@ -95,6 +98,11 @@ def literal(value):
     return F.lit(value)
 
 
+_POLICIES_SQL = ("SELECT DISTINCT sla_policy_id AS policy_id, sla_policy AS name FROM tickets"
+                 " WHERE sla_policy_id IS NOT NULL")
+_NO_POLICIES_SQL = "SELECT CAST(NULL AS INT) AS policy_id, CAST(NULL AS STRING) AS name WHERE false"
+
+
 class SparkEngine:
     """The KPI SQL rendered for Spark, run on ``spark`` over ``source`` (a Parquet location or a
     table name), results collected as pandas frames like DuckDB's."""
@@ -109,6 +117,9 @@ class SparkEngine:
             is_location = _LOCATION.search(source) or os.path.exists(source)
             tickets = spark.read.parquet(source) if is_location else spark.table(source)
             tickets.createOrReplaceTempView("tickets")
+            # The ticket lists name each ticket's SLA policy; an export carries the names beside the ids.
+            spark.sql(_POLICIES_SQL if "sla_policy" in tickets.columns else _NO_POLICIES_SQL) \
+                .createOrReplaceTempView("sla_policies")
         except PySparkException as err:
             raise SparkUnavailable(f"cannot read the tickets from {source}: {first_line(err)}") from None
 

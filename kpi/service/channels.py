@@ -26,7 +26,9 @@ from kpi.ingest.vocabularies import CHANNELS, channel_parameters, normalise_sql
 from kpi.metrics import Metric
 from kpi.service.durations import RESOLUTION_HOURS, percentiles
 from kpi.service.periods import Period
-from kpi.service.populations import WEEKLY_COUNTS, ServiceQuery, ratio, with_populations
+from kpi.service.definitions import NEW, NEW_ON_TIME
+from kpi.service.populations import ServiceQuery, with_populations
+from kpi.service.semantic import ratio
 
 GRAINS = ("day", "week", "month")
 _SLICE = ["period_start", "period_end"]   # what tells the slices (and the whole period) apart
@@ -120,14 +122,14 @@ channelled AS (
 )
 SELECT p.period_start, p.period_end, grouping(c.mix_channel) = 1 AS is_total, c.mix_channel AS channel,
     coalesce(c.known, false) AS known,
-    {WEEKLY_COUNTS["new"]} AS created,
+    {NEW.aggregate()} AS created,
     {_COMPLETED} AS completed,
-    {WEEKLY_COUNTS["new_on_time"]} AS new_on_time,
-    {ratio(WEEKLY_COUNTS["new_on_time"], WEEKLY_COUNTS["new"])} AS service_level,
+    {NEW_ON_TIME.aggregate()} AS new_on_time,
+    {ratio(NEW_ON_TIME.aggregate(), NEW.aggregate())} AS service_level,
     {percentiles("c.resolution_hours", "resolution")}
 FROM periods p LEFT JOIN channelled c ON c.period_start = p.period_start AND c.period_end = p.period_end
 GROUP BY GROUPING SETS ((p.period_start, p.period_end, c.mix_channel, c.known), (p.period_start, p.period_end))
-HAVING grouping(c.mix_channel) = 1 OR {WEEKLY_COUNTS["new"]} + {_COMPLETED} > 0
+HAVING grouping(c.mix_channel) = 1 OR {NEW.aggregate()} + {_COMPLETED} > 0
 """
 
 

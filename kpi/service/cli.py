@@ -34,7 +34,7 @@ from kpi.ingest.importer import import_files
 from kpi.service import periods, report, settings, weekly_document
 from kpi.service.deadlines import what_if
 from kpi.service.definitions import COMMITMENT_COLUMNS, WEEKLY_COLUMNS
-from kpi.service.report import Source
+from kpi.engine import Source
 
 TOTAL = "TOTAL"
 

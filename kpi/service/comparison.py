@@ -3,16 +3,15 @@ year before (the cards' second change; the first is against the previous period,
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from kpi.service import report
 from kpi.service.periods import Period
 from kpi.service.presentation import HEADLINE
-from kpi.service.report import ServiceQuery
+from kpi.service.report import ServiceQuery, Source
 
 
-def headline_figures(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> dict[str, float | None]:
+def headline_figures(con: Source, period: Period, query: ServiceQuery) -> dict[str, float | None]:
     """Each headline KPI's total for ``period``; None where its denominator is empty."""
     total = report.weekly_report(con, period, query).iloc[-1].to_dict()
     total["commitment_achievement"] = report.commitment_rates(con, period, query).iloc[-1]["commitment_achievement"]

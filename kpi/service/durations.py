@@ -8,16 +8,20 @@ computed over all the tickets (GROUPING SETS), not from the group rows.
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
+from kpi.engine import engine_of
 from kpi.service.periods import Period
 from kpi.service.populations import ServiceQuery, with_populations
+from kpi.engine import Source
+
 
 
 def hours(start: str, end: str) -> str:
     """SQL: the hours from ``start`` to ``end``."""
-    return f"date_diff('second', {start}, {end}) / 3600.0"
+    # Microseconds, the stores' resolution: exact on every engine (DuckDB counts second boundaries
+    # crossed, Spark whole seconds elapsed, which differ for fractional times).
+    return f"date_diff('microsecond', {start}, {end}) / 3600000000.0"
 
 
 # The resolution time of a ticket completed in the period, NULL where it was completed before its
@@ -31,7 +35,7 @@ def percentiles(hours_column: str, name: str) -> str:
             f"quantile_cont({hours_column}, 0.9) AS {name}_p90")
 
 
-_DURATIONS_SQL = f"""{with_populations("created", "completed")},
+DURATIONS_SQL = f"""{with_populations("created", "completed")},
 times AS (
     SELECT grp, {hours("created_at", "first_response_at")} AS first_response_hours, NULL AS resolution_hours
     FROM created WHERE first_response_at IS NOT NULL
@@ -47,7 +51,7 @@ ORDER BY is_total, "group" NULLS FIRST
 """
 
 
-def response_and_resolution_times(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def response_and_resolution_times(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """One row per group, then the total: tickets answered and resolved, and the median and 90th
     percentile hours of each (NaN where there is none)."""
-    return con.execute(_DURATIONS_SQL, query.params([period])).df()   # the total row comes even for an empty period
+    return engine_of(con).run(DURATIONS_SQL, query.params([period]))   # the total row comes even for an empty period

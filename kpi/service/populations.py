@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kpi.service.definitions import WEEKLY_COLUMNS
 from kpi.service.periods import Period
 
 GROUPINGS = ("owner", "department", "level")
@@ -113,38 +112,3 @@ POPULATIONS = {
 def with_populations(*populations: str) -> str:
     """The WITH clause: periods, scoped, and the named populations."""
     return f"WITH {PERIODS},\n{SCOPED}" + "".join(f",\n{POPULATIONS[name]}" for name in populations) + "\n"
-
-
-def ratio(numerator: str, denominator: str) -> str:
-    """SQL for numerator ÷ denominator as a fraction, NULL where the denominator is 0."""
-    return f"CAST({numerator} AS DOUBLE) / nullif({denominator}, 0)"
-
-
-# The weekly report's additive counts over ``in_play``; its rates are ratios of their sums.
-WEEKLY_COUNTS = {
-    "carried_over": "count(*) FILTER (WHERE is_carried_over)",
-    "new": "count(*) FILTER (WHERE NOT is_carried_over)",
-    "in_play": "count(*)",
-    **{outcome: f"count(*) FILTER (WHERE outcome = '{outcome}')" for outcome in WEEKLY_COLUMNS[3:10]},
-    "escalations": "sum(escalation_count)",
-    "new_on_time": "count(*) FILTER (WHERE outcome = 'on_time' AND NOT is_carried_over)",
-}
-
-# The weekly report: counts per period and group, then a row per period and group and the
-# period's total, which is kept when the period is empty.
-WEEKLY_SQL = f"""{with_populations("in_play")},
-counts AS (
-    SELECT period_start, grp, {", ".join(f"{sql} AS {name}" for name, sql in WEEKLY_COUNTS.items())}
-    FROM in_play GROUP BY period_start, grp
-)
-SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
-    {", ".join(f"CAST(coalesce(sum(c.{name}), 0) AS BIGINT) AS {name}" for name in WEEKLY_COLUMNS[:10])},
-    {ratio("sum(c.on_time) + sum(c.late_done)", "sum(c.in_play)")} AS completion_rate,
-    {ratio("sum(c.escalations)", "sum(c.in_play)")} AS avg_escalations,
-    {ratio("sum(c.on_time)", "sum(c.in_play)")} AS total_service_level,
-    {ratio("sum(c.new_on_time)", "sum(c.new)")} AS service_level
-FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
-GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
-HAVING is_total OR sum(c.in_play) > 0
-ORDER BY p.period_start, is_total, "group" NULLS FIRST
-"""

@@ -9,14 +9,11 @@ from kpi import i18n, metrics
 from kpi.service.definitions import PREFIX
 from kpi.service.periods import Period
 from kpi.service.report import WeeklyReview
+from kpi.service.semantic import metric
 
 # The headline KPIs, in the order cards show them.
 HEADLINE = ("in_play", "completion_rate", "total_service_level", "service_level", "avg_escalations",
             "commitment_achievement")
-
-
-def metric(column: str) -> metrics.Metric:
-    return metrics.get(PREFIX + column)
 
 
 def group_names(frame: pd.DataFrame, lang: str) -> list[str]:

@@ -17,66 +17,17 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from kpi import sql, store
-from kpi.engine import Engine, engine_of
-from kpi.service.definitions import ALERTS, WEEKLY_COLUMNS
+from kpi.engine import Source, engine_of
+from kpi.service.definitions import ALERTS, ANSWERED, COMMITMENT_METRICS, CREATED, DECIDED, DISTRIBUTIONS, FORWARDED, \
+    distribution_measures
 from kpi.service.periods import Period
-from kpi.service.populations import DUE_BASES, GROUPINGS, WEEKLY_SQL, ServiceQuery, ratio, with_populations
+from kpi.service.populations import DUE_BASES, GROUPINGS, ServiceQuery, with_populations
+from kpi.service.semantic import ALERT_NAMES, DRILL_CONDITION, DRILLABLE, WEEKLY_SQL, grouped_sql, metric
 
 __all__ = ["DUE_BASES", "GROUPINGS", "ServiceQuery"]  # the query's vocabulary, re-exported for callers
 
 # Age bands of the open backlog, in days since creation: [lower, upper).
 AGE_BANDS = ((0, 1), (1, 3), (3, 7), (7, 14), (14, 30), (30, None))
-
-
-def _share(condition: str, denominator: str = "count(src.ticket_id)") -> str:
-    return ratio(f"count(src.ticket_id) FILTER (WHERE {condition})", denominator)
-
-
-_COMMITMENT_MEASURES = f"""
-    count(src.ticket_id) AS completed,
-    {_share("src.completed_at <= coalesce(src.current_commitment_at, src.completed_at)")} AS commitment_achievement,
-    {_share("src.completed_at <= coalesce(src.first_commitment_at, src.completed_at)")} AS first_commitment_achievement,
-    {_share("src.completed_at <= coalesce(src.standard_due_at, src.completed_at)")} AS standard_achievement
-"""
-
-# Decided = answered, or unanswered past the limit by the period's end.
-_FIRST_RESPONSE_MEASURES = f"""
-    count(src.first_response_at) AS answered,
-    count(src.ticket_id) FILTER (WHERE src.first_response_at IS NOT NULL OR src.first_response_due_at < src.period_end) AS decided,
-    {_share("src.first_response_at <= src.first_response_due_at",
-            "count(src.ticket_id) FILTER (WHERE src.first_response_at IS NOT NULL OR src.first_response_due_at < src.period_end)")}
-        AS first_response_compliance
-"""
-
-_FORWARD_MEASURES = f"""
-    count(src.ticket_id) AS new,
-    count(src.ticket_id) FILTER (WHERE src.forwarded_second_line) AS forwarded,
-    {_share("src.forwarded_second_line")} AS forward_rate
-"""
-
-
-def _distribution_measures(count_column: str) -> str:
-    buckets = ", ".join(
-        f"count(src.ticket_id) FILTER (WHERE least(src.{count_column}, 3) = {n}) AS {sql.ident(label)}"
-        for n, label in enumerate(("0", "1", "2", "3+"))
-    )
-    return f"count(src.ticket_id) AS in_play, {buckets}"
-
-
-def _grouped_sql(population: str, measures: str) -> str:
-    """Measures per period and group plus a total row per period (kept when the period is empty)."""
-    return f"""{with_populations(population)}
-SELECT p.period_start, grouping(src.grp) = 1 AS is_total, src.grp AS "group", {measures}
-FROM periods p LEFT JOIN {population} src ON src.period_start = p.period_start
-GROUP BY GROUPING SETS ((p.period_start, src.grp), (p.period_start))
-HAVING is_total OR count(src.ticket_id) > 0
-ORDER BY p.period_start, is_total, "group" NULLS FIRST
-"""
-
-
-# What a query function runs on: the store's connection, or an engine (DuckDB, Spark).
-Source = duckdb.DuckDBPyConnection | Engine
 
 
 def _run(con: Source, sql: str, query: ServiceQuery, periods: list[Period], **extra) -> pd.DataFrame:
@@ -88,26 +39,10 @@ def _single(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[:, 1:].reset_index(drop=True)
 
 
-_COMMITMENT_SQL = _grouped_sql("completed", _COMMITMENT_MEASURES)
-_FIRST_RESPONSE_SQL = _grouped_sql("created", _FIRST_RESPONSE_MEASURES)
-_FORWARD_SQL = _grouped_sql("created", _FORWARD_MEASURES)
-_DISTRIBUTION_SQL = {
-    "escalation": _grouped_sql("in_play", _distribution_measures("escalation_count")),
-    "extension": _grouped_sql("in_play", _distribution_measures("extension_count")),
-}
-
-# The queries that run on every engine (DuckDB and Spark), and the functions that take any
-# engine (``Source``): their rendered SQL is snapshotted and
-# their results compared across engines in the tests.
-PORTABLE_SQL = {
-    "weekly": WEEKLY_SQL,
-    "commitments": _COMMITMENT_SQL,
-    "escalation_distribution": _DISTRIBUTION_SQL["escalation"],
-    "extension_distribution": _DISTRIBUTION_SQL["extension"],
-    "first_response": _FIRST_RESPONSE_SQL,
-    "forwarding": _FORWARD_SQL,
-}
-
+_COMMITMENT_SQL = grouped_sql(metric("completed"), *COMMITMENT_METRICS)
+_FIRST_RESPONSE_SQL = grouped_sql(ANSWERED, DECIDED, metric("first_response_compliance"))
+_FORWARD_SQL = grouped_sql(CREATED, FORWARDED, metric("forward_rate"))
+_DISTRIBUTION_SQL = {counted: grouped_sql(*distribution_measures(counted)) for counted in DISTRIBUTIONS}
 
 def weekly_table(con: Source, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
     """The weekly report for several periods at once: a row per period and group, then its total."""
@@ -149,60 +84,64 @@ FROM periods p ORDER BY p.period_start
 """
 
 
-def created_vs_resolved(con: duckdb.DuckDBPyConnection, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
+def created_vs_resolved(con: Source, periods: list[Period], query: ServiceQuery) -> pd.DataFrame:
     """Tickets created and tickets completed in each period."""
     return _run(con, _FLOW_SQL, query, periods)
 
 
-_BACKLOG_SQL = f"""{with_populations("open_at_end")},
-bands AS (
-    SELECT band.low, band.high FROM (SELECT unnest(CAST($bands AS STRUCT(low INTEGER, high INTEGER)[])) AS band) AS asked
-)
-SELECT b.low AS age_from_days, b.high AS age_to_days, o.level, count(*) AS tickets
-FROM (SELECT *, date_diff('second', created_at, period_end) / 86400.0 AS age_days FROM open_at_end) o
-JOIN bands b ON o.age_days >= b.low AND (b.high IS NULL OR o.age_days < b.high)
-GROUP BY b.low, b.high, o.level ORDER BY age_from_days, o.level
+def _age_band(bound: int) -> str:
+    """SQL: the lower (0) or upper (1) bound of the age band an open ticket falls in at the period's
+    end, compared as timestamps: exact on every engine (no counting of day or second boundaries)."""
+    last = AGE_BANDS[-1][bound]
+    return "CASE" + "".join(f"\n            WHEN created_at > period_end - INTERVAL {band[1]} DAY THEN {band[bound]}"
+                            for band in AGE_BANDS[:-1]) + ("" if last is None else f" ELSE {last}") + " END"
+
+
+_BACKLOG_SQL = f"""{with_populations("open_at_end")}
+SELECT age_from_days, age_to_days, level, count(*) AS tickets
+FROM (SELECT level, {_age_band(0)} AS age_from_days,
+             {_age_band(1)} AS age_to_days
+      FROM open_at_end) AS aged
+GROUP BY age_from_days, age_to_days, level ORDER BY age_from_days, level
 """
 
 
-def backlog(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def backlog(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """Tickets open at the period's end by age band (whole days since creation) and level."""
-    bands = [{"low": low, "high": high} for low, high in AGE_BANDS]
-    return _run(con, _BACKLOG_SQL, query, [period], bands=bands)
+    return _run(con, _BACKLOG_SQL, query, [period])
 
 
-_TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, category,
-    (SELECT p.name FROM sla_policies p WHERE p.policy_id = sla_policy_id) AS sla_policy, status, created_at,
+_TICKET_COLUMNS = """ticket_id, subject, department, owner, level, channel, category, sla_policy, status, created_at,
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
     current_commitment_at, completed_at, extension_count, escalation_count"""
 
-# What puts an open ticket on each alert list, in ALERTS order.
-_ALERT_CONDITIONS = {
-    "unassigned": "coalesce(owner, '') = ''",
-    "being_escalated": "escalation_count >= 1",
-    "escalated_many": "escalation_count >= 2",
-    "overdue_many": "coalesce(due_at < period_end, false) AND extension_count + escalation_count >= 2",
-    "due_soon": "due_at >= period_end AND due_at < period_end + INTERVAL 24 HOUR",
-}
+
+def _listed(population: str) -> str:
+    """The population's tickets with their SLA policy's name, for the ticket lists (a join: Spark
+    refuses a correlated subquery that is not an aggregate)."""
+    return f"""{with_populations(population)},
+with_policy AS (
+    SELECT src.*, pol.name AS sla_policy
+    FROM {population} src LEFT JOIN sla_policies pol ON pol.policy_id = src.sla_policy_id
+)
+"""
+
+
 # How many of each list's first rows the page and the report get; the rest are paged or
 # downloaded (at 10M tickets the lists hold some 280,000 rows).
 ALERT_ROWS = 50
 
-_ALERT_FLAGS = ",\n        ".join(f"CASE WHEN {condition} THEN '{alert}' END" for alert, condition in _ALERT_CONDITIONS.items())
-
 # A row per (alert, ticket) from position $offset + 1 on, at most $limit of each list (NULL: all),
-# each carrying its whole list's length.
-_ALERTS_SQL = f"""{with_populations("open_at_end")},
+# each carrying its whole list's length. The lists are the alert KPIs' conditions (ALERT_NAMES).
+_ALERTS_SQL = f"""{_listed("open_at_end")},
 alerted AS (
     SELECT alert, {_TICKET_COLUMNS}, due_at,
            row_number() OVER (PARTITION BY alert ORDER BY due_at NULLS LAST, ticket_id) AS position,
            count(*) OVER (PARTITION BY alert) AS listed
-    FROM open_at_end, unnest([
-        {_ALERT_FLAGS}
-    ]) AS alerts(alert)
+    FROM with_policy, unnest({ALERT_NAMES}) AS alerts(alert)
     WHERE alert IS NOT NULL AND (CAST($alert AS VARCHAR) IS NULL OR alert = $alert)
 )
-SELECT * EXCLUDE (position) FROM alerted
+SELECT alert, {_TICKET_COLUMNS}, due_at, listed FROM alerted
 WHERE position > $offset AND (CAST($limit AS BIGINT) IS NULL OR position <= $offset + $limit)
 ORDER BY alert, position
 """
@@ -238,25 +177,23 @@ def alert_list(con: Source, period: Period, query: ServiceQuery, alert: str, off
     return _alert_rows(con, period, query, alert, offset, limit).drop(columns="listed")
 
 
-_DRILL_SQL = f"""{with_populations("in_play")}
+# The tickets behind a weekly column are the rows its KPI counts (a rate: its denominator's).
+_DRILL_SQL = f"""{_listed("in_play")}
 SELECT {_TICKET_COLUMNS}, due_at, outcome, is_carried_over
-FROM in_play
+FROM with_policy
 WHERE ($all_groups OR grp IS NOT DISTINCT FROM CAST($group AS VARCHAR))
-  AND CASE $column WHEN 'carried_over' THEN is_carried_over
-                   WHEN 'new' THEN NOT is_carried_over
-                   WHEN 'in_play' THEN true
-                   ELSE outcome = $column END
+  AND {DRILL_CONDITION}
   AND (CAST($escalations AS INTEGER) IS NULL OR least(escalation_count, 3) = $escalations)
 ORDER BY due_at NULLS LAST, ticket_id
 """
 
 
-def tickets_behind(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery, *,
+def tickets_behind(con: Source, period: Period, query: ServiceQuery, *,
                    group: str | None = None, all_groups: bool = True, column: str = "in_play",
                    escalations: int | None = None) -> pd.DataFrame:
-    """The tickets in play behind a cell, bar or point: a group (or all), a weekly column (rate
-    columns list their denominator, in play) and optionally an escalation bucket (3 = 3+)."""
-    if column not in ("carried_over", "new", "in_play", *WEEKLY_COLUMNS[3:10]):
+    """The tickets in play behind a cell, bar or point: a group (or all), a weekly column (a rate
+    lists its denominator's tickets) and optionally an escalation bucket (3 = 3+)."""
+    if column not in DRILLABLE:
         column = "in_play"
     return _run(con, _DRILL_SQL, query, [period], group=group, all_groups=all_groups,
                 column=column, escalations=escalations)
@@ -275,9 +212,24 @@ FROM in_play GROUP BY source_system ORDER BY in_play DESC, source_system
 """
 
 
-def sources(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery) -> pd.DataFrame:
+def sources(con: Source, period: Period, query: ServiceQuery) -> pd.DataFrame:
     """Which source systems the period's figures come from, and their own SLA verdicts against ours."""
     return _run(con, _SOURCES_SQL, query, [period])
+
+
+# The queries that run on every engine (DuckDB and Spark), with the functions above that take
+# any engine (``Source``): their rendered SQL is snapshotted and their results compared across
+# engines in the tests. The grouped ones give a row per period and group and a total per period.
+GROUPED_SQL = {
+    "weekly": WEEKLY_SQL,
+    "commitments": _COMMITMENT_SQL,
+    "escalation_distribution": _DISTRIBUTION_SQL["escalation"],
+    "extension_distribution": _DISTRIBUTION_SQL["extension"],
+    "first_response": _FIRST_RESPONSE_SQL,
+    "forwarding": _FORWARD_SQL,
+}
+PORTABLE_SQL = {**GROUPED_SQL, "created_vs_resolved": _FLOW_SQL, "backlog": _BACKLOG_SQL, "alerts": _ALERTS_SQL,
+                "tickets_behind": _DRILL_SQL, "sources": _SOURCES_SQL}
 
 
 def batch_choices(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
@@ -289,14 +241,15 @@ def batch_choices(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 
 _LAST_ACTIVITY = "greatest(max(created_at), max(completed_at))"
 
+# Portable: the value lists are sorted in Python (Spark's collect_list keeps no ORDER BY).
 _OPTIONS_SQL = f"""
-SELECT list(DISTINCT department ORDER BY department) FILTER (WHERE department IS NOT NULL),
-       list(DISTINCT owner ORDER BY owner) FILTER (WHERE owner IS NOT NULL),
-       list(DISTINCT level ORDER BY level) FILTER (WHERE level IS NOT NULL),
-       list(DISTINCT channel ORDER BY channel) FILTER (WHERE channel IS NOT NULL),
-       list(DISTINCT source_system ORDER BY source_system) FILTER (WHERE source_system IS NOT NULL),
-       min(created_at),
-       {_LAST_ACTIVITY}
+SELECT list(DISTINCT department) FILTER (WHERE department IS NOT NULL) AS departments,
+       list(DISTINCT owner) FILTER (WHERE owner IS NOT NULL) AS owners,
+       list(DISTINCT level) FILTER (WHERE level IS NOT NULL) AS levels,
+       list(DISTINCT channel) FILTER (WHERE channel IS NOT NULL) AS channels,
+       list(DISTINCT source_system) FILTER (WHERE source_system IS NOT NULL) AS sources,
+       min(created_at) AS first_activity,
+       {_LAST_ACTIVITY} AS last_activity
 FROM tickets
 """
 
@@ -313,17 +266,21 @@ class FilterOptions:
     batches: dict[int, str]             # import batches in force: id -> "#id file name"
 
 
-def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
-    """The values each filter can take, and when the first and the latest things happened."""
-    *lists, first_activity, last_activity = store.first_row(con, _OPTIONS_SQL)
-    return FilterOptions(*(tuple(values or ()) for values in lists), first_activity, last_activity,
-                         batch_choices(con))
+def filter_options(con: Source, store_con: duckdb.DuckDBPyConnection | None = None) -> FilterOptions:
+    """The values each filter can take, and when the first and the latest things happened, from
+    wherever the KPIs run; the import batches from the store (``con`` itself unless given)."""
+    *lists, first_activity, last_activity_ = engine_of(con).run(_OPTIONS_SQL, {}).iloc[0]
+    return FilterOptions(*(tuple(sorted(values)) if pd.api.types.is_list_like(values) else () for values in lists),
+                         _moment(first_activity), _moment(last_activity_), batch_choices(store_con or con))
+
+
+def _moment(value) -> datetime | None:
+    return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
 
 def last_activity(con: Source) -> datetime | None:
     """When the latest ticket was created or completed (what the default period is chosen from)."""
-    latest = engine_of(con).run(f"SELECT {_LAST_ACTIVITY} AS last_activity FROM tickets", {}).iloc[0, 0]
-    return None if pd.isna(latest) else pd.Timestamp(latest).to_pydatetime()
+    return _moment(engine_of(con).run(f"SELECT {_LAST_ACTIVITY} AS last_activity FROM tickets", {}).iloc[0, 0])
 
 
 @dataclass(frozen=True)
@@ -344,7 +301,7 @@ class WeeklyReview:
     sources: pd.DataFrame
 
 
-def weekly_review(con: duckdb.DuckDBPyConnection, period: Period, query: ServiceQuery,
+def weekly_review(con: Source, period: Period, query: ServiceQuery,
                   trend_length: int = 12) -> WeeklyReview:
     trailing = period.trailing(trend_length)
     weekly = weekly_table(con, trailing, query)

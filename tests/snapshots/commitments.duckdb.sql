@@ -27,15 +27,22 @@ completed AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
       ON s.completed_at >= p.period_start AND s.completed_at < p.period_end
 )
-
-SELECT p.period_start, grouping(src.grp) = 1 AS is_total, src.grp AS "group", 
-    count(src.ticket_id) AS completed,
-    CAST(count(src.ticket_id) FILTER (WHERE src.completed_at <= coalesce(src.current_commitment_at, src.completed_at)) AS DOUBLE) / nullif(count(src.ticket_id), 0) AS commitment_achievement,
-    CAST(count(src.ticket_id) FILTER (WHERE src.completed_at <= coalesce(src.first_commitment_at, src.completed_at)) AS DOUBLE) / nullif(count(src.ticket_id), 0) AS first_commitment_achievement,
-    CAST(count(src.ticket_id) FILTER (WHERE src.completed_at <= coalesce(src.standard_due_at, src.completed_at)) AS DOUBLE) / nullif(count(src.ticket_id), 0) AS standard_achievement
-
-FROM periods p LEFT JOIN completed src ON src.period_start = p.period_start
-GROUP BY GROUPING SETS ((p.period_start, src.grp), (p.period_start))
-HAVING is_total OR count(src.ticket_id) > 0
+,
+counts AS (
+    SELECT period_start, grp,
+           count(*) AS completed,
+           count(*) FILTER (WHERE completed_at <= coalesce(current_commitment_at, completed_at)) AS kept_commitment,
+           count(*) FILTER (WHERE completed_at <= coalesce(first_commitment_at, completed_at)) AS kept_first_commitment,
+           count(*) FILTER (WHERE completed_at <= coalesce(standard_due_at, completed_at)) AS kept_standard_time
+    FROM completed GROUP BY period_start, grp
+)
+SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
+    CAST(coalesce(sum(c.completed), 0) AS BIGINT) AS completed,
+    CAST(sum(c.kept_commitment) AS DOUBLE) / nullif(sum(c.completed), 0) AS commitment_achievement,
+    CAST(sum(c.kept_first_commitment) AS DOUBLE) / nullif(sum(c.completed), 0) AS first_commitment_achievement,
+    CAST(sum(c.kept_standard_time) AS DOUBLE) / nullif(sum(c.completed), 0) AS standard_achievement
+FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
+GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
+HAVING is_total OR count(c.period_start) > 0
 ORDER BY p.period_start, is_total, "group" NULLS FIRST
 

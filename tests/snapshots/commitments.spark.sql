@@ -87,30 +87,42 @@ WITH periods AS (
   FROM scoped AS s
   JOIN periods AS p
     ON s.completed_at >= p.period_start AND s.completed_at < p.period_end
+), counts AS (
+  SELECT
+    period_start,
+    grp,
+    COUNT(*) AS completed,
+    COUNT(*) FILTER(WHERE
+      completed_at <= COALESCE(current_commitment_at, completed_at)) AS kept_commitment,
+    COUNT(*) FILTER(WHERE
+      completed_at <= COALESCE(first_commitment_at, completed_at)) AS kept_first_commitment,
+    COUNT(*) FILTER(WHERE
+      completed_at <= COALESCE(standard_due_at, completed_at)) AS kept_standard_time
+  FROM completed
+  GROUP BY
+    period_start,
+    grp
 )
 SELECT
   p.period_start,
-  GROUPING(src.grp) = 1 AS is_total,
-  src.grp AS `group`,
-  COUNT(src.ticket_id) AS completed,
-  CAST(COUNT(src.ticket_id) FILTER(WHERE
-    src.completed_at <= COALESCE(src.current_commitment_at, src.completed_at)) AS DOUBLE) / NULLIF(COUNT(src.ticket_id), 0) AS commitment_achievement,
-  CAST(COUNT(src.ticket_id) FILTER(WHERE
-    src.completed_at <= COALESCE(src.first_commitment_at, src.completed_at)) AS DOUBLE) / NULLIF(COUNT(src.ticket_id), 0) AS first_commitment_achievement,
-  CAST(COUNT(src.ticket_id) FILTER(WHERE
-    src.completed_at <= COALESCE(src.standard_due_at, src.completed_at)) AS DOUBLE) / NULLIF(COUNT(src.ticket_id), 0) AS standard_achievement
+  GROUPING(c.grp) = 1 AS is_total,
+  c.grp AS `group`,
+  CAST(COALESCE(SUM(c.completed), 0) AS BIGINT) AS completed,
+  CAST(SUM(c.kept_commitment) AS DOUBLE) / NULLIF(SUM(c.completed), 0) AS commitment_achievement,
+  CAST(SUM(c.kept_first_commitment) AS DOUBLE) / NULLIF(SUM(c.completed), 0) AS first_commitment_achievement,
+  CAST(SUM(c.kept_standard_time) AS DOUBLE) / NULLIF(SUM(c.completed), 0) AS standard_achievement
 FROM periods AS p
-LEFT JOIN completed AS src
-  ON src.period_start = p.period_start
+LEFT JOIN counts AS c
+  ON c.period_start = p.period_start
 GROUP BY
   GROUPING SETS (
-    (p.period_start, src.grp),
+    (p.period_start, c.grp),
     (
       p.period_start
     )
   )
 HAVING
-  is_total OR COUNT(src.ticket_id) > 0
+  is_total OR COUNT(c.period_start) > 0
 ORDER BY
   p.period_start NULLS LAST,
   is_total NULLS LAST,

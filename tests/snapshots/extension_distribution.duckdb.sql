@@ -36,10 +36,24 @@ in_play AS (
     FROM scoped s JOIN periods p
       ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
 )
-
-SELECT p.period_start, grouping(src.grp) = 1 AS is_total, src.grp AS "group", count(src.ticket_id) AS in_play, count(src.ticket_id) FILTER (WHERE least(src.extension_count, 3) = 0) AS "0", count(src.ticket_id) FILTER (WHERE least(src.extension_count, 3) = 1) AS "1", count(src.ticket_id) FILTER (WHERE least(src.extension_count, 3) = 2) AS "2", count(src.ticket_id) FILTER (WHERE least(src.extension_count, 3) = 3) AS "3+"
-FROM periods p LEFT JOIN in_play src ON src.period_start = p.period_start
-GROUP BY GROUPING SETS ((p.period_start, src.grp), (p.period_start))
-HAVING is_total OR count(src.ticket_id) > 0
+,
+counts AS (
+    SELECT period_start, grp,
+           count(*) AS in_play,
+           count(*) FILTER (WHERE least(extension_count, 3) = 0) AS "0",
+           count(*) FILTER (WHERE least(extension_count, 3) = 1) AS "1",
+           count(*) FILTER (WHERE least(extension_count, 3) = 2) AS "2",
+           count(*) FILTER (WHERE least(extension_count, 3) = 3) AS "3+"
+    FROM in_play GROUP BY period_start, grp
+)
+SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
+    CAST(coalesce(sum(c.in_play), 0) AS BIGINT) AS in_play,
+    CAST(coalesce(sum(c."0"), 0) AS BIGINT) AS "0",
+    CAST(coalesce(sum(c."1"), 0) AS BIGINT) AS "1",
+    CAST(coalesce(sum(c."2"), 0) AS BIGINT) AS "2",
+    CAST(coalesce(sum(c."3+"), 0) AS BIGINT) AS "3+"
+FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
+GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
+HAVING is_total OR count(c.period_start) > 0
 ORDER BY p.period_start, is_total, "group" NULLS FIRST
 

@@ -105,32 +105,45 @@ WITH periods AS (
     AND (
       s.completed_at IS NULL OR s.completed_at >= p.period_start
     )
+), counts AS (
+  SELECT
+    period_start,
+    grp,
+    COUNT(*) AS in_play,
+    COUNT(*) FILTER(WHERE
+      LEAST(extension_count, 3) = 0) AS `0`,
+    COUNT(*) FILTER(WHERE
+      LEAST(extension_count, 3) = 1) AS `1`,
+    COUNT(*) FILTER(WHERE
+      LEAST(extension_count, 3) = 2) AS `2`,
+    COUNT(*) FILTER(WHERE
+      LEAST(extension_count, 3) = 3) AS `3+`
+  FROM in_play
+  GROUP BY
+    period_start,
+    grp
 )
 SELECT
   p.period_start,
-  GROUPING(src.grp) = 1 AS is_total,
-  src.grp AS `group`,
-  COUNT(src.ticket_id) AS in_play,
-  COUNT(src.ticket_id) FILTER(WHERE
-    LEAST(src.extension_count, 3) = 0) AS `0`,
-  COUNT(src.ticket_id) FILTER(WHERE
-    LEAST(src.extension_count, 3) = 1) AS `1`,
-  COUNT(src.ticket_id) FILTER(WHERE
-    LEAST(src.extension_count, 3) = 2) AS `2`,
-  COUNT(src.ticket_id) FILTER(WHERE
-    LEAST(src.extension_count, 3) = 3) AS `3+`
+  GROUPING(c.grp) = 1 AS is_total,
+  c.grp AS `group`,
+  CAST(COALESCE(SUM(c.in_play), 0) AS BIGINT) AS in_play,
+  CAST(COALESCE(SUM(c.`0`), 0) AS BIGINT) AS `0`,
+  CAST(COALESCE(SUM(c.`1`), 0) AS BIGINT) AS `1`,
+  CAST(COALESCE(SUM(c.`2`), 0) AS BIGINT) AS `2`,
+  CAST(COALESCE(SUM(c.`3+`), 0) AS BIGINT) AS `3+`
 FROM periods AS p
-LEFT JOIN in_play AS src
-  ON src.period_start = p.period_start
+LEFT JOIN counts AS c
+  ON c.period_start = p.period_start
 GROUP BY
   GROUPING SETS (
-    (p.period_start, src.grp),
+    (p.period_start, c.grp),
     (
       p.period_start
     )
   )
 HAVING
-  is_total OR COUNT(src.ticket_id) > 0
+  is_total OR COUNT(c.period_start) > 0
 ORDER BY
   p.period_start NULLS LAST,
   is_total NULLS LAST,

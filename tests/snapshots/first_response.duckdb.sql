@@ -27,15 +27,20 @@ created AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
       ON s.created_at >= p.period_start AND s.created_at < p.period_end
 )
-
-SELECT p.period_start, grouping(src.grp) = 1 AS is_total, src.grp AS "group", 
-    count(src.first_response_at) AS answered,
-    count(src.ticket_id) FILTER (WHERE src.first_response_at IS NOT NULL OR src.first_response_due_at < src.period_end) AS decided,
-    CAST(count(src.ticket_id) FILTER (WHERE src.first_response_at <= src.first_response_due_at) AS DOUBLE) / nullif(count(src.ticket_id) FILTER (WHERE src.first_response_at IS NOT NULL OR src.first_response_due_at < src.period_end), 0)
-        AS first_response_compliance
-
-FROM periods p LEFT JOIN created src ON src.period_start = p.period_start
-GROUP BY GROUPING SETS ((p.period_start, src.grp), (p.period_start))
-HAVING is_total OR count(src.ticket_id) > 0
+,
+counts AS (
+    SELECT period_start, grp,
+           count(*) FILTER (WHERE first_response_at IS NOT NULL) AS answered,
+           count(*) FILTER (WHERE first_response_at IS NOT NULL OR first_response_due_at < period_end) AS decided,
+           count(*) FILTER (WHERE first_response_at <= first_response_due_at) AS answered_in_time
+    FROM created GROUP BY period_start, grp
+)
+SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
+    CAST(coalesce(sum(c.answered), 0) AS BIGINT) AS answered,
+    CAST(coalesce(sum(c.decided), 0) AS BIGINT) AS decided,
+    CAST(sum(c.answered_in_time) AS DOUBLE) / nullif(sum(c.decided), 0) AS first_response_compliance
+FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
+GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
+HAVING is_total OR count(c.period_start) > 0
 ORDER BY p.period_start, is_total, "group" NULLS FIRST
 

@@ -87,32 +87,40 @@ WITH periods AS (
   FROM scoped AS s
   JOIN periods AS p
     ON s.created_at >= p.period_start AND s.created_at < p.period_end
+), counts AS (
+  SELECT
+    period_start,
+    grp,
+    COUNT(*) FILTER(WHERE
+      NOT first_response_at IS NULL) AS answered,
+    COUNT(*) FILTER(WHERE
+      NOT first_response_at IS NULL OR first_response_due_at < period_end) AS decided,
+    COUNT(*) FILTER(WHERE
+      first_response_at <= first_response_due_at) AS answered_in_time
+  FROM created
+  GROUP BY
+    period_start,
+    grp
 )
 SELECT
   p.period_start,
-  GROUPING(src.grp) = 1 AS is_total,
-  src.grp AS `group`,
-  COUNT(src.first_response_at) AS answered,
-  COUNT(src.ticket_id) FILTER(WHERE
-    NOT src.first_response_at IS NULL OR src.first_response_due_at < src.period_end) AS decided,
-  CAST(COUNT(src.ticket_id) FILTER(WHERE
-    src.first_response_at <= src.first_response_due_at) AS DOUBLE) / NULLIF(
-    COUNT(src.ticket_id) FILTER(WHERE
-      NOT src.first_response_at IS NULL OR src.first_response_due_at < src.period_end),
-    0
-  ) AS first_response_compliance
+  GROUPING(c.grp) = 1 AS is_total,
+  c.grp AS `group`,
+  CAST(COALESCE(SUM(c.answered), 0) AS BIGINT) AS answered,
+  CAST(COALESCE(SUM(c.decided), 0) AS BIGINT) AS decided,
+  CAST(SUM(c.answered_in_time) AS DOUBLE) / NULLIF(SUM(c.decided), 0) AS first_response_compliance
 FROM periods AS p
-LEFT JOIN created AS src
-  ON src.period_start = p.period_start
+LEFT JOIN counts AS c
+  ON c.period_start = p.period_start
 GROUP BY
   GROUPING SETS (
-    (p.period_start, src.grp),
+    (p.period_start, c.grp),
     (
       p.period_start
     )
   )
 HAVING
-  is_total OR COUNT(src.ticket_id) > 0
+  is_total OR COUNT(c.period_start) > 0
 ORDER BY
   p.period_start NULLS LAST,
   is_total NULLS LAST,

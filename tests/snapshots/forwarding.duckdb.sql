@@ -27,14 +27,19 @@ created AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
       ON s.created_at >= p.period_start AND s.created_at < p.period_end
 )
-
-SELECT p.period_start, grouping(src.grp) = 1 AS is_total, src.grp AS "group", 
-    count(src.ticket_id) AS new,
-    count(src.ticket_id) FILTER (WHERE src.forwarded_second_line) AS forwarded,
-    CAST(count(src.ticket_id) FILTER (WHERE src.forwarded_second_line) AS DOUBLE) / nullif(count(src.ticket_id), 0) AS forward_rate
-
-FROM periods p LEFT JOIN created src ON src.period_start = p.period_start
-GROUP BY GROUPING SETS ((p.period_start, src.grp), (p.period_start))
-HAVING is_total OR count(src.ticket_id) > 0
+,
+counts AS (
+    SELECT period_start, grp,
+           count(*) AS new,
+           count(*) FILTER (WHERE forwarded_second_line) AS forwarded
+    FROM created GROUP BY period_start, grp
+)
+SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
+    CAST(coalesce(sum(c.new), 0) AS BIGINT) AS new,
+    CAST(coalesce(sum(c.forwarded), 0) AS BIGINT) AS forwarded,
+    CAST(sum(c.forwarded) AS DOUBLE) / nullif(sum(c.new), 0) AS forward_rate
+FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
+GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
+HAVING is_total OR count(c.period_start) > 0
 ORDER BY p.period_start, is_total, "group" NULLS FIRST
 

@@ -87,28 +87,37 @@ WITH periods AS (
   FROM scoped AS s
   JOIN periods AS p
     ON s.created_at >= p.period_start AND s.created_at < p.period_end
+), counts AS (
+  SELECT
+    period_start,
+    grp,
+    COUNT(*) AS new,
+    COUNT(*) FILTER(WHERE
+      forwarded_second_line) AS forwarded
+  FROM created
+  GROUP BY
+    period_start,
+    grp
 )
 SELECT
   p.period_start,
-  GROUPING(src.grp) = 1 AS is_total,
-  src.grp AS `group`,
-  COUNT(src.ticket_id) AS new,
-  COUNT(src.ticket_id) FILTER(WHERE
-    src.forwarded_second_line) AS forwarded,
-  CAST(COUNT(src.ticket_id) FILTER(WHERE
-    src.forwarded_second_line) AS DOUBLE) / NULLIF(COUNT(src.ticket_id), 0) AS forward_rate
+  GROUPING(c.grp) = 1 AS is_total,
+  c.grp AS `group`,
+  CAST(COALESCE(SUM(c.new), 0) AS BIGINT) AS new,
+  CAST(COALESCE(SUM(c.forwarded), 0) AS BIGINT) AS forwarded,
+  CAST(SUM(c.forwarded) AS DOUBLE) / NULLIF(SUM(c.new), 0) AS forward_rate
 FROM periods AS p
-LEFT JOIN created AS src
-  ON src.period_start = p.period_start
+LEFT JOIN counts AS c
+  ON c.period_start = p.period_start
 GROUP BY
   GROUPING SETS (
-    (p.period_start, src.grp),
+    (p.period_start, c.grp),
     (
       p.period_start
     )
   )
 HAVING
-  is_total OR COUNT(src.ticket_id) > 0
+  is_total OR COUNT(c.period_start) > 0
 ORDER BY
   p.period_start NULLS LAST,
   is_total NULLS LAST,

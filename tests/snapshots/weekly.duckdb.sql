@@ -38,17 +38,39 @@ in_play AS (
 )
 ,
 counts AS (
-    SELECT period_start, grp, count(*) FILTER (WHERE is_carried_over) AS carried_over, count(*) FILTER (WHERE NOT is_carried_over) AS new, count(*) AS in_play, count(*) FILTER (WHERE outcome = 'on_time') AS on_time, count(*) FILTER (WHERE outcome = 'open_not_due') AS open_not_due, count(*) FILTER (WHERE outcome = 'late_done') AS late_done, count(*) FILTER (WHERE outcome = 'overdue_open_0') AS overdue_open_0, count(*) FILTER (WHERE outcome = 'overdue_open_1') AS overdue_open_1, count(*) FILTER (WHERE outcome = 'overdue_open_2') AS overdue_open_2, count(*) FILTER (WHERE outcome = 'overdue_open_3plus') AS overdue_open_3plus, sum(escalation_count) AS escalations, count(*) FILTER (WHERE outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
+    SELECT period_start, grp,
+           count(*) FILTER (WHERE is_carried_over) AS carried_over,
+           count(*) FILTER (WHERE NOT is_carried_over) AS new,
+           count(*) AS in_play,
+           count(*) FILTER (WHERE outcome = 'on_time') AS on_time,
+           count(*) FILTER (WHERE outcome = 'open_not_due') AS open_not_due,
+           count(*) FILTER (WHERE outcome = 'late_done') AS late_done,
+           count(*) FILTER (WHERE outcome = 'overdue_open_0') AS overdue_open_0,
+           count(*) FILTER (WHERE outcome = 'overdue_open_1') AS overdue_open_1,
+           count(*) FILTER (WHERE outcome = 'overdue_open_2') AS overdue_open_2,
+           count(*) FILTER (WHERE outcome = 'overdue_open_3plus') AS overdue_open_3plus,
+           count(*) FILTER (WHERE outcome IN ('on_time', 'late_done')) AS done,
+           sum(escalation_count) AS escalations,
+           count(*) FILTER (WHERE outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
     FROM in_play GROUP BY period_start, grp
 )
 SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
-    CAST(coalesce(sum(c.carried_over), 0) AS BIGINT) AS carried_over, CAST(coalesce(sum(c.new), 0) AS BIGINT) AS new, CAST(coalesce(sum(c.in_play), 0) AS BIGINT) AS in_play, CAST(coalesce(sum(c.on_time), 0) AS BIGINT) AS on_time, CAST(coalesce(sum(c.open_not_due), 0) AS BIGINT) AS open_not_due, CAST(coalesce(sum(c.late_done), 0) AS BIGINT) AS late_done, CAST(coalesce(sum(c.overdue_open_0), 0) AS BIGINT) AS overdue_open_0, CAST(coalesce(sum(c.overdue_open_1), 0) AS BIGINT) AS overdue_open_1, CAST(coalesce(sum(c.overdue_open_2), 0) AS BIGINT) AS overdue_open_2, CAST(coalesce(sum(c.overdue_open_3plus), 0) AS BIGINT) AS overdue_open_3plus,
-    CAST(sum(c.on_time) + sum(c.late_done) AS DOUBLE) / nullif(sum(c.in_play), 0) AS completion_rate,
+    CAST(coalesce(sum(c.carried_over), 0) AS BIGINT) AS carried_over,
+    CAST(coalesce(sum(c.new), 0) AS BIGINT) AS new,
+    CAST(coalesce(sum(c.in_play), 0) AS BIGINT) AS in_play,
+    CAST(coalesce(sum(c.on_time), 0) AS BIGINT) AS on_time,
+    CAST(coalesce(sum(c.open_not_due), 0) AS BIGINT) AS open_not_due,
+    CAST(coalesce(sum(c.late_done), 0) AS BIGINT) AS late_done,
+    CAST(coalesce(sum(c.overdue_open_0), 0) AS BIGINT) AS overdue_open_0,
+    CAST(coalesce(sum(c.overdue_open_1), 0) AS BIGINT) AS overdue_open_1,
+    CAST(coalesce(sum(c.overdue_open_2), 0) AS BIGINT) AS overdue_open_2,
+    CAST(coalesce(sum(c.overdue_open_3plus), 0) AS BIGINT) AS overdue_open_3plus,
+    CAST(sum(c.done) AS DOUBLE) / nullif(sum(c.in_play), 0) AS completion_rate,
     CAST(sum(c.escalations) AS DOUBLE) / nullif(sum(c.in_play), 0) AS avg_escalations,
     CAST(sum(c.on_time) AS DOUBLE) / nullif(sum(c.in_play), 0) AS total_service_level,
     CAST(sum(c.new_on_time) AS DOUBLE) / nullif(sum(c.new), 0) AS service_level
 FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
 GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
-HAVING is_total OR sum(c.in_play) > 0
+HAVING is_total OR count(c.period_start) > 0
 ORDER BY p.period_start, is_total, "group" NULLS FIRST
 

@@ -128,6 +128,8 @@ WITH periods AS (
       outcome = 'overdue_open_2') AS overdue_open_2,
     COUNT(*) FILTER(WHERE
       outcome = 'overdue_open_3plus') AS overdue_open_3plus,
+    COUNT(*) FILTER(WHERE
+      outcome IN ('on_time', 'late_done')) AS done,
     SUM(escalation_count) AS escalations,
     COUNT(*) FILTER(WHERE
       outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
@@ -150,7 +152,7 @@ SELECT
   CAST(COALESCE(SUM(c.overdue_open_1), 0) AS BIGINT) AS overdue_open_1,
   CAST(COALESCE(SUM(c.overdue_open_2), 0) AS BIGINT) AS overdue_open_2,
   CAST(COALESCE(SUM(c.overdue_open_3plus), 0) AS BIGINT) AS overdue_open_3plus,
-  CAST(SUM(c.on_time) + SUM(c.late_done) AS DOUBLE) / NULLIF(SUM(c.in_play), 0) AS completion_rate,
+  CAST(SUM(c.done) AS DOUBLE) / NULLIF(SUM(c.in_play), 0) AS completion_rate,
   CAST(SUM(c.escalations) AS DOUBLE) / NULLIF(SUM(c.in_play), 0) AS avg_escalations,
   CAST(SUM(c.on_time) AS DOUBLE) / NULLIF(SUM(c.in_play), 0) AS total_service_level,
   CAST(SUM(c.new_on_time) AS DOUBLE) / NULLIF(SUM(c.new), 0) AS service_level
@@ -165,7 +167,7 @@ GROUP BY
     )
   )
 HAVING
-  is_total OR SUM(c.in_play) > 0
+  is_total OR COUNT(c.period_start) > 0
 ORDER BY
   p.period_start NULLS LAST,
   is_total NULLS LAST,

@@ -1,0 +1,99 @@
+"""The service KPI queries, built from the declarations in ``kpi.service.definitions``.
+
+A KPI names its measure (and a ratio its denominator's), and a measure its population and the
+rows it counts or the column it sums (``kpi.metrics.Measure``), as MetricFlow and Cube declare
+them. Here each measure a query needs is aggregated once over its population per period and
+group; the KPIs read those sums: a count as its measure's sum, a ratio as the sum of its
+measure over the sum of its denominator's, so group rows and total rows use the same formula.
+Adding a KPI is one declaration; the SQL here never names a KPI.
+"""
+
+from __future__ import annotations
+
+from kpi import metrics, sql
+from kpi.metrics import Measure, Metric
+from kpi.service.definitions import ALERT_METRICS, PREFIX, WEEKLY_METRICS
+from kpi.service.populations import with_populations
+
+
+def metric(column: str) -> Metric:
+    """The service KPI behind a result column."""
+    return metrics.get(PREFIX + column)
+
+
+def ratio(numerator: str, denominator: str) -> str:
+    """SQL for numerator ÷ denominator as a fraction, NULL where the denominator is 0."""
+    return f"CAST({numerator} AS DOUBLE) / nullif({denominator}, 0)"
+
+
+def column_name(column: Metric | Measure) -> str:
+    """The result column of a KPI (its key without the prefix) or of a bare measure (its name)."""
+    return column.name if isinstance(column, Measure) else column.key.removeprefix(PREFIX)
+
+
+def _alias(name: str) -> str:
+    return name if name.isidentifier() else sql.ident(name)
+
+
+def _measures(column: Metric | Measure) -> tuple[Measure, ...]:
+    if isinstance(column, Measure):
+        return (column,)
+    if column.measure is None:
+        raise ValueError(f"{column.key} declares no measure to build its SQL from")
+    return (column.measure,) if column.over is None else (column.measure, column.over)
+
+
+def _reported(column: Metric | Measure) -> str:
+    """The SELECT item of one result column over the per-group sums ``c``."""
+    measure, *over = _measures(column)
+    if over:
+        return f"{ratio(f'sum(c.{_alias(measure.name)})', f'sum(c.{_alias(over[0].name)})')} AS {_alias(column_name(column))}"
+    return f"CAST(coalesce(sum(c.{_alias(measure.name)}), 0) AS BIGINT) AS {_alias(column_name(column))}"
+
+
+def grouped_sql(*columns: Metric | Measure) -> str:
+    """KPIs (or bare measures) per period and group, then a total row per period, which is kept
+    when the period is empty. All their measures count over one population."""
+    measures = list(dict.fromkeys(m for column in columns for m in _measures(column)))
+    populations = {m.population for m in measures}
+    if len(populations) != 1 or len({m.name for m in measures}) != len(measures):
+        raise ValueError(f"one population and distinct measure names per query, not {measures}")
+    [population] = populations
+    aggregates = ",\n           ".join(f"{m.aggregate()} AS {_alias(m.name)}" for m in measures)
+    reported = ",\n    ".join(_reported(column) for column in columns)
+    return f"""{with_populations(population)},
+counts AS (
+    SELECT period_start, grp,
+           {aggregates}
+    FROM {population} GROUP BY period_start, grp
+)
+SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
+    {reported}
+FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
+GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
+HAVING is_total OR count(c.period_start) > 0
+ORDER BY p.period_start, is_total, "group" NULLS FIRST
+"""
+
+
+def rows_behind(metric: Metric) -> str:
+    """SQL over its population: the rows a click on the KPI lists, those it counts, or for a ratio
+    those of its denominator."""
+    return (metric.over or metric.measure).condition or "true"
+
+
+def _case(column: str, metrics_: tuple[Metric, ...], result) -> str:
+    return "CASE {}".format(column) + "".join(
+        f"\n        WHEN '{column_name(m)}' THEN {result(m)}" for m in metrics_) + " END"
+
+
+# The weekly report's KPIs a drill-down can list tickets behind (all count over ``in_play``).
+DRILLABLE = tuple(column_name(m) for m in WEEKLY_METRICS)
+DRILL_CONDITION = _case("$column", WEEKLY_METRICS, rows_behind)
+
+# One row per alert a ticket open at the period's end raises: its alert KPIs' conditions in one
+# list, unnested once.
+ALERT_NAMES = "[\n    " + ",\n    ".join(
+    f"CASE WHEN {rows_behind(m)} THEN '{column_name(m)}' END" for m in ALERT_METRICS) + "\n]"
+
+WEEKLY_SQL = grouped_sql(*WEEKLY_METRICS)

@@ -1,0 +1,176 @@
+WITH periods AS (
+  SELECT
+    period.period_start,
+    period.period_end
+  FROM (
+    SELECT
+      EXPLODE(
+        CAST(:periods AS ARRAY<STRUCT<period_start: TIMESTAMP_NTZ, period_end: TIMESTAMP_NTZ>>)
+      ) AS period
+  ) AS asked
+), scoped AS (
+  SELECT
+    ticket_id,
+    subject,
+    department,
+    owner,
+    level,
+    channel,
+    category,
+    sla_policy_id,
+    status,
+    state,
+    source_system,
+    source_sla_met,
+    created_at,
+    first_response_at,
+    first_response_due_at,
+    standard_due_at,
+    first_commitment_at,
+    current_commitment_at,
+    extension_count,
+    escalation_count,
+    forwarded_second_line,
+    completed_at,
+    completed_at < created_at AS completed_before_created,
+    CASE :due
+      WHEN 'standard'
+      THEN standard_due_at
+      WHEN 'first'
+      THEN first_commitment_at
+      ELSE current_commitment_at
+    END AS due_at,
+    CASE :by
+      WHEN 'department'
+      THEN department
+      WHEN 'level'
+      THEN 'Level ' || CAST(level AS STRING)
+      ELSE owner
+    END AS grp
+  FROM tickets
+  /* Every population below lies within these bounds; zone maps skip row groups outside them. */
+  WHERE
+    NOT is_cancelled
+    AND created_at < CAST(:scan_end AS TIMESTAMP_NTZ)
+    AND (
+      completed_at >= CAST(:scan_start AS TIMESTAMP_NTZ) OR completed_at IS NULL
+    )
+    AND (
+      SIZE(CAST(:departments AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:departments AS ARRAY<STRING>), department)
+    )
+    AND (
+      SIZE(CAST(:owners AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:owners AS ARRAY<STRING>), owner)
+    )
+    AND (
+      SIZE(CAST(:levels AS ARRAY<INT>)) = 0
+      OR ARRAY_CONTAINS(CAST(:levels AS ARRAY<INT>), level)
+    )
+    AND (
+      SIZE(CAST(:channels AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:channels AS ARRAY<STRING>), channel)
+    )
+    AND (
+      SIZE(CAST(:sources AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:sources AS ARRAY<STRING>), source_system)
+    )
+    AND (
+      SIZE(CAST(:batches AS ARRAY<INT>)) = 0
+      OR ARRAY_CONTAINS(CAST(:batches AS ARRAY<INT>), batch_id)
+    )
+), open_at_end AS (
+  SELECT
+    s.*,
+    p.period_start,
+    p.period_end
+  FROM scoped AS s
+  JOIN periods AS p
+    ON s.created_at < p.period_end
+    AND (
+      s.completed_at IS NULL OR s.completed_at >= p.period_end
+    )
+), with_policy AS (
+  SELECT
+    src.*,
+    pol.name AS sla_policy
+  FROM open_at_end AS src
+  LEFT JOIN sla_policies AS pol
+    ON pol.policy_id = src.sla_policy_id
+), alerted AS (
+  SELECT
+    alert,
+    ticket_id,
+    subject,
+    department,
+    owner,
+    level,
+    channel,
+    category,
+    sla_policy,
+    status,
+    created_at,
+    first_response_due_at,
+    first_response_at,
+    standard_due_at,
+    first_commitment_at,
+    current_commitment_at,
+    completed_at,
+    extension_count,
+    escalation_count,
+    due_at,
+    ROW_NUMBER() OVER (PARTITION BY alert ORDER BY due_at NULLS LAST, ticket_id NULLS LAST) AS position,
+    COUNT(*) OVER (PARTITION BY alert) AS listed
+  FROM with_policy
+  LATERAL VIEW
+  EXPLODE(
+    ARRAY(
+      CASE WHEN COALESCE(owner, '') = '' THEN 'unassigned' END,
+      CASE WHEN escalation_count >= 1 THEN 'being_escalated' END,
+      CASE WHEN escalation_count >= 2 THEN 'escalated_many' END,
+      CASE
+        WHEN due_at < period_end AND extension_count + escalation_count >= 2
+        THEN 'overdue_many'
+      END,
+      CASE
+        WHEN due_at >= period_end AND due_at < period_end + INTERVAL '24' HOUR
+        THEN 'due_soon'
+      END
+    )
+  ) alerts AS alert
+  WHERE
+    NOT alert IS NULL AND (
+      CAST(:alert AS STRING) IS NULL OR alert = :alert
+    )
+)
+SELECT
+  alert,
+  ticket_id,
+  subject,
+  department,
+  owner,
+  level,
+  channel,
+  category,
+  sla_policy,
+  status,
+  created_at,
+  first_response_due_at,
+  first_response_at,
+  standard_due_at,
+  first_commitment_at,
+  current_commitment_at,
+  completed_at,
+  extension_count,
+  escalation_count,
+  due_at,
+  listed
+FROM alerted
+WHERE
+  position > :offset
+  AND (
+    CAST(:limit AS BIGINT) IS NULL OR position <= :offset + :limit
+  )
+ORDER BY
+  alert NULLS LAST,
+  position NULLS LAST

@@ -1,0 +1,117 @@
+WITH periods AS (
+  SELECT
+    period.period_start,
+    period.period_end
+  FROM (
+    SELECT
+      EXPLODE(
+        CAST(:periods AS ARRAY<STRUCT<period_start: TIMESTAMP_NTZ, period_end: TIMESTAMP_NTZ>>)
+      ) AS period
+  ) AS asked
+), scoped AS (
+  SELECT
+    ticket_id,
+    subject,
+    department,
+    owner,
+    level,
+    channel,
+    category,
+    sla_policy_id,
+    status,
+    state,
+    source_system,
+    source_sla_met,
+    created_at,
+    first_response_at,
+    first_response_due_at,
+    standard_due_at,
+    first_commitment_at,
+    current_commitment_at,
+    extension_count,
+    escalation_count,
+    forwarded_second_line,
+    completed_at,
+    completed_at < created_at AS completed_before_created,
+    CASE :due
+      WHEN 'standard'
+      THEN standard_due_at
+      WHEN 'first'
+      THEN first_commitment_at
+      ELSE current_commitment_at
+    END AS due_at,
+    CASE :by
+      WHEN 'department'
+      THEN department
+      WHEN 'level'
+      THEN 'Level ' || CAST(level AS STRING)
+      ELSE owner
+    END AS grp
+  FROM tickets
+  /* Every population below lies within these bounds; zone maps skip row groups outside them. */
+  WHERE
+    NOT is_cancelled
+    AND created_at < CAST(:scan_end AS TIMESTAMP_NTZ)
+    AND (
+      completed_at >= CAST(:scan_start AS TIMESTAMP_NTZ) OR completed_at IS NULL
+    )
+    AND (
+      SIZE(CAST(:departments AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:departments AS ARRAY<STRING>), department)
+    )
+    AND (
+      SIZE(CAST(:owners AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:owners AS ARRAY<STRING>), owner)
+    )
+    AND (
+      SIZE(CAST(:levels AS ARRAY<INT>)) = 0
+      OR ARRAY_CONTAINS(CAST(:levels AS ARRAY<INT>), level)
+    )
+    AND (
+      SIZE(CAST(:channels AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:channels AS ARRAY<STRING>), channel)
+    )
+    AND (
+      SIZE(CAST(:sources AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:sources AS ARRAY<STRING>), source_system)
+    )
+    AND (
+      SIZE(CAST(:batches AS ARRAY<INT>)) = 0
+      OR ARRAY_CONTAINS(CAST(:batches AS ARRAY<INT>), batch_id)
+    )
+), created AS (
+  SELECT
+    s.*,
+    p.period_start,
+    p.period_end
+  FROM scoped AS s
+  JOIN periods AS p
+    ON s.created_at >= p.period_start AND s.created_at < p.period_end
+), completed AS (
+  SELECT
+    s.*,
+    p.period_start,
+    p.period_end
+  FROM scoped AS s
+  JOIN periods AS p
+    ON s.completed_at >= p.period_start AND s.completed_at < p.period_end
+)
+SELECT
+  p.period_start,
+  (
+    SELECT
+      COUNT(*)
+    FROM created AS c
+    WHERE
+      c.period_start = p.period_start
+  ) AS created,
+  (
+    SELECT
+      COUNT(*)
+    FROM completed AS c
+    WHERE
+      c.period_start = p.period_start
+  ) AS resolved
+FROM periods AS p
+ORDER BY
+  p.period_start NULLS LAST

@@ -1,0 +1,128 @@
+WITH periods AS (
+  SELECT
+    period.period_start,
+    period.period_end
+  FROM (
+    SELECT
+      EXPLODE(
+        CAST(:periods AS ARRAY<STRUCT<period_start: TIMESTAMP_NTZ, period_end: TIMESTAMP_NTZ>>)
+      ) AS period
+  ) AS asked
+), scoped AS (
+  SELECT
+    ticket_id,
+    subject,
+    department,
+    owner,
+    level,
+    channel,
+    category,
+    sla_policy_id,
+    status,
+    state,
+    source_system,
+    source_sla_met,
+    created_at,
+    first_response_at,
+    first_response_due_at,
+    standard_due_at,
+    first_commitment_at,
+    current_commitment_at,
+    extension_count,
+    escalation_count,
+    forwarded_second_line,
+    completed_at,
+    completed_at < created_at AS completed_before_created,
+    CASE :due
+      WHEN 'standard'
+      THEN standard_due_at
+      WHEN 'first'
+      THEN first_commitment_at
+      ELSE current_commitment_at
+    END AS due_at,
+    CASE :by
+      WHEN 'department'
+      THEN department
+      WHEN 'level'
+      THEN 'Level ' || CAST(level AS STRING)
+      ELSE owner
+    END AS grp
+  FROM tickets
+  /* Every population below lies within these bounds; zone maps skip row groups outside them. */
+  WHERE
+    NOT is_cancelled
+    AND created_at < CAST(:scan_end AS TIMESTAMP_NTZ)
+    AND (
+      completed_at >= CAST(:scan_start AS TIMESTAMP_NTZ) OR completed_at IS NULL
+    )
+    AND (
+      SIZE(CAST(:departments AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:departments AS ARRAY<STRING>), department)
+    )
+    AND (
+      SIZE(CAST(:owners AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:owners AS ARRAY<STRING>), owner)
+    )
+    AND (
+      SIZE(CAST(:levels AS ARRAY<INT>)) = 0
+      OR ARRAY_CONTAINS(CAST(:levels AS ARRAY<INT>), level)
+    )
+    AND (
+      SIZE(CAST(:channels AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:channels AS ARRAY<STRING>), channel)
+    )
+    AND (
+      SIZE(CAST(:sources AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:sources AS ARRAY<STRING>), source_system)
+    )
+    AND (
+      SIZE(CAST(:batches AS ARRAY<INT>)) = 0
+      OR ARRAY_CONTAINS(CAST(:batches AS ARRAY<INT>), batch_id)
+    )
+), in_play AS (
+  SELECT
+    s.*,
+    p.period_start,
+    p.period_end,
+    s.created_at < p.period_start AS is_carried_over,
+    CASE
+      WHEN s.completed_at < p.period_end
+      THEN CASE
+        WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
+        AND NOT s.completed_before_created
+        THEN 'on_time'
+        ELSE 'late_done'
+      END /* A completion before creation is kept out of the on-time count. */
+      WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
+      THEN 'open_not_due'
+      WHEN s.escalation_count >= 3
+      THEN 'overdue_open_3plus'
+      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+    END AS outcome
+  FROM scoped AS s
+  JOIN periods AS p
+    ON s.created_at < p.period_end
+    AND (
+      s.completed_at IS NULL OR s.completed_at >= p.period_start
+    )
+)
+SELECT
+  source_system,
+  COUNT(*) AS in_play,
+  COUNT(*) FILTER(WHERE
+    outcome IN ('on_time', 'late_done') AND NOT source_sla_met IS NULL) AS with_verdict,
+  COUNT(*) FILTER(WHERE
+    outcome IN ('on_time', 'late_done') AND source_sla_met) AS source_met,
+  COUNT(*) FILTER(WHERE
+    outcome = 'on_time' AND NOT source_sla_met IS NULL) AS app_met,
+  COUNT(*) FILTER(WHERE
+    outcome IN ('on_time', 'late_done')
+    AND source_sla_met <> (
+      outcome = 'on_time'
+    )) AS disagree
+FROM in_play
+GROUP BY
+  source_system
+ORDER BY
+  in_play DESC,
+  source_system NULLS LAST

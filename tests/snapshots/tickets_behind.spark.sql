@@ -1,0 +1,178 @@
+WITH periods AS (
+  SELECT
+    period.period_start,
+    period.period_end
+  FROM (
+    SELECT
+      EXPLODE(
+        CAST(:periods AS ARRAY<STRUCT<period_start: TIMESTAMP_NTZ, period_end: TIMESTAMP_NTZ>>)
+      ) AS period
+  ) AS asked
+), scoped AS (
+  SELECT
+    ticket_id,
+    subject,
+    department,
+    owner,
+    level,
+    channel,
+    category,
+    sla_policy_id,
+    status,
+    state,
+    source_system,
+    source_sla_met,
+    created_at,
+    first_response_at,
+    first_response_due_at,
+    standard_due_at,
+    first_commitment_at,
+    current_commitment_at,
+    extension_count,
+    escalation_count,
+    forwarded_second_line,
+    completed_at,
+    completed_at < created_at AS completed_before_created,
+    CASE :due
+      WHEN 'standard'
+      THEN standard_due_at
+      WHEN 'first'
+      THEN first_commitment_at
+      ELSE current_commitment_at
+    END AS due_at,
+    CASE :by
+      WHEN 'department'
+      THEN department
+      WHEN 'level'
+      THEN 'Level ' || CAST(level AS STRING)
+      ELSE owner
+    END AS grp
+  FROM tickets
+  /* Every population below lies within these bounds; zone maps skip row groups outside them. */
+  WHERE
+    NOT is_cancelled
+    AND created_at < CAST(:scan_end AS TIMESTAMP_NTZ)
+    AND (
+      completed_at >= CAST(:scan_start AS TIMESTAMP_NTZ) OR completed_at IS NULL
+    )
+    AND (
+      SIZE(CAST(:departments AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:departments AS ARRAY<STRING>), department)
+    )
+    AND (
+      SIZE(CAST(:owners AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:owners AS ARRAY<STRING>), owner)
+    )
+    AND (
+      SIZE(CAST(:levels AS ARRAY<INT>)) = 0
+      OR ARRAY_CONTAINS(CAST(:levels AS ARRAY<INT>), level)
+    )
+    AND (
+      SIZE(CAST(:channels AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:channels AS ARRAY<STRING>), channel)
+    )
+    AND (
+      SIZE(CAST(:sources AS ARRAY<STRING>)) = 0
+      OR ARRAY_CONTAINS(CAST(:sources AS ARRAY<STRING>), source_system)
+    )
+    AND (
+      SIZE(CAST(:batches AS ARRAY<INT>)) = 0
+      OR ARRAY_CONTAINS(CAST(:batches AS ARRAY<INT>), batch_id)
+    )
+), in_play AS (
+  SELECT
+    s.*,
+    p.period_start,
+    p.period_end,
+    s.created_at < p.period_start AS is_carried_over,
+    CASE
+      WHEN s.completed_at < p.period_end
+      THEN CASE
+        WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
+        AND NOT s.completed_before_created
+        THEN 'on_time'
+        ELSE 'late_done'
+      END /* A completion before creation is kept out of the on-time count. */
+      WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
+      THEN 'open_not_due'
+      WHEN s.escalation_count >= 3
+      THEN 'overdue_open_3plus'
+      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+    END AS outcome
+  FROM scoped AS s
+  JOIN periods AS p
+    ON s.created_at < p.period_end
+    AND (
+      s.completed_at IS NULL OR s.completed_at >= p.period_start
+    )
+), with_policy AS (
+  SELECT
+    src.*,
+    pol.name AS sla_policy
+  FROM in_play AS src
+  LEFT JOIN sla_policies AS pol
+    ON pol.policy_id = src.sla_policy_id
+)
+SELECT
+  ticket_id,
+  subject,
+  department,
+  owner,
+  level,
+  channel,
+  category,
+  sla_policy,
+  status,
+  created_at,
+  first_response_due_at,
+  first_response_at,
+  standard_due_at,
+  first_commitment_at,
+  current_commitment_at,
+  completed_at,
+  extension_count,
+  escalation_count,
+  due_at,
+  outcome,
+  is_carried_over
+FROM with_policy
+WHERE
+  (
+    :all_groups OR grp IS NOT DISTINCT FROM CAST(:group AS STRING)
+  )
+  AND CASE :column
+    WHEN 'carried_over'
+    THEN is_carried_over
+    WHEN 'new'
+    THEN NOT is_carried_over
+    WHEN 'in_play'
+    THEN TRUE
+    WHEN 'on_time'
+    THEN outcome = 'on_time'
+    WHEN 'open_not_due'
+    THEN outcome = 'open_not_due'
+    WHEN 'late_done'
+    THEN outcome = 'late_done'
+    WHEN 'overdue_open_0'
+    THEN outcome = 'overdue_open_0'
+    WHEN 'overdue_open_1'
+    THEN outcome = 'overdue_open_1'
+    WHEN 'overdue_open_2'
+    THEN outcome = 'overdue_open_2'
+    WHEN 'overdue_open_3plus'
+    THEN outcome = 'overdue_open_3plus'
+    WHEN 'completion_rate'
+    THEN TRUE
+    WHEN 'avg_escalations'
+    THEN TRUE
+    WHEN 'total_service_level'
+    THEN TRUE
+    WHEN 'service_level'
+    THEN NOT is_carried_over
+  END
+  AND (
+    CAST(:escalations AS INT) IS NULL OR LEAST(escalation_count, 3) = :escalations
+  )
+ORDER BY
+  due_at NULLS LAST,
+  ticket_id NULLS LAST

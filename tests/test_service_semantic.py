@@ -1,0 +1,65 @@
+"""The KPI SQL built from the declarations: a new KPI is one declaration, and every list of
+tickets behind a figure holds exactly the rows that figure counts."""
+
+import pytest
+
+from kpi.ingest.importer import import_files
+from kpi.metrics import Measure, Metric
+from kpi.service import definitions, report, semantic
+from kpi.service.periods import iso_week
+from kpi.service.report import ServiceQuery
+from tests.service_tickets import WEEK41, insert_tickets
+
+W41 = iso_week("2009-W41")
+
+
+def test_a_new_kpi_is_one_declaration(con):
+    insert_tickets(con, [
+        {"ticket_id": "old", "owner": "amy", "created_at": "2009-09-01 09:00", "escalation_count": 2},
+        {"ticket_id": "fresh", "owner": "amy", "created_at": "2009-10-11 12:00", "escalation_count": 1},
+        {"ticket_id": "calm", "owner": "bob", "created_at": "2009-10-06 12:00"},
+        {"ticket_id": "done", "owner": "bob", "created_at": "2009-10-05 12:00", "resolved_at": "2009-10-06 12:00"},
+    ])
+    escalated = Measure("escalated", "in_play", "escalation_count >= 1")
+    share = Metric("service.escalated_share", "升級比例", "Escalated share", "…", "…", "escalated", "in play",
+                   "in play", "ratio", numerator_zh="升級", denominator_zh="執行總數", filters_zh="執行中",
+                   measure=escalated, over=definitions.IN_PLAY)
+    frame = report.engine_of(con).run(semantic.grouped_sql(escalated, share),
+                                      ServiceQuery().params([W41]))
+    rows = {("TOTAL" if r["is_total"] else r["group"]): (r["escalated"], r["escalated_share"])
+            for r in frame.to_dict("records")}
+    # amy: both escalated (2/2); bob: neither (0/2); in total 2 of 4
+    assert rows == {"amy": (2, 1.0), "bob": (0, 0.0), "TOTAL": (2, 0.5)}
+
+
+def test_a_ratio_counts_over_one_population():
+    with pytest.raises(ValueError, match="one population"):
+        Metric("service.x", "x", "x", "x", "x", "a", "b", "f", "ratio", numerator_zh="a", denominator_zh="b",
+               filters_zh="f", measure=definitions.COMPLETED, over=definitions.IN_PLAY)
+    with pytest.raises(ValueError, match="one population"):
+        semantic.grouped_sql(definitions.COMPLETED, definitions.IN_PLAY)
+
+
+def test_every_reported_service_kpi_declares_its_measure():
+    reported = (definitions.WEEKLY_METRICS + definitions.COMMITMENT_METRICS + definitions.OTHER_METRICS
+                + definitions.ALERT_METRICS)
+    assert all(m.measure is not None for m in reported)
+    assert {m.over is not None for m in reported if m.unit == "count"} == {False}
+    assert semantic.DRILLABLE == definitions.WEEKLY_COLUMNS
+
+
+@pytest.mark.parametrize("query", [ServiceQuery(), ServiceQuery(due="standard")], ids=["current", "standard"])
+def test_the_tickets_behind_each_weekly_column_are_the_ones_it_counts(con, query):
+    import_files(con, [WEEK41])
+    total = report.weekly_report(con, W41, query).iloc[-1]
+    for metric in definitions.WEEKLY_METRICS:
+        column = semantic.column_name(metric)
+        listed = report.tickets_behind(con, W41, query, column=column)
+        # a count lists its own tickets; a rate those of its denominator
+        counted = semantic.column_name(metric.over) if metric.over else column
+        assert len(listed) == total[counted], column
+    # week 41: 7 new, 3 on time, 3 late, 1 overdue (current commitment); a rate lists its denominator
+    counts = {c: len(report.tickets_behind(con, W41, ServiceQuery(), column=c))
+              for c in ("new", "on_time", "late_done", "overdue_open_0", "service_level", "completion_rate")}
+    assert counts == {"new": 7, "on_time": 3, "late_done": 3, "overdue_open_0": 1, "service_level": 7,
+                      "completion_rate": 7}
