@@ -27,6 +27,7 @@ demo: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/kpi_bench.py
+	$(BIN)/python bench/page_bench.py
 	$(BIN)/python bench/skills_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/staffing_bench.py

@@ -71,7 +71,7 @@ with response_tab:
     view.response_and_forwarding(review)
     view.time_figures(period, query)
 with alert_tab:
-    view.alerts(review)
+    view.alerts(review, query)
 with report_tab:
     report_downloads(review, query)
 with help_tab:

@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+import math
+import random
+from fractions import Fraction
 
 import pytest
 
@@ -72,3 +75,46 @@ def test_unreadable_number_is_an_argparse_error(capsys):
         main(["staffing", "--calls", "lots", "--aht", "180"])
     assert exit_.value.code == 2
     assert "error: argument --calls: invalid float value: 'lots'" in capsys.readouterr().err
+
+
+def independent_staffing(calls: int, minutes: int, aht: int, target: Fraction, within: int, shrinkage: Fraction):
+    """Erlang C written another way: A = calls × AHT ÷ interval as an exact fraction, P(wait) from
+    A^N/N! · N/(N−A) over Σ_{k<N} A^k/k! plus that term, in exact fractions; the fewest N > A whose
+    1 − P(wait)·e^(−(N−A)t/AHT) reaches the target. Returns the figures and how far the service
+    level of N and N − 1 lie from the target (a near tie is not a fair test of either side)."""
+    traffic = Fraction(calls * aht, minutes * 60)
+    agents = math.floor(traffic) + 1
+    previous_level = 0.0
+    while True:
+        top = traffic**agents / math.factorial(agents) * agents / (agents - traffic)
+        wait = top / (sum(traffic**k / Fraction(math.factorial(k)) for k in range(agents)) + top)
+        level = 1 - float(wait) * math.exp(-float(agents - traffic) * within / aht)
+        if level >= target:
+            break
+        previous_level, agents = level, agents + 1
+    scheduled = math.ceil(Fraction(agents) / (1 - shrinkage))
+    figures = {"agents": agents, "scheduled": scheduled, "service_level": level,
+               "asa_seconds": float(wait * aht / (agents - traffic)), "probability_wait": float(wait),
+               "occupancy": float(traffic / agents), "traffic_erlangs": float(traffic)}
+    return figures, min(level - float(target), float(target) - previous_level)
+
+
+def test_staffing_cli_agrees_with_an_independent_erlang_c_on_random_scenarios(capsys):
+    rng = random.Random(2024)
+    checked = 0
+    while checked < 40:
+        calls, minutes, aht = rng.randint(1, 400), rng.choice([15, 30, 60]), rng.randint(60, 600)
+        target, within = rng.choice(["0.7", "0.8", "0.85", "0.9", "0.95"]), rng.choice([10, 15, 20, 30, 60])
+        shrinkage = rng.choice(["0", "0.2", "0.3", "0.35"])
+        expected, margin = independent_staffing(calls, minutes, aht, Fraction(target), within, Fraction(shrinkage))
+        if margin < 1e-9:
+            continue
+        code, out, _ = run(capsys, "staffing", "--calls", str(calls), "--interval-minutes", str(minutes),
+                           "--aht", str(aht), "--target", target, "--within", str(within),
+                           "--shrinkage", shrinkage, "--format", "json")
+        report = json.loads(out)
+        assert code == 0
+        assert (report["agents"], report["scheduled"]) == (expected["agents"], expected["scheduled"]), (calls, aht)
+        for key in ("service_level", "asa_seconds", "probability_wait", "occupancy", "traffic_erlangs"):
+            assert report[key] == pytest.approx(expected[key], rel=1e-9), (calls, aht, key)
+        checked += 1

@@ -8,12 +8,14 @@ from kpi.i18n import t
 
 def test_every_layout_maps_only_canonical_fields_with_a_known_basis():
     assert {layout.key for layout in LAYOUTS} == {
-        "amazon_connect", "genesys_cloud", "cisco_uccx", "avaya_cms", "twilio_flex", "generic_zh_tw"}
+        "amazon_connect", "genesys_cloud", "cisco_uccx", "webex_cc", "avaya_cms", "twilio_flex", "generic_zh_tw",
+        "generic_en"}
     for layout in LAYOUTS:
         assert set(layout.headers) <= set(CANONICAL_FIELDS), layout.key
         assert layout.unconfirmed <= set(CANONICAL_FIELDS), layout.key
         assert layout.service_level_basis in SERVICE_LEVEL_BASES
         assert {"interval_start", "queue", "offered", "answered", "abandoned"} <= set(layout.headers)
+        assert layout.milliseconds <= set(layout.headers), layout.key
 
 
 def test_the_vendors_own_words():
@@ -23,9 +25,12 @@ def test_the_vendors_own_words():
     assert by_key["avaya_cms"]["answered"][0] == "ACD Calls"
     assert by_key["avaya_cms"]["abandoned"][0] == "Aband Calls"
     assert by_key["cisco_uccx"]["offered"][0] == "Calls Presented"
+    assert by_key["cisco_uccx"]["interval_end"] == ("Interval End Time",)
+    assert by_key["webex_cc"]["service_level_pct"] == ("serviceLevelThresholdPercentage",)
+    assert by_key["twilio_flex"]["offered"][0] == "tasks_entered"
     assert by_key["genesys_cloud"]["service_level_pct"][0] == "Service Level %"
-    assert by_key["generic_zh_tw"]["answered_within_threshold"] == ("{seconds}秒內接通數",)
-    assert by_key["generic_zh_tw"]["agents_staffed"] == ("上線人數",)
+    assert by_key["generic_zh_tw"]["answered_within_threshold"][0] == "{seconds}秒內接通數"
+    assert by_key["generic_zh_tw"]["agents_staffed"][0] == "上線人數"
 
 
 # An interval: 200 offered, 180 answered, 20 abandoned of which 8 within 5 s, 153 answered within 15 s.

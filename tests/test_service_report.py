@@ -216,10 +216,11 @@ def test_backlog_alerts_and_drill_down(con):
     # at 10-12 00:00: old is 41 days old (30+), soon 1 day (1-3), fresh 0 days (0-1)
     assert bands[["age_from_days", "level", "tickets"]].values.tolist() == [[0, 1, 1], [1, 1, 1], [30, 3, 1]]
     alerts = report.alert_lists(con, W41, ServiceQuery())
-    assert alerts[["alert", "ticket_id"]].astype(str).values.tolist() == [
+    assert alerts.rows[["alert", "ticket_id"]].astype(str).values.tolist() == [
         ["unassigned", "old"], ["being_escalated", "old"], ["being_escalated", "fresh"],
         ["escalated_many", "old"], ["overdue_many", "old"], ["due_soon", "soon"],
     ]
+    assert alerts.counts == {"unassigned": 1, "being_escalated": 2, "escalated_many": 1, "overdue_many": 1, "due_soon": 1}
     unassigned = report.tickets_behind(con, W41, ServiceQuery(), group=None, all_groups=False)
     assert unassigned["ticket_id"].tolist() == ["old"]
     escalated_once = report.tickets_behind(con, W41, ServiceQuery(), escalations=1)
@@ -251,3 +252,19 @@ def test_bad_grouping_or_due_basis_is_refused():
         ServiceQuery(due="tomorrow")
     with pytest.raises(ValueError, match="group by"):
         ServiceQuery(by="colour")
+
+
+def test_alert_lists_give_counts_and_first_rows_and_page_the_rest(con, monkeypatch):
+    # Seven unassigned tickets open at week 41's end, due on consecutive days (the last without a due time).
+    insert_tickets(con, [{"ticket_id": f"u{n}", "owner": None, "level": 3, "created_at": "2009-09-01 09:00",
+                          "current_commitment_at": f"2009-10-{13 + n} 09:00" if n < 6 else None} for n in range(7)])
+    monkeypatch.setattr(report, "ALERT_ROWS", 3)
+    alerts = report.alert_lists(con, W41, ServiceQuery())
+    assert alerts.counts["unassigned"] == 7 and alerts.counts["due_soon"] == 0
+    assert alerts.rows["ticket_id"].tolist() == ["u0", "u1", "u2"]            # by due time, the first three
+    page = report.alert_list(con, W41, ServiceQuery(), "unassigned", offset=3, limit=3)
+    assert page["ticket_id"].tolist() == ["u3", "u4", "u5"]
+    assert report.alert_list(con, W41, ServiceQuery(), "unassigned", offset=6)["ticket_id"].tolist() == ["u6"]
+    assert len(report.alert_list(con, W41, ServiceQuery(), "unassigned")) == 7   # a download: all of it
+    with pytest.raises(ValueError):
+        report.alert_list(con, W41, ServiceQuery(), "'; DROP TABLE tickets; --")

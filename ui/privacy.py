@@ -3,6 +3,8 @@ export goes through."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from kpi import privacy
@@ -20,3 +22,9 @@ def may_see_personal_data() -> bool:
 def visible(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` as the current user may see it: subjects and customers masked unless allowed."""
     return frame if may_see_personal_data() else privacy.mask_frame(frame)
+
+
+def gate_for_later() -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """``visible`` decided now, for a file built later outside the page's run (a deferred download,
+    which has no session to ask)."""
+    return (lambda frame: frame) if may_see_personal_data() else privacy.mask_frame

@@ -21,6 +21,7 @@ from kpi.service.report import FilterOptions, ServiceQuery
 from ui import service_charts, url_params
 from ui.components.download import download_buttons, table_with_downloads
 from ui.components.kpi_card import kpi_card, legend_caption, style_by_target
+from ui import privacy as ui_privacy
 from ui.engine import kpi_source
 from ui.privacy import visible
 from ui.session import t
@@ -43,12 +44,14 @@ def filter_options(data_version: int) -> FilterOptions:
     return report.filter_options(kpi_source(), ui.db())
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+# Results only (tables of counts, the first rows of each alert list): a view costs kilobytes, not
+# the tickets behind it; an hour's ttl bounds what sessions left behind.
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def weekly_review(data_version: int, period: Period, query: ServiceQuery) -> report.WeeklyReview:
     return report.weekly_review(kpi_source(), period, query)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def tickets_behind(data_version: int, period: Period, query: ServiceQuery, **cell) -> pd.DataFrame:
     return report.tickets_behind(kpi_source(), period, query, **cell)
 
@@ -332,18 +335,42 @@ def drill_panel(query: ServiceQuery) -> None:
     st.button(t("service.drill.clear"), on_click=st.session_state.pop, args=(DRILL, None))
 
 
-def alerts(review: report.WeeklyReview) -> None:
-    if review.alerts.empty:
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _alert_page(data_version: int, period: Period, query: ServiceQuery, alert: str, offset: int) -> pd.DataFrame:
+    return report.alert_list(kpi_source(), period, query, alert, offset, report.ALERT_ROWS)
+
+
+def _alert_table(frame: pd.DataFrame, gate, names: dict[str, str], headers: dict[str, str]) -> pd.DataFrame:
+    """An alert list as the screen and its files show it; plain arguments only, as a deferred
+    download builds it outside the page's run."""
+    shown = gate(frame).assign(alert=frame["alert"].map(names))
+    return shown[["alert", *[c for c in TICKET_COLUMNS if c in shown]]].rename(columns=headers)
+
+
+def alerts(review: report.WeeklyReview, query: ServiceQuery) -> None:
+    """Each alert list's length; the chosen list a page of rows at a time, the whole of it as a file."""
+    counts = review.alerts.counts
+    if not any(counts.values()):
         st.info(t("service.empty.alerts"))
         return
-    counts = review.alerts["alert"].value_counts()
     for column_, alert in zip(st.columns(len(ALERTS)), ALERTS, strict=True):
-        column_.metric(label(alert), int(counts.get(alert, 0)), help=metric(alert).description(ui.lang()), border=True)
-    shown = visible(review.alerts).assign(alert=review.alerts["alert"].map(label))
-    listed = shown[["alert", *[c for c in TICKET_COLUMNS if c in shown]]].rename(
-        columns={c: t(f"service.col.{c}") for c in shown.columns})
-    st.dataframe(readable(listed), hide_index=True, width="stretch")
-    download_buttons(listed, f"alerts-{review.period.label}", "alerts")
+        column_.metric(label(alert), counts[alert], help=metric(alert).description(ui.lang()), border=True)
+    listed = [a for a in ALERTS if counts[a]]
+    alert = st.segmented_control(t("service.alerts.list"), listed, default=listed[0], required=True,
+                                 format_func=label, key="alert_list")
+    pages = -(-counts[alert] // report.ALERT_ROWS)
+    page = st.number_input(t("service.alerts.page", pages=pages), min_value=1, max_value=pages, value=1,
+                           key=f"alert_page_{alert}") if pages > 1 else 1
+    offset = (page - 1) * report.ALERT_ROWS
+    rows = (review.alerts.rows[review.alerts.rows["alert"] == alert] if page == 1
+            else _alert_page(ui.db_version(), review.period, query, alert, offset))
+    st.caption(t("service.alerts.shown", first=offset + 1, last=offset + len(rows), count=counts[alert]))
+    gate, names = ui_privacy.gate_for_later(), {a: label(a) for a in ALERTS}
+    headers = {c: t(f"service.col.{c}") for c in ("alert", *TICKET_COLUMNS)}
+    st.dataframe(readable(_alert_table(rows, gate, names, headers)), hide_index=True, width="stretch")
+    period, source = review.period, kpi_source()
+    download_buttons(lambda: _alert_table(report.alert_list(source, period, query, alert), gate, names, headers),
+                     f"alerts-{alert}-{period.label}", "alerts")
 
 
 def response_and_forwarding(review: report.WeeklyReview) -> None:

@@ -11,6 +11,7 @@ in ``kpi.ingest.batches``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 import duckdb
@@ -48,9 +49,22 @@ _DECIMAL = r"[0-9]+(\.[0-9]+)?"
 _MM_SS = r"[0-9]+:[0-5][0-9](\.[0-9]+)?"
 _HH_MM_SS = r"[0-9]+:[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
 _PERCENT = r"[0-9]+(\.[0-9]+)? ?%"
-# A time range after a start ("08:00-08:30", "2024-02-19 08:00 - 08:30"): the end is dropped.
-_RANGE_END = r"\s*-\s*[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"
-_RANGE = r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?\s*-\s*([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?$"
+# A time range, after a date or alone: "08:00-08:30", "2024-02-19 08:00 - 08:30", and the 12-hour
+# forms of Avaya CMS, "8:00 AM-8:30 AM" or "8:00-8:30 AM" (the start then shares the end's AM/PM
+# unless its hour is later on the clock: "11:30-12:00 PM" starts at 11:30 AM).
+_MERIDIEM = r"\s*([AaPp])?\.?\s*[Mm]?\.?"
+_CLOCK = r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?"
+_RANGE = rf"^(.*?)\s*{_CLOCK}{_MERIDIEM}\s*(?:-|–|~|to)\s*{_CLOCK}{_MERIDIEM}$"
+_RANGE_PARTS = ["prefix", "sh", "sm", "sap", "eh", "em", "eap"]
+# Rows a report adds below or between its intervals: "Total", "Grand Total", "Subtotal", "Summary", 合計…
+_SUMMARY_LABEL = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\s*:?$|^(合計|總計|小計|總和|总计|合计|小计)$"
+_SUMMARY_START = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\b|^(合計|總計|小計|總和|总计|合计|小计)"
+# Header spelling: camelCase split, brackets of units dropped in the second, looser, pass.
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_PUNCTUATION = re.compile(r"[\s_\-/:,;#*'\"’|]+|(?<![0-9])\.|\.(?![0-9])")
+_UNITS = re.compile(r"[(\[]\s*(s|sec|secs|second|seconds|秒|%|percent|hh:mm:ss|mm:ss|h:mm:ss)\s*[)\]]|%",
+                    re.IGNORECASE)
+_SECONDS = r"\s*(\d+(?:\.\d+)?)\s*"
 
 
 @dataclass
@@ -107,37 +121,58 @@ class IntervalPreview:
         return batches.rejects_frame(self.rejects, lang)
 
 
-def _normalise(header: str) -> str:
-    return " ".join(str(header).split()).casefold()
+def _spelling(header: str) -> str:
+    """A header as words: full-width forms folded, camelCase split, case, spacing and punctuation
+    ignored ("intervalStartTime", "Interval_Start_Time" and "interval start time" agree)."""
+    text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", str(header)))
+    return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
 
 
-def _header_pattern(name: str) -> re.Pattern:
-    """A layout's header name as a pattern; ``{seconds}`` captures the report's threshold."""
-    escaped = re.escape(_normalise(name)).replace(re.escape("{seconds}"), r"(\d+(?:\.\d+)?)")
-    return re.compile(f"^{escaped}$")
+def _words(header: str) -> str:
+    """``_spelling`` without units in brackets or percent signs ("ASA (s)" → "asa")."""
+    return _spelling(_UNITS.sub(" ", unicodedata.normalize("NFKC", str(header))))
 
 
-def recognise(columns: list[str]) -> IntervalPlan | None:
-    """The plan of the layout whose headers this file's header matches best, or None when it is
-    no interval report (a start column, offered or answered calls, and three fields at least)."""
-    best: IntervalPlan | None = None
-    for layout in LAYOUTS:
-        mapping: dict[str, str] = {}
-        threshold = None
+def _header_pattern(name: str, form) -> re.Pattern:
+    """A layout's header name as a pattern over headers in ``form``; ``{seconds}`` captures the
+    report's threshold."""
+    parts = [re.escape(form(part)) for part in name.split("{seconds}")]
+    return re.compile(f"^{_SECONDS.join(parts)}$")
+
+
+def _match(layout: IntervalLayout, columns: list[str]) -> tuple[dict[str, str], float | None]:
+    """The columns this layout's headers name, and the threshold a header states. Exact spellings
+    first, so "Service Level (sec)" is the threshold before "Service Level" may take it as a share."""
+    mapping: dict[str, str] = {}
+    threshold = None
+    for form in (_spelling, _words):
         for name, headers in layout.headers.items():
+            if name in mapping:
+                continue
             for header in headers:
-                pattern = _header_pattern(header)
-                found = next((c for c in columns if c not in mapping.values() and pattern.match(_normalise(c))), None)
+                pattern = _header_pattern(header, form)
+                found = next((c for c in columns if c not in mapping.values() and pattern.match(form(c))), None)
                 if found is not None:
                     mapping[name] = found
-                    seconds = pattern.match(_normalise(found)).groups()
+                    seconds = pattern.match(form(found)).groups()
                     if seconds and name in ("answered_within_threshold", "service_level_pct"):
                         threshold = float(seconds[0])  # not the short-abandon threshold
                     break
+    return mapping, threshold
+
+
+def recognise(columns: list[str]) -> IntervalPlan | None:
+    """The plan of the layout whose headers this file's header matches best (the first listed on a
+    tie, so a vendor's before the generic ones), or None when it is no interval report (a start
+    column, offered or answered calls, and three fields at least)."""
+    best: IntervalPlan | None = None
+    for layout in LAYOUTS:
+        mapping, threshold = _match(layout, columns)
         fits = ("interval_start" in mapping and ({"offered", "answered"} & set(mapping))
                 and len(mapping) >= _MIN_FIELDS)
         if fits and (best is None or len(mapping) > len(best.mapping)):
-            best = IntervalPlan(layout.key, mapping, threshold or DEFAULT_THRESHOLD_SECONDS)
+            best = IntervalPlan(layout.key, mapping,
+                                threshold or layout.default_threshold_seconds or DEFAULT_THRESHOLD_SECONDS)
     return best
 
 
@@ -147,20 +182,40 @@ def _cell(staged, plan: IntervalPlan, name: str) -> str:
     return dates.value_or_null_sql(f"trim({staged.ref(column)})") if column else "CAST(NULL AS VARCHAR)"
 
 
-def _start_text(staged, plan: IntervalPlan) -> str:
-    """SQL: the interval start as one text, without a range's end, with the date column before
-    a time of day where the report splits them."""
-    start = f"regexp_replace({_cell(staged, plan, 'interval_start')}, '{_RANGE_END}', '')"
-    if "interval_date" in plan.mapping:
-        start = f"({_cell(staged, plan, 'interval_date')} || ' ' || {start})"
-    return start
+def _clock_sql(hour: str, meridiem: str) -> str:
+    """SQL: an hour of the clock on 24 hours, given its 'A'/'P' (or '' for a 24-hour time)."""
+    return f"CASE {meridiem} WHEN 'A' THEN {hour} % 12 WHEN 'P' THEN {hour} % 12 + 12 ELSE {hour} END"
+
+
+def _times_relation(staged, plan: IntervalPlan, texts: dict[str, str]) -> str:
+    """SQL relation: per staged row its cells (``t_<field>``), the interval start as one text
+    (a range's end dropped, 12-hour times on 24 hours, the date column before a time of day),
+    the end where the report gives one, and a range's length in minutes."""
+    cells = ", ".join(f"{text} AS t_{name}" for name, text in texts.items())
+    inner = (f"SELECT source_row, {_cell(staged, plan, 'interval_start')} AS t_start_cell,"
+             f" {_cell(staged, plan, 'interval_date')} AS t_date, {_cell(staged, plan, 'interval_end')} AS t_end_cell,"
+             f" regexp_extract({_cell(staged, plan, 'interval_start')}, '{_RANGE}', {_RANGE_PARTS}) AS r"
+             f"{', ' + cells if cells else ''} FROM {staged.numbered()}")
+    end_meridiem = "upper(r.eap)"
+    start_meridiem = (f"CASE WHEN r.sap <> '' THEN upper(r.sap) WHEN r.eap = '' THEN ''"
+                      f" WHEN TRY_CAST(r.sh AS INTEGER) % 12 > TRY_CAST(r.eh AS INTEGER) % 12"
+                      f" THEN CASE {end_meridiem} WHEN 'A' THEN 'P' ELSE 'A' END ELSE {end_meridiem} END")
+    start_hour = _clock_sql("TRY_CAST(r.sh AS INTEGER)", "start_meridiem")
+    end_hour = _clock_sql("TRY_CAST(r.eh AS INTEGER)", "upper(r.eap)")
+    start = (f"CASE WHEN r.sh <> '' THEN trim(r.prefix || ' ' || lpad(CAST({start_hour} AS VARCHAR), 2, '0')"
+             f" || ':' || r.sm) ELSE t_start_cell END")
+    with_date = lambda text: f"CASE WHEN t_date IS NULL THEN {text} ELSE t_date || ' ' || {text} END"  # noqa: E731
+    minutes = (f"CASE WHEN r.sh <> '' THEN (({end_hour}) * 60 + TRY_CAST(r.em AS INTEGER)"
+               f" - ({start_hour}) * 60 - TRY_CAST(r.sm AS INTEGER) + 1440) % 1440 END")
+    return (f"(SELECT *, {with_date(start)} AS t_start, {with_date('t_end_cell')} AS t_end, {minutes} AS range_minutes"
+            f" FROM (SELECT *, {start_meridiem} AS start_meridiem FROM ({inner})))")
 
 
 def propose_plan(con: duckdb.DuckDBPyConnection, source, plan: IntervalPlan) -> IntervalPlan:
     """The recognised plan with the start's date form and the shares' scale read from the file."""
     staged = source.staged
     samples = [v[0] for v in con.execute(
-        f"SELECT {_start_text(staged, plan)} AS s FROM {staged.table} WHERE s IS NOT NULL LIMIT 500").fetchall()]
+        f"SELECT t_start FROM {_times_relation(staged, plan, {})} WHERE t_start IS NOT NULL LIMIT 500").fetchall()]
     detection = dates.detect(samples, time_zone=batches.time_zone(con))
     scale = plan.percent_scale
     if "service_level_pct" in plan.mapping:
@@ -189,21 +244,28 @@ def _parsed(name: str, text: str) -> str:
 
 
 def _mapped_sql(source, plan: IntervalPlan) -> tuple[str, dict[str, str]]:
-    """The SELECT turning staged rows into interval rows, and per checked field its bad-cell test."""
+    """The SELECT turning staged rows into interval rows, and per checked field its bad-cell test.
+    A total or summary row is refused as such, whatever else its cells hold."""
     staged = source.staged
     layout = plan.layout_spec
-    texts = {name: _cell(staged, plan, name) for name in plan.mapping if name not in ("interval_start", "interval_date")}
+    times = ("interval_start", "interval_date", "interval_end")
+    texts = {name: _cell(staged, plan, name) for name in plan.mapping if name not in times}
     values = {name: _parsed(name, f"t_{name}") for name in texts if name != "queue"}
+    values |= {name: f"({values[name]}) / 1000" for name in layout.milliseconds & set(values)}
     bad = {name: f"(t_{name} IS NOT NULL AND v_{name} IS NULL)" for name in values}
-    bad["service_level_pct"] = "(t_service_level_pct IS NOT NULL AND coalesce(v_service_level_pct > 1, true))" \
-        if "service_level_pct" in values else None
-    bad = {name: test for name, test in bad.items() if test}
+    if "service_level_pct" in values:
+        bad["service_level_pct"] = "(t_service_level_pct IS NOT NULL AND coalesce(v_service_level_pct > 1, true))"
     bad["interval_start"] = ("(v_interval_start IS NULL OR NOT "
                              f"coalesce({dates.readable_sql('v_interval_start')}, false))")
     if "queue" in texts:
         bad["queue"] = "(t_queue IS NULL)"
     if "interval_minutes" in values:
         bad["interval_minutes"] = f"({bad['interval_minutes']} OR v_interval_minutes NOT BETWEEN 1 AND 1440)"
+    labels = ["t_date", *(["t_queue"] if "queue" in texts else [])]
+    summary = " OR ".join([f"regexp_matches(t_start_cell, '{_SUMMARY_START}')",
+                           *(f"regexp_matches({label}, '{_SUMMARY_LABEL}')" for label in labels)])
+    bad = {"summary_row": f"coalesce({summary}, false)",
+           **{name: f"(NOT is_summary AND {test})" for name, test in bad.items()}}
     v = lambda name: f"v_{name}" if name in values else "NULL"  # noqa: E731
     offered = f"coalesce({v('offered')}, {v('answered')} + {v('abandoned')})"
     denominator = {"offered": offered, "answered": v("answered"),
@@ -211,12 +273,15 @@ def _mapped_sql(source, plan: IntervalPlan) -> tuple[str, dict[str, str]]:
     handle = v("handle_seconds")
     if "handle_seconds" not in values and "talk_seconds" in values:
         handle = f"v_talk_seconds + coalesce({v('hold_seconds')}, 0) + coalesce({v('acw_seconds')}, 0)"
-    range_minutes = (f"CASE WHEN r.sh <> '' THEN ((try_cast(r.eh AS INTEGER) * 60 + try_cast(r.em AS INTEGER))"
-                     f" - (try_cast(r.sh AS INTEGER) * 60 + try_cast(r.sm AS INTEGER)) + 1440) % 1440 END")
+    # An end written as a time of day alone ("08:30") counts from the start's time of day.
+    end_minutes = ("coalesce(date_diff('minute', v_interval_start, v_interval_end),"
+                   " (hour(try_cast(t_end_cell AS TIME)) * 60 + minute(try_cast(t_end_cell AS TIME))"
+                   " - hour(v_interval_start) * 60 - minute(v_interval_start) + 1440) % 1440)")
     columns = {
         "interval_start": "v_interval_start",
         "queue": "t_queue" if "queue" in texts else "CAST($default_queue AS VARCHAR)",
-        "interval_minutes": f"coalesce({v('interval_minutes')}, nullif({range_minutes}, 0))",
+        "interval_minutes": (f"coalesce({v('interval_minutes')}, nullif(range_minutes, 0),"
+                             f" CASE WHEN {end_minutes} BETWEEN 1 AND 1440 THEN {end_minutes} END)"),
         "source_system": "CAST($layout AS VARCHAR)",
         "service_level_basis": "CAST($basis AS VARCHAR)",
         "offered": offered,
@@ -233,21 +298,21 @@ def _mapped_sql(source, plan: IntervalPlan) -> tuple[str, dict[str, str]]:
                                       "agents_staffed", "ready_seconds", "not_ready_seconds")},
     }
     start_form = dates.BY_NAME[plan.date_form]
-    relation = (f"(SELECT source_row, {_start_text(staged, plan)} AS t_start,"
-                f" regexp_extract({_cell(staged, plan, 'interval_start')}, '{_RANGE}', ['sh', 'sm', 'eh', 'em']) AS r,"
-                f" {', '.join(f'{text} AS t_{name}' for name, text in texts.items()) or 'NULL AS t_none'}"
-                f" FROM {staged.numbered()})")
     parsed = ", ".join([f"{start_form.parse_sql('t_start')} AS v_interval_start",
+                        f"{start_form.parse_sql('t_end')} AS v_interval_end",
                         *(f"{value} AS v_{name}" for name, value in values.items())])
     select = (f"SELECT source_row, {', '.join(f'{expr} AS {name}' for name, expr in columns.items())},"
               f" {', '.join(f'{test} AS bad_{name}' for name, test in bad.items())},"
               f" ({' OR '.join(bad.values())}) AS is_rejected"
-              f" FROM (SELECT *, {parsed} FROM {relation})")
+              f" FROM (SELECT *, {bad['summary_row']} AS is_summary"
+              f" FROM (SELECT *, {parsed} FROM {_times_relation(staged, plan, texts)}))")
     return select, bad
 
 
 def _reason(name: str, raw: str | None, plan: IntervalPlan) -> tuple[str, tuple]:
     """Translation key and values saying why an interval's cell was refused."""
+    if name == "summary_row":
+        return "reject.summary_row", ()
     if dates.value_or_none(raw) is None:
         return "reject.empty_interval_field", (("field", name),)
     if name == "interval_start":
@@ -278,7 +343,8 @@ def preview(con: duckdb.DuckDBPyConnection, source, plan: IntervalPlan) -> Inter
     con.execute(query, sql.used_parameters(query, parameters))
     minutes = plan.interval_minutes or _interval_gap(con, mapped)
     con.execute(f"UPDATE {mapped} SET interval_minutes = ? WHERE interval_minutes IS NULL", [minutes])
-    rejects, rejected_rows = batches.cell_rejects(con, source, mapped, bad, plan.mapping,
+    columns = {**plan.mapping, "summary_row": plan.mapping["interval_start"]}
+    rejects, rejected_rows = batches.cell_rejects(con, source, mapped, bad, columns,
                                                   lambda name, raw: _reason(name, raw, plan))
     result = IntervalPreview(source, replace(plan, interval_minutes=minutes),
                              rows_read=source.staged.rows + len(malformed), rejected=rejected_rows + len(malformed),

@@ -131,6 +131,9 @@ def value_or_none(text: str | None) -> str | None:
 
 
 _TIMES = ("%H:%M:%S", "%H:%M", "")
+# 12-hour clock times after an ISO date, as interval reports write a time of day beside a date
+# ("2024-02-19 8:00 AM", Avaya CMS).
+_CLOCK_TIMES = ("%I:%M:%S %p", "%I:%M %p")
 
 
 def _with_times(date_pattern: str, separator: str = " ") -> tuple[str, ...]:
@@ -146,7 +149,8 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat(
         "iso", "2012-08-01 13:06",
         _with_times("%Y-%m-%d") + _with_times("%Y-%m-%d", "T")[:2] + _with_times("%Y/%m/%d")
-        + _with_fractions("%Y-%m-%d") + _with_fractions("%Y-%m-%d", "T") + _with_fractions("%Y/%m/%d"),
+        + _with_fractions("%Y-%m-%d") + _with_fractions("%Y-%m-%d", "T") + _with_fractions("%Y/%m/%d")
+        + tuple(f"{d} {t}" for d in ("%Y-%m-%d", "%Y/%m/%d") for t in _CLOCK_TIMES),
     ),
     DateFormat(
         "zh_tw", "2012年 3月15日 17時20分",

@@ -120,8 +120,8 @@ def _css(document: Document) -> str:
     page = _css_string(document.t("report.page")).format(page='" counter(page) "', pages='" counter(pages) "')
     return f"""
 @page {{ size: A4; margin: 14mm 12mm 16mm;
-        @bottom-right {{ content: "{page}"; font-family: {_FONTS}; font-size: 8pt; color: #555; }}
-        @bottom-left {{ content: "{_css_string(document.t('report.title'))} {document.review.period.label}";
+        @bottom-right {{ content: {page}; font-family: {_FONTS}; font-size: 8pt; color: #555; }}
+        @bottom-left {{ content: {_css_string(f"{document.t('report.title')} {document.review.period.label}")};
                         font-family: {_FONTS}; font-size: 8pt; color: #555; }} }}
 @page wide {{ size: A4 landscape; }}
 body {{ font-family: {_FONTS}; font-size: 9.5pt; line-height: 1.35; color: #1a1a1a; max-width: 270mm; margin: 0 auto; }}
@@ -152,8 +152,8 @@ svg {{ display: block; max-width: 100%; height: auto; }}
 
 
 def _css_string(text: str) -> str:
-    """Text inside a CSS string: quotes and backslashes escaped, no line breaks."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    """Text as a CSS string, quoted: quotes and backslashes escaped, no line breaks."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
 def _meta(document: Document) -> str:
@@ -212,11 +212,10 @@ def _rated_cell(document: Document, column: str, value, department: str | None) 
 
 
 def _alerts(document: Document) -> str:
-    e, alerts = html.escape, document.review.alerts
+    e, alerts, counts = html.escape, document.review.alerts.rows, document.review.alerts.counts
     if alerts.empty:
         return f"<p>{e(document.t('service.empty.alerts'))}</p>"
-    counts = alerts["alert"].value_counts()
-    summary = "".join(f"<tr><td class='text'>{e(metric(a).label(document.lang))}</td><td>{int(counts.get(a, 0)):,}</td>"
+    summary = "".join(f"<tr><td class='text'>{e(metric(a).label(document.lang))}</td><td>{counts[a]:,}</td>"
                       f"<td class='text'>{e(metric(a).description(document.lang))}</td></tr>" for a in ALERTS)
     parts = [f"<table class='alerts'><thead><tr><th>{e(document.t('service.col.alert'))}</th>"
              f"<th>{e(document.t('report.tickets'))}</th><th class='text'>{e(document.t('report.meaning'))}</th></tr></thead>"
@@ -228,7 +227,7 @@ def _alerts(document: Document) -> str:
         rows = listed[listed["alert"] == alert].head(ALERT_ROWS)
         if rows.empty:
             continue
-        parts.append(f"<h3>{e(document.t('report.first_rows', alert=metric(alert).label(document.lang), shown=len(rows), count=int(counts[alert])))}</h3>")
+        parts.append(f"<h3>{e(document.t('report.first_rows', alert=metric(alert).label(document.lang), shown=len(rows), count=counts[alert]))}</h3>")
         body = "".join("<tr>" + "".join(_alert_cell(row[c]) for c in _ALERT_COLUMNS) + "</tr>" for _, row in rows.iterrows())
         parts.append(f"<table class='alerts'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     return "".join(parts)

@@ -14,21 +14,26 @@ from ui.session import t
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download_buttons(table: exports.Sheets, base_name: str, key: str, *,
+def download_buttons(table: exports.Sheets | Callable[[], pd.DataFrame], base_name: str, key: str, *,
                      workbook: Callable[[], bytes] | None = None):
     """CSV and Excel buttons side by side for ``table``: a frame, or named frames (one sheet each
-    in Excel; the CSV holds the first). ``workbook`` replaces the plain Excel file with a
+    in Excel; the CSV holds the first), or a function giving the frame from a query (a list too
+    long to hold in the page: it runs when a button is pressed, outside the page's run, so it
+    must not ask the session anything). ``workbook`` replaces the plain Excel file with a
     formatted one built by ``kpi.exports.Workbook``.
 
     The files are built only when a button is pressed, so a page with many tables stays quick.
     Returns the buttons' row, where ``file_download`` can add another.
     """
-    sheets = {base_name: table} if isinstance(table, pd.DataFrame) else dict(table)
-    first = next(iter(sheets.values()))
+    def sheets() -> dict[str, pd.DataFrame]:
+        tables = table() if callable(table) else table
+        return {base_name: tables} if isinstance(tables, pd.DataFrame) else dict(tables)
+
     row = st.container(horizontal=True)
-    row.download_button(t("download.csv"), data=lambda: exports.csv_bytes(first), file_name=f"{base_name}.csv",
+    row.download_button(t("download.csv"), data=lambda: exports.csv_bytes(next(iter(sheets().values()))),
+                        file_name=f"{base_name}.csv",
                         mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    row.download_button(t("download.xlsx"), data=workbook or (lambda: exports.xlsx_bytes(sheets)),
+    row.download_button(t("download.xlsx"), data=workbook or (lambda: exports.xlsx_bytes(sheets())),
                         file_name=f"{base_name}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
                         icon=":material/table_view:")
     return row
