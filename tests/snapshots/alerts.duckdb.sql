@@ -32,17 +32,25 @@ listed AS (
     SELECT src.*, pol.name AS sla_policy
     FROM open_at_end src LEFT JOIN sla_policies pol ON pol.policy_id = src.sla_policy_id
 )
-
-SELECT alert, ticket_id, subject, department, owner, level, channel, category, sla_policy, status, created_at,
+,
+alerted AS (
+    SELECT alert, ticket_id, subject, department, owner, level, channel, category, sla_policy, status, created_at,
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
-    current_commitment_at, completed_at, extension_count, escalation_count, due_at
-FROM listed, unnest([
+    current_commitment_at, completed_at, extension_count, escalation_count, due_at,
+           row_number() OVER (PARTITION BY alert ORDER BY due_at NULLS LAST, ticket_id) AS position,
+           count(*) OVER (PARTITION BY alert) AS listed
+    FROM listed, unnest([
     CASE WHEN coalesce(owner, '') = '' THEN 'unassigned' END,
     CASE WHEN escalation_count >= 1 THEN 'being_escalated' END,
     CASE WHEN escalation_count >= 2 THEN 'escalated_many' END,
     CASE WHEN due_at < period_end AND extension_count + escalation_count >= 2 THEN 'overdue_many' END,
     CASE WHEN due_at >= period_end AND due_at < period_end + INTERVAL 24 HOUR THEN 'due_soon' END
 ]) AS alerts(alert)
-WHERE alert IS NOT NULL
-ORDER BY alert, due_at NULLS LAST, ticket_id
+    WHERE alert IS NOT NULL AND (CAST($alert AS VARCHAR) IS NULL OR alert = $alert)
+)
+SELECT alert, ticket_id, subject, department, owner, level, channel, category, sla_policy, status, created_at,
+    first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
+    current_commitment_at, completed_at, extension_count, escalation_count, due_at, listed FROM alerted
+WHERE position > $offset AND (CAST($limit AS BIGINT) IS NULL OR position <= $offset + $limit)
+ORDER BY alert, position
 

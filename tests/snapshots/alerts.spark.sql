@@ -97,6 +97,51 @@ WITH periods AS (
   FROM open_at_end AS src
   LEFT JOIN sla_policies AS pol
     ON pol.policy_id = src.sla_policy_id
+), alerted AS (
+  SELECT
+    alert,
+    ticket_id,
+    subject,
+    department,
+    owner,
+    level,
+    channel,
+    category,
+    sla_policy,
+    status,
+    created_at,
+    first_response_due_at,
+    first_response_at,
+    standard_due_at,
+    first_commitment_at,
+    current_commitment_at,
+    completed_at,
+    extension_count,
+    escalation_count,
+    due_at,
+    ROW_NUMBER() OVER (PARTITION BY alert ORDER BY due_at NULLS LAST, ticket_id NULLS LAST) AS position,
+    COUNT(*) OVER (PARTITION BY alert) AS listed
+  FROM listed
+  LATERAL VIEW
+  EXPLODE(
+    ARRAY(
+      CASE WHEN COALESCE(owner, '') = '' THEN 'unassigned' END,
+      CASE WHEN escalation_count >= 1 THEN 'being_escalated' END,
+      CASE WHEN escalation_count >= 2 THEN 'escalated_many' END,
+      CASE
+        WHEN due_at < period_end AND extension_count + escalation_count >= 2
+        THEN 'overdue_many'
+      END,
+      CASE
+        WHEN due_at >= period_end AND due_at < period_end + INTERVAL '24' HOUR
+        THEN 'due_soon'
+      END
+    )
+  ) alerts AS alert
+  WHERE
+    NOT alert IS NULL AND (
+      CAST(:alert AS STRING) IS NULL OR alert = :alert
+    )
 )
 SELECT
   alert,
@@ -118,27 +163,14 @@ SELECT
   completed_at,
   extension_count,
   escalation_count,
-  due_at
-FROM listed
-LATERAL VIEW
-EXPLODE(
-  ARRAY(
-    CASE WHEN COALESCE(owner, '') = '' THEN 'unassigned' END,
-    CASE WHEN escalation_count >= 1 THEN 'being_escalated' END,
-    CASE WHEN escalation_count >= 2 THEN 'escalated_many' END,
-    CASE
-      WHEN due_at < period_end AND extension_count + escalation_count >= 2
-      THEN 'overdue_many'
-    END,
-    CASE
-      WHEN due_at >= period_end AND due_at < period_end + INTERVAL '24' HOUR
-      THEN 'due_soon'
-    END
-  )
-) alerts AS alert
+  due_at,
+  listed
+FROM alerted
 WHERE
-  NOT alert IS NULL
+  position > :offset
+  AND (
+    CAST(:limit AS BIGINT) IS NULL OR position <= :offset + :limit
+  )
 ORDER BY
   alert NULLS LAST,
-  due_at NULLS LAST,
-  ticket_id NULLS LAST
+  position NULLS LAST
