@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpi import store
 from kpi.service.deadlines import fill_missing_deadlines
 
 LEVEL_DAYS = np.array([3, 5, 10, 14, 21])
@@ -78,7 +79,8 @@ def load_unsorted(con, count: int, chunk: int = 1_000_000, seed: int = 41) -> No
     for number, first in enumerate(range(0, count, chunk)):
         frame = generate(min(chunk, count - first), seed + number, first_number=first, **UNSORTED)
         con.register("generated", frame)
-        con.execute("INSERT INTO ticket_versions BY NAME SELECT * FROM generated")
+        # each chunk in completion order, as an import batch writes it (store.TICKET_ORDER)
+        con.execute(f"INSERT INTO ticket_versions BY NAME SELECT * FROM generated ORDER BY {store.TICKET_ORDER}")
         con.unregister("generated")
         fill_missing_deadlines(con)  # the new chunk's only; all at once needs more than the store's 1 GB
     con.execute("CHECKPOINT")

@@ -13,7 +13,7 @@ import sys
 from kpi.store import StoreUnavailable
 
 _COMMAND_MODULES = ("kpi.ingest.cli", "kpi.demo_cli", "kpi.people.cli", "kpi.roi.cli", "kpi.service.cli", "kpi.contact.cli",
-                   "kpi.okr.cli")
+                   "kpi.okr.cli", "kpi.store_cli")
 
 
 class UserError(Exception):

@@ -38,6 +38,12 @@ WRITE_LOCK = threading.RLock()
 T = TypeVar("T")
 
 
+# The physical order of ticket_versions, written by every import batch and by compact(): the
+# service queries scan `completed_at >= period start OR completed_at IS NULL`, and DuckDB's zone
+# maps skip a row group only when its completed_at range is narrow, as sorted rows give.
+TICKET_ORDER = "completed_at NULLS LAST"
+
+
 class StoreUnavailable(Exception):
     """The database file cannot be opened: ``reason`` is "locked", "corrupt" or "unwritable"."""
 
@@ -195,8 +201,10 @@ def compact(path: str | os.PathLike) -> None:
 
     DuckDB neither shrinks a file nor clears a block it freed: a deleted or overwritten value stays
     readable in the file until the block happens to be reused. So the whole database is copied
-    into a new file (``COPY FROM DATABASE`` carries tables, views, constraints and sequences at
-    their current values), which replaces the old one in one rename; the old file's bytes are then
+    into a new file (``COPY FROM DATABASE … (SCHEMA)`` carries tables, views, constraints and
+    sequences at their current values; the rows follow, ticket_versions in ``TICKET_ORDER`` so a
+    store written before imports sorted their batches gets the order too), which replaces the old
+    one in one rename; the old file's bytes are then
     overwritten with zeros before it is unlinked (on disks that remap writes, as SSDs and
     copy-on-write file systems do, or in backups, copies may survive: that is beyond a program).
 
@@ -222,7 +230,7 @@ def compact(path: str | os.PathLike) -> None:
     try:
         with con:  # closing checkpoints: the old WAL is folded into the old file, which goes as a whole
             con.execute("ATTACH ? AS compacted", [str(fresh)])
-            con.execute(f"COPY FROM DATABASE {sql.ident(scalar(con, 'SELECT current_database()'))} TO compacted")
+            _copy_ordered(con, "compacted")
             con.execute("CHECKPOINT compacted")  # everything in the file itself: no WAL beside the new name
             con.execute("DETACH compacted")
         os.link(target, retired)  # a second name for the old bytes, to scrub them once replaced
@@ -231,6 +239,19 @@ def compact(path: str | os.PathLike) -> None:
         fresh.unlink(missing_ok=True)
         Path(f"{fresh}.wal").unlink(missing_ok=True)
     _scrub(retired)
+
+
+def _copy_ordered(con: duckdb.DuckDBPyConnection, into: str) -> None:
+    """Copy the current database into the attached one: the schema (sequences at their current
+    values), then each table's rows, ticket_versions in TICKET_ORDER."""
+    current = scalar(con, "SELECT current_database()")
+    con.execute(f"COPY FROM DATABASE {sql.ident(current)} TO {sql.ident(into)} (SCHEMA)")
+    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
+                         "AND NOT temporary", [current]).fetchall()
+    for schema, table in tables:
+        order = f" ORDER BY {TICKET_ORDER}" if (schema, table) == ("main", "ticket_versions") else ""
+        source = f"{sql.ident(schema)}.{sql.ident(table)}"
+        con.execute(f"INSERT INTO {sql.ident(into)}.{source} SELECT * FROM {source}{order}")
 
 
 def _scrub(path: Path, block: int = 1 << 20) -> None:

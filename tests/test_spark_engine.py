@@ -20,6 +20,7 @@ from kpi.engine import engine_of
 from kpi.engine.parquet import export_parquet
 from kpi.ingest.importer import import_files
 from kpi.service import durations, report
+from kpi.service.definitions import ALERTS
 from kpi.service.periods import iso_week, month
 from kpi.service.report import ServiceQuery
 from tests.service_tickets import WEEK41

@@ -30,8 +30,9 @@ def test_rendered_sql_matches_its_snapshot(name, dialect):
     assert rendered == snapshot.read_text(encoding="utf-8")
 
 
-# The drill-down's own parameters beside the query's.
-DRILL_PARAMETERS = {"group", "all_groups", "column", "escalations"}
+# The drill-down's and the alert lists' own parameters beside the query's.
+OWN_PARAMETERS = {"tickets_behind": {"group", "all_groups", "column", "escalations"},
+                  "alerts": {"alert", "offset", "limit"}}
 
 
 @pytest.mark.parametrize("name", PORTABLE_SQL)
@@ -51,8 +52,7 @@ def test_spark_sql_keeps_timestamps_and_binds_every_parameter(name):
         assert "GROUPING(" in spark_sql and "HAVING\n  is_total OR" in spark_sql
     markers = set(re.findall(r":([a-z_]+)\b", spark_sql))
     asked = set(ServiceQuery().params([iso_week("2009-W41")]))
-    own = {"tickets_behind": DRILL_PARAMETERS, "alerts": {"alert", "offset", "limit"}}.get(name, set())
-    assert markers == asked | own
+    assert markers == asked | OWN_PARAMETERS.get(name, set())
     assert "$" not in spark_sql
 
 

@@ -346,7 +346,7 @@ def drill_panel(query: ServiceQuery) -> None:
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def _alert_page(data_version: int, period: Period, query: ServiceQuery, alert: str, offset: int) -> pd.DataFrame:
-    return report.alert_list(ui.db(), period, query, alert, offset, report.ALERT_ROWS)
+    return report.alert_list(kpi_source(), period, query, alert, offset, report.ALERT_ROWS)
 
 
 def _alert_table(frame: pd.DataFrame, gate, names: dict[str, str], headers: dict[str, str]) -> pd.DataFrame:
@@ -377,8 +377,8 @@ def alerts(review: report.WeeklyReview, query: ServiceQuery) -> None:
     gate, names = ui_privacy.gate_for_later(), {a: label(a) for a in ALERTS}
     headers = {c: t(f"service.col.{c}") for c in ("alert", *TICKET_COLUMNS)}
     st.dataframe(readable(_alert_table(rows, gate, names, headers)), hide_index=True, width="stretch")
-    period, con = review.period, ui.db()
-    download_buttons(lambda: _alert_table(report.alert_list(con, period, query, alert), gate, names, headers),
+    period, source = review.period, kpi_source()
+    download_buttons(lambda: _alert_table(report.alert_list(source, period, query, alert), gate, names, headers),
                      f"alerts-{alert}-{period.label}", "alerts")
 
 

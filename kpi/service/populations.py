@@ -78,23 +78,47 @@ SCOPED = f"""scoped AS (
       AND (completed_at >= CAST($scan_start AS TIMESTAMP) OR completed_at IS NULL){_FILTER_SQL}
 )"""
 
-# The per-period populations. A query names only those it reads: planning unused CTEs took
-# longer than running the weekly report itself.
-POPULATIONS = {
-    "in_play": """in_play AS (
-    SELECT s.*, p.period_start, p.period_end,
-           s.created_at < p.period_start AS is_carried_over,
-           CASE WHEN s.completed_at < p.period_end THEN
+def _outcome(period_end: str) -> str:
+    """A ticket in play's standing at the end of its period."""
+    return f"""CASE WHEN s.completed_at < {period_end} THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
                          THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
+                WHEN coalesce(s.due_at, {period_end}) >= {period_end} THEN 'open_not_due'
                 WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END"""
+
+
+# Tickets in play in every period with the same standing at each period's end: created before the
+# first, open through the last, due before the first or after the last (or never). At 10M tickets
+# they are most of those in play, so they are counted once and then crossed with the periods
+# (``STEADY_PARTS``) instead of being joined with each period they span.
+_STEADY = """s.created_at < CAST($scan_start AS TIMESTAMP)
+      AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
+      AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP))"""
+
+# The per-period populations. A query names only those it reads: planning unused CTEs took
+# longer than running the weekly report itself. in_play's rows are its moving part (joined with
+# the periods) and its steady part (one row per ticket, without period columns) crossed with them.
+POPULATIONS = {
+    "in_play_moving": f"""in_play_moving AS (
+    SELECT s.*, s.created_at < p.period_start AS is_carried_over, {_outcome("p.period_end")} AS outcome,
+           p.period_start, p.period_end
     FROM scoped s JOIN periods p
       ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
+    WHERE NOT ({_STEADY})
 )""",
-    "completed": """completed AS (
+    "in_play_steady": f"""in_play_steady AS (
+    SELECT s.*, true AS is_carried_over, {_outcome("CAST($scan_end AS TIMESTAMP)")} AS outcome
+    FROM scoped s
+    WHERE {_STEADY}
+)""",
+    "in_play": """in_play AS (
+    SELECT * FROM in_play_moving
+    UNION ALL
+    SELECT st.*, p.period_start, p.period_end FROM in_play_steady st CROSS JOIN periods p
+)""",
+"completed": """completed AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
       ON s.completed_at >= p.period_start AND s.completed_at < p.period_end
 )""",
@@ -109,6 +133,12 @@ POPULATIONS = {
 }
 
 
+# A population counted in two parts: (moving, steady). The steady part's measures may read only
+# columns that do not change from period to period (it has no period columns, so any other fails).
+STEADY_PARTS = {"in_play": ("in_play_moving", "in_play_steady")}
+
+
 def with_populations(*populations: str) -> str:
-    """The WITH clause: periods, scoped, and the named populations."""
-    return f"WITH {PERIODS},\n{SCOPED}" + "".join(f",\n{POPULATIONS[name]}" for name in populations) + "\n"
+    """The WITH clause: periods, scoped, and the named populations (with the parts they read)."""
+    named = dict.fromkeys(part for name in populations for part in (*STEADY_PARTS.get(name, ()), name))
+    return f"WITH {PERIODS},\n{SCOPED}" + "".join(f",\n{POPULATIONS[name]}" for name in named) + "\n"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from kpi import metrics, sql
 from kpi.metrics import Measure, Metric
 from kpi.service.definitions import ALERT_METRICS, PREFIX, WEEKLY_METRICS
-from kpi.service.populations import with_populations
+from kpi.service.populations import STEADY_PARTS, with_populations
 
 
 def metric(column: str) -> Metric:
@@ -61,12 +61,7 @@ def grouped_sql(*columns: Metric | Measure) -> str:
     [population] = populations
     aggregates = ",\n           ".join(f"{m.aggregate()} AS {_alias(m.name)}" for m in measures)
     reported = ",\n    ".join(_reported(column) for column in columns)
-    return f"""{with_populations(population)},
-counts AS (
-    SELECT period_start, grp,
-           {aggregates}
-    FROM {population} GROUP BY period_start, grp
-)
+    return f"""{_counts(population, aggregates)}
 SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
     {reported}
 FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
@@ -74,6 +69,32 @@ GROUP BY GROUPING SETS ((p.period_start, c.grp), (p.period_start))
 HAVING is_total OR count(c.period_start) > 0
 ORDER BY p.period_start, is_total, "group" NULLS FIRST
 """
+
+
+def _counts(population: str, aggregates: str) -> str:
+    """The WITH clause up to ``counts``: the measures per period and group. A population with a
+    steady part (``STEADY_PARTS``) sums two rows per period and group: its moving part's, and its
+    steady part's counted once per group and crossed with the periods."""
+    if population not in STEADY_PARTS:
+        return f"""{with_populations(population)},
+counts AS (
+    SELECT period_start, grp,
+           {aggregates}
+    FROM {population} GROUP BY period_start, grp
+)"""
+    moving, steady = STEADY_PARTS[population]
+    return f"""{with_populations(moving, steady)},
+counts AS (
+    SELECT period_start, grp,
+           {aggregates}
+    FROM {moving} GROUP BY period_start, grp
+    UNION ALL
+    SELECT p.period_start, st.* FROM (
+        SELECT grp,
+           {aggregates}
+        FROM {steady} GROUP BY grp
+    ) AS st CROSS JOIN periods p
+)"""
 
 
 def rows_behind(metric: Metric) -> str:

@@ -79,11 +79,9 @@ WITH periods AS (
       SIZE(CAST(:batches AS ARRAY<INT>)) = 0
       OR ARRAY_CONTAINS(CAST(:batches AS ARRAY<INT>), batch_id)
     )
-), in_play AS (
+), in_play_moving AS (
   SELECT
     s.*,
-    p.period_start,
-    p.period_end,
     s.created_at < p.period_start AS is_carried_over,
     CASE
       WHEN s.completed_at < p.period_end
@@ -98,13 +96,63 @@ WITH periods AS (
       WHEN s.escalation_count >= 3
       THEN 'overdue_open_3plus'
       ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
-    END AS outcome
+    END AS outcome,
+    p.period_start,
+    p.period_end
   FROM scoped AS s
   JOIN periods AS p
     ON s.created_at < p.period_end
     AND (
       s.completed_at IS NULL OR s.completed_at >= p.period_start
     )
+  WHERE
+    NOT (
+      s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+      AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
+      AND (
+        s.due_at IS NULL
+        OR s.due_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
+        OR s.due_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+      )
+    )
+), in_play_steady AS (
+  SELECT
+    s.*,
+    TRUE AS is_carried_over,
+    CASE
+      WHEN s.completed_at < CAST(:scan_end AS TIMESTAMP_NTZ)
+      THEN CASE
+        WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
+        AND NOT s.completed_before_created
+        THEN 'on_time'
+        ELSE 'late_done'
+      END /* A completion before creation is kept out of the on-time count. */
+      WHEN COALESCE(s.due_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= CAST(:scan_end AS TIMESTAMP_NTZ)
+      THEN 'open_not_due'
+      WHEN s.escalation_count >= 3
+      THEN 'overdue_open_3plus'
+      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+    END AS outcome
+  FROM scoped AS s
+  WHERE
+    s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+    AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
+    AND (
+      s.due_at IS NULL
+      OR s.due_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
+      OR s.due_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+    )
+), in_play AS (
+  SELECT
+    *
+  FROM in_play_moving
+  UNION ALL
+  SELECT
+    st.*,
+    p.period_start,
+    p.period_end
+  FROM in_play_steady AS st
+  CROSS JOIN periods AS p
 )
 SELECT
   source_system,

@@ -23,18 +23,38 @@ scoped AS (
       AND (array_length(CAST($sources AS VARCHAR[])) = 0 OR list_contains(CAST($sources AS VARCHAR[]), source_system))
       AND (array_length(CAST($batches AS INTEGER[])) = 0 OR list_contains(CAST($batches AS INTEGER[]), batch_id))
 ),
-in_play AS (
-    SELECT s.*, p.period_start, p.period_end,
-           s.created_at < p.period_start AS is_carried_over,
-           CASE WHEN s.completed_at < p.period_end THEN
+in_play_moving AS (
+    SELECT s.*, s.created_at < p.period_start AS is_carried_over, CASE WHEN s.completed_at < p.period_end THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
                          THEN 'on_time' ELSE 'late_done' END
                 WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
                 WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome,
+           p.period_start, p.period_end
     FROM scoped s JOIN periods p
       ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
+    WHERE NOT (s.created_at < CAST($scan_start AS TIMESTAMP)
+      AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
+      AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP)))
+),
+in_play_steady AS (
+    SELECT s.*, true AS is_carried_over, CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN
+                    -- A completion before creation is kept out of the on-time count.
+                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
+                         THEN 'on_time' ELSE 'late_done' END
+                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 'open_not_due'
+                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
+                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+    FROM scoped s
+    WHERE s.created_at < CAST($scan_start AS TIMESTAMP)
+      AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
+      AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP))
+),
+in_play AS (
+    SELECT * FROM in_play_moving
+    UNION ALL
+    SELECT st.*, p.period_start, p.period_end FROM in_play_steady st CROSS JOIN periods p
 )
 ,
 with_policy AS (

@@ -23,18 +23,33 @@ scoped AS (
       AND (array_length(CAST($sources AS VARCHAR[])) = 0 OR list_contains(CAST($sources AS VARCHAR[]), source_system))
       AND (array_length(CAST($batches AS INTEGER[])) = 0 OR list_contains(CAST($batches AS INTEGER[]), batch_id))
 ),
-in_play AS (
-    SELECT s.*, p.period_start, p.period_end,
-           s.created_at < p.period_start AS is_carried_over,
-           CASE WHEN s.completed_at < p.period_end THEN
+in_play_moving AS (
+    SELECT s.*, s.created_at < p.period_start AS is_carried_over, CASE WHEN s.completed_at < p.period_end THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
                          THEN 'on_time' ELSE 'late_done' END
                 WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
                 WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome,
+           p.period_start, p.period_end
     FROM scoped s JOIN periods p
       ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
+    WHERE NOT (s.created_at < CAST($scan_start AS TIMESTAMP)
+      AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
+      AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP)))
+),
+in_play_steady AS (
+    SELECT s.*, true AS is_carried_over, CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN
+                    -- A completion before creation is kept out of the on-time count.
+                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
+                         THEN 'on_time' ELSE 'late_done' END
+                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 'open_not_due'
+                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
+                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+    FROM scoped s
+    WHERE s.created_at < CAST($scan_start AS TIMESTAMP)
+      AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
+      AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP))
 )
 ,
 counts AS (
@@ -52,7 +67,25 @@ counts AS (
            count(*) FILTER (WHERE outcome IN ('on_time', 'late_done')) AS done,
            sum(escalation_count) AS escalations,
            count(*) FILTER (WHERE outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
-    FROM in_play GROUP BY period_start, grp
+    FROM in_play_moving GROUP BY period_start, grp
+    UNION ALL
+    SELECT p.period_start, st.* FROM (
+        SELECT grp,
+           count(*) FILTER (WHERE is_carried_over) AS carried_over,
+           count(*) FILTER (WHERE NOT is_carried_over) AS new,
+           count(*) AS in_play,
+           count(*) FILTER (WHERE outcome = 'on_time') AS on_time,
+           count(*) FILTER (WHERE outcome = 'open_not_due') AS open_not_due,
+           count(*) FILTER (WHERE outcome = 'late_done') AS late_done,
+           count(*) FILTER (WHERE outcome = 'overdue_open_0') AS overdue_open_0,
+           count(*) FILTER (WHERE outcome = 'overdue_open_1') AS overdue_open_1,
+           count(*) FILTER (WHERE outcome = 'overdue_open_2') AS overdue_open_2,
+           count(*) FILTER (WHERE outcome = 'overdue_open_3plus') AS overdue_open_3plus,
+           count(*) FILTER (WHERE outcome IN ('on_time', 'late_done')) AS done,
+           sum(escalation_count) AS escalations,
+           count(*) FILTER (WHERE outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
+        FROM in_play_steady GROUP BY grp
+    ) AS st CROSS JOIN periods p
 )
 SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
     CAST(coalesce(sum(c.carried_over), 0) AS BIGINT) AS carried_over,
