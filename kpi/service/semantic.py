@@ -112,9 +112,11 @@ def _case(column: str, metrics_: tuple[Metric, ...], result) -> str:
 DRILLABLE = tuple(column_name(m) for m in WEEKLY_METRICS)
 DRILL_CONDITION = _case("$column", WEEKLY_METRICS, rows_behind)
 
-# One row per alert a ticket open at the period's end raises: its alert KPIs' conditions in one
-# list, unnested once.
-ALERT_NAMES = "[\n    " + ",\n    ".join(
-    f"CASE WHEN {rows_behind(m)} THEN '{column_name(m)}' END" for m in ALERT_METRICS) + "\n]"
+# One row per (alert, ticket open at the period's end): each alert KPI's condition as its own
+# filter, the lists put together. (An unnest of a list of the conditions built that list for every
+# open ticket: 1.3 s at 10M tickets, against some 0.1 s for these filters.)
+ALERTED = "\n    UNION ALL\n    ".join(
+    f"SELECT '{column_name(m)}' AS alert, ticket_id, due_at FROM open_at_end WHERE {rows_behind(m)}"
+    for m in ALERT_METRICS)
 
 WEEKLY_SQL = grouped_sql(*WEEKLY_METRICS)

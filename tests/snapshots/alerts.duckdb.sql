@@ -28,29 +28,34 @@ open_at_end AS (
       ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_end)
 )
 ,
-with_policy AS (
-    SELECT src.*, pol.name AS sla_policy
-    FROM open_at_end src LEFT JOIN sla_policies pol ON pol.policy_id = src.sla_policy_id
-)
-,
 alerted AS (
-    SELECT alert, ticket_id, subject, department, owner, level, channel, category, sla_policy, status, created_at,
-    first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
-    current_commitment_at, completed_at, extension_count, escalation_count, due_at,
+    SELECT alert, ticket_id,
            row_number() OVER (PARTITION BY alert ORDER BY due_at NULLS LAST, ticket_id) AS position,
            count(*) OVER (PARTITION BY alert) AS listed
-    FROM with_policy, unnest([
-    CASE WHEN coalesce(owner, '') = '' THEN 'unassigned' END,
-    CASE WHEN escalation_count >= 1 THEN 'being_escalated' END,
-    CASE WHEN escalation_count >= 2 THEN 'escalated_many' END,
-    CASE WHEN due_at < period_end AND extension_count + escalation_count >= 2 THEN 'overdue_many' END,
-    CASE WHEN due_at >= period_end AND due_at < period_end + INTERVAL 24 HOUR THEN 'due_soon' END
-]) AS alerts(alert)
-    WHERE alert IS NOT NULL AND (CAST($alert AS VARCHAR) IS NULL OR alert = $alert)
+    FROM (
+    SELECT 'unassigned' AS alert, ticket_id, due_at FROM open_at_end WHERE coalesce(owner, '') = ''
+    UNION ALL
+    SELECT 'being_escalated' AS alert, ticket_id, due_at FROM open_at_end WHERE escalation_count >= 1
+    UNION ALL
+    SELECT 'escalated_many' AS alert, ticket_id, due_at FROM open_at_end WHERE escalation_count >= 2
+    UNION ALL
+    SELECT 'overdue_many' AS alert, ticket_id, due_at FROM open_at_end WHERE due_at < period_end AND extension_count + escalation_count >= 2
+    UNION ALL
+    SELECT 'due_soon' AS alert, ticket_id, due_at FROM open_at_end WHERE due_at >= period_end AND due_at < period_end + INTERVAL 24 HOUR
+    ) AS listed_tickets
+    WHERE CAST($alert AS VARCHAR) IS NULL OR alert = $alert
+),
+asked AS (
+    SELECT a.alert, a.position, a.listed, o.*
+    FROM alerted a JOIN open_at_end o ON o.ticket_id = a.ticket_id
+    WHERE a.position > $offset AND (CAST($limit AS BIGINT) IS NULL OR a.position <= $offset + $limit)
+),
+with_policy AS (
+    SELECT src.*, pol.name AS sla_policy
+    FROM asked src LEFT JOIN sla_policies pol ON pol.policy_id = src.sla_policy_id
 )
 SELECT alert, ticket_id, subject, department, owner, level, channel, category, sla_policy, status, created_at,
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
-    current_commitment_at, completed_at, extension_count, escalation_count, due_at, listed FROM alerted
-WHERE position > $offset AND (CAST($limit AS BIGINT) IS NULL OR position <= $offset + $limit)
+    current_commitment_at, completed_at, extension_count, escalation_count, due_at, listed FROM with_policy
 ORDER BY alert, position
 

@@ -90,58 +90,76 @@ WITH periods AS (
     AND (
       s.completed_at IS NULL OR s.completed_at >= p.period_end
     )
-), with_policy AS (
-  SELECT
-    src.*,
-    pol.name AS sla_policy
-  FROM open_at_end AS src
-  LEFT JOIN sla_policies AS pol
-    ON pol.policy_id = src.sla_policy_id
 ), alerted AS (
   SELECT
     alert,
     ticket_id,
-    subject,
-    department,
-    owner,
-    level,
-    channel,
-    category,
-    sla_policy,
-    status,
-    created_at,
-    first_response_due_at,
-    first_response_at,
-    standard_due_at,
-    first_commitment_at,
-    current_commitment_at,
-    completed_at,
-    extension_count,
-    escalation_count,
-    due_at,
     ROW_NUMBER() OVER (PARTITION BY alert ORDER BY due_at NULLS LAST, ticket_id NULLS LAST) AS position,
     COUNT(*) OVER (PARTITION BY alert) AS listed
-  FROM with_policy
-  LATERAL VIEW
-  EXPLODE(
-    ARRAY(
-      CASE WHEN COALESCE(owner, '') = '' THEN 'unassigned' END,
-      CASE WHEN escalation_count >= 1 THEN 'being_escalated' END,
-      CASE WHEN escalation_count >= 2 THEN 'escalated_many' END,
-      CASE
-        WHEN due_at < period_end AND extension_count + escalation_count >= 2
-        THEN 'overdue_many'
-      END,
-      CASE
-        WHEN due_at >= period_end AND due_at < period_end + INTERVAL '24' HOUR
-        THEN 'due_soon'
-      END
-    )
-  ) alerts AS alert
+  FROM (
+    SELECT
+      'unassigned' AS alert,
+      ticket_id,
+      due_at
+    FROM open_at_end
+    WHERE
+      COALESCE(owner, '') = ''
+    UNION ALL
+    SELECT
+      'being_escalated' AS alert,
+      ticket_id,
+      due_at
+    FROM open_at_end
+    WHERE
+      escalation_count >= 1
+    UNION ALL
+    SELECT
+      'escalated_many' AS alert,
+      ticket_id,
+      due_at
+    FROM open_at_end
+    WHERE
+      escalation_count >= 2
+    UNION ALL
+    SELECT
+      'overdue_many' AS alert,
+      ticket_id,
+      due_at
+    FROM open_at_end
+    WHERE
+      due_at < period_end AND extension_count + escalation_count >= 2
+    UNION ALL
+    SELECT
+      'due_soon' AS alert,
+      ticket_id,
+      due_at
+    FROM open_at_end
+    WHERE
+      due_at >= period_end AND due_at < period_end + INTERVAL '24' HOUR
+  ) AS listed_tickets
   WHERE
-    NOT alert IS NULL AND (
-      CAST(:alert AS STRING) IS NULL OR alert = :alert
+    CAST(:alert AS STRING) IS NULL OR alert = :alert
+), asked AS (
+  SELECT
+    a.alert,
+    a.position,
+    a.listed,
+    o.*
+  FROM alerted AS a
+  JOIN open_at_end AS o
+    ON o.ticket_id = a.ticket_id
+  WHERE
+    a.position > :offset
+    AND (
+      CAST(:limit AS BIGINT) IS NULL OR a.position <= :offset + :limit
     )
+), with_policy AS (
+  SELECT
+    src.*,
+    pol.name AS sla_policy
+  FROM asked AS src
+  LEFT JOIN sla_policies AS pol
+    ON pol.policy_id = src.sla_policy_id
 )
 SELECT
   alert,
@@ -165,12 +183,7 @@ SELECT
   escalation_count,
   due_at,
   listed
-FROM alerted
-WHERE
-  position > :offset
-  AND (
-    CAST(:limit AS BIGINT) IS NULL OR position <= :offset + :limit
-  )
+FROM with_policy
 ORDER BY
   alert NULLS LAST,
   position NULLS LAST
