@@ -55,14 +55,17 @@ def week41_rows() -> list[dict]:
     ]
 
 
-def weekly_page(db_file: Path, rows: list[dict], lang: str = "en", **query) -> AppTest:
-    """The weekly page run once on a new store holding ``rows``, with ``query`` in its link."""
+def weekly_page(db_file: Path, rows: list[dict], lang: str = "en", tab: str | None = None, **query) -> AppTest:
+    """The weekly page run once on a new store holding ``rows``, with ``query`` in its link, and
+    ``tab`` (its label) open: only the open tab is drawn."""
     st.cache_data.clear()          # cached figures are keyed on the data version, which a new store restarts
     con = store.connect(db_file)
     insert_tickets(con, rows)
     con.close()
     app = AppTest.from_file(str(FIXTURES.parent.parent / "pages" / "weekly.py"), default_timeout=30)
     app.session_state["lang"] = lang
+    if tab is not None:
+        app.session_state["weekly_tab"] = tab
     for key, value in query.items():
         app.query_params[key] = value
     return app.run()

@@ -41,7 +41,7 @@ def test_an_empty_period_still_has_its_total_row(con):
 
 
 def test_weekly_page_shows_the_times_in_days_and_hours(db_file):
-    app = weekly_page(db_file, week41_rows() + ANSWERED, week="2009-W41")
+    app = weekly_page(db_file, week41_rows() + ANSWERED, tab="Response, forwarding, extensions", week="2009-W41")
     assert not app.exception
     [times] = [d.value for d in app.dataframe if "First response, median" in d.value.columns]
     assert list(times.columns) == ["Owner", "Answered", "First response, median", "First response, 90th percentile",

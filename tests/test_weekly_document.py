@@ -163,7 +163,7 @@ def test_no_database_and_an_empty_one_are_told_plainly(tmp_path, capsys):
 
 
 def test_weekly_page_offers_the_report_with_a_comment_box(db_file):
-    app = weekly_page(db_file, week41_rows() + EXTRA, "zh-TW", week="2009-W41")
+    app = weekly_page(db_file, week41_rows() + EXTRA, "zh-TW", tab="主管週報", week="2009-W41")
     assert not app.exception
     assert app.tabs[6].label == "主管週報" and app.tabs[6].caption[0].value.startswith("下載給主管的週報")
     app.text_area(key="report_comment").input("請各組注意").run()
