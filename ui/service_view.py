@@ -55,9 +55,14 @@ def filter_options_or_stop(data_version: int) -> FilterOptions:
 
 # Results only (tables of counts, the first rows of each alert list): a view costs kilobytes, not
 # the tickets behind it; an hour's ttl bounds what sessions left behind.
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def _review_part(data_version: int, period: Period, query: ServiceQuery, part: str):
+    return report.review_part(kpi_source(), period, query, part)
+
+
 def weekly_review(data_version: int, period: Period, query: ServiceQuery) -> report.WeeklyReview:
-    return report.weekly_review(kpi_source(), period, query)
+    """The period's review; each part is queried (and cached) when a tab first shows it."""
+    return report.WeeklyReview(period, lambda part: _review_part(data_version, period, query, part))
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)

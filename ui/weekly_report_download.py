@@ -30,7 +30,7 @@ def report_downloads(review: WeeklyReview, query: ServiceQuery) -> None:
     holder["comment"] = st.text_area(t("report.widget.comment"), key="report_comment", max_chars=COMMENT_LIMIT,
                                      placeholder=t("report.widget.placeholder"),
                                      on_change=lambda: holder.update(comment=st.session_state["report_comment"]))
-    made = {"review": review, "query": query, "targets": current_targets(), "lang": lang()}
+    made = {"review": review.loaded(), "query": query, "targets": current_targets(), "lang": lang()}
 
     def document() -> weekly_document.Document:
         time.sleep(APPLY_WAIT_S)

@@ -297,7 +297,7 @@ def run_report(args: argparse.Namespace) -> int:
         if report.filter_options(con).last_activity is None:
             raise UserError("the database holds no tickets: import exports first (python -m kpi import)")
         period = _period(args, con)
-        document = weekly_document.Document(report.weekly_review(con, period, query), query, targets.load(con),
+        document = weekly_document.Document(report.weekly_review(con, period, query).loaded(), query, targets.load(con),
                                             args.lang, datetime.now().replace(microsecond=0), args.comment)
     try:
         content = (weekly_document.pdf_document(document) if output_format == "pdf"

@@ -11,6 +11,7 @@ or any ``kpi.engine.Engine``, which renders it for its own dialect (Spark: ``kpi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -296,41 +297,79 @@ def last_activity(con: Source) -> datetime | None:
     return _moment(engine_of(con).run(f"SELECT {_LAST_ACTIVITY} AS last_activity FROM tickets", {}).iloc[0, 0])
 
 
-@dataclass(frozen=True)
+def _weekly(con: Source, period: Period, query: ServiceQuery, trend_length: int) -> pd.DataFrame:
+    return weekly_table(con, period.trailing(trend_length), query)
+
+
+def _commitments(con: Source, period: Period, query: ServiceQuery, trend_length: int) -> pd.DataFrame:
+    commitments = _run(con, _COMMITMENT_SQL, query, period.trailing(2))
+    return commitments[commitments["is_total"]].reset_index(drop=True)
+
+
+# The parts of the weekly review, each its own query: a page asks only for those it shows.
+REVIEW_PARTS: dict[str, Callable[[Source, Period, ServiceQuery, int], object]] = {
+    "weekly": _weekly,
+    "commitments": _commitments,
+    "escalations": lambda con, period, query, _: count_distribution(con, period, query, "escalation"),
+    "extensions": lambda con, period, query, _: count_distribution(con, period, query, "extension"),
+    "first_response": lambda con, period, query, _: first_response_compliance(con, period, query),
+    "forwarding": lambda con, period, query, _: forward_rates(con, period, query),
+    "flow": lambda con, period, query, trend_length: created_vs_resolved(con, period.trailing(trend_length), query),
+    "backlog": lambda con, period, query, _: backlog(con, period, query),
+    "alerts": lambda con, period, query, _: alert_lists(con, period, query),
+    "sources": lambda con, period, query, _: sources(con, period, query),
+}
+
+
+def review_part(con: Source, period: Period, query: ServiceQuery, part: str, trend_length: int = 12):
+    """One part of the weekly review (``REVIEW_PARTS``)."""
+    return REVIEW_PARTS[part](con, period, query, trend_length)
+
+
 class WeeklyReview:
-    """Everything the weekly review page shows for one period (its KPI set)."""
+    """Everything the weekly review page shows for one period (its KPI set). Each part is asked of
+    ``fetch`` when first read, and kept: at 10M tickets the whole set costs about 1 s, and the
+    page shows one tab at a time."""
 
-    period: Period
-    table: pd.DataFrame                 # the weekly report: a row per group, the total last
-    trend: pd.DataFrame                 # weekly report totals of the trailing periods, this one last
-    commitments: pd.DataFrame           # this period and the previous one, totals only
-    escalations: pd.DataFrame
-    extensions: pd.DataFrame
-    first_response: pd.DataFrame
-    forwarding: pd.DataFrame
-    flow: pd.DataFrame
-    backlog: pd.DataFrame
-    alerts: AlertLists
-    sources: pd.DataFrame
+    def __init__(self, period: Period, fetch: Callable[[str], object]):
+        self.period = period
+        self._fetch = fetch
+        self._parts: dict[str, object] = {}
+
+    def _part(self, name: str):
+        if name not in self._parts:
+            self._parts[name] = self._fetch(name)
+        return self._parts[name]
+
+    def loaded(self) -> WeeklyReview:
+        """The review with every part already read (for a document made later, elsewhere)."""
+        for name in REVIEW_PARTS:
+            self._part(name)
+        return self
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The weekly report: a row per group, the total last."""
+        weekly = self._part("weekly")
+        return _single(weekly[weekly["period_start"] == self.period.start])
+
+    @property
+    def trend(self) -> pd.DataFrame:
+        """Weekly report totals of the trailing periods, this one last."""
+        weekly = self._part("weekly")
+        return weekly[weekly["is_total"]].reset_index(drop=True)
+
+    commitments = property(lambda self: self._part("commitments"), doc="This period and the previous one, totals only.")
+    escalations = property(lambda self: self._part("escalations"))
+    extensions = property(lambda self: self._part("extensions"))
+    first_response = property(lambda self: self._part("first_response"))
+    forwarding = property(lambda self: self._part("forwarding"))
+    flow = property(lambda self: self._part("flow"))
+    backlog = property(lambda self: self._part("backlog"))
+    alerts = property(lambda self: self._part("alerts"), doc="AlertLists: each list's length and first rows.")
+    sources = property(lambda self: self._part("sources"))
 
 
-def weekly_review(con: Source, period: Period, query: ServiceQuery,
-                  trend_length: int = 12) -> WeeklyReview:
-    trailing = period.trailing(trend_length)
-    weekly = weekly_table(con, trailing, query)
-    this_period = weekly["period_start"] == period.start
-    commitments = _run(con, _COMMITMENT_SQL, query, trailing[-2:])
-    return WeeklyReview(
-        period=period,
-        table=_single(weekly[this_period]),
-        trend=weekly[weekly["is_total"]].reset_index(drop=True),
-        commitments=commitments[commitments["is_total"]].reset_index(drop=True),
-        escalations=count_distribution(con, period, query, "escalation"),
-        extensions=count_distribution(con, period, query, "extension"),
-        first_response=first_response_compliance(con, period, query),
-        forwarding=forward_rates(con, period, query),
-        flow=created_vs_resolved(con, trailing, query),
-        backlog=backlog(con, period, query),
-        alerts=alert_lists(con, period, query),
-        sources=sources(con, period, query),
-    )
+def weekly_review(con: Source, period: Period, query: ServiceQuery, trend_length: int = 12) -> WeeklyReview:
+    """The weekly review of ``period``; its parts are queried when first read."""
+    return WeeklyReview(period, lambda part: review_part(con, period, query, part, trend_length))
