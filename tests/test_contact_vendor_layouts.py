@@ -48,6 +48,21 @@ def test_cisco_uccx_csq_activity_by_interval(con):
     assert _levels(con, "Support", "2024-02-19 08:30") == pytest.approx((38 / 42, 0.95, 38 / 41))
 
 
+def test_webex_contact_center_queue_statistics_in_epoch_milliseconds(con):
+    report = importer.import_file(con, FIXTURES / "intervals-webex-cc.csv")
+    assert (report.inserted, report.rejected) == (4, 0)
+    assert con.execute("SELECT profile FROM import_batches").fetchone()[0] == "webex_cc"
+    # intervalStartTime 1708300800000 ms = 2024-02-19 00:00 UTC = 08:00 in Asia/Taipei; the next
+    # start 30 minutes on gives the length; the two averages arrive in milliseconds.
+    assert _rows(con, "queue, interval_start, interval_minutes, asa_seconds, handle_seconds")[:2] == [
+        ("Billing", datetime(2024, 2, 19, 8), 30, 12.0, 240.0), ("Billing", datetime(2024, 2, 19, 8, 30), 30, 8.0, 200.0)]
+    # serviceLevelThresholdPercentage is of the handled: 85% of 180 = 153 within;
+    #   ÷ offered 153/200 = 0.765; ÷ answered 0.85; no short abandons given: ÷ 200 again.
+    assert _levels(con, "Billing", "2024-02-19 08:00") == pytest.approx((0.765, 0.85, 0.765))
+    # Support 08:00: 95% of 40 = 38 within of 42 offered.
+    assert _levels(con, "Support", "2024-02-19 08:00") == pytest.approx((38 / 42, 0.95, 38 / 42))
+
+
 def test_twilio_taskrouter_statistics_with_the_flex_insights_sla(con):
     report = importer.import_file(con, FIXTURES / "intervals-twilio-taskrouter.csv")
     assert (report.inserted, report.rejected) == (4, 0)

@@ -20,6 +20,8 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 _WHITESPACE = re.compile(r"\s+")
 # Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
 _EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+# Unix time in milliseconds (APIs such as Webex Contact Center's): 13 digits, 2001 to 2286, UTC.
+_EPOCH_MILLISECONDS = re.compile(r"^\d{13}$")
 # An ISO 8601 time with its UTC offset or Z: converted to the store's time zone, never dropped.
 TIME_WITH_OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)? ?(Z|z|[+-]\d\d(:?\d\d)?)$"
 _TIME_WITH_OFFSET = re.compile(TIME_WITH_OFFSET)
@@ -40,10 +42,11 @@ class DateFormat:
     example: str
     patterns: tuple[str, ...] = ()
     squeeze_spaces: bool = False  # zh-TW dates pad single digits with spaces: "2012年 3月 5日"
+    epoch_milliseconds: bool = False
 
     @property
     def is_excel_serial(self) -> bool:
-        return not self.patterns
+        return not self.patterns and not self.epoch_milliseconds
 
     def parse(self, text: str | None, time_zone: str = DEFAULT_TIME_ZONE) -> datetime | None:
         """The timestamp (wall-clock time in ``time_zone``), or None when the text is missing or not
@@ -55,6 +58,11 @@ class DateFormat:
             if not _EXCEL_SERIAL.match(value):
                 return None
             return EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86400))
+        if self.epoch_milliseconds:
+            if not _EPOCH_MILLISECONDS.match(value):
+                return None
+            moment = datetime.fromtimestamp(int(value) / 1000, ZoneInfo("UTC"))
+            return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
         if _TIME_WITH_OFFSET.search(value):
             return _with_offset(value, time_zone) if self.name == "iso" else None
         if self.squeeze_spaces:
@@ -71,6 +79,9 @@ class DateFormat:
         if self.is_excel_serial:
             return (f"CASE WHEN regexp_full_match({text}, '{_EXCEL_SERIAL.pattern[1:-1]}') THEN TIMESTAMP '1899-12-30'"
                     f" + to_seconds(CAST(round(CAST({text} AS DOUBLE) * 86400) AS BIGINT)) END")
+        if self.epoch_milliseconds:
+            return (f"CASE WHEN regexp_full_match({text}, '{_EPOCH_MILLISECONDS.pattern[1:-1]}')"
+                    f" THEN timezone($time_zone, timezone('UTC', epoch_ms(CAST({text} AS BIGINT)))) END")
         if self.squeeze_spaces:
             text = f"regexp_replace({text}, '\\s+', '', 'g')"
         # One pattern at a time: COALESCE tries the next only on rows still unparsed, which
@@ -162,6 +173,7 @@ FORMATS: tuple[DateFormat, ...] = (
     # Minutes before seconds: strptime would read 202401011230 as 12:03:00 with the seconds pattern.
     DateFormat("compact", "20240101", ("%Y%m%d%H%M", "%Y%m%d%H%M%S", "%Y%m%d")),
     DateFormat("excel_serial", "40123.5417"),
+    DateFormat("epoch_ms", "1708300800000", epoch_milliseconds=True),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 
