@@ -118,7 +118,7 @@ POPULATIONS = {
     UNION ALL
     SELECT st.*, p.period_start, p.period_end FROM in_play_steady st CROSS JOIN periods p
 )""",
-"completed": """completed AS (
+    "completed": """completed AS (
     SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
       ON s.completed_at >= p.period_start AND s.completed_at < p.period_end
 )""",

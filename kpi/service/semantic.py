@@ -75,25 +75,19 @@ def _counts(population: str, aggregates: str) -> str:
     """The WITH clause up to ``counts``: the measures per period and group. A population with a
     steady part (``STEADY_PARTS``) sums two rows per period and group: its moving part's, and its
     steady part's counted once per group and crossed with the periods."""
-    if population not in STEADY_PARTS:
-        return f"""{with_populations(population)},
-counts AS (
-    SELECT period_start, grp,
-           {aggregates}
-    FROM {population} GROUP BY period_start, grp
-)"""
-    moving, steady = STEADY_PARTS[population]
-    return f"""{with_populations(moving, steady)},
-counts AS (
-    SELECT period_start, grp,
-           {aggregates}
-    FROM {moving} GROUP BY period_start, grp
+    moving, steady = STEADY_PARTS.get(population, (population, None))
+    steady_counts = "" if steady is None else f"""
     UNION ALL
     SELECT p.period_start, st.* FROM (
         SELECT grp,
            {aggregates}
         FROM {steady} GROUP BY grp
-    ) AS st CROSS JOIN periods p
+    ) AS st CROSS JOIN periods p"""
+    return f"""{with_populations(*(part for part in (moving, steady) if part))},
+counts AS (
+    SELECT period_start, grp,
+           {aggregates}
+    FROM {moving} GROUP BY period_start, grp{steady_counts}
 )"""
 
 
