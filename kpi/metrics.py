@@ -30,10 +30,14 @@ class Measure:
     condition: str | None = None
     summed: str | None = None
 
-    def aggregate(self) -> str:
-        """The SQL aggregate of this measure over its population's rows."""
-        counted = f"sum({self.summed})" if self.summed else "count(*)"
-        return counted + (f" FILTER (WHERE {self.condition})" if self.condition else "")
+    def aggregate(self, weight: str | None = None) -> str:
+        """The SQL aggregate of this measure over its population's rows, or over rows grouped
+        beforehand, each standing for as many of them as its column ``weight`` says."""
+        where = f" FILTER (WHERE {self.condition})" if self.condition else ""
+        if weight is None:
+            return (f"sum({self.summed})" if self.summed else "count(*)") + where
+        # A sum over no rows is NULL where a count is 0.
+        return f"coalesce(sum({f'({self.summed}) * {weight}' if self.summed else weight}){where}, 0)"
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,9 @@ def test_spark_sql_keeps_timestamps_and_binds_every_parameter(name):
         assert "GROUPING(" in spark_sql and "HAVING\n  is_total OR" in spark_sql
     markers = set(re.findall(r":([a-z_]+)\b", spark_sql))
     asked = set(ServiceQuery().params([iso_week("2009-W41")]))
+    # Only the queries counting tickets in play have a steady part to count apart.
+    if "in_play_steady AS" not in spark_sql:
+        asked.discard("steady_apart")
     assert markers == asked | OWN_PARAMETERS.get(name, set())
     assert "$" not in spark_sql
 

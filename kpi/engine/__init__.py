@@ -17,6 +17,8 @@ import pandas as pd
 import sqlglot
 from sqlglot import exp
 
+from kpi.sql import used_parameters
+
 ENGINES = ("duckdb", "spark")
 ENGINE_ENV_VAR = "SERVICE_OPS_ENGINE"
 
@@ -36,6 +38,13 @@ def _exact_percentile(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _without_materialization_hint(node: exp.Expression) -> exp.Expression:
+    """A CTE without DuckDB's ``[NOT] MATERIALIZED``: Spark has no such clause and plans CTEs itself."""
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        node.set("materialized", None)
+    return node
+
+
 @functools.lru_cache(maxsize=128)
 def render(sql_template: str, dialect: str) -> str:
     """``sql_template`` in ``dialect``: as written for DuckDB, transpiled by SQLGlot otherwise
@@ -44,7 +53,7 @@ def render(sql_template: str, dialect: str) -> str:
         return sql_template
     [tree] = sqlglot.parse(sql_template, read="duckdb")
     if dialect == "spark":
-        tree = tree.transform(_exact_percentile)
+        tree = tree.transform(_exact_percentile).transform(_without_materialization_hint)
     return tree.sql(dialect, pretty=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
 
 
@@ -57,7 +66,7 @@ class DuckDBEngine:
         self.con = con
 
     def run(self, sql_template: str, params: dict) -> pd.DataFrame:
-        return self.con.execute(sql_template, params).df()
+        return self.con.execute(sql_template, used_parameters(sql_template, params)).df()
 
 
 # What a query function runs on: the store's connection, or an engine (DuckDB, Spark).

@@ -8,6 +8,7 @@ minute itself counts); "not yet due" means due ≥ end; a ticket without any due
 from __future__ import annotations
 
 from kpi.metrics import Measure, Metric
+from kpi.service.populations import outcome_in
 
 PREFIX = "service."
 _IN_PLAY = "tickets in play: open at the period's start or created in it"
@@ -20,7 +21,7 @@ _OPEN_ZH = "期末仍未完成"
 
 def _outcome(name: str) -> Measure:
     """Tickets in play whose outcome at the period's end is ``name`` (kpi.service.populations)."""
-    return Measure(name, "in_play", f"outcome = '{name}'")
+    return Measure(name, "in_play", outcome_in(name))
 
 
 # The measures, each declared once over one population (kpi.service.populations); a count KPI
@@ -28,8 +29,8 @@ def _outcome(name: str) -> Measure:
 IN_PLAY = Measure("in_play", "in_play")
 NEW = Measure("new", "in_play", "NOT is_carried_over")
 ON_TIME = _outcome("on_time")
-DONE = Measure("done", "in_play", "outcome IN ('on_time', 'late_done')")
-NEW_ON_TIME = Measure("new_on_time", "in_play", "outcome = 'on_time' AND NOT is_carried_over")
+DONE = Measure("done", "in_play", outcome_in("on_time", "late_done"))
+NEW_ON_TIME = Measure("new_on_time", "in_play", f"{outcome_in('on_time')} AND NOT is_carried_over")
 COMPLETED = Measure("completed", "completed")
 CREATED = Measure("new", "created")
 ANSWERED = Measure("answered", "created", "first_response_at IS NOT NULL")

@@ -23,7 +23,7 @@ from kpi.engine import Source, engine_of
 from kpi.service.definitions import ALERTS, ANSWERED, COMMITMENT_METRICS, CREATED, DECIDED, DISTRIBUTIONS, FORWARDED, \
     distribution_measures
 from kpi.service.periods import Period
-from kpi.service.populations import DUE_BASES, GROUPINGS, ServiceQuery, with_populations
+from kpi.service.populations import DUE_BASES, GROUPINGS, OUTCOME_NAME, ServiceQuery, outcome_in, with_populations
 from kpi.service.semantic import ALERTED, DRILL_CONDITION, DRILLABLE, WEEKLY_SQL, grouped_sql, metric
 
 __all__ = ["DUE_BASES", "GROUPINGS", "ServiceQuery"]  # the query's vocabulary, re-exported for callers
@@ -193,7 +193,7 @@ def alert_list(con: Source, period: Period, query: ServiceQuery, alert: str, off
 
 # The tickets behind a weekly column are the rows its KPI counts (a rate: its denominator's).
 _DRILL_SQL = f"""{_listed("in_play")}
-SELECT {_TICKET_COLUMNS}, due_at, outcome, is_carried_over
+SELECT {_TICKET_COLUMNS}, due_at, {OUTCOME_NAME} AS outcome, is_carried_over
 FROM with_policy
 WHERE ($all_groups OR grp IS NOT DISTINCT FROM CAST($group AS VARCHAR))
   AND {DRILL_CONDITION}
@@ -216,12 +216,14 @@ def tickets_behind(con: Source, period: Period, query: ServiceQuery, *,
 # Per source system: its tickets in play, and where the export carries its own SLA verdict
 # (ServiceNow made_sla, Freshdesk's resolution status …), that verdict beside the app's on-time
 # call for the tickets completed in the period.
+_DONE = outcome_in("on_time", "late_done")
+_ON_TIME = outcome_in("on_time")
 _SOURCES_SQL = f"""{with_populations("in_play")}
 SELECT source_system, count(*) AS in_play,
-    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met IS NOT NULL) AS with_verdict,
-    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met) AS source_met,
-    count(*) FILTER (WHERE outcome = 'on_time' AND source_sla_met IS NOT NULL) AS app_met,
-    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met <> (outcome = 'on_time')) AS disagree
+    count(*) FILTER (WHERE {_DONE} AND source_sla_met IS NOT NULL) AS with_verdict,
+    count(*) FILTER (WHERE {_DONE} AND source_sla_met) AS source_met,
+    count(*) FILTER (WHERE {_ON_TIME} AND source_sla_met IS NOT NULL) AS app_met,
+    count(*) FILTER (WHERE {_DONE} AND source_sla_met <> ({_ON_TIME})) AS disagree
 FROM in_play GROUP BY source_system ORDER BY in_play DESC, source_system
 """
 

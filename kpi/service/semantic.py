@@ -10,10 +10,13 @@ Adding a KPI is one declaration; the SQL here never names a KPI.
 
 from __future__ import annotations
 
+import sqlglot
+from sqlglot import exp
+
 from kpi import metrics, sql
 from kpi.metrics import Measure, Metric
 from kpi.service.definitions import ALERT_METRICS, PREFIX, WEEKLY_METRICS
-from kpi.service.populations import STEADY_PARTS, with_populations
+from kpi.service.populations import DISCRETE, STEADY_PARTS, with_populations
 
 
 def metric(column: str) -> Metric:
@@ -59,9 +62,8 @@ def grouped_sql(*columns: Metric | Measure) -> str:
     if len(populations) != 1 or len({m.name for m in measures}) != len(measures):
         raise ValueError(f"one population and distinct measure names per query, not {measures}")
     [population] = populations
-    aggregates = ",\n           ".join(f"{m.aggregate()} AS {_alias(m.name)}" for m in measures)
     reported = ",\n    ".join(_reported(column) for column in columns)
-    return f"""{_counts(population, aggregates)}
+    return f"""{_counts(population, measures)}
 SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
     {reported}
 FROM periods p LEFT JOIN counts c ON c.period_start = p.period_start
@@ -71,23 +73,45 @@ ORDER BY p.period_start, is_total, "group" NULLS FIRST
 """
 
 
-def _counts(population: str, aggregates: str) -> str:
-    """The WITH clause up to ``counts``: the measures per period and group. A population with a
-    steady part (``STEADY_PARTS``) sums two rows per period and group: its moving part's, and its
-    steady part's counted once per group and crossed with the periods."""
+def _read(measure: Measure) -> set[str]:
+    """The population columns a measure's condition and sum read."""
+    read = [part for part in (measure.condition, measure.summed) if part]
+    if not read:
+        return set()
+    return {column.name for column in sqlglot.parse_one(f"SELECT {', '.join(read)}", read="duckdb").find_all(exp.Column)}
+
+
+_WEIGHT = "grouped_tickets"
+
+
+def _counts(population: str, measures: list[Measure]) -> str:
+    """The WITH clause up to ``counts``: the measures per period and group. Measures reading only
+    DISCRETE columns count over the rows grouped by those first. A population with a steady part
+    (``STEADY_PARTS``) sums two rows per period and group: its moving part's, and its steady
+    part's counted once per group and crossed with the periods."""
     moving, steady = STEADY_PARTS.get(population, (population, None))
+    read = sorted(set().union(*map(_read, measures)))
+    weight = _WEIGHT if set(read) <= DISCRETE else None
+    aggregates = ",\n           ".join(f"{m.aggregate(weight)} AS {_alias(m.name)}" for m in measures)
+
+    def rows(part: str, keys: str) -> str:
+        if weight is None:
+            return part
+        grouped = ", ".join((keys, *read))
+        return f"(SELECT {grouped}, count(*) AS {weight} FROM {part} GROUP BY {grouped}) AS {part}"
+
     steady_counts = "" if steady is None else f"""
     UNION ALL
     SELECT p.period_start, st.* FROM (
         SELECT grp,
            {aggregates}
-        FROM {steady} GROUP BY grp
+        FROM {rows(steady, "grp")} GROUP BY grp
     ) AS st CROSS JOIN periods p"""
     return f"""{with_populations(*(part for part in (moving, steady) if part))},
 counts AS (
     SELECT period_start, grp,
            {aggregates}
-    FROM {moving} GROUP BY period_start, grp{steady_counts}
+    FROM {rows(moving, "period_start, grp")} GROUP BY period_start, grp{steady_counts}
 )"""
 
 

@@ -2,7 +2,7 @@ WITH periods AS (
     SELECT period.period_start, period.period_end
     FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP)[])) AS period) AS asked
 ),
-scoped AS (
+scoped AS NOT MATERIALIZED (
     SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
            source_system, source_sla_met, created_at,
            first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
@@ -27,14 +27,13 @@ in_play_moving AS (
     SELECT s.*, s.created_at < p.period_start AS is_carried_over, CASE WHEN s.completed_at < p.period_end THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
-                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome,
+                         THEN 1 ELSE 2 END
+                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 3
+                ELSE 4 + least(s.escalation_count, 3) END AS outcome,
            p.period_start, p.period_end
     FROM scoped s JOIN periods p
-      ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
-    WHERE NOT (s.created_at < CAST($scan_start AS TIMESTAMP)
+      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST($scan_end AS TIMESTAMP)) >= p.period_start
+    WHERE NOT ($steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
       AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
       AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP)))
 ),
@@ -42,33 +41,32 @@ in_play_steady AS (
     SELECT s.*, true AS is_carried_over, CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 'open_not_due'
-                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+                         THEN 1 ELSE 2 END
+                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 3
+                ELSE 4 + least(s.escalation_count, 3) END AS outcome
     FROM scoped s
-    WHERE s.created_at < CAST($scan_start AS TIMESTAMP)
+    WHERE $steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
       AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
       AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP))
 )
 ,
 counts AS (
     SELECT period_start, grp,
-           count(*) AS in_play,
-           count(*) FILTER (WHERE least(extension_count, 3) = 0) AS "0",
-           count(*) FILTER (WHERE least(extension_count, 3) = 1) AS "1",
-           count(*) FILTER (WHERE least(extension_count, 3) = 2) AS "2",
-           count(*) FILTER (WHERE least(extension_count, 3) = 3) AS "3+"
-    FROM in_play_moving GROUP BY period_start, grp
+           coalesce(sum(grouped_tickets), 0) AS in_play,
+           coalesce(sum(grouped_tickets) FILTER (WHERE least(extension_count, 3) = 0), 0) AS "0",
+           coalesce(sum(grouped_tickets) FILTER (WHERE least(extension_count, 3) = 1), 0) AS "1",
+           coalesce(sum(grouped_tickets) FILTER (WHERE least(extension_count, 3) = 2), 0) AS "2",
+           coalesce(sum(grouped_tickets) FILTER (WHERE least(extension_count, 3) = 3), 0) AS "3+"
+    FROM (SELECT period_start, grp, extension_count, count(*) AS grouped_tickets FROM in_play_moving GROUP BY period_start, grp, extension_count) AS in_play_moving GROUP BY period_start, grp
     UNION ALL
     SELECT p.period_start, st.* FROM (
         SELECT grp,
-           count(*) AS in_play,
-           count(*) FILTER (WHERE least(extension_count, 3) = 0) AS "0",
-           count(*) FILTER (WHERE least(extension_count, 3) = 1) AS "1",
-           count(*) FILTER (WHERE least(extension_count, 3) = 2) AS "2",
-           count(*) FILTER (WHERE least(extension_count, 3) = 3) AS "3+"
-        FROM in_play_steady GROUP BY grp
+           coalesce(sum(grouped_tickets), 0) AS in_play,
+           coalesce(sum(grouped_tickets) FILTER (WHERE least(extension_count, 3) = 0), 0) AS "0",
+           coalesce(sum(grouped_tickets) FILTER (WHERE least(extension_count, 3) = 1), 0) AS "1",
+           coalesce(sum(grouped_tickets) FILTER (WHERE least(extension_count, 3) = 2), 0) AS "2",
+           coalesce(sum(grouped_tickets) FILTER (WHERE least(extension_count, 3) = 3), 0) AS "3+"
+        FROM (SELECT grp, extension_count, count(*) AS grouped_tickets FROM in_play_steady GROUP BY grp, extension_count) AS in_play_steady GROUP BY grp
     ) AS st CROSS JOIN periods p
 )
 SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",

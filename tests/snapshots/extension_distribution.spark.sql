@@ -88,26 +88,23 @@ WITH periods AS (
       THEN CASE
         WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 'on_time'
-        ELSE 'late_done'
+        THEN 1
+        ELSE 2
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
-      THEN 'open_not_due'
-      WHEN s.escalation_count >= 3
-      THEN 'overdue_open_3plus'
-      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+      THEN 3
+      ELSE 4 + LEAST(s.escalation_count, 3)
     END AS outcome,
     p.period_start,
     p.period_end
   FROM scoped AS s
   JOIN periods AS p
     ON s.created_at < p.period_end
-    AND (
-      s.completed_at IS NULL OR s.completed_at >= p.period_start
-    )
+    AND COALESCE(s.completed_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= p.period_start
   WHERE
     NOT (
-      s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+      :steady_apart
+      AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
       AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
       AND (
         s.due_at IS NULL
@@ -124,18 +121,17 @@ WITH periods AS (
       THEN CASE
         WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 'on_time'
-        ELSE 'late_done'
+        THEN 1
+        ELSE 2
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= CAST(:scan_end AS TIMESTAMP_NTZ)
-      THEN 'open_not_due'
-      WHEN s.escalation_count >= 3
-      THEN 'overdue_open_3plus'
-      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+      THEN 3
+      ELSE 4 + LEAST(s.escalation_count, 3)
     END AS outcome
   FROM scoped AS s
   WHERE
-    s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+    :steady_apart
+    AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
     AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
     AND (
       s.due_at IS NULL
@@ -146,16 +142,27 @@ WITH periods AS (
   SELECT
     period_start,
     grp,
-    COUNT(*) AS in_play,
-    COUNT(*) FILTER(WHERE
-      LEAST(extension_count, 3) = 0) AS `0`,
-    COUNT(*) FILTER(WHERE
-      LEAST(extension_count, 3) = 1) AS `1`,
-    COUNT(*) FILTER(WHERE
-      LEAST(extension_count, 3) = 2) AS `2`,
-    COUNT(*) FILTER(WHERE
-      LEAST(extension_count, 3) = 3) AS `3+`
-  FROM in_play_moving
+    COALESCE(SUM(grouped_tickets), 0) AS in_play,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      LEAST(extension_count, 3) = 0), 0) AS `0`,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      LEAST(extension_count, 3) = 1), 0) AS `1`,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      LEAST(extension_count, 3) = 2), 0) AS `2`,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      LEAST(extension_count, 3) = 3), 0) AS `3+`
+  FROM (
+    SELECT
+      period_start,
+      grp,
+      extension_count,
+      COUNT(*) AS grouped_tickets
+    FROM in_play_moving
+    GROUP BY
+      period_start,
+      grp,
+      extension_count
+  ) AS in_play_moving
   GROUP BY
     period_start,
     grp
@@ -166,16 +173,25 @@ WITH periods AS (
   FROM (
     SELECT
       grp,
-      COUNT(*) AS in_play,
-      COUNT(*) FILTER(WHERE
-        LEAST(extension_count, 3) = 0) AS `0`,
-      COUNT(*) FILTER(WHERE
-        LEAST(extension_count, 3) = 1) AS `1`,
-      COUNT(*) FILTER(WHERE
-        LEAST(extension_count, 3) = 2) AS `2`,
-      COUNT(*) FILTER(WHERE
-        LEAST(extension_count, 3) = 3) AS `3+`
-    FROM in_play_steady
+      COALESCE(SUM(grouped_tickets), 0) AS in_play,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        LEAST(extension_count, 3) = 0), 0) AS `0`,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        LEAST(extension_count, 3) = 1), 0) AS `1`,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        LEAST(extension_count, 3) = 2), 0) AS `2`,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        LEAST(extension_count, 3) = 3), 0) AS `3+`
+    FROM (
+      SELECT
+        grp,
+        extension_count,
+        COUNT(*) AS grouped_tickets
+      FROM in_play_steady
+      GROUP BY
+        grp,
+        extension_count
+    ) AS in_play_steady
     GROUP BY
       grp
   ) AS st

@@ -2,7 +2,7 @@ WITH periods AS (
     SELECT period.period_start, period.period_end
     FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP)[])) AS period) AS asked
 ),
-scoped AS (
+scoped AS NOT MATERIALIZED (
     SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
            source_system, source_sla_met, created_at,
            first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
@@ -27,14 +27,13 @@ in_play_moving AS (
     SELECT s.*, s.created_at < p.period_start AS is_carried_over, CASE WHEN s.completed_at < p.period_end THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
-                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome,
+                         THEN 1 ELSE 2 END
+                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 3
+                ELSE 4 + least(s.escalation_count, 3) END AS outcome,
            p.period_start, p.period_end
     FROM scoped s JOIN periods p
-      ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
-    WHERE NOT (s.created_at < CAST($scan_start AS TIMESTAMP)
+      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST($scan_end AS TIMESTAMP)) >= p.period_start
+    WHERE NOT ($steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
       AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
       AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP)))
 ),
@@ -42,12 +41,11 @@ in_play_steady AS (
     SELECT s.*, true AS is_carried_over, CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 'open_not_due'
-                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+                         THEN 1 ELSE 2 END
+                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 3
+                ELSE 4 + least(s.escalation_count, 3) END AS outcome
     FROM scoped s
-    WHERE s.created_at < CAST($scan_start AS TIMESTAMP)
+    WHERE $steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
       AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
       AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP))
 ),
@@ -58,9 +56,9 @@ in_play AS (
 )
 
 SELECT source_system, count(*) AS in_play,
-    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met IS NOT NULL) AS with_verdict,
-    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met) AS source_met,
-    count(*) FILTER (WHERE outcome = 'on_time' AND source_sla_met IS NOT NULL) AS app_met,
-    count(*) FILTER (WHERE outcome IN ('on_time', 'late_done') AND source_sla_met <> (outcome = 'on_time')) AS disagree
+    count(*) FILTER (WHERE outcome IN (1, 2) AND source_sla_met IS NOT NULL) AS with_verdict,
+    count(*) FILTER (WHERE outcome IN (1, 2) AND source_sla_met) AS source_met,
+    count(*) FILTER (WHERE outcome IN (1) AND source_sla_met IS NOT NULL) AS app_met,
+    count(*) FILTER (WHERE outcome IN (1, 2) AND source_sla_met <> (outcome IN (1))) AS disagree
 FROM in_play GROUP BY source_system ORDER BY in_play DESC, source_system
 

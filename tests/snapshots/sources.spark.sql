@@ -88,26 +88,23 @@ WITH periods AS (
       THEN CASE
         WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 'on_time'
-        ELSE 'late_done'
+        THEN 1
+        ELSE 2
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
-      THEN 'open_not_due'
-      WHEN s.escalation_count >= 3
-      THEN 'overdue_open_3plus'
-      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+      THEN 3
+      ELSE 4 + LEAST(s.escalation_count, 3)
     END AS outcome,
     p.period_start,
     p.period_end
   FROM scoped AS s
   JOIN periods AS p
     ON s.created_at < p.period_end
-    AND (
-      s.completed_at IS NULL OR s.completed_at >= p.period_start
-    )
+    AND COALESCE(s.completed_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= p.period_start
   WHERE
     NOT (
-      s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+      :steady_apart
+      AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
       AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
       AND (
         s.due_at IS NULL
@@ -124,18 +121,17 @@ WITH periods AS (
       THEN CASE
         WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 'on_time'
-        ELSE 'late_done'
+        THEN 1
+        ELSE 2
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= CAST(:scan_end AS TIMESTAMP_NTZ)
-      THEN 'open_not_due'
-      WHEN s.escalation_count >= 3
-      THEN 'overdue_open_3plus'
-      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+      THEN 3
+      ELSE 4 + LEAST(s.escalation_count, 3)
     END AS outcome
   FROM scoped AS s
   WHERE
-    s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+    :steady_apart
+    AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
     AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
     AND (
       s.due_at IS NULL
@@ -158,15 +154,14 @@ SELECT
   source_system,
   COUNT(*) AS in_play,
   COUNT(*) FILTER(WHERE
-    outcome IN ('on_time', 'late_done') AND NOT source_sla_met IS NULL) AS with_verdict,
+    outcome IN (1, 2) AND NOT source_sla_met IS NULL) AS with_verdict,
   COUNT(*) FILTER(WHERE
-    outcome IN ('on_time', 'late_done') AND source_sla_met) AS source_met,
+    outcome IN (1, 2) AND source_sla_met) AS source_met,
   COUNT(*) FILTER(WHERE
-    outcome = 'on_time' AND NOT source_sla_met IS NULL) AS app_met,
+    outcome IN (1) AND NOT source_sla_met IS NULL) AS app_met,
   COUNT(*) FILTER(WHERE
-    outcome IN ('on_time', 'late_done')
-    AND source_sla_met <> (
-      outcome = 'on_time'
+    outcome IN (1, 2) AND source_sla_met <> (
+      outcome IN (1)
     )) AS disagree
 FROM in_play
 GROUP BY

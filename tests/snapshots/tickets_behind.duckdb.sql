@@ -2,7 +2,7 @@ WITH periods AS (
     SELECT period.period_start, period.period_end
     FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP)[])) AS period) AS asked
 ),
-scoped AS (
+scoped AS NOT MATERIALIZED (
     SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
            source_system, source_sla_met, created_at,
            first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
@@ -27,14 +27,13 @@ in_play_moving AS (
     SELECT s.*, s.created_at < p.period_start AS is_carried_over, CASE WHEN s.completed_at < p.period_end THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
-                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome,
+                         THEN 1 ELSE 2 END
+                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 3
+                ELSE 4 + least(s.escalation_count, 3) END AS outcome,
            p.period_start, p.period_end
     FROM scoped s JOIN periods p
-      ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
-    WHERE NOT (s.created_at < CAST($scan_start AS TIMESTAMP)
+      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST($scan_end AS TIMESTAMP)) >= p.period_start
+    WHERE NOT ($steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
       AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
       AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP)))
 ),
@@ -42,12 +41,11 @@ in_play_steady AS (
     SELECT s.*, true AS is_carried_over, CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 'open_not_due'
-                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+                         THEN 1 ELSE 2 END
+                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 3
+                ELSE 4 + least(s.escalation_count, 3) END AS outcome
     FROM scoped s
-    WHERE s.created_at < CAST($scan_start AS TIMESTAMP)
+    WHERE $steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
       AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
       AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP))
 ),
@@ -64,20 +62,20 @@ with_policy AS (
 
 SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy, status, created_at,
     first_response_due_at, first_response_at, standard_due_at, first_commitment_at,
-    current_commitment_at, completed_at, extension_count, escalation_count, due_at, outcome, is_carried_over
+    current_commitment_at, completed_at, extension_count, escalation_count, due_at, CASE outcome WHEN 1 THEN 'on_time' WHEN 2 THEN 'late_done' WHEN 3 THEN 'open_not_due' WHEN 4 THEN 'overdue_open_0' WHEN 5 THEN 'overdue_open_1' WHEN 6 THEN 'overdue_open_2' WHEN 7 THEN 'overdue_open_3plus' END AS outcome, is_carried_over
 FROM with_policy
 WHERE ($all_groups OR grp IS NOT DISTINCT FROM CAST($group AS VARCHAR))
   AND CASE $column
         WHEN 'carried_over' THEN is_carried_over
         WHEN 'new' THEN NOT is_carried_over
         WHEN 'in_play' THEN true
-        WHEN 'on_time' THEN outcome = 'on_time'
-        WHEN 'open_not_due' THEN outcome = 'open_not_due'
-        WHEN 'late_done' THEN outcome = 'late_done'
-        WHEN 'overdue_open_0' THEN outcome = 'overdue_open_0'
-        WHEN 'overdue_open_1' THEN outcome = 'overdue_open_1'
-        WHEN 'overdue_open_2' THEN outcome = 'overdue_open_2'
-        WHEN 'overdue_open_3plus' THEN outcome = 'overdue_open_3plus'
+        WHEN 'on_time' THEN outcome IN (1)
+        WHEN 'open_not_due' THEN outcome IN (3)
+        WHEN 'late_done' THEN outcome IN (2)
+        WHEN 'overdue_open_0' THEN outcome IN (4)
+        WHEN 'overdue_open_1' THEN outcome IN (5)
+        WHEN 'overdue_open_2' THEN outcome IN (6)
+        WHEN 'overdue_open_3plus' THEN outcome IN (7)
         WHEN 'completion_rate' THEN true
         WHEN 'avg_escalations' THEN true
         WHEN 'total_service_level' THEN true

@@ -88,26 +88,23 @@ WITH periods AS (
       THEN CASE
         WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 'on_time'
-        ELSE 'late_done'
+        THEN 1
+        ELSE 2
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
-      THEN 'open_not_due'
-      WHEN s.escalation_count >= 3
-      THEN 'overdue_open_3plus'
-      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+      THEN 3
+      ELSE 4 + LEAST(s.escalation_count, 3)
     END AS outcome,
     p.period_start,
     p.period_end
   FROM scoped AS s
   JOIN periods AS p
     ON s.created_at < p.period_end
-    AND (
-      s.completed_at IS NULL OR s.completed_at >= p.period_start
-    )
+    AND COALESCE(s.completed_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= p.period_start
   WHERE
     NOT (
-      s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+      :steady_apart
+      AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
       AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
       AND (
         s.due_at IS NULL
@@ -124,18 +121,17 @@ WITH periods AS (
       THEN CASE
         WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 'on_time'
-        ELSE 'late_done'
+        THEN 1
+        ELSE 2
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= CAST(:scan_end AS TIMESTAMP_NTZ)
-      THEN 'open_not_due'
-      WHEN s.escalation_count >= 3
-      THEN 'overdue_open_3plus'
-      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+      THEN 3
+      ELSE 4 + LEAST(s.escalation_count, 3)
     END AS outcome
   FROM scoped AS s
   WHERE
-    s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+    :steady_apart
+    AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
     AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
     AND (
       s.due_at IS NULL
@@ -181,7 +177,22 @@ SELECT
   extension_count,
   escalation_count,
   due_at,
-  outcome,
+  CASE outcome
+    WHEN 1
+    THEN 'on_time'
+    WHEN 2
+    THEN 'late_done'
+    WHEN 3
+    THEN 'open_not_due'
+    WHEN 4
+    THEN 'overdue_open_0'
+    WHEN 5
+    THEN 'overdue_open_1'
+    WHEN 6
+    THEN 'overdue_open_2'
+    WHEN 7
+    THEN 'overdue_open_3plus'
+  END AS outcome,
   is_carried_over
 FROM with_policy
 WHERE
@@ -196,19 +207,19 @@ WHERE
     WHEN 'in_play'
     THEN TRUE
     WHEN 'on_time'
-    THEN outcome = 'on_time'
+    THEN outcome IN (1)
     WHEN 'open_not_due'
-    THEN outcome = 'open_not_due'
+    THEN outcome IN (3)
     WHEN 'late_done'
-    THEN outcome = 'late_done'
+    THEN outcome IN (2)
     WHEN 'overdue_open_0'
-    THEN outcome = 'overdue_open_0'
+    THEN outcome IN (4)
     WHEN 'overdue_open_1'
-    THEN outcome = 'overdue_open_1'
+    THEN outcome IN (5)
     WHEN 'overdue_open_2'
-    THEN outcome = 'overdue_open_2'
+    THEN outcome IN (6)
     WHEN 'overdue_open_3plus'
-    THEN outcome = 'overdue_open_3plus'
+    THEN outcome IN (7)
     WHEN 'completion_rate'
     THEN TRUE
     WHEN 'avg_escalations'

@@ -2,7 +2,7 @@ WITH periods AS (
     SELECT period.period_start, period.period_end
     FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP)[])) AS period) AS asked
 ),
-scoped AS (
+scoped AS NOT MATERIALIZED (
     SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
            source_system, source_sla_met, created_at,
            first_response_at, first_response_due_at, standard_due_at, first_commitment_at,
@@ -27,14 +27,13 @@ in_play_moving AS (
     SELECT s.*, s.created_at < p.period_start AS is_carried_over, CASE WHEN s.completed_at < p.period_end THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 'open_not_due'
-                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome,
+                         THEN 1 ELSE 2 END
+                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 3
+                ELSE 4 + least(s.escalation_count, 3) END AS outcome,
            p.period_start, p.period_end
     FROM scoped s JOIN periods p
-      ON s.created_at < p.period_end AND (s.completed_at IS NULL OR s.completed_at >= p.period_start)
-    WHERE NOT (s.created_at < CAST($scan_start AS TIMESTAMP)
+      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST($scan_end AS TIMESTAMP)) >= p.period_start
+    WHERE NOT ($steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
       AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
       AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP)))
 ),
@@ -42,49 +41,48 @@ in_play_steady AS (
     SELECT s.*, true AS is_carried_over, CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN
                     -- A completion before creation is kept out of the on-time count.
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 'on_time' ELSE 'late_done' END
-                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 'open_not_due'
-                WHEN s.escalation_count >= 3 THEN 'overdue_open_3plus'
-                ELSE 'overdue_open_' || CAST(s.escalation_count AS VARCHAR) END AS outcome
+                         THEN 1 ELSE 2 END
+                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 3
+                ELSE 4 + least(s.escalation_count, 3) END AS outcome
     FROM scoped s
-    WHERE s.created_at < CAST($scan_start AS TIMESTAMP)
+    WHERE $steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
       AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
       AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP))
 )
 ,
 counts AS (
     SELECT period_start, grp,
-           count(*) FILTER (WHERE is_carried_over) AS carried_over,
-           count(*) FILTER (WHERE NOT is_carried_over) AS new,
-           count(*) AS in_play,
-           count(*) FILTER (WHERE outcome = 'on_time') AS on_time,
-           count(*) FILTER (WHERE outcome = 'open_not_due') AS open_not_due,
-           count(*) FILTER (WHERE outcome = 'late_done') AS late_done,
-           count(*) FILTER (WHERE outcome = 'overdue_open_0') AS overdue_open_0,
-           count(*) FILTER (WHERE outcome = 'overdue_open_1') AS overdue_open_1,
-           count(*) FILTER (WHERE outcome = 'overdue_open_2') AS overdue_open_2,
-           count(*) FILTER (WHERE outcome = 'overdue_open_3plus') AS overdue_open_3plus,
-           count(*) FILTER (WHERE outcome IN ('on_time', 'late_done')) AS done,
-           sum(escalation_count) AS escalations,
-           count(*) FILTER (WHERE outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
-    FROM in_play_moving GROUP BY period_start, grp
+           coalesce(sum(grouped_tickets) FILTER (WHERE is_carried_over), 0) AS carried_over,
+           coalesce(sum(grouped_tickets) FILTER (WHERE NOT is_carried_over), 0) AS new,
+           coalesce(sum(grouped_tickets), 0) AS in_play,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1)), 0) AS on_time,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (3)), 0) AS open_not_due,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (2)), 0) AS late_done,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (4)), 0) AS overdue_open_0,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (5)), 0) AS overdue_open_1,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (6)), 0) AS overdue_open_2,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (7)), 0) AS overdue_open_3plus,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1, 2)), 0) AS done,
+           coalesce(sum((escalation_count) * grouped_tickets), 0) AS escalations,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
+    FROM (SELECT period_start, grp, escalation_count, is_carried_over, outcome, count(*) AS grouped_tickets FROM in_play_moving GROUP BY period_start, grp, escalation_count, is_carried_over, outcome) AS in_play_moving GROUP BY period_start, grp
     UNION ALL
     SELECT p.period_start, st.* FROM (
         SELECT grp,
-           count(*) FILTER (WHERE is_carried_over) AS carried_over,
-           count(*) FILTER (WHERE NOT is_carried_over) AS new,
-           count(*) AS in_play,
-           count(*) FILTER (WHERE outcome = 'on_time') AS on_time,
-           count(*) FILTER (WHERE outcome = 'open_not_due') AS open_not_due,
-           count(*) FILTER (WHERE outcome = 'late_done') AS late_done,
-           count(*) FILTER (WHERE outcome = 'overdue_open_0') AS overdue_open_0,
-           count(*) FILTER (WHERE outcome = 'overdue_open_1') AS overdue_open_1,
-           count(*) FILTER (WHERE outcome = 'overdue_open_2') AS overdue_open_2,
-           count(*) FILTER (WHERE outcome = 'overdue_open_3plus') AS overdue_open_3plus,
-           count(*) FILTER (WHERE outcome IN ('on_time', 'late_done')) AS done,
-           sum(escalation_count) AS escalations,
-           count(*) FILTER (WHERE outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
-        FROM in_play_steady GROUP BY grp
+           coalesce(sum(grouped_tickets) FILTER (WHERE is_carried_over), 0) AS carried_over,
+           coalesce(sum(grouped_tickets) FILTER (WHERE NOT is_carried_over), 0) AS new,
+           coalesce(sum(grouped_tickets), 0) AS in_play,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1)), 0) AS on_time,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (3)), 0) AS open_not_due,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (2)), 0) AS late_done,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (4)), 0) AS overdue_open_0,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (5)), 0) AS overdue_open_1,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (6)), 0) AS overdue_open_2,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (7)), 0) AS overdue_open_3plus,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1, 2)), 0) AS done,
+           coalesce(sum((escalation_count) * grouped_tickets), 0) AS escalations,
+           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
+        FROM (SELECT grp, escalation_count, is_carried_over, outcome, count(*) AS grouped_tickets FROM in_play_steady GROUP BY grp, escalation_count, is_carried_over, outcome) AS in_play_steady GROUP BY grp
     ) AS st CROSS JOIN periods p
 )
 SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",

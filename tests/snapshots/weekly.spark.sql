@@ -88,26 +88,23 @@ WITH periods AS (
       THEN CASE
         WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 'on_time'
-        ELSE 'late_done'
+        THEN 1
+        ELSE 2
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
-      THEN 'open_not_due'
-      WHEN s.escalation_count >= 3
-      THEN 'overdue_open_3plus'
-      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+      THEN 3
+      ELSE 4 + LEAST(s.escalation_count, 3)
     END AS outcome,
     p.period_start,
     p.period_end
   FROM scoped AS s
   JOIN periods AS p
     ON s.created_at < p.period_end
-    AND (
-      s.completed_at IS NULL OR s.completed_at >= p.period_start
-    )
+    AND COALESCE(s.completed_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= p.period_start
   WHERE
     NOT (
-      s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+      :steady_apart
+      AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
       AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
       AND (
         s.due_at IS NULL
@@ -124,18 +121,17 @@ WITH periods AS (
       THEN CASE
         WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 'on_time'
-        ELSE 'late_done'
+        THEN 1
+        ELSE 2
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= CAST(:scan_end AS TIMESTAMP_NTZ)
-      THEN 'open_not_due'
-      WHEN s.escalation_count >= 3
-      THEN 'overdue_open_3plus'
-      ELSE 'overdue_open_' || CAST(s.escalation_count AS STRING)
+      THEN 3
+      ELSE 4 + LEAST(s.escalation_count, 3)
     END AS outcome
   FROM scoped AS s
   WHERE
-    s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+    :steady_apart
+    AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
     AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
     AND (
       s.due_at IS NULL
@@ -146,31 +142,48 @@ WITH periods AS (
   SELECT
     period_start,
     grp,
-    COUNT(*) FILTER(WHERE
-      is_carried_over) AS carried_over,
-    COUNT(*) FILTER(WHERE
-      NOT is_carried_over) AS new,
-    COUNT(*) AS in_play,
-    COUNT(*) FILTER(WHERE
-      outcome = 'on_time') AS on_time,
-    COUNT(*) FILTER(WHERE
-      outcome = 'open_not_due') AS open_not_due,
-    COUNT(*) FILTER(WHERE
-      outcome = 'late_done') AS late_done,
-    COUNT(*) FILTER(WHERE
-      outcome = 'overdue_open_0') AS overdue_open_0,
-    COUNT(*) FILTER(WHERE
-      outcome = 'overdue_open_1') AS overdue_open_1,
-    COUNT(*) FILTER(WHERE
-      outcome = 'overdue_open_2') AS overdue_open_2,
-    COUNT(*) FILTER(WHERE
-      outcome = 'overdue_open_3plus') AS overdue_open_3plus,
-    COUNT(*) FILTER(WHERE
-      outcome IN ('on_time', 'late_done')) AS done,
-    SUM(escalation_count) AS escalations,
-    COUNT(*) FILTER(WHERE
-      outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
-  FROM in_play_moving
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      is_carried_over), 0) AS carried_over,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      NOT is_carried_over), 0) AS new,
+    COALESCE(SUM(grouped_tickets), 0) AS in_play,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      outcome IN (1)), 0) AS on_time,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      outcome IN (3)), 0) AS open_not_due,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      outcome IN (2)), 0) AS late_done,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      outcome IN (4)), 0) AS overdue_open_0,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      outcome IN (5)), 0) AS overdue_open_1,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      outcome IN (6)), 0) AS overdue_open_2,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      outcome IN (7)), 0) AS overdue_open_3plus,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      outcome IN (1, 2)), 0) AS done,
+    COALESCE(SUM((
+      escalation_count
+    ) * grouped_tickets), 0) AS escalations,
+    COALESCE(SUM(grouped_tickets) FILTER(WHERE
+      outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
+  FROM (
+    SELECT
+      period_start,
+      grp,
+      escalation_count,
+      is_carried_over,
+      outcome,
+      COUNT(*) AS grouped_tickets
+    FROM in_play_moving
+    GROUP BY
+      period_start,
+      grp,
+      escalation_count,
+      is_carried_over,
+      outcome
+  ) AS in_play_moving
   GROUP BY
     period_start,
     grp
@@ -181,31 +194,46 @@ WITH periods AS (
   FROM (
     SELECT
       grp,
-      COUNT(*) FILTER(WHERE
-        is_carried_over) AS carried_over,
-      COUNT(*) FILTER(WHERE
-        NOT is_carried_over) AS new,
-      COUNT(*) AS in_play,
-      COUNT(*) FILTER(WHERE
-        outcome = 'on_time') AS on_time,
-      COUNT(*) FILTER(WHERE
-        outcome = 'open_not_due') AS open_not_due,
-      COUNT(*) FILTER(WHERE
-        outcome = 'late_done') AS late_done,
-      COUNT(*) FILTER(WHERE
-        outcome = 'overdue_open_0') AS overdue_open_0,
-      COUNT(*) FILTER(WHERE
-        outcome = 'overdue_open_1') AS overdue_open_1,
-      COUNT(*) FILTER(WHERE
-        outcome = 'overdue_open_2') AS overdue_open_2,
-      COUNT(*) FILTER(WHERE
-        outcome = 'overdue_open_3plus') AS overdue_open_3plus,
-      COUNT(*) FILTER(WHERE
-        outcome IN ('on_time', 'late_done')) AS done,
-      SUM(escalation_count) AS escalations,
-      COUNT(*) FILTER(WHERE
-        outcome = 'on_time' AND NOT is_carried_over) AS new_on_time
-    FROM in_play_steady
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        is_carried_over), 0) AS carried_over,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        NOT is_carried_over), 0) AS new,
+      COALESCE(SUM(grouped_tickets), 0) AS in_play,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        outcome IN (1)), 0) AS on_time,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        outcome IN (3)), 0) AS open_not_due,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        outcome IN (2)), 0) AS late_done,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        outcome IN (4)), 0) AS overdue_open_0,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        outcome IN (5)), 0) AS overdue_open_1,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        outcome IN (6)), 0) AS overdue_open_2,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        outcome IN (7)), 0) AS overdue_open_3plus,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        outcome IN (1, 2)), 0) AS done,
+      COALESCE(SUM((
+        escalation_count
+      ) * grouped_tickets), 0) AS escalations,
+      COALESCE(SUM(grouped_tickets) FILTER(WHERE
+        outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
+    FROM (
+      SELECT
+        grp,
+        escalation_count,
+        is_carried_over,
+        outcome,
+        COUNT(*) AS grouped_tickets
+      FROM in_play_steady
+      GROUP BY
+        grp,
+        escalation_count,
+        is_carried_over,
+        outcome
+    ) AS in_play_steady
     GROUP BY
       grp
   ) AS st
