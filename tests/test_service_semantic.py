@@ -1,8 +1,11 @@
 """The KPI SQL built from the declarations: a new KPI is one declaration, and every list of
 tickets behind a figure holds exactly the rows that figure counts."""
 
+import pandas as pd
 import pytest
 
+from bench.generated_tickets import generate, load
+from kpi import store
 from kpi.ingest.importer import import_files
 from kpi.metrics import Measure, Metric
 from kpi.service import definitions, report, semantic
@@ -63,3 +66,36 @@ def test_the_tickets_behind_each_weekly_column_are_the_ones_it_counts(con, query
               for c in ("new", "on_time", "late_done", "overdue_open_0", "service_level", "completion_rate")}
     assert counts == {"new": 7, "on_time": 3, "late_done": 3, "overdue_open_0": 1, "service_level": 7,
                       "completion_rate": 7}
+
+
+@pytest.fixture(scope="module")
+def generated_store(tmp_path_factory):
+    """30,000 generated tickets, unsorted, a tenth never resolved, some cancelled or without owner."""
+    con = store.connect(str(tmp_path_factory.mktemp("semantic") / "store.duckdb"))
+    load(con, generate(30_000, shuffled=True, open_share=0.1, cancelled_share=0.02, gaps=0.02))
+    yield con
+    con.close()
+
+
+TWELVE_WEEKS = iso_week("2024-W41").trailing(12)
+
+
+@pytest.mark.parametrize("query", [ServiceQuery(), ServiceQuery(by="level", due="standard")], ids=["owner", "level"])
+def test_twelve_weeks_at_once_equal_each_week_alone(generated_store, query):
+    # Several periods count their steady tickets apart (STEADY_PARTS); one period does not.
+    together = report.weekly_table(generated_store, TWELVE_WEEKS, query)
+    alone = pd.concat([report.weekly_table(generated_store, [week], query) for week in TWELVE_WEEKS], ignore_index=True)
+    pd.testing.assert_frame_equal(together, alone)
+    assert together[together["is_total"]]["in_play"].min() > 3000
+
+
+def test_measures_counted_from_grouped_rows_equal_those_counted_per_ticket(generated_store, monkeypatch):
+    # Measures reading only DISCRETE columns count over rows grouped by them first.
+    measures = (*definitions.WEEKLY_METRICS, *definitions.distribution_measures("extension")[1:])
+    grouped = semantic.grouped_sql(*measures)
+    monkeypatch.setattr(semantic, "DISCRETE", frozenset())
+    per_ticket = semantic.grouped_sql(*measures)
+    assert "grouped_tickets" in grouped and "grouped_tickets" not in per_ticket
+    params = ServiceQuery().params(TWELVE_WEEKS)
+    pd.testing.assert_frame_equal(report.engine_of(generated_store).run(grouped, params),
+                                  report.engine_of(generated_store).run(per_ticket, params))

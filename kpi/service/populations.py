@@ -109,7 +109,9 @@ def _outcome(period_end: str) -> str:
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
                          THEN {_code("on_time")} ELSE {_code("late_done")} END
                 WHEN coalesce(s.due_at, {period_end}) >= {period_end} THEN {_code("open_not_due")}
-                ELSE {_code("overdue_open_0")} + least(s.escalation_count, 3) END"""
+                WHEN s.escalation_count >= 3 THEN {_code("overdue_open_3plus")}
+                -- No outcome for a negative count (a table read by Spark may hold one).
+                WHEN s.escalation_count >= 0 THEN {_code("overdue_open_0")} + s.escalation_count END"""
 
 
 # Tickets in play in every period with the same standing at each period's end: created before the

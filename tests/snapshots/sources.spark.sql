@@ -93,7 +93,10 @@ WITH periods AS (
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
       THEN 3
-      ELSE 4 + LEAST(s.escalation_count, 3)
+      WHEN s.escalation_count >= 3
+      THEN 7
+      WHEN s.escalation_count >= 0
+      THEN 4 + s.escalation_count
     END AS outcome,
     p.period_start,
     p.period_end
@@ -126,7 +129,10 @@ WITH periods AS (
       END /* A completion before creation is kept out of the on-time count. */
       WHEN COALESCE(s.due_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= CAST(:scan_end AS TIMESTAMP_NTZ)
       THEN 3
-      ELSE 4 + LEAST(s.escalation_count, 3)
+      WHEN s.escalation_count >= 3
+      THEN 7
+      WHEN s.escalation_count >= 0
+      THEN 4 + s.escalation_count
     END AS outcome
   FROM scoped AS s
   WHERE

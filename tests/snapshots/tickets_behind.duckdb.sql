@@ -29,7 +29,9 @@ in_play_moving AS (
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
                          THEN 1 ELSE 2 END
                 WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 3
-                ELSE 4 + least(s.escalation_count, 3) END AS outcome,
+                WHEN s.escalation_count >= 3 THEN 7
+                -- No outcome for a negative count (a table read by Spark may hold one).
+                WHEN s.escalation_count >= 0 THEN 4 + s.escalation_count END AS outcome,
            p.period_start, p.period_end
     FROM scoped s JOIN periods p
       ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST($scan_end AS TIMESTAMP)) >= p.period_start
@@ -43,7 +45,9 @@ in_play_steady AS (
                     CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
                          THEN 1 ELSE 2 END
                 WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 3
-                ELSE 4 + least(s.escalation_count, 3) END AS outcome
+                WHEN s.escalation_count >= 3 THEN 7
+                -- No outcome for a negative count (a table read by Spark may hold one).
+                WHEN s.escalation_count >= 0 THEN 4 + s.escalation_count END AS outcome
     FROM scoped s
     WHERE $steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
       AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
