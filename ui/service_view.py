@@ -3,7 +3,7 @@ the charts, the drill-down ticket list with downloads, and the KPI help panel.""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -60,9 +60,21 @@ def _review_part(data_version: int, period: Period, query: ServiceQuery, part: s
     return report.review_part(kpi_source(), period, query, part)
 
 
+# The review's parts that the grouping does not change: totals only, their own fixed grouping
+# (levels) or ticket lists. They are cached under one grouping, so switching owner ↔ department
+# asks again only for the grouped tables.
+UNGROUPED_PARTS = frozenset({"commitments", "flow", "backlog", "first_response", "alerts", "sources"})
+
+
+def ungrouped(query: ServiceQuery) -> ServiceQuery:
+    """``query`` under the one grouping that results independent of the grouping are cached by."""
+    return replace(query, by=report.GROUPINGS[0])
+
+
 def weekly_review(data_version: int, period: Period, query: ServiceQuery) -> report.WeeklyReview:
     """The period's review; each part is queried (and cached) when a tab first shows it."""
-    return report.WeeklyReview(period, lambda part: _review_part(data_version, period, query, part))
+    return report.WeeklyReview(period, lambda part: _review_part(
+        data_version, period, ungrouped(query) if part in UNGROUPED_PARTS else query, part))
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -172,7 +184,7 @@ def kpi_cards(review: report.WeeklyReview, query: ServiceQuery, department: str 
     year before, rated against their targets (a department's own where one department is shown)."""
     cards = presentation.headline(review)
     year_before = review.period.year_before()
-    then = _figures(ui.db_version(), year_before, query)
+    then = _figures(ui.db_version(), year_before, ungrouped(query))     # totals: the grouping changes none
     # A year with nothing in play (before the data starts) is no comparison: "+981" would mislead.
     compared = bool(then.get("in_play"))
     lang = ui.lang()
@@ -377,7 +389,7 @@ def alerts(review: report.WeeklyReview, query: ServiceQuery) -> None:
                            key=f"alert_page_{alert}") if pages > 1 else 1
     offset = (page - 1) * report.ALERT_ROWS
     rows = (review.alerts.rows[review.alerts.rows["alert"] == alert] if page == 1
-            else _alert_page(ui.db_version(), review.period, query, alert, offset))
+            else _alert_page(ui.db_version(), review.period, ungrouped(query), alert, offset))
     st.caption(t("service.alerts.shown", first=offset + 1, last=offset + len(rows), count=counts[alert]))
     gate, names = ui_privacy.gate_for_later(), {a: label(a) for a in ALERTS}
     headers = {c: t(f"service.col.{c}") for c in ("alert", *TICKET_COLUMNS)}
