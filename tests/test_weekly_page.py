@@ -1,6 +1,10 @@
 """What the weekly page asks of the store per view: a grouping change re-asks only the grouped
 tables; the review's parts it caches under one grouping are the same under every grouping."""
 
+import base64
+import json
+
+import numpy as np
 import pytest
 
 from kpi import store
@@ -26,9 +30,9 @@ def asked(monkeypatch):
     calls = []
     review_part, headline_figures = report.review_part, comparison.headline_figures
 
-    def recorded_part(con, period, query, part, *rest):
-        calls.append((part, period.label, query.by))
-        return review_part(con, period, query, part, *rest)
+    def recorded_part(con, period, query, part, periods):
+        calls.append((part, period.label, query.by, periods))
+        return review_part(con, period, query, part, periods)
 
     def recorded_figures(con, period, query):
         calls.append(("headline figures", period.label, query.by))
@@ -41,12 +45,13 @@ def asked(monkeypatch):
 
 def test_a_grouping_change_asks_again_only_for_the_grouped_weekly_table(db_file, asked):
     app = weekly_page(db_file, two_departments(), week="2009-W41")
-    assert asked == [("weekly", "2009-W41", "owner"), ("commitments", "2009-W41", "owner"),
-                     ("headline figures", "2008-W41", "owner"), ("sources", "2009-W41", "owner")]
+    # the weekly table of this week and the last (the cards' changes), not the trend's twelve
+    assert asked == [("weekly", "2009-W41", "owner", 2), ("commitments", "2009-W41", "owner", 12),
+                     ("headline figures", "2008-W41", "owner"), ("sources", "2009-W41", "owner", 12)]
     asked.clear()
     app.segmented_control(key="by").set_value("department").run()
     assert not app.exception
-    assert asked == [("weekly", "2009-W41", "department")]
+    assert asked == [("weekly", "2009-W41", "department", 2)]
     # 001-005 in the first department (3 of 5 on time: 001-003), 006-007 in Billing (none on time)
     assert [row[:4] for row in app.dataframe(key="weekly_table").value.values.tolist()] == [
         ["Total", "0", "7", "7"], ["Billing", "0", "2", "2"], ["總經理室-測試環境", "0", "5", "5"]]
@@ -54,6 +59,18 @@ def test_a_grouping_change_asks_again_only_for_the_grouped_weekly_table(db_file,
     asked.clear()
     app.segmented_control(key="by").set_value("owner").run()
     assert asked == []
+
+
+def test_the_trend_tab_draws_twelve_weeks(db_file, asked):
+    app = weekly_page(db_file, two_departments(), tab="Service-level trend", week="2009-W41")
+    assert not app.exception
+    assert ("weekly", "2009-W41", "owner", 12) in asked
+    [chart] = app.get("plotly_chart")
+    service_level = json.loads(chart.proto.spec)["data"][0]
+    assert service_level["x"] == [f"2009-W{week}" for week in range(30, 42)]
+    # nothing in play before week 41; then 3 of its 7 new tickets on time
+    y = np.frombuffer(base64.b64decode(service_level["y"]["bdata"]), dtype=service_level["y"]["dtype"])
+    assert np.isnan(y[:-1]).all() and y[-1] == pytest.approx(300 / 7)
 
 
 @pytest.mark.parametrize("part", sorted(service_view.UNGROUPED_PARTS))

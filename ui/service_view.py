@@ -56,8 +56,8 @@ def filter_options_or_stop(data_version: int) -> FilterOptions:
 # Results only (tables of counts, the first rows of each alert list): a view costs kilobytes, not
 # the tickets behind it; an hour's ttl bounds what sessions left behind.
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
-def _review_part(data_version: int, period: Period, query: ServiceQuery, part: str):
-    return report.review_part(kpi_source(), period, query, part)
+def _review_part(data_version: int, period: Period, query: ServiceQuery, part: str, periods: int):
+    return report.review_part(kpi_source(), period, query, part, periods)
 
 
 # The review's parts that the grouping does not change: totals only, their own fixed grouping
@@ -71,10 +71,18 @@ def ungrouped(query: ServiceQuery) -> ServiceQuery:
     return replace(query, by=report.GROUPINGS[0])
 
 
-def weekly_review(data_version: int, period: Period, query: ServiceQuery) -> report.WeeklyReview:
-    """The period's review; each part is queried (and cached) when a tab first shows it."""
+# The cards compare the period with the one before it, so a view needs the weekly table of those
+# two (at 10M tickets half the cost of twelve); the trend chart and the manager's report read twelve.
+CARD_PERIODS, TREND_PERIODS = 2, 12
+
+
+def weekly_review(data_version: int, period: Period, query: ServiceQuery,
+                  periods: int = CARD_PERIODS) -> report.WeeklyReview:
+    """The period's review; each part is queried (and cached) when a tab first shows it. Its weekly
+    table and trend span ``periods`` periods up to this one; created vs resolved always twelve."""
     return report.WeeklyReview(period, lambda part: _review_part(
-        data_version, period, ungrouped(query) if part in UNGROUPED_PARTS else query, part))
+        data_version, period, ungrouped(query) if part in UNGROUPED_PARTS else query, part,
+        periods if part == "weekly" else TREND_PERIODS))
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
