@@ -35,9 +35,12 @@ from kpi.service.periods import iso_week  # noqa: E402
 
 APP = "[data-testid='stApp']"
 FULL_LOADS = 3
-# Records the app's script-state changes, so a run that ends before Python looks is not missed.
+# Records the app's script-state changes from now on, so a run that ends before Python looks is
+# not missed (one observer per page).
 WATCH_RUNS = f"""() => {{
     window.benchRuns = [];
+    if (window.benchWatching) return;
+    window.benchWatching = true;
     new MutationObserver(() => window.benchRuns.push(document.querySelector("{APP}").dataset.testScriptState))
         .observe(document.querySelector("{APP}"), {{attributes: true, attributeFilter: ["data-test-script-state"]}});
 }}"""
