@@ -37,7 +37,7 @@ url_params.show_ignored()
 if period is None:
     st.stop()
 
-review = view.weekly_review(version, period, query)
+review = view.weekly_review(version, period, query, view.review_periods(st.session_state.get("weekly_tab")))
 st.subheader(t("service.weekly.period", period=period.label))
 engine_caption()
 view.kpi_cards(review, query, department)

@@ -76,6 +76,12 @@ def ungrouped(query: ServiceQuery) -> ServiceQuery:
 CARD_PERIODS, TREND_PERIODS = 2, 12
 
 
+def review_periods(open_tab: str | None) -> int:
+    """The periods the page's review asks for: twelve where the open tab draws them (the trend, the
+    manager's report), so the cards read that same result; else the cards' two."""
+    return TREND_PERIODS if open_tab in (t("service.tab.trend"), t("service.tab.report")) else CARD_PERIODS
+
+
 def weekly_review(data_version: int, period: Period, query: ServiceQuery,
                   periods: int = CARD_PERIODS) -> report.WeeklyReview:
     """The period's review; each part is queried (and cached) when a tab first shows it. Its weekly
