@@ -134,10 +134,11 @@ def main() -> None:
                   f"the page): {open_weekly(page, url, first.label):.2f} s, server RSS {rss_mb(server):,.0f} MB")
             for number, week in enumerate(picked, 1):
                 views.append(pick_week(page, week.label))
-                if number <= 3:  # the grouping switch: owner → department and back
-                    changes.extend(group_by(page, name) for name in ("Department", "Owner"))
                 print(f"  view {number:2d} ({week.label}, picked in the week control): {views[-1]:.2f} s, "
                       f"server RSS {rss_mb(server):,.0f} MB")
+                if number <= 3:  # the grouping switch: owner → department and back
+                    changes.extend(group_by(page, name) for name in ("Department", "Owner"))
+                    print(f"    grouping owner → department {changes[-2]:.2f} s, back to owner {changes[-1]:.2f} s")
             page.close()
             loads = [full_load(browser, url, week.label) for week in reloaded]
             browser.close()

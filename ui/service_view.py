@@ -241,10 +241,10 @@ def _total_first(review: report.WeeklyReview) -> pd.DataFrame:
 def rated_weekly_table(review: report.WeeklyReview, by: str) -> Styler:
     """The formatted report for the screen, the total first, short headers, its rates marked against
     their targets (by department, each row against its own)."""
-    rows = _total_first(review)
+    rows, lang = _total_first(review), ui.lang()
     table = pd.DataFrame({t(f"service.by.{by}"): group_names(rows)})
     for column in WEEKLY_COLUMNS:
-        table[short_label(column)] = [metric(column).format(v, ui.lang()) for v in rows[column]]
+        table[short_label(column)] = [metric(column).format(v, lang) for v in rows[column]]
     departments = [None if total else group for total, group in zip(rows["is_total"], rows["group"])]
     return style_by_target(table, {short_label(c): (PREFIX + c, rows[c]) for c in WEEKLY_COLUMNS},
                            departments if by == "department" else None)
