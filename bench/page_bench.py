@@ -101,6 +101,7 @@ def pick_week(page, week: str) -> float:
     """Another week in the sidebar's week control, as a user picks it: open the list, type, Enter."""
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="ISO week").click()
     page.keyboard.type(week)
+    page.get_by_role("option", name=week, exact=True).wait_for(timeout=30_000)
     return timed(page, lambda: page.keyboard.press("Enter"), f"Period: {week}")
 
 
