@@ -37,7 +37,7 @@ url_params.show_ignored()
 if period is None:
     st.stop()
 
-review = view.weekly_review(version, period, query)
+review = view.weekly_review(version, period, query, view.review_periods(st.session_state.get("weekly_tab")))
 st.subheader(t("service.weekly.period", period=period.label))
 engine_caption()
 view.kpi_cards(review, query, department)
@@ -65,7 +65,7 @@ if escalation_tab.open:
             view.escalation_chart(review, "escalation_chart")
 if trend_tab.open:
     with trend_tab:
-        view.trend_chart(review, target, "trend_chart")
+        view.trend_chart(view.weekly_review(version, period, query, view.TREND_PERIODS), target, "trend_chart")
 if flow_tab.open:
     with flow_tab:
         view.flow_and_backlog(review)
@@ -78,7 +78,7 @@ if alert_tab.open:
         view.alerts(review, query)
 if report_tab.open:
     with report_tab:
-        report_downloads(review, query)
+        report_downloads(view.weekly_review(version, period, query, view.TREND_PERIODS), query)
 if help_tab.open:
     with help_tab:
         st.caption(t("service.help.intro"))

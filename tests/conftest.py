@@ -32,3 +32,10 @@ def no_sign_in_configured(monkeypatch):
     empty = Secrets()
     empty._secrets = {}
     monkeypatch.setattr(st, "secrets", empty)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Cached figures are keyed on the store's data version, which every test's new store restarts
+    from the same number: without this a page could show another test's cached figures."""
+    st.cache_data.clear()

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi import store
@@ -14,12 +13,6 @@ from tests.people_team import AS_OF, seed_team
 from tests.service_tickets import insert_tickets
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    # Cached results are keyed on the data version, which every test's new database restarts.
-    st.cache_data.clear()
 
 
 def page(name: str, lang: str = "en") -> AppTest:

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi import store
@@ -18,12 +17,6 @@ from ui import service_charts
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HEADERS = ["前期遺留", "本期新增", "執行總數", "準時完成", "未完成", "升級完成", "逾期未升級", "升級一次",
                 "升級二次", "三次以上", "完成率", "平均升級次數", "總服務水準", "服務水準"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    # Cached results are keyed on the data version, which every test's new database restarts.
-    st.cache_data.clear()
 
 
 @pytest.fixture

@@ -17,12 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EDITOR = "targets.editor"
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    # Targets are cached per database and data version, which every test's new database restarts.
-    st.cache_data.clear()
-
-
 @pytest.mark.parametrize(("value", "status"), [
     (0.90, "green"), (0.85, "green"),      # at the target: on target
     (0.8499, "amber"), (0.75, "amber"),    # below 85%, not below 75%

@@ -3,7 +3,7 @@ the charts, the drill-down ticket list with downloads, and the KPI help panel.""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -56,13 +56,39 @@ def filter_options_or_stop(data_version: int) -> FilterOptions:
 # Results only (tables of counts, the first rows of each alert list): a view costs kilobytes, not
 # the tickets behind it; an hour's ttl bounds what sessions left behind.
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
-def _review_part(data_version: int, period: Period, query: ServiceQuery, part: str):
-    return report.review_part(kpi_source(), period, query, part)
+def _review_part(data_version: int, period: Period, query: ServiceQuery, part: str, periods: int):
+    return report.review_part(kpi_source(), period, query, part, periods)
 
 
-def weekly_review(data_version: int, period: Period, query: ServiceQuery) -> report.WeeklyReview:
-    """The period's review; each part is queried (and cached) when a tab first shows it."""
-    return report.WeeklyReview(period, lambda part: _review_part(data_version, period, query, part))
+# The review's parts that the grouping does not change: totals only, their own fixed grouping
+# (levels) or ticket lists. They are cached under one grouping, so switching owner ↔ department
+# asks again only for the grouped tables.
+UNGROUPED_PARTS = frozenset({"commitments", "flow", "backlog", "first_response", "alerts", "sources"})
+
+
+def ungrouped(query: ServiceQuery) -> ServiceQuery:
+    """``query`` under the one grouping that results independent of the grouping are cached by."""
+    return replace(query, by=report.GROUPINGS[0])
+
+
+# The cards compare the period with the one before it, so a view needs the weekly table of those
+# two (at 10M tickets half the cost of twelve); the trend chart and the manager's report read twelve.
+CARD_PERIODS, TREND_PERIODS = 2, 12
+
+
+def review_periods(open_tab: str | None) -> int:
+    """The periods the page's review asks for: twelve where the open tab draws them (the trend, the
+    manager's report), so the cards read that same result; else the cards' two."""
+    return TREND_PERIODS if open_tab in (t("service.tab.trend"), t("service.tab.report")) else CARD_PERIODS
+
+
+def weekly_review(data_version: int, period: Period, query: ServiceQuery,
+                  periods: int = CARD_PERIODS) -> report.WeeklyReview:
+    """The period's review; each part is queried (and cached) when a tab first shows it. Its weekly
+    table and trend span ``periods`` periods up to this one; created vs resolved always twelve."""
+    return report.WeeklyReview(period, lambda part: _review_part(
+        data_version, period, ungrouped(query) if part in UNGROUPED_PARTS else query, part,
+        periods if part == "weekly" else TREND_PERIODS))
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -172,7 +198,7 @@ def kpi_cards(review: report.WeeklyReview, query: ServiceQuery, department: str 
     year before, rated against their targets (a department's own where one department is shown)."""
     cards = presentation.headline(review)
     year_before = review.period.year_before()
-    then = _figures(ui.db_version(), year_before, query)
+    then = _figures(ui.db_version(), year_before, ungrouped(query))     # totals: the grouping changes none
     # A year with nothing in play (before the data starts) is no comparison: "+981" would mislead.
     compared = bool(then.get("in_play"))
     lang = ui.lang()
@@ -215,10 +241,10 @@ def _total_first(review: report.WeeklyReview) -> pd.DataFrame:
 def rated_weekly_table(review: report.WeeklyReview, by: str) -> Styler:
     """The formatted report for the screen, the total first, short headers, its rates marked against
     their targets (by department, each row against its own)."""
-    rows = _total_first(review)
+    rows, lang = _total_first(review), ui.lang()
     table = pd.DataFrame({t(f"service.by.{by}"): group_names(rows)})
     for column in WEEKLY_COLUMNS:
-        table[short_label(column)] = [metric(column).format(v, ui.lang()) for v in rows[column]]
+        table[short_label(column)] = [metric(column).format(v, lang) for v in rows[column]]
     departments = [None if total else group for total, group in zip(rows["is_total"], rows["group"])]
     return style_by_target(table, {short_label(c): (PREFIX + c, rows[c]) for c in WEEKLY_COLUMNS},
                            departments if by == "department" else None)
@@ -377,7 +403,7 @@ def alerts(review: report.WeeklyReview, query: ServiceQuery) -> None:
                            key=f"alert_page_{alert}") if pages > 1 else 1
     offset = (page - 1) * report.ALERT_ROWS
     rows = (review.alerts.rows[review.alerts.rows["alert"] == alert] if page == 1
-            else _alert_page(ui.db_version(), review.period, query, alert, offset))
+            else _alert_page(ui.db_version(), review.period, ungrouped(query), alert, offset))
     st.caption(t("service.alerts.shown", first=offset + 1, last=offset + len(rows), count=counts[alert]))
     gate, names = ui_privacy.gate_for_later(), {a: label(a) for a in ALERTS}
     headers = {c: t(f"service.col.{c}") for c in ("alert", *TICKET_COLUMNS)}

@@ -67,12 +67,14 @@ def style_by_target(shown: pd.DataFrame, rated: dict[str, tuple[str, Sequence]],
     tinted; ``rated`` maps a shown column to its KPI key and raw values, ``departments`` gives
     each row's department where a department's own target applies."""
     departments = departments if departments is not None else [None] * len(shown)
+    # The targets once per table, not per cell: each look-up asks the store for its data version,
+    # which cost 0.6 s for the 900 cells of the weekly table at 10M tickets.
+    found_targets, language = current_targets(), lang()
     marked, styles = shown.copy(), pd.DataFrame("", index=shown.index, columns=shown.columns)
     for column, (metric_key, values) in rated.items():
-        for position, (value, department) in enumerate(zip(values, departments, strict=True)):
-            found = rating(metric_key, value, department)
-            if found is not None:
-                row = shown.index[position]
-                marked.loc[row, column] = f"{found.symbol} {shown.loc[row, column]}"
-                styles.loc[row, column] = CELL_STYLES[found.status]
+        found = [found_targets.rating(metric_key, value, language, department)
+                 for value, department in zip(values, departments, strict=True)]
+        marked[column] = [text if rated_ is None else f"{rated_.symbol} {text}"
+                          for text, rated_ in zip(shown[column], found, strict=True)]
+        styles[column] = ["" if rated_ is None else CELL_STYLES[rated_.status] for rated_ in found]
     return marked.style.apply(lambda _: styles, axis=None)
