@@ -101,3 +101,14 @@ def test_the_weekly_table_asks_for_the_targets_once(db_file, monkeypatch):
     # the page's own look-ups (filters, cards, the sidebar), not one per cell: 52 when each of the
     # table's 42 rated cells asked
     assert len(looked_up) < 15
+
+
+def test_tickets_without_a_source_system_are_said_to_name_none(db_file):
+    app = weekly_page(db_file, [
+        {"ticket_id": "a", "created_at": "2009-10-05 09:00", "source_system": "Zendesk"},
+        {"ticket_id": "b", "created_at": "2009-10-06 09:00"},
+        {"ticket_id": "c", "created_at": "2009-10-07 09:00"},
+    ], week="2009-W41")
+    assert not app.exception
+    assert "This period's figures come from: no source system named (2 tickets), Zendesk (1 tickets)" in [
+        c.value for c in app.caption]

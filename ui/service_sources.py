@@ -16,8 +16,9 @@ def sources_note(review: report.WeeklyReview) -> None:
     sources = review.sources
     if sources.empty:
         return
+    named = sources["source_system"].fillna(t("service.sources.unnamed"))
     st.caption(t("service.sources.caption", sources=t("service.sources.separator").join(
-        t("service.sources.item", source=s, count=f"{n:,}") for s, n in zip(sources["source_system"], sources["in_play"]))))
+        t("service.sources.item", source=s, count=f"{n:,}") for s, n in zip(named, sources["in_play"]))))
     verdicts = sources[sources["with_verdict"] > 0]
     if not verdicts.empty:
         st.markdown(f"**{t('service.sources.verdicts')}**")
