@@ -82,7 +82,7 @@ TWELVE_WEEKS = iso_week("2024-W41").trailing(12)
 
 @pytest.mark.parametrize("query", [ServiceQuery(), ServiceQuery(by="level", due="standard")], ids=["owner", "level"])
 def test_twelve_weeks_at_once_equal_each_week_alone(generated_store, query):
-    # Several periods count their steady tickets apart (STEADY_PARTS); one period does not.
+    # Three periods or more count their steady tickets apart (STEADY_PARTS); one does not.
     together = report.weekly_table(generated_store, TWELVE_WEEKS, query)
     alone = pd.concat([report.weekly_table(generated_store, [week], query) for week in TWELVE_WEEKS], ignore_index=True)
     pd.testing.assert_frame_equal(together, alone)

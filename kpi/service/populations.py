@@ -37,9 +37,9 @@ class ServiceQuery:
         return {
             "periods": [{"period_start": p.start, "period_end": p.end} for p in periods],
             "scan_start": min(p.start for p in periods), "scan_end": max(p.end for p in periods),
-            # One period has nothing to gain from counting its steady tickets apart (STEADY_PARTS),
-            # and reading the tickets once for both parts costs more than the split saves.
-            "steady_apart": len(periods) > 1,
+            # Counting the steady tickets apart (STEADY_PARTS) reads the tickets twice, which one
+            # or two periods do not win back (at 10M: 41 vs 64 ms for one week, 57 vs 70 for two).
+            "steady_apart": len(periods) > 2,
             "due": self.due, "by": self.by,
             "departments": list(self.departments), "owners": list(self.owners), "levels": list(self.levels),
             "channels": list(self.channels), "sources": list(self.sources), "batches": list(self.batches),
