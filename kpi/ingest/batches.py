@@ -17,6 +17,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -29,6 +30,9 @@ from kpi.ingest.errors import InputError, Reject
 
 REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
 T = TypeVar("T")
+# Copies of originals started ahead of the commit (copy_ahead): mostly disk writes and a hash,
+# which release the GIL, so they overlap DuckDB's checks.
+_COPIES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="original-copy")
 
 
 @dataclass(frozen=True)
@@ -127,18 +131,23 @@ def rejects_frame(rejects: list[Reject], lang: str = "en") -> pd.DataFrame:
 
 def write_batch(con: duckdb.DuckDBPyConnection, source, replace_demo: bool,
                 store_rows: Callable[[duckdb.DuckDBPyConnection, str], T],
-                write_original: Callable[[Path], object] | None = None) -> T:
+                write_original: Callable[[Path], object] | None = None,
+                copying: Future[Path] | None = None) -> T:
     """Keep the original and run ``store_rows(con, original_file)`` in one write transaction.
 
     ``source`` names the file (``file_name``, ``checksum``, ``replaces_batch``); its bytes are
-    copied from ``source.path`` unless ``write_original(path)`` writes them (files read whole).
+    copied from ``source.path`` unless ``write_original(path)`` writes them (files read whole),
+    or ``copying`` (``copy_ahead``) has been copying them meanwhile.
     Inside the transaction, first every demo batch (``replace_demo``) and the batch being
     re-mapped are taken out. The original is copied in before the transaction commits and
     removed again if it fails, so no batch ever points at a missing file.
     """
-    original = store.originals_dir(con) / f"{source.checksum}{Path(source.file_name).suffix}"
-    write = write_original or (lambda copy: shutil.copyfile(source.path, copy))
-    partial = copy_verified(source.file_name, source.checksum, write, original)
+    original = _original_for(con, source)
+    if copying is None:
+        write = write_original or (lambda copy: shutil.copyfile(source.path, copy))
+        partial = copy_verified(source.file_name, source.checksum, write, original)
+    else:
+        partial = copying.result()
     undone: list[str] = []
 
     def in_transaction(con: duckdb.DuckDBPyConnection) -> T:
@@ -156,6 +165,31 @@ def write_batch(con: duckdb.DuckDBPyConnection, source, replace_demo: bool,
             return store.write(con, in_transaction)
         finally:
             remove_unreferenced_originals(con, [original.name, *undone])
+
+
+def _original_for(con: duckdb.DuckDBPyConnection, source) -> Path:
+    """Where the originals folder keeps ``source``'s bytes: named by their SHA-256."""
+    return store.originals_dir(con) / f"{source.checksum}{Path(source.file_name).suffix}"
+
+
+def copy_ahead(con: duckdb.DuckDBPyConnection, source) -> Future[Path]:
+    """Start copying ``source.path`` beside the originals (``copy_verified``) in a thread, for a
+    commit that will follow (``write_batch(copying=…)``): at a million rows the copy, its fsync
+    and its checksum take about as long as the checks, which they now overlap. A copy no batch
+    adopts is taken back with ``abandon``."""
+    original = _original_for(con, source)
+    return _COPIES.submit(copy_verified, source.file_name, source.checksum,
+                          lambda copy: shutil.copyfile(source.path, copy), original)
+
+
+def abandon(copying: Future[Path] | None) -> None:
+    """Remove a copy ``copy_ahead`` made if no batch adopted it (the import stopped before)."""
+    if copying is None:
+        return
+    try:
+        copying.result().unlink(missing_ok=True)
+    except InputError:
+        pass  # a failed copy leaves nothing behind (copy_verified)
 
 
 def copy_verified(file_name: str, checksum: str, write: Callable[[Path], object], original: Path) -> Path:
@@ -193,13 +227,14 @@ def adopt_original(partial: Path, original: Path) -> None:
 
 
 def commit(con: duckdb.DuckDBPyConnection, kind: str, preview_, classify: Callable, store_versions: Callable,
-           is_demo: bool = False, replace_demo: bool = False) -> ImportReport:
+           is_demo: bool = False, replace_demo: bool = False, copying: Future[Path] | None = None) -> ImportReport:
     """Store a previewed batch of any kind: ``store_versions(con, preview_, batch_id)`` writes
     its versions; the batch record and the original are written here, all in one transaction.
 
     The rows are sorted against the store again (``classify``) inside the transaction when the
     store changed since the preview, so what another session imported meanwhile is taken into
     account. The preview has the counters of ``report``; its plan says ``as_batch()``.
+    ``copying``: the original's copy started ahead (``copy_ahead``).
     """
     if preview_.already_imported is not None:
         return report(preview_, None)
@@ -215,7 +250,7 @@ def commit(con: duckdb.DuckDBPyConnection, kind: str, preview_, classify: Callab
         _record_batch(con, kind, batch_id, preview_, original_file, is_demo)
         return report(preview_, batch_id)
 
-    return write_batch(con, preview_.source, replace_demo, store_rows)
+    return write_batch(con, preview_.source, replace_demo, store_rows, copying=copying)
 
 
 def report(preview_, batch_id: int | None) -> ImportReport:

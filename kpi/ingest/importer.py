@@ -18,6 +18,7 @@ import shutil
 import uuid
 import zoneinfo
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from functools import partial
 from datetime import datetime, timedelta
@@ -611,14 +612,16 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
 
 
 def commit(con: duckdb.DuckDBPyConnection, preview_: Preview | interval_import.IntervalPreview,
-           is_demo: bool = False, replace_demo: bool = False, progress: Progress = ignore) -> ImportReport:
+           is_demo: bool = False, replace_demo: bool = False, progress: Progress = ignore,
+           copying: Future[Path] | None = None) -> ImportReport:
     """Store the batch: new ticket versions, batch record, original file, in one transaction
     (``batches.commit``); ``replace_demo`` first takes every demo batch out. An interval
-    report's preview goes to its own kind. Tells ``progress`` the versions written (``write``)."""
+    report's preview goes to its own kind. Tells ``progress`` the versions written (``write``).
+    ``copying``: the original's copy, started ahead (``batches.copy_ahead``)."""
     if isinstance(preview_, interval_import.IntervalPreview):
         return interval_import.commit(con, preview_, is_demo, replace_demo)
     return batches.commit(con, "tickets", preview_, _sort_again, partial(_store_versions, progress=progress),
-                          is_demo, replace_demo)
+                          is_demo, replace_demo, copying)
 
 
 def _sort_again(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
@@ -680,6 +683,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
     profile, an interval report is recognised by its header and imported as intervals. ``progress``
     hears every phase (``kpi.ingest.progress``)."""
     source = open_source(con, Path(path), progress=progress)
+    copying = None
     try:
         intervals = None if plan or profile or event_log else interval_import.open_preview(con, source)
         if intervals is not None:
@@ -688,8 +692,12 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
                 else propose_plan(con, source, profile, event_log))
         if not plan.mapping:
             raise InputError(source.file_name, "ingest.no_known_format")
-        return commit(con, preview(con, source, plan, progress, keep_text=False), is_demo, progress=progress)
+        if batches.already_imported(con, source) is None:
+            copying = batches.copy_ahead(con, source)
+        return commit(con, preview(con, source, plan, progress, keep_text=False), is_demo, progress=progress,
+                      copying=copying)
     finally:
+        batches.abandon(copying)
         discard(con, source)
 
 
