@@ -165,14 +165,14 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
     with open(path, "rb") as f:
         head = f.read(reader.SNIFF_BYTES)
     sniffed = reader.sniff(head, file_name)
-    checksum = reader.scan(path, sniffed, progress=progress)
     table = f"staging_{uuid.uuid4().hex[:12]}"
     if sniffed.kind == "excel":
+        checksum = reader.scan(path, sniffed, progress=progress)
         source_table = reader.read_frame(path.read_bytes(), file_name)
         sniffed = source_table.sniffed
         staged = reader.stage_frame(con, source_table, table)
     else:
-        staged = reader.stage_csv(con, path, sniffed, table, progress)
+        checksum, staged = reader.scan_and_stage(con, path, sniffed, table, progress)
     if staged.rows == 0 and not staged.malformed:
         discard_tables(con, table)
         raise InputError(file_name, "ingest.no_data")

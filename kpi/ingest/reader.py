@@ -19,6 +19,7 @@ import re
 import tempfile
 import zipfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,8 @@ _RATIO_CHECKED_FROM = 1 << 20
 # DuckDB's reader refuses longer lines (default 2 MB); a long text cell (a pasted mail
 # thread) fits, a longer line is refused as a row of its own, naming its row.
 MAX_LINE_BYTES = 16 << 20
+# Checksums computed while DuckDB stages the same file (scan_and_stage).
+_SCANS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="checksum")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
@@ -448,6 +451,30 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, tabl
     finally:
         if transcoded is not None:
             transcoded.unlink()
+
+
+def scan_and_stage(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str,
+                   progress: Progress = ignore) -> tuple[str, Staged]:
+    """``scan`` and ``stage_csv`` at once: the SHA-256 is computed in a thread (hashlib releases
+    the GIL) while DuckDB reads the file, instead of in a pass of its own before. Tells
+    ``progress`` both phases as they start, then as they end."""
+    size = path.stat().st_size
+    progress("read", 0, size)
+    progress("stage", 0, size)
+    hashing = _SCANS.submit(scan, path, sniffed)
+    try:
+        staged = stage_csv(con, path, sniffed, table)
+    except BaseException:
+        hashing.result()  # a NUL byte the scan found says more than the reader's own error
+        raise
+    try:
+        checksum = hashing.result()
+    except BaseException:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        raise
+    progress("read", size, size)
+    progress("stage", size, size)
+    return checksum, staged
 
 
 def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str) -> Staged:
