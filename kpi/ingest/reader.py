@@ -351,9 +351,24 @@ def scan(path: Path, sniffed: Sniffed, chunk_bytes: int = 8 << 20, progress: Pro
     """The file's SHA-256, reading it once; a text file holding a NUL byte (binary data pasted
     past the part ``sniff`` looked at) is refused, naming the row. Tells ``progress`` the bytes
     read (phase ``read``)."""
+    return _scan(path, sniffed, chunk_bytes, progress)[0]
+
+
+def scan_for_pieces(path: Path, sniffed: Sniffed, piece_bytes: int, progress: Progress = ignore,
+                    chunk_bytes: int = 8 << 20) -> tuple[str, tuple[int, ...]]:
+    """``scan``, and where the file can be cut into pieces of about ``piece_bytes`` that each
+    hold whole records: the offsets just past a line end with an even number of quotes before
+    it (a line end inside a quoted cell has an odd number). Only for files DuckDB reads as they
+    are (UTF-8); others give no cut."""
+    return _scan(path, sniffed, chunk_bytes, progress, piece_bytes if sniffed.duckdb_encoding == "utf-8" else None)
+
+
+def _scan(path: Path, sniffed: Sniffed, chunk_bytes: int, progress: Progress,
+          piece_bytes: int | None = None) -> tuple[str, tuple[int, ...]]:
     digest = hashlib.sha256()
     unit, newline = b"\x00", b"\n"
-    lines_before, offset = 0, 0
+    lines_before, offset, quotes = 0, 0, 0
+    cuts: list[int] = []
     size = path.stat().st_size
     progress("read", 0, size)
     with open(path, "rb") as f:
@@ -369,9 +384,27 @@ def scan(path: Path, sniffed: Sniffed, chunk_bytes: int = 8 << 20, progress: Pro
                     row = lines_before + chunk[:nul].count(newline) + 1
                     raise InputError(sniffed.file_name, "ingest.nul_byte", row=row)
                 lines_before += chunk.count(newline)
+            if piece_bytes:
+                cuts.extend(_record_ends(chunk, offset, quotes, (cuts[-1] if cuts else 0) + piece_bytes, piece_bytes))
+                quotes += chunk.count(b'"')
             offset += len(chunk)
             progress("read", offset, size)
-    return digest.hexdigest()
+    return digest.hexdigest(), tuple(cut for cut in cuts if cut < size)
+
+
+def _record_ends(chunk: bytes, offset: int, quotes_before: int, wanted: int, piece_bytes: int) -> list[int]:
+    """Cuts in ``chunk`` (at file ``offset``, after ``quotes_before`` quotes): the first record
+    end at or past ``wanted``, then every ``piece_bytes`` further."""
+    cuts = []
+    position = chunk.find(b"\n", max(0, wanted - offset))
+    while position >= 0:
+        if (quotes_before + chunk.count(b'"', 0, position)) % 2 == 0:
+            cuts.append(offset + position + 1)
+            wanted = offset + position + 1 + piece_bytes
+            position = chunk.find(b"\n", max(position + 1, wanted - offset))
+        else:
+            position = chunk.find(b"\n", position + 1)
+    return cuts
 
 
 def _aligned_find(chunk: bytes, unit: bytes, offset: int) -> int:
@@ -477,15 +510,36 @@ def scan_and_stage(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed,
     return checksum, staged
 
 
-def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str) -> Staged:
-    header = _unique_names([_text(c) for c in _header_record(path, sniffed)])
+def stage_piece(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str, piece: tuple[int, int],
+                header: tuple[str, ...] | None = None, first_row: int | None = None) -> Staged:
+    """Load the bytes ``piece`` (start, end: whole records, see ``scan_for_pieces``) of a UTF-8
+    file into TEMP ``table`` like ``stage_csv``: the first piece with the file's header, any
+    other with the ``header`` read from the first, its first record being file row ``first_row``."""
+    start, end = piece
+    handle, copy = tempfile.mkstemp(suffix=".csv", prefix="piece-")
+    try:
+        with open(path, "rb") as src, os.fdopen(handle, "wb") as dst:
+            while start < end:
+                start += os.copy_file_range(src.fileno(), dst.fileno(), end - start, start)
+        return _stage_with_duckdb(con, Path(copy), sniffed, table, header, first_row)
+    finally:
+        os.unlink(copy)
+
+
+def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, header: tuple[str, ...] | None = None,
+                       first_row: int | None = None) -> Staged:
+    """Stage a whole file, or a piece of one (``header`` given, its first record file row ``first_row``)."""
+    # DuckDB numbers a whole file's lines from its start (skipped ones too), a piece's from its first record.
+    lines_before = 0 if header is None else first_row - 1
+    header = header or tuple(_unique_names([_text(c) for c in _header_record(path, sniffed)]))
+    first_row = first_row or sniffed.header_row + 1
     names = [sql.positional(i) for i in range(len(header))]
     # The header is read here, not by DuckDB: its sniffer fails on a file-long quote and would
     # name the server's path; the table names its columns by position (see Staged).
     options = {
         "delim": sniffed.delimiter,
         "header": False,
-        "skip": sniffed.header_row,
+        "skip": 0 if lines_before else sniffed.header_row,
         "auto_detect": False,
         "columns": dict.fromkeys(names, "VARCHAR"),
         "quote": '"',
@@ -506,14 +560,15 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str) -> Staged:
     finally:
         con.execute(f"DROP TABLE IF EXISTS {table}_errors")
         con.execute(f"DROP TABLE IF EXISTS {table}_scan")
-    unclosed = [int(line) for line, kind, message in errors if kind == "UNQUOTED VALUE" and "unterminated" in message]
+    errors = [(int(line) + lines_before, kind, message) for line, kind, message in errors]
+    unclosed = [row for row, kind, message in errors if kind == "UNQUOTED VALUE" and "unterminated" in message]
     if unclosed:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         raise InputError(sniffed.file_name, "ingest.unclosed_quote", row=unclosed[-1])
-    malformed = tuple(sorted({int(line) for line, _kind, _message in errors}))  # a line may be reported twice
-    too_long = tuple(sorted({int(line) for line, kind, _message in errors if kind == "LINE SIZE OVER MAXIMUM"}))
+    malformed = tuple(sorted({row for row, _kind, _message in errors}))  # a line may be reported twice
+    too_long = tuple(sorted({row for row, kind, _message in errors if kind == "LINE SIZE OVER MAXIMUM"}))
     rows = store.scalar(con, f"SELECT count(*) FROM {table}")
-    return Staged(table, tuple(header), rows, malformed, _file_row_sql(sniffed.header_row, malformed), too_long)
+    return Staged(table, header, rows, malformed, _file_row_sql(first_row, malformed), too_long)
 
 
 def _header_record(path: Path, sniffed: Sniffed) -> list[str]:
@@ -535,18 +590,18 @@ def _read_csv_sql(options: dict) -> str:
     return f"read_csv($path, {', '.join(f'{k} = ${k}' for k in options)})"
 
 
-def _file_row_sql(header_row: int, malformed: tuple[int, ...]) -> str:
+def _file_row_sql(first_row: int, malformed: tuple[int, ...]) -> str:
     """The file row of a staged row, from its rowid.
 
     Accepted rows keep file order (DuckDB preserves insertion order), so the k-th (rowid k)
-    sits at header_row + 1 + k, one further down for every refused line before it. The j-th
-    refused line L_j (0-based) falls before accepted rows with rowid >= L_j - header_row - 1 - j.
+    sits at first_row + k, one further down for every refused line before it. The j-th
+    refused line L_j (0-based) falls before accepted rows with rowid >= L_j - first_row - j.
     Numbering with rowid rather than row_number() keeps the CSV read parallel.
     """
-    row = f"CAST(rowid AS INTEGER) + {header_row + 1}"
+    row = f"CAST(rowid AS INTEGER) + {first_row}"
     if not malformed:
         return row
-    firsts = ", ".join(str(line - header_row - 1 - j) for j, line in enumerate(malformed))
+    firsts = ", ".join(str(line - first_row - j) for j, line in enumerate(malformed))
     return f"{row} + len(list_filter([{firsts}], lambda first: first <= rowid))"
 
 

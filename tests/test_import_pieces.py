@@ -1,0 +1,104 @@
+"""A big file imported a piece at a time: cuts only between records, and the same tickets, counts,
+rejects (file row and column) and data-quality findings as the file read whole."""
+
+from pathlib import Path
+
+import pytest
+
+from kpi import store
+from kpi.ingest import importer, reader
+from kpi.ingest.errors import InputError
+
+HEADER = "編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態,最後更新時間"
+ROW = "{id},{subject},客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,{done},{escalations},{status},{updated}"
+
+
+def ticket(number: int, subject: str = "主旨", done: str = "", escalations: str = "0", status: str = "處理中",
+           updated: str = "2024-03-05 10:00") -> str:
+    return ROW.format(id=f"P-{number:03d}", subject=subject, done=done, escalations=escalations, status=status,
+                      updated=updated)
+
+
+def export(tmp_path: Path) -> Path:
+    """30 tickets (file rows 2-31) with, far from the first piece: a cell with a line break in
+    quotes (row 12), a ticket repeated later with a newer update (rows 5 and 25), a bad count
+    (row 18), a row one column short (row 21) and a bad date (row 28)."""
+    rows = [ticket(n) for n in range(1, 31)]
+    rows[10] = ticket(11, subject='"兩行,\n""主旨"""')
+    rows[23] = ticket(4, status="已關閉", done="2024-03-06 12:00", updated="2024-03-06 12:00")
+    rows[16] = ticket(17, escalations="兩次")
+    rows[19] = ticket(20).rsplit(",", 1)[0]
+    rows[26] = ticket(27).replace("2024-03-04 09:00", "2024-13-45 09:00")
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def stored(con) -> list[tuple]:
+    return con.execute("SELECT * EXCLUDE (batch_id) FROM ticket_versions ORDER BY source_row").fetchall()
+
+
+def test_cuts_fall_only_at_record_ends_whatever_the_read_size():
+    data = b'h1,h2\n1,"a\nb"\n2,c\n'  # the line end at byte 10 is inside quotes; record 1 ends at 14
+    path = Path(__file__).parent / "fixtures" / "quoted-line-break.csv"
+    sniffed = reader.Sniffed("x.csv", "csv", "utf-8", ",", 1)
+    path.write_bytes(data)
+    try:
+        for chunk_bytes in (4, 5, 64):
+            assert reader.scan_for_pieces(path, sniffed, 8, chunk_bytes=chunk_bytes)[1] == (14,)
+        assert reader.scan_for_pieces(path, sniffed, 3, chunk_bytes=4)[1] == (6, 14)  # past the header, then 14
+    finally:
+        path.unlink()
+
+
+def test_a_file_imported_in_pieces_stores_and_reports_what_the_whole_file_does(tmp_path, monkeypatch):
+    path = export(tmp_path)
+    whole_con = store.connect(":memory:")
+    whole = importer.import_file(whole_con, path)
+
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)  # about seven rows a piece
+    heard, con = [], store.connect(":memory:")
+    pieced = importer.import_file(con, path, progress=lambda *call: heard.append(call))
+
+    checks = [call for call in heard if call[0] == "check"]
+    assert checks[0] == ("check", 0, 5) and checks[-1] == ("check", 5, 5)  # five pieces
+    # 30 rows: 3 rejected, ticket 4 twice (its row 5 superseded by row 25), 26 stored.
+    assert (pieced.rows_read, pieced.inserted, pieced.superseded, pieced.rejected) == (30, 26, 1, 3)
+    assert [(r.row, r.column) for r in pieced.rejects] == [(21, None), (18, "升級次數"), (28, "提出時間")]
+    assert [(r.row, r.column, r.reason) for r in pieced.rejects] == [(r.row, r.column, r.reason) for r in whole.rejects]
+    assert con.execute("SELECT subject, source_row FROM tickets WHERE ticket_id = 'P-011'").fetchall() == [
+        ('兩行,\n"主旨"', 12)]
+    assert con.execute("SELECT state, source_row FROM tickets WHERE ticket_id = 'P-004'").fetchall() == [("closed", 25)]
+    assert stored(con) == stored(whole_con)
+    assert (pieced.inserted, pieced.superseded, pieced.rejected) == (whole.inserted, whole.superseded, whole.rejected)
+
+
+def test_the_scratch_database_of_a_big_file_is_gone_after_the_import(tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    monkeypatch.setattr(importer.tempfile, "tempdir", str(scratch))
+    con = store.connect(tmp_path / "store.duckdb")
+    report = importer.import_file(con, export(tmp_path))
+    assert report.inserted == 26
+    assert [name for (name,) in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()
+            if name.endswith("_scratch")] == []
+    assert list(scratch.iterdir()) == []  # the pieces' copies and the scratch database
+    con.close()
+
+
+def test_a_bad_piece_late_in_the_file_stores_nothing_and_names_its_row(tmp_path, monkeypatch):
+    path = export(tmp_path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[27] = lines[27].replace("主旨", '"主旨', 1)  # file row 27 (a line of row 12 is above): a quote never closed
+    path.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    con = store.connect(tmp_path / "store.duckdb")
+    with pytest.raises(InputError) as refused:
+        importer.import_file(con, path)
+    assert str(refused.value) == ('big.csv, row 27: a quote (") opened in this row is never closed, so the rest of'
+                                  " the file would read as one cell; fix it and import again")
+    assert store.scalar(con, "SELECT count(*) FROM import_batches") == 0
+    assert store.scalar(con, "SELECT count(*) FROM ticket_versions") == 0
+    assert list(store.originals_dir(con).iterdir()) == []
+    con.close()
