@@ -102,3 +102,25 @@ def test_a_bad_piece_late_in_the_file_stores_nothing_and_names_its_row(tmp_path,
     assert store.scalar(con, "SELECT count(*) FROM ticket_versions") == 0
     assert list(store.originals_dir(con).iterdir()) == []
     con.close()
+
+
+def test_a_previewed_file_over_the_scratch_size_is_checked_and_stored_alike(tmp_path, monkeypatch):
+    path = export(tmp_path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[8] = lines[8].replace(",,0,處理中,", ",2024-03-01 08:00,0,已關閉,")  # row 9 (P-008): done before created
+    path.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(importer, "SCRATCH_FROM_ROWS", 10)
+    con = store.connect(tmp_path / "store.duckdb")
+    source = importer.open_source(con, path)
+    preview = importer.preview(con, source, importer.propose_plan(con, source))
+    assert source.scratch is not None and source.scratch.is_file()
+    assert (preview.to_insert, preview.superseded, preview.rejected) == (26, 1, 3)
+    assert preview.quality.found() == {"completed_before_created": 1}
+    assert importer.quality_rows(con, preview).values.tolist() == [[9, "completed_before_created", "P-008"]]
+    report = importer.commit(con, preview)
+    importer.discard(con, source)
+    assert (report.inserted, report.rejected) == (26, 3)
+    assert con.execute("SELECT state, completed_at < created_at FROM tickets WHERE ticket_id = 'P-008'").fetchall() == [
+        ("closed", True)]
+    assert source.scratch is None
+    con.close()

@@ -7,8 +7,11 @@ the new ticket versions (with the deadlines the export lacks derived) and the ba
 all or nothing. ``undo_batch`` takes a batch back out.
 
 Nothing touches stored data before ``commit``: staging tables are TEMP tables of the caller's
-cursor, which no other connection (no other browser session) can see. The original file is
-kept byte for byte in the store's originals folder, so a batch can be re-mapped later.
+cursor, which no other connection (no other browser session) can see; a big file's mapped rows
+sit in a scratch database file of their own (SCRATCH_FROM_ROWS), attached under the staging
+table's random name and deleted by ``discard``. A direct import of a big CSV file stages and
+checks it a piece at a time (PIECE_BYTES), so its whole text is never held. The original file
+is kept byte for byte in the store's originals folder, so a batch can be re-mapped later.
 """
 
 from __future__ import annotations
@@ -135,6 +138,7 @@ class DataQuality:
     examples: dict[str, list[int]] = field(default_factory=dict)  # check -> first file rows
     statuses: list[tuple[str, int, str | None]] = field(default_factory=list)   # value, rows, state
     priorities: list[tuple[str, int, int | None]] = field(default_factory=list)  # value, rows, level
+    conditions: dict[str, str] = field(default_factory=dict)      # check -> SQL over a mapped row
 
     def found(self) -> dict[str, int]:
         """The checks that found something."""
@@ -546,14 +550,14 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
     return _classify(con, result, progress)
 
 
-# Mapped rows take about 400 bytes each in a TEMP table. Past this many they no longer fit
-# DuckDB's memory limit (1 GB) beside the write's sort, and DuckDB spills a TEMP table to disk
-# uncompressed and reads it back at disk speed: at 10M rows 4 GB, and the sort and the write
-# took 380 of the import's 600 s. A bigger file's mapped rows go to a scratch database file
-# instead: compressed (about 60 bytes a row, the final database's size), its pages dropped from
-# memory without being written again. Writing them compressed costs about 1.4 s of CPU per
-# million rows, which a smaller file does not pay.
-SCRATCH_FROM_ROWS = 1_500_000
+# Mapped rows take about 400 bytes each in a TEMP table. Past this many, they and the write's
+# sort no longer fit DuckDB's memory limit (1 GB) together, and DuckDB spills a TEMP table to
+# disk uncompressed and reads it back at disk speed: at 1M rows 160 MB of temporary files for a
+# 62 MB database; at 10M 4 GB, where the sort and the write took 380 of the import's 600 s. A
+# bigger file's mapped rows go to a scratch database file instead: compressed (about 60 bytes a
+# row, the final database's size), its pages dropped from memory without being written again.
+# Compressing them costs about 1.1 s of CPU per million rows, which a smaller file does not pay.
+SCRATCH_FROM_ROWS = 500_000
 
 
 def _attach_scratch(con: duckdb.DuckDBPyConnection, source: Source) -> None:
@@ -581,9 +585,9 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
     bad_list = ", ".join(f"{cond} AS bad_{name}" for name, cond in bad.items())
     any_bad = " OR ".join(bad.values())
     flags = _quality_flags(fields)
-    rows = (f"SELECT *, {', '.join(f'{c} AS dq_{n}' for n, c in flags.items())}"
-            f" FROM (SELECT source_row,\n  {_ticket_select(fields)},\n  {''.join(f'{c}, ' for c in carried)}"
-            f"{bad_list}, ({any_bad}) AS is_rejected\nFROM {relation})")
+    # The data-quality flags are not stored: each is a condition over stored columns (DataQuality.conditions).
+    rows = (f"SELECT source_row,\n  {_ticket_select(fields)},\n  {''.join(f'{c}, ' for c in carried)}"
+            f"{bad_list}, ({any_bad}) AS is_rejected\nFROM {relation}")
     query = (f"CREATE OR REPLACE {'' if source.scratch else 'TEMP '}TABLE {source.mapped_table} AS {rows}" if create
              else f"INSERT INTO {source.mapped_table} {rows}")
     con.execute(query, sql.used_parameters(query, parameters))
@@ -593,8 +597,8 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
 def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> DataQuality:
     """Counts and first rows of each anomaly among the valid rows, and every status and priority
     value with its count and what it maps to."""
-    found = store.first_row(con, f"SELECT {', '.join(f'count(*) FILTER (dq_{n})' for n in flags)},"
-                                 f" {', '.join(f'min(source_row, 5) FILTER (dq_{n})' for n in flags)}"
+    found = store.first_row(con, f"SELECT {', '.join(f'count(*) FILTER ({c})' for c in flags.values())},"
+                                 f" {', '.join(f'min(source_row, 5) FILTER ({c})' for c in flags.values())}"
                                  f" FROM {mapped} WHERE NOT is_rejected")
     counts = dict(zip(flags, found[:len(flags)]))
     examples = {name: list(rows or []) for name, rows in zip(flags, found[len(flags):])}
@@ -603,7 +607,7 @@ def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> 
         if "unknown_status" in flags else []
     priorities = con.execute(f"SELECT priority, count(*), any_value(level) FROM {mapped} WHERE NOT is_rejected"
                              " AND priority IS NOT NULL GROUP BY priority ORDER BY count(*) DESC, priority").fetchall()
-    return DataQuality(counts, examples, statuses, priorities)
+    return DataQuality(counts, examples, statuses, priorities, flags)
 
 
 def sample_values(con: duckdb.DuckDBPyConnection, source: Source, per_column: int = 3) -> dict[str, list[str]]:
@@ -617,12 +621,13 @@ def sample_values(con: duckdb.DuckDBPyConnection, source: Source, per_column: in
 
 def quality_rows(con: duckdb.DuckDBPyConnection, preview_: Preview) -> pd.DataFrame:
     """Every valid row a data-quality check raised: file row, check and ticket id, for download."""
-    checks = list(preview_.quality.counts)
+    conditions = preview_.quality.conditions
+    checks = list(conditions)
     if not checks or preview_.changes_table is None:
         return pd.DataFrame(columns=["row", "check", "ticket_id"])
     mapped = preview_.source.mapped_table
     parts = " UNION ALL ".join(f"SELECT source_row AS row, {i} AS check_index, ticket_id FROM {mapped}"
-                               f" WHERE NOT is_rejected AND dq_{name}" for i, name in enumerate(checks))
+                               f" WHERE NOT is_rejected AND ({conditions[name]})" for i, name in enumerate(checks))
     frame = con.execute(f"SELECT * FROM ({parts}) ORDER BY row, check_index").df()
     return pd.DataFrame({"row": frame["row"], "check": [checks[i] for i in frame["check_index"]],
                          "ticket_id": frame["ticket_id"]})
