@@ -4,8 +4,9 @@ An import calls ``progress(phase, done, total)`` as it goes: each phase once wit
 when it starts, then as parts of it finish, last with ``done == total``. Phases, in order:
 ``read`` (the file's bytes checksummed), ``stage`` (its bytes loaded as text), ``check`` (rows
 mapped and checked), ``sort`` (valid rows sorted against the store) and ``write`` (new versions
-stored). A CSV file is checksummed while it is staged: both start, then both end. A phase with
-nothing to do is skipped.
+stored). A CSV file is checksummed while it is staged: both start, then both end. A file
+checked a piece at a time (importer.PIECE_BYTES) counts pieces in ``check``, not rows. A phase
+with nothing to do is skipped.
 """
 
 from __future__ import annotations
