@@ -124,3 +124,19 @@ def test_a_previewed_file_over_the_scratch_size_is_checked_and_stored_alike(tmp_
         ("closed", True)]
     assert source.scratch is None
     con.close()
+
+
+def test_a_bom_a_title_line_and_crlf_line_ends_read_in_pieces_as_whole(tmp_path, monkeypatch):
+    rows = [HEADER, *(ticket(n) for n in range(1, 21))]
+    path = tmp_path / "titled.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(["服務請求報表 2024-03,,,,,,,,,,", *rows]).encode("utf-8") + b"\r\n")
+    whole_con = store.connect(":memory:")
+    whole = importer.import_file(whole_con, path)
+    monkeypatch.setattr(importer, "PIECE_BYTES", 500)
+    heard, con = [], store.connect(":memory:")
+    pieced = importer.import_file(con, path, progress=lambda *call: heard.append(call))
+    assert [call for call in heard if call[0] == "check"][-1] == ("check", 5, 5)
+    assert (pieced.rows_read, pieced.inserted, pieced.rejected) == (whole.rows_read, whole.inserted, whole.rejected) \
+        == (20, 20, 0)
+    assert con.execute("SELECT min(source_row), max(source_row) FROM ticket_versions").fetchall() == [(3, 22)]
+    assert stored(con) == stored(whole_con)
