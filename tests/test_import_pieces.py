@@ -104,7 +104,7 @@ def test_a_bad_piece_late_in_the_file_stores_nothing_and_names_its_row(tmp_path,
     con.close()
 
 
-def test_a_previewed_file_over_the_scratch_size_is_checked_and_stored_alike(tmp_path, monkeypatch):
+def test_a_direct_import_over_the_scratch_size_previews_and_stores_alike(tmp_path, monkeypatch):
     path = export(tmp_path)
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[8] = lines[8].replace(",,0,處理中,", ",2024-03-01 08:00,0,已關閉,")  # row 9 (P-008): done before created
@@ -112,7 +112,7 @@ def test_a_previewed_file_over_the_scratch_size_is_checked_and_stored_alike(tmp_
     monkeypatch.setattr(importer, "SCRATCH_FROM_ROWS", 10)
     con = store.connect(tmp_path / "store.duckdb")
     source = importer.open_source(con, path)
-    preview = importer.preview(con, source, importer.propose_plan(con, source))
+    preview = importer.preview(con, source, importer.propose_plan(con, source), keep_text=False)
     assert source.scratch is not None and source.scratch.is_file()
     assert (preview.to_insert, preview.superseded, preview.rejected) == (26, 1, 3)
     assert preview.quality.found() == {"completed_before_created": 1}
@@ -139,4 +139,26 @@ def test_a_bom_a_title_line_and_crlf_line_ends_read_in_pieces_as_whole(tmp_path,
     assert (pieced.rows_read, pieced.inserted, pieced.rejected) == (whole.rows_read, whole.inserted, whole.rejected) \
         == (20, 20, 0)
     assert con.execute("SELECT min(source_row), max(source_row) FROM ticket_versions").fetchall() == [(3, 22)]
+    assert stored(con) == stored(whole_con)
+
+
+def test_a_stray_quote_that_misleads_the_cuts_reads_the_file_whole(tmp_path, monkeypatch):
+    rows = [ticket(n) for n in range(1, 21)]
+    rows[1] = ticket(2, subject='7"螢幕')  # a quote inside an unquoted cell: text to DuckDB, one quote to the count
+    rows[12] = ticket(13, subject='"第一行\n第二行\n第三行\n第四行"')  # after it, line ends inside quotes look like record ends
+    path = tmp_path / "stray.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    sniffed = reader.sniff(path.read_bytes(), path.name)
+    data = path.read_bytes()
+    inside = range(data.index('"第一行'.encode()) + 1, data.index('第四行"'.encode()) + 1)
+    assert any(cut in inside for cut in reader.scan_for_pieces(path, sniffed, 200)[1])  # a cut within the cell
+    whole_con = store.connect(":memory:")
+    whole = importer.import_file(whole_con, path)
+    monkeypatch.setattr(importer, "PIECE_BYTES", 200)
+    con = store.connect(":memory:")
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected) == (whole.rows_read, whole.inserted, whole.rejected) \
+        == (20, 20, 0)
+    assert con.execute("SELECT subject FROM tickets WHERE ticket_id IN ('P-002', 'P-013') ORDER BY 1").fetchall() == [
+        ('7"螢幕',), ("第一行\n第二行\n第三行\n第四行",)]
     assert stored(con) == stored(whole_con)

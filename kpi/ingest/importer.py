@@ -8,8 +8,8 @@ all or nothing. ``undo_batch`` takes a batch back out.
 
 Nothing touches stored data before ``commit``: staging tables are TEMP tables of the caller's
 cursor, which no other connection (no other browser session) can see; a big file's mapped rows
-sit in a scratch database file of their own (SCRATCH_FROM_ROWS), attached under the staging
-table's random name and deleted by ``discard``. A direct import of a big CSV file stages and
+sit, in a direct import, in a scratch database file of their own (SCRATCH_FROM_ROWS), attached
+under the staging table's random name and deleted by ``discard``. A direct import of a big CSV file stages and
 checks it a piece at a time (PIECE_BYTES), so its whole text is never held. The original file
 is kept byte for byte in the store's originals folder, so a batch can be re-mapped later.
 """
@@ -516,7 +516,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
                        len(malformed), malformed, detection, already, None)
 
     fields, parameters = _fields(plan), _parameters(plan, time_zone(con))
-    if not plan.event_log:  # an event log is mapped again inside the commit's transaction: TEMP only
+    if not keep_text and not plan.event_log:  # see SCRATCH_FROM_ROWS
         _attach_scratch(con, source)
     mapped, changes = source.mapped_table, f"{source.staged.table}_changes"
     pieces = len(source.pieces) + 1
@@ -557,6 +557,9 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
 # bigger file's mapped rows go to a scratch database file instead: compressed (about 60 bytes a
 # row, the final database's size), its pages dropped from memory without being written again.
 # Compressing them costs about 1.1 s of CPU per million rows, which a smaller file does not pay.
+# Only a direct import (``keep_text`` False) uses one: a database attached is seen by every
+# cursor and outlives a browser session that never ends its preview; and an event log is mapped
+# again inside the commit's transaction, which may write to one database only.
 SCRATCH_FROM_ROWS = 500_000
 
 
@@ -768,12 +771,23 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
     profile, an interval report is recognised by its header and imported as intervals. ``progress``
     hears every phase (``kpi.ingest.progress``). A ticket export over PIECE_BYTES is staged and
     checked a piece at a time."""
-    return _import_file(con, Path(path), profile, is_demo, plan, event_log, progress, PIECE_BYTES)
+    try:
+        return _import_file(con, Path(path), profile, is_demo, plan, event_log, progress, PIECE_BYTES)
+    except _ReadWhole:
+        return _import_file(con, Path(path), profile, is_demo, plan, event_log, progress, None)
+
+
+class _ReadWhole(Exception):
+    """A file opened a piece at a time that has to be read whole after all."""
 
 
 def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None, is_demo: bool,
                  plan: ImportPlan | None, event_log: bool, progress: Progress, piece_bytes: int | None) -> ImportReport:
-    source = open_source(con, path, progress=progress, piece_bytes=piece_bytes)
+    try:
+        source = open_source(con, path, progress=progress, piece_bytes=piece_bytes)
+    except InputError as err:
+        _read_whole_if_cut_wrong(err, piece_bytes is not None and path.stat().st_size > piece_bytes)
+        raise
     copying = None
     try:
         intervals = None if plan or profile or event_log else interval_import.open_preview(con, source)
@@ -781,8 +795,7 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None
             with_detected_dates(con, source, replace(plan, event_log=plan.event_log or event_log)) if plan
             else propose_plan(con, source, profile, event_log))
         if source.pieces and (intervals is not None or chosen.event_log):  # these read their text whole
-            discard(con, source)
-            return _import_file(con, path, profile, is_demo, plan, event_log, progress, None)
+            raise _ReadWhole
         if intervals is not None:
             return commit(con, intervals, is_demo)
         if not chosen.mapping:
@@ -791,9 +804,21 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None
             copying = batches.copy_ahead(con, source)
         return commit(con, preview(con, source, chosen, progress, keep_text=False), is_demo, progress=progress,
                       copying=copying)
+    except InputError as err:
+        _read_whole_if_cut_wrong(err, bool(source.pieces))
+        raise
     finally:
         batches.abandon(copying)
         discard(con, source)
+
+
+def _read_whole_if_cut_wrong(err: InputError, cut: bool) -> None:
+    """A quote inside an unquoted cell (x"y, which DuckDB reads as text) upsets the quote count
+    the cuts are found by, so a cut may fall inside a quoted cell; DuckDB then finds a quote
+    never closed in that piece. Such a file is read whole instead, which also names the row of
+    a quote that is really never closed."""
+    if cut and err.key == "ingest.unclosed_quote":
+        raise _ReadWhole from err
 
 
 def import_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], profile: str | None = None,
