@@ -62,6 +62,8 @@ def test_a_file_imported_in_pieces_stores_and_reports_what_the_whole_file_does(t
 
     checks = [call for call in heard if call[0] == "check"]
     assert checks[0] == ("check", 0, 5) and checks[-1] == ("check", 5, 5)  # five pieces
+    first_piece = reader.scan_for_pieces(path, reader.sniff(path.read_bytes(), path.name), 700)[1][0]
+    assert [call for call in heard if call[0] == "stage"] == [("stage", 0, first_piece), ("stage", first_piece, first_piece)]
     # 30 rows: 3 rejected, ticket 4 twice (its row 5 superseded by row 25), 26 stored.
     assert (pieced.rows_read, pieced.inserted, pieced.superseded, pieced.rejected) == (30, 26, 1, 3)
     assert [(r.row, r.column) for r in pieced.rejects] == [(21, None), (18, "升級次數"), (28, "提出時間")]

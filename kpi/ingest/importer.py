@@ -201,10 +201,10 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
     elif piece_bytes and size > piece_bytes:
         checksum, cuts = reader.scan_for_pieces(path, sniffed, piece_bytes, progress)
         bounds = (0, *cuts, size)
-        progress("stage", 0, size)
+        progress("stage", 0, bounds[1])  # the first piece's bytes: the others are staged while checked
         staged = (reader.stage_piece(con, path, sniffed, table, (0, cuts[0])) if cuts
                   else reader.stage_csv(con, path, sniffed, table))
-        progress("stage", size, size)
+        progress("stage", bounds[1], bounds[1])
         pieces = tuple(zip(bounds[1:], bounds[2:]))
     else:
         checksum, staged = reader.scan_and_stage(con, path, sniffed, table, progress)
