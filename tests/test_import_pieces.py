@@ -1,6 +1,7 @@
 """A big file imported a piece at a time: cuts only between records, and the same tickets, counts,
 rejects (file row and column) and data-quality findings as the file read whole."""
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,28 @@ def test_a_stray_quote_that_misleads_the_cuts_reads_the_file_whole(tmp_path, mon
     assert con.execute("SELECT subject FROM tickets WHERE ticket_id IN ('P-002', 'P-013') ORDER BY 1").fetchall() == [
         ('7"螢幕',), ("第一行\n第二行\n第三行\n第四行",)]
     assert stored(con) == stored(whole_con)
+
+
+def test_a_full_temporary_folder_stores_nothing_and_says_so(tmp_path, monkeypatch):
+    path = export(tmp_path)
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    con = store.connect(tmp_path / "store.duckdb")
+
+    def full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(reader.os, "copy_file_range", full)
+    with pytest.raises(InputError) as refused:
+        importer.import_file(con, path)
+    assert str(refused.value) == (
+        "big.csv: the temporary folder, where a big file is read a piece at a time, could not be written"
+        " (No space left on device); nothing was imported. Free some space or point TMPDIR at a larger disk")
+    assert store.scalar(con, "SELECT count(*) FROM import_batches") == 0
+    assert list(store.originals_dir(con).iterdir()) == []
+    monkeypatch.undo()
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    monkeypatch.setattr(importer.tempfile, "mkdtemp", lambda prefix: str(tmp_path / "gone" / prefix))
+    with pytest.raises(InputError, match="could not be written \\(IOException\\)"):
+        importer.import_file(con, path)
+    assert store.scalar(con, "SELECT count(*) FROM ticket_versions") == 0
+    con.close()

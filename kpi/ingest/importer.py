@@ -567,8 +567,11 @@ def _attach_scratch(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Give a big file a scratch database for its mapped rows, once (``discard`` removes it)."""
     if source.scratch is not None or (not source.pieces and source.staged.rows <= SCRATCH_FROM_ROWS):
         return
-    path = Path(tempfile.mkdtemp(prefix="import-scratch-")) / "mapped.duckdb"
-    con.execute(f"ATTACH $path AS {source.scratch_name}", {"path": str(path)})
+    try:
+        path = Path(tempfile.mkdtemp(prefix="import-scratch-")) / "mapped.duckdb"
+        con.execute(f"ATTACH $path AS {source.scratch_name}", {"path": str(path)})
+    except (OSError, duckdb.IOException) as err:
+        raise InputError(source.file_name, "ingest.no_temp_space", detail=type(err).__name__) from err
     source.scratch = path
 
 
@@ -593,7 +596,13 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
             f"{bad_list}, ({any_bad}) AS is_rejected\nFROM {relation}")
     query = (f"CREATE OR REPLACE {'' if source.scratch else 'TEMP '}TABLE {source.mapped_table} AS {rows}" if create
              else f"INSERT INTO {source.mapped_table} {rows}")
-    con.execute(query, sql.used_parameters(query, parameters))
+    try:
+        con.execute(query, sql.used_parameters(query, parameters))
+    except duckdb.IOException as err:
+        if source.scratch is None:
+            raise
+        # the scratch database's disk is full
+        raise InputError(source.file_name, "ingest.no_temp_space", detail=type(err).__name__) from err
     return bad, flags
 
 

@@ -516,12 +516,17 @@ def stage_piece(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, ta
     file into TEMP ``table`` like ``stage_csv``: the first piece with the file's header, any
     other with the ``header`` read from the first, its first record being file row ``first_row``."""
     start, end = piece
-    handle, copy = tempfile.mkstemp(suffix=".csv", prefix="piece-")
+    try:
+        handle, copy = tempfile.mkstemp(suffix=".csv", prefix="piece-")
+    except OSError as err:
+        raise InputError(sniffed.file_name, "ingest.no_temp_space", detail=err.strerror or type(err).__name__) from err
     try:
         with open(path, "rb") as src, os.fdopen(handle, "wb") as dst:
             while start < end:
                 start += os.copy_file_range(src.fileno(), dst.fileno(), end - start, start)
         return _stage_with_duckdb(con, Path(copy), sniffed, table, header, first_row)
+    except OSError as err:  # the temporary folder's disk is full
+        raise InputError(sniffed.file_name, "ingest.no_temp_space", detail=err.strerror or type(err).__name__) from err
     finally:
         os.unlink(copy)
 
