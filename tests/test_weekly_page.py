@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kpi import store
-from kpi.service import comparison, report
+from kpi.service import comparison, presentation, report
 from kpi.service.periods import iso_week
 from tests.service_tickets import insert_tickets, week41_rows, weekly_page
 from ui import service_view
@@ -112,3 +112,8 @@ def test_tickets_without_a_source_system_are_said_to_name_none(db_file):
     assert not app.exception
     assert "This period's figures come from: no source system named (2 tickets), Zendesk (1 tickets)" in [
         c.value for c in app.caption]
+
+
+def test_a_count_card_change_is_written_with_thousands_separators():
+    assert presentation.delta("in_play", 1_093_967, 1_087_521, "en") == "+6,446"
+    assert presentation.delta("in_play", 760_255, 1_093_967, "zh-TW") == "-333,712"

@@ -39,7 +39,7 @@ def delta(column: str, now, before, lang: str) -> str | None:
         return None
     if metric(column).unit == "ratio":
         return i18n.t("service.delta.points", lang, value=(now - before) * 100)
-    return f"{now - before:+.{metric(column).decimals}f}"
+    return f"{now - before:+,.{metric(column).decimals}f}"
 
 
 def axis_label(period: Period) -> str:
