@@ -117,3 +117,12 @@ def test_tickets_without_a_source_system_are_said_to_name_none(db_file):
 def test_a_count_card_change_is_written_with_thousands_separators():
     assert presentation.delta("in_play", 1_093_967, 1_087_521, "en") == "+6,446"
     assert presentation.delta("in_play", 760_255, 1_093_967, "zh-TW") == "-333,712"
+
+
+def test_the_alerts_tab_counts_each_list_and_shows_its_first_page(db_file):
+    unassigned = [{"ticket_id": f"u{n:04d}", "owner": None, "created_at": "2009-10-05 09:00",
+                   "current_commitment_at": "2009-10-20 09:00"} for n in range(1200)]
+    app = weekly_page(db_file, unassigned, tab="Alerts", week="2009-W41")
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Unassigned"] == "1,200"
+    assert "Tickets 1–50 of 1,200; download the whole list below." in [c.value for c in app.caption]

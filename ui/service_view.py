@@ -394,7 +394,8 @@ def alerts(review: report.WeeklyReview, query: ServiceQuery) -> None:
         st.info(t("service.empty.alerts"))
         return
     for column_, alert in zip(st.columns(len(ALERTS)), ALERTS, strict=True):
-        column_.metric(label(alert), counts[alert], help=metric(alert).description(ui.lang()), border=True)
+        column_.metric(label(alert), metric(alert).format(counts[alert], ui.lang()), help=metric(alert).description(ui.lang()),
+                       border=True)
     listed = [a for a in ALERTS if counts[a]]
     alert = st.segmented_control(t("service.alerts.list"), listed, default=listed[0], required=True,
                                  format_func=label, key="alert_list")
