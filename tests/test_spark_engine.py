@@ -171,6 +171,8 @@ def test_cli_prints_the_week41_seed_table_on_spark(tmp_path, spark, capsys):
 
     on_spark = weekly("--engine", "spark", "--spark-source", str(tmp_path / "parquet"))
     assert on_spark == weekly("--db", str(tmp_path / "store.duckdb"))
+    # The short form: --source names where the tickets are when --spark-source is not given.
+    assert weekly("--engine", "spark", "--source", str(tmp_path / "parquet")) == on_spark
     rows = json.loads(on_spark)
     assert [r["group"] for r in rows] == ["吳小姐", "陳小明", "TOTAL"]
     # 7 new; 3 on time, 3 late, 1 open overdue: completion 6/7, service level 3/7
@@ -200,3 +202,6 @@ def test_cli_distribution_on_spark_and_a_missing_source(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.err.startswith("error: cannot read the tickets from") and "Traceback" not in captured.err
     assert "\tat " not in captured.err   # no JVM trace either
+    # Two --source values and no --spark-source: which one names the tickets is not guessed.
+    assert main(["weekly", "--engine", "spark", "--source", "Zendesk", "--source", "Jira"]) == 2
+    assert capsys.readouterr().err.startswith("error: --engine spark needs --spark-source")

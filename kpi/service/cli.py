@@ -4,7 +4,8 @@ the weekly report for managers as a PDF or HTML file.
 
 Either reads the store (``--db PATH``, default $SERVICE_OPS_DB), imports the given export
 files into a throw-away in-memory store, or runs on Apache Spark (``--engine spark`` over
-``--spark-source``, the Parquet export or a table), printing the same rows. ``--calendar FILE`` applies an office-calendar CSV for
+``--spark-source``, the Parquet export or a table; ``--source`` names it too when it is the only
+one given), printing the same rows. ``--calendar FILE`` applies an office-calendar CSV for
 this run only: to the in-memory store before the import, or to ``--db`` in a transaction that
 is rolled back after the report, so the stored settings stay as they were.
 """
@@ -120,7 +121,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="ticket exports to report on instead of the database")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
     parser.add_argument("--source", action="append", default=[], metavar="SYSTEM",
-                        help="only tickets from this source system (e.g. Zendesk); repeat for several")
+                        help="only tickets from this source system (e.g. Zendesk); repeat for several. With "
+                        "--engine spark and no --spark-source, the one --source names where the tickets are")
     parser.add_argument("--batch", action="append", default=[], type=int, metavar="ID",
                         help="only tickets whose current version came in this import batch; repeat for several")
     parser.add_argument("--engine", choices=ENGINES, default=configured_engine(),
@@ -165,18 +167,29 @@ def _source(args: argparse.Namespace) -> Iterator[Source]:
         raise UserError(f"the engine is one of {', '.join(ENGINES)}, not {args.engine!r}")
     if args.files or args.db or args.calendar:
         raise UserError("--engine spark reads --spark-source only: export files, --db and --calendar are for the store")
-    if not args.spark_source:
-        raise UserError(f"--engine spark needs --spark-source (or ${spark_engine.SOURCE_ENV_VAR}): "
-                        "a Parquet folder from export-parquet, or a table name")
+    location = _spark_location(args)
     from pyspark.errors import PySparkException
 
     try:
         session = spark_engine.session(master=args.spark_master, remote=args.spark_remote)
-        yield spark_engine.SparkEngine(session, args.spark_source)
+        yield spark_engine.SparkEngine(session, location)
     except spark_engine.SparkUnavailable as err:
         raise UserError(str(err)) from None
     except PySparkException as err:
         raise UserError(f"Spark could not run the report: {spark_engine.first_line(err)}") from None
+
+
+def _spark_location(args: argparse.Namespace) -> str:
+    """Where Spark reads the tickets: --spark-source, or else the one --source given, the short
+    form issue 15 writes (``--engine spark --source DIR_OR_TABLE``); that --source then filters no
+    source system."""
+    if args.spark_source:
+        return args.spark_source
+    if len(args.source) == 1:
+        location, args.source = args.source[0], []
+        return location
+    raise UserError(f"--engine spark needs --spark-source (or ${spark_engine.SOURCE_ENV_VAR}): "
+                    "a Parquet folder from export-parquet, or a table name")
 
 
 @contextmanager
