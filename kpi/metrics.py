@@ -30,14 +30,14 @@ class Measure:
     condition: str | None = None
     summed: str | None = None
 
-    def aggregate(self, weight: str | None = None) -> str:
+    def aggregate(self, total: str | None = None) -> str:
         """The SQL aggregate of this measure over its population's rows, or over rows grouped
-        beforehand, each standing for as many of them as its column ``weight`` says."""
+        beforehand, whose column ``total`` holds each group's count (or its sum of ``summed``)."""
         where = f" FILTER (WHERE {self.condition})" if self.condition else ""
-        if weight is None:
+        if total is None:
             return (f"sum({self.summed})" if self.summed else "count(*)") + where
         # A sum over no rows is NULL where a count is 0.
-        return f"coalesce(sum({f'({self.summed}) * {weight}' if self.summed else weight}){where}, 0)"
+        return f"coalesce(sum({total}){where}, 0)"
 
 
 @dataclass(frozen=True)

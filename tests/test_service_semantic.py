@@ -91,7 +91,8 @@ def test_twelve_weeks_at_once_equal_each_week_alone(generated_store, query):
 
 def test_measures_counted_from_grouped_rows_equal_those_counted_per_ticket(generated_store, monkeypatch):
     # Measures reading only DISCRETE columns count over rows grouped by them first.
-    measures = (*definitions.WEEKLY_METRICS, *definitions.distribution_measures("extension")[1:])
+    late_escalations = Measure("late_escalations", "in_play", "outcome IN (2)", summed="extension_count + escalation_count")
+    measures = (*definitions.WEEKLY_METRICS, *definitions.distribution_measures("extension")[1:], late_escalations)
     grouped = semantic.grouped_sql(*measures)
     monkeypatch.setattr(semantic, "DISCRETE", frozenset())
     per_ticket = semantic.grouped_sql(*measures)

@@ -73,32 +73,36 @@ ORDER BY p.period_start, is_total, "group" NULLS FIRST
 """
 
 
-def _read(measure: Measure) -> set[str]:
-    """The population columns a measure's condition and sum read."""
-    read = [part for part in (measure.condition, measure.summed) if part]
-    if not read:
+def _filtered_on(measure: Measure) -> set[str]:
+    """The population columns a measure's condition reads."""
+    if not measure.condition:
         return set()
-    return {column.name for column in sqlglot.parse_one(f"SELECT {', '.join(read)}", read="duckdb").find_all(exp.Column)}
-
-
-_WEIGHT = "grouped_tickets"
+    return {column.name for column in sqlglot.parse_one(f"SELECT {measure.condition}", read="duckdb").find_all(exp.Column)}
 
 
 def _counts(population: str, measures: list[Measure]) -> str:
-    """The WITH clause up to ``counts``: the measures per period and group. Measures reading only
-    DISCRETE columns count over the rows grouped by those first. A population with a steady part
+    """The WITH clause up to ``counts``: the measures per period and group. When every condition
+    reads only DISCRETE columns, the rows are grouped by those first, each group with its count
+    and its sums, and the measures add those up. A population with a steady part
     (``STEADY_PARTS``) sums two rows per period and group: its moving part's, and its steady
     part's counted once per group and crossed with the periods."""
     moving, steady = STEADY_PARTS.get(population, (population, None))
-    read = sorted(set().union(*map(_read, measures)))
-    weight = _WEIGHT if set(read) <= DISCRETE else None
-    aggregates = ",\n           ".join(f"{m.aggregate(weight)} AS {_alias(m.name)}" for m in measures)
+    keys = sorted(set().union(*map(_filtered_on, measures)))
+    pregrouped = set(keys) <= DISCRETE
+    sums = {summed: f"grouped_sum_{n}" for n, summed in enumerate(dict.fromkeys(m.summed for m in measures if m.summed))}
 
-    def rows(part: str, keys: str) -> str:
-        if weight is None:
+    def aggregate(m: Measure) -> str:
+        total = (sums[m.summed] if m.summed else "grouped_tickets") if pregrouped else None
+        return f"{m.aggregate(total)} AS {_alias(m.name)}"
+
+    aggregates = ",\n           ".join(map(aggregate, measures))
+
+    def rows(part: str, by: str) -> str:
+        if not pregrouped:
             return part
-        grouped = ", ".join((keys, *read))
-        return f"(SELECT {grouped}, count(*) AS {weight} FROM {part} GROUP BY {grouped}) AS {part}"
+        grouped = ", ".join((by, *keys))
+        totals = "".join(f", sum({summed}) AS {name}" for summed, name in sums.items())
+        return f"(SELECT {grouped}, count(*) AS grouped_tickets{totals} FROM {part} GROUP BY {grouped}) AS {part}"
 
     steady_counts = "" if steady is None else f"""
     UNION ALL

@@ -67,9 +67,9 @@ counts AS (
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (6)), 0) AS overdue_open_2,
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (7)), 0) AS overdue_open_3plus,
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1, 2)), 0) AS done,
-           coalesce(sum((escalation_count) * grouped_tickets), 0) AS escalations,
+           coalesce(sum(grouped_sum_0), 0) AS escalations,
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
-    FROM (SELECT period_start, grp, escalation_count, is_carried_over, outcome, count(*) AS grouped_tickets FROM in_play_moving GROUP BY period_start, grp, escalation_count, is_carried_over, outcome) AS in_play_moving GROUP BY period_start, grp
+    FROM (SELECT period_start, grp, is_carried_over, outcome, count(*) AS grouped_tickets, sum(escalation_count) AS grouped_sum_0 FROM in_play_moving GROUP BY period_start, grp, is_carried_over, outcome) AS in_play_moving GROUP BY period_start, grp
     UNION ALL
     SELECT p.period_start, st.* FROM (
         SELECT grp,
@@ -84,9 +84,9 @@ counts AS (
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (6)), 0) AS overdue_open_2,
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (7)), 0) AS overdue_open_3plus,
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1, 2)), 0) AS done,
-           coalesce(sum((escalation_count) * grouped_tickets), 0) AS escalations,
+           coalesce(sum(grouped_sum_0), 0) AS escalations,
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
-        FROM (SELECT grp, escalation_count, is_carried_over, outcome, count(*) AS grouped_tickets FROM in_play_steady GROUP BY grp, escalation_count, is_carried_over, outcome) AS in_play_steady GROUP BY grp
+        FROM (SELECT grp, is_carried_over, outcome, count(*) AS grouped_tickets, sum(escalation_count) AS grouped_sum_0 FROM in_play_steady GROUP BY grp, is_carried_over, outcome) AS in_play_steady GROUP BY grp
     ) AS st CROSS JOIN periods p
 )
 SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",

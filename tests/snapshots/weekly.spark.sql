@@ -169,24 +169,21 @@ WITH periods AS (
       outcome IN (7)), 0) AS overdue_open_3plus,
     COALESCE(SUM(grouped_tickets) FILTER(WHERE
       outcome IN (1, 2)), 0) AS done,
-    COALESCE(SUM((
-      escalation_count
-    ) * grouped_tickets), 0) AS escalations,
+    COALESCE(SUM(grouped_sum_0), 0) AS escalations,
     COALESCE(SUM(grouped_tickets) FILTER(WHERE
       outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
   FROM (
     SELECT
       period_start,
       grp,
-      escalation_count,
       is_carried_over,
       outcome,
-      COUNT(*) AS grouped_tickets
+      COUNT(*) AS grouped_tickets,
+      SUM(escalation_count) AS grouped_sum_0
     FROM in_play_moving
     GROUP BY
       period_start,
       grp,
-      escalation_count,
       is_carried_over,
       outcome
   ) AS in_play_moving
@@ -221,22 +218,19 @@ WITH periods AS (
         outcome IN (7)), 0) AS overdue_open_3plus,
       COALESCE(SUM(grouped_tickets) FILTER(WHERE
         outcome IN (1, 2)), 0) AS done,
-      COALESCE(SUM((
-        escalation_count
-      ) * grouped_tickets), 0) AS escalations,
+      COALESCE(SUM(grouped_sum_0), 0) AS escalations,
       COALESCE(SUM(grouped_tickets) FILTER(WHERE
         outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
     FROM (
       SELECT
         grp,
-        escalation_count,
         is_carried_over,
         outcome,
-        COUNT(*) AS grouped_tickets
+        COUNT(*) AS grouped_tickets,
+        SUM(escalation_count) AS grouped_sum_0
       FROM in_play_steady
       GROUP BY
         grp,
-        escalation_count,
         is_carried_over,
         outcome
     ) AS in_play_steady
