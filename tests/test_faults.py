@@ -22,6 +22,7 @@ from kpi.ingest.errors import InputError
 from tests import bad_inputs
 from tests.conftest import FIXTURES
 from tests.test_hostile_input import fingerprint
+from ui import inbox as inbox_view
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -278,3 +279,21 @@ def test_an_unknown_language_in_the_url_is_ignored_with_a_notice(db_file):
     assert not at.exception
     # The sidebar's "no sign-in configured" notice is the other warning.
     assert [w.value for w in at.warning if "lang" in w.value] and len(at.warning) == 2
+
+
+def test_the_inbox_watcher_tells_a_damaged_store_once_in_one_line(tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(inbox_view, "POLL_SECONDS", 0.05)  # several passes, one line
+    damaged = tmp_path / "store.duckdb"
+    damaged.write_bytes(b"not a database" * 1000)
+    stop = threading.Event()
+    watching = threading.Thread(target=inbox_view._watch, args=(str(damaged), stop))
+    with caplog.at_level("ERROR", logger="service_ops"):
+        watching.start()
+        stop.wait(0.5)
+        stop.set()
+        watching.join(5)
+    told = [r for r in caplog.records if r.name == "service_ops"]
+    assert [r.getMessage() for r in told] == [
+        "inbox watcher: the database store.duckdb is damaged or incomplete and cannot be opened; "
+        "restore it from a backup or use another database file."]
+    assert told[0].exc_info is None

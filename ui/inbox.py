@@ -35,12 +35,18 @@ def _stop_watching(stop: threading.Event, thread: threading.Thread) -> None:
 
 
 def _watch(path: str, stop: threading.Event) -> None:
+    told = None  # the fault last logged: a lasting one (a damaged or locked store) is told once
     while not stop.is_set():
         try:
             with _database(path).cursor() as con:
                 inbox.process(con, inbox.inbox_dir(path))
-        except Exception:  # keep watching: a fault here must not end imports for good
-            log.exception("inbox watcher")
+            told = None
+        except Exception as err:  # keep watching: a fault here must not end imports for good
+            fault = err.message("en") if isinstance(err, store.StoreUnavailable) else f"{type(err).__name__}: {err}"
+            if fault != told:
+                # One line, no trace: the server's terminal is read by the people running it.
+                log.error("inbox watcher: %s", fault)
+                told = fault
         stop.wait(POLL_SECONDS)
 
 
