@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi import i18n, store
+from kpi import i18n, logs, store
 from ui import access, inbox, lang, t, url_params
 
 log = logging.getLogger("service_ops")
@@ -35,6 +35,7 @@ navigation = st.navigation(access.pages(user), expanded=True)
 access.sidebar(user)
 
 notices = st.container()  # above the page: what a shared link held that could not be used
+logs.configure(store.db_path())  # a fault: one line on the server's terminal, its trace in the log file
 try:
     inbox.watcher(store.db_path())
     access.run(navigation, user)

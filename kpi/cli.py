@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
+from kpi import logs, store
 from kpi.store import StoreUnavailable
+
+log = logging.getLogger("kpi")
 
 _COMMAND_MODULES = ("kpi.ingest.cli", "kpi.demo_cli", "kpi.people.cli", "kpi.roi.cli", "kpi.service.cli", "kpi.contact.cli",
                    "kpi.okr.cli", "kpi.store_cli")
@@ -30,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logs.configure(store.db_path(getattr(args, "db", None)))
     try:
         return args.handler(args)
     except (UserError, StoreUnavailable) as err:
@@ -37,3 +42,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:  # a fault nobody foresaw: one line here, its trace in the log file
+        log.exception("python -m kpi %s failed", args.command)
+        return 1

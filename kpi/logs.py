@@ -1,0 +1,57 @@
+"""Where faults nobody foresaw are told: one line on the terminal, naming the file that holds the
+trace (``service-ops.log`` beside the store), so no trace reaches a terminal people read."""
+
+from __future__ import annotations
+
+import logging
+import os
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+# The app's loggers: the pages' and the library's (kpi.inbox …).
+LOGGERS = ("service_ops", "kpi")
+FILE_NAME = "service-ops.log"
+
+_handlers: list[logging.Handler] = []
+
+
+class _OneLine(logging.Formatter):
+    """The message and, for a fault, its type and text and where its trace was written."""
+
+    def __init__(self, trace_file: Path):
+        super().__init__()
+        self.trace_file = trace_file
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{self.formatTime(record)} {record.levelname} {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            fault = record.exc_info[1]
+            line += f" ({type(fault).__name__}: {fault}; the trace is in {self.trace_file})"
+        return line
+
+
+def log_file(db_path: str | os.PathLike) -> Path:
+    return Path(db_path).resolve().parent / FILE_NAME
+
+
+def configure(db_path: str | os.PathLike) -> Path:
+    """Send the app's log to the terminal (one line a record) and to the log file beside the store
+    (with traces). Calling it again replaces the handlers it added before."""
+    trace_file = log_file(db_path)
+    trace_file.parent.mkdir(parents=True, exist_ok=True)
+    terminal = logging.StreamHandler()
+    terminal.setFormatter(_OneLine(trace_file))
+    written = RotatingFileHandler(trace_file, maxBytes=5 << 20, backupCount=2, encoding="utf-8", delay=True)
+    written.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        for handler in _handlers:
+            logger.removeHandler(handler)
+        logger.addHandler(terminal)
+        logger.addHandler(written)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+    for handler in _handlers:
+        handler.close()
+    _handlers[:] = [terminal, written]
+    return trace_file
