@@ -36,8 +36,11 @@ def log_file(db_path: str | os.PathLike) -> Path:
 
 def configure(db_path: str | os.PathLike) -> Path:
     """Send the app's log to the terminal (one line a record) and to the log file beside the store
-    (with traces). Calling it again replaces the handlers it added before."""
+    (with traces). Calling it again for another store replaces the handlers it added before; for
+    the same one (every run of the app's script) it changes nothing."""
     trace_file = log_file(db_path)
+    if _handlers and _handlers[0].formatter.trace_file == trace_file:
+        return trace_file
     trace_file.parent.mkdir(parents=True, exist_ok=True)
     terminal = logging.StreamHandler()
     terminal.setFormatter(_OneLine(trace_file))

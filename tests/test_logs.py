@@ -8,6 +8,7 @@ from kpi.service import cli as service_cli
 
 def test_a_fault_is_one_line_on_the_terminal_and_a_trace_in_the_file(tmp_path, capsys):
     trace_file = logs.configure(tmp_path / "store.duckdb")
+    assert logs.configure(tmp_path / "store.duckdb") == trace_file   # every run of the app: once
     try:
         raise ValueError("no such owner code 7")
     except ValueError:
