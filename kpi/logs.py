@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -13,6 +14,19 @@ LOGGERS = ("service_ops", "kpi")
 FILE_NAME = "service-ops.log"
 
 _handlers: list[logging.Handler] = []
+
+
+class _Terminal(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record comes, as logging's own last-resort
+    handler does: a stream bound once outlives a test's capture of it, or a redirected one."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _stream) -> None:
+        pass
 
 
 class _OneLine(logging.Formatter):
@@ -42,7 +56,7 @@ def configure(db_path: str | os.PathLike) -> Path:
     if _handlers and _handlers[0].formatter.trace_file == trace_file:
         return trace_file
     trace_file.parent.mkdir(parents=True, exist_ok=True)
-    terminal = logging.StreamHandler()
+    terminal = _Terminal()
     terminal.setFormatter(_OneLine(trace_file))
     written = RotatingFileHandler(trace_file, maxBytes=5 << 20, backupCount=2, encoding="utf-8", delay=True)
     written.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
