@@ -138,7 +138,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _scope(args: argparse.Namespace) -> dict:
-    return {"sources": tuple(args.source), "batches": tuple(args.batch)}
+    # On Spark without --spark-source, --source names where the tickets are (_spark_location).
+    names_location = args.engine == "spark" and not args.spark_source
+    return {"sources": () if names_location else tuple(args.source), "batches": tuple(args.batch)}
 
 
 def _period(args: argparse.Namespace, con: Source) -> periods.Period:
@@ -182,12 +184,11 @@ def _source(args: argparse.Namespace) -> Iterator[Source]:
 def _spark_location(args: argparse.Namespace) -> str:
     """Where Spark reads the tickets: --spark-source, or else the one --source given, the short
     form issue 15 writes (``--engine spark --source DIR_OR_TABLE``); that --source then filters no
-    source system."""
+    source system (_scope)."""
     if args.spark_source:
         return args.spark_source
     if len(args.source) == 1:
-        location, args.source = args.source[0], []
-        return location
+        return args.source[0]
     raise UserError(f"--engine spark needs --spark-source (or ${spark_engine.SOURCE_ENV_VAR}): "
                     "a Parquet folder from export-parquet, or a table name")
 
