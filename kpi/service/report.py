@@ -20,10 +20,10 @@ import duckdb
 import pandas as pd
 
 from kpi.engine import Source, engine_of
-from kpi.service.definitions import ALERTS, ANSWERED, COMMITMENT_METRICS, CREATED, DECIDED, DISTRIBUTIONS, FORWARDED, \
-    distribution_measures
+from kpi.service.definitions import ALERTS, ANSWERED, COMMITMENT_METRICS, CREATED, DECIDED, DISTRIBUTIONS, DONE, \
+    FORWARDED, ON_TIME, distribution_measures
 from kpi.service.periods import Period
-from kpi.service.populations import DUE_BASES, GROUPINGS, OUTCOME_NAME, ServiceQuery, outcome_in, with_populations
+from kpi.service.populations import DUE_BASES, GROUPINGS, OUTCOME_NAME, ServiceQuery, with_populations
 from kpi.service.semantic import ALERTED, DRILL_CONDITION, DRILLABLE, WEEKLY_SQL, grouped_sql, metric
 
 __all__ = ["DUE_BASES", "GROUPINGS", "ServiceQuery"]  # the query's vocabulary, re-exported for callers
@@ -216,8 +216,7 @@ def tickets_behind(con: Source, period: Period, query: ServiceQuery, *,
 # Per source system: its tickets in play, and where the export carries its own SLA verdict
 # (ServiceNow made_sla, Freshdesk's resolution status …), that verdict beside the app's on-time
 # call for the tickets completed in the period.
-_DONE = outcome_in("on_time", "late_done")
-_ON_TIME = outcome_in("on_time")
+_DONE, _ON_TIME = DONE.condition, ON_TIME.condition
 _SOURCES_SQL = f"""{with_populations("in_play")}
 SELECT source_system, count(*) AS in_play,
     count(*) FILTER (WHERE {_DONE} AND source_sla_met IS NOT NULL) AS with_verdict,
