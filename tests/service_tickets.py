@@ -41,6 +41,21 @@ def insert_tickets(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     store.bump_data_version(con)  # as every real write does, so caches keyed on it refresh
 
 
+# Times on the periods' bounds and in the gap between 2009-W38 (09-14 to 09-21) and W41 (10-05 to 10-12).
+BOUNDARY_TICKETS = [
+    {"ticket_id": "gap_created", "created_at": "2009-09-25 10:00", "current_commitment_at": "2009-10-20 00:00"},
+    {"ticket_id": "at_start", "created_at": "2009-10-05 00:00", "resolved_at": "2009-10-12 00:00",
+     "current_commitment_at": "2009-10-12 00:00"},
+    {"ticket_id": "done_in_gap", "created_at": "2009-09-20 23:59", "resolved_at": "2009-09-30 08:00",
+     "current_commitment_at": "2009-09-21 00:00"},
+    {"ticket_id": "due_in_gap", "created_at": "2009-09-15 09:00", "current_commitment_at": "2009-09-22 00:00",
+     "escalation_count": 2},
+    {"ticket_id": "late_at_start", "created_at": "2009-09-01 09:00", "resolved_at": "2009-10-05 00:00",
+     "current_commitment_at": "2009-09-10 00:00"},
+    {"ticket_id": "steady", "created_at": "2009-01-01 09:00", "current_commitment_at": "2010-01-01 00:00"},
+]
+
+
 def week41_rows() -> list[dict]:
     """The week-41 example mapped to canonical fields (what the importer will produce)."""
     raw = pd.read_csv(WEEK41, dtype=str, keep_default_na=False)

@@ -1,6 +1,8 @@
 """The KPI SQL built from the declarations: a new KPI is one declaration, and every list of
 tickets behind a figure holds exactly the rows that figure counts."""
 
+from datetime import date, datetime, timedelta
+
 import pandas as pd
 import pytest
 
@@ -9,9 +11,9 @@ from kpi import store
 from kpi.ingest.importer import import_files
 from kpi.metrics import Measure, Metric
 from kpi.service import definitions, report, semantic
-from kpi.service.periods import iso_week
+from kpi.service.periods import Period, date_range, iso_week, month
 from kpi.service.report import ServiceQuery
-from tests.service_tickets import WEEK41, insert_tickets
+from tests.service_tickets import BOUNDARY_TICKETS, WEEK41, insert_tickets
 
 W41 = iso_week("2009-W41")
 
@@ -82,7 +84,7 @@ TWELVE_WEEKS = iso_week("2024-W41").trailing(12)
 
 @pytest.mark.parametrize("query", [ServiceQuery(), ServiceQuery(by="level", due="standard")], ids=["owner", "level"])
 def test_twelve_weeks_at_once_equal_each_week_alone(generated_store, query):
-    # Three periods or more count their steady tickets apart (STEADY_PARTS); one does not.
+    # Twelve weeks share one list of day slots (populations.in_play_grouped); a week alone has its own.
     together = report.weekly_table(generated_store, TWELVE_WEEKS, query)
     alone = pd.concat([report.weekly_table(generated_store, [week], query) for week in TWELVE_WEEKS], ignore_index=True)
     pd.testing.assert_frame_equal(together, alone)
@@ -100,3 +102,44 @@ def test_measures_counted_from_grouped_rows_equal_those_counted_per_ticket(gener
     params = ServiceQuery().params(TWELVE_WEEKS)
     pd.testing.assert_frame_equal(report.engine_of(generated_store).run(grouped, params),
                                   report.engine_of(generated_store).run(per_ticket, params))
+
+
+W38 = iso_week("2009-W38")
+COUNTED = ["in_play", "new", "carried_over", "open_not_due", "late_done", "overdue_open_0", "overdue_open_2"]
+
+
+def test_times_on_period_bounds_and_between_periods_count_as_their_own_times_say(con, monkeypatch):
+    insert_tickets(con, BOUNDARY_TICKETS)
+    both = report.weekly_table(con, [W41, W38], ServiceQuery())
+    totals = both[both["is_total"]].set_index("period_start")[COUNTED]
+    # W38: done_in_gap and due_in_gap new and not yet due, late_at_start overdue, steady not due.
+    # W41: gap_created carried and not due; at_start new, completed and due exactly at the week's
+    # end, so neither done nor due; due_in_gap overdue with 2 escalations; late_at_start completed
+    # late at the week's first instant; steady not due.
+    assert totals.loc[W38.start].tolist() == [4, 2, 2, 3, 0, 1, 0]
+    assert totals.loc[W41.start].tolist() == [5, 1, 4, 3, 1, 0, 1]
+    alone = pd.concat([report.weekly_table(con, [week], ServiceQuery()) for week in (W38, W41)], ignore_index=True)
+    pd.testing.assert_frame_equal(both, alone)
+    monkeypatch.setattr(semantic, "DISCRETE", frozenset())  # counted ticket by ticket
+    params = ServiceQuery().params([W38, W41])
+    pd.testing.assert_frame_equal(report.engine_of(con).run(semantic.grouped_sql(*definitions.WEEKLY_METRICS), params),
+                                  both)
+
+
+def test_overlapping_periods_count_each_its_own(con):
+    # A week, two of its days and the month before, asked at once: every bound cuts the slots.
+    # (A query tells periods apart by their start, so no two start together.)
+    insert_tickets(con, BOUNDARY_TICKETS)
+    periods = [W41, *(date_range(day, day) for day in (date(2009, 10, 6), date(2009, 10, 11))), month("2009-09")]
+    together = report.weekly_table(con, periods, ServiceQuery())
+    alone = pd.concat([report.weekly_table(con, [p], ServiceQuery()) for p in periods], ignore_index=True)
+    pd.testing.assert_frame_equal(together, alone.sort_values("period_start", kind="stable", ignore_index=True))
+    # September: all but at_start (created in October); 10-06 and 10-11: all but done_in_gap and
+    # late_at_start (completed by 10-05 00:00)
+    assert together[together["is_total"]].set_index("period_start")["in_play"].to_dict() == {
+        datetime(2009, 9, 1): 5, W41.start: 5, datetime(2009, 10, 6): 4, datetime(2009, 10, 11): 4}
+
+
+def test_periods_not_at_midnight_are_refused():
+    with pytest.raises(ValueError, match="midnight"):
+        ServiceQuery().params([Period("range", W41.start, W41.end - timedelta(hours=1))])

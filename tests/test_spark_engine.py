@@ -23,7 +23,7 @@ from kpi.service import durations, report
 from kpi.service.definitions import ALERTS
 from kpi.service.periods import iso_week, month
 from kpi.service.report import ServiceQuery
-from tests.service_tickets import WEEK41
+from tests.service_tickets import BOUNDARY_TICKETS, WEEK41, insert_tickets
 
 pytest.importorskip("pyspark")
 from kpi.engine import spark as spark_engine  # noqa: E402
@@ -205,3 +205,17 @@ def test_cli_distribution_on_spark_and_a_missing_source(tmp_path, capsys):
     # Two --source values and no --spark-source: which one names the tickets is not guessed.
     assert main(["weekly", "--engine", "spark", "--source", "Zendesk", "--source", "Jira"]) == 2
     assert capsys.readouterr().err.startswith("error: --engine spark needs --spark-source")
+
+
+def test_times_on_period_bounds_and_between_periods_on_spark(tmp_path, spark):
+    # Each time's slot comes from its day (populations.in_play_grouped): midnights and the days
+    # between two periods must land where DuckDB puts them.
+    con = store.connect(str(tmp_path / "store.duckdb"))
+    insert_tickets(con, BOUNDARY_TICKETS)
+    export_parquet(con, tmp_path / "parquet")
+    periods = [iso_week("2009-W38"), iso_week("2009-W41")]
+    duck = report.weekly_table(con, periods, ServiceQuery())
+    assert_same(duck, report.weekly_table(spark_engine.SparkEngine(spark, str(tmp_path / "parquet")), periods,
+                                          ServiceQuery()))
+    assert duck[duck["is_total"]]["in_play"].tolist() == [4, 5]
+    con.close()

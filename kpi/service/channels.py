@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from kpi import i18n, store
+from kpi.engine import engine_of
 from kpi.ingest.vocabularies import CHANNELS, channel_parameters, normalise_sql
 from kpi.metrics import Metric
 from kpi.service.durations import RESOLUTION_HOURS, percentiles
@@ -178,7 +179,7 @@ def channel_mix(con: duckdb.DuckDBPyConnection, period: Period, grain: str, cost
     """The channel mix of ``period``, over it and per ``grain`` slice, costed with ``costs``."""
     cuts = slices(period, grain)
     asked = cuts if cuts == [period] else [*cuts, period]
-    frame = con.execute(_MIX_SQL, query.params(asked) | channel_parameters()).df()
+    frame = engine_of(con).run(_MIX_SQL, query.params(asked) | channel_parameters())
     slice_total = frame["created"].where(frame["is_total"]).groupby([frame[c] for c in _SLICE]).transform("sum")
     frame["share"] = frame["created"] / slice_total.where(slice_total > 0)
     frame = with_costs(_order(frame), costs)

@@ -16,7 +16,7 @@ from sqlglot import exp
 from kpi import metrics, sql
 from kpi.metrics import Measure, Metric
 from kpi.service.definitions import ALERT_METRICS, PREFIX, WEEKLY_METRICS
-from kpi.service.populations import DISCRETE, STEADY_PARTS, with_populations
+from kpi.service.populations import DISCRETE, GROUPED, STEADY_PARTS, with_populations
 
 
 def metric(column: str) -> Metric:
@@ -83,9 +83,10 @@ def _filtered_on(measure: Measure) -> set[str]:
 def _counts(population: str, measures: list[Measure]) -> str:
     """The WITH clause up to ``counts``: the measures per period and group. When every condition
     reads only DISCRETE columns, the rows are grouped by those first, each group with its count
-    and its sums, and the measures add those up. A population with a steady part
-    (``STEADY_PARTS``) sums two rows per period and group: its moving part's, and its steady
-    part's counted once per group and crossed with the periods."""
+    and its sums, and the measures add those up; a population in GROUPED is grouped its own way.
+    Otherwise a population with a steady part (``STEADY_PARTS``) sums two rows per period and
+    group: its moving part's, and its steady part's counted once per group and crossed with the
+    periods."""
     moving, steady = STEADY_PARTS.get(population, (population, None))
     keys = sorted(set().union(*map(_filtered_on, measures)))
     pregrouped = set(keys) <= DISCRETE
@@ -96,6 +97,16 @@ def _counts(population: str, measures: list[Measure]) -> str:
         return f"{m.aggregate(total)} AS {_alias(m.name)}"
 
     aggregates = ",\n           ".join(map(aggregate, measures))
+
+    def counts(rows: str, steady_counts: str = "") -> str:
+        return f"""counts AS (
+    SELECT period_start, grp,
+           {aggregates}
+    FROM {rows} GROUP BY period_start, grp{steady_counts}
+)"""
+
+    if pregrouped and population in GROUPED:
+        return f"{with_populations()},\n{GROUPED[population](keys, sums)},\n{counts(f'{population}_grouped')}"
 
     def rows(part: str, by: str) -> str:
         if not pregrouped:
@@ -112,11 +123,7 @@ def _counts(population: str, measures: list[Measure]) -> str:
         FROM {rows(steady, "grp")} GROUP BY grp
     ) AS st CROSS JOIN periods p"""
     return f"""{with_populations(*(part for part in (moving, steady) if part))},
-counts AS (
-    SELECT period_start, grp,
-           {aggregates}
-    FROM {rows(moving, "period_start, grp")} GROUP BY period_start, grp{steady_counts}
-)"""
+{counts(rows(moving, "period_start, grp"), steady_counts)}"""
 
 
 def rows_behind(metric: Metric) -> str:

@@ -1,6 +1,7 @@
 WITH periods AS (
-    SELECT period.period_start, period.period_end
-    FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP)[])) AS period) AS asked
+    SELECT period.period_start, period.period_end, period.start_slot, period.end_slot
+    FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP, start_slot INTEGER,
+                                                  end_slot INTEGER)[])) AS period) AS asked
 ),
 scoped AS NOT MATERIALIZED (
     SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,

@@ -1,11 +1,20 @@
 WITH periods AS (
   SELECT
     period.period_start,
-    period.period_end
+    period.period_end,
+    period.start_slot,
+    period.end_slot
   FROM (
     SELECT
       EXPLODE(
-        CAST(:periods AS ARRAY<STRUCT<period_start: TIMESTAMP_NTZ, period_end: TIMESTAMP_NTZ>>)
+        CAST(:periods AS ARRAY<
+          STRUCT<
+            period_start: TIMESTAMP_NTZ,
+            period_end: TIMESTAMP_NTZ,
+            start_slot: INT,
+            end_slot: INT
+          >
+        >)
       ) AS period
   ) AS asked
 ), scoped AS (
@@ -79,71 +88,66 @@ WITH periods AS (
       SIZE(CAST(:batches AS ARRAY<INT>)) = 0
       OR ARRAY_CONTAINS(CAST(:batches AS ARRAY<INT>), batch_id)
     )
-), in_play_moving AS (
+), in_play_keyed AS (
   SELECT
-    s.*,
-    s.created_at < p.period_start AS is_carried_over,
-    CASE
-      WHEN s.completed_at < p.period_end
-      THEN CASE
-        WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
+    grp,
+    created_slot,
+    completed_slot,
+    escalation_count,
+    COUNT(*) AS grouped_tickets
+  FROM (
+    SELECT
+      s.*,
+      CASE
+        WHEN s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+        THEN -1
+        WHEN s.created_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
+        THEN :after_slot
+        ELSE CAST(:day_slots AS ARRAY<INT>)[CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.created_at) DIV 86400000000 AS INT) + 0]
+      END AS created_slot,
+      COALESCE(
+        CASE
+          WHEN s.completed_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+          THEN -1
+          WHEN s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
+          THEN :after_slot
+          ELSE CAST(:day_slots AS ARRAY<INT>)[CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.completed_at) DIV 86400000000 AS INT) + 0]
+        END,
+        :after_slot
+      ) AS completed_slot,
+      COALESCE(
+        CASE
+          WHEN s.due_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+          THEN -1
+          WHEN s.due_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
+          THEN :after_slot
+          ELSE CAST(:day_slots AS ARRAY<INT>)[CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.due_at) DIV 86400000000 AS INT) + 0]
+        END,
+        :after_slot
+      ) AS due_slot,
+      CASE
+        WHEN s.completed_at < CAST(:scan_end AS TIMESTAMP_NTZ)
+        THEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 1
-        ELSE 2
-      END /* A completion before creation is kept out of the on-time count. */
-      WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
-      THEN 3
-      WHEN s.escalation_count >= 3
-      THEN 7
-      WHEN s.escalation_count >= 0
-      THEN 4 + s.escalation_count
-    END AS outcome,
+      END AS done_on_time, /* read only for tickets completed in a period; NULL keeps the open ones' groups fewer */
+      CASE WHEN s.escalation_count >= 3 THEN 3 ELSE s.escalation_count END AS escalation_bucket
+    FROM scoped AS s
+  ) AS s
+  GROUP BY
+    grp,
+    created_slot,
+    completed_slot,
+    escalation_count
+), in_play_grouped AS (
+  SELECT
     p.period_start,
-    p.period_end
-  FROM scoped AS s
+    k.grp,
+    k.created_slot < p.start_slot AS is_carried_over,
+    k.escalation_count,
+    k.grouped_tickets
+  FROM in_play_keyed AS k
   JOIN periods AS p
-    ON s.created_at < p.period_end
-    AND COALESCE(s.completed_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= p.period_start
-  WHERE
-    NOT (
-      :steady_apart
-      AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
-      AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
-      AND (
-        s.due_at IS NULL
-        OR s.due_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
-        OR s.due_at < CAST(:scan_start AS TIMESTAMP_NTZ)
-      )
-    )
-), in_play_steady AS (
-  SELECT
-    s.*,
-    TRUE AS is_carried_over,
-    CASE
-      WHEN s.completed_at < CAST(:scan_end AS TIMESTAMP_NTZ)
-      THEN CASE
-        WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
-        AND NOT s.completed_before_created
-        THEN 1
-        ELSE 2
-      END /* A completion before creation is kept out of the on-time count. */
-      WHEN COALESCE(s.due_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= CAST(:scan_end AS TIMESTAMP_NTZ)
-      THEN 3
-      WHEN s.escalation_count >= 3
-      THEN 7
-      WHEN s.escalation_count >= 0
-      THEN 4 + s.escalation_count
-    END AS outcome
-  FROM scoped AS s
-  WHERE
-    :steady_apart
-    AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
-    AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
-    AND (
-      s.due_at IS NULL
-      OR s.due_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
-      OR s.due_at < CAST(:scan_start AS TIMESTAMP_NTZ)
-    )
+    ON k.created_slot < p.end_slot AND k.completed_slot >= p.start_slot
 ), counts AS (
   SELECT
     period_start,
@@ -157,51 +161,10 @@ WITH periods AS (
       LEAST(escalation_count, 3) = 2), 0) AS `2`,
     COALESCE(SUM(grouped_tickets) FILTER(WHERE
       LEAST(escalation_count, 3) = 3), 0) AS `3+`
-  FROM (
-    SELECT
-      period_start,
-      grp,
-      escalation_count,
-      COUNT(*) AS grouped_tickets
-    FROM in_play_moving
-    GROUP BY
-      period_start,
-      grp,
-      escalation_count
-  ) AS in_play_moving
+  FROM in_play_grouped
   GROUP BY
     period_start,
     grp
-  UNION ALL
-  SELECT
-    p.period_start,
-    st.*
-  FROM (
-    SELECT
-      grp,
-      COALESCE(SUM(grouped_tickets), 0) AS in_play,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        LEAST(escalation_count, 3) = 0), 0) AS `0`,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        LEAST(escalation_count, 3) = 1), 0) AS `1`,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        LEAST(escalation_count, 3) = 2), 0) AS `2`,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        LEAST(escalation_count, 3) = 3), 0) AS `3+`
-    FROM (
-      SELECT
-        grp,
-        escalation_count,
-        COUNT(*) AS grouped_tickets
-      FROM in_play_steady
-      GROUP BY
-        grp,
-        escalation_count
-    ) AS in_play_steady
-    GROUP BY
-      grp
-  ) AS st
-  CROSS JOIN periods AS p
 )
 SELECT
   p.period_start,

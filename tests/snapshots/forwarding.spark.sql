@@ -1,11 +1,20 @@
 WITH periods AS (
   SELECT
     period.period_start,
-    period.period_end
+    period.period_end,
+    period.start_slot,
+    period.end_slot
   FROM (
     SELECT
       EXPLODE(
-        CAST(:periods AS ARRAY<STRUCT<period_start: TIMESTAMP_NTZ, period_end: TIMESTAMP_NTZ>>)
+        CAST(:periods AS ARRAY<
+          STRUCT<
+            period_start: TIMESTAMP_NTZ,
+            period_end: TIMESTAMP_NTZ,
+            start_slot: INT,
+            end_slot: INT
+          >
+        >)
       ) AS period
   ) AS asked
 ), scoped AS (

@@ -1,6 +1,7 @@
 WITH periods AS (
-    SELECT period.period_start, period.period_end
-    FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP)[])) AS period) AS asked
+    SELECT period.period_start, period.period_end, period.start_slot, period.end_slot
+    FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP, start_slot INTEGER,
+                                                  end_slot INTEGER)[])) AS period) AS asked
 ),
 scoped AS NOT MATERIALIZED (
     SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
@@ -24,10 +25,7 @@ scoped AS NOT MATERIALIZED (
       AND (array_length(CAST($batches AS INTEGER[])) = 0 OR list_contains(CAST($batches AS INTEGER[]), batch_id))
 ),
 in_play_moving AS (
-    SELECT s.*, s.created_at < p.period_start AS is_carried_over, CASE WHEN s.completed_at < p.period_end THEN
-                    -- A completion before creation is kept out of the on-time count.
-                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 1 ELSE 2 END
+    SELECT s.*, s.created_at < p.period_start AS is_carried_over, CASE WHEN s.completed_at < p.period_end THEN CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created THEN 1 ELSE 2 END
                 WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 3
                 WHEN s.escalation_count >= 3 THEN 7
                 -- No outcome for a negative count (a table read by Spark may hold one).
@@ -40,10 +38,7 @@ in_play_moving AS (
       AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP)))
 ),
 in_play_steady AS (
-    SELECT s.*, true AS is_carried_over, CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN
-                    -- A completion before creation is kept out of the on-time count.
-                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 1 ELSE 2 END
+    SELECT s.*, true AS is_carried_over, CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created THEN 1 ELSE 2 END
                 WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 3
                 WHEN s.escalation_count >= 3 THEN 7
                 -- No outcome for a negative count (a table read by Spark may hold one).

@@ -1,11 +1,20 @@
 WITH periods AS (
   SELECT
     period.period_start,
-    period.period_end
+    period.period_end,
+    period.start_slot,
+    period.end_slot
   FROM (
     SELECT
       EXPLODE(
-        CAST(:periods AS ARRAY<STRUCT<period_start: TIMESTAMP_NTZ, period_end: TIMESTAMP_NTZ>>)
+        CAST(:periods AS ARRAY<
+          STRUCT<
+            period_start: TIMESTAMP_NTZ,
+            period_end: TIMESTAMP_NTZ,
+            start_slot: INT,
+            end_slot: INT
+          >
+        >)
       ) AS period
   ) AS asked
 ), scoped AS (
@@ -90,7 +99,7 @@ WITH periods AS (
         AND NOT s.completed_before_created
         THEN 1
         ELSE 2
-      END /* A completion before creation is kept out of the on-time count. */
+      END
       WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
       THEN 3
       WHEN s.escalation_count >= 3
@@ -126,7 +135,7 @@ WITH periods AS (
         AND NOT s.completed_before_created
         THEN 1
         ELSE 2
-      END /* A completion before creation is kept out of the on-time count. */
+      END
       WHEN COALESCE(s.due_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= CAST(:scan_end AS TIMESTAMP_NTZ)
       THEN 3
       WHEN s.escalation_count >= 3

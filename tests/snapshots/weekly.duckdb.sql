@@ -1,6 +1,7 @@
 WITH periods AS (
-    SELECT period.period_start, period.period_end
-    FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP)[])) AS period) AS asked
+    SELECT period.period_start, period.period_end, period.start_slot, period.end_slot
+    FROM (SELECT unnest(CAST($periods AS STRUCT(period_start TIMESTAMP, period_end TIMESTAMP, start_slot INTEGER,
+                                                  end_slot INTEGER)[])) AS period) AS asked
 ),
 scoped AS NOT MATERIALIZED (
     SELECT ticket_id, subject, department, owner, level, channel, category, sla_policy_id, status, state,
@@ -22,38 +23,28 @@ scoped AS NOT MATERIALIZED (
       AND (array_length(CAST($channels AS VARCHAR[])) = 0 OR list_contains(CAST($channels AS VARCHAR[]), channel))
       AND (array_length(CAST($sources AS VARCHAR[])) = 0 OR list_contains(CAST($sources AS VARCHAR[]), source_system))
       AND (array_length(CAST($batches AS INTEGER[])) = 0 OR list_contains(CAST($batches AS INTEGER[]), batch_id))
-),
-in_play_moving AS (
-    SELECT s.*, s.created_at < p.period_start AS is_carried_over, CASE WHEN s.completed_at < p.period_end THEN
-                    -- A completion before creation is kept out of the on-time count.
-                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 1 ELSE 2 END
-                WHEN coalesce(s.due_at, p.period_end) >= p.period_end THEN 3
-                WHEN s.escalation_count >= 3 THEN 7
-                -- No outcome for a negative count (a table read by Spark may hold one).
-                WHEN s.escalation_count >= 0 THEN 4 + s.escalation_count END AS outcome,
-           p.period_start, p.period_end
-    FROM scoped s JOIN periods p
-      ON s.created_at < p.period_end AND coalesce(s.completed_at, CAST($scan_end AS TIMESTAMP)) >= p.period_start
-    WHERE NOT ($steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
-      AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
-      AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP)))
-),
-in_play_steady AS (
-    SELECT s.*, true AS is_carried_over, CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN
-                    -- A completion before creation is kept out of the on-time count.
-                    CASE WHEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created
-                         THEN 1 ELSE 2 END
-                WHEN coalesce(s.due_at, CAST($scan_end AS TIMESTAMP)) >= CAST($scan_end AS TIMESTAMP) THEN 3
-                WHEN s.escalation_count >= 3 THEN 7
-                -- No outcome for a negative count (a table read by Spark may hold one).
-                WHEN s.escalation_count >= 0 THEN 4 + s.escalation_count END AS outcome
-    FROM scoped s
-    WHERE $steady_apart AND s.created_at < CAST($scan_start AS TIMESTAMP)
-      AND coalesce(s.completed_at >= CAST($scan_end AS TIMESTAMP), true)
-      AND (s.due_at IS NULL OR s.due_at >= CAST($scan_end AS TIMESTAMP) OR s.due_at < CAST($scan_start AS TIMESTAMP))
 )
 ,
+in_play_keyed AS (
+    SELECT grp, created_slot, completed_slot, due_slot, done_on_time, escalation_bucket, count(*) AS grouped_tickets, sum(escalation_count) AS grouped_sum_0
+    FROM (SELECT s.*, CASE WHEN s.created_at < CAST($scan_start AS TIMESTAMP) THEN -1 WHEN s.created_at >= CAST($scan_end AS TIMESTAMP) THEN $after_slot ELSE CAST($day_slots AS INTEGER[])[CAST(date_diff('microsecond', CAST($scan_start AS TIMESTAMP), s.created_at) // 86400000000 AS INTEGER) + 1] END AS created_slot,
+                 coalesce(CASE WHEN s.completed_at < CAST($scan_start AS TIMESTAMP) THEN -1 WHEN s.completed_at >= CAST($scan_end AS TIMESTAMP) THEN $after_slot ELSE CAST($day_slots AS INTEGER[])[CAST(date_diff('microsecond', CAST($scan_start AS TIMESTAMP), s.completed_at) // 86400000000 AS INTEGER) + 1] END, $after_slot) AS completed_slot,
+                 coalesce(CASE WHEN s.due_at < CAST($scan_start AS TIMESTAMP) THEN -1 WHEN s.due_at >= CAST($scan_end AS TIMESTAMP) THEN $after_slot ELSE CAST($day_slots AS INTEGER[])[CAST(date_diff('microsecond', CAST($scan_start AS TIMESTAMP), s.due_at) // 86400000000 AS INTEGER) + 1] END, $after_slot) AS due_slot,
+                 -- read only for tickets completed in a period; NULL keeps the open ones' groups fewer
+                 CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created END AS done_on_time,
+                 CASE WHEN s.escalation_count >= 3 THEN 3 ELSE s.escalation_count END AS escalation_bucket
+          FROM scoped s) AS s
+    GROUP BY grp, created_slot, completed_slot, due_slot, done_on_time, escalation_bucket
+),
+in_play_grouped AS (
+    SELECT p.period_start, k.grp, k.created_slot < p.start_slot AS is_carried_over, CASE WHEN k.completed_slot < p.end_slot THEN CASE WHEN k.done_on_time THEN 1 ELSE 2 END
+                WHEN k.due_slot >= p.end_slot THEN 3
+                WHEN k.escalation_bucket >= 3 THEN 7
+                -- No outcome for a negative count (a table read by Spark may hold one).
+                WHEN k.escalation_bucket >= 0 THEN 4 + k.escalation_bucket END AS outcome,
+           k.grouped_tickets, k.grouped_sum_0
+    FROM in_play_keyed k JOIN periods p ON k.created_slot < p.end_slot AND k.completed_slot >= p.start_slot
+),
 counts AS (
     SELECT period_start, grp,
            coalesce(sum(grouped_tickets) FILTER (WHERE is_carried_over), 0) AS carried_over,
@@ -69,25 +60,7 @@ counts AS (
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1, 2)), 0) AS done,
            coalesce(sum(grouped_sum_0), 0) AS escalations,
            coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
-    FROM (SELECT period_start, grp, is_carried_over, outcome, count(*) AS grouped_tickets, sum(escalation_count) AS grouped_sum_0 FROM in_play_moving GROUP BY period_start, grp, is_carried_over, outcome) AS in_play_moving GROUP BY period_start, grp
-    UNION ALL
-    SELECT p.period_start, st.* FROM (
-        SELECT grp,
-           coalesce(sum(grouped_tickets) FILTER (WHERE is_carried_over), 0) AS carried_over,
-           coalesce(sum(grouped_tickets) FILTER (WHERE NOT is_carried_over), 0) AS new,
-           coalesce(sum(grouped_tickets), 0) AS in_play,
-           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1)), 0) AS on_time,
-           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (3)), 0) AS open_not_due,
-           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (2)), 0) AS late_done,
-           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (4)), 0) AS overdue_open_0,
-           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (5)), 0) AS overdue_open_1,
-           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (6)), 0) AS overdue_open_2,
-           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (7)), 0) AS overdue_open_3plus,
-           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1, 2)), 0) AS done,
-           coalesce(sum(grouped_sum_0), 0) AS escalations,
-           coalesce(sum(grouped_tickets) FILTER (WHERE outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
-        FROM (SELECT grp, is_carried_over, outcome, count(*) AS grouped_tickets, sum(escalation_count) AS grouped_sum_0 FROM in_play_steady GROUP BY grp, is_carried_over, outcome) AS in_play_steady GROUP BY grp
-    ) AS st CROSS JOIN periods p
+    FROM in_play_grouped GROUP BY period_start, grp
 )
 SELECT p.period_start, grouping(c.grp) = 1 AS is_total, c.grp AS "group",
     CAST(coalesce(sum(c.carried_over), 0) AS BIGINT) AS carried_over,

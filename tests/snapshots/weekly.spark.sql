@@ -1,11 +1,20 @@
 WITH periods AS (
   SELECT
     period.period_start,
-    period.period_end
+    period.period_end,
+    period.start_slot,
+    period.end_slot
   FROM (
     SELECT
       EXPLODE(
-        CAST(:periods AS ARRAY<STRUCT<period_start: TIMESTAMP_NTZ, period_end: TIMESTAMP_NTZ>>)
+        CAST(:periods AS ARRAY<
+          STRUCT<
+            period_start: TIMESTAMP_NTZ,
+            period_end: TIMESTAMP_NTZ,
+            start_slot: INT,
+            end_slot: INT
+          >
+        >)
       ) AS period
   ) AS asked
 ), scoped AS (
@@ -79,71 +88,81 @@ WITH periods AS (
       SIZE(CAST(:batches AS ARRAY<INT>)) = 0
       OR ARRAY_CONTAINS(CAST(:batches AS ARRAY<INT>), batch_id)
     )
-), in_play_moving AS (
+), in_play_keyed AS (
   SELECT
-    s.*,
-    s.created_at < p.period_start AS is_carried_over,
-    CASE
-      WHEN s.completed_at < p.period_end
-      THEN CASE
-        WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
+    grp,
+    created_slot,
+    completed_slot,
+    due_slot,
+    done_on_time,
+    escalation_bucket,
+    COUNT(*) AS grouped_tickets,
+    SUM(escalation_count) AS grouped_sum_0
+  FROM (
+    SELECT
+      s.*,
+      CASE
+        WHEN s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+        THEN -1
+        WHEN s.created_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
+        THEN :after_slot
+        ELSE CAST(:day_slots AS ARRAY<INT>)[CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.created_at) DIV 86400000000 AS INT) + 0]
+      END AS created_slot,
+      COALESCE(
+        CASE
+          WHEN s.completed_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+          THEN -1
+          WHEN s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
+          THEN :after_slot
+          ELSE CAST(:day_slots AS ARRAY<INT>)[CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.completed_at) DIV 86400000000 AS INT) + 0]
+        END,
+        :after_slot
+      ) AS completed_slot,
+      COALESCE(
+        CASE
+          WHEN s.due_at < CAST(:scan_start AS TIMESTAMP_NTZ)
+          THEN -1
+          WHEN s.due_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
+          THEN :after_slot
+          ELSE CAST(:day_slots AS ARRAY<INT>)[CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.due_at) DIV 86400000000 AS INT) + 0]
+        END,
+        :after_slot
+      ) AS due_slot,
+      CASE
+        WHEN s.completed_at < CAST(:scan_end AS TIMESTAMP_NTZ)
+        THEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-        THEN 1
-        ELSE 2
-      END /* A completion before creation is kept out of the on-time count. */
-      WHEN COALESCE(s.due_at, p.period_end) >= p.period_end
-      THEN 3
-      WHEN s.escalation_count >= 3
-      THEN 7
-      WHEN s.escalation_count >= 0
-      THEN 4 + s.escalation_count
-    END AS outcome,
+      END AS done_on_time, /* read only for tickets completed in a period; NULL keeps the open ones' groups fewer */
+      CASE WHEN s.escalation_count >= 3 THEN 3 ELSE s.escalation_count END AS escalation_bucket
+    FROM scoped AS s
+  ) AS s
+  GROUP BY
+    grp,
+    created_slot,
+    completed_slot,
+    due_slot,
+    done_on_time,
+    escalation_bucket
+), in_play_grouped AS (
+  SELECT
     p.period_start,
-    p.period_end
-  FROM scoped AS s
-  JOIN periods AS p
-    ON s.created_at < p.period_end
-    AND COALESCE(s.completed_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= p.period_start
-  WHERE
-    NOT (
-      :steady_apart
-      AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
-      AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
-      AND (
-        s.due_at IS NULL
-        OR s.due_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
-        OR s.due_at < CAST(:scan_start AS TIMESTAMP_NTZ)
-      )
-    )
-), in_play_steady AS (
-  SELECT
-    s.*,
-    TRUE AS is_carried_over,
+    k.grp,
+    k.created_slot < p.start_slot AS is_carried_over,
     CASE
-      WHEN s.completed_at < CAST(:scan_end AS TIMESTAMP_NTZ)
-      THEN CASE
-        WHEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
-        AND NOT s.completed_before_created
-        THEN 1
-        ELSE 2
-      END /* A completion before creation is kept out of the on-time count. */
-      WHEN COALESCE(s.due_at, CAST(:scan_end AS TIMESTAMP_NTZ)) >= CAST(:scan_end AS TIMESTAMP_NTZ)
+      WHEN k.completed_slot < p.end_slot
+      THEN CASE WHEN k.done_on_time THEN 1 ELSE 2 END
+      WHEN k.due_slot >= p.end_slot
       THEN 3
-      WHEN s.escalation_count >= 3
+      WHEN k.escalation_bucket >= 3
       THEN 7
-      WHEN s.escalation_count >= 0
-      THEN 4 + s.escalation_count
-    END AS outcome
-  FROM scoped AS s
-  WHERE
-    :steady_apart
-    AND s.created_at < CAST(:scan_start AS TIMESTAMP_NTZ)
-    AND COALESCE(s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ), TRUE)
-    AND (
-      s.due_at IS NULL
-      OR s.due_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
-      OR s.due_at < CAST(:scan_start AS TIMESTAMP_NTZ)
-    )
+      WHEN k.escalation_bucket >= 0
+      THEN 4 + k.escalation_bucket
+    END AS outcome,
+    k.grouped_tickets,
+    k.grouped_sum_0
+  FROM in_play_keyed AS k
+  JOIN periods AS p
+    ON k.created_slot < p.end_slot AND k.completed_slot >= p.start_slot
 ), counts AS (
   SELECT
     period_start,
@@ -172,72 +191,10 @@ WITH periods AS (
     COALESCE(SUM(grouped_sum_0), 0) AS escalations,
     COALESCE(SUM(grouped_tickets) FILTER(WHERE
       outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
-  FROM (
-    SELECT
-      period_start,
-      grp,
-      is_carried_over,
-      outcome,
-      COUNT(*) AS grouped_tickets,
-      SUM(escalation_count) AS grouped_sum_0
-    FROM in_play_moving
-    GROUP BY
-      period_start,
-      grp,
-      is_carried_over,
-      outcome
-  ) AS in_play_moving
+  FROM in_play_grouped
   GROUP BY
     period_start,
     grp
-  UNION ALL
-  SELECT
-    p.period_start,
-    st.*
-  FROM (
-    SELECT
-      grp,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        is_carried_over), 0) AS carried_over,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        NOT is_carried_over), 0) AS new,
-      COALESCE(SUM(grouped_tickets), 0) AS in_play,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        outcome IN (1)), 0) AS on_time,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        outcome IN (3)), 0) AS open_not_due,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        outcome IN (2)), 0) AS late_done,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        outcome IN (4)), 0) AS overdue_open_0,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        outcome IN (5)), 0) AS overdue_open_1,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        outcome IN (6)), 0) AS overdue_open_2,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        outcome IN (7)), 0) AS overdue_open_3plus,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        outcome IN (1, 2)), 0) AS done,
-      COALESCE(SUM(grouped_sum_0), 0) AS escalations,
-      COALESCE(SUM(grouped_tickets) FILTER(WHERE
-        outcome IN (1) AND NOT is_carried_over), 0) AS new_on_time
-    FROM (
-      SELECT
-        grp,
-        is_carried_over,
-        outcome,
-        COUNT(*) AS grouped_tickets,
-        SUM(escalation_count) AS grouped_sum_0
-      FROM in_play_steady
-      GROUP BY
-        grp,
-        is_carried_over,
-        outcome
-    ) AS in_play_steady
-    GROUP BY
-      grp
-  ) AS st
-  CROSS JOIN periods AS p
 )
 SELECT
   p.period_start,
