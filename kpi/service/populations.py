@@ -221,21 +221,21 @@ def in_play_grouped(keys: list[str], sums: dict[str, str]) -> str:
     """CTEs up to ``in_play_grouped``: in_play's rows grouped per period and group by ``keys``
     (DISCRETE columns), each with its count ``grouped_tickets`` and ``sums`` (SQL over a ticket
     -> column name), counted through the tickets' slots."""
-    own = [k for k in keys if k not in _PERIOD_COLUMNS]
     by_outcome = "outcome" in keys
-    slots = ["created_slot", "completed_slot", *(("due_slot", "done_on_time", "escalation_bucket") if by_outcome else ())]
+    # The ticket's own columns to group by: those the measures read, and the escalations an outcome reads.
+    own = sorted({k for k in keys if k not in _PERIOD_COLUMNS} | ({"escalation_count"} if by_outcome else set()))
+    slots = ["created_slot", "completed_slot", *(("due_slot", "done_on_time") if by_outcome else ())]
     keyed_by = ", ".join(("grp", *slots, *own))
     totals = "".join(f", sum({summed}) AS {name}" for summed, name in sums.items())
     outcome = _outcome("k.completed_slot < p.end_slot", "k.done_on_time", "k.due_slot >= p.end_slot",
-                       "k.escalation_bucket")
+                       "k.escalation_count")
     return f"""in_play_keyed AS (
     SELECT {keyed_by}, count(*) AS grouped_tickets{totals}
     FROM (SELECT s.*, {_slot("s.created_at")} AS created_slot,
                  coalesce({_slot("s.completed_at")}, $after_slot) AS completed_slot,
                  coalesce({_slot("s.due_at")}, $after_slot) AS due_slot,
                  -- read only for tickets completed in a period; NULL keeps the open ones' groups fewer
-                 CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN {_DONE_ON_TIME} END AS done_on_time,
-                 CASE WHEN s.escalation_count >= 3 THEN 3 ELSE s.escalation_count END AS escalation_bucket
+                 CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN {_DONE_ON_TIME} END AS done_on_time
           FROM scoped s) AS s
     GROUP BY {keyed_by}
 ),

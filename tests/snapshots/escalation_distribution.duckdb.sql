@@ -31,8 +31,7 @@ in_play_keyed AS (
                  coalesce(CASE WHEN s.completed_at < CAST($scan_start AS TIMESTAMP) THEN -1 WHEN s.completed_at >= CAST($scan_end AS TIMESTAMP) THEN $after_slot ELSE CAST($day_slots AS INTEGER[])[CAST(date_diff('microsecond', CAST($scan_start AS TIMESTAMP), s.completed_at) // 86400000000 AS INTEGER) + 1] END, $after_slot) AS completed_slot,
                  coalesce(CASE WHEN s.due_at < CAST($scan_start AS TIMESTAMP) THEN -1 WHEN s.due_at >= CAST($scan_end AS TIMESTAMP) THEN $after_slot ELSE CAST($day_slots AS INTEGER[])[CAST(date_diff('microsecond', CAST($scan_start AS TIMESTAMP), s.due_at) // 86400000000 AS INTEGER) + 1] END, $after_slot) AS due_slot,
                  -- read only for tickets completed in a period; NULL keeps the open ones' groups fewer
-                 CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created END AS done_on_time,
-                 CASE WHEN s.escalation_count >= 3 THEN 3 ELSE s.escalation_count END AS escalation_bucket
+                 CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created END AS done_on_time
           FROM scoped s) AS s
     GROUP BY grp, created_slot, completed_slot, escalation_count
 ),

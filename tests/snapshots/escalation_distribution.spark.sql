@@ -129,8 +129,7 @@ WITH periods AS (
         WHEN s.completed_at < CAST(:scan_end AS TIMESTAMP_NTZ)
         THEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-      END AS done_on_time, /* read only for tickets completed in a period; NULL keeps the open ones' groups fewer */
-      CASE WHEN s.escalation_count >= 3 THEN 3 ELSE s.escalation_count END AS escalation_bucket
+      END AS done_on_time /* read only for tickets completed in a period; NULL keeps the open ones' groups fewer */
     FROM scoped AS s
   ) AS s
   GROUP BY

@@ -26,23 +26,22 @@ scoped AS NOT MATERIALIZED (
 )
 ,
 in_play_keyed AS (
-    SELECT grp, created_slot, completed_slot, due_slot, done_on_time, escalation_bucket, count(*) AS grouped_tickets, sum(escalation_count) AS grouped_sum_0
+    SELECT grp, created_slot, completed_slot, due_slot, done_on_time, escalation_count, count(*) AS grouped_tickets, sum(escalation_count) AS grouped_sum_0
     FROM (SELECT s.*, CASE WHEN s.created_at < CAST($scan_start AS TIMESTAMP) THEN -1 WHEN s.created_at >= CAST($scan_end AS TIMESTAMP) THEN $after_slot ELSE CAST($day_slots AS INTEGER[])[CAST(date_diff('microsecond', CAST($scan_start AS TIMESTAMP), s.created_at) // 86400000000 AS INTEGER) + 1] END AS created_slot,
                  coalesce(CASE WHEN s.completed_at < CAST($scan_start AS TIMESTAMP) THEN -1 WHEN s.completed_at >= CAST($scan_end AS TIMESTAMP) THEN $after_slot ELSE CAST($day_slots AS INTEGER[])[CAST(date_diff('microsecond', CAST($scan_start AS TIMESTAMP), s.completed_at) // 86400000000 AS INTEGER) + 1] END, $after_slot) AS completed_slot,
                  coalesce(CASE WHEN s.due_at < CAST($scan_start AS TIMESTAMP) THEN -1 WHEN s.due_at >= CAST($scan_end AS TIMESTAMP) THEN $after_slot ELSE CAST($day_slots AS INTEGER[])[CAST(date_diff('microsecond', CAST($scan_start AS TIMESTAMP), s.due_at) // 86400000000 AS INTEGER) + 1] END, $after_slot) AS due_slot,
                  -- read only for tickets completed in a period; NULL keeps the open ones' groups fewer
-                 CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created END AS done_on_time,
-                 CASE WHEN s.escalation_count >= 3 THEN 3 ELSE s.escalation_count END AS escalation_bucket
+                 CASE WHEN s.completed_at < CAST($scan_end AS TIMESTAMP) THEN s.completed_at <= coalesce(s.due_at, s.completed_at) AND NOT s.completed_before_created END AS done_on_time
           FROM scoped s) AS s
-    GROUP BY grp, created_slot, completed_slot, due_slot, done_on_time, escalation_bucket
+    GROUP BY grp, created_slot, completed_slot, due_slot, done_on_time, escalation_count
 ),
 in_play_grouped AS (
     SELECT p.period_start, k.grp, k.created_slot < p.start_slot AS is_carried_over, CASE WHEN k.completed_slot < p.end_slot THEN CASE WHEN k.done_on_time THEN 1 ELSE 2 END
                 WHEN k.due_slot >= p.end_slot THEN 3
-                WHEN k.escalation_bucket >= 3 THEN 7
+                WHEN k.escalation_count >= 3 THEN 7
                 -- No outcome for a negative count (a table read by Spark may hold one).
-                WHEN k.escalation_bucket >= 0 THEN 4 + k.escalation_bucket END AS outcome,
-           k.grouped_tickets, k.grouped_sum_0
+                WHEN k.escalation_count >= 0 THEN 4 + k.escalation_count END AS outcome,
+           k.escalation_count, k.grouped_tickets, k.grouped_sum_0
     FROM in_play_keyed k JOIN periods p ON k.created_slot < p.end_slot AND k.completed_slot >= p.start_slot
 ),
 counts AS (

@@ -95,7 +95,7 @@ WITH periods AS (
     completed_slot,
     due_slot,
     done_on_time,
-    escalation_bucket,
+    escalation_count,
     COUNT(*) AS grouped_tickets,
     SUM(escalation_count) AS grouped_sum_0
   FROM (
@@ -132,8 +132,7 @@ WITH periods AS (
         WHEN s.completed_at < CAST(:scan_end AS TIMESTAMP_NTZ)
         THEN s.completed_at <= COALESCE(s.due_at, s.completed_at)
         AND NOT s.completed_before_created
-      END AS done_on_time, /* read only for tickets completed in a period; NULL keeps the open ones' groups fewer */
-      CASE WHEN s.escalation_count >= 3 THEN 3 ELSE s.escalation_count END AS escalation_bucket
+      END AS done_on_time /* read only for tickets completed in a period; NULL keeps the open ones' groups fewer */
     FROM scoped AS s
   ) AS s
   GROUP BY
@@ -142,7 +141,7 @@ WITH periods AS (
     completed_slot,
     due_slot,
     done_on_time,
-    escalation_bucket
+    escalation_count
 ), in_play_grouped AS (
   SELECT
     p.period_start,
@@ -153,11 +152,12 @@ WITH periods AS (
       THEN CASE WHEN k.done_on_time THEN 1 ELSE 2 END
       WHEN k.due_slot >= p.end_slot
       THEN 3
-      WHEN k.escalation_bucket >= 3
+      WHEN k.escalation_count >= 3
       THEN 7
-      WHEN k.escalation_bucket >= 0
-      THEN 4 + k.escalation_bucket
+      WHEN k.escalation_count >= 0
+      THEN 4 + k.escalation_count
     END AS outcome,
+    k.escalation_count,
     k.grouped_tickets,
     k.grouped_sum_0
   FROM in_play_keyed AS k
