@@ -258,3 +258,13 @@ def test_weekly_page_takes_its_period_from_the_url(week41_db):
     assert table_rows(app)[0][:4] == ["Total", "6", "1", "7"]
     app = page("weekly.py", week="2009-W54")
     assert app.query_params["week"] == "2009-W41" and "week" in app.warning[0].value
+
+
+def test_escalation_bars_lie_down_for_many_groups():
+    names = [f"agent-{n:02d}" for n in range(30)]
+    distribution = pd.DataFrame({"is_total": [False] * 30, "0": range(30), "1": [1] * 30, "2": [0] * 30, "3+": [2] * 30})
+    figure = service_charts.count_bars(distribution, names, ["0", "1", "2", "3+"], "t", "n")
+    assert figure.data[0].orientation == "h" and list(figure.data[0].y) == names
+    assert list(figure.data[0].x) == list(range(30)) and [list(c) for c in figure.data[3].customdata][29] == [29, 3]
+    # a row per owner, the first on top
+    assert figure.layout.height == 22 * 30 + 150 and figure.layout.yaxis.autorange == "reversed"

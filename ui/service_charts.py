@@ -18,16 +18,33 @@ _LAYOUT = dict(height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orie
                hovermode="closest", clickmode="event+select")
 
 
+# More groups than this are drawn as horizontal bars, a row per group: upright bars' names
+# (60 owners) would be cut short under a chart this narrow.
+UPRIGHT_GROUPS = 12
+_ROW_PIXELS = 22
+
+
 def count_bars(distribution: pd.DataFrame, group_names: Sequence[str], bucket_names: Sequence[str],
                title: str, axis_title: str) -> go.Figure:
-    """Stacked bars of tickets per group by their count bucket (0, 1, 2, 3+); customdata [row, bucket]."""
+    """Stacked bars of tickets per group by their count bucket (0, 1, 2, 3+); customdata [row, bucket].
+    Past UPRIGHT_GROUPS groups the bars lie, a row per group in the order given, top down."""
     rows = distribution[~distribution["is_total"]].reset_index(drop=True)
+    lying = len(rows) > UPRIGHT_GROUPS
     figure = go.Figure()
     for bucket, (column, name, colour) in enumerate(zip(BUCKETS, bucket_names, BUCKET_COLOURS, strict=True)):
-        figure.add_bar(x=list(group_names), y=rows[column], name=name, marker_color=colour,
-                       customdata=[[row, bucket] for row in range(len(rows))],
-                       hovertemplate="%{x}<br>" + name + ": %{y}<extra></extra>")
-    figure.update_layout(title=title, barmode="stack", yaxis_title=axis_title, legend_traceorder="normal", **_LAYOUT)
+        groups, counts = list(group_names), rows[column]
+        figure.add_bar(**({"y": groups, "x": counts, "orientation": "h"} if lying else {"x": groups, "y": counts}),
+                       name=name, marker_color=colour, customdata=[[row, bucket] for row in range(len(rows))],
+                       hovertemplate="%{" + ("y" if lying else "x") + "}<br>" + name + ": %{"
+                       + ("x" if lying else "y") + "}<extra></extra>")
+    figure.update_layout(title=title, barmode="stack", legend_traceorder="normal", **_LAYOUT)
+    if lying:
+        # the legend above the bars, under the title: below them it would be a page's scroll away
+        figure.update_layout(height=max(_LAYOUT["height"], _ROW_PIXELS * len(rows) + 150), xaxis_title=axis_title,
+                             yaxis=dict(autorange="reversed", type="category"), margin=dict(t=90),
+                             legend=dict(orientation="h", y=1.0, yanchor="bottom"))
+    else:
+        figure.update_layout(yaxis_title=axis_title)
     return figure
 
 
