@@ -185,14 +185,12 @@ POPULATIONS = {
 
 
 # Population columns with a handful of values. Measures whose conditions read only these are
-# counted from the rows grouped by them (per period and group, with each group's count and sums)
-# instead of testing every measure's filter on every ticket: at 10M tickets, 40 of the weekly
-# report's 80 ms.
+# counted from the population's rows grouped by them (GROUPED), per period and group with each
+# group's count and sums, instead of testing every measure's filter on every ticket.
 DISCRETE = frozenset({"outcome", "is_carried_over", "escalation_count", "extension_count"})
 
 
-# A population counted in two parts: (moving, steady). The steady part's measures may read only
-# columns that do not change from period to period (it has no period columns, so any other fails).
+# A population read in two parts (moving, steady) that its own CTE puts together.
 STEADY_PARTS = {"in_play": ("in_play_moving", "in_play_steady")}
 
 

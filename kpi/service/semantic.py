@@ -16,7 +16,7 @@ from sqlglot import exp
 from kpi import metrics, sql
 from kpi.metrics import Measure, Metric
 from kpi.service.definitions import ALERT_METRICS, PREFIX, WEEKLY_METRICS
-from kpi.service.populations import DISCRETE, GROUPED, STEADY_PARTS, with_populations
+from kpi.service.populations import DISCRETE, GROUPED, with_populations
 
 
 def metric(column: str) -> Metric:
@@ -82,14 +82,10 @@ def _filtered_on(measure: Measure) -> set[str]:
 
 def _counts(population: str, measures: list[Measure]) -> str:
     """The WITH clause up to ``counts``: the measures per period and group. When every condition
-    reads only DISCRETE columns, the rows are grouped by those first, each group with its count
-    and its sums, and the measures add those up; a population in GROUPED is grouped its own way.
-    Otherwise a population with a steady part (``STEADY_PARTS``) sums two rows per period and
-    group: its moving part's, and its steady part's counted once per group and crossed with the
-    periods."""
-    moving, steady = STEADY_PARTS.get(population, (population, None))
+    reads only DISCRETE columns and the population has a grouped form (GROUPED), the measures add
+    up the counts and sums of its grouped rows; otherwise they count its rows one by one."""
     keys = sorted(set().union(*map(_filtered_on, measures)))
-    pregrouped = set(keys) <= DISCRETE
+    pregrouped = set(keys) <= DISCRETE and population in GROUPED
     sums = {summed: f"grouped_sum_{n}" for n, summed in enumerate(dict.fromkeys(m.summed for m in measures if m.summed))}
 
     def aggregate(m: Measure) -> str:
@@ -97,33 +93,13 @@ def _counts(population: str, measures: list[Measure]) -> str:
         return f"{m.aggregate(total)} AS {_alias(m.name)}"
 
     aggregates = ",\n           ".join(map(aggregate, measures))
-
-    def counts(rows: str, steady_counts: str = "") -> str:
-        return f"""counts AS (
+    populations = f"{with_populations()},\n{GROUPED[population](keys, sums)}" if pregrouped else with_populations(population)
+    return f"""{populations},
+counts AS (
     SELECT period_start, grp,
            {aggregates}
-    FROM {rows} GROUP BY period_start, grp{steady_counts}
+    FROM {f"{population}_grouped" if pregrouped else population} GROUP BY period_start, grp
 )"""
-
-    if pregrouped and population in GROUPED:
-        return f"{with_populations()},\n{GROUPED[population](keys, sums)},\n{counts(f'{population}_grouped')}"
-
-    def rows(part: str, by: str) -> str:
-        if not pregrouped:
-            return part
-        grouped = ", ".join((by, *keys))
-        totals = "".join(f", sum({summed}) AS {name}" for summed, name in sums.items())
-        return f"(SELECT {grouped}, count(*) AS grouped_tickets{totals} FROM {part} GROUP BY {grouped}) AS {part}"
-
-    steady_counts = "" if steady is None else f"""
-    UNION ALL
-    SELECT p.period_start, st.* FROM (
-        SELECT grp,
-           {aggregates}
-        FROM {rows(steady, "grp")} GROUP BY grp
-    ) AS st CROSS JOIN periods p"""
-    return f"""{with_populations(*(part for part in (moving, steady) if part))},
-{counts(rows(moving, "period_start, grp"), steady_counts)}"""
 
 
 def rows_behind(metric: Metric) -> str:
