@@ -30,13 +30,12 @@ def count_bars(distribution: pd.DataFrame, group_names: Sequence[str], bucket_na
     Past UPRIGHT_GROUPS groups the bars lie, a row per group in the order given, top down."""
     rows = distribution[~distribution["is_total"]].reset_index(drop=True)
     lying = len(rows) > UPRIGHT_GROUPS
+    group_axis, count_axis = ("y", "x") if lying else ("x", "y")
     figure = go.Figure()
     for bucket, (column, name, colour) in enumerate(zip(BUCKETS, bucket_names, BUCKET_COLOURS, strict=True)):
-        groups, counts = list(group_names), rows[column]
-        figure.add_bar(**({"y": groups, "x": counts, "orientation": "h"} if lying else {"x": groups, "y": counts}),
+        figure.add_bar(**{group_axis: list(group_names), count_axis: rows[column]}, orientation="h" if lying else "v",
                        name=name, marker_color=colour, customdata=[[row, bucket] for row in range(len(rows))],
-                       hovertemplate="%{" + ("y" if lying else "x") + "}<br>" + name + ": %{"
-                       + ("x" if lying else "y") + "}<extra></extra>")
+                       hovertemplate=f"%{{{group_axis}}}<br>{name}: %{{{count_axis}}}<extra></extra>")
     figure.update_layout(title=title, barmode="stack", legend_traceorder="normal", **_LAYOUT)
     if lying:
         # the legend above the bars, under the title: below them it would be a page's scroll away
