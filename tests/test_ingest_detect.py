@@ -1,5 +1,10 @@
 """Detectors and parsers of the reader, on real bytes as users' tools write them."""
 
+import os
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import duckdb
@@ -98,6 +103,118 @@ def test_undecodable_big5_names_the_line(tmp_path):
     assert caught.value.message("zh-TW") == "broken.csv, 第 3 列: 不是有效的 cp950 文字（含有無法解碼的位元組）"
     assert str(caught.value) == "broken.csv, row 3: not valid cp950 text (a byte that is not a character)"
 
+
+
+def _export(rows: int, odd_line: int | None = None, odd: str = "") -> str:
+    """A zh-TW export of ``rows`` tickets; ``odd`` replaces file line ``odd_line``."""
+    lines = ["編號,主旨,負責人"] + [f"{i},話機螢幕無顯示 {i},吳小姐" for i in range(1, rows + 1)]
+    if odd_line:
+        lines[odd_line - 1] = odd
+    return "\n".join(lines) + "\n"
+
+
+def _sniffed(path):
+    """What the import sniffs: the file's first bytes only."""
+    return reader.sniff(path.read_bytes()[:reader.SNIFF_BYTES], path.name)
+
+
+def _staged_rows(con, staged):
+    return con.execute(f"SELECT * FROM {staged.numbered()} ORDER BY source_row").fetchall()
+
+
+@pytest.fixture
+def private_temp(tmp_path, monkeypatch):
+    """A temporary folder of the test's own, to see what staging leaves in it."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_big5_is_staged_through_a_pipe_as_its_utf8_twin_and_leaves_no_copy(tmp_path, private_temp, monkeypatch):
+    # 20,000 rows (a megabyte, far more than a pipe holds at once) with a ragged line at row 5,000.
+    text = _export(20_000, odd_line=5_000, odd="x,y,z,extra")
+    (tmp_path / "big5.csv").write_bytes(text.encode("cp950"))
+    (tmp_path / "utf8.csv").write_bytes(text.encode("utf-8"))
+    monkeypatch.setattr(reader, "transcode_to_utf8", lambda *args: pytest.fail("a UTF-8 copy was written"))
+    con = duckdb.connect()
+    big5 = reader.stage_csv(con, tmp_path / "big5.csv", _sniffed(tmp_path / "big5.csv"), "big5")
+    utf8 = reader.stage_csv(con, tmp_path / "utf8.csv", _sniffed(tmp_path / "utf8.csv"), "utf8")
+    assert big5.columns == utf8.columns == ("編號", "主旨", "負責人")
+    assert big5.rows == 19_999 and big5.malformed == utf8.malformed == (5_000,)
+    rows = _staged_rows(con, big5)
+    assert rows == _staged_rows(con, utf8)
+    assert rows[4_997:4_999] == [(4_999, "4998", "話機螢幕無顯示 4998", "吳小姐"), (5_001, "5000", "話機螢幕無顯示 5000", "吳小姐")]
+    assert list(private_temp.iterdir()) == []  # the pipe's folder is gone
+
+
+def test_an_undecodable_byte_far_into_a_piped_big5_file_names_its_line_and_stages_nothing(tmp_path, private_temp):
+    path = tmp_path / "broken.csv"
+    good = _export(20_000).encode("cp950")
+    path.write_bytes(good + b"20001,\xff\xff,x\n" + _export(100).split("\n", 1)[1].encode("cp950"))
+    con = duckdb.connect()
+    with pytest.raises(InputError) as caught:
+        reader.stage_csv(con, path, _sniffed(path), "stage")
+    assert (caught.value.key, caught.value.row) == ("ingest.undecodable", 20_002)
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stage'").fetchone() == (0,)
+    assert list(private_temp.iterdir()) == []
+
+
+def test_a_quote_never_closed_in_a_piped_big5_file_is_told_as_in_utf8_without_waiting(tmp_path, private_temp):
+    # DuckDB stops at the quote while the thread still has most of the file to write.
+    text = _export(20_000, odd_line=3, odd='2,"話機螢幕無顯示,吳小姐')
+    (tmp_path / "big5.csv").write_bytes(text.encode("cp950"))
+    (tmp_path / "utf8.csv").write_bytes(text.encode("utf-8"))
+    errors = []
+    for name in ("big5.csv", "utf8.csv"):
+        path = tmp_path / name
+        with pytest.raises(InputError) as caught:
+            reader.stage_csv(duckdb.connect(), path, _sniffed(path), "stage")
+        errors.append((caught.value.key, caught.value.row))
+    assert errors[0] == errors[1] and errors[0][0] == "ingest.unclosed_quote"
+    assert list(private_temp.iterdir()) == []
+
+
+
+def _refusing_reader(read_bytes: int):
+    """A stand-in for DuckDB's reader that reads ``read_bytes`` of the pipe (0: never opens it) and fails."""
+    def stage(con, path, sniffed, table, header=None, first_row=None):
+        if read_bytes:
+            with open(path, "rb") as pipe:
+                pipe.read(read_bytes)
+        raise InputError(sniffed.file_name, "ingest.unreadable_table", detail="refused")
+    return stage
+
+
+@pytest.mark.parametrize("read_bytes", [0, 1024])
+def test_a_reader_that_stops_early_leaves_no_thread_waiting_on_the_pipe(tmp_path, private_temp, monkeypatch, read_bytes):
+    path = tmp_path / "big5.csv"
+    path.write_bytes(_export(20_000).encode("cp950"))
+    monkeypatch.setattr(reader, "_stage_with_duckdb", _refusing_reader(read_bytes))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        staging = pool.submit(reader.stage_csv, duckdb.connect(), path, _sniffed(path), "stage")
+        with pytest.raises(InputError) as caught:
+            staging.result(timeout=60)
+    assert caught.value.key == "ingest.unreadable_table"
+    assert list(private_temp.iterdir()) == []
+    # The feeding thread ended with the staging; its idle worker leaves soon after.
+    for _ in range(100):
+        if not [t for t in threading.enumerate() if t.name.startswith("transcoding")]:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("a transcoding thread is still running")
+
+def test_without_named_pipes_big5_is_staged_from_a_temporary_copy(tmp_path, private_temp, monkeypatch):
+    text = _export(300, odd_line=10, odd="x,y,z,extra")
+    (tmp_path / "big5.csv").write_bytes(text.encode("cp950"))
+    con = duckdb.connect()
+    sniffed = _sniffed(tmp_path / "big5.csv")
+    piped = _staged_rows(con, reader.stage_csv(con, tmp_path / "big5.csv", sniffed, "piped"))
+    monkeypatch.delattr(os, "mkfifo")  # as on Windows
+    copied = reader.stage_csv(con, tmp_path / "big5.csv", sniffed, "copied")
+    assert copied.malformed == (10,) and _staged_rows(con, copied) == piped
+    assert list(private_temp.iterdir()) == []
 
 def test_repeated_and_blank_headers_get_distinct_names():
     data = b"Issue key,Watchers,Watchers,\nSD-1,ann,bob,x\n"
