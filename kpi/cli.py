@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from kpi import logs, store
@@ -36,12 +37,19 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.configure(store.db_path(getattr(args, "db", None)))
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # here, not at exit, so a reader that left is seen below
+        return code
     except (UserError, StoreUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of the output left (`| head`): stop without a word, as other command-line
+        # tools do. What is still buffered goes nowhere, so Python does not fail flushing it at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE: what a shell reports for a command a closed pipe stopped
     except Exception:  # a fault nobody foresaw: one line here, its trace in the log file
         log.exception("python -m kpi %s failed", args.command)
         return 1

@@ -83,6 +83,17 @@ def test_every_command_says_in_one_line_that_the_store_is_damaged(tmp_path, comm
     assert db.read_bytes() == damaged
 
 
+
+def test_a_reader_that_leaves_early_stops_a_command_without_a_word(tmp_path):
+    # `python -m kpi weekly … | head -1` where head has gone before the report is written.
+    report = subprocess.Popen([sys.executable, "-m", "kpi", "weekly", "--week", "2009-W41", str(WEEK41)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={**os.environ, store.DB_ENV_VAR: str(tmp_path / "store.duckdb")})
+    report.stdout.close()
+    said = report.stderr.read().decode()
+    assert report.wait(timeout=300) == 141
+    assert said == ""
+
 def test_the_page_runner_says_in_one_sentence_that_the_store_is_damaged(tmp_path, monkeypatch):
     # Every page runs inside app.py's guard; AppTest's switch_page runs a page without app.py
     # once the ui package is imported, so the guard is tested on the home page.
