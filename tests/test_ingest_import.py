@@ -268,10 +268,11 @@ def test_cli_imports_and_prints_the_summary(tmp_path):
 
 def test_cli_exits_non_zero_with_a_clear_message_when_nothing_imports(tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
-    result = run_cli(tmp_path / "empty.csv", tmp_path / "missing.csv", db=tmp_path / "cli.duckdb")
+    result = run_cli(tmp_path / "empty.csv", tmp_path / "missing.csv", tmp_path, db=tmp_path / "cli.duckdb")
     assert result.returncode == 1
     assert "error: empty.csv: the file is empty" in result.stderr  # InputError.message("en")
-    assert "missing.csv: no such file" in result.stderr
+    assert f"error: {tmp_path / 'missing.csv'}: no such file" in result.stderr
+    assert f"error: {tmp_path}: a folder, not a file" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     imported = 0
     for path in args.files:
         if not path.is_file():
-            print(f"{path}: no such file", file=sys.stderr)
+            print(f"error: {path}: {'a folder, not a file' if path.is_dir() else 'no such file'}", file=sys.stderr)
             continue
         try:
             report = pipeline.import_path(con, path, args.profile, plan=plan, event_log=args.event_log,
