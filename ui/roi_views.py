@@ -24,12 +24,13 @@ def discount_rate() -> float:
 
 
 def headlines(result: Result) -> None:
-    """The five KPIs and the NPV, three cards to a row so none is left alone on a row of its own."""
+    """The five KPIs and the NPV. Each card is as wide as its figure and the cards wrap: in equal
+    columns a 1,024-px screen cut every amount to 'NT$1,1…'."""
     figures = [(key, result.value(key)) for key in _HEADLINES] + [("roi.npv", analysis.npv(result, discount_rate()))]
-    grid = [column for _ in range(0, len(figures), 3) for column in st.columns(3)]
-    for column, (key, value) in zip(grid, figures, strict=True):
+    row = st.container(horizontal=True)
+    for key, value in figures:
         m = metric(key)
-        column.metric(m.label(lang()), m.format(value, lang()), help=m.description(lang()), border=True)
+        row.metric(m.label(lang()), m.format(value, lang()), help=m.description(lang()), border=True, width="content")
     if result.roi is None:
         st.warning(t("roi.result.undefined"))
 
