@@ -26,11 +26,12 @@ if summary["tickets"] == 0:
 else:
     if summary["demo_only"]:
         st.info(t("home.demo_notice"), icon=":material/science:")
-    tickets, open_, cancelled, batches = st.columns(4)
-    tickets.metric(t("home.tickets"), f"{summary['tickets']:,}")
-    open_.metric(t("home.open"), f"{summary['open']:,}", help=t("home.open_help"))
-    cancelled.metric(t("home.cancelled"), f"{summary['cancelled']:,}", help=t("home.cancelled_help"))
-    batches.metric(t("home.batches"), f"{summary['batches']:,}")
+    # As wide as their figures, wrapping: in four equal columns 10,000,000 read "10,00…" at 1,024 px.
+    figures = st.container(horizontal=True, gap="large")
+    figures.metric(t("home.tickets"), f"{summary['tickets']:,}", width="content")
+    figures.metric(t("home.open"), f"{summary['open']:,}", help=t("home.open_help"), width="content")
+    figures.metric(t("home.cancelled"), f"{summary['cancelled']:,}", help=t("home.cancelled_help"), width="content")
+    figures.metric(t("home.batches"), f"{summary['batches']:,}", width="content")
     # A line, not a metric: two dates in a metric's large type are cut off below 1,600 px.
     st.markdown(t("home.range", first=f"{summary['first_created']:%Y-%m-%d}", last=f"{summary['last_created']:%Y-%m-%d}"))
     if current_may("service.view"):

@@ -67,13 +67,14 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
 
 
 def counts(preview: importer.Preview) -> None:
-    cells = st.columns(6)
-    for cell, label, value in zip(cells, (
+    row = st.container(horizontal=True, gap="large")  # wrapping, so a million rows are never cut to "1,000,…"
+    for label, value in zip((
         "upload.rows_read", "upload.to_insert", "upload.to_update", "upload.unchanged", "upload.superseded",
         "upload.rejected",
     ), (preview.rows_read, preview.to_insert, preview.to_update, preview.unchanged, preview.superseded,
         preview.rejected)):
-        cell.metric(t(label), f"{value:,}", help=t("upload.superseded_help") if label == "upload.superseded" else None)
+        row.metric(t(label), f"{value:,}", help=t("upload.superseded_help") if label == "upload.superseded" else None,
+                   width="content")
 
 
 def rejects(key: str, preview: importer.Preview) -> None:
