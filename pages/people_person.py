@@ -10,7 +10,7 @@ from kpi.people.skills import MAX_COMPARED, Scope
 from ui import db, db_version, lang, t
 from ui.components.download import table_with_downloads
 from ui.components.kpi_card import kpi_card, legend_caption
-from ui.people_widgets import certificate_alerts, empty_store_hint, role_names, storage_note
+from ui.people_widgets import DATE_WIDTH, certificate_alerts, empty_store_hint, role_names, storage_note
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -32,13 +32,13 @@ def describe(employee_id: str) -> str:
     return f"{person['name']} ({employee_id} · {person['department'] or '—'} · {roles.get(person['role_id'], '—')})"
 
 
-left, right = st.columns([4, 1])
+choices = st.container(horizontal=True, vertical_alignment="bottom")
 # The first person is shown at once, so the page never opens on an empty chart.
-chosen = left.multiselect(t("people.person.people", count=MAX_COMPARED), list(directory.index), format_func=describe,
-                          default=list(directory.index[:1]), max_selections=MAX_COMPARED, key="person_ids",
-                          placeholder=t("people.person.pick"))
-as_of = right.date_input(t("people.filter.as_of"), value=dt.date.today(), key="person_as_of",
-                         help=t("people.filter.as_of_help"))
+chosen = choices.multiselect(t("people.person.people", count=MAX_COMPARED), list(directory.index), format_func=describe,
+                             default=list(directory.index[:1]), max_selections=MAX_COMPARED, key="person_ids",
+                             placeholder=t("people.person.pick"))
+as_of = choices.date_input(t("people.filter.as_of"), value=dt.date.today(), key="person_as_of",
+                           help=t("people.filter.as_of_help"), width=DATE_WIDTH)
 if not chosen:
     st.info(t("people.person.pick_help"), icon=":material/person_search:")
     st.stop()

@@ -20,6 +20,8 @@ from ui.session import db, db_version, lang, t
 
 
 # Set-based queries over everyone in a scope, cached per data version, day, language and scope.
+# Pixels a date input needs for "2026/11/30" and its calendar icon.
+DATE_WIDTH = 170
 _SCOPE_QUERIES = {
     "skill_matrix": skills.skill_matrix,
     "coverage": skills.coverage,
@@ -68,13 +70,14 @@ def scope_filters(key: str) -> tuple[Scope, dt.date]:
     con = db()
     roles = model.roles(con, lang())
     role_names = dict(zip(roles["role_id"], roles["role"]))
-    left, middle, right = st.columns([2, 2, 1])
-    departments = left.multiselect(t("people.filter.department"), model.departments(con), key=f"{key}_department",
-                                   placeholder=t("people.filter.all"))
-    chosen_roles = middle.multiselect(t("people.filter.role"), list(role_names), key=f"{key}_role",
-                                      format_func=lambda r: f"{r} · {role_names[r]}", placeholder=t("people.filter.all"))
-    as_of = right.date_input(t("people.filter.as_of"), value=dt.date.today(), key=f"{key}_as_of",
-                             help=t("people.filter.as_of_help"))
+    # The day keeps the width its date needs: a fifth of the row cut it to "2026/11" at 1,024 px.
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    departments = row.multiselect(t("people.filter.department"), model.departments(con), key=f"{key}_department",
+                                  placeholder=t("people.filter.all"))
+    chosen_roles = row.multiselect(t("people.filter.role"), list(role_names), key=f"{key}_role",
+                                   format_func=lambda r: f"{r} · {role_names[r]}", placeholder=t("people.filter.all"))
+    as_of = row.date_input(t("people.filter.as_of"), value=dt.date.today(), key=f"{key}_as_of",
+                           help=t("people.filter.as_of_help"), width=DATE_WIDTH)
     return Scope(tuple(departments), tuple(chosen_roles)), as_of
 
 
