@@ -25,7 +25,8 @@ shrinkage = rostering.number_input(t("staffing.input.shrinkage"), min_value=0.0,
                                    step=1.0, key="staffing.shrinkage")
 cap = rostering.number_input(t("staffing.input.max_occupancy"), min_value=1.0, max_value=100.0, value=100.0,
                              step=1.0, key="staffing.max_occupancy")
-abandons = rule.toggle(t("staffing.input.use_patience"), key="staffing.use_patience")
+abandons = rule.toggle(t("staffing.input.use_patience"), key="staffing.use_patience",
+                       help=t("staffing.input.use_patience_help"))
 patience = rostering.number_input(t("staffing.input.patience"), min_value=1.0, value=120.0, step=10.0,
                                   key="staffing.patience", disabled=not abandons)
 
