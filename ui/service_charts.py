@@ -14,7 +14,11 @@ import plotly.graph_objects as go
 BUCKETS = ("0", "1", "2", "3+")
 # 0 calm blue, then warmer as the count grows, so the 3+ bars catch the eye.
 BUCKET_COLOURS = ("#4C78A8", "#F2CF5B", "#F58518", "#B22222")
-_LAYOUT = dict(height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.2),
+# The legend sits at the foot of the figure and the x axis takes the room its labels need: in a
+# half-width chart on a 1,024-px screen the week labels turn upright, and a legend placed against
+# the plot area covered them ("2026-V").
+_LAYOUT = dict(height=360, margin=dict(l=10, r=10, t=40, b=10), xaxis_automargin=True,
+               legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
                hovermode="closest", clickmode="event+select")
 
 
@@ -41,7 +45,7 @@ def count_bars(distribution: pd.DataFrame, group_names: Sequence[str], bucket_na
         # the legend above the bars, under the title: below them it would be a page's scroll away
         figure.update_layout(height=max(_LAYOUT["height"], _ROW_PIXELS * len(rows) + 150), xaxis_title=axis_title,
                              yaxis=dict(autorange="reversed", type="category"), margin=dict(t=90),
-                             legend=dict(orientation="h", y=1.0, yanchor="bottom"))
+                             legend=dict(orientation="h", yref="paper", y=1.0, yanchor="bottom"))
     else:
         figure.update_layout(yaxis_title=axis_title)
     return figure
