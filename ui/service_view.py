@@ -393,9 +393,10 @@ def alerts(review: report.WeeklyReview, query: ServiceQuery) -> None:
     if not any(counts.values()):
         st.info(t("service.empty.alerts"))
         return
-    for column_, alert in zip(st.columns(len(ALERTS)), ALERTS, strict=True):
-        column_.metric(label(alert), metric(alert).format(counts[alert], ui.lang()), help=metric(alert).description(ui.lang()),
-                       border=True)
+    row = st.container(horizontal=True)  # cards as wide as their names: five equal columns cut them to "升級…"
+    for alert in ALERTS:
+        row.metric(label(alert), metric(alert).format(counts[alert], ui.lang()), help=metric(alert).description(ui.lang()),
+                   border=True, width="content")
     listed = [a for a in ALERTS if counts[a]]
     alert = st.segmented_control(t("service.alerts.list"), listed, default=listed[0], required=True,
                                  format_func=label, key="alert_list")
