@@ -484,7 +484,7 @@ def _stage_transcoded(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniff
     UTF-8 copy of the file is written to disk. At 1M rows that copy was 246 MB beside a 62 MB
     database. Where there are no named pipes (Windows), a temporary copy is used instead.
     """
-    header = tuple(_unique_names([_text(c) for c in _header_record(path, sniffed, sniffed.encoding)]))
+    header = _header(path, sniffed, sniffed.encoding)
     if not hasattr(os, "mkfifo"):
         copy = transcode_to_utf8(path, sniffed.encoding, sniffed.file_name)
         try:
@@ -617,7 +617,7 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, header: tu
     the file's column names, when they are not read from ``path`` itself."""
     # DuckDB numbers a whole file's lines from its start (skipped ones too), a piece's from its first record.
     lines_before = 0 if first_row is None else first_row - 1
-    header = header or tuple(_unique_names([_text(c) for c in _header_record(path, sniffed)]))
+    header = header or _header(path, sniffed)
     first_row = first_row or sniffed.header_row + 1
     names = [sql.positional(i) for i in range(len(header))]
     # The header is read here, not by DuckDB: its sniffer fails on a file-long quote and would
@@ -655,6 +655,11 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, header: tu
     too_long = tuple(sorted({row for row, kind, _message in errors if kind == "LINE SIZE OVER MAXIMUM"}))
     rows = store.scalar(con, f"SELECT count(*) FROM {table}")
     return Staged(table, header, rows, malformed, _file_row_sql(first_row, malformed), too_long)
+
+
+def _header(path: Path, sniffed: Sniffed, encoding: str | None = None) -> tuple[str, ...]:
+    """The staged columns' names: the header row's cells, repeats renamed (``_unique_names``)."""
+    return tuple(_unique_names([_text(c) for c in _header_record(path, sniffed, encoding)]))
 
 
 def _header_record(path: Path, sniffed: Sniffed, encoding: str | None = None) -> list[str]:
