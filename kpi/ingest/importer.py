@@ -521,18 +521,18 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
     mapped, changes = source.mapped_table, f"{source.staged.table}_changes"
     pieces = len(source.pieces) + 1
     progress("check", 0, pieces if source.pieces else source.staged.rows)
-    rows_read, refused, rejects, first_row = 0, [], [], source.sniffed.header_row + 1
+    rows_read, refused, rejects = 0, [], []
     for piece in range(pieces):
-        if piece:  # the next piece's text replaces this one's
+        if piece:  # the next piece's text replaces this one's; its first record follows the rows read
             con.execute(f"DROP TABLE {source.staged.table}")
             source.staged = reader.stage_piece(con, source.path, source.sniffed, source.staged.table,
-                                               source.pieces[piece - 1], source.staged.columns, first_row)
+                                               source.pieces[piece - 1], source.staged.columns,
+                                               source.sniffed.header_row + 1 + rows_read)
         bad, flags = _map_rows(con, source, plan, fields, parameters, create=not piece)
         piece_rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
         rejects += piece_rejects[:REJECT_LIST_LIMIT - len(rejects)]
         refused += reader.refused_rows(source.file_name, source.staged)
         rows_read += source.staged.rows + len(source.staged.malformed)
-        first_row += source.staged.rows + len(source.staged.malformed)
         if source.pieces:
             progress("check", piece + 1, pieces)
     quality = _data_quality(con, mapped, flags, plan)
