@@ -19,9 +19,9 @@ from ui.components.kpi_card import style_by_target
 from ui.session import db, db_version, lang, t
 
 
-# Set-based queries over everyone in a scope, cached per data version, day, language and scope.
 # Pixels a date input needs for "2026/11/30" and its calendar icon.
 DATE_WIDTH = 170
+# Set-based queries over everyone in a scope, cached per data version, day, language and scope.
 _SCOPE_QUERIES = {
     "skill_matrix": skills.skill_matrix,
     "coverage": skills.coverage,
