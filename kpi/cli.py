@@ -25,6 +25,16 @@ class UserError(Exception):
     """A problem the user can fix (bad file, unknown option value); printed without a trace."""
 
 
+def existing_database(db: str | None) -> str:
+    """The database file a reading command opens, which must exist: opening a mistyped path
+    would create an empty store and print zeros as if they were the figures."""
+    path = store.db_path(db)
+    if not os.path.isfile(path):
+        raise UserError(f"no database at {path}: import exports first (python -m kpi import FILE)"
+                        " or load the demo (python -m kpi demo)")
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kpi", description="Service operations KPIs.")
     subparsers = parser.add_subparsers(dest="command", required=True)

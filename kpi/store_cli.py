@@ -8,7 +8,7 @@ import argparse
 from pathlib import Path
 
 from kpi import store
-from kpi.cli import UserError
+from kpi.cli import UserError, existing_database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,9 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = Path(store.db_path(args.db))
-    if not path.is_file():
-        raise UserError(f"no database at {path}")
+    path = Path(existing_database(args.db))
     try:
         store.compact(path)
     except store.StoreInUse:

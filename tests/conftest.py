@@ -7,6 +7,8 @@ from streamlit.runtime.secrets import Secrets
 from kpi import store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# What a reading command adds when its database file does not exist.
+NO_DATABASE_HINT = ": import exports first (python -m kpi import FILE) or load the demo (python -m kpi demo)"
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from kpi.people import erasure
 from kpi.service import report
 from kpi.service.periods import Period
 from kpi.service.report import ServiceQuery
+from tests.conftest import NO_DATABASE_HINT
 from tests.people_team import seed_team
 from tests.service_tickets import insert_tickets
 
@@ -260,7 +261,7 @@ def test_erasure_while_the_store_is_open_erases_but_says_the_file_was_not_rewrit
 
 @pytest.mark.parametrize("args, message", [
     (["E404"], "error: no person with employee id 'E404' is stored"),
-    (["E1", "--db", "missing.duckdb"], "error: no database at missing.duckdb"),
+    (["E1", "--db", "missing.duckdb"], "error: no database at missing.duckdb" + NO_DATABASE_HINT),
     (["E1", "--db", "junk.duckdb"],
      "error: the database junk.duckdb is damaged or incomplete and cannot be opened; restore it from a backup or "
      "use another database file."),

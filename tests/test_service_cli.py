@@ -106,5 +106,28 @@ def test_calendar_applies_for_the_run_only(capsys, db_file):
     (["weekly", "--calendar", str(WEEK41), str(WEEK41)], "lacks the column"),
 ])
 def test_user_mistakes_exit_2_with_a_message(capsys, db_file, argv, message):
+    store.connect(db_file).close()
     code, _, err = run(capsys, *argv)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["weekly", "--week", "2009-W41"],
+    ["commitments", "--from", "2009-10-05", "--to", "2009-10-11"],
+    ["distribution", "--week", "2009-W41"],
+    ["export-parquet", "--out", "parquet"],
+    ["phone", "--period", "2024-W08"],
+    ["channels", "--period", "2024-W08"],
+    ["okr", "--period", "2026-Q4"],
+    ["compact"],
+    ["people", "erase", "E1"],
+], ids=lambda argv: argv[0] if argv[0] != "people" else "people erase")
+def test_a_mistyped_database_is_refused_not_created(capsys, tmp_path, monkeypatch, argv):
+    # Opening it would create an empty store, and the report would print zeros as the figures.
+    monkeypatch.chdir(tmp_path)
+    typo = tmp_path / "servce_ops.duckdb"
+    code, out, err = run(capsys, *argv, "--db", typo)
+    assert (code, out) == (2, "")
+    assert err == (f"error: no database at {typo}: import exports first (python -m kpi import FILE)"
+                   " or load the demo (python -m kpi demo)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -7,7 +7,7 @@ import duckdb
 from kpi import store
 from kpi.cli import main
 from kpi.ingest import importer
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, NO_DATABASE_HINT
 
 # week41-2009.csv's tickets by completion time; 007 is still open.
 IN_COMPLETION_ORDER = ["200910-001", "200910-002", "200910-006", "200910-003", "200910-004", "200910-005",
@@ -48,4 +48,4 @@ def test_the_compact_command_rewrites_the_store_and_refuses_a_missing_one(tmp_pa
     assert main(["compact", "--db", str(path)]) == 0
     assert capsys.readouterr().out.startswith("compacted s.duckdb: ")
     assert main(["compact", "--db", str(tmp_path / "none.duckdb")]) == 2
-    assert capsys.readouterr().err == f"error: no database at {tmp_path / 'none.duckdb'}\n"
+    assert capsys.readouterr().err == f"error: no database at {tmp_path / 'none.duckdb'}{NO_DATABASE_HINT}\n"

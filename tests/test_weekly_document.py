@@ -11,6 +11,7 @@ from kpi import store, targets
 from kpi.cli import main
 from kpi.service import periods, report
 from kpi.service.weekly_document import Document, html_document
+from tests.conftest import NO_DATABASE_HINT
 from tests.service_tickets import insert_tickets, week41_rows, weekly_page
 
 W41 = periods.iso_week("2009-W41")
@@ -155,7 +156,7 @@ def test_mistakes_exit_2_with_one_line(tmp_path, capsys, argv, message):
 
 def test_no_database_and_an_empty_one_are_told_plainly(tmp_path, capsys):
     assert main(["report", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "a.pdf")]) == 2
-    assert capsys.readouterr().err == f"error: no such database: {tmp_path / 'none.duckdb'}\n"
+    assert capsys.readouterr().err == f"error: no database at {tmp_path / 'none.duckdb'}{NO_DATABASE_HINT}\n"
     store.connect(tmp_path / "empty.duckdb").close()
     assert main(["report", "--db", str(tmp_path / "empty.duckdb"), "--out", str(tmp_path / "a.pdf")]) == 2
     assert capsys.readouterr().err == "error: the database holds no tickets: import exports first (python -m kpi import)\n"

@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 
 from kpi import i18n, store
-from kpi.cli import UserError
+from kpi.cli import UserError, existing_database
 from kpi.contact import phone
 from kpi.contact.erlang import InvalidStaffingInput, Staffing, staffing
 from kpi.contact.layouts import SERVICE_LEVEL_BASES
@@ -91,7 +91,7 @@ def run_channels(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
     if (args.shift_from is None) != (args.shift_to is None):
         raise UserError("a what-if needs both --shift-from and --shift-to")
-    con = store.connect(args.db)
+    con = store.connect(existing_database(args.db))
     try:
         costs = channels.load_costs(con)
         mix = channels.channel_mix(con, period, args.by, costs)
@@ -136,7 +136,7 @@ def parse_period(text: str) -> periods.Period:
 
 def run_phone(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
-    con = store.connect(args.db)
+    con = store.connect(existing_database(args.db))
     try:
         rows = phone.kpis(con, phone.PhoneQuery(period, tuple(args.queue)), args.by, args.basis)
     finally:

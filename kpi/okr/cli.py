@@ -8,7 +8,7 @@ import sys
 from datetime import date
 
 from kpi import store
-from kpi.cli import UserError
+from kpi.cli import UserError, existing_database
 from kpi.ingest.dates import is_iso_date
 from kpi.okr import tree
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if args.as_of and not is_iso_date(args.as_of):
         raise UserError(f"--as-of {args.as_of!r} is not a date like 2026-11-30")
     as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
-    con = store.connect(args.db)
+    con = store.connect(existing_database(args.db))
     try:
         objectives = tree.build_tree(con, okr_period, as_of)
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from kpi import store
-from kpi.cli import UserError
+from kpi.cli import UserError, existing_database
 from kpi.ingest.errors import InputError
 from kpi.ingest.reader import read_frame
 from kpi.people.erasure import NoSuchPerson, erase_person
@@ -75,9 +75,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_erase(args: argparse.Namespace) -> int:
-    path = store.db_path(args.db)
-    if not Path(path).is_file():
-        raise UserError(f"no database at {path}")
+    path = existing_database(args.db)
     try:
         erasure = erase_person(path, args.employee_id, args.delete_originals)
     except NoSuchPerson as err:

@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from kpi import i18n, store, targets
-from kpi.cli import UserError
+from kpi.cli import UserError, existing_database
 from kpi.engine import ENGINES, configured_engine
 from kpi.engine import spark as spark_engine
 from kpi.engine.parquet import ExportError, export_parquet
@@ -200,7 +200,7 @@ def _store(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
         raise UserError("give either --db or export files, not both")
     calendar = _read(args.calendar) if args.calendar else None
     try:
-        con = store.connect(":memory:" if args.files else args.db)
+        con = store.connect(":memory:" if args.files else existing_database(args.db))
     except duckdb.IOException as err:
         raise UserError(f"cannot open the database: {err}") from None
     try:
@@ -287,7 +287,7 @@ def run_distribution(args: argparse.Namespace) -> int:
 
 def run_export_parquet(args: argparse.Namespace) -> int:
     try:
-        con = store.connect(args.db)
+        con = store.connect(existing_database(args.db))
     except duckdb.IOException as err:
         raise UserError(f"cannot open the database: {err}") from None
     try:
@@ -304,8 +304,6 @@ def run_report(args: argparse.Namespace) -> int:
     output_format = args.format or {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(args.out.suffix.lower())
     if output_format is None:
         raise UserError(f"{args.out}: give --format pdf or --format html")
-    if args.db and not Path(args.db).is_file():
-        raise UserError(f"no such database: {args.db}")
     query = report.ServiceQuery(by=args.by, due=args.due)
     with _store(args) as con:
         if report.filter_options(con).last_activity is None:
