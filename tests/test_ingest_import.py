@@ -154,6 +154,26 @@ def test_bad_rows_are_rejected_with_file_row_column_and_reason(con, tmp_path):
     assert tickets(con)[:7] == before
 
 
+def test_total_rows_are_refused_as_such_not_as_tickets_missing_a_date(con, tmp_path):
+    # Report tools add a subtotal between groups and a grand total at the foot, the label where
+    # the ticket id goes and counts summed beside it; an id that only starts with the word is a ticket.
+    path = write(tmp_path, "with-totals.csv",
+                 "T-1,ok,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n"
+                 " 小計 ,,,,,,,,0,,\n"
+                 "TOTAL-7,ok,客服一部,王小明,Level 3,2024-03-05 09:00,2024-03-18 09:00,,1,處理中,\n"
+                 "Grand Total:,,,,,,,,1,,\n"
+                 "合計,,,,,,,,1,,\n")
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected) == (5, 2, 3)
+    assert [(r.row, r.column, r.reason) for r in report.rejects] == [
+        (3, "編號", "' 小計 ' is a total or summary row, not a ticket: skipped"),
+        (5, "編號", "'Grand Total:' is a total or summary row, not a ticket: skipped"),
+        (6, "編號", "'合計' is a total or summary row, not a ticket: skipped"),
+    ]
+    assert report.rejects[2].reason_in("zh-TW") == "「合計」是合計或小計列，不是服務請求，已略過"
+    assert [row[0] for row in tickets(con, "ticket_id")] == ["T-1", "TOTAL-7"]
+
+
 def test_a_failure_half_way_leaves_the_store_exactly_as_before(con, tmp_path, monkeypatch):
     importer.import_file(con, FIXTURES / "week41-2009.csv")
     originals = sorted(store.originals_dir(con).iterdir())

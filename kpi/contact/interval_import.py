@@ -19,7 +19,7 @@ import pandas as pd
 
 from kpi import sql, store
 from kpi.contact.layouts import LAYOUTS, IntervalLayout
-from kpi.ingest import batches, dates, reader
+from kpi.ingest import batches, dates, reader, vocabularies
 from kpi.ingest.batches import ImportReport
 from kpi.ingest.errors import InputError, Reject
 
@@ -56,9 +56,6 @@ _MERIDIEM = r"\s*([AaPp])?\.?\s*[Mm]?\.?"
 _CLOCK = r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?"
 _RANGE = rf"^(.*?)\s*{_CLOCK}{_MERIDIEM}\s*(?:-|–|~|to)\s*{_CLOCK}{_MERIDIEM}$"
 _RANGE_PARTS = ["prefix", "sh", "sm", "sap", "eh", "em", "eap"]
-# Rows a report adds below or between its intervals: "Total", "Grand Total", "Subtotal", "Summary", 合計…
-_SUMMARY_LABEL = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\s*:?$|^(合計|總計|小計|總和|总计|合计|小计)$"
-_SUMMARY_START = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\b|^(合計|總計|小計|總和|总计|合计|小计)"
 # Header spelling: camelCase split, brackets of units dropped in the second, looser, pass.
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _PUNCTUATION = re.compile(r"[\s_\-/:,;#*'\"’|]+|(?<![0-9])\.|\.(?![0-9])")
@@ -262,8 +259,8 @@ def _mapped_sql(source, plan: IntervalPlan) -> tuple[str, dict[str, str]]:
     if "interval_minutes" in values:
         bad["interval_minutes"] = f"({bad['interval_minutes']} OR v_interval_minutes NOT BETWEEN 1 AND 1440)"
     labels = ["t_date", *(["t_queue"] if "queue" in texts else [])]
-    summary = " OR ".join([f"regexp_matches(t_start_cell, '{_SUMMARY_START}')",
-                           *(f"regexp_matches({label}, '{_SUMMARY_LABEL}')" for label in labels)])
+    summary = " OR ".join([f"regexp_matches(t_start_cell, '{vocabularies.SUMMARY_START}')",
+                           *(f"regexp_matches({label}, '{vocabularies.SUMMARY_LABEL}')" for label in labels)])
     bad = {"summary_row": f"coalesce({summary}, false)",
            **{name: f"(NOT is_summary AND {test})" for name, test in bad.items()}}
     v = lambda name: f"v_{name}" if name in values else "NULL"  # noqa: E731

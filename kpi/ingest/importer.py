@@ -388,6 +388,11 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
     for required in formats.REQUIRED:
         missing = f"v_{required} IS NULL" if required in plan.mapping or required in plan.defaults else "true"
         bad[required] = f"({bad[required]} OR {missing})" if required in bad else f"({missing})"
+    if "ticket_id" in plan.mapping:
+        # A totals row under the tickets ("合計", "Grand Total" where the id goes) is refused as
+        # such, not as a ticket whose created time is empty.
+        items.append(f"coalesce(regexp_matches(t_ticket_id, '{vocabularies.SUMMARY_LABEL}'), false) AS is_summary")
+        bad = {"summary_row": "is_summary", **{name: f"(NOT is_summary AND {test})" for name, test in bad.items()}}
     return [cells, texts, items, flagged, cleaned], bad, carried
 
 
@@ -689,11 +694,14 @@ def _as_exported(column: str) -> str:
 
 
 def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str]):
-    return batches.cell_rejects(con, source, mapped, bad, plan.mapping, lambda name, raw: _reason(name, raw, plan))
+    columns = {**plan.mapping, "summary_row": plan.mapping.get("ticket_id")}
+    return batches.cell_rejects(con, source, mapped, bad, columns, lambda name, raw: _reason(name, raw, plan))
 
 
 def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Translation key and values saying why a cell was refused."""
+    if field_name == "summary_row":
+        return "reject.summary_ticket_row", (("value", raw),)
     kind = formats.FIELD_BY_NAME[field_name].kind
     if dates.value_or_none(raw) is None:
         return "reject.empty_required", (("field", field_name),)

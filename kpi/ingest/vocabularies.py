@@ -17,6 +17,10 @@ from collections.abc import Mapping
 # are completions, cancelled tickets (cancelled, deleted, merged) are kept but left out of KPIs.
 STATES = ("new", "open", "pending", "on_hold", "resolved", "closed", "cancelled")
 OPEN_STATES = ("new", "open", "pending", "on_hold")
+# Rows a report adds below or between its rows ("Total", "Grand Total", "Subtotal", "Summary",
+# 合計…): a label alone in its cell (SUMMARY_LABEL), or leading it (SUMMARY_START).
+SUMMARY_LABEL = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\s*:?$|^(合計|總計|小計|總和|总计|合计|小计)$"
+SUMMARY_START = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\b|^(合計|總計|小計|總和|总计|合计|小计)"
 DONE_STATES = ("resolved", "closed")
 LEVELS = (1, 2, 3, 4, 5)
 
