@@ -226,6 +226,9 @@ def test_repeated_and_blank_headers_get_distinct_names():
     [
         (["2012-08-01 13:06", "2012-07-24 10:30:00"], "iso", datetime(2012, 8, 1, 13, 6)),
         (["2012年 3月15日 17時20分"], "zh_tw", datetime(2012, 3, 15, 17, 20)),
+        # Windows and .NET in zh-TW: 下午 (PM) before a 12-hour time; 上午 12:05 is five past midnight.
+        (["2024/8/16 下午 03:32:00", "2024/8/17 上午 12:05:00"], "zh_tw_12h", datetime(2024, 8, 16, 15, 32)),
+        (["2024/8/17 上午 12:05:00"], "zh_tw_12h", datetime(2024, 8, 17, 0, 5)),
         (["29/2/2016 01:16", "13/3/2016 09:00"], "day_first", datetime(2016, 2, 29, 1, 16)),
         (["25/Feb/26 10:17 PM"], "jira", datetime(2026, 2, 25, 22, 17)),
         (["2/29/2016 1:16 PM"], "month_first", datetime(2016, 2, 29, 13, 16)),

@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES
 ROOT = Path(__file__).resolve().parents[1]
 WEEK41_FORMS = [
     "week41-2009.csv", "week41-2009.bom.csv", "week41-2009.big5.csv", "week41-2009.utf16.txt",
-    "week41-2009.semicolon.csv", "week41-2009.zh-dates.csv", "week41-2009.xlsx",
+    "week41-2009.semicolon.csv", "week41-2009.zh-dates.csv", "week41-2009.xlsx", "week41-2009.zh-12h.csv",
 ]
 HEADER = "編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態,最後更新時間\n"
 
@@ -35,6 +35,18 @@ def test_every_encoding_yields_the_same_seven_tickets(con, fixture):
                        datetime(2009, 10, 7, 15), 0)
     # The one still 處理中 with no completion time is open.
     assert rows[6] == ("200910-007", "陳小明", 1, True, datetime(2009, 10, 5, 15), datetime(2009, 10, 8, 15), None, 0)
+
+
+def test_a_zh_tw_12_hour_export_gives_every_time_of_its_iso_twin(tmp_path):
+    # Windows and .NET in zh-TW write "2009/10/7 下午 03:00:00" (yyyy/M/d tt hh:mm:ss).
+    stored = []
+    for name in ("week41-2009.csv", "week41-2009.zh-12h.csv"):
+        con = store.connect(str(tmp_path / f"{name}.duckdb"))
+        report = importer.import_file(con, FIXTURES / name)
+        assert (report.rows_read, report.inserted, report.rejected) == (7, 7, 0)
+        stored.append(tickets(con, "* EXCLUDE (batch_id, source_system)"))
+        con.close()
+    assert stored[1] == stored[0]
 
 
 def test_row_values_are_mapped_to_canonical_fields(con):

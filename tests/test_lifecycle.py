@@ -277,7 +277,9 @@ def test_detection_and_import_agree_on_every_cell(form):
              "2006-01-11 15:49:42+00:00", "2006-01-11T15:49:42Z", "2024-02-08T09:00:00.5-05:00", "2012-8-1 9:05",
              "2012年 3月15日 17時20分", "2012年3月15日", "29/2/2016 01:16", "13/3/2016", "2/29/2016 1:16 PM",
              "3/4/2016 10:00", "25/Feb/26 10:17 PM", "25/Feb/2026 10:17 PM", "20240101", "202401011230",
-             "40123.5", "2958466", "10000-01-01", "2024-13-45 09:00", "yesterday", "?", ""]
+             "40123.5", "2958466", "10000-01-01", "2024-13-45 09:00", "yesterday", "?", "",
+             "2024/8/16 下午 03:32:00", "2024/8/16 上午 12:05:00", "2024-8-16下午12:30", "2024/8/16\u3000下午\u30003:32",
+             "2024/8/16 下午 13:32:00", "2024/8/16 03:32:00 下午"]
     form_ = dates.BY_NAME[form]
     query = f"SELECT {form_.parse_sql('v')} FROM (SELECT unnest($cells) AS v, generate_subscripts($cells, 1) AS i) ORDER BY i"
     in_sql = [r[0] for r in duckdb.execute(query, used_parameters(query, {"cells": [c.strip() for c in cells],

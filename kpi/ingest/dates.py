@@ -18,6 +18,11 @@ from zoneinfo import ZoneInfo
 MISSING = ("", "?", "-", "N/A", "n/a", "NULL", "null")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 _WHITESPACE = re.compile(r"\s+")
+# zh-TW's 上午 and 下午 (AM, PM), which Windows and .NET write before the time: "2024/8/16 下午 03:32:00".
+MERIDIEM_WORDS = (("上午", "AM"), ("下午", "PM"))
+# The spaces around them, squeezed to one alike in Python and in DuckDB (whose \s is ASCII only).
+_SPACES = re.compile("[ \t\u3000]+")
+_SPACES_SQL = r"[ \t\x{3000}]+"
 # Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
 _EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 # Unix time in milliseconds (APIs such as Webex Contact Center's): 13 digits, 2001 to 2286, UTC.
@@ -42,6 +47,7 @@ class DateFormat:
     example: str
     patterns: tuple[str, ...] = ()
     squeeze_spaces: bool = False  # zh-TW dates pad single digits with spaces: "2012年 3月 5日"
+    meridiem_words: bool = False  # 上午/下午 read as AM/PM (MERIDIEM_WORDS)
     epoch_milliseconds: bool = False
 
     @property
@@ -67,6 +73,10 @@ class DateFormat:
             return _with_offset(value, time_zone) if self.name == "iso" else None
         if self.squeeze_spaces:
             value = _WHITESPACE.sub("", value)
+        if self.meridiem_words:
+            for word, latin in MERIDIEM_WORDS:
+                value = value.replace(word, f" {latin} ")
+            value = _SPACES.sub(" ", value).strip(" ")
         for pattern in self.patterns:
             try:
                 return datetime.strptime(value, pattern)
@@ -84,6 +94,10 @@ class DateFormat:
                     f" THEN timezone($time_zone, timezone('UTC', epoch_ms(CAST({text} AS BIGINT)))) END")
         if self.squeeze_spaces:
             text = f"regexp_replace({text}, '\\s+', '', 'g')"
+        if self.meridiem_words:
+            for word, latin in MERIDIEM_WORDS:
+                text = f"replace({text}, '{word}', ' {latin} ')"
+            text = f"trim(regexp_replace({text}, '{_SPACES_SQL}', ' ', 'g'), ' ')"
         # One pattern at a time: COALESCE tries the next only on rows still unparsed, which
         # is far cheaper than try_strptime with a list (every row pays for every miss).
         attempts = [f"try_strptime({text}, '{p}')" for p in self.patterns]
@@ -166,6 +180,10 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat(
         "zh_tw", "2012年 3月15日 17時20分",
         ("%Y年%m月%d日%H時%M分%S秒", "%Y年%m月%d日%H時%M分", "%Y年%m月%d日"), squeeze_spaces=True,
+    ),
+    DateFormat(
+        "zh_tw_12h", "2024/8/16 下午 03:32:00",
+        tuple(f"{d} %p {t}" for d in ("%Y/%m/%d", "%Y-%m-%d") for t in ("%I:%M:%S", "%I:%M")), meridiem_words=True,
     ),
     DateFormat("day_first", "29/2/2016 01:16", _with_times("%d/%m/%Y") + _with_times("%d-%m-%Y") + _with_times("%d.%m.%Y")),
     DateFormat("month_first", "2/29/2016 1:16 PM", ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p") + _with_times("%m/%d/%Y")),
