@@ -229,6 +229,9 @@ def test_repeated_and_blank_headers_get_distinct_names():
         # Windows and .NET in zh-TW: 下午 (PM) before a 12-hour time; 上午 12:05 is five past midnight.
         (["2024/8/16 下午 03:32:00", "2024/8/17 上午 12:05:00"], "zh_tw_12h", datetime(2024, 8, 16, 15, 32)),
         (["2024/8/17 上午 12:05:00"], "zh_tw_12h", datetime(2024, 8, 17, 0, 5)),
+        # Republic of China years (民國 113 = 2024); 113 is a leap year as 2024 is.
+        (["113/02/29 15:32", "113/03/01"], "roc", datetime(2024, 2, 29, 15, 32)),
+        (["民國113年 8月16日 15時32分", "113年8月17日"], "roc_zh", datetime(2024, 8, 16, 15, 32)),
         (["29/2/2016 01:16", "13/3/2016 09:00"], "day_first", datetime(2016, 2, 29, 1, 16)),
         (["25/Feb/26 10:17 PM"], "jira", datetime(2026, 2, 25, 22, 17)),
         (["2/29/2016 1:16 PM"], "month_first", datetime(2016, 2, 29, 13, 16)),

@@ -49,6 +49,18 @@ def test_a_zh_tw_12_hour_export_gives_every_time_of_its_iso_twin(tmp_path):
     assert stored[1] == stored[0]
 
 
+def test_republic_of_china_years_are_stored_as_ours(con, tmp_path):
+    path = write(tmp_path, "roc.csv",
+                 "R-1,民國年,客服一部,王小明,Level 3,113/02/29 09:00,113/03/04 09:00,113/03/01 17:30,0,已關閉,\n"
+                 "R-2,民國年,客服一部,王小明,Level 3,113/03/01 10:15,113/03/05 10:15,,0,處理中,\n")
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected) == (2, 2, 0)
+    assert tickets(con, "ticket_id, created_at, current_commitment_at, resolved_at") == [
+        ("R-1", datetime(2024, 2, 29, 9), datetime(2024, 3, 4, 9), datetime(2024, 3, 1, 17, 30)),
+        ("R-2", datetime(2024, 3, 1, 10, 15), datetime(2024, 3, 5, 10, 15), None),
+    ]
+
+
 def test_row_values_are_mapped_to_canonical_fields(con):
     importer.import_file(con, FIXTURES / "week41-2009.csv")
     row = con.execute("""SELECT source_system, subject, department, priority, status, standard_due_at,

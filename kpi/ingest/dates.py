@@ -23,6 +23,11 @@ MERIDIEM_WORDS = (("上午", "AM"), ("下午", "PM"))
 # The spaces around them, squeezed to one alike in Python and in DuckDB (whose \s is ASCII only).
 _SPACES = re.compile("[ \t\u3000]+")
 _SPACES_SQL = r"[ \t\x{3000}]+"
+# A year of the Republic of China (民國 113 = 2024), as Taiwan's government and many local systems
+# write it: three digits (100 = 2011 on), so day-first dates with a two-digit year never read as one.
+_ROC_YEAR = re.compile(r"^(?:民國)? *([0-9]{3})(?=[-/年])")
+_ROC_YEAR_SQL = "^(民國)? *([0-9]{3})[-/年]"
+ROC_OFFSET = 1911
 # Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
 _EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 # Unix time in milliseconds (APIs such as Webex Contact Center's): 13 digits, 2001 to 2286, UTC.
@@ -48,6 +53,7 @@ class DateFormat:
     patterns: tuple[str, ...] = ()
     squeeze_spaces: bool = False  # zh-TW dates pad single digits with spaces: "2012年 3月 5日"
     meridiem_words: bool = False  # 上午/下午 read as AM/PM (MERIDIEM_WORDS)
+    roc_years: bool = False  # the year is the Republic of China's (_ROC_YEAR), turned into ours first
     epoch_milliseconds: bool = False
 
     @property
@@ -71,6 +77,11 @@ class DateFormat:
             return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
         if _TIME_WITH_OFFSET.search(value):
             return _with_offset(value, time_zone) if self.name == "iso" else None
+        if self.roc_years:
+            year = _ROC_YEAR.match(value)
+            if year is None:
+                return None
+            value = f"{int(year.group(1)) + ROC_OFFSET}{value[year.end():]}"
         if self.squeeze_spaces:
             value = _WHITESPACE.sub("", value)
         if self.meridiem_words:
@@ -92,6 +103,10 @@ class DateFormat:
         if self.epoch_milliseconds:
             return (f"CASE WHEN regexp_full_match({text}, '{_EPOCH_MILLISECONDS.pattern[1:-1]}')"
                     f" THEN timezone($time_zone, timezone('UTC', epoch_ms(CAST({text} AS BIGINT)))) END")
+        if self.roc_years:
+            text = (f"CASE WHEN regexp_matches({text}, '{_ROC_YEAR_SQL}') THEN CAST(CAST(regexp_extract({text},"
+                    f" '{_ROC_YEAR_SQL}', 2) AS INTEGER) + {ROC_OFFSET} AS VARCHAR)"
+                    f" || regexp_replace({text}, '^(民國)? *[0-9]{{3}}', '') END")
         if self.squeeze_spaces:
             text = f"regexp_replace({text}, '\\s+', '', 'g')"
         if self.meridiem_words:
@@ -104,7 +119,9 @@ class DateFormat:
         if self.name == "iso":
             attempts.insert(0, f"try_cast({text} AS TIMESTAMP)")  # DuckDB's own ISO parser
             offset = f"timezone($time_zone, try_cast(replace({text}, '/', '-') AS TIMESTAMPTZ))"
-            return (f"CASE WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {offset}"
+            # Four-digit years only, as Python's %Y: DuckDB would read 113/08/16 (民國) as the year 113.
+            return (f"CASE WHEN NOT ({text} LIKE '____-%' OR {text} LIKE '____/%') THEN NULL"
+                    f" WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {offset}"
                     f" ELSE coalesce({', '.join(attempts)}) END")
         return f"coalesce({', '.join(attempts)})"
 
@@ -185,6 +202,9 @@ FORMATS: tuple[DateFormat, ...] = (
         "zh_tw_12h", "2024/8/16 下午 03:32:00",
         tuple(f"{d} %p {t}" for d in ("%Y/%m/%d", "%Y-%m-%d") for t in ("%I:%M:%S", "%I:%M")), meridiem_words=True,
     ),
+    DateFormat("roc", "113/08/16 15:32", _with_times("%Y/%m/%d") + _with_times("%Y-%m-%d"), roc_years=True),
+    DateFormat("roc_zh", "民國113年 8月16日 15時32分", ("%Y年%m月%d日%H時%M分%S秒", "%Y年%m月%d日%H時%M分", "%Y年%m月%d日"),
+               squeeze_spaces=True, roc_years=True),
     DateFormat("day_first", "29/2/2016 01:16", _with_times("%d/%m/%Y") + _with_times("%d-%m-%Y") + _with_times("%d.%m.%Y")),
     DateFormat("month_first", "2/29/2016 1:16 PM", ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p") + _with_times("%m/%d/%Y")),
     DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
