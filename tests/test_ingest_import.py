@@ -61,6 +61,15 @@ def test_republic_of_china_years_are_stored_as_ours(con, tmp_path):
     ]
 
 
+def test_chinese_dates_padded_with_ideographic_spaces_are_read_as_detected(con, tmp_path):
+    # Detection (Python) squeezed the full-width space out; the import (DuckDB) did not, and refused the rows.
+    path = write(tmp_path, "padded.csv",
+                 "Z-1,全形空白,客服一部,王小明,Level 3,2024年\u30003月\u30004日 9時05分,2024年3月18日 9時00分,,0,處理中,\n")
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected) == (1, 1, 0)
+    assert tickets(con, "created_at, current_commitment_at") == [(datetime(2024, 3, 4, 9, 5), datetime(2024, 3, 18, 9))]
+
+
 def test_row_values_are_mapped_to_canonical_fields(con):
     importer.import_file(con, FIXTURES / "week41-2009.csv")
     row = con.execute("""SELECT source_system, subject, department, priority, status, standard_due_at,

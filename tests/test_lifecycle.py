@@ -281,7 +281,7 @@ def test_detection_and_import_agree_on_every_cell(form):
              "2024/8/16 下午 03:32:00", "2024/8/16 上午 12:05:00", "2024-8-16下午12:30", "2024/8/16\u3000下午\u30003:32",
              "2024/8/16 下午 13:32:00", "2024/8/16 03:32:00 下午",
              "113/08/16 15:32", "113-8-16", "民國113年 8月16日 15時32分", "113年2月29日", "112/02/29", "99/12/31",
-             "１１３/08/16"]
+             "１１３/08/16", "2012年\u30003月15日", "2012年\u00a03月15日 17時20分", "民國\u3000113/08/16"]
     form_ = dates.BY_NAME[form]
     query = f"SELECT {form_.parse_sql('v')} FROM (SELECT unnest($cells) AS v, generate_subscripts($cells, 1) AS i) ORDER BY i"
     in_sql = [r[0] for r in duckdb.execute(query, used_parameters(query, {"cells": [c.strip() for c in cells],

@@ -18,15 +18,15 @@ from zoneinfo import ZoneInfo
 MISSING = ("", "?", "-", "N/A", "n/a", "NULL", "null")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 _WHITESPACE = re.compile(r"\s+")
+# Python's \s as a DuckDB (RE2) class: RE2's \s is ASCII only, and zh-TW cells are padded with
+# ideographic spaces (U+3000) too; every such character lies below U+3001.
+_WHITESPACE_CLASS_SQL = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]"
 # zh-TW's 上午 and 下午 (AM, PM), which Windows and .NET write before the time: "2024/8/16 下午 03:32:00".
 MERIDIEM_WORDS = (("上午", "AM"), ("下午", "PM"))
-# The spaces around them, squeezed to one alike in Python and in DuckDB (whose \s is ASCII only).
-_SPACES = re.compile("[ \t\u3000]+")
-_SPACES_SQL = r"[ \t\x{3000}]+"
 # A year of the Republic of China (民國 113 = 2024), as Taiwan's government and many local systems
 # write it: three digits (100 = 2011 on), so day-first dates with a two-digit year never read as one.
-_ROC_YEAR = re.compile(r"^(?:民國)? *([0-9]{3})(?=[-/年])")
-_ROC_YEAR_SQL = "^(民國)? *([0-9]{3})[-/年]"
+_ROC_YEAR = re.compile(r"^(?:民國)?\s*([0-9]{3})(?=[-/年])")
+_ROC_YEAR_SQL = f"^(民國)?{_WHITESPACE_CLASS_SQL}*([0-9]{{3}})"
 ROC_OFFSET = 1911
 # Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
 _EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
@@ -87,7 +87,7 @@ class DateFormat:
         if self.meridiem_words:
             for word, latin in MERIDIEM_WORDS:
                 value = value.replace(word, f" {latin} ")
-            value = _SPACES.sub(" ", value).strip(" ")
+            value = _WHITESPACE.sub(" ", value).strip()
         for pattern in self.patterns:
             try:
                 return datetime.strptime(value, pattern)
@@ -104,15 +104,15 @@ class DateFormat:
             return (f"CASE WHEN regexp_full_match({text}, '{_EPOCH_MILLISECONDS.pattern[1:-1]}')"
                     f" THEN timezone($time_zone, timezone('UTC', epoch_ms(CAST({text} AS BIGINT)))) END")
         if self.roc_years:
-            text = (f"CASE WHEN regexp_matches({text}, '{_ROC_YEAR_SQL}') THEN CAST(CAST(regexp_extract({text},"
+            text = (f"CASE WHEN regexp_matches({text}, '{_ROC_YEAR_SQL}[-/年]') THEN CAST(CAST(regexp_extract({text},"
                     f" '{_ROC_YEAR_SQL}', 2) AS INTEGER) + {ROC_OFFSET} AS VARCHAR)"
-                    f" || regexp_replace({text}, '^(民國)? *[0-9]{{3}}', '') END")
+                    f" || regexp_replace({text}, '{_ROC_YEAR_SQL}', '') END")
         if self.squeeze_spaces:
-            text = f"regexp_replace({text}, '\\s+', '', 'g')"
+            text = f"regexp_replace({text}, '{_WHITESPACE_CLASS_SQL}+', '', 'g')"
         if self.meridiem_words:
             for word, latin in MERIDIEM_WORDS:
                 text = f"replace({text}, '{word}', ' {latin} ')"
-            text = f"trim(regexp_replace({text}, '{_SPACES_SQL}', ' ', 'g'), ' ')"
+            text = f"trim(regexp_replace({text}, '{_WHITESPACE_CLASS_SQL}+', ' ', 'g'), ' ')"
         # One pattern at a time: COALESCE tries the next only on rows still unparsed, which
         # is far cheaper than try_strptime with a list (every row pays for every miss).
         attempts = [f"try_strptime({text}, '{p}')" for p in self.patterns]
@@ -187,6 +187,9 @@ def _with_fractions(date_pattern: str, separator: str = " ") -> tuple[str, ...]:
     return (f"{date_pattern}{separator}%H:%M:%S.%f",)
 
 
+# 年月日, with hours, minutes and seconds as 時分秒 (spaces squeezed out first).
+_CHINESE_DATES = ("%Y年%m月%d日%H時%M分%S秒", "%Y年%m月%d日%H時%M分", "%Y年%m月%d日")
+
 FORMATS: tuple[DateFormat, ...] = (
     DateFormat(
         "iso", "2012-08-01 13:06",
@@ -194,17 +197,13 @@ FORMATS: tuple[DateFormat, ...] = (
         + _with_fractions("%Y-%m-%d") + _with_fractions("%Y-%m-%d", "T") + _with_fractions("%Y/%m/%d")
         + tuple(f"{d} {t}" for d in ("%Y-%m-%d", "%Y/%m/%d") for t in _CLOCK_TIMES),
     ),
-    DateFormat(
-        "zh_tw", "2012年 3月15日 17時20分",
-        ("%Y年%m月%d日%H時%M分%S秒", "%Y年%m月%d日%H時%M分", "%Y年%m月%d日"), squeeze_spaces=True,
-    ),
+    DateFormat("zh_tw", "2012年 3月15日 17時20分", _CHINESE_DATES, squeeze_spaces=True),
     DateFormat(
         "zh_tw_12h", "2024/8/16 下午 03:32:00",
         tuple(f"{d} %p {t}" for d in ("%Y/%m/%d", "%Y-%m-%d") for t in ("%I:%M:%S", "%I:%M")), meridiem_words=True,
     ),
     DateFormat("roc", "113/08/16 15:32", _with_times("%Y/%m/%d") + _with_times("%Y-%m-%d"), roc_years=True),
-    DateFormat("roc_zh", "民國113年 8月16日 15時32分", ("%Y年%m月%d日%H時%M分%S秒", "%Y年%m月%d日%H時%M分", "%Y年%m月%d日"),
-               squeeze_spaces=True, roc_years=True),
+    DateFormat("roc_zh", "民國113年 8月16日 15時32分", _CHINESE_DATES, squeeze_spaces=True, roc_years=True),
     DateFormat("day_first", "29/2/2016 01:16", _with_times("%d/%m/%Y") + _with_times("%d-%m-%Y") + _with_times("%d.%m.%Y")),
     DateFormat("month_first", "2/29/2016 1:16 PM", ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p") + _with_times("%m/%d/%Y")),
     DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
