@@ -202,12 +202,14 @@ def kpi_cards(review: report.WeeklyReview, query: ServiceQuery, department: str 
     # A year with nothing in play (before the data starts) is no comparison: "+981" would mislead.
     compared = bool(then.get("in_play"))
     lang = ui.lang()
-    # three to a row: a card needs room for its status word beside the changes
-    grid = [column_ for _ in range(0, len(cards), 3) for column_ in st.columns(3)]
-    for column_, (key, now, before) in zip(grid, cards, strict=True):
+    # Cards as wide as their figures, changes and status word, wrapping: three equal columns cut
+    # the status to "未達…" at 1,024 px.
+    row = st.container(horizontal=True)
+    for key, now, before in cards:
         change = presentation.delta(key, now, then[key], lang) if compared else None
-        kpi_card(column_, PREFIX + key, now, presentation.delta(key, now, before, lang), department,
-                 note=t("service.delta.year", period=year_before.label, change=change) if change else None)
+        kpi_card(row, PREFIX + key, now, presentation.delta(key, now, before, lang), department,
+                 note=t("service.delta.year", period=year_before.label, change=change) if change else None,
+                 width="content")
     legend_caption([PREFIX + key for key, _, _ in cards], department)
 
 

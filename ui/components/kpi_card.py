@@ -38,9 +38,10 @@ def rating(metric_key: str, value, department: str | None = None) -> Rating | No
 
 
 def kpi_card(column, metric_key: str, value, delta: str | None = None, department: str | None = None,
-             note: str | None = None) -> None:
+             note: str | None = None, width: str = "stretch") -> None:
     """``st.metric`` in ``column``: the value, its status against the target in the label, the
-    target in the help; ``note`` (another comparison) follows the status."""
+    target in the help; ``note`` (another comparison) follows the status. ``width`` as
+    ``st.metric``'s ("content" in a row of cards that wraps)."""
     metric = metrics.get(metric_key)
     found = rating(metric_key, value, department)
     label, status = metric.label(lang()), None
@@ -51,7 +52,7 @@ def kpi_card(column, metric_key: str, value, delta: str | None = None, departmen
         status = f":{HUES[found.status]}[**{found.word}**]"
         help_text = f"{help_text}\n\n{found.legend}"
     column.metric(label, metric.format(value, lang()), delta, delta_color="off", help=help_text, border=True,
-                  delta_description=" · ".join(text for text in (status, note) if text) or None)
+                  delta_description=" · ".join(text for text in (status, note) if text) or None, width=width)
 
 
 def legend_caption(metric_keys: Sequence[str], department: str | None = None) -> None:
