@@ -18,9 +18,10 @@ def test_radar_has_fixed_axes_closed_polygons_and_numbered_rings(team):
     figure = charts.radar_chart(skills.radar(team, ["A1", "A2"], AS_OF, "zh-TW"), "zh-TW")
     requirement, average, first, second = figure.data
     assert [trace.name for trace in figure.data] == ["職務要求", "團隊平均（3 人）", "甲", "乙"]
-    # Names without spaces break every 9 characters: only the longest one here.
-    assert list(requirement.theta) == ["專案問題管理能力", "溝通協調能力", "客戶需求管理能力", "發掘問題能力",
-                                       "IT技術基本能力", "產品操作與FAQ撰<br>寫能力", "專案問題管理能力"]
+    # Names without spaces break past 6 Chinese characters (12 Latin letters), into even lines,
+    # never inside a Latin word: at 1,024 px the radar has half the page.
+    assert list(requirement.theta) == ["專案問題<br>管理能力", "溝通協調能力", "客戶需求<br>管理能力", "發掘問題能力",
+                                       "IT技術<br>基本能力", "產品操作與<br>FAQ撰寫能力", "專案問題<br>管理能力"]
     assert list(requirement.r) == [2, 2, 1, 2, 2, 3, 2]   # CS requirements, closed back to the first axis
     assert list(first.r) == [0, 2, 2, 1, 2, 2, 0]          # A1's levels (see test_people_skills)
     radial = figure.layout.polar.radialaxis
@@ -63,6 +64,14 @@ def test_cell_text_and_wrap():
     assert charts.cell_text(2, None, True) == "2"
     assert charts.cell_text(0, None, False) == ""
     assert charts.wrap("Product operation and FAQ writing") == "Product operation<br>and FAQ writing"
+    # Without spaces: as few lines as fit the width (a Chinese character counts two), the longest
+    # as short as it can be, never cut inside a Latin word.
+    assert charts.wrap("客戶需求管理能力", 12) == "客戶需求<br>管理能力"
+    assert charts.wrap("溝通協調能力", 12) == "溝通協調能力"
+    assert charts.wrap("產品操作與FAQ撰寫能力", 12) == "產品操作與<br>FAQ撰寫能力"   # FAQ stays whole
+    assert charts.wrap("產品操作與服務流程設計能力") == "產品操作與服<br>務流程設計能力"
+    assert charts.wrap("IT技術基本能力", 12) == "IT技術<br>基本能力"
+    assert charts.wrap("產品操作與服務流程設計能力", 12) == "產品操<br>作與服務流<br>程設計能力"
 
 
 def test_matrix_headers_stay_narrow():

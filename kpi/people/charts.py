@@ -5,6 +5,9 @@ Figures only (no Streamlit): the pages render them; tests check them as data.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -93,11 +96,11 @@ def _hover(row, lang: str) -> str:
 
 
 def wrap(text: str, width: int = 18) -> str:
-    """Break a long label so chart margins need not grow: at spaces (English), or every
-    ``width // 2`` characters where there are none (Chinese characters are twice as wide)."""
+    """Break a long label so chart margins need not grow: at spaces (English), or where there are
+    none into lines about ``width`` wide (a Chinese character counts two, a Latin letter one),
+    as even as they can be (客戶需求/管理能力, not 客戶需求管理/能力) and never inside a Latin word."""
     if " " not in text:
-        step = width // 2
-        return "<br>".join(text[i:i + step] for i in range(0, len(text), step))
+        return "<br>".join(_even_lines(re.findall(r"[A-Za-z0-9]+|.", text), width))
     lines, line = [], ""
     for word in text.split(" "):
         if line and len(line) + 1 + len(word) > width:
@@ -131,10 +134,42 @@ def coverage_chart(coverage: pd.DataFrame, lang: str) -> go.Figure:
     return figure
 
 
+def _shown_width(piece: str) -> int:
+    return len(piece) if piece.isascii() else 2 * len(piece)
+
+
+def _even_lines(pieces: list[str], width: int) -> list[str]:
+    """``pieces`` (a Latin word or one character each) in as few lines as fit ``width``, cut where
+    the longest line is shortest."""
+    sizes = [_shown_width(p) for p in pieces]
+
+    @cache
+    def cuts(start: int, lines: int) -> tuple[int, tuple[int, ...]] | None:
+        """The longest line and the cuts of ``pieces[start:]`` in ``lines`` lines, or None."""
+        if lines == 1:
+            return (sum(sizes[start:]), ()) if sum(sizes[start:]) <= width else None
+        best = None
+        for end in range(start + 1, len(pieces) - lines + 2):
+            line, rest = sum(sizes[start:end]), cuts(end, lines - 1)
+            if line > width:
+                break
+            if rest is not None and (best is None or max(line, rest[0]) < best[0]):
+                best = (max(line, rest[0]), (end, *rest[1]))
+        return best
+
+    for lines in range(max(1, -(-sum(sizes) // width)), len(pieces) + 1):
+        found = cuts(0, lines)
+        if found is not None:
+            bounds = (0, *found[1], len(pieces))
+            return ["".join(pieces[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return ["".join(pieces)]  # a piece wider than ``width`` alone
+
+
 def radar_chart(data: RadarData, lang: str) -> go.Figure:
     """Each person's levels against the requirement and the team average, axes in the role's order."""
     axes = data.axes
-    names = [wrap(name) for name in axes["competency"]]
+    # Narrow labels: at 1,024 px the radar has half the page, and a spoke's label beside it was cut.
+    names = [wrap(name, 12) for name in axes["competency"]]
     theta = names + names[:1]  # close the polygon
 
     def closed(values) -> list[float]:
