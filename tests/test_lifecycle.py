@@ -165,6 +165,19 @@ def test_non_whole_counts_are_rejects_not_rounded(con, tmp_path):
                                                    "'1e3' is not a whole number of zero or more"]
 
 
+def test_status_words_of_every_system():
+    words = vocabularies.status_map(None)
+    cases = {"New": "new", "On-hold": "on_hold", "Solved": "resolved", "Waiting for support": "open",
+             "Waiting on Third Party": "on_hold", "Canceled": "cancelled",
+             # HubSpot's pipeline stages
+             "Waiting on contact": "pending", "Waiting on us": "open",
+             "未處理": "new", "進行中": "open", "已指派": "open", "待客戶回覆": "pending", "擱置": "on_hold",
+             "已解決": "resolved", "已結案": "closed", "已撤銷": "cancelled",
+             # left to the user: "returned" may mean sent back to the customer or to the agent
+             "退回": None}
+    assert {w: words.get(vocabularies.normalise(w)) for w in cases} == cases
+
+
 def test_levels_from_every_scheme():
     words = vocabularies.priority_map(None)
     cases = {"Urgent": 1, "High": 2, "Normal": 3, "Low": 4, "Blocker": 1, "Major": 3, "Minor": 4, "Trivial": 5,

@@ -35,6 +35,8 @@ COMMON_STATUS: dict[str, str] = {
     "customer responded": "open", "in review": "open", "under review": "open",
     "hold": "on_hold", "on hold": "on_hold", "on-hold": "on_hold", "waiting on third party": "on_hold",
     "awaiting vendor": "on_hold",
+    # HubSpot's ticket pipeline stages; "awaiting info" as Freshservice and others write it.
+    "waiting on contact": "pending", "waiting on us": "open", "awaiting info": "pending",
     "solved": "resolved", "resolved": "resolved", "done": "resolved", "completed": "resolved",
     "complete": "resolved", "fixed": "resolved",
     "closed": "closed", "archived": "closed",
@@ -55,11 +57,13 @@ COMMON_STATUS: dict[str, str] = {
     # zh-TW, as e-contact+ and Taiwanese helpdesks write them.
     "新建": "new", "新案件": "new", "新進": "new", "待受理": "new", "未處理": "new",
     "處理中": "open", "受理中": "open", "待處理": "open", "已派工": "open", "重新開啟": "open", "已升級": "open",
+    "進行中": "open", "已受理": "open", "已指派": "open",
     "待回覆": "pending", "等待客戶": "pending", "待客戶回覆": "pending", "待確認": "pending",
     "暫停": "on_hold", "擱置": "on_hold", "保留": "on_hold", "等待廠商": "on_hold",
     "已完成": "resolved", "完成": "resolved", "已解決": "resolved", "可結案": "resolved", "已處理": "resolved",
     "已關閉": "closed", "關閉": "closed", "已結案": "closed", "結案": "closed",
     "已取消": "cancelled", "取消": "cancelled", "作廢": "cancelled", "已刪除": "cancelled", "撤銷": "cancelled",
+    "已撤銷": "cancelled",
 }
 
 LAYOUT_STATUS: dict[str, dict[str, str]] = {
