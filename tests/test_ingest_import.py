@@ -70,6 +70,17 @@ def test_chinese_dates_padded_with_ideographic_spaces_are_read_as_detected(con, 
     assert tickets(con, "created_at, current_commitment_at") == [(datetime(2024, 3, 4, 9, 5), datetime(2024, 3, 18, 9))]
 
 
+def test_ids_written_for_excel_keep_their_leading_zeros_and_lose_the_wrapper(con, tmp_path):
+    path = write(tmp_path, "for-excel.csv",
+                 '="00123",包起來的編號,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n'
+                 '="",空的,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n'
+                 '=00124,沒有引號,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n')
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected) == (3, 2, 1)
+    assert [(r.row, r.column, r.reason) for r in report.rejects] == [(3, "編號", "Ticket id is empty, but every ticket needs one")]
+    assert [row[0] for row in tickets(con, "ticket_id")] == ["00123", "=00124"]
+
+
 def test_row_values_are_mapped_to_canonical_fields(con):
     importer.import_file(con, FIXTURES / "week41-2009.csv")
     row = con.execute("""SELECT source_system, subject, department, priority, status, standard_due_at,

@@ -348,7 +348,11 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         if column is None and default is None:
             continue
         cell, text, value, present = f"c_{f.name}", f"t_{f.name}", f"v_{f.name}", f"p_{f.name}"
-        cells.append(f"{_cell_sql(staged, column)} AS {cell}")
+        trimmed = _cell_sql(staged, column)
+        if f.name == "ticket_id":
+            # ="00123": how exports keep an id's leading zeros when Excel opens the file.
+            trimmed = f"CASE WHEN {trimmed} LIKE '=\"%\"' THEN {trimmed}[3:-2] ELSE {trimmed} END"
+        cells.append(f"{trimmed} AS {cell}")
         texts.append(f"{_text_sql(f.name, cell, default)} AS {text}")
         items.append(f"{text} IS NOT NULL AS {present}")
         check = f"({present} AND {value} IS NULL)"
@@ -703,7 +707,8 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
     if field_name == "summary_row":
         return "reject.summary_ticket_row", (("value", raw),)
     kind = formats.FIELD_BY_NAME[field_name].kind
-    if dates.value_or_none(raw) is None:
+    # A text cell is refused only when it holds nothing (an id ="" holds nothing either).
+    if kind == "text" or dates.value_or_none(raw) is None:
         return "reject.empty_required", (("field", field_name),)
     if kind == "datetime":
         form = dates.BY_NAME[plan.date_formats.get(field_name, "iso")]
