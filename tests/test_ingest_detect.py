@@ -241,10 +241,13 @@ def test_repeated_and_blank_headers_get_distinct_names():
         # Fractional seconds, as ServiceNow and SQL Server exports write them.
         (["2012/10/09 14:50:17.000"], "iso", datetime(2012, 10, 9, 14, 50, 17)),
         (["2012-10-09T14:50:17.250"], "iso", datetime(2012, 10, 9, 14, 50, 17, 250000)),
+        # SQL Server's datetime2: seven digits of a second, the seventh dropped as DuckDB drops it.
+        (["2024-03-04 09:05:00.0000000", "2024-03-04 10:00:00.1234567"], "iso", datetime(2024, 3, 4, 9, 5)),
         # UTC offsets and Z: 15:49:42 UTC is 23:49:42 in Taipei (UTC+8); never dropped.
         (["2006-01-11 15:49:42+00:00"], "iso", datetime(2006, 1, 11, 23, 49, 42)),
         (["2006-01-11T15:49:42Z"], "iso", datetime(2006, 1, 11, 23, 49, 42)),
         (["2024-02-08T09:00:00-05:00"], "iso", datetime(2024, 2, 8, 22, 0)),
+        (["2024-02-08 09:00:00 +0800"], "iso", datetime(2024, 2, 8, 9, 0)),   # a space before the offset
         (["2024-02-08T09:00:00.5+09:00"], "iso", datetime(2024, 2, 8, 8, 0, 0, 500000)),
     ],
 )

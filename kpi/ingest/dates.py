@@ -35,6 +35,9 @@ _EPOCH_MILLISECONDS = re.compile(r"^\d{13}$")
 # An ISO 8601 time with its UTC offset or Z: converted to the store's time zone, never dropped.
 TIME_WITH_OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)? ?(Z|z|[+-]\d\d(:?\d\d)?)$"
 _TIME_WITH_OFFSET = re.compile(TIME_WITH_OFFSET)
+# SQL Server's datetime2 writes seven digits of a second (15:32:00.0000000); strptime's %f takes
+# six, and DuckDB keeps the first six.
+_LONG_FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+$")
 DEFAULT_TIME_ZONE = "Asia/Taipei"
 # Readable range: a value outside it is refused with its row (Python's datetime ends at 9999).
 FIRST_READABLE = datetime(1, 1, 1)
@@ -77,6 +80,8 @@ class DateFormat:
             return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
         if _TIME_WITH_OFFSET.search(value):
             return _with_offset(value, time_zone) if self.name == "iso" else None
+        if self.name == "iso":
+            value = _LONG_FRACTION.sub(r"\1", value)
         if self.roc_years:
             year = _ROC_YEAR.match(value)
             if year is None:
@@ -118,7 +123,8 @@ class DateFormat:
         attempts = [f"try_strptime({text}, '{p}')" for p in self.patterns]
         if self.name == "iso":
             attempts.insert(0, f"try_cast({text} AS TIMESTAMP)")  # DuckDB's own ISO parser
-            offset = f"timezone($time_zone, try_cast(replace({text}, '/', '-') AS TIMESTAMPTZ))"
+            # DuckDB reads no space before the offset ("15:32 +08:00"), Python's fromisoformat does.
+            offset = f"timezone($time_zone, try_cast(regexp_replace(replace({text}, '/', '-'), ' ([Zz+-])', '\\1') AS TIMESTAMPTZ))"
             # Four-digit years only, as Python's %Y: DuckDB would read 113/08/16 (民國) as the year 113.
             return (f"CASE WHEN NOT ({text} LIKE '____-%' OR {text} LIKE '____/%') THEN NULL"
                     f" WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {offset}"
