@@ -38,6 +38,8 @@ _TIME_WITH_OFFSET = re.compile(TIME_WITH_OFFSET)
 # SQL Server's datetime2 writes seven digits of a second (15:32:00.0000000); strptime's %f takes
 # six, and DuckDB keeps the first six.
 _LONG_FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+$")
+# What an ISO date starts with in both readers: four characters (the year), then - or /.
+_ISO_START = re.compile(r"^.{4}[-/]")
 DEFAULT_TIME_ZONE = "Asia/Taipei"
 # Readable range: a value outside it is refused with its row (Python's datetime ends at 9999).
 FIRST_READABLE = datetime(1, 1, 1)
@@ -78,6 +80,8 @@ class DateFormat:
                 return None
             moment = datetime.fromtimestamp(int(value) / 1000, ZoneInfo("UTC"))
             return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+        if self.name == "iso" and not _ISO_START.match(value):
+            return None  # as the SQL's guard: fromisoformat would read 20240816T15:32Z, DuckDB not
         if _TIME_WITH_OFFSET.search(value):
             return _with_offset(value, time_zone) if self.name == "iso" else None
         if self.name == "iso":
@@ -125,7 +129,8 @@ class DateFormat:
             attempts.insert(0, f"try_cast({text} AS TIMESTAMP)")  # DuckDB's own ISO parser
             # DuckDB reads no space before the offset ("15:32 +08:00"), Python's fromisoformat does.
             offset = f"timezone($time_zone, try_cast(regexp_replace(replace({text}, '/', '-'), ' ([Zz+-])', '\\1') AS TIMESTAMPTZ))"
-            # Four-digit years only, as Python's %Y: DuckDB would read 113/08/16 (民國) as the year 113.
+            # Four-digit years only, as Python's %Y: DuckDB would read 113/08/16 (民國) as the year 113
+            # (_ISO_START in Python).
             return (f"CASE WHEN NOT ({text} LIKE '____-%' OR {text} LIKE '____/%') THEN NULL"
                     f" WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {offset}"
                     f" ELSE coalesce({', '.join(attempts)}) END")
