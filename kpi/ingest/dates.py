@@ -40,6 +40,8 @@ _TIME_WITH_OFFSET = re.compile(TIME_WITH_OFFSET)
 _LONG_FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+$")
 # What an ISO date starts with in both readers: four characters (the year), then - or /.
 _ISO_START = re.compile(r"^.{4}[-/]")
+# Whitespace Python reads as such and DuckDB does not (it knows ASCII's alone).
+_UNICODE_SPACE = re.compile(r"[^\S\t\n\v\f\r ]")
 DEFAULT_TIME_ZONE = "Asia/Taipei"
 # Readable range: a value outside it is refused with its row (Python's datetime ends at 9999).
 FIRST_READABLE = datetime(1, 1, 1)
@@ -60,6 +62,9 @@ class DateFormat:
     meridiem_words: bool = False  # 上午/下午 read as AM/PM (MERIDIEM_WORDS)
     roc_years: bool = False  # the year is the Republic of China's (_ROC_YEAR), turned into ours first
     epoch_milliseconds: bool = False
+    # Digits only: each pattern reads text of its own length alone. strptime reads %m, %d … as one
+    # digit or two, so 20241211 would also read as 2024-1-2 1:1 with %Y%m%d%H%M (DuckDB as 2024-12-11).
+    fixed_width: bool = False
 
     @property
     def is_excel_serial(self) -> bool:
@@ -82,15 +87,17 @@ class DateFormat:
             return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
         if self.name == "iso" and not _ISO_START.match(value):
             return None  # as the SQL's guard: fromisoformat would read 20240816T15:32Z, DuckDB not
-        if _TIME_WITH_OFFSET.search(value):
-            return _with_offset(value, time_zone) if self.name == "iso" else None
-        if self.name == "iso":
-            value = _LONG_FRACTION.sub(r"\1", value)
         if self.roc_years:
             year = _ROC_YEAR.match(value)
             if year is None:
                 return None
             value = f"{int(year.group(1)) + ROC_OFFSET}{value[year.end():]}"
+        if not (self.squeeze_spaces or self.meridiem_words) and _UNICODE_SPACE.search(value):
+            return None  # strptime's " " and fromisoformat take a no-break or ideographic space, DuckDB not
+        if _TIME_WITH_OFFSET.search(value):
+            return _with_offset(value, time_zone) if self.name == "iso" else None
+        if self.name == "iso":
+            value = _LONG_FRACTION.sub(r"\1", value)
         if self.squeeze_spaces:
             value = _WHITESPACE.sub("", value)
         if self.meridiem_words:
@@ -98,6 +105,8 @@ class DateFormat:
                 value = value.replace(word, f" {latin} ")
             value = _WHITESPACE.sub(" ", value).strip()
         for pattern in self.patterns:
+            if self.fixed_width and len(value) != _width(pattern):
+                continue
             try:
                 return datetime.strptime(value, pattern)
             except ValueError:
@@ -124,9 +133,13 @@ class DateFormat:
             text = f"trim(regexp_replace({text}, '{_WHITESPACE_CLASS_SQL}+', ' ', 'g'), ' ')"
         # One pattern at a time: COALESCE tries the next only on rows still unparsed, which
         # is far cheaper than try_strptime with a list (every row pays for every miss).
-        attempts = [f"try_strptime({text}, '{p}')" for p in self.patterns]
+        attempts = [f"CASE WHEN length({text}) = {_width(p)} THEN try_strptime({text}, '{p}') END" if self.fixed_width
+                    else f"try_strptime({text}, '{p}')" for p in self.patterns]
         if self.name == "iso":
-            attempts.insert(0, f"try_cast({text} AS TIMESTAMP)")  # DuckDB's own ISO parser
+            # DuckDB's own ISO parser, only on text ending in a digit: it takes a last word for a
+            # time zone and drops it, so "2024-02-19 8:00 PM" would read 08:00 (the patterns with
+            # %p read it as 20:00, as Python does).
+            attempts.insert(0, f"CASE WHEN right({text}, 1) BETWEEN '0' AND '9' THEN try_cast({text} AS TIMESTAMP) END")
             # DuckDB reads no space before the offset ("15:32 +08:00"), Python's fromisoformat does.
             offset = f"timezone($time_zone, try_cast(regexp_replace(replace({text}, '/', '-'), ' ([Zz+-])', '\\1') AS TIMESTAMPTZ))"
             # Four-digit years only, as Python's %Y: DuckDB would read 113/08/16 (民國) as the year 113
@@ -135,6 +148,11 @@ class DateFormat:
                     f" WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {offset}"
                     f" ELSE coalesce({', '.join(attempts)}) END")
         return f"coalesce({', '.join(attempts)})"
+
+
+def _width(pattern: str) -> int:
+    """How many characters a fixed-width pattern (two digits a field, four the year) writes."""
+    return len(datetime(2000, 10, 10, 10, 10, 10).strftime(pattern))
 
 
 def _with_offset(value: str, time_zone: str) -> datetime | None:
@@ -218,8 +236,8 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat("day_first", "29/2/2016 01:16", _with_times("%d/%m/%Y") + _with_times("%d-%m-%Y") + _with_times("%d.%m.%Y")),
     DateFormat("month_first", "2/29/2016 1:16 PM", ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p") + _with_times("%m/%d/%Y")),
     DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
-    # Minutes before seconds: strptime would read 202401011230 as 12:03:00 with the seconds pattern.
-    DateFormat("compact", "20240101", ("%Y%m%d%H%M", "%Y%m%d%H%M%S", "%Y%m%d")),
+    # Each pattern reads text of its own length only: 202401011230 is never 12:03:00 by the seconds pattern.
+    DateFormat("compact", "20240101", ("%Y%m%d%H%M", "%Y%m%d%H%M%S", "%Y%m%d"), fixed_width=True),
     DateFormat("excel_serial", "40123.5417"),
     DateFormat("epoch_ms", "1708300800000", epoch_milliseconds=True),
 )

@@ -1,0 +1,69 @@
+"""Detection and the people and Planner imports read dates in Python; the ticket import reads them
+in DuckDB. Over a few thousand generated cells in the shapes exports take (years of 2 to 5 digits,
+ROC years, -, /, . and 年月日, padded or not, 12- and 24-hour times, fractions of 1 to 9 digits,
+UTC offsets with and without a space, and ASCII, no-break and ideographic spaces), wherever Python
+reads a cell in a form, DuckDB must read the same time: never a date the preview shows and the
+import refuses, and never two different times (as '2024-02-19 8:00 PM' once gave: 20:00 in
+Python, 08:00 in DuckDB). Where DuckDB alone reads a cell (a two-digit year as the year 24) the
+import sees a placeholder date and says so."""
+
+import random
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from kpi.ingest import dates
+from kpi.sql import used_parameters
+
+
+def generated_cells(count: int, seed: int = 20261130) -> list[str]:
+    rng = random.Random(seed)
+
+    def two(n: int, padded: bool) -> str:
+        return f"{n:02d}" if padded else str(n)
+
+    cells = set()
+    while len(cells) < count:
+        year = rng.choice(["2024", "113", "24", "0024", "12024", "1999", "民國113", "民國 113"])
+        month, day, padded = rng.randint(1, 13), rng.randint(1, 31), rng.random() < 0.6
+        sep = rng.choice(["-", "/", ".", "年"])
+        date = (f"{year}年{two(month, padded)}月{two(day, padded)}日" if sep == "年"
+                else f"{year}{sep}{two(month, padded)}{sep}{two(day, padded)}")
+        shape = rng.random()
+        if shape < 0.15:    # day or month first
+            first, second_ = (day, month) if rng.random() < 0.5 else (month, day)
+            date = f"{two(first, padded)}{rng.choice('/-.')}{two(second_, padded)}{rng.choice('/-.')}{rng.choice(['2024', '24'])}"
+        elif shape < 0.22:  # Jira's day/Mon/year
+            date = f"{day}/{rng.choice(['Feb', 'Aug', 'Dec', 'feb'])}/{rng.choice(['26', '2026'])}"
+        if rng.random() < 0.1:    # compact digits
+            date = f"{year}{month:02d}{day:02d}" + rng.choice(["", "1230", "123005", "1"])
+        hour, minute, second = rng.randint(0, 24), rng.randint(0, 60), rng.randint(0, 59)
+        time = rng.choice(["", f"{two(hour, padded)}:{minute:02d}", f"{two(hour, padded)}:{minute:02d}:{second:02d}",
+                           f"{two(hour, padded)}:{minute:02d}:{second:02d}.{'1234567890'[:rng.randint(1, 9)]}",
+                           f"{hour}時{minute}分", f"{hour}時{minute}分{second}秒"])
+        marker = rng.choice(["", "", "上午", "下午", "AM", "PM", "am"])
+        if marker and rng.random() < 0.5:
+            time = f"{marker}{rng.choice([' ', '', chr(0x3000)])}{time}"
+        elif marker:
+            time = f"{time}{rng.choice([' ', ''])}{marker}"
+        offset = rng.choice(["", "", "", "Z", "+08", "+0800", "+08:00", "-05:30", " +0800", " Z", "z"])
+        between = rng.choice([" ", " ", "  ", "\u3000", "\u00a0", "\t", "T", ""])
+        cells.add(date + (between + time + offset if time else ""))
+    cells.update(["40123.5", "40123", "1708300800000", "2958466"])  # Excel serial days, Unix milliseconds
+    return sorted(cells)
+
+
+CELLS = generated_cells(4000)
+
+
+@pytest.mark.parametrize("form", dates.FORMATS, ids=lambda form: form.name)
+def test_where_python_reads_a_date_duckdb_reads_the_same(form):
+    query = f"SELECT {form.parse_sql('v')} FROM (SELECT unnest($cells) AS v, generate_subscripts($cells, 1) AS i) ORDER BY i"
+    parameters = {"cells": [c.strip() for c in CELLS], "time_zone": "Asia/Taipei"}
+    in_sql = [row[0] for row in duckdb.execute(query, used_parameters(query, parameters)).fetchall()]
+    read = {cell: form.parse(cell) for cell in CELLS}
+    differing = {cell: (value, sql) for (cell, value), sql in zip(read.items(), in_sql)
+                 if value is not None and (sql if isinstance(sql, datetime) else None) != value}
+    assert differing == {}
+    assert sum(value is not None for value in read.values()) >= 2   # the form is exercised
