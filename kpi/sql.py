@@ -21,6 +21,11 @@ def ident(name: str) -> str:
     return quoted
 
 
+# Python's \s (str.isspace) as an RE2 class, for SQL that must split or squeeze text as Python
+# does: RE2's own \s is ASCII only. Every such character lies below U+3001.
+WHITESPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]"
+
+
 def positional(index: int) -> str:
     """The name of a staged table's ``index``-th (0-based) column: c1, c2 …"""
     return f"c{index + 1}"

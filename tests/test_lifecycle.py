@@ -178,6 +178,18 @@ def test_status_words_of_every_system():
     assert {w: words.get(vocabularies.normalise(w)) for w in cases} == cases
 
 
+def test_words_are_folded_alike_in_python_and_duckdb():
+    # Event logs' activities and channel words are folded in SQL, statuses and priorities in Python.
+    import duckdb
+
+    words = ["  Waiting  on\tCustomer ", "Resolved\n", "處理中\u00a0", "待客戶\u3000回覆", "ＯＰＥＮ", "\u3000", "", None]
+    query = (f"SELECT {vocabularies.normalise_sql('w')} FROM (SELECT unnest($w) AS w, generate_subscripts($w, 1) AS i)"
+             " ORDER BY i")
+    in_sql = [row[0] for row in duckdb.execute(query, {"w": words}).fetchall()]
+    assert in_sql == [vocabularies.normalise(w) for w in words] == [
+        "waiting on customer", "resolved", "處理中", "待客戶 回覆", "ｏｐｅｎ", None, None, None]
+
+
 def test_levels_from_every_scheme():
     words = vocabularies.priority_map(None)
     cases = {"Urgent": 1, "High": 2, "Normal": 3, "Low": 4, "Blocker": 1, "Major": 3, "Minor": 4, "Trivial": 5,

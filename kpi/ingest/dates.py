@@ -14,19 +14,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from kpi.sql import WHITESPACE_CLASS
+
 # How exports write "no value" (ServiceNow writes "?"); a cell is compared trimmed, as it is.
 MISSING = ("", "?", "-", "N/A", "n/a", "NULL", "null")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 _WHITESPACE = re.compile(r"\s+")
-# Python's \s as a DuckDB (RE2) class: RE2's \s is ASCII only, and zh-TW cells are padded with
-# ideographic spaces (U+3000) too; every such character lies below U+3001.
-_WHITESPACE_CLASS_SQL = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]"
 # zh-TW's 上午 and 下午 (AM, PM), which Windows and .NET write before the time: "2024/8/16 下午 03:32:00".
 MERIDIEM_WORDS = (("上午", "AM"), ("下午", "PM"))
 # A year of the Republic of China (民國 113 = 2024), as Taiwan's government and many local systems
 # write it: three digits (100 = 2011 on), so day-first dates with a two-digit year never read as one.
 _ROC_YEAR = re.compile(r"^(?:民國)?\s*([0-9]{3})(?=[-/年])")
-_ROC_YEAR_SQL = f"^(民國)?{_WHITESPACE_CLASS_SQL}*([0-9]{{3}})"
+_ROC_YEAR_SQL = f"^(民國)?{WHITESPACE_CLASS}*([0-9]{{3}})"
 ROC_OFFSET = 1911
 # Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
 _EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
@@ -126,11 +125,11 @@ class DateFormat:
                     f" '{_ROC_YEAR_SQL}', 2) AS INTEGER) + {ROC_OFFSET} AS VARCHAR)"
                     f" || regexp_replace({text}, '{_ROC_YEAR_SQL}', '') END")
         if self.squeeze_spaces:
-            text = f"regexp_replace({text}, '{_WHITESPACE_CLASS_SQL}+', '', 'g')"
+            text = f"regexp_replace({text}, '{WHITESPACE_CLASS}+', '', 'g')"
         if self.meridiem_words:
             for word, latin in MERIDIEM_WORDS:
                 text = f"replace({text}, '{word}', ' {latin} ')"
-            text = f"trim(regexp_replace({text}, '{_WHITESPACE_CLASS_SQL}+', ' ', 'g'), ' ')"
+            text = f"trim(regexp_replace({text}, '{WHITESPACE_CLASS}+', ' ', 'g'), ' ')"
         # One pattern at a time: COALESCE tries the next only on rows still unparsed, which
         # is far cheaper than try_strptime with a list (every row pays for every miss).
         attempts = [f"CASE WHEN length({text}) = {_width(p)} THEN try_strptime({text}, '{p}') END" if self.fixed_width

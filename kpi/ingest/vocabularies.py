@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from kpi.sql import WHITESPACE_CLASS
+
 # The lifecycle every ticket is read into, in order. Open states count as backlog, done states
 # are completions, cancelled tickets (cancelled, deleted, merged) are kept but left out of KPIs.
 STATES = ("new", "open", "pending", "on_hold", "resolved", "closed", "cancelled")
@@ -139,8 +141,8 @@ def state_sql(word_sql: str) -> str:
 
 
 def normalise_sql(text_sql: str) -> str:
-    """SQL twin of ``normalise``."""
-    return f"nullif(lower(regexp_replace(trim({text_sql}), '\\s+', ' ', 'g')), '')"
+    """SQL twin of ``normalise``: the same whitespace folded (ideographic spaces, line ends …)."""
+    return f"nullif(lower(trim(regexp_replace({text_sql}, '{WHITESPACE_CLASS}+', ' ', 'g'), ' ')), '')"
 
 
 def parameters(statuses: Mapping[str, str]) -> dict[str, list]:
