@@ -322,8 +322,8 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
     """Parse each mapped cell once, in five projection levels over the staged table:
 
     1. ``c_<field>``: the cell trimmed;
-    2. ``t_<field>``: that, or NULL when it is one of the "no value" markers (then the field's
-       default, where the user gave one);
+    2. ``t_<field>``: that (an id also taken out of Excel's ``="…"``), or NULL when it is one of
+       the "no value" markers (then the field's default, where the user gave one);
     3. ``v_<field>`` (the value) and ``p_<field>`` (the cell had something in it); dates are
        parsed into ``r_<field>`` first, statuses and priorities looked up in the vocabularies;
     4. ``ph_<field>``: the parsed date is a placeholder (tested once per cell);
@@ -348,12 +348,10 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         if column is None and default is None:
             continue
         cell, text, value, present = f"c_{f.name}", f"t_{f.name}", f"v_{f.name}", f"p_{f.name}"
-        trimmed = _cell_sql(staged, column)
-        if f.name == "ticket_id":
-            # ="00123": how exports keep an id's leading zeros when Excel opens the file.
-            trimmed = f"CASE WHEN {trimmed} LIKE '=\"%\"' THEN {trimmed}[3:-2] ELSE {trimmed} END"
-        cells.append(f"{trimmed} AS {cell}")
-        texts.append(f"{_text_sql(f.name, cell, default)} AS {text}")
+        cells.append(f"{_cell_sql(staged, column)} AS {cell}")
+        # ="00123": how exports keep an id's leading zeros when Excel opens the file.
+        read = f"CASE WHEN {cell} LIKE '=\"%\"' THEN {cell}[3:-2] ELSE {cell} END" if f.name == "ticket_id" else cell
+        texts.append(f"{_text_sql(f.name, read, default)} AS {text}")
         items.append(f"{text} IS NOT NULL AS {present}")
         check = f"({present} AND {value} IS NULL)"
         if f.kind == "text":
