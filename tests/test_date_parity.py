@@ -1,7 +1,8 @@
 """Detection and the people and Planner imports read dates in Python; the ticket import reads them
 in DuckDB. Over a few thousand generated cells in the shapes exports take (years of 2 to 5 digits,
 ROC years, -, /, . and 年月日, padded or not, 12- and 24-hour times, fractions of 1 to 9 digits,
-UTC offsets with and without a space, and ASCII, no-break and ideographic spaces), wherever Python
+UTC offsets with and without a space, ICU's comma after the date, and ASCII, no-break,
+narrow no-break and ideographic spaces), wherever Python
 reads a cell in a form, DuckDB must read the same time: never a date the preview shows and the
 import refuses, and never two different times (as '2024-02-19 8:00 PM' once gave: 20:00 in
 Python, 08:00 in DuckDB). Where DuckDB alone reads a cell (a two-digit year as the year 24) the
@@ -46,11 +47,15 @@ def generated_cells(count: int, seed: int = 20261130) -> list[str]:
         if marker and rng.random() < 0.5:
             time = f"{marker}{rng.choice([' ', '', chr(0x3000)])}{time}"
         elif marker:
-            time = f"{time}{rng.choice([' ', ''])}{marker}"
+            time = f"{time}{rng.choice([' ', '', chr(0x202f)])}{marker}"
         offset = rng.choice(["", "", "", "Z", "+08", "+0800", "+08:00", "-05:30", " +0800", " Z", "z"])
-        between = rng.choice([" ", " ", "  ", "\u3000", "\u00a0", "\t", "T", ""])
+        between = rng.choice([" ", " ", "  ", "\u3000", "\u00a0", "\t", "T", "", ", ", ","])
         cells.add(date + (between + time + offset if time else ""))
     cells.update(["40123.5", "40123", "1708300800000", "2958466"])  # Excel serial days, Unix milliseconds
+    # ICU's short forms (Salesforce, browsers): en-US with and without CLDR 42's narrow no-break
+    # space, en-GB, de.
+    cells.update(["2/5/2024, 9:14 AM", "2/5/2024, 9:14\u202fPM", "12/31/2024, 11:59:59\u202fPM",
+                  "05/02/2024, 09:14", "05.02.2024, 09:14:30"])
     return sorted(cells)
 
 

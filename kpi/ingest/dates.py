@@ -59,6 +59,9 @@ class DateFormat:
     patterns: tuple[str, ...] = ()
     squeeze_spaces: bool = False  # zh-TW dates pad single digits with spaces: "2012年 3月 5日"
     meridiem_words: bool = False  # 上午/下午 read as AM/PM (MERIDIEM_WORDS)
+    # Any run of spaces reads as one ASCII space: ICU (CLDR 42 on: browsers, Java 20 on) writes a
+    # narrow no-break space before AM/PM, "1/15/2024, 10:32\u202fAM".
+    spaces_as_one: bool = False
     roc_years: bool = False  # the year is the Republic of China's (_ROC_YEAR), turned into ours first
     epoch_milliseconds: bool = False
     # Digits only: each pattern reads text of its own length alone. strptime reads %m, %d … as one
@@ -91,7 +94,7 @@ class DateFormat:
             if year is None:
                 return None
             value = f"{int(year.group(1)) + ROC_OFFSET}{value[year.end():]}"
-        if not (self.squeeze_spaces or self.meridiem_words) and _UNICODE_SPACE.search(value):
+        if not (self.squeeze_spaces or self.meridiem_words or self.spaces_as_one) and _UNICODE_SPACE.search(value):
             return None  # strptime's " " and fromisoformat take a no-break or ideographic space, DuckDB not
         if _TIME_WITH_OFFSET.search(value):
             return _with_offset(value, time_zone) if self.name == "iso" else None
@@ -102,6 +105,7 @@ class DateFormat:
         if self.meridiem_words:
             for word, latin in MERIDIEM_WORDS:
                 value = value.replace(word, f" {latin} ")
+        if self.meridiem_words or self.spaces_as_one:
             value = _WHITESPACE.sub(" ", value).strip()
         for pattern in self.patterns:
             if self.fixed_width and len(value) != _width(pattern):
@@ -129,6 +133,7 @@ class DateFormat:
         if self.meridiem_words:
             for word, latin in MERIDIEM_WORDS:
                 text = f"replace({text}, '{word}', ' {latin} ')"
+        if self.meridiem_words or self.spaces_as_one:
             text = f"trim(regexp_replace({text}, '{WHITESPACE_CLASS}+', ' ', 'g'), ' ')"
         # One pattern at a time: COALESCE tries the next only on rows still unparsed, which
         # is far cheaper than try_strptime with a list (every row pays for every miss).
@@ -156,6 +161,8 @@ def _width(pattern: str) -> int:
 
 def _with_offset(value: str, time_zone: str) -> datetime | None:
     """An ISO 8601 time with an offset as wall-clock time in ``time_zone``."""
+    if value[10:11] not in ("T", " "):
+        return None  # fromisoformat takes any character between date and time, DuckDB T or a space
     try:
         moment = datetime.fromisoformat(value.replace("/", "-"))
     except ValueError:
@@ -232,8 +239,13 @@ FORMATS: tuple[DateFormat, ...] = (
     ),
     DateFormat("roc", "113/08/16 15:32", _with_times("%Y/%m/%d") + _with_times("%Y-%m-%d"), roc_years=True),
     DateFormat("roc_zh", "民國113年 8月16日 15時32分", _CHINESE_DATES, squeeze_spaces=True, roc_years=True),
-    DateFormat("day_first", "29/2/2016 01:16", _with_times("%d/%m/%Y") + _with_times("%d-%m-%Y") + _with_times("%d.%m.%Y")),
-    DateFormat("month_first", "2/29/2016 1:16 PM", ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p") + _with_times("%m/%d/%Y")),
+    # Also as ICU writes them (Salesforce since Winter '20, browsers): a comma after the date,
+    # "29/02/2016, 01:16", "2/29/2016, 1:16 PM".
+    DateFormat("day_first", "29/2/2016 01:16", _with_times("%d/%m/%Y") + _with_times("%d-%m-%Y") + _with_times("%d.%m.%Y")
+               + _with_times("%d/%m/%Y", ", ")[:2] + _with_times("%d.%m.%Y", ", ")[:2], spaces_as_one=True),
+    DateFormat("month_first", "2/29/2016 1:16 PM",
+               tuple(f"%m/%d/%Y{s}{t}" for s in (" ", ", ") for t in _CLOCK_TIMES) + _with_times("%m/%d/%Y")
+               + _with_times("%m/%d/%Y", ", ")[:2], spaces_as_one=True),
     DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
     # Each pattern reads text of its own length only: 202401011230 is never 12:03:00 by the seconds pattern.
     DateFormat("compact", "20240101", ("%Y%m%d%H%M", "%Y%m%d%H%M%S", "%Y%m%d"), fixed_width=True),
