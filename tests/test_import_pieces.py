@@ -190,3 +190,20 @@ def test_a_full_temporary_folder_stores_nothing_and_says_so(tmp_path, monkeypatc
         importer.import_file(con, path)
     assert store.scalar(con, "SELECT count(*) FROM ticket_versions") == 0
     con.close()
+
+
+def test_a_report_footer_is_named_so_in_the_last_piece_only(tmp_path, monkeypatch):
+    path = export(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "\n報表產生時間：2024/03/07 上午 09:00\n機密資料，請勿外流\n",
+                    encoding="utf-8")
+    whole = importer.import_file(store.connect(":memory:"), path)
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    pieced = importer.import_file(store.connect(":memory:"), path)
+    assert [(r.row, r.key) for r in pieced.rejects] == [  # the lines the CSV reader refused come first
+        (21, "ingest.wrong_width"), (33, "ingest.footer_line"), (34, "ingest.footer_line"),
+        (18, "reject.bad_count"), (28, "reject.bad_date")]
+    assert [(r.row, r.reason) for r in pieced.rejects] == [(r.row, r.reason) for r in whole.rejects]
+    # a piece that ends the same way but is followed by more rows has no footer
+    staged = reader.Staged("t", ("a", "b"), 5, (7,), footer=((7, "stray"),))
+    assert [r.key for r in reader.refused_rows("x.csv", staged, at_end=False)] == ["ingest.wrong_width"]
+    assert [r.key for r in reader.refused_rows("x.csv", staged)] == ["ingest.footer_line"]

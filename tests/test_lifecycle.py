@@ -3,6 +3,7 @@ trails, default priority schemes, UTC offsets — and every consumer reading the
 
 from datetime import date, datetime
 
+import openpyxl
 import pytest
 
 from kpi.ingest import dates, importer, vocabularies
@@ -171,6 +172,9 @@ def test_status_words_of_every_system():
              "Waiting on Third Party": "on_hold", "Canceled": "cancelled",
              # HubSpot's pipeline stages
              "Waiting on contact": "pending", "Waiting on us": "open",
+             # Salesforce's case statuses, Dynamics 365's status reasons
+             "Working": "open", "Escalated": "open", "Researching": "open", "Waiting for Details": "pending",
+             "Problem Solved": "resolved", "Information Provided": "resolved", "Merged": "cancelled",
              "未處理": "new", "進行中": "open", "已指派": "open", "待客戶回覆": "pending", "擱置": "on_hold",
              "已解決": "resolved", "已結案": "closed", "已撤銷": "cancelled",
              # left to the user: "returned" may mean sent back to the customer or to the agent
@@ -317,3 +321,59 @@ def test_detection_and_import_agree_on_every_cell(form):
     # SQL may read a year past 9999 that Python cannot hold; the import refuses those as out of range.
     in_sql = [v if isinstance(v, datetime) else None for v in in_sql]
     assert dict(zip(cells, in_sql)) == dict(zip(cells, in_python))
+
+
+def test_a_salesforce_case_report_with_icu_dates_and_its_footer(con):
+    # A report exported as CSV: every value quoted, ICU's "2/5/2024, 9:14 AM", and the footer
+    # Salesforce writes under the rows (title, copyright, "Confidential …", who ran it, the company).
+    report_ = importer.import_file(con, FIXTURES / "salesforce-cases-2024-02.csv")
+    assert (report_.rows_read, report_.inserted, report_.rejected) == (10, 5, 5)
+    assert [(r.row, r.key) for r in report_.rejects] == [(row, "ingest.footer_line") for row in range(9, 14)]
+    assert report_.rejects[2].reason == ("'Confidential Information - Do Not Distribute', one cell after the last"
+                                         " row, is the report's footer, not data: skipped")
+    t = lifecycle(con)
+    assert {k: (v[0], v[4]) for k, v in t.items()} == {
+        "00001023": ("new", 2), "00001024": ("closed", 3), "00001025": ("open", 4),
+        "00001026": ("open", 2), "00001027": ("closed", 4)}
+    assert t["00001024"][2] == datetime(2024, 2, 6, 15, 45)
+    assert con.execute("SELECT created_at, updated_at FROM tickets WHERE ticket_id = '00001027'").fetchone() == (
+        datetime(2024, 2, 8, 16, 10), datetime(2024, 2, 9, 9, 30))
+
+
+def test_one_cell_lines_inside_the_rows_or_a_wide_line_after_them_are_no_footer(con, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("Case Number,Date/Time Opened,Status\n1,2/5/2024 9:00 AM,New\nstray\n2,2/5/2024 9:30 AM,New\n"
+                    "Total,2\n", encoding="utf-8")
+    report_ = importer.import_file(con, path)
+    assert [(r.row, r.key) for r in report_.rejects] == [(3, "ingest.wrong_width"), (5, "ingest.wrong_width")]
+
+
+def test_a_dynamics_365_case_view_exported_to_excel(con, tmp_path):
+    # "Export to Excel" writes three hidden "(Do Not Modify)" columns first; the times are Excel's.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "My Active Cases"
+    sheet.append(["(Do Not Modify) Case", "(Do Not Modify) Row Checksum", "(Do Not Modify) Modified On",
+                  "Case Title", "Case Number", "Priority", "Origin", "Customer", "Status Reason", "Created On",
+                  "Owner", "Resolve By"])
+    sheet.append(["3f0e9c1a-5b6d-ee11-8179-000d3a5a1b2c", "kZ9+", datetime(2024, 2, 6, 17, 5), "Router keeps rebooting",
+                  "CAS-01001-Q8R2T4", "High", "Phone", "Formosa Foods", "Problem Solved", datetime(2024, 2, 5, 9, 12),
+                  "Chen Mei-ling", datetime(2024, 2, 6, 9, 12)])
+    sheet.append(["6a1d2e3f-5b6d-ee11-8179-000d3a5a1b2c", "Yx1=", datetime(2024, 2, 7, 10, 0), "Need a second licence",
+                  "CAS-01002-Z7W1K9", "Normal", "Email", "Acme Trading", "Waiting for Details",
+                  datetime(2024, 2, 6, 14, 30), "Lin Chih-hao", None])
+    for column in "ABC":
+        sheet.column_dimensions[column].hidden = True
+    path = tmp_path / "My Active Cases 2-7-2024 10-05-12 AM.xlsx"
+    book.save(path)
+    report_ = importer.import_file(con, path)
+    assert (report_.inserted, report_.rejected) == (2, 0)
+    rows = con.execute("SELECT ticket_id, source_system, state, level, channel, standard_due_at, updated_at,"
+                       " completed_at, completion_inferred FROM tickets ORDER BY ticket_id").fetchall()
+    assert rows == [
+        ("CAS-01001-Q8R2T4", "Dynamics 365 Customer Service", "resolved", 2, "Phone", datetime(2024, 2, 6, 9, 12),
+         datetime(2024, 2, 6, 17, 5), datetime(2024, 2, 6, 17, 5), True),
+        # no Resolve By: Level 3's standard from the seed's policies, 10 business days
+        ("CAS-01002-Z7W1K9", "Dynamics 365 Customer Service", "pending", 3, "Email", datetime(2024, 2, 20, 14, 30),
+         datetime(2024, 2, 7, 10, 0), None, False),
+    ]

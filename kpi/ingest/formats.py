@@ -172,6 +172,23 @@ LAYOUTS: tuple[Layout, ...] = (
         "closed_at": ("Closed Date",), "reopen_count": ("Reopen Count",),
         "updated_at": ("Last Updated",),
     }),
+    # A Salesforce case report exported as CSV, with the field labels as its column headers.
+    Layout("salesforce", "Salesforce Service Cloud", {
+        "ticket_id": ("Case Number",), "subject": ("Subject",), "owner": ("Case Owner",),
+        "customer": ("Account Name", "Contact Name"), "channel": ("Case Origin",),
+        "category": ("Type", "Case Reason"), "priority": ("Priority",), "status": ("Status",),
+        "created_at": ("Date/Time Opened",), "closed_at": ("Date/Time Closed",),
+        "updated_at": ("Last Modified Date",),
+    }),
+    # Dynamics 365 Customer Service's "Export to Excel" of a case view. Its first columns are
+    # hidden and named "(Do Not Modify) …"; their Modified On is the case's last change.
+    Layout("dynamics365", "Dynamics 365 Customer Service", {
+        "ticket_id": ("Case Number",), "subject": ("Case Title",), "department": ("Owning Business Unit",),
+        "owner": ("Owner",), "customer": ("Customer",), "channel": ("Origin",),
+        "category": ("Subject", "Case Type"), "priority": ("Priority",), "status": ("Status Reason", "Status"),
+        "created_at": ("Created On",), "standard_due_at": ("Resolve By",),
+        "updated_at": ("Modified On", "(Do Not Modify) Modified On"),
+    }),
     Layout("zammad", "Zammad", {
         "ticket_id": ("#",), "subject": ("Title",), "department": ("Group",), "owner": ("Owner",),
         "customer": ("Customer",), "channel": ("Create Channel",), "priority": ("Priority",),

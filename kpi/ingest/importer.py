@@ -538,7 +538,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         bad, flags = _map_rows(con, source, plan, fields, parameters, create=not piece)
         piece_rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
         rejects += piece_rejects[:REJECT_LIST_LIMIT - len(rejects)]
-        refused += reader.refused_rows(source.file_name, source.staged)
+        refused += reader.refused_rows(source.file_name, source.staged, at_end=piece == pieces - 1)
         rows_read += source.staged.rows + len(source.staged.malformed)
         if source.pieces:
             progress("check", piece + 1, pieces)

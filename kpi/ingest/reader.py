@@ -535,6 +535,9 @@ class Staged:
     malformed: tuple[int, ...]  # file rows the CSV reader refused (wrong number of columns, too long)
     row_sql: str = "source_row"  # SQL over ``table`` giving a row's 1-based row in the file
     too_long: tuple[int, ...] = ()  # of ``malformed``, the rows longer than MAX_LINE_BYTES
+    # Of ``malformed``, the one-cell lines after the last row read, with their cell: a report's
+    # footer, as Salesforce writes one ("Confidential Information - Do Not Distribute" …).
+    footer: tuple[tuple[int, str], ...] = ()
 
     @property
     def renamed(self) -> tuple[str, ...]:
@@ -640,21 +643,40 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, header: tu
     }
     try:
         con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {_read_csv_sql(options)}", {"path": str(path), **options})
-        errors = con.execute(f"SELECT line, error_type, error_message FROM {table}_errors ORDER BY line").fetchall()
+        errors = con.execute(f"SELECT line, error_type, error_message, csv_line FROM {table}_errors ORDER BY line").fetchall()
     except duckdb.Error as err:
         raise InputError(sniffed.file_name, "ingest.unreadable_table", detail=_first_line(err)) from err
     finally:
         con.execute(f"DROP TABLE IF EXISTS {table}_errors")
         con.execute(f"DROP TABLE IF EXISTS {table}_scan")
-    errors = [(int(line) + lines_before, kind, message) for line, kind, message in errors]
-    unclosed = [row for row, kind, message in errors if kind == "UNQUOTED VALUE" and "unterminated" in message]
+    errors = [(int(line) + lines_before, kind, message, text) for line, kind, message, text in errors]
+    unclosed = [row for row, kind, message, _text in errors if kind == "UNQUOTED VALUE" and "unterminated" in message]
     if unclosed:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         raise InputError(sniffed.file_name, "ingest.unclosed_quote", row=unclosed[-1])
-    malformed = tuple(sorted({row for row, _kind, _message in errors}))  # a line may be reported twice
-    too_long = tuple(sorted({row for row, kind, _message in errors if kind == "LINE SIZE OVER MAXIMUM"}))
+    malformed = tuple(sorted({row for row, *_rest in errors}))  # a line may be reported twice
+    too_long = tuple(sorted({row for row, kind, *_rest in errors if kind == "LINE SIZE OVER MAXIMUM"}))
     rows = store.scalar(con, f"SELECT count(*) FROM {table}")
-    return Staged(table, header, rows, malformed, _file_row_sql(first_row, malformed), too_long)
+    footer = _footer(errors, malformed, first_row, rows, sniffed.delimiter)
+    return Staged(table, header, rows, malformed, _file_row_sql(first_row, malformed), too_long, footer)
+
+
+def _footer(errors: list[tuple], malformed: tuple[int, ...], first_row: int, rows: int,
+            delimiter: str) -> tuple[tuple[int, str], ...]:
+    """The refused lines after the last row read (see ``_file_row_sql``) that hold one cell."""
+    after_last = {line for j, line in enumerate(malformed) if line - first_row - j >= rows}
+    cells = {row: _cells(text, delimiter) for row, _kind, _message, text in errors if row in after_last}
+    if len(cells) != len(after_last) or any(len(cell) != 1 for cell in cells.values()):
+        return ()  # one line of many cells after the rows is no footer: each is refused for its width
+    return tuple((row, cell[0].strip()) for row, cell in sorted(cells.items()))
+
+
+def _cells(line: str | None, delimiter: str) -> list[str]:
+    """A line's cells as Python's csv module reads them (DuckDB gives a line the blank lines before it)."""
+    try:
+        return next(csv.reader(io.StringIO((line or "").strip("\r\n")), delimiter=delimiter), [])
+    except csv.Error:
+        return []
 
 
 def _header(path: Path, sniffed: Sniffed, encoding: str | None = None) -> tuple[str, ...]:
@@ -717,13 +739,17 @@ def wrong_width_rejects(file_name: str, rows: tuple[int, ...], header_width: int
     return [Reject(file_name, row, None, "ingest.wrong_width", (("width", str(header_width)),)) for row in rows]
 
 
-def refused_rows(file_name: str, staged: Staged) -> list[Reject]:
-    """Rejects for the rows the CSV reader refused: too long, or not the header's number of columns."""
+def refused_rows(file_name: str, staged: Staged, at_end: bool = True) -> list[Reject]:
+    """Rejects for the rows the CSV reader refused: too long, a footer line (``at_end``: the staged
+    rows end the file), or not the header's number of columns."""
     too_long = [Reject(file_name, row, None, "ingest.line_too_long", (("limit", str(MAX_LINE_BYTES >> 20)),))
                 for row in staged.too_long]
-    wrong_width = wrong_width_rejects(file_name, tuple(r for r in staged.malformed if r not in staged.too_long),
+    footer = [Reject(file_name, row, None, "ingest.footer_line", (("value", cell),))
+              for row, cell in (staged.footer if at_end else ())]
+    named = set(staged.too_long) | {reject.row for reject in footer}
+    wrong_width = wrong_width_rejects(file_name, tuple(r for r in staged.malformed if r not in named),
                                       len(staged.columns))
-    return sorted(too_long + wrong_width, key=lambda reject: reject.row)
+    return sorted(too_long + footer + wrong_width, key=lambda reject: reject.row)
 
 
 def _first_line(err: Exception) -> str:

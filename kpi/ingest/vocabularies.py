@@ -37,6 +37,11 @@ COMMON_STATUS: dict[str, str] = {
     "customer responded": "open", "in review": "open", "under review": "open",
     "hold": "on_hold", "on hold": "on_hold", "on-hold": "on_hold", "waiting on third party": "on_hold",
     "awaiting vendor": "on_hold",
+    # Salesforce's default case statuses (New, Working, Escalated, Closed) and Dynamics 365's
+    # status reasons (In Progress, On Hold, Waiting for Details, Researching, Problem Solved,
+    # Information Provided, Cancelled, Merged).
+    "working": "open", "researching": "open", "waiting for details": "pending",
+    "problem solved": "resolved", "information provided": "resolved",
     # HubSpot's ticket pipeline stages; "awaiting info" as Freshservice and others write it.
     "waiting on contact": "pending", "waiting on us": "open", "awaiting info": "pending",
     "solved": "resolved", "resolved": "resolved", "done": "resolved", "completed": "resolved",
