@@ -83,7 +83,9 @@ def rejects(key: str, preview: importer.Preview) -> None:
         "file": t("upload.reject_file"), "row": t("upload.reject_row"),
         "column": t("upload.reject_column"), "reason": t("upload.reject_reason"),
     })
-    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 300))
+    # A reject of a whole row names no column: an empty cell, not the grid's English "None".
+    shown = table.fillna({t("upload.reject_column"): ""})
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 300))
     download_buttons(table, f"rejected-{preview.source.file_name}", f"rejects_{key}")
 
 
