@@ -218,6 +218,22 @@ def test_total_rows_are_refused_as_such_not_as_tickets_missing_a_date(con, tmp_p
     assert [row[0] for row in tickets(con, "ticket_id")] == ["T-1", "TOTAL-7"]
 
 
+def test_the_header_repeated_between_rows_is_refused_as_such(con, tmp_path):
+    # Two weeks' exports joined end to end (copy /b a.csv+b.csv), or a paged export with the
+    # header on every page: the header row reappears among the tickets, padded or quoted.
+    path = write(tmp_path, "joined.csv",
+                 "T-1,ok,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n"
+                 + HEADER.replace("編號", " 編號 ").replace("提出時間", '"提出時間"')
+                 + "T-2,ok,客服一部,王小明,Level 3,2024-03-11 09:00,2024-03-25 09:00,,0,處理中,\n"
+                 "編號,主旨,,,,2024-03-12 09:00,,,,,\n")  # an id that only equals the header's is a ticket
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected) == (4, 3, 1)
+    assert [(r.row, r.column, r.reason) for r in report.rejects] == [
+        (3, None, "the row repeats the header (exports joined together?), not a ticket: skipped")]
+    assert report.rejects[0].reason_in("zh-TW") == "這一列重複了表頭（多個匯出檔接在一起？），不是服務請求，已略過"
+    assert [row[0] for row in tickets(con, "ticket_id")] == ["T-1", "T-2", "編號"]
+
+
 def test_a_failure_half_way_leaves_the_store_exactly_as_before(con, tmp_path, monkeypatch):
     importer.import_file(con, FIXTURES / "week41-2009.csv")
     originals = sorted(store.originals_dir(con).iterdir())

@@ -391,10 +391,14 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         missing = f"v_{required} IS NULL" if required in plan.mapping or required in plan.defaults else "true"
         bad[required] = f"({bad[required]} OR {missing})" if required in bad else f"({missing})"
     if "ticket_id" in plan.mapping:
-        # A totals row under the tickets ("合計", "Grand Total" where the id goes) is refused as
-        # such, not as a ticket whose created time is empty.
+        # A totals row under the tickets ("合計", "Grand Total" where the id goes), and the header
+        # again (exports joined end to end, a paged export's header on every page), are refused
+        # as such, not as tickets whose created time is unreadable.
         items.append(f"coalesce(regexp_matches(t_ticket_id, '{vocabularies.SUMMARY_LABEL}'), false) AS is_summary")
-        bad = {"summary_row": "is_summary", **{name: f"(NOT is_summary AND {test})" for name, test in bad.items()}}
+        repeats = " AND ".join(f"t_{name} = $header_{name}" for name in HEADER_REPEATS if name in plan.mapping)
+        items.append(f"coalesce({repeats}, false) AS is_header")
+        bad = {"header_row": "is_header", "summary_row": "(is_summary AND NOT is_header)",
+               **{name: f"(NOT is_summary AND NOT is_header AND {test})" for name, test in bad.items()}}
     return [cells, texts, items, flagged, cleaned], bad, carried
 
 
@@ -432,6 +436,10 @@ def _word_lookups(con: duckdb.DuckDBPyConnection, staged: reader.Staged, plan: I
                     {"words": words, "meanings": [mean(w) for w in words]})
 
 
+# The fields whose cells, all equal to their column's header, make a row the header repeated.
+HEADER_REPEATS = ("ticket_id", "created_at")
+
+
 def _parameters(plan: ImportPlan, zone: str) -> dict:
     """The values the mapping SQL takes as parameters: the source system, each default, the
     vocabularies, the time zone and the bounds outside which a date is a placeholder."""
@@ -439,6 +447,7 @@ def _parameters(plan: ImportPlan, zone: str) -> dict:
     return {"source_system": plan.source_system, "time_zone": zone,
             "date_floor": plan.date_floor, "date_ceiling": ceiling.strftime("%Y-%m-%d %H:%M:%S"),
             **vocabularies.parameters(plan.statuses),
+            **{f"header_{name}": plan.mapping[name].strip() for name in HEADER_REPEATS if name in plan.mapping},
             **{f"default_{name}": value for name, value in plan.defaults.items()}}
 
 
@@ -696,7 +705,7 @@ def _as_exported(column: str) -> str:
 
 
 def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str]):
-    columns = {**plan.mapping, "summary_row": plan.mapping.get("ticket_id")}
+    columns = {**plan.mapping, "summary_row": plan.mapping.get("ticket_id"), "header_row": None}
     return batches.cell_rejects(con, source, mapped, bad, columns, lambda name, raw: _reason(name, raw, plan))
 
 
@@ -704,6 +713,8 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
     """Translation key and values saying why a cell was refused."""
     if field_name == "summary_row":
         return "reject.summary_ticket_row", (("value", raw),)
+    if field_name == "header_row":
+        return "reject.header_repeated", ()
     kind = formats.FIELD_BY_NAME[field_name].kind
     # A text cell is refused only when it holds nothing (an id ="" holds nothing either).
     if kind == "text" or dates.value_or_none(raw) is None:
