@@ -125,6 +125,8 @@ def show(key: str, item: flow.Pending) -> None:
             return
         if preview.source.staged.renamed:
             st.warning(t("ingest.duplicate_headers", columns=", ".join(preview.source.staged.renamed)))
+        if preview.source.staged.user_defined:
+            st.info(t("ingest.user_defined_characters", count=preview.source.staged.user_defined))
         for note in flow.detection_note(preview) if is_tickets else []:
             st.warning(note)
         counts(preview)

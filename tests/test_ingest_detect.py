@@ -10,7 +10,8 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from kpi.ingest import dates, reader
+from kpi import cli, i18n
+from kpi.ingest import dates, encodings, reader
 from kpi.ingest.errors import InputError
 from kpi.sql import used_parameters
 from tests.conftest import FIXTURES
@@ -103,6 +104,32 @@ def test_undecodable_big5_names_the_line(tmp_path):
     assert caught.value.message("zh-TW") == "broken.csv, 第 3 列: 不是有效的 cp950 文字（含有無法解碼的位元組）"
     assert str(caught.value) == "broken.csv, row 3: not valid cp950 text (a byte that is not a character)"
 
+
+
+def test_big5_user_defined_characters_read_as_windows_reads_them():
+    # The first and last code of each of CP950's three user-defined rows, then an ordinary 中.
+    data = b"\xfa\x40\xfe\xfe\x8e\x40\xa0\xfe\x81\x40\x8d\xfe" + "中".encode("cp950")
+    assert encodings.decode(data, "cp950") == "\ue000\ue310\ue311\ueeb7\ueeb8\uf6b0中"
+    with pytest.raises(UnicodeDecodeError):
+        encodings.decode(b"\xfa\x30", "cp950")  # a lead byte of the area with no trail byte of Big5's
+    assert encodings.decoder("cp950", replace=True).decode(b"\xff\xfa\x40") == "\ufffd\ue000"
+
+
+def test_a_big5_export_with_names_in_user_defined_characters_imports_and_says_so(tmp_path, capsys):
+    # Taiwanese systems keep 喆, 堃 … of a name in Big5's user-defined area (造字); Python's cp950
+    # refused them, and with them the whole file.
+    data = ("編號,主旨,負責人,提出時間\nA-1,印表機,王小明,2024-03-04 09:00\n".encode("cp950")
+            + "A-2,網路,陳".encode("cp950") + b"\xfa\x40" + "明,2024-03-04 10:00\n".encode("cp950")
+            + "A-3,帳號,林".encode("cp950") + b"\x8e\x41\xfa\x40" + ",2024-03-05 11:00\n".encode("cp950"))
+    (tmp_path / "big5.csv").write_bytes(data)
+    assert cli.main(["import", "--db", str(tmp_path / "s.duckdb"), str(tmp_path / "big5.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "3 inserted" in out
+    assert "note: 3 Big5 user-defined characters (造字: characters Big5 lacks, mostly in names) were kept" in out
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    assert con.execute("SELECT ticket_id, owner FROM tickets ORDER BY ticket_id").fetchall() == [
+        ("A-1", "王小明"), ("A-2", "陳\ue000明"), ("A-3", "林\ue312\ue000")]
+    assert i18n.t("ingest.user_defined_characters", "zh-TW", count=3).startswith("檔案中有 3 個 Big5 造字")
 
 
 def _export(rows: int, odd_line: int | None = None, odd: str = "") -> str:

@@ -110,6 +110,7 @@ class ImportReport:
     already_imported: int | None
     rejects: tuple[Reject, ...] = ()
     renamed: tuple[str, ...] = ()  # columns renamed because their header repeats an earlier one
+    user_defined: int = 0          # Big5 user-defined characters (造字) kept as private-use ones
     kind: str = "tickets"
     detail: str = ""               # what the kind read the file as (a Planner plan, a people layout)
 
@@ -261,7 +262,7 @@ def report(preview_, batch_id: int | None) -> ImportReport:
         preview_.to_update if stored else 0,
         preview_.unchanged + (0 if stored else preview_.to_insert + preview_.to_update),
         preview_.superseded, preview_.rejected, preview_.already_imported, tuple(preview_.rejects),
-        preview_.source.staged.renamed,
+        preview_.source.staged.renamed, user_defined=preview_.source.staged.user_defined,
     )
 
 

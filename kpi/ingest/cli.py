@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         print(report.summary())
         if report.renamed:
             print(f"  note: {i18n.t('ingest.duplicate_headers', 'en', columns=', '.join(report.renamed))}")
+        if report.user_defined:
+            print(f"  note: {i18n.t('ingest.user_defined_characters', 'en', count=report.user_defined)}")
         for reject in report.rejects[: args.show_rejects]:
             column = f", column {reject.column!r}" if reject.column else ""
             print(f"  rejected: {reject.file}, row {reject.row}{column}: {reject.reason}")

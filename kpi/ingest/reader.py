@@ -25,13 +25,14 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from kpi import i18n, sql, store
+from kpi.ingest import encodings
 from kpi.ingest.errors import InputError, Reject
 from kpi.ingest.progress import Progress, ignore
 
@@ -117,7 +118,7 @@ def detect_encoding(head: bytes, file_name: str) -> str:
         return utf16
     for encoding in ("utf-8", "cp950"):
         try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            encodings.decoder(encoding).decode(head, final=False)
             return encoding
         except UnicodeDecodeError:
             continue
@@ -205,7 +206,7 @@ def sniff(data_head: bytes, file_name: str) -> Sniffed:
     if is_excel(data_head, file_name):
         return Sniffed(file_name, "excel", None, None, 0)
     encoding = detect_encoding(data_head, file_name)
-    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(data_head, final=False)
+    text = encodings.decoder(encoding, replace=True).decode(data_head, final=False)
     delimiter = detect_delimiter(text, file_name)
     header_row = detect_header_row(_records(text, delimiter, limit=50), file_name)
     return Sniffed(file_name, "csv", encoding, delimiter, header_row)
@@ -322,7 +323,7 @@ def read_frame(data: bytes, file_name: str) -> SourceTable:
 
 def _decode_all(data: bytes, sniffed: Sniffed) -> str:
     try:
-        return data.decode(sniffed.encoding)
+        return encodings.decode(data, sniffed.encoding)
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise InputError(sniffed.file_name, "ingest.undecodable", row=line, encoding=sniffed.encoding) from err
@@ -420,27 +421,33 @@ def _aligned_find(chunk: bytes, unit: bytes, offset: int) -> int:
     return start
 
 
-def _utf8_chunks(source: Path, encoding: str, file_name: str, chunk_bytes: int = 8 << 20) -> Iterator[bytes]:
-    """A non-UTF file's text as UTF-8, chunk by chunk; names the line of any undecodable byte."""
-    decoder = codecs.getincrementaldecoder(encoding)()
+def _utf8_chunks(source: Path, encoding: str, file_name: str, chunk_bytes: int = 8 << 20,
+                 found: Counter | None = None) -> Iterator[bytes]:
+    """A non-UTF file's text as UTF-8, chunk by chunk; names the line of any undecodable byte.
+    Counts Big5's user-defined characters in ``found["user_defined"]`` (see ``encodings``)."""
+    decoder, found = encodings.decoder(encoding), Counter() if found is None else found
     lines_before = 0
     with open(source, "rb") as src:
         while chunk := src.read(chunk_bytes):
             try:
-                yield decoder.decode(chunk).encode("utf-8")
+                text = decoder.decode(chunk)
             except UnicodeDecodeError as err:
                 line = lines_before + chunk[: err.start].count(b"\n") + 1
                 raise InputError(file_name, "ingest.undecodable", row=line, encoding=encoding) from err
+            if encoding == encodings.BIG5:
+                found["user_defined"] += encodings.user_defined_count(text)
+            yield text.encode("utf-8")
             lines_before += chunk.count(b"\n")
     yield decoder.decode(b"", final=True).encode("utf-8")
 
 
-def transcode_to_utf8(source: Path, encoding: str, file_name: str, chunk_bytes: int = 8 << 20) -> Path:
+def transcode_to_utf8(source: Path, encoding: str, file_name: str, chunk_bytes: int = 8 << 20,
+                      found: Counter | None = None) -> Path:
     """Stream a non-UTF file into a temporary UTF-8 copy; names the line of any undecodable byte."""
     handle, target = tempfile.mkstemp(suffix=".csv", prefix="transcoded-")
     try:
         with os.fdopen(handle, "wb") as dst:
-            for text in _utf8_chunks(source, encoding, file_name, chunk_bytes):
+            for text in _utf8_chunks(source, encoding, file_name, chunk_bytes, found):
                 dst.write(text)
     except BaseException:
         os.unlink(target)
@@ -448,11 +455,11 @@ def transcode_to_utf8(source: Path, encoding: str, file_name: str, chunk_bytes: 
     return Path(target)
 
 
-def _feed_pipe(source: Path, sniffed: Sniffed, pipe: Path) -> None:
+def _feed_pipe(source: Path, sniffed: Sniffed, pipe: Path, found: Counter) -> None:
     """Write a non-UTF file's text into ``pipe`` as UTF-8, for DuckDB to read as it comes."""
     try:
         with open(pipe, "wb") as dst:
-            for text in _utf8_chunks(source, sniffed.encoding, sniffed.file_name):
+            for text in _utf8_chunks(source, sniffed.encoding, sniffed.file_name, found=found):
                 dst.write(text)
     except BrokenPipeError:
         pass  # DuckDB stopped reading at an error of its own, which is the one to tell
@@ -484,11 +491,11 @@ def _stage_transcoded(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniff
     UTF-8 copy of the file is written to disk. At 1M rows that copy was 246 MB beside a 62 MB
     database. Where there are no named pipes (Windows), a temporary copy is used instead.
     """
-    header = _header(path, sniffed, sniffed.encoding)
+    header, found = _header(path, sniffed, sniffed.encoding), Counter()
     if not hasattr(os, "mkfifo"):
-        copy = transcode_to_utf8(path, sniffed.encoding, sniffed.file_name)
+        copy = transcode_to_utf8(path, sniffed.encoding, sniffed.file_name, found=found)
         try:
-            return _stage_with_duckdb(con, copy, sniffed, table, header)
+            return replace(_stage_with_duckdb(con, copy, sniffed, table, header), user_defined=found["user_defined"])
         finally:
             copy.unlink()
     folder = None
@@ -500,7 +507,7 @@ def _stage_transcoded(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniff
             shutil.rmtree(folder, ignore_errors=True)
         raise InputError(sniffed.file_name, "ingest.no_temp_space", detail=err.strerror or type(err).__name__) from err
     pipe, thread = folder / "utf8.csv", ThreadPoolExecutor(max_workers=1, thread_name_prefix="transcoding")
-    feeding = thread.submit(_feed_pipe, path, sniffed, pipe)
+    feeding = thread.submit(_feed_pipe, path, sniffed, pipe, found)
     try:
         try:
             staged = _stage_with_duckdb(con, pipe, sniffed, table, header)
@@ -517,7 +524,7 @@ def _stage_transcoded(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniff
     finally:
         thread.shutdown(wait=False)
         shutil.rmtree(folder, ignore_errors=True)
-    return staged
+    return replace(staged, user_defined=found["user_defined"])
 
 
 @dataclass(frozen=True)
@@ -538,6 +545,7 @@ class Staged:
     # Of ``malformed``, the one-cell lines after the last row read, with their cell: a report's
     # footer, as Salesforce writes one ("Confidential Information - Do Not Distribute" …).
     footer: tuple[tuple[int, str], ...] = ()
+    user_defined: int = 0  # Big5 user-defined characters (造字) read as private-use ones (``encodings``)
 
     @property
     def renamed(self) -> tuple[str, ...]:
@@ -690,7 +698,7 @@ def _header_record(path: Path, sniffed: Sniffed, encoding: str | None = None) ->
     encoding = encoding or sniffed.duckdb_encoding or "utf-8"
     with open(path, "rb") as f:
         head = f.read(MAX_LINE_BYTES if sniffed.header_row > 0 else 0)
-    text = codecs.getincrementaldecoder("utf-8-sig" if encoding == "utf-8" else encoding)(errors="replace").decode(head)
+    text = encodings.decoder("utf-8-sig" if encoding == "utf-8" else encoding, replace=True).decode(head)
     records = _records(text, sniffed.delimiter, limit=sniffed.header_row + 1)
     if len(records) < sniffed.header_row:
         raise InputError(sniffed.file_name, "ingest.no_header")

@@ -1,0 +1,63 @@
+"""Decoding the encodings DuckDB cannot read, as Windows does.
+
+Big5 has a user-defined area (造字): Taiwanese systems keep names with characters Big5 lacks
+(喆, 堃, 峯 …) as codes there, which the organisation's own font (EUDC) draws. Windows reads
+them as Unicode private-use characters, by CP950's table; Python's cp950 codec refuses them, and
+one such name would refuse a whole export. Here they read as Windows reads them, and are counted
+so the import can say so.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+BIG5 = "cp950"
+# CP950's user-defined rows: lead bytes first..last, each of 157 codes (trail bytes 40–7E,
+# A1–FE), from a private-use code point on: FA40–FEFE → U+E000, 8E40–A0FE → U+E311,
+# 8140–8DFE → U+EEB8.
+_USER_DEFINED_ROWS = ((0xFA, 0xFE, 0xE000), (0x8E, 0xA0, 0xE311), (0x81, 0x8D, 0xEEB8))
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _user_defined(err: UnicodeDecodeError) -> tuple[str, int]:
+    """The private-use character Windows gives a Big5 user-defined code; anything else stays an error."""
+    pair = err.object[err.start:err.start + 2]
+    if err.encoding == BIG5 and len(pair) == 2:
+        lead, trail = pair
+        column = trail - 0x40 if 0x40 <= trail <= 0x7E else trail - 0xA1 + 63 if 0xA1 <= trail <= 0xFE else None
+        for first, last, start in _USER_DEFINED_ROWS:
+            if column is not None and first <= lead <= last:
+                return chr(start + (lead - first) * 157 + column), err.start + 2
+    raise err
+
+
+def _user_defined_or_replaced(err: UnicodeDecodeError) -> tuple[str, int]:
+    try:
+        return _user_defined(err)
+    except UnicodeDecodeError:
+        return "\ufffd", err.end
+
+
+codecs.register_error("big5-user-defined", _user_defined)
+codecs.register_error("big5-user-defined-or-replaced", _user_defined_or_replaced)
+
+
+def decoder(encoding: str, replace: bool = False) -> codecs.IncrementalDecoder:
+    """An incremental decoder for ``encoding``: Big5's user-defined codes read as Windows reads
+    them; any other undecodable byte raises, or (``replace``) becomes U+FFFD."""
+    if encoding == BIG5:
+        errors = "big5-user-defined-or-replaced" if replace else "big5-user-defined"
+    else:
+        errors = "replace" if replace else "strict"
+    return codecs.getincrementaldecoder(encoding)(errors=errors)
+
+
+def decode(data: bytes, encoding: str) -> str:
+    """``data`` as text (see ``decoder``); raises UnicodeDecodeError at an undecodable byte."""
+    return data.decode(encoding, errors="big5-user-defined" if encoding == BIG5 else "strict")
+
+
+def user_defined_count(text: str) -> int:
+    """How many private-use characters ``text`` holds: in decoded Big5, its user-defined codes."""
+    return len(_PRIVATE_USE.findall(text))
