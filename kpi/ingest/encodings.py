@@ -4,20 +4,22 @@ Big5 has a user-defined area (造字): Taiwanese systems keep names with charact
 (喆, 堃, 峯 …) as codes there, which the organisation's own font (EUDC) draws. Windows reads
 them as Unicode private-use characters, by CP950's table; Python's cp950 codec refuses them, and
 one such name would refuse a whole export. Here they read as Windows reads them, and are counted
-so the import can say so.
+(``take_user_defined_count``) so the import can say so.
 """
 
 from __future__ import annotations
 
 import codecs
-import re
+import threading
 
 BIG5 = "cp950"
 # CP950's user-defined rows: lead bytes first..last, each of 157 codes (trail bytes 40–7E,
 # A1–FE), from a private-use code point on: FA40–FEFE → U+E000, 8E40–A0FE → U+E311,
 # 8140–8DFE → U+EEB8.
 _USER_DEFINED_ROWS = ((0xFA, 0xFE, 0xE000), (0x8E, 0xA0, 0xE311), (0x81, 0x8D, 0xEEB8))
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Codes read per thread since the last take_user_defined_count: counted where they are decoded,
+# as scanning the text for them afterwards cost as much as decoding it.
+_read = threading.local()
 
 
 def _user_defined(err: UnicodeDecodeError) -> tuple[str, int]:
@@ -28,6 +30,7 @@ def _user_defined(err: UnicodeDecodeError) -> tuple[str, int]:
         column = trail - 0x40 if 0x40 <= trail <= 0x7E else trail - 0xA1 + 63 if 0xA1 <= trail <= 0xFE else None
         for first, last, start in _USER_DEFINED_ROWS:
             if column is not None and first <= lead <= last:
+                _read.count = getattr(_read, "count", 0) + 1
                 return chr(start + (lead - first) * 157 + column), err.start + 2
     raise err
 
@@ -58,6 +61,7 @@ def decode(data: bytes, encoding: str) -> str:
     return data.decode(encoding, errors="big5-user-defined" if encoding == BIG5 else "strict")
 
 
-def user_defined_count(text: str) -> int:
-    """How many private-use characters ``text`` holds: in decoded Big5, its user-defined codes."""
-    return len(_PRIVATE_USE.findall(text))
+def take_user_defined_count() -> int:
+    """How many Big5 user-defined codes this thread has decoded since it last asked."""
+    count, _read.count = getattr(_read, "count", 0), 0
+    return count

@@ -426,6 +426,7 @@ def _utf8_chunks(source: Path, encoding: str, file_name: str, chunk_bytes: int =
     """A non-UTF file's text as UTF-8, chunk by chunk; names the line of any undecodable byte.
     Counts Big5's user-defined characters in ``found["user_defined"]`` (see ``encodings``)."""
     decoder, found = encodings.decoder(encoding), Counter() if found is None else found
+    encodings.take_user_defined_count()
     lines_before = 0
     with open(source, "rb") as src:
         while chunk := src.read(chunk_bytes):
@@ -434,8 +435,7 @@ def _utf8_chunks(source: Path, encoding: str, file_name: str, chunk_bytes: int =
             except UnicodeDecodeError as err:
                 line = lines_before + chunk[: err.start].count(b"\n") + 1
                 raise InputError(file_name, "ingest.undecodable", row=line, encoding=encoding) from err
-            if encoding == encodings.BIG5:
-                found["user_defined"] += encodings.user_defined_count(text)
+            found["user_defined"] += encodings.take_user_defined_count()
             yield text.encode("utf-8")
             lines_before += chunk.count(b"\n")
     yield decoder.decode(b"", final=True).encode("utf-8")
