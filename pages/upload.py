@@ -57,7 +57,11 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
     if plan != preview.plan:
         flow.re_preview(item, plan, ui.lang())
         st.rerun()
-    flow.time_zone_picker(key, item, ui.lang())
+    zone_column, source_zone_column = st.columns(2)
+    with zone_column:
+        flow.time_zone_picker(key, item, ui.lang())
+    with source_zone_column:
+        flow.source_zone_picker(key, item, ui.lang())
     flow.profile_file_buttons(key, item, ui.lang())
     name_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
     name = name_col.text_input(t("upload.profile_name"), key=f"profile_{key}")

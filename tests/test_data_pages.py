@@ -63,6 +63,17 @@ def upload(at, *fixtures):
     assert not at.exception
 
 
+def confirm(at) -> None:
+    """Press the preview's Import button."""
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("import_"))).click()
+    at.run()
+
+
+def created_at(db_file, ticket_id: str) -> list[tuple]:
+    with store.connect(db_file) as con:
+        return con.execute("SELECT created_at FROM tickets WHERE ticket_id = ?", [ticket_id]).fetchall()
+
+
 def test_upload_previews_then_imports_on_confirmation(db_file):
     at = open_app("pages/upload.py")
     upload(at, "week41-2009.big5.csv")
@@ -72,8 +83,7 @@ def test_upload_previews_then_imports_on_confirmation(db_file):
     con = store.connect(db_file)
     assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]  # nothing stored yet
     con.close()
-    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("import_"))).click()
-    at.run()
+    confirm(at)
     assert "Imported week41-2009.big5.csv: 7 inserted, 0 updated, 0 unchanged, 0 rejected (batch 1)." in at.success[0].value
     # The newest ticket was created Tue 2009-10-06, in ISO week 41 of 2009: the link opens that week.
     link = next(link for link in at.get("page_link") if link.proto.page == "weekly")
@@ -263,11 +273,22 @@ def test_upload_marks_an_event_log_and_the_checkbox_reads_it_as_tickets_again(db
     # As tickets, the newest row of each id wins: still 7 tickets, but nothing folded per case.
     [unchecked] = [c for c in at.checkbox if c.key and c.key.startswith("event_log_")]
     assert not unchecked.value
-    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("import_"))).click()
-    at.run()
-    con = store.connect(db_file)
+    confirm(at)
     # Case 6's newest row is its "Closed" event, so as a ticket it was created then, not at its first event.
-    assert con.execute("SELECT created_at FROM tickets WHERE ticket_id = 'Case 6'").fetchall() == [
-        (datetime(2024, 3, 6, 10),)]
-    assert con.execute("SELECT count(*) FROM ticket_events").fetchall() == [(0,)]
-    con.close()
+    assert created_at(db_file, "Case 6") == [(datetime(2024, 3, 6, 10),)]
+    with store.connect(db_file) as con:
+        assert con.execute("SELECT count(*) FROM ticket_events").fetchall() == [(0,)]
+
+
+def test_upload_reads_an_export_written_in_utc_when_told_so(db_file):
+    at = open_app("pages/upload.py")
+    upload(at, "zendesk-2024-02.csv")
+    [zone] = [s for s in at.selectbox if s.key and s.key.startswith("source_zone_")]
+    assert zone.value is None and zone.label == "Times the file writes without an offset are in"
+    assert zone.format_func(zone.value) == "Asia/Taipei (the store's zone)"
+    zone.select("UTC")
+    at.run()
+    assert not at.exception
+    confirm(at)
+    # Ticket 101 was created at 09:00 as written: 09:00 UTC is 17:00 in Taipei.
+    assert created_at(db_file, "101") == [(datetime(2024, 2, 5, 17),)]

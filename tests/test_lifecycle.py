@@ -1,6 +1,7 @@
 """One ticket lifecycle on exports shaped like the real ones: statuses, placeholder dates, audit
 trails, default priority schemes, UTC offsets — and every consumer reading the same figures."""
 
+import json
 from datetime import date, datetime
 
 import openpyxl
@@ -244,6 +245,8 @@ def test_profiles_travel_as_json_files(con, tmp_path):
     ('{"fields": {}, "status_map": {"x": "gone"}}', "bad.json: the profile's 'status_map' is not valid"),
     ('{"fields": {}, "priority_map": {"x": 9}}', "bad.json: the profile's 'priority_map' is not valid (allowed: 1–5)"),
     ('{"fields": {}, "date_floor": "soon"}', "bad.json: the profile's 'date_floor' is not valid (allowed: YYYY-MM-DD)"),
+    ('{"fields": {}, "source_time_zone": "Taipei"}',
+     "bad.json: the profile's 'source_time_zone' is not valid (allowed: an IANA time zone such as UTC or Asia/Taipei)"),
 ])
 def test_a_broken_profile_file_says_which_key(tmp_path, capsys, text, message):
     from kpi.cli import main
@@ -274,8 +277,6 @@ def test_scoping_to_a_source_and_the_sources_own_verdicts(con):
 
 
 def test_weekly_cli_limited_to_a_source(tmp_path, capsys):
-    import json
-
     from kpi.cli import main
 
     db = str(tmp_path / "s.duckdb")
@@ -284,6 +285,31 @@ def test_weekly_cli_limited_to_a_source(tmp_path, capsys):
     assert main(["weekly", "--week", "2024-W07", "--db", db, "--source", "ServiceNow", "--by", "department"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["group"]: r["in_play"] for r in rows} == {"Network": 1, "Service Desk": 3, "TOTAL": 4}
+
+
+def test_an_export_written_in_utc_is_read_in_the_stores_zone(con, tmp_path):
+    # ServiceNow exported by an integration account set to UTC: its times carry no offset.
+    from kpi.ingest import profiles
+
+    path = tmp_path / "incidents.csv"
+    path.write_text("number,opened_at,resolved_at,state,priority\n"
+                    "INC1,2024-02-05 01:00:00,2024-02-05 03:30:00,Resolved,3 - Moderate\n"
+                    "INC2,2024-02-05 01:00:00+08:00,,In Progress,2 - High\n"   # an offset: converted by it
+                    "INC3,2024-02-04 16:30:00,1900-01-01 00:00:00,New,4 - Low\n"  # a placeholder as written
+                    "INC4,1970-01-01 00:00:00,,New,1 - Critical\n", encoding="utf-8")
+    plan = profiles.from_json('{"layout": "servicenow", "source_system": "ServiceNow", "fields": {"ticket_id": "number",'
+                              ' "created_at": "opened_at", "resolved_at": "resolved_at", "status": "state",'
+                              ' "priority": "priority"}, "source_time_zone": "UTC"}', "utc.json")
+    report_ = importer.import_file(con, path, plan=plan)
+    assert con.execute("SELECT ticket_id, created_at, resolved_at FROM tickets ORDER BY ticket_id").fetchall() == [
+        ("INC1", datetime(2024, 2, 5, 9), datetime(2024, 2, 5, 11, 30)),
+        ("INC2", datetime(2024, 2, 5, 1), None),
+        ("INC3", datetime(2024, 2, 5, 0, 30), None),
+    ]
+    assert [(r.row, r.reason) for r in report_.rejects] == [
+        (5, "Created '1970-01-01 00:00:00' is a placeholder standing for no date, but every ticket needs one")]
+    assert json.loads(con.execute("SELECT options FROM import_batches").fetchone()[0])["source_time_zone"] == "UTC"
+    assert json.loads(profiles.to_json(plan))["source_time_zone"] == "UTC"
 
 
 def test_offsets_follow_the_stores_time_zone(con):

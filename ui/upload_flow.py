@@ -234,6 +234,21 @@ def time_zone_picker(key: str, item: Pending, lang: str) -> None:
         st.rerun()
 
 
+def source_zone_picker(key: str, item: Pending, lang: str) -> None:
+    """The zone of the file's times written without an offset (the store's, unless the export was
+    made in another, such as UTC); a change previews again."""
+    plan, store_zone = item.preview.plan, importer.time_zone(cursor())
+    choices = (None, *(zone for zone in ZONES if zone != store_zone))
+    if plan.source_time_zone not in choices:
+        choices = (*choices, plan.source_time_zone)  # a profile's zone outside the short list
+    chosen = st.selectbox(t("upload.source_zone"), choices, index=choices.index(plan.source_time_zone),
+                          format_func=lambda zone: zone or t("upload.source_zone_store", zone=store_zone),
+                          key=f"source_zone_{key}", help=t("upload.source_zone_help", zone=store_zone))
+    if chosen != plan.source_time_zone:
+        re_preview(item, replace(plan, source_time_zone=chosen), lang)
+        st.rerun()
+
+
 def profile_file_buttons(key: str, item: Pending, lang: str) -> None:
     """Download the mapping as a profile file, or apply one saved on another machine."""
     preview = item.preview

@@ -170,6 +170,14 @@ def _with_offset(value: str, time_zone: str) -> datetime | None:
     return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
 
 
+def from_source_zone_sql(text: str, parsed: str) -> str:
+    """SQL: ``parsed``, read from the cell ``text``, as wall-clock time in the store's zone
+    (``$time_zone``) when the cell wrote it in ``$source_time_zone`` without an offset; a time
+    with its offset was converted by its offset already, and Unix time is UTC."""
+    return (f"CASE WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') OR regexp_full_match({text}, '{_EPOCH_MILLISECONDS.pattern[1:-1]}')"
+            f" THEN {parsed} ELSE timezone($time_zone, timezone($source_time_zone, {parsed})) END")
+
+
 def readable_sql(value: str) -> str:
     """SQL: the parsed value lies in the range every consumer can handle."""
     return f"({value} BETWEEN TIMESTAMP '{FIRST_READABLE:%Y-%m-%d}' AND TIMESTAMP '{LAST_READABLE:%Y-%m-%d %H:%M:%S}')"

@@ -69,6 +69,9 @@ class ImportPlan:
     priority_map: dict[str, int] = field(default_factory=dict)  # the user's priority word -> level
     date_floor: str = dates.DEFAULT_FLOOR                       # earlier dates are placeholders
     event_log: bool = False                                     # rows are events, folded per case
+    # The zone of the times the file writes without a UTC offset; None: the store's own. An
+    # export made by a user or an integration set to UTC is converted to the store's zone.
+    source_time_zone: str | None = None
 
     def missing_required(self) -> list[str]:
         return [f for f in formats.REQUIRED if f not in self.mapping and f not in self.defaults]
@@ -89,7 +92,8 @@ class ImportPlan:
     def options(self) -> dict:
         """What a profile or batch keeps beside mapping, date forms and defaults."""
         return {"layout": self.layout, "status_map": self.status_map, "priority_map": self.priority_map,
-                "date_floor": self.date_floor, "event_log": self.event_log}
+                "date_floor": self.date_floor, "event_log": self.event_log,
+                "source_time_zone": self.source_time_zone}
 
     def with_options(self, options: dict | None) -> ImportPlan:
         options = options or {}
@@ -97,7 +101,8 @@ class ImportPlan:
                        status_map=dict(options.get("status_map") or {}),
                        priority_map={k: int(v) for k, v in (options.get("priority_map") or {}).items()},
                        date_floor=options.get("date_floor") or dates.DEFAULT_FLOOR,
-                       event_log=bool(options.get("event_log", self.event_log)))
+                       event_log=bool(options.get("event_log", self.event_log)),
+                       source_time_zone=options.get("source_time_zone"))
 
 
 @dataclass
@@ -365,7 +370,9 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
             items.append(f"{dates.BY_NAME[plan.date_formats.get(f.name, 'iso')].parse_sql(text)} AS {parsed}")
             readable = dates.readable_sql(parsed)
             flagged.append(f"coalesce({readable} AND {dates.placeholder_sql(parsed)}, false) AS ph_{f.name}")
-            cleaned.append(f"CASE WHEN {readable} AND NOT ph_{f.name} THEN {parsed} END AS {value}")
+            # A placeholder is told by the time as written, so the file's zone is applied after.
+            in_store_zone = dates.from_source_zone_sql(text, parsed) if plan.source_time_zone else parsed
+            cleaned.append(f"CASE WHEN {readable} AND NOT ph_{f.name} THEN {in_store_zone} END AS {value}")
             carried.append(f"ph_{f.name}")
             check = f"({present} AND coalesce(NOT {readable}, true))"
         elif f.kind == "count":
@@ -448,6 +455,7 @@ def _parameters(plan: ImportPlan, zone: str) -> dict:
             "date_floor": plan.date_floor, "date_ceiling": ceiling.strftime("%Y-%m-%d %H:%M:%S"),
             **vocabularies.parameters(plan.statuses),
             **{f"header_{name}": plan.mapping[name].strip() for name in HEADER_REPEATS if name in plan.mapping},
+            **({"source_time_zone": plan.source_time_zone} if plan.source_time_zone else {}),
             **{f"default_{name}": value for name, value in plan.defaults.items()}}
 
 
@@ -721,6 +729,8 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
         return "reject.empty_required", (("field", field_name),)
     if kind == "datetime":
         form = dates.BY_NAME[plan.date_formats.get(field_name, "iso")]
+        if form.parse(raw) is not None:  # read, but a placeholder (1900-01-01 …): a required time is missing
+            return "reject.placeholder_required", (("field", field_name), ("value", raw))
         return "reject.bad_date", (("value", raw), ("example", form.example), ("form", form.name))
     key = {"count": "reject.bad_count", "flag": "reject.bad_flag", "level": "reject.bad_level"}.get(kind, "reject.bad_minutes")
     return key, (("value", raw),)

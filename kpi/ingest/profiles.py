@@ -6,7 +6,10 @@ The file is one JSON object; every key but ``fields`` is optional::
      "fields": {"ticket_id": "Id", "created_at": "Created at", "status": "Status"},
      "date_forms": {"created_at": "iso"}, "defaults": {"department": "Support"},
      "status_map": {"Awaiting parts": "on_hold"}, "priority_map": {"Crit": 1},
-     "date_floor": "1980-01-01", "event_log": false}
+     "date_floor": "1980-01-01", "event_log": false, "source_time_zone": "UTC"}
+
+``source_time_zone``: the zone of the times the export writes without a UTC offset (an IANA name;
+left out, the store's own).
 
 Reading checks every key and value and says which one is wrong (``InputError``), so a broken
 file never half-applies.
@@ -15,13 +18,14 @@ file never half-applies.
 from __future__ import annotations
 
 import json
+import zoneinfo
 
 from kpi.ingest import dates, formats, vocabularies
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import ImportPlan
 
 KEYS = ("name", "source_system", "layout", "fields", "date_forms", "defaults", "status_map", "priority_map",
-        "date_floor", "event_log")
+        "date_floor", "event_log", "source_time_zone")
 
 
 def to_json(plan: ImportPlan) -> str:
@@ -60,11 +64,15 @@ def from_json(text: str | bytes, file_name: str) -> ImportPlan:
     layout = data.get("layout")
     _check(file_name, "layout", layout is None or layout in formats.LAYOUT_BY_NAME, ", ".join(formats.LAYOUT_BY_NAME))
     _check(file_name, "event_log", isinstance(data.get("event_log", False), bool), "true / false")
+    zone = data.get("source_time_zone")
+    _check(file_name, "source_time_zone", zone is None or zone in zoneinfo.available_timezones(),
+           "an IANA time zone such as UTC or Asia/Taipei")
     name = str(data.get("name") or file_name)
     plan = ImportPlan(name, str(data.get("source_system") or name), fields, date_forms,
                       _mapping(data, "defaults", file_name))
     return plan.with_options({"layout": layout, "status_map": status_map, "priority_map": priority_map,
-                              "date_floor": floor, "event_log": data.get("event_log", False)})
+                              "date_floor": floor, "event_log": data.get("event_log", False),
+                              "source_time_zone": zone})
 
 
 def _mapping(data: dict, key: str, file_name: str) -> dict[str, str]:
