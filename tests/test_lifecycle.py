@@ -312,6 +312,22 @@ def test_an_export_written_in_utc_is_read_in_the_stores_zone(con, tmp_path):
     assert json.loads(profiles.to_json(plan))["source_time_zone"] == "UTC"
 
 
+def test_the_cli_reads_an_export_in_the_zone_it_is_told(tmp_path, capsys):
+    from kpi import store
+    from kpi.cli import main
+
+    db = tmp_path / "store.duckdb"
+    assert main(["import", str(FIXTURES / "jira-2024-02.csv"), "--db", str(db), "--source-time-zone", "UTC"]) == 0
+    with store.connect(db) as con:
+        # SD-1 was created at 9:00 AM as written, which is 17:00 in Taipei
+        assert con.execute("SELECT created_at FROM tickets WHERE ticket_id = 'SD-1'").fetchall() == [
+            (datetime(2024, 2, 5, 17),)]
+    capsys.readouterr()
+    assert main(["import", str(FIXTURES / "jira-2024-02.csv"), "--db", str(db), "--source-time-zone", "Taipei"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --source-time-zone Taipei: not a known time zone name (such as Asia/Taipei)\n")
+
+
 def test_offsets_follow_the_stores_time_zone(con):
     importer.set_time_zone(con, "Europe/London")
     importer.import_file(con, FIXTURES / "zendesk-utc-2024-02.csv")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import zoneinfo
 from pathlib import Path
 
 from kpi import i18n, inbox, store
@@ -33,6 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--event-log", action="store_true",
                         help="read the files as process-mining event logs (one row per activity of a case), "
                              "whatever their header looks like")
+    parser.add_argument("--source-time-zone", metavar="ZONE",
+                        help="the zone of the times a ticket export writes without a UTC offset, when it is not the "
+                             "store's (e.g. UTC for an export made by an integration account); overrides the profile's")
     parser.add_argument("--show-rejects", type=int, default=20, metavar="N",
                         help="list at most N rejected rows per file (default 20)")
     parser.set_defaults(handler=run)
@@ -40,6 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     plan = None
+    if args.source_time_zone is not None and args.source_time_zone not in zoneinfo.available_timezones():
+        print(f"error: --source-time-zone {args.source_time_zone}: {i18n.t('ingest.unknown_time_zone', 'en')}",
+              file=sys.stderr)
+        return 2
     if args.mapping:
         try:
             plan = profiles.from_json(args.mapping.read_bytes(), args.mapping.name)
@@ -62,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         try:
             report = pipeline.import_path(con, path, args.profile, plan=plan, event_log=args.event_log,
-                                          progress=ProgressLines(path.name))
+                                          progress=ProgressLines(path.name), source_time_zone=args.source_time_zone)
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             continue

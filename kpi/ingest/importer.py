@@ -805,17 +805,17 @@ def discard_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
                 is_demo: bool = False, plan: ImportPlan | None = None, event_log: bool = False,
-                progress: Progress = ignore) -> ImportReport:
+                progress: Progress = ignore, source_time_zone: str | None = None) -> ImportReport:
     """Import one file without a separate confirmation step (CLI, demo data, scheduled jobs),
     with a saved profile or known format by name, a given plan (a profile file), or the best fit;
     ``event_log`` reads it as an event log even when its header does not say so. Without a plan or
     profile, an interval report is recognised by its header and imported as intervals. ``progress``
-    hears every phase (``kpi.ingest.progress``). A ticket export over PIECE_BYTES is staged and
-    checked a piece at a time."""
+    hears every phase (``kpi.ingest.progress``). ``source_time_zone`` overrides the plan's
+    (``ImportPlan``). A ticket export over PIECE_BYTES is staged and checked a piece at a time."""
     try:
-        return _import_file(con, Path(path), profile, is_demo, plan, event_log, progress, PIECE_BYTES)
+        return _import_file(con, Path(path), profile, is_demo, plan, event_log, progress, PIECE_BYTES, source_time_zone)
     except _ReadWhole:
-        return _import_file(con, Path(path), profile, is_demo, plan, event_log, progress, None)
+        return _import_file(con, Path(path), profile, is_demo, plan, event_log, progress, None, source_time_zone)
 
 
 class _ReadWhole(Exception):
@@ -823,7 +823,8 @@ class _ReadWhole(Exception):
 
 
 def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None, is_demo: bool,
-                 plan: ImportPlan | None, event_log: bool, progress: Progress, piece_bytes: int | None) -> ImportReport:
+                 plan: ImportPlan | None, event_log: bool, progress: Progress, piece_bytes: int | None,
+                 source_time_zone: str | None) -> ImportReport:
     try:
         source = open_source(con, path, progress=progress, piece_bytes=piece_bytes)
     except InputError as err:
@@ -841,6 +842,8 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None
             return commit(con, intervals, is_demo)
         if not chosen.mapping:
             raise InputError(source.file_name, "ingest.no_known_format")
+        if source_time_zone is not None:
+            chosen = replace(chosen, source_time_zone=source_time_zone)
         if batches.already_imported(con, source) is None:
             copying = batches.copy_ahead(con, source)
         return commit(con, preview(con, source, chosen, progress, keep_text=False), is_demo, progress=progress,

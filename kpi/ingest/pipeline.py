@@ -43,11 +43,13 @@ def recognise(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> st
 
 def import_path(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
                 plan: importer.ImportPlan | None = None, event_log: bool = False, is_demo: bool = False,
-                rated: people.ImportDefaults | None = None, progress: Progress = ignore) -> ImportReport:
+                rated: people.ImportDefaults | None = None, progress: Progress = ignore,
+                source_time_zone: str | None = None) -> ImportReport:
     """Import one file as the kind it is, without a separate confirmation (command line, inbox).
     A profile, a mapping or ``event_log`` says it is a ticket export; ``rated`` is who rated and
     when, for a people file of ratings that does not say; ``progress`` hears a ticket export's or
-    interval report's steps. Raises InputError for a bad file."""
+    interval report's steps; ``source_time_zone`` is a ticket export's (``ImportPlan``). Raises
+    InputError for a bad file."""
     if profile is None and plan is None and not event_log and may_be_table(path.name, path.stat().st_size):
         data = path.read_bytes()
         kind = recognise(con, data, path.name)
@@ -57,5 +59,6 @@ def import_path(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
         if kind == people.KIND:
             people_plan = people.plan_import(con, reader.read_frame(data, path.name), rated or people.ImportDefaults())
             return people.report(con, people_plan, people.apply_import(con, people_plan, is_demo=is_demo))
-    return importer.import_file(con, path, profile, is_demo, plan=plan, event_log=event_log, progress=progress)
+    return importer.import_file(con, path, profile, is_demo, plan=plan, event_log=event_log, progress=progress,
+                                source_time_zone=source_time_zone)
 
