@@ -115,6 +115,15 @@ def test_big5_user_defined_characters_read_as_windows_reads_them():
     assert encodings.decoder("cp950", replace=True).decode(b"\xff\xfa\x40") == "\ufffd\ue000"
 
 
+def test_a_name_in_user_defined_characters_is_big5_a_page_of_them_is_not():
+    names = "編號,主旨,負責人\n1,印表機,陳".encode("cp950") + b"\xfa\x40" + "明\n".encode("cp950")
+    assert reader.detect_encoding(names, "x.csv") == "cp950"
+    # Shift-JIS lead bytes fall in Big5's user-defined rows: these kana all read as such codes.
+    kana = ("id,memo\n" + "1,いうかきく\n" * 5).encode("shift_jis")
+    assert encodings.decode(kana, "cp950").count("\uef95") == 5
+    assert reader.detect_encoding(kana, "x.csv") == "cp932"
+
+
 def test_a_big5_export_with_names_in_user_defined_characters_imports_and_says_so(tmp_path, capsys):
     # Taiwanese systems keep 喆, 堃 … of a name in Big5's user-defined area (造字); Python's cp950
     # refused them, and with them the whole file.

@@ -20,6 +20,8 @@ _USER_DEFINED_ROWS = ((0xFA, 0xFE, 0xE000), (0x8E, 0xA0, 0xE311), (0x81, 0x8D, 0
 # Codes read per thread since the last take_user_defined_count: counted where they are decoded,
 # as scanning the text for them afterwards cost as much as decoding it.
 _read = threading.local()
+# User-defined characters a file's first bytes may hold and still be Big5, however short (see plausible).
+MOST_USER_DEFINED = 3
 
 
 def _user_defined(err: UnicodeDecodeError) -> tuple[str, int]:
@@ -59,6 +61,14 @@ def decoder(encoding: str, replace: bool = False) -> codecs.IncrementalDecoder:
 def decode(data: bytes, encoding: str) -> str:
     """``data`` as text (see ``decoder``); raises UnicodeDecodeError at an undecodable byte."""
     return data.decode(encoding, errors="big5-user-defined" if encoding == BIG5 else "strict")
+
+
+def plausible(text: str, user_defined: int) -> bool:
+    """Whether ``text``, decoded with ``user_defined`` Big5 user-defined codes among it, reads as
+    Big5: a name or two in a file, not a share of its characters. Shift-JIS and GBK text decodes
+    as Big5 too, but with a user-defined code for every other character."""
+    wide = sum(1 for character in text if ord(character) > 0x7F)
+    return user_defined <= max(MOST_USER_DEFINED, wide // 50)
 
 
 def take_user_defined_count() -> int:

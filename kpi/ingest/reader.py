@@ -117,11 +117,13 @@ def detect_encoding(head: bytes, file_name: str) -> str:
             raise InputError(file_name, "ingest.binary")
         return utf16
     for encoding in ("utf-8", "cp950"):
+        encodings.take_user_defined_count()  # a decoding that failed half way leaves its count
         try:
-            encodings.decoder(encoding).decode(head, final=False)
-            return encoding
+            text = encodings.decoder(encoding).decode(head, final=False)
         except UnicodeDecodeError:
             continue
+        if encodings.plausible(text, encodings.take_user_defined_count()):
+            return encoding
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
