@@ -255,6 +255,12 @@ FORMATS: tuple[DateFormat, ...] = (
                tuple(f"%m/%d/%Y{s}{t}" for s in (" ", ", ") for t in _CLOCK_TIMES) + _with_times("%m/%d/%Y")
                + _with_times("%m/%d/%Y", ", ")[:2], spaces_as_one=True),
     DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
+    # The month by its English name: ManageEngine ServiceDesk Plus's default "Feb 5, 2024 09:14 AM",
+    # and the day first as British settings write it, "5 Feb 2024 09:14".
+    DateFormat("month_name", "Feb 5, 2024 09:14 AM",
+               tuple(f"{m} %d, %Y{t}" for m in ("%b", "%B") for t in (" %I:%M %p", " %I:%M:%S %p", " %H:%M", " %H:%M:%S", ""))
+               + tuple(f"%d {m} %Y{t}" for m in ("%b", "%B") for t in (" %H:%M", " %H:%M:%S", " %I:%M %p", "")),
+               spaces_as_one=True),
     # Each pattern reads text of its own length only: 202401011230 is never 12:03:00 by the seconds pattern.
     DateFormat("compact", "20240101", ("%Y%m%d%H%M", "%Y%m%d%H%M%S", "%Y%m%d"), fixed_width=True),
     DateFormat("excel_serial", "40123.5417"),
