@@ -382,6 +382,25 @@ def test_a_salesforce_case_report_with_icu_dates_and_its_footer(con):
         datetime(2024, 2, 8, 16, 10), datetime(2024, 2, 9, 9, 30))
 
 
+def test_a_servicedesk_plus_request_list_with_month_names_and_no_technician(con):
+    # Its default "Feb 5, 2024 09:14 AM", and "Not Assigned" where no technician holds a request.
+    report_ = importer.import_file(con, FIXTURES / "servicedeskplus-2024-02.csv")
+    assert (report_.inserted, report_.rejected) == (5, 0)
+    t = lifecycle(con)
+    assert {k: (v[0], v[4]) for k, v in t.items()} == {
+        "1201": ("closed", 2), "1202": ("open", 3), "1203": ("on_hold", 2), "1204": ("resolved", 4),
+        "1205": ("cancelled", 4)}
+    assert con.execute("SELECT owner, first_response_at, standard_due_at, completed_at, closed_at FROM tickets"
+                       " WHERE ticket_id IN ('1201', '1202') ORDER BY ticket_id").fetchall() == [
+        ("Wang Hsiao-ming", datetime(2024, 2, 5, 9, 30), datetime(2024, 2, 5, 17, 14), datetime(2024, 2, 5, 14, 5),
+         datetime(2024, 2, 6, 10)),
+        (None, None, datetime(2024, 2, 8, 11, 40), None, None)]
+    review = report.weekly_review(con, W06, ServiceQuery())
+    assert review.alerts.counts["unassigned"] == 1
+    total = review.table[review.table["is_total"]].iloc[0]
+    assert (total["in_play"], total["on_time"]) == (4, 2)  # the cancelled request counts nowhere
+
+
 def test_one_cell_lines_inside_the_rows_or_a_wide_line_after_them_are_no_footer(con, tmp_path):
     path = tmp_path / "cases.csv"
     path.write_text("Case Number,Date/Time Opened,Status\n1,2/5/2024 9:00 AM,New\nstray\n2,2/5/2024 9:30 AM,New\n"

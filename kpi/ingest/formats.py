@@ -172,6 +172,15 @@ LAYOUTS: tuple[Layout, ...] = (
         "closed_at": ("Closed Date",), "reopen_count": ("Reopen Count",),
         "updated_at": ("Last Updated",),
     }),
+    # ManageEngine ServiceDesk Plus's request list exported as CSV or Excel.
+    Layout("servicedeskplus", "ManageEngine ServiceDesk Plus", {
+        "ticket_id": ("Request ID",), "subject": ("Subject",), "department": ("Group", "Site"),
+        "owner": ("Technician",), "customer": ("Requester",), "channel": ("Mode",),
+        "category": ("Category", "Request Type"), "priority": ("Priority",), "status": ("Request Status", "Status"),
+        "created_at": ("Created Time",), "first_response_at": ("Responded Time",),
+        "standard_due_at": ("Due By Time",), "resolved_at": ("Resolved Time",), "closed_at": ("Completed Time",),
+        "updated_at": ("Last Updated Time",),
+    }),
     # A Salesforce case report exported as CSV, with the field labels as its column headers.
     Layout("salesforce", "Salesforce Service Cloud", {
         "ticket_id": ("Case Number",), "subject": ("Subject",), "owner": ("Case Owner",),

@@ -422,8 +422,11 @@ def _cell_sql(staged: reader.Staged, column: str | None) -> str:
 
 
 def _text_sql(field_name: str, cell: str, default: str | None) -> str:
-    """A trimmed cell, NULL for the no-value markers, then the field's default."""
+    """A trimmed cell, NULL for the no-value markers (and an owner or group's "Not Assigned"),
+    then the field's default."""
     text = dates.value_or_null_sql(cell)
+    if field_name in ("owner", "department"):
+        text = f"CASE WHEN lower({cell}) NOT IN ({_words(vocabularies.NOBODY)}) THEN {text} END"
     return f"coalesce({text}, CAST($default_{field_name} AS VARCHAR))" if default is not None else text
 
 

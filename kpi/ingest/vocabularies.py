@@ -24,6 +24,9 @@ OPEN_STATES = ("new", "open", "pending", "on_hold")
 SUMMARY_LABEL = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\s*:?$|^(合計|總計|小計|總和|总计|合计|小计)$"
 SUMMARY_START = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\b|^(合計|總計|小計|總和|总计|合计|小计)"
 DONE_STATES = ("resolved", "closed")
+# What an owner or group cell says when nobody holds the ticket (ServiceDesk Plus, Jira …): the
+# ticket is unassigned, not held by someone of that name. Compared in lower case.
+NOBODY = ("not assigned", "unassigned", "未指派", "未分派")
 LEVELS = (1, 2, 3, 4, 5)
 
 COMMON_STATUS: dict[str, str] = {
