@@ -72,13 +72,14 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
 
 def counts(preview: importer.Preview) -> None:
     row = st.container(horizontal=True, gap="large")  # wrapping, so a million rows are never cut to "1,000,…"
-    for label, value in zip((
-        "upload.rows_read", "upload.to_insert", "upload.to_update", "upload.unchanged", "upload.superseded",
-        "upload.rejected",
-    ), (preview.rows_read, preview.to_insert, preview.to_update, preview.unchanged, preview.superseded,
-        preview.rejected)):
-        row.metric(t(label), f"{value:,}", help=t("upload.superseded_help") if label == "upload.superseded" else None,
-                   width="content")
+    shown = {"upload.rows_read": preview.rows_read, "upload.to_insert": preview.to_insert,
+             "upload.to_update": preview.to_update, "upload.unchanged": preview.unchanged,
+             "upload.superseded": preview.superseded, "upload.rejected": preview.rejected}
+    if preview.skipped:
+        shown["upload.skipped"] = preview.skipped
+    helps = {"upload.superseded": t("upload.superseded_help"), "upload.skipped": t("upload.skipped_help")}
+    for label, value in shown.items():
+        row.metric(t(label), f"{value:,}", help=helps.get(label), width="content")
 
 
 def rejects(key: str, preview: importer.Preview) -> None:
@@ -102,7 +103,8 @@ def show(key: str, item: flow.Pending) -> None:
         if item.report is not None:
             r = item.report
             st.success(t("upload.done", file=r.file_name, inserted=r.inserted, updated=r.updated,
-                         unchanged=r.unchanged + r.superseded, rejected=r.rejected, batch=r.batch_id))
+                         unchanged=r.unchanged + r.superseded, rejected=r.rejected, batch=r.batch_id)
+                       + (" " + t("upload.done_skipped", skipped=r.skipped) if r.skipped else ""))
             week = r.batch_id and importer.batch_week(ui.db(), r.batch_id)
             if week:
                 st.page_link("pages/weekly.py", label=t("upload.open_week", week=week),

@@ -292,3 +292,17 @@ def test_upload_reads_an_export_written_in_utc_when_told_so(db_file):
     confirm(at)
     # Ticket 101 was created at 09:00 as written: 09:00 UTC is 17:00 in Taipei.
     assert created_at(db_file, "101") == [(datetime(2024, 2, 5, 17),)]
+
+
+def test_a_report_footer_is_counted_as_skipped_not_rejected(db_file):
+    at = open_app("pages/upload.py")
+    upload(at, "salesforce-cases-2024-02.csv")
+    assert metrics(at) == {"Rows read": "10", "To insert": "5", "To update": "0", "Unchanged": "0",
+                           "Superseded": "0", "Rejected": "0", "Skipped (no data)": "5"}
+    confirm(at)
+    assert at.success[0].value.endswith(
+        "0 rejected (batch 1). 5 rows that are no data (totals, the header repeated, a footer) were skipped.")
+    at.switch_page("pages/batches.py")
+    at.run()
+    history = at.dataframe[0].value
+    assert history[["Rejected", "Skipped (no data)"]].values.tolist() == [[0, 5]]

@@ -208,7 +208,7 @@ def test_total_rows_are_refused_as_such_not_as_tickets_missing_a_date(con, tmp_p
                  "Grand Total:,,,,,,,,1,,\n"
                  "合計,,,,,,,,1,,\n")
     report = importer.import_file(con, path)
-    assert (report.rows_read, report.inserted, report.rejected) == (5, 2, 3)
+    assert (report.rows_read, report.inserted, report.rejected, report.skipped) == (5, 2, 0, 3)
     assert [(r.row, r.column, r.reason) for r in report.rejects] == [
         (3, "編號", "' 小計 ' is a total or summary row, not a ticket: skipped"),
         (5, "編號", "'Grand Total:' is a total or summary row, not a ticket: skipped"),
@@ -227,7 +227,7 @@ def test_the_header_repeated_between_rows_is_refused_as_such(con, tmp_path):
                  + "T-2,ok,客服一部,王小明,Level 3,2024-03-11 09:00,2024-03-25 09:00,,0,處理中,\n"
                  "編號,主旨,,,,2024-03-12 09:00,,,,,\n")  # an id that only equals the header's is a ticket
     report = importer.import_file(con, path)
-    assert (report.rows_read, report.inserted, report.rejected) == (4, 3, 1)
+    assert (report.rows_read, report.inserted, report.rejected, report.skipped) == (4, 3, 0, 1)
     assert [(r.row, r.column, r.reason) for r in report.rejects] == [
         (3, None, "the row repeats the header (exports joined together?), not a ticket: skipped")]
     assert report.rejects[0].reason_in("zh-TW") == "這一列重複了表頭（多個匯出檔接在一起？），不是服務請求，已略過"

@@ -369,7 +369,10 @@ def test_a_salesforce_case_report_with_icu_dates_and_its_footer(con):
     # A report exported as CSV: every value quoted, ICU's "2/5/2024, 9:14 AM", and the footer
     # Salesforce writes under the rows (title, copyright, "Confidential …", who ran it, the company).
     report_ = importer.import_file(con, FIXTURES / "salesforce-cases-2024-02.csv")
-    assert (report_.rows_read, report_.inserted, report_.rejected) == (10, 5, 5)
+    # counted as skipped, not as rows refused for a fault
+    assert (report_.rows_read, report_.inserted, report_.rejected, report_.skipped) == (10, 5, 0, 5)
+    assert report_.summary() == ("salesforce-cases-2024-02.csv: 10 rows read, 5 inserted, 0 updated, 0 unchanged,"
+                                 " 0 superseded, 0 rejected, 5 skipped (no data) (batch 1)")
     assert [(r.row, r.key) for r in report_.rejects] == [(row, "ingest.footer_line") for row in range(9, 14)]
     assert report_.rejects[2].reason == ("'Confidential Information - Do Not Distribute', one cell after the last"
                                          " row, is the report's footer, not data: skipped")

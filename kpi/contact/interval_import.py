@@ -109,6 +109,7 @@ class IntervalPreview:
     already_imported: int | None = None
     changes_table: str | None = None
     data_version: int | None = None
+    skipped: int = 0               # as a ticket preview's; an interval report's totals rows are rejects
 
     @property
     def importable(self) -> bool:

@@ -111,6 +111,7 @@ class ImportReport:
     rejects: tuple[Reject, ...] = ()
     renamed: tuple[str, ...] = ()  # columns renamed because their header repeats an earlier one
     user_defined: int = 0          # Big5 user-defined characters (造字) kept as private-use ones
+    skipped: int = 0               # rows that are no data: totals, the header repeated, a footer
     kind: str = "tickets"
     detail: str = ""               # what the kind read the file as (a Planner plan, a people layout)
 
@@ -120,6 +121,7 @@ class ImportReport:
         return (
             f"{self.file_name}{f' ({self.detail})' if self.detail else ''}: {self.rows_read} rows read, {self.inserted} inserted, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.superseded} superseded, {self.rejected} rejected"
+            + (f", {self.skipped} skipped (no data)" if self.skipped else "")
             + (f" (batch {self.batch_id})" if self.batch_id else "")
         )
 
@@ -263,6 +265,7 @@ def report(preview_, batch_id: int | None) -> ImportReport:
         preview_.unchanged + (0 if stored else preview_.to_insert + preview_.to_update),
         preview_.superseded, preview_.rejected, preview_.already_imported, tuple(preview_.rejects),
         preview_.source.staged.renamed, user_defined=preview_.source.staged.user_defined,
+        skipped=preview_.skipped,
     )
 
 
@@ -275,7 +278,8 @@ def _record_batch(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int, prev
         (preview_.rows_read, preview_.to_insert, preview_.to_update, preview_.unchanged + preview_.superseded,
          preview_.rejected),
         source.sniffed, plan["mapping"], source.columns,
-        {name: plan[name] for name in ("date_formats", "defaults", "options")}, is_demo))
+        {name: plan[name] for name in ("date_formats", "defaults", "options")}, is_demo,
+        skipped=preview_.skipped))
 
 
 @dataclass(frozen=True)
@@ -295,6 +299,7 @@ class BatchRecord:
     source_columns: list[str]
     plan: dict = field(default_factory=dict)  # date_formats, defaults, options where the kind has them
     is_demo: bool = False
+    skipped: int = 0                    # rows that are no data (totals, the header again, a footer)
 
 
 def record_batch(con: duckdb.DuckDBPyConnection, batch: BatchRecord) -> None:
@@ -302,10 +307,10 @@ def record_batch(con: duckdb.DuckDBPyConnection, batch: BatchRecord) -> None:
     con.execute(
         """INSERT INTO import_batches (batch_id, kind, file_name, checksum, profile, source_system, encoding,
                delimiter, header_row, mapping, date_formats, defaults, options, source_columns, original_file,
-               rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected, is_demo)
+               rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected, rows_skipped, is_demo)
            VALUES ($batch, $kind, $file, $checksum, $profile, $system, $encoding, $delimiter, $header_row, $mapping,
                $date_formats, $defaults, $options, $columns, $raw, $read, $inserted, $updated, $unchanged, $rejected,
-               $demo)""",
+               $skipped, $demo)""",
         {
             "batch": batch.batch_id, "kind": batch.kind, "file": batch.file_name, "checksum": batch.checksum,
             "profile": batch.profile, "system": batch.source_system,
@@ -315,7 +320,7 @@ def record_batch(con: duckdb.DuckDBPyConnection, batch: BatchRecord) -> None:
                for name in ("date_formats", "defaults", "options")},
             "columns": json.dumps(batch.source_columns, ensure_ascii=False),
             "raw": batch.original_file, "read": read, "inserted": inserted, "updated": updated,
-            "unchanged": unchanged, "rejected": rejected, "demo": batch.is_demo,
+            "unchanged": unchanged, "rejected": rejected, "skipped": batch.skipped, "demo": batch.is_demo,
         },
     )
     store.bump_data_version(con)

@@ -13,6 +13,7 @@ from kpi import i18n, inbox, store
 from kpi.cli import UserError
 from kpi.ingest import pipeline, profiles
 from kpi.ingest.errors import InputError
+from kpi.ingest.importer import NOT_DATA
 from kpi.ingest.progress import overall
 
 
@@ -81,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  note: {i18n.t('ingest.user_defined_characters', 'en', count=report.user_defined)}")
         for reject in report.rejects[: args.show_rejects]:
             column = f", column {reject.column!r}" if reject.column else ""
-            print(f"  rejected: {reject.file}, row {reject.row}{column}: {reject.reason}")
+            print(f"  {'skipped' if reject.key in NOT_DATA else 'rejected'}: {reject.file}, row {reject.row}{column}:"
+                  f" {reject.reason}")
         if len(report.rejects) > args.show_rejects:
             print(f"  … {len(report.rejects) - args.show_rejects} more rejected rows")
         imported += report.batch_id is not None or report.already_imported is not None

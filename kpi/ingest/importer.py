@@ -166,6 +166,9 @@ class Preview:
     changes_table: str | None
     data_version: int | None = None  # the store's version the rows were sorted against
     quality: DataQuality = field(default_factory=DataQuality)
+    # Rows that are no data, left out and listed with the rejects but not counted as refused:
+    # totals rows, the header repeated, a report's footer (NOT_DATA).
+    skipped: int = 0
 
     @classmethod
     def unmapped(cls, source: Source, plan: ImportPlan) -> Preview:
@@ -562,6 +565,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         rows_read += source.staged.rows + len(source.staged.malformed)
         if source.pieces:
             progress("check", piece + 1, pieces)
+    skipped = _not_data(con, mapped, bad) + sum(reject.key in NOT_DATA for reject in refused)
     quality = _data_quality(con, mapped, flags, plan)
     if plan.event_log:
         quality = eventlog.quality(con, source.staged, parameters, quality)
@@ -571,10 +575,21 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         con.execute(f"DROP TABLE {source.staged.table}")
     result = Preview(
         source, plan, rows_read=rows_read, to_insert=0, to_update=0, unchanged=0,
-        superseded=0, rejected=rejected_rows + len(refused), rejects=(refused + rejects)[:REJECT_LIST_LIMIT],
-        date_detection=detection, already_imported=None, changes_table=changes, quality=quality,
+        superseded=0, rejected=rejected_rows + len(refused) - skipped, rejects=(refused + rejects)[:REJECT_LIST_LIMIT],
+        date_detection=detection, already_imported=None, changes_table=changes, quality=quality, skipped=skipped,
     )
     return _classify(con, result, progress)
+
+
+# The reasons that say a row is no data at all, rather than data with a fault.
+NOT_DATA = ("ingest.footer_line", "reject.summary_ticket_row", "reject.header_repeated")
+
+
+def _not_data(con: duckdb.DuckDBPyConnection, mapped: str, bad: dict[str, str]) -> int:
+    """How many mapped rows are totals rows or the header repeated (see _parsed_columns)."""
+    if "summary_row" not in bad:
+        return 0
+    return store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE bad_summary_row OR bad_header_row")
 
 
 # Mapped rows take about 400 bytes each in a TEMP table. Past this many, they and the write's
@@ -680,7 +695,7 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview, progress: Progr
     values from the mapped rows, so a big file's tickets are not held twice while it waits.
     """
     mapped = preview_.source.mapped_table
-    valid_rows = preview_.rows_read - preview_.rejected
+    valid_rows = preview_.rows_read - preview_.rejected - preview_.skipped
     progress("sort", 0, valid_rows)
     compared = ", ".join(f"n.{c}" for c in COMPARED_COLUMNS)
     current = ", ".join(_as_exported(c) for c in COMPARED_COLUMNS)
@@ -877,7 +892,7 @@ def import_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], profile:
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("""
         SELECT batch_id, kind, file_name, profile, imported_at, rows_read, rows_inserted, rows_updated,
-               rows_unchanged, rows_rejected, is_demo, undone_at
+               rows_unchanged, rows_rejected, rows_skipped, is_demo, undone_at
         FROM import_batches ORDER BY batch_id DESC
     """).df().astype({"undone_at": "datetime64[us]"})
 
