@@ -124,6 +124,18 @@ def test_a_name_in_user_defined_characters_is_big5_a_page_of_them_is_not():
     assert reader.detect_encoding(kana, "x.csv") == "cp932"
 
 
+def test_simplified_chinese_and_korean_text_is_not_taken_for_big5():
+    # GBK's bytes for these rows are all valid Big5 too: read as Big5 they were stored garbled
+    # (编号 as 晤瘍). EUC text never has a second byte below A1; a third of Big5's characters do.
+    gbk = ("编号,主题\n" + "1,打印机无法使用\n2,无法登录\n" * 5).encode("gbk")
+    assert gbk.decode("cp950").startswith("晤瘍")
+    assert reader.detect_encoding(gbk, "x.csv") == "gb18030"
+    korean = ("번호,제목,담당자\n" + "1,프린터 오류,김민수\n2,로그인 실패,이지은\n" * 4).encode("euc-kr")
+    assert reader.detect_encoding(korean, "x.csv") == "cp949"
+    assert reader.detect_encoding((FIXTURES / "week41-2009.big5.csv").read_bytes(), "x.csv") == "cp950"
+    assert reader.detect_encoding("編號,主旨\n1,印表機\n".encode("cp950"), "x.csv") == "cp950"  # too short to tell
+
+
 def test_a_big5_export_with_names_in_user_defined_characters_imports_and_says_so(tmp_path, capsys):
     # Taiwanese systems keep 喆, 堃 … of a name in Big5's user-defined area (造字); Python's cp950
     # refused them, and with them the whole file.

@@ -71,6 +71,23 @@ def plausible(text: str, user_defined: int) -> bool:
     return user_defined <= max(MOST_USER_DEFINED, wide // 50)
 
 
+def euc_like(head: bytes, enough: int = 40) -> bool:
+    """Whether ``head`` reads as EUC (GB2312/GBK, EUC-KR …) rather than Big5: among at least
+    ``enough`` two-byte characters, not one has a second byte below A1. About a third of Big5's
+    characters do (40–7E is half its second-byte range), so 40 without one are not Big5 (the
+    chance is about 1 in 10^8). Such text often decodes as Big5 without an error, into other
+    characters: a simplified-Chinese export would be stored garbled."""
+    pairs, position = 0, 0
+    while position < len(head) - 1:
+        if head[position] < 0x80:
+            position += 1
+            continue
+        if head[position + 1] < 0xA1:
+            return False
+        pairs, position = pairs + 1, position + 2
+    return pairs >= enough
+
+
 def take_user_defined_count() -> int:
     """How many Big5 user-defined codes this thread has decoded since it last asked."""
     count, _read.count = getattr(_read, "count", 0), 0

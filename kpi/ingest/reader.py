@@ -106,7 +106,8 @@ def is_excel(data_head: bytes, file_name: str) -> bool:
 
 
 def detect_encoding(head: bytes, file_name: str) -> str:
-    """BOM first, then strict UTF-8, then Big5 (CP950), then charset-normalizer's best guess."""
+    """BOM first, then strict UTF-8, then Big5 (CP950) unless the text is EUC-like (GBK, EUC-KR),
+    then charset-normalizer's best guess."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -122,7 +123,8 @@ def detect_encoding(head: bytes, file_name: str) -> str:
             text = encodings.decoder(encoding).decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        if encodings.plausible(text, encodings.take_user_defined_count()):
+        if encodings.plausible(text, encodings.take_user_defined_count()) and not (
+                encoding == encodings.BIG5 and encodings.euc_like(head)):
             return encoding
     from charset_normalizer import from_bytes
 
