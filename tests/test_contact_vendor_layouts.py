@@ -34,8 +34,8 @@ def _write(tmp_path, name, text, encoding="utf-8"):
 
 def test_cisco_uccx_csq_activity_by_interval(con):
     report = importer.import_file(con, FIXTURES / "intervals-cisco-uccx.csv")
-    # Four intervals; the "Total" line under them is skipped with its reason.
-    assert (report.inserted, report.rejected) == (4, 1)
+    # Four intervals; the "Total" line under them is skipped with its reason, and not counted as refused.
+    assert (report.inserted, report.rejected, report.skipped) == (4, 0, 1)
     assert [(r.row, r.column, r.key) for r in report.rejects] == [(6, "Interval Start Time", "reject.summary_row")]
     assert con.execute("SELECT profile FROM import_batches").fetchone()[0] == "cisco_uccx"
     # "2/19/2024 8:00:00 AM" to "8:30:00 AM": 30 minutes from the end column; ASA "0:00:12", AHT "0:04:00".
@@ -80,7 +80,7 @@ def test_twilio_taskrouter_statistics_with_the_flex_insights_sla(con):
 
 def test_avaya_cms_twelve_hour_ranges_with_noon_and_midnight(con):
     report = importer.import_file(con, FIXTURES / "intervals-avaya-cms-12h.csv")
-    assert (report.inserted, report.rejected) == (7, 1)
+    assert (report.inserted, report.rejected, report.skipped) == (7, 0, 1)
     assert [(r.row, r.key) for r in report.rejects] == [(9, "reject.summary_row")]   # "Totals"
     assert _rows(con) == [
         (datetime(2024, 2, 19, 0, 0), 30),    # 12:00 AM-12:30 AM: midnight
@@ -127,7 +127,7 @@ def test_an_unseen_english_export_with_start_and_length(con, tmp_path):
                   "2024-02-19 08:30,15,Sales,100,90,10,75,25,0:05:00,8\n"
                   "Grand Total,,Sales,300,270,30,80%,23,300,9\n")
     report = importer.import_file(con, path)
-    assert (report.inserted, report.rejected, [r.key for r in report.rejects]) == (3, 1, ["reject.summary_row"])
+    assert (report.inserted, report.skipped, [r.key for r in report.rejects]) == (3, 1, ["reject.summary_row"])
     assert con.execute("SELECT profile FROM import_batches").fetchone()[0] == "generic_en"
     # "85%", "0.8" and "75" are all shares (a column with a bare value above 1 is read as percents,
     # so 0.8 there is 0.8%); ASA "20", "00:25", "25"; AHT "00:05:00", "300", "0:05:00" are 300 s.
@@ -145,7 +145,7 @@ def test_a_zh_tw_sheet_with_synonyms_and_a_total_row(con, tmp_path):
                   "2024/02/19,09:30-10:00,客服,80,80,0,80,00:03:00,10\n"
                   "2024/02/19,合計,客服,200,190,10,179,00:03:18,11\n")
     report = importer.import_file(con, path)
-    assert (report.inserted, report.rejected, report.rejects[0].key) == (2, 1, "reject.summary_row")
+    assert (report.inserted, report.skipped, report.rejects[0].key) == (2, 1, "reject.summary_row")
     # 99 within 20 s of 120 offered / 110 answered: 0.825 and 0.9.
     assert _rows(con, "interval_start, interval_minutes, threshold_seconds, handle_seconds")[0] == (
         datetime(2024, 2, 19, 9), 30, 20.0, 210.0)

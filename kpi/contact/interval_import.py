@@ -109,7 +109,7 @@ class IntervalPreview:
     already_imported: int | None = None
     changes_table: str | None = None
     data_version: int | None = None
-    skipped: int = 0               # as a ticket preview's; an interval report's totals rows are rejects
+    skipped: int = 0               # totals rows: no data, listed with the rejects but not counted as refused
 
     @property
     def importable(self) -> bool:
@@ -344,8 +344,10 @@ def preview(con: duckdb.DuckDBPyConnection, source, plan: IntervalPlan) -> Inter
     columns = {**plan.mapping, "summary_row": plan.mapping["interval_start"]}
     rejects, rejected_rows = batches.cell_rejects(con, source, mapped, bad, columns,
                                                   lambda name, raw: _reason(name, raw, plan))
+    totals = store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE bad_summary_row")  # no data: skipped
     result = IntervalPreview(source, replace(plan, interval_minutes=minutes),
-                             rows_read=source.staged.rows + len(malformed), rejected=rejected_rows + len(malformed),
+                             rows_read=source.staged.rows + len(malformed),
+                             rejected=rejected_rows + len(malformed) - totals, skipped=totals,
                              rejects=(malformed + rejects)[:batches.REJECT_LIST_LIMIT], changes_table=changes)
     return _classify(con, result)
 
@@ -379,7 +381,7 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: IntervalPreview) -> Inte
         FROM latest n LEFT JOIN intervals c ON {on}
     """)
     counts = dict(con.execute(f"SELECT action, count(*) FROM {preview_.changes_table} GROUP BY action").fetchall())
-    valid_rows = preview_.rows_read - preview_.rejected
+    valid_rows = preview_.rows_read - preview_.rejected - preview_.skipped
     return replace(preview_, data_version=store.data_version(con), to_insert=counts.get("insert", 0),
                    to_update=counts.get("update", 0), unchanged=counts.get("unchanged", 0),
                    superseded=valid_rows - sum(counts.values()))

@@ -582,7 +582,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
 
 
 # The reasons that say a row is no data at all, rather than data with a fault.
-NOT_DATA = ("ingest.footer_line", "reject.summary_ticket_row", "reject.header_repeated")
+NOT_DATA = ("ingest.footer_line", "reject.summary_ticket_row", "reject.header_repeated", "reject.summary_row")
 
 
 def _not_data(con: duckdb.DuckDBPyConnection, mapped: str, bad: dict[str, str]) -> int:
