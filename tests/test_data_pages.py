@@ -306,3 +306,10 @@ def test_a_report_footer_is_counted_as_skipped_not_rejected(db_file):
     at.run()
     history = at.dataframe[0].value
     assert history[["Rejected", "Skipped (no data)"]].values.tolist() == [[0, 5]]
+
+
+def test_the_history_names_each_format_by_its_product():
+    from ui.upload_flow import profile_name
+
+    assert [profile_name(p) for p in ("salesforce", "avaya_cms", "planner", "parts desk")] == [
+        "Salesforce Service Cloud", "Avaya CMS split/skill interval", "Microsoft Planner", "parts desk"]

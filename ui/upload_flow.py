@@ -19,6 +19,7 @@ import streamlit as st
 
 from kpi import store
 from kpi.contact import interval_import
+from kpi.contact import layouts as interval_layouts
 from kpi.formatting import code_name
 from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
@@ -268,13 +269,20 @@ def profile_file_buttons(key: str, item: Pending, lang: str) -> None:
     st.rerun()
 
 
+# Formats named by their product where the batch's kind does not say it already.
+PRODUCT_NAMES = {"planner": "Microsoft Planner"}
+
+
 def profile_name(profile: str) -> str:
-    """A batch's format as users know it: the product's name (e-contact+), a saved profile's own
-    name, or "not recognised"."""
+    """A batch's format as users know it: the product's name (e-contact+, Avaya CMS …), a saved
+    profile's own name, or "not recognised"."""
     if profile == "custom":
         return t("upload.custom_profile")
     layout = formats.LAYOUT_BY_NAME.get(profile)
-    return layout.source_system if layout else profile
+    if layout:
+        return layout.source_system
+    intervals = next((layout for layout in interval_layouts.LAYOUTS if layout.key == profile), None)
+    return intervals.name if intervals else PRODUCT_NAMES.get(profile, profile)
 
 
 def date_form_name(code: str) -> str:
