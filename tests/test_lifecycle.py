@@ -404,6 +404,18 @@ def test_a_servicedesk_plus_request_list_with_month_names_and_no_technician(con)
     assert (total["in_play"], total["on_time"]) == (4, 2)  # the cancelled request counts nowhere
 
 
+def test_an_export_in_simplified_chinese_and_gbk_reads_as_its_traditional_twin(con, tmp_path):
+    path = tmp_path / "simplified.csv"
+    path.write_bytes(("编号,主旨,部门,负责人,服务请求方法,提出时间,完成时间,服务请求状态\n"
+                      "S-1,打印机无法使用,客服一部,王晓明,Level 3,2024-03-04 09:00,,处理中\n"
+                      "S-2,无法登录,客服二部,张伟,紧急,2024-03-04 10:00,2024-03-05 10:00,已关闭\n").encode("gbk"))
+    report_ = importer.import_file(con, path)
+    assert (report_.inserted, report_.rejected) == (2, 0)
+    assert con.execute("SELECT ticket_id, subject, owner, level, state FROM tickets ORDER BY 1").fetchall() == [
+        ("S-1", "打印机无法使用", "王晓明", 3, "open"), ("S-2", "无法登录", "张伟", 1, "closed")]
+    assert con.execute("SELECT encoding, profile FROM import_batches").fetchone() == ("gb18030", "econtact")
+
+
 def test_one_cell_lines_inside_the_rows_or_a_wide_line_after_them_are_no_footer(con, tmp_path):
     path = tmp_path / "cases.csv"
     path.write_text("Case Number,Date/Time Opened,Status\n1,2/5/2024 9:00 AM,New\nstray\n2,2/5/2024 9:30 AM,New\n"

@@ -80,12 +80,12 @@ class Layout:
 
     def propose(self, columns: list[str]) -> dict[str, str]:
         """Canonical field -> the first of this layout's headers present in ``columns``."""
-        by_key = {_key(c): c for c in columns}
+        by_key = {_layout_key(c): c for c in columns}
         mapping = {}
         for field_name, candidates in self.headers.items():
             for candidate in candidates:
-                if _key(candidate) in by_key:
-                    mapping[field_name] = by_key[_key(candidate)]
+                if _layout_key(candidate) in by_key:
+                    mapping[field_name] = by_key[_layout_key(candidate)]
                     break
         return mapping
 
@@ -262,3 +262,13 @@ def header_key(columns: list[str]) -> str:
 
 def _key(header: str) -> str:
     return " ".join(header.split()).lower()
+
+
+# The simplified forms of the characters in the layouts' zh-TW headers, so that an export written
+# in simplified Chinese (编号, 负责人, 提出时间 …) is recognised as its traditional twin.
+_TRADITIONAL = str.maketrans("编号门负责户称来务请级状态处时间应诺预计际关闭数转开后满项类别标准实结", "編號門負責戶稱來務請級狀態處時間應諾預計際關閉數轉開後滿項類別標準實結")
+
+
+def _layout_key(header: str) -> str:
+    """How a header is compared with a layout's: ``_key``, simplified characters read as traditional."""
+    return _key(header).translate(_TRADITIONAL)

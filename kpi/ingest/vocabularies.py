@@ -74,6 +74,12 @@ COMMON_STATUS: dict[str, str] = {
     "已關閉": "closed", "關閉": "closed", "已結案": "closed", "結案": "closed",
     "已取消": "cancelled", "取消": "cancelled", "作廢": "cancelled", "已刪除": "cancelled", "撤銷": "cancelled",
     "已撤銷": "cancelled",
+    # The same in simplified Chinese, where the characters differ.
+    "未处理": "new", "处理中": "open", "待处理": "open", "重新开启": "open",
+    "已升级": "open", "进行中": "open", "待回复": "pending", "等待客户": "pending", "待客户回复": "pending",
+    "待确认": "pending", "暂停": "on_hold", "搁置": "on_hold", "等待厂商": "on_hold", "已解决": "resolved",
+    "已处理": "resolved", "可结案": "resolved", "已关闭": "closed", "关闭": "closed", "已结案": "closed",
+    "结案": "closed", "作废": "cancelled", "已删除": "cancelled", "撤销": "cancelled", "已撤销": "cancelled",
 }
 
 LAYOUT_STATUS: dict[str, dict[str, str]] = {
@@ -91,6 +97,7 @@ COMMON_PRIORITY: dict[str, int] = {
     "highest": 1, "blocker": 1, "major": 3, "minor": 4, "lowest": 5, "trivial": 5,
     # zh-TW.
     "緊急": 1, "最高": 1, "特急": 1, "高": 2, "急": 2, "中": 3, "普通": 3, "一般": 3, "低": 4, "最低": 5,
+    "紧急": 1,
 }
 
 LAYOUT_PRIORITY: dict[str, dict[str, int]] = {
