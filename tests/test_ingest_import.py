@@ -218,6 +218,18 @@ def test_total_rows_are_refused_as_such_not_as_tickets_missing_a_date(con, tmp_p
     assert [row[0] for row in tickets(con, "ticket_id")] == ["T-1", "TOTAL-7"]
 
 
+def test_lines_ended_by_a_carriage_return_alone_read_as_lines(con, tmp_path):
+    # Excel for Mac's "CSV (Macintosh)" ends lines with \r alone; the sniffer saw one long line.
+    body = (FIXTURES / "week41-2009.csv").read_text(encoding="utf-8").replace("\r\n", "\n")
+    lines = body.splitlines()
+    lines[3] = lines[3].replace("2009-10-06 14:00", "2009-13-06 14:00", 1)  # a bad created date on file row 4
+    path = tmp_path / "mac.csv"
+    path.write_bytes("\r".join(lines).encode("utf-8") + b"\r")
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected) == (7, 6, 1)
+    assert [(r.row, r.column) for r in report.rejects] == [(4, "提出時間")]
+
+
 def test_the_header_repeated_between_rows_is_refused_as_such(con, tmp_path):
     # Two weeks' exports joined end to end (copy /b a.csv+b.csv), or a paged export with the
     # header on every page: the header row reappears among the tickets, padded or quoted.

@@ -152,7 +152,8 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 def _records(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:
     rows = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": lines end in \n, \r\n or a lone \r (Excel for Mac's "CSV (Macintosh)"), as DuckDB reads them
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
             rows.append(row)
@@ -294,7 +295,7 @@ def table_rows(data: bytes, file_name: str) -> tuple[Sniffed, list[list]]:
     text = _decode_all(data, sniffed)
     if "\x00" in text:
         raise InputError(file_name, "ingest.nul_byte", row=text.count("\n", 0, text.index("\x00")) + 1)
-    return sniffed, list(csv.reader(io.StringIO(text), delimiter=sniffed.delimiter))
+    return sniffed, list(csv.reader(io.StringIO(text, newline=""), delimiter=sniffed.delimiter))
 
 
 def read_frame(data: bytes, file_name: str) -> SourceTable:
