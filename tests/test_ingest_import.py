@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kpi import store
-from kpi.ingest import importer
+from kpi.ingest import importer, reader
 from kpi.ingest.errors import InputError
 from tests.conftest import FIXTURES
 
@@ -228,6 +228,18 @@ def test_lines_ended_by_a_carriage_return_alone_read_as_lines(con, tmp_path):
     report = importer.import_file(con, path)
     assert (report.rows_read, report.inserted, report.rejected) == (7, 6, 1)
     assert [(r.row, r.column) for r in report.rejects] == [(4, "提出時間")]
+
+
+def test_a_delimiter_after_the_header_alone_does_not_refuse_every_row(con, tmp_path):
+    path = write(tmp_path, "trailing.csv", "T-1,ok,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,\n",
+                 header=HEADER.replace("\n", ",\n"))
+    assert importer.import_file(con, path).inserted == 1
+    # an unnamed last column that holds values stays a column
+    path = write(tmp_path, "unnamed.csv", "T-2,ok,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中,,x\n",
+                 header=HEADER.replace("\n", ",\n"))
+    assert importer.open_source(con, path).columns[-1] == "column_12"
+    people = reader.read_frame("姓名,部門,\n王小明,客服一部\n".encode("utf-8"), "people.csv")
+    assert (list(people.frame.columns), people.malformed) == (["姓名", "部門"], ())
 
 
 def test_the_header_repeated_between_rows_is_refused_as_such(con, tmp_path):

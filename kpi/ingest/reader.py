@@ -15,6 +15,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import os
 import re
 import select
@@ -306,6 +307,8 @@ def read_frame(data: bytes, file_name: str) -> SourceTable:
         sniffed = Sniffed(file_name, "excel", None, None, header_row)
     else:
         header_row = sniffed.header_row
+        rows[header_row - 1] = _without_trailing_delimiter(
+            rows[header_row - 1], [row for row in rows[header_row:header_row + 50] if any(row)])
     _check_size(file_name, None, len(rows[header_row - 1]))
     header = _unique_names([_text(c) for c in rows[header_row - 1]])
     width = len(header)
@@ -704,11 +707,22 @@ def _header_record(path: Path, sniffed: Sniffed, encoding: str | None = None) ->
     with open(path, "rb") as f:
         head = f.read(MAX_LINE_BYTES if sniffed.header_row > 0 else 0)
     text = encodings.decoder("utf-8-sig" if encoding == "utf-8" else encoding, replace=True).decode(head)
-    records = _records(text, sniffed.delimiter, limit=sniffed.header_row + 1)
+    records = _records(text, sniffed.delimiter, limit=sniffed.header_row + 50)
     if len(records) < sniffed.header_row:
         raise InputError(sniffed.file_name, "ingest.no_header")
     header = records[sniffed.header_row - 1]
     _check_size(sniffed.file_name, None, len(header))
+    rows = [row for row in records[sniffed.header_row:len(records) - (len(head) == MAX_LINE_BYTES)] if any(row)]
+    return _without_trailing_delimiter(header, rows)
+
+
+def _without_trailing_delimiter(header: list[str], rows: list[list[str]]) -> list[str]:
+    """The header without the empty names a delimiter after its last column gave it, when the
+    rows under it all lack those columns: some report tools end the header line alone with a
+    delimiter, and every row would otherwise be refused for its width."""
+    unnamed = len(header) - len(list(itertools.dropwhile(lambda name: not name.strip(), reversed(header))))
+    if unnamed and rows and all(len(row) == len(header) - unnamed for row in rows):
+        return header[:-unnamed]
     return header
 
 
