@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WEEK41_FORMS = [
     "week41-2009.csv", "week41-2009.bom.csv", "week41-2009.big5.csv", "week41-2009.utf16.txt",
     "week41-2009.semicolon.csv", "week41-2009.zh-dates.csv", "week41-2009.xlsx", "week41-2009.zh-12h.csv",
+    "week41-2009.two-sheets.xlsx",  # a first sheet of query conditions, then the tickets
 ]
 HEADER = "編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態,最後更新時間\n"
 
@@ -240,6 +241,14 @@ def test_a_delimiter_after_the_header_alone_does_not_refuse_every_row(con, tmp_p
     assert importer.open_source(con, path).columns[-1] == "column_12"
     people = reader.read_frame("姓名,部門,\n王小明,客服一部\n".encode("utf-8"), "people.csv")
     assert (list(people.frame.columns), people.malformed) == (["姓名", "部門"], ())
+
+
+def test_a_workbook_whose_first_sheet_holds_no_tickets_says_which_sheet_it_read(con):
+    source = importer.open_source(con, FIXTURES / "week41-2009.two-sheets.xlsx")
+    assert source.sniffed.describe() == ("Excel workbook, sheet '服務請求明細' (the first holds no tickets),"
+                                         " header on row 1")
+    assert importer.open_source(con, FIXTURES / "week41-2009.xlsx").sniffed.describe() == (
+        "Excel workbook, header on row 1")
 
 
 def test_the_header_repeated_between_rows_is_refused_as_such(con, tmp_path):

@@ -203,7 +203,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
     size, pieces = path.stat().st_size, ()
     if sniffed.kind == "excel":
         checksum = reader.scan(path, sniffed, progress=progress)
-        source_table = reader.read_frame(path.read_bytes(), file_name)
+        source_table = _ticket_sheet(path.read_bytes(), file_name)
         sniffed = source_table.sniffed
         staged = reader.stage_frame(con, source_table, table)
     elif piece_bytes and size > piece_bytes:
@@ -220,6 +220,27 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
         discard_tables(con, table)
         raise InputError(file_name, "ingest.no_data")
     return Source(file_name, checksum, sniffed, staged, path, pieces=pieces)
+
+
+def _ticket_sheet(data: bytes, file_name: str) -> reader.SourceTable:
+    """A workbook's first sheet, or, when its header is no known export but a later sheet's is,
+    that sheet: reports often open with a sheet of query conditions or a summary."""
+    first = reader.read_frame(data, file_name)
+    if _known(first.frame.columns):
+        return first
+    for index in range(1, len(reader.sheet_names(data, file_name))):
+        try:
+            other = reader.read_frame(data, file_name, index)
+        except InputError:  # an empty or headless sheet
+            continue
+        if _known(other.frame.columns):
+            return other
+    return first
+
+
+def _known(columns) -> bool:
+    columns = list(columns)
+    return formats.recognise(columns) is not None or formats.recognise(columns, event_log=True) is not None
 
 
 def original_path(con: duckdb.DuckDBPyConnection, batch_id: int) -> Path:

@@ -69,6 +69,7 @@ class Sniffed:
     encoding: str | None      # Python codec name: utf-8, utf-8-sig, utf-16, cp950 …
     delimiter: str | None
     header_row: int           # 1-based line (or sheet row) holding the header
+    sheet: str | None = None  # a workbook's sheet read, when it is not the first
 
     @property
     def duckdb_encoding(self) -> str | None:
@@ -78,6 +79,8 @@ class Sniffed:
     def describe(self, lang: str = "en") -> str:
         """What was detected, e.g. "cp950, comma-separated, header on line 3"."""
         if self.kind == "excel":
+            if self.sheet:
+                return i18n.t("sniffed.excel_sheet", lang, sheet=self.sheet, row=self.header_row)
             return i18n.t("sniffed.excel", lang, row=self.header_row)
         delimiter = i18n.t(f"sniffed.delimiter.{DELIMITER_NAMES[self.delimiter]}", lang)
         return i18n.t("sniffed.text", lang, encoding=self.encoding, delimiter=delimiter, line=self.header_row)
@@ -261,14 +264,25 @@ def _megabytes(size: int) -> str:
     return f"{size / 1e6:,.0f}"
 
 
-def _excel_rows(data: bytes, file_name: str) -> list[list[str | None]]:
+def sheet_names(data: bytes, file_name: str) -> list[str]:
+    """A workbook's sheets, in order."""
+    return _workbook(data, file_name).sheet_names
+
+
+def _workbook(data: bytes, file_name: str):
     from python_calamine import CalamineWorkbook
 
     check_workbook(data, file_name)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as err:  # calamine raises its own types for every kind of broken workbook
+        raise InputError(file_name, "ingest.workbook_unreadable", detail=type(err).__name__) from err
+
+
+def _excel_rows(data: bytes, file_name: str, sheet_index: int = 0) -> list[list[str | None]]:
+    workbook = _workbook(data, file_name)
+    try:
+        rows = workbook.get_sheet_by_index(sheet_index).to_python(skip_empty_area=False)
     except Exception as err:  # calamine raises its own types for every kind of broken workbook
         # calamine's text may hold a server path: only the kind of error is shown
         raise InputError(file_name, "ingest.workbook_unreadable", detail=type(err).__name__) from err
@@ -286,25 +300,27 @@ def _excel_cell(value) -> str | None:
     return str(value)
 
 
-def table_rows(data: bytes, file_name: str) -> tuple[Sniffed, list[list]]:
-    """Every row of a small CSV/TSV or of a workbook's first sheet, as read (cells as text or
-    None), with what was sniffed: for files whose own layout says where the header is (a
-    Planner export's plan-name block above its task table)."""
+def table_rows(data: bytes, file_name: str, sheet_index: int = 0) -> tuple[Sniffed, list[list]]:
+    """Every row of a small CSV/TSV or of a workbook's sheet (the first by default), as read
+    (cells as text or None), with what was sniffed: for files whose own layout says where the
+    header is (a Planner export's plan-name block above its task table)."""
     sniffed = sniff(data[:SNIFF_BYTES], file_name)
     if sniffed.kind == "excel":
-        return sniffed, _excel_rows(data, file_name)
+        return sniffed, _excel_rows(data, file_name, sheet_index)
     text = _decode_all(data, sniffed)
     if "\x00" in text:
         raise InputError(file_name, "ingest.nul_byte", row=text.count("\n", 0, text.index("\x00")) + 1)
     return sniffed, list(csv.reader(io.StringIO(text, newline=""), delimiter=sniffed.delimiter))
 
 
-def read_frame(data: bytes, file_name: str) -> SourceTable:
-    """Read a small CSV/TSV/XLSX table whole into a frame of strings (None for empty cells)."""
-    sniffed, rows = table_rows(data, file_name)
+def read_frame(data: bytes, file_name: str, sheet_index: int = 0) -> SourceTable:
+    """Read a small CSV/TSV/XLSX table whole into a frame of strings (None for empty cells); of a
+    workbook, its sheet ``sheet_index`` (the first by default)."""
+    sniffed, rows = table_rows(data, file_name, sheet_index)
     if sniffed.kind == "excel":
         header_row = detect_header_row(rows[:50], file_name)
-        sniffed = Sniffed(file_name, "excel", None, None, header_row)
+        sheet = sheet_names(data, file_name)[sheet_index] if sheet_index else None
+        sniffed = Sniffed(file_name, "excel", None, None, header_row, sheet)
     else:
         header_row = sniffed.header_row
         rows[header_row - 1] = _without_trailing_delimiter(
