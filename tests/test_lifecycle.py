@@ -416,6 +416,27 @@ def test_an_export_in_simplified_chinese_and_gbk_reads_as_its_traditional_twin(c
     assert con.execute("SELECT encoding, profile FROM import_batches").fetchone() == ("gb18030", "econtact")
 
 
+def test_a_servicenow_list_exported_to_excel_with_labels_for_headers(con, tmp_path):
+    # The list's Excel export names columns by label (Number, Opened …), where CSV has field names.
+    book = openpyxl.Workbook()
+    book.active.append(["Number", "Opened", "Short description", "Caller", "Priority", "State", "Category",
+                        "Assignment group", "Assigned to", "Updated", "Resolved", "Closed"])
+    book.active.append(["INC0010001", datetime(2024, 2, 5, 9, 0), "Email down", "Amy Lin", "1 - Critical",
+                        "Resolved", "Network", "Service Desk", "Ben Wu", datetime(2024, 2, 5, 13, 0),
+                        datetime(2024, 2, 5, 12, 30), None])
+    book.active.append(["INC0010002", datetime(2024, 2, 6, 10, 0), "New laptop", "Cai Chen", "4 - Low",
+                        "In Progress", "Hardware", "Desktop", None, datetime(2024, 2, 6, 11, 0), None, None])
+    path = tmp_path / "incident.xlsx"
+    book.save(path)
+    report_ = importer.import_file(con, path)
+    assert (report_.inserted, report_.rejected) == (2, 0)
+    assert lifecycle(con) == {
+        "INC0010001": ("resolved", False, datetime(2024, 2, 5, 12, 30), False, 1),
+        "INC0010002": ("open", True, None, False, 4)}
+    assert con.execute("SELECT source_system, department FROM tickets ORDER BY ticket_id").fetchall() == [
+        ("ServiceNow", "Service Desk"), ("ServiceNow", "Desktop")]
+
+
 def test_one_cell_lines_inside_the_rows_or_a_wide_line_after_them_are_no_footer(con, tmp_path):
     path = tmp_path / "cases.csv"
     path.write_text("Case Number,Date/Time Opened,Status\n1,2/5/2024 9:00 AM,New\nstray\n2,2/5/2024 9:30 AM,New\n"

@@ -156,13 +156,16 @@ LAYOUTS: tuple[Layout, ...] = (
         "satisfaction": ("Satisfaction rating",),
         "source_sla_met": ("Custom field (Time to resolution)",), "updated_at": ("Updated",),
     }),
+    # Field names as a CSV export writes them, then the labels an Excel export writes instead.
     Layout("servicenow", "ServiceNow", {
-        "ticket_id": ("number",), "subject": ("short_description",),
-        "department": ("assignment_group",), "owner": ("assigned_to",), "customer": ("caller_id",),
-        "channel": ("contact_type",), "category": ("category",), "priority": ("priority",), "status": ("incident_state", "state"),
-        "created_at": ("opened_at",), "resolved_at": ("resolved_at",), "closed_at": ("closed_at",),
-        "reassignment_count": ("reassignment_count",), "reopen_count": ("reopen_count",),
-        "source_sla_met": ("made_sla",), "updated_at": ("sys_updated_on", "sys_updated_at"),
+        "ticket_id": ("number",), "subject": ("short_description", "Short description"),
+        "department": ("assignment_group", "Assignment group"), "owner": ("assigned_to", "Assigned to"),
+        "customer": ("caller_id", "Caller"), "channel": ("contact_type", "Contact type"), "category": ("category",),
+        "priority": ("priority",), "status": ("incident_state", "state", "Incident state"),
+        "created_at": ("opened_at", "Opened"), "resolved_at": ("resolved_at", "Resolved"),
+        "closed_at": ("closed_at", "Closed"), "reassignment_count": ("reassignment_count", "Reassignment count"),
+        "reopen_count": ("reopen_count", "Reopen count"), "source_sla_met": ("made_sla", "Made SLA"),
+        "updated_at": ("sys_updated_on", "sys_updated_at", "Updated"),
     }),
     Layout("osticket", "osTicket", {
         "ticket_id": ("Ticket Number",), "subject": ("Subject",), "department": ("Department",),
