@@ -437,6 +437,16 @@ def test_a_servicenow_list_exported_to_excel_with_labels_for_headers(con, tmp_pa
         ("ServiceNow", "Service Desk"), ("ServiceNow", "Desktop")]
 
 
+def test_a_salesforce_report_with_no_rows_is_its_header_and_footer(con, tmp_path):
+    # Three one-cell footer lines under the header outnumbered it: the sniffer found no delimiter
+    # and called the file "not a table".
+    lines = (FIXTURES / "salesforce-cases-2024-02.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "empty-report.csv"
+    path.write_text("\n".join([lines[0], "", "", *lines[-5:-2]]) + "\n", encoding="utf-8")
+    report_ = importer.import_file(con, path)
+    assert (report_.rows_read, report_.inserted, report_.rejected, report_.skipped) == (3, 0, 0, 3)
+
+
 def test_one_cell_lines_inside_the_rows_or_a_wide_line_after_them_are_no_footer(con, tmp_path):
     path = tmp_path / "cases.csv"
     path.write_text("Case Number,Date/Time Opened,Status\n1,2/5/2024 9:00 AM,New\nstray\n2,2/5/2024 9:30 AM,New\n"

@@ -175,6 +175,8 @@ def detect_delimiter(text: str, file_name: str) -> str:
         rows = [r for r in _records(text, delimiter) if any(cell.strip() for cell in r)]
         if len(rows) > 1:
             rows = rows[:-1]  # the sample's last line may be cut short
+        while len(rows) > 1 and len(rows[-1]) == 1:
+            rows.pop()  # a report's footer under few or no rows (see Staged.footer)
         counts = Counter(len(r) for r in rows)
         if not counts:
             continue
