@@ -437,6 +437,20 @@ def test_a_servicenow_list_exported_to_excel_with_labels_for_headers(con, tmp_pa
         ("ServiceNow", "Service Desk"), ("ServiceNow", "Desktop")]
 
 
+def test_a_hubspot_ticket_export(con):
+    report_ = importer.import_file(con, FIXTURES / "hubspot-tickets-2024-02.csv")
+    assert (report_.inserted, report_.rejected) == (4, 0)
+    t = lifecycle(con)
+    assert {k: (v[0], v[4]) for k, v in t.items()} == {
+        "1804512001": ("closed", 2), "1804512002": ("pending", 3), "1804512003": ("open", 4),
+        "1804512004": ("new", 1)}
+    assert t["1804512001"][2] == datetime(2024, 2, 5, 15, 40)
+    assert con.execute("SELECT source_system, department, owner, channel FROM tickets ORDER BY ticket_id"
+                       " LIMIT 3").fetchall() == [
+        ("HubSpot", "Support Pipeline", "Amy Lin", "Email"), ("HubSpot", "Support Pipeline", "Ben Wu", "Chat"),
+        ("HubSpot", "Support Pipeline", None, "Form")]
+
+
 def test_a_salesforce_report_with_no_rows_is_its_header_and_footer(con, tmp_path):
     # Three one-cell footer lines under the header outnumbered it: the sniffer found no delimiter
     # and called the file "not a table".

@@ -175,6 +175,13 @@ LAYOUTS: tuple[Layout, ...] = (
         "closed_at": ("Closed Date",), "reopen_count": ("Reopen Count",),
         "updated_at": ("Last Updated",),
     }),
+    # HubSpot's ticket export (its property labels as headers; times as "2026-03-01 15:17").
+    Layout("hubspot", "HubSpot", {
+        "ticket_id": ("Ticket ID",), "subject": ("Ticket name",), "department": ("HubSpot team", "Pipeline"),
+        "owner": ("Ticket owner",), "channel": ("Source",), "category": ("Category",), "priority": ("Priority",),
+        "status": ("Ticket status",), "created_at": ("Create date",), "closed_at": ("Close date",),
+        "updated_at": ("Last modified date", "Last activity date"),
+    }),
     # ManageEngine ServiceDesk Plus's request list exported as CSV or Excel.
     Layout("servicedeskplus", "ManageEngine ServiceDesk Plus", {
         "ticket_id": ("Request ID",), "subject": ("Subject",), "department": ("Group", "Site"),
