@@ -1,7 +1,7 @@
 """Detection and the people and Planner imports read dates in Python; the ticket import reads them
 in DuckDB. Over a few thousand generated cells in the shapes exports take (years of 2 to 5 digits,
 ROC years, -, /, . and 年月日, padded or not, 12- and 24-hour times, fractions of 1 to 9 digits,
-UTC offsets with and without a space, ICU's comma after the date, months by name, and ASCII, no-break,
+UTC offsets with and without a space, ICU's comma after the date, months by name (Jira's in Chinese too), and ASCII, no-break,
 narrow no-break and ideographic spaces), wherever Python
 reads a cell in a form, DuckDB must read the same time: never a date the preview shows and the
 import refuses, and never two different times (as '2024-02-19 8:00 PM' once gave: 20:00 in
@@ -35,8 +35,8 @@ def generated_cells(count: int, seed: int = 20261130) -> list[str]:
         if shape < 0.15:    # day or month first
             first, second_ = (day, month) if rng.random() < 0.5 else (month, day)
             date = f"{two(first, padded)}{rng.choice('/-.')}{two(second_, padded)}{rng.choice('/-.')}{rng.choice(['2024', '24'])}"
-        elif shape < 0.22:  # Jira's day/Mon/year
-            date = f"{day}/{rng.choice(['Feb', 'Aug', 'Dec', 'feb'])}/{rng.choice(['26', '2026'])}"
+        elif shape < 0.22:  # Jira's day/Mon/year, in English or Chinese
+            date = f"{day}/{rng.choice(['Feb', 'Aug', 'Dec', 'feb', f'{month}月'])}/{rng.choice(['26', '2026'])}"
         elif shape < 0.28:  # the month's name, before or after the day
             name = rng.choice(["Feb", "feb", "FEB", "February", "Sep", "Sept", "Dec"])
             date = rng.choice([f"{name} {two(day, padded)}, {rng.choice(['2024', '24'])}",
@@ -61,7 +61,8 @@ def generated_cells(count: int, seed: int = 20261130) -> list[str]:
     cells.update(["2/5/2024, 9:14 AM", "2/5/2024, 9:14\u202fPM", "12/31/2024, 11:59:59\u202fPM",
                   "05/02/2024, 09:14", "05.02.2024, 09:14:30",
                   "Feb 5, 2024 09:14 AM", "Feb 5, 2024 9:14\u202fPM", "5 Feb 2024 09:14",  # ServiceDesk Plus, British
-                  "2024/8/16 下午 03:32:00", "2024/1/15 上午9:14"])  # zh-TW: Windows and .NET, ICU
+                  "2024/8/16 下午 03:32:00", "2024/1/15 上午9:14",  # zh-TW: Windows and .NET, ICU
+                  "05/2月/24 9:00 上午", "25/2月/26 下午 10:17", "05/12月/2024 21:00"])  # Jira in Chinese
     return sorted(cells)
 
 

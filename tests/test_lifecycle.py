@@ -105,6 +105,18 @@ def test_jira_default_priorities_and_statuses(con):
     assert t["SD-6"][2] == datetime(2024, 2, 8, 16, 30)
 
 
+def test_jira_dates_written_for_a_user_set_to_chinese(con, tmp_path):
+    # Jira's "dd/MMM/yy h:mm a" in zh-TW: 2月 for Feb, 上午/下午 for AM/PM.
+    path = tmp_path / "jira-zh.csv"
+    path.write_text("Summary,Issue key,Status,Priority,Created,Resolved\n"
+                    "Site down,SD-1,Done,Highest,05/2月/24 9:00 上午,05/2月/24 1:00 下午\n"
+                    "VPN,SD-2,In Progress,Medium,06/2月/24 下午 12:30,\n", encoding="utf-8")
+    report_ = importer.import_file(con, path)
+    assert (report_.inserted, report_.rejected) == (2, 0)
+    assert con.execute("SELECT ticket_id, created_at, resolved_at FROM tickets ORDER BY 1").fetchall() == [
+        ("SD-1", datetime(2024, 2, 5, 9), datetime(2024, 2, 5, 13)), ("SD-2", datetime(2024, 2, 6, 12, 30), None)]
+
+
 def test_utc_offsets_are_converted_to_taipei_time(con):
     importer.import_file(con, FIXTURES / "zendesk-utc-2024-02.csv")
     rows = con.execute("SELECT ticket_id, created_at, completed_at FROM tickets ORDER BY ticket_id").fetchall()

@@ -255,6 +255,10 @@ FORMATS: tuple[DateFormat, ...] = (
                tuple(f"%m/%d/%Y{s}{t}" for s in (" ", ", ") for t in _CLOCK_TIMES) + _with_times("%m/%d/%Y")
                + _with_times("%m/%d/%Y", ", ")[:2], spaces_as_one=True),
     DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
+    # Jira's same "dd/MMM/yy h:mm a" for a user set to Chinese (Taiwan): 25/2月/26 下午 10:17 or 10:17 下午.
+    DateFormat("jira_zh", "25/2月/26 下午 10:17",
+               tuple(f"%d/%m月/{y}{t}" for y in ("%y", "%Y") for t in (" %I:%M %p", " %p %I:%M", " %H:%M", "")),
+               meridiem_words=True),
     # The month by its English name: ManageEngine ServiceDesk Plus's default "Feb 5, 2024 09:14 AM",
     # and the day first as British settings write it, "5 Feb 2024 09:14".
     DateFormat("month_name", "Feb 5, 2024 09:14 AM",
