@@ -19,7 +19,6 @@ import streamlit as st
 
 from kpi import store
 from kpi.contact import interval_import
-from kpi.contact import layouts as interval_layouts
 from kpi.formatting import code_name
 from kpi.ingest import dates, formats, importer, profiles
 from kpi.ingest.errors import InputError
@@ -281,7 +280,7 @@ def profile_name(profile: str) -> str:
     layout = formats.LAYOUT_BY_NAME.get(profile)
     if layout:
         return layout.source_system
-    intervals = next((layout for layout in interval_layouts.LAYOUTS if layout.key == profile), None)
+    intervals = interval_import.LAYOUT_BY_KEY.get(profile)
     return intervals.name if intervals else PRODUCT_NAMES.get(profile, profile)
 
 
