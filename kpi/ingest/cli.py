@@ -6,12 +6,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import zoneinfo
 from pathlib import Path
 
 from kpi import i18n, inbox, store
 from kpi.cli import UserError
-from kpi.ingest import pipeline, profiles
+from kpi.ingest import dates, pipeline, profiles
 from kpi.ingest.errors import InputError
 from kpi.ingest.importer import NOT_DATA
 from kpi.ingest.progress import overall
@@ -45,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     plan = None
-    if args.source_time_zone is not None and args.source_time_zone not in zoneinfo.available_timezones():
+    if args.source_time_zone is not None and not dates.is_time_zone(args.source_time_zone):
         print(f"error: --source-time-zone {args.source_time_zone}: {i18n.t('ingest.unknown_time_zone', 'en')}",
               file=sys.stderr)
         return 2

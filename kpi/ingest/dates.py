@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+import zoneinfo
 from zoneinfo import ZoneInfo
 
 from kpi.sql import WHITESPACE_CLASS
@@ -199,6 +200,11 @@ def is_iso_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def is_time_zone(name: str | None) -> bool:
+    """Whether ``name`` is an IANA time zone (Asia/Taipei, UTC …): the store's, or a file's."""
+    return name in zoneinfo.available_timezones()
 
 
 def value_or_null_sql(trimmed: str) -> str:

@@ -20,7 +20,6 @@ import json
 import shutil
 import tempfile
 import uuid
-import zoneinfo
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -435,7 +434,7 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
 
 def set_time_zone(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Change the store's time zone (an IANA name such as Asia/Taipei); imports after it use it."""
-    if name not in zoneinfo.available_timezones():
+    if not dates.is_time_zone(name):
         raise InputError(name, "ingest.unknown_time_zone")
     with store.transaction(con):
         con.execute("UPDATE store_settings SET value = ? WHERE key = 'time_zone'", [name])

@@ -18,7 +18,6 @@ file never half-applies.
 from __future__ import annotations
 
 import json
-import zoneinfo
 
 from kpi.ingest import dates, formats, vocabularies
 from kpi.ingest.errors import InputError
@@ -65,7 +64,7 @@ def from_json(text: str | bytes, file_name: str) -> ImportPlan:
     _check(file_name, "layout", layout is None or layout in formats.LAYOUT_BY_NAME, ", ".join(formats.LAYOUT_BY_NAME))
     _check(file_name, "event_log", isinstance(data.get("event_log", False), bool), "true / false")
     zone = data.get("source_time_zone")
-    _check(file_name, "source_time_zone", zone is None or zone in zoneinfo.available_timezones(),
+    _check(file_name, "source_time_zone", zone is None or dates.is_time_zone(zone),
            "an IANA time zone such as UTC or Asia/Taipei")
     name = str(data.get("name") or file_name)
     plan = ImportPlan(name, str(data.get("source_system") or name), fields, date_forms,
