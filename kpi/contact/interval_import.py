@@ -344,7 +344,7 @@ def preview(con: duckdb.DuckDBPyConnection, source, plan: IntervalPlan) -> Inter
     columns = {**plan.mapping, "summary_row": plan.mapping["interval_start"]}
     rejects, rejected_rows = batches.cell_rejects(con, source, mapped, bad, columns,
                                                   lambda name, raw: _reason(name, raw, plan))
-    totals = store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE bad_summary_row")  # no data: skipped
+    totals = batches.not_data_rows(con, mapped, bad)
     result = IntervalPreview(source, replace(plan, interval_minutes=minutes),
                              rows_read=source.staged.rows + len(malformed),
                              rejected=rejected_rows + len(malformed) - totals, skipped=totals,

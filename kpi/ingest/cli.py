@@ -12,7 +12,7 @@ from kpi import i18n, inbox, store
 from kpi.cli import UserError
 from kpi.ingest import dates, pipeline, profiles
 from kpi.ingest.errors import InputError
-from kpi.ingest.importer import NOT_DATA
+from kpi.ingest.batches import NOT_DATA
 from kpi.ingest.progress import overall
 
 

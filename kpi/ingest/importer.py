@@ -166,7 +166,7 @@ class Preview:
     data_version: int | None = None  # the store's version the rows were sorted against
     quality: DataQuality = field(default_factory=DataQuality)
     # Rows that are no data, left out and listed with the rejects but not counted as refused:
-    # totals rows, the header repeated, a report's footer (NOT_DATA).
+    # totals rows, the header repeated, a report's footer (batches.NOT_DATA).
     skipped: int = 0
 
     @classmethod
@@ -585,7 +585,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         rows_read += source.staged.rows + len(source.staged.malformed)
         if source.pieces:
             progress("check", piece + 1, pieces)
-    skipped = _not_data(con, mapped, bad) + sum(reject.key in NOT_DATA for reject in refused)
+    skipped = batches.not_data_rows(con, mapped, bad) + sum(reject.key in batches.NOT_DATA for reject in refused)
     quality = _data_quality(con, mapped, flags, plan)
     if plan.event_log:
         quality = eventlog.quality(con, source.staged, parameters, quality)
@@ -599,17 +599,6 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         date_detection=detection, already_imported=None, changes_table=changes, quality=quality, skipped=skipped,
     )
     return _classify(con, result, progress)
-
-
-# The reasons that say a row is no data at all, rather than data with a fault.
-NOT_DATA = ("ingest.footer_line", "reject.summary_ticket_row", "reject.header_repeated", "reject.summary_row")
-
-
-def _not_data(con: duckdb.DuckDBPyConnection, mapped: str, bad: dict[str, str]) -> int:
-    """How many mapped rows are totals rows or the header repeated (see _parsed_columns)."""
-    if "summary_row" not in bad:
-        return 0
-    return store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE bad_summary_row OR bad_header_row")
 
 
 # Mapped rows take about 400 bytes each in a TEMP table. Past this many, they and the write's
