@@ -324,6 +324,23 @@ def test_an_export_written_in_utc_is_read_in_the_stores_zone(con, tmp_path):
     assert json.loads(profiles.to_json(plan))["source_time_zone"] == "UTC"
 
 
+@pytest.mark.parametrize(("form", "cell", "stored"), [
+    ("iso", "2024-02-05 01:00:00", datetime(2024, 2, 5, 9)),         # naive: from UTC
+    ("iso", "2024-02-05 01:00:00+08:00", datetime(2024, 2, 5, 1)),   # converted by its offset already
+    ("month_first", "2/5/2024 1:00 AM", datetime(2024, 2, 5, 9)),
+    ("epoch_ms", "1707094800000", datetime(2024, 2, 5, 9)),          # Unix time is UTC whatever the file says
+])
+def test_only_times_without_an_offset_take_the_files_zone(form, cell, stored):
+    import duckdb
+
+    from kpi.sql import used_parameters
+
+    reading = dates.BY_NAME[form]
+    query = f"SELECT {reading.in_store_zone_sql('$cell', reading.parse_sql('$cell'))}"
+    parameters = {"cell": cell, "time_zone": "Asia/Taipei", "source_time_zone": "UTC"}
+    assert duckdb.execute(query, used_parameters(query, parameters)).fetchone()[0] == stored
+
+
 def test_the_cli_reads_an_export_in_the_zone_it_is_told(tmp_path, capsys):
     from kpi import store
     from kpi.cli import main

@@ -154,6 +154,18 @@ class DateFormat:
                     f" ELSE coalesce({', '.join(attempts)}) END")
         return f"coalesce({', '.join(attempts)})"
 
+    def in_store_zone_sql(self, text: str, parsed: str) -> str:
+        """SQL: ``parsed`` (this form's reading of the cell ``text``) as wall-clock time in the
+        store's zone (``$time_zone``), the file writing its times in ``$source_time_zone``. Unix
+        time is UTC and an ISO time with an offset was converted by it already; no other form
+        reads a time with an offset."""
+        converted = f"timezone($time_zone, timezone($source_time_zone, {parsed}))"
+        if self.epoch_milliseconds:
+            return parsed
+        if self.name == "iso":
+            return f"CASE WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {parsed} ELSE {converted} END"
+        return converted
+
 
 def _width(pattern: str) -> int:
     """How many characters a fixed-width pattern (two digits a field, four the year) writes."""
@@ -169,14 +181,6 @@ def _with_offset(value: str, time_zone: str) -> datetime | None:
     except ValueError:
         return None
     return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
-
-
-def from_source_zone_sql(text: str, parsed: str) -> str:
-    """SQL: ``parsed``, read from the cell ``text``, as wall-clock time in the store's zone
-    (``$time_zone``) when the cell wrote it in ``$source_time_zone`` without an offset; a time
-    with its offset was converted by its offset already, and Unix time is UTC."""
-    return (f"CASE WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') OR regexp_full_match({text}, '{_EPOCH_MILLISECONDS.pattern[1:-1]}')"
-            f" THEN {parsed} ELSE timezone($time_zone, timezone($source_time_zone, {parsed})) END")
 
 
 def readable_sql(value: str) -> str:

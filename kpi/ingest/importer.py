@@ -390,11 +390,12 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
             continue
         if f.kind == "datetime":
             parsed = f"r_{f.name}"
-            items.append(f"{dates.BY_NAME[plan.date_formats.get(f.name, 'iso')].parse_sql(text)} AS {parsed}")
+            form = dates.BY_NAME[plan.date_formats.get(f.name, "iso")]
+            items.append(f"{form.parse_sql(text)} AS {parsed}")
             readable = dates.readable_sql(parsed)
             flagged.append(f"coalesce({readable} AND {dates.placeholder_sql(parsed)}, false) AS ph_{f.name}")
             # A placeholder is told by the time as written, so the file's zone is applied after.
-            in_store_zone = dates.from_source_zone_sql(text, parsed) if plan.source_time_zone else parsed
+            in_store_zone = form.in_store_zone_sql(text, parsed) if plan.source_time_zone else parsed
             cleaned.append(f"CASE WHEN {readable} AND NOT ph_{f.name} THEN {in_store_zone} END AS {value}")
             carried.append(f"ph_{f.name}")
             check = f"({present} AND coalesce(NOT {readable}, true))"
