@@ -281,15 +281,17 @@ def _workbook(data: bytes, file_name: str):
         raise InputError(file_name, "ingest.workbook_unreadable", detail=type(err).__name__) from err
 
 
-def _excel_rows(data: bytes, file_name: str, sheet_index: int = 0) -> list[list[str | None]]:
+def _excel_rows(data: bytes, file_name: str, sheet_index: int = 0) -> tuple[str, list[list[str | None]]]:
+    """A workbook sheet's name and rows."""
     workbook = _workbook(data, file_name)
     try:
-        rows = workbook.get_sheet_by_index(sheet_index).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_index(sheet_index)
+        rows = sheet.to_python(skip_empty_area=False)
     except Exception as err:  # calamine raises its own types for every kind of broken workbook
         # calamine's text may hold a server path: only the kind of error is shown
         raise InputError(file_name, "ingest.workbook_unreadable", detail=type(err).__name__) from err
     _check_size(file_name, len(rows), max((len(row) for row in rows), default=0))
-    return [[_excel_cell(c) for c in row] for row in rows]
+    return sheet.name, [[_excel_cell(c) for c in row] for row in rows]
 
 
 def _excel_cell(value) -> str | None:
@@ -308,7 +310,8 @@ def table_rows(data: bytes, file_name: str, sheet_index: int = 0) -> tuple[Sniff
     header is (a Planner export's plan-name block above its task table)."""
     sniffed = sniff(data[:SNIFF_BYTES], file_name)
     if sniffed.kind == "excel":
-        return sniffed, _excel_rows(data, file_name, sheet_index)
+        sheet, rows = _excel_rows(data, file_name, sheet_index)
+        return replace(sniffed, sheet=sheet if sheet_index else None), rows
     text = _decode_all(data, sniffed)
     if "\x00" in text:
         raise InputError(file_name, "ingest.nul_byte", row=text.count("\n", 0, text.index("\x00")) + 1)
@@ -320,11 +323,9 @@ def read_frame(data: bytes, file_name: str, sheet_index: int = 0) -> SourceTable
     workbook, its sheet ``sheet_index`` (the first by default)."""
     sniffed, rows = table_rows(data, file_name, sheet_index)
     if sniffed.kind == "excel":
-        header_row = detect_header_row(rows[:50], file_name)
-        sheet = sheet_names(data, file_name)[sheet_index] if sheet_index else None
-        sniffed = Sniffed(file_name, "excel", None, None, header_row, sheet)
-    else:
-        header_row = sniffed.header_row
+        sniffed = replace(sniffed, header_row=detect_header_row(rows[:50], file_name))
+    header_row = sniffed.header_row
+    if sniffed.kind == "csv":
         rows[header_row - 1] = _without_trailing_delimiter(
             rows[header_row - 1], [row for row in rows[header_row:header_row + 50] if any(row)])
     _check_size(file_name, None, len(rows[header_row - 1]))
@@ -707,10 +708,7 @@ def _footer(errors: list[tuple], malformed: tuple[int, ...], first_row: int, row
 
 def _cells(line: str | None, delimiter: str) -> list[str]:
     """A line's cells as Python's csv module reads them (DuckDB gives a line the blank lines before it)."""
-    try:
-        return next(csv.reader(io.StringIO((line or "").strip("\r\n")), delimiter=delimiter), [])
-    except csv.Error:
-        return []
+    return next(iter(_records((line or "").strip("\r\n"), delimiter, limit=1)), [])
 
 
 def _header(path: Path, sniffed: Sniffed, encoding: str | None = None) -> tuple[str, ...]:
