@@ -17,7 +17,7 @@ st.caption(t("upload.intro"))
 inbox.poll()
 
 files = st.file_uploader(
-    t("upload.files"), type=["csv", "tsv", "txt", "xlsx", "xls"], accept_multiple_files=True, key="upload_files"
+    t("upload.files"), type=["csv", "tsv", "txt", "xlsx", "xls", "xml", "htm", "html"], accept_multiple_files=True, key="upload_files"
 )
 uploads = {flow.upload_key(f): f for f in files or []}
 flow.forget_removed(set(uploads))

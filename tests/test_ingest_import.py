@@ -18,6 +18,8 @@ WEEK41_FORMS = [
     "week41-2009.csv", "week41-2009.bom.csv", "week41-2009.big5.csv", "week41-2009.utf16.txt",
     "week41-2009.semicolon.csv", "week41-2009.zh-dates.csv", "week41-2009.xlsx", "week41-2009.zh-12h.csv",
     "week41-2009.two-sheets.xlsx",  # a first sheet of query conditions, then the tickets
+    # Saved as .xls but written as text: an XML Spreadsheet (query sheet first) and a Big5 web page.
+    "week41-2009.xml-spreadsheet.xls", "week41-2009.big5-page.xls",
 ]
 HEADER = "編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態,最後更新時間\n"
 

@@ -147,8 +147,9 @@ LAYOUTS: tuple[Layout, ...] = (
         "closed_at": ("Closed time",), "satisfaction": ("Survey results",),
         "source_sla_met": ("Resolution status",), "updated_at": ("Last update time",),
     }),
+    # The CSV export, or the "Excel" one (a web page: its headers are the column names, "Key" …).
     Layout("jira", "Jira Service Management", {
-        "ticket_id": ("Issue key",), "subject": ("Summary",), "owner": ("Assignee",),
+        "ticket_id": ("Issue key", "Key"), "subject": ("Summary",), "owner": ("Assignee",),
         "customer": ("Reporter",), "channel": ("Custom field (Request Type)",),
         "category": ("Custom field (Request Type)", "Issue Type"),
         "priority": ("Priority",), "status": ("Status",), "created_at": ("Created",),

@@ -200,7 +200,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
     sniffed = reader.sniff(head, file_name)
     table = f"staging_{uuid.uuid4().hex[:12]}"
     size, pieces = path.stat().st_size, ()
-    if sniffed.kind == "excel":
+    if sniffed.is_table:
         checksum = reader.scan(path, sniffed, progress=progress)
         source_table = _ticket_sheet(path.read_bytes(), file_name)
         sniffed = source_table.sniffed

@@ -33,7 +33,7 @@ import duckdb
 import pandas as pd
 
 from kpi import i18n, sql, store
-from kpi.ingest import encodings
+from kpi.ingest import encodings, markup
 from kpi.ingest.errors import InputError, Reject
 from kpi.ingest.progress import Progress, ignore
 
@@ -65,7 +65,7 @@ class Sniffed:
     """What the first bytes of a file say about how to read it."""
 
     file_name: str
-    kind: str                 # "csv" or "excel"
+    kind: str                 # "csv", "excel", or a table written as text (markup.HTML, markup.SPREADSHEET_XML)
     encoding: str | None      # Python codec name: utf-8, utf-8-sig, utf-16, cp950 …
     delimiter: str | None
     header_row: int           # 1-based line (or sheet row) holding the header
@@ -76,12 +76,16 @@ class Sniffed:
         """The encoding DuckDB's reader is told, or None when the text must be transcoded first."""
         return {"utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16"}.get(self.encoding or "")
 
+    @property
+    def is_table(self) -> bool:
+        """Read whole into rows, as a sheet (a workbook, or a web page or XML Spreadsheet saved as .xls)."""
+        return self.kind != "csv"
+
     def describe(self, lang: str = "en") -> str:
         """What was detected, e.g. "cp950, comma-separated, header on line 3"."""
-        if self.kind == "excel":
-            if self.sheet:
-                return i18n.t("sniffed.excel_sheet", lang, sheet=self.sheet, row=self.header_row)
-            return i18n.t("sniffed.excel", lang, row=self.header_row)
+        if self.is_table:
+            sheet = "_sheet" if self.sheet else ""
+            return i18n.t(f"sniffed.{self.kind}{sheet}", lang, sheet=self.sheet, row=self.header_row)
         delimiter = i18n.t(f"sniffed.delimiter.{DELIMITER_NAMES[self.delimiter]}", lang)
         return i18n.t("sniffed.text", lang, encoding=self.encoding, delimiter=delimiter, line=self.header_row)
 
@@ -214,6 +218,11 @@ def sniff(data_head: bytes, file_name: str) -> Sniffed:
     """Detect how to read a file from its first bytes."""
     if not data_head.strip():
         raise InputError(file_name, "ingest.empty")
+    written_as = markup.kind(data_head)
+    if written_as == markup.HTML:
+        return Sniffed(file_name, written_as, markup.encoding(data_head) or detect_encoding(data_head, file_name), None, 0)
+    if written_as:
+        return Sniffed(file_name, written_as, None, None, 0)
     if is_excel(data_head, file_name):
         return Sniffed(file_name, "excel", None, None, 0)
     encoding = detect_encoding(data_head, file_name)
@@ -268,7 +277,18 @@ def _megabytes(size: int) -> str:
 
 def sheet_names(data: bytes, file_name: str) -> list[str]:
     """A workbook's sheets, in order."""
+    sniffed = sniff(data[:SNIFF_BYTES], file_name)
+    if sniffed.kind != "excel":
+        return [name for name, _ in _markup_sheets(data, sniffed)]
     return _workbook(data, file_name).sheet_names
+
+
+def _markup_sheets(data: bytes, sniffed: Sniffed) -> list[tuple[str, list[list[str | None]]]]:
+    """The sheets of an .xls that is text: a web page is one sheet, an XML Spreadsheet has its worksheets."""
+    markup.check_size(data, sniffed.file_name)
+    if sniffed.kind == markup.HTML:
+        return [("", markup.page_rows(_decode_all(data, sniffed)))]
+    return markup.worksheets(data, sniffed.file_name)
 
 
 def _workbook(data: bytes, file_name: str):
@@ -312,6 +332,13 @@ def table_rows(data: bytes, file_name: str, sheet_index: int = 0) -> tuple[Sniff
     if sniffed.kind == "excel":
         sheet, rows = _excel_rows(data, file_name, sheet_index)
         return replace(sniffed, sheet=sheet if sheet_index else None), rows
+    if sniffed.is_table:
+        sheets = _markup_sheets(data, sniffed)
+        if sheet_index >= len(sheets):
+            raise InputError(file_name, "ingest.no_data")
+        sheet, rows = sheets[sheet_index]
+        _check_size(file_name, len(rows), max((len(row) for row in rows), default=0))
+        return replace(sniffed, sheet=sheet if sheet_index else None), rows
     text = _decode_all(data, sniffed)
     if "\x00" in text:
         raise InputError(file_name, "ingest.nul_byte", row=text.count("\n", 0, text.index("\x00")) + 1)
@@ -322,7 +349,7 @@ def read_frame(data: bytes, file_name: str, sheet_index: int = 0) -> SourceTable
     """Read a small CSV/TSV/XLSX table whole into a frame of strings (None for empty cells); of a
     workbook, its sheet ``sheet_index`` (the first by default)."""
     sniffed, rows = table_rows(data, file_name, sheet_index)
-    if sniffed.kind == "excel":
+    if sniffed.is_table:
         sniffed = replace(sniffed, header_row=detect_header_row(rows[:50], file_name))
     header_row = sniffed.header_row
     if sniffed.kind == "csv":

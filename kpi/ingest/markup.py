@@ -1,0 +1,158 @@
+"""Tables that systems save under an .xls name but write as text: a web page holding an HTML table
+(Jira's "Excel" export, many in-house and older CRM reports) and Excel 2003's XML Spreadsheet
+(SpreadsheetML, from .NET and Oracle reports). Excel opens both, so users take them for
+workbooks; calamine reads neither. Each is read here into rows of text, as a sheet would be.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import xml.etree.ElementTree as ElementTree
+from html.parser import HTMLParser
+
+from kpi.ingest import encodings
+from kpi.ingest.errors import InputError
+
+HTML = "html"
+SPREADSHEET_XML = "spreadsheetml"
+_SPREADSHEET_NS = "urn:schemas-microsoft-com:office:spreadsheet"
+# Both are parsed in Python, about 4 MB a second (a 50,000-row page in 5 s): a larger file is
+# refused at once rather than keeping the server busy for minutes.
+MAX_BYTES = 100 * 1024 * 1024
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+# Charset labels that name a narrower table than the one the text is written in, as browsers read them.
+_WIDER = {"big5": encodings.BIG5, "big5-hkscs": "big5hkscs", "gb2312": "gb18030", "gbk": "gb18030",
+          "iso-8859-1": "cp1252", "us-ascii": "cp1252"}
+
+
+def kind(head: bytes) -> str | None:
+    """HTML or SPREADSHEET_XML when the file's first bytes are one of those, else None."""
+    start = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"<?xml") and _SPREADSHEET_NS.encode() in head[:4096]:
+        return SPREADSHEET_XML
+    if start.startswith(b"<") and b"<table" in head.lower():
+        return HTML
+    return None
+
+
+def encoding(head: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> tag, as a Python codec name, if it names one."""
+    declared = _META_CHARSET.search(head[:4096])
+    if not declared:
+        return None
+    name = declared.group(1).decode("ascii", "replace").lower()
+    name = _WIDER.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def check_size(data: bytes, file_name: str) -> None:
+    if len(data) > MAX_BYTES:
+        raise InputError(file_name, "ingest.page_too_big", size=f"{len(data) / 1e6:,.0f}",
+                         limit=f"{MAX_BYTES / 1e6:,.0f}")
+
+
+def page_rows(text: str) -> list[list[str | None]]:
+    """The rows of all a page's tables in order, as Excel shows the page."""
+    page = _TableRows()
+    page.feed(text)
+    page.close()
+    return page.rows
+
+
+class _TableRows(HTMLParser):
+    """The rows of every table on a page: a cell's text with runs of spaces made one and <br> a line
+    end, a cell spanning n columns followed by n - 1 empty ones so later cells keep their column."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str | None]] = []
+        self._row: list[str | None] | None = None
+        self._cell: list[str] | None = None
+        self._span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self._end_row()
+            self._row = []
+        elif tag in ("td", "th"):
+            self._end_cell()
+            if self._row is None:
+                self._row = []
+            self._cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self._span = min(int(span), 1000) if span.isdigit() and int(span) > 0 else 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._end_cell()
+        elif tag in ("tr", "table"):
+            self._end_row()
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:  # a line end in the page's source is a space; only <br> ends a line
+            self._cell.append(data.replace("\r", " ").replace("\n", " "))
+
+    def close(self) -> None:
+        super().close()
+        self._end_row()
+
+    def _end_cell(self) -> None:
+        if self._cell is None:
+            return
+        lines = "".join(self._cell).split("\n")
+        text = "\n".join(" ".join(line.split()) for line in lines).strip()
+        self._row.extend([text or None] + [None] * (self._span - 1))
+        self._cell, self._span = None, 1
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+
+def worksheets(data: bytes, file_name: str) -> list[tuple[str, list[list[str | None]]]]:
+    """An XML Spreadsheet's worksheets. A Row or Cell with ss:Index starts at that row or column
+    (the ones skipped were empty); a DateTime is written as a workbook's dates are read."""
+    ns = {"ss": _SPREADSHEET_NS}
+    index = f"{{{_SPREADSHEET_NS}}}Index"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as err:
+        raise InputError(file_name, "ingest.workbook_unreadable", detail=f"XML, line {err.position[0]}") from err
+    found = []
+    for worksheet in root.findall("ss:Worksheet", ns):
+        rows: list[list[str | None]] = []
+        for row in worksheet.findall("ss:Table/ss:Row", ns):
+            if row.get(index, "").isdigit():
+                rows.extend([] for _ in range(int(row.get(index)) - 1 - len(rows)))
+            cells: list[str | None] = []
+            for cell in row.findall("ss:Cell", ns):
+                if cell.get(index, "").isdigit():
+                    cells.extend([None] * (int(cell.get(index)) - 1 - len(cells)))
+                cells.append(_xml_value(cell.find("ss:Data", ns), ns))
+            rows.append(cells)
+        found.append((worksheet.get(f"{{{_SPREADSHEET_NS}}}Name", ""), rows))
+    if not found:
+        raise InputError(file_name, "ingest.workbook_unreadable", detail="XML, no worksheet")
+    return found
+
+
+def _xml_value(data, ns) -> str | None:
+    if data is None:
+        return None
+    text = "".join(data.itertext()).strip()
+    cell_type = data.get(f"{{{_SPREADSHEET_NS}}}Type")
+    if cell_type == "DateTime":  # 2009-10-05T09:00:00.000, written as a workbook's date cell is
+        day, _, time = text.partition("T")
+        time = time.split(".")[0]
+        return f"{day} {time}" if time else day
+    if cell_type == "Number" and re.fullmatch(r"-?\d+\.0+", text):
+        return text.split(".")[0]
+    return text or None
