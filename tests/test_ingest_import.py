@@ -253,6 +253,22 @@ def test_a_workbook_whose_first_sheet_holds_no_tickets_says_which_sheet_it_read(
         "Excel workbook, header on row 1")
 
 
+def test_ids_excel_rewrote_as_scientific_numbers_are_refused_not_merged(con, tmp_path):
+    # 202408040439 and 202408051234, opened in Excel and saved as CSV, both become 2.02408E+11:
+    # read as ids, three tickets would be one, the last row's.
+    path = write(tmp_path, "excel-saved.csv",
+                 "2.02408E+11,a,客服一部,王小明,Level 3,2024/8/4 9:00,2024/8/18 9:00,,0,處理中,\n"
+                 "2.02408E+11,b,客服一部,王小明,Level 3,2024/8/5 9:00,2024/8/19 9:00,2024/8/6 10:00,0,已關閉,\n"
+                 "2024080001,c,客服一部,王小明,Level 3,2024/8/6 9:00,2024/8/20 9:00,,0,處理中,\n"
+                 "1E+3X,d,客服一部,王小明,Level 3,2024/8/6 9:00,2024/8/20 9:00,,0,處理中,\n")
+    report = importer.import_file(con, path)
+    assert (report.inserted, report.superseded, report.rejected) == (2, 0, 2)
+    assert [(r.row, r.column, r.key) for r in report.rejects] == [(2, "編號", "reject.id_scientific"),
+                                                                  (3, "編號", "reject.id_scientific")]
+    assert "its digits are lost" in report.rejects[0].reason
+    assert tickets(con, "ticket_id") == [("1E+3X",), ("2024080001",)]
+
+
 def test_the_header_repeated_between_rows_is_refused_as_such(con, tmp_path):
     # Two weeks' exports joined end to end (copy /b a.csv+b.csv), or a paged export with the
     # header on every page: the header row reappears among the tickets, padded or quoted.

@@ -17,6 +17,7 @@ is kept byte for byte in the store's originals folder, so a batch can be re-mapp
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import uuid
@@ -384,6 +385,8 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         check = f"({present} AND {value} IS NULL)"
         if f.kind == "text":
             items.append(f"{text} AS {value}")
+            if f.name == "ticket_id":  # refused, or all such ids would be one ticket
+                bad[f.name] = f"({text} LIKE '%E+%' AND regexp_full_match({text}, '{vocabularies.EXCEL_SCIENTIFIC}'))"
             if f.name == "status":
                 items.append(f"(SELECT w.state FROM {staged.table}_states w WHERE w.text = {text}) AS m_state")
                 carried.append("m_state")
@@ -752,6 +755,8 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
     if field_name == "header_row":
         return "reject.header_repeated", ()
     kind = formats.FIELD_BY_NAME[field_name].kind
+    if field_name == "ticket_id" and re.fullmatch(vocabularies.EXCEL_SCIENTIFIC, (raw or "").strip()):
+        return "reject.id_scientific", (("value", raw.strip()),)
     # A text cell is refused only when it holds nothing (an id ="" holds nothing either).
     if kind == "text" or dates.value_or_none(raw) is None:
         return "reject.empty_required", (("field", field_name),)

@@ -24,6 +24,9 @@ OPEN_STATES = ("new", "open", "pending", "on_hold")
 SUMMARY_LABEL = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\s*:?$|^(合計|總計|小計|總和|总计|合计|小计)$"
 SUMMARY_START = r"(?i)^((grand|report|sub)\s*-?\s*)?(totals?|summary)\b|^(合計|總計|小計|總和|总计|合计|小计)"
 DONE_STATES = ("resolved", "closed")
+# A long numeric id as Excel saves it after opening the export (202408040439 → 2.02408E+11): the
+# digits are lost, and every id of the same magnitude becomes the same one.
+EXCEL_SCIENTIFIC = r"[0-9](\.[0-9]+)?E\+[0-9]{1,3}"
 # What an owner or group cell says when nobody holds the ticket (ServiceDesk Plus, Jira …): the
 # ticket is unassigned, not held by someone of that name. Compared in lower case.
 NOBODY = ("not assigned", "unassigned", "未指派", "未分派")
