@@ -30,9 +30,13 @@ def test_page_cells_read_as_excel_shows_them():
     page = ("<html><body><table><tr><td colspan=3>Report</td></tr>"
             "<tr><th>Id<th>Note<th>Owner"           # cells and rows left open, as HTML allows
             "<tr><td> A-1 </td><td>first line<br>  second\n   line &amp; more</td><td>&nbsp;</td></tr>"
-            "<tr><td colspan=2>A-2 spans</td><td>Lee</td></table></body></html>")
+            "<tr><td colspan=2>A-2 spans</td><td>Lee</td>"
+            # Office's conditional comments; a script; a table inside a cell is that cell's text
+            "<tr><td><![if !supportLists]>A-3<![endif]></td><td><script>var a = '<td>';</script>ok</td>"
+            "<td><table><tr><td>Kim</td><td>Lee</td></tr></table></td></tr></table></body></html>")
     assert markup.page_rows(page) == [["Report", None, None], ["Id", "Note", "Owner"],
-                                      ["A-1", "first line\nsecond line & more", None], ["A-2 spans", None, "Lee"]]
+                                      ["A-1", "first line\nsecond line & more", None], ["A-2 spans", None, "Lee"],
+                                      ["A-3", "ok", "Kim Lee"]]
 
 
 def test_a_page_declares_its_charset_and_big5_reads_as_windows_reads_it():

@@ -65,7 +65,8 @@ def page_rows(text: str) -> list[list[str | None]]:
 
 class _TableRows(HTMLParser):
     """The rows of every table on a page: a cell's text with runs of spaces made one and <br> a line
-    end, a cell spanning n columns followed by n - 1 empty ones so later cells keep their column."""
+    end, a cell spanning n columns followed by n - 1 empty ones so later cells keep their column.
+    A table inside a cell is that cell's text; a script or style inside a cell is no text."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -73,29 +74,46 @@ class _TableRows(HTMLParser):
         self._row: list[str | None] | None = None
         self._cell: list[str] | None = None
         self._span = 1
+        self._tables = 0  # tables open, counted from those around the cell
+        self._cell_tables = 0  # tables open around the cell being read
+        self._unseen = 0  # scripts and styles open
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tr":
+        if tag in ("script", "style"):
+            self._unseen += 1
+        elif tag == "table":
+            self._tables += 1
+        elif self._tables > self._cell_tables and self._cell is not None:
+            if tag in ("td", "th", "tr", "br"):  # inside a table within the cell: its cells are words
+                self._cell.append("\n" if tag == "br" else " ")
+        elif tag == "tr":
             self._end_row()
             self._row = []
         elif tag in ("td", "th"):
             self._end_cell()
             if self._row is None:
                 self._row = []
-            self._cell = []
+            self._cell, self._cell_tables = [], self._tables
             span = dict(attrs).get("colspan") or "1"
             self._span = min(int(span), 1000) if span.isdigit() and int(span) > 0 else 1
         elif tag == "br" and self._cell is not None:
             self._cell.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th"):
+        if tag in ("script", "style"):
+            self._unseen = max(self._unseen - 1, 0)
+        elif self._tables > self._cell_tables and self._cell is not None:
+            self._tables -= tag == "table"  # the end of a cell or row of a table within the cell
+        elif tag in ("td", "th"):
             self._end_cell()
         elif tag in ("tr", "table"):
             self._end_row()
+            if tag == "table":
+                self._tables = max(self._tables - 1, 0)
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None:  # a line end in the page's source is a space; only <br> ends a line
+        if self._cell is not None and not self._unseen:
+            # a line end in the page's source is a space; only <br> ends a line
             self._cell.append(data.replace("\r", " ").replace("\n", " "))
 
     def close(self) -> None:
