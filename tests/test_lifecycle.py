@@ -169,6 +169,35 @@ def test_placeholder_and_out_of_range_dates(con, tmp_path):
     assert t["2"][:3] == ("open", True, None) and t["3"][:3] == ("open", True, None)
 
 
+def test_deadlines_written_as_dates_are_due_by_the_end_of_that_day(con, tmp_path):
+    # 預計完成時間 kept as a day (as Jira keeps its Due date): D-1, done at 15:00 on its due day, is on
+    # time; D-2, done the next morning, is late; D-3 is still open past its day.
+    path = tmp_path / "due-days.csv"
+    path.write_text("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
+                    "D-1,a,客服一部,王小明,Level 3,2024/8/4 09:00,2024/8/6,2024/8/6 15:00,0,已關閉\n"
+                    "D-2,b,客服一部,王小明,Level 3,2024/8/5 10:00,2024/8/6,2024/8/7 09:00,0,已關閉\n"
+                    "D-3,c,客服一部,王小明,Level 3,2024/8/6 11:00,2024/8/9,,0,處理中\n", encoding="utf-8")
+    report_ = importer.import_file(con, path)
+    assert [(f.check, f.count, f.rows) for f in report_.findings] == [("end_of_day_current_commitment_at", 3, (2, 3, 4))]
+    assert "read as due by the end of that day (23:59:59)" in report_.findings[0].text_in("en")
+    assert con.execute("SELECT current_commitment_at FROM tickets ORDER BY ticket_id").fetchall() == [
+        (datetime(2024, 8, 6, 23, 59, 59),), (datetime(2024, 8, 6, 23, 59, 59),), (datetime(2024, 8, 9, 23, 59, 59),)]
+    week = iso_week("2024-W32")
+    assert report.commitment_rates(con, week, ServiceQuery()).query("is_total").iloc[0]["commitment_achievement"] == 0.5
+    total = report.weekly_report(con, week, ServiceQuery()).query("is_total").iloc[0]
+    assert (total["on_time"], total["late_done"], total["overdue_open_0"]) == (1, 1, 1)
+
+
+def test_a_column_of_dates_without_times_is_said_and_a_midnight_among_times_is_not(con, tmp_path):
+    path = tmp_path / "days.csv"
+    path.write_text("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
+                    "E-1,a,客服一部,王小明,Level 3,2024/8/4,2024/8/6 18:00,2024/8/6 00:00,0,已關閉\n"
+                    "E-2,b,客服一部,王小明,Level 3,2024/8/5,2024/8/7 18:00,2024/8/7 09:30,0,已關閉\n", encoding="utf-8")
+    report_ = importer.import_file(con, path)
+    assert [(f.check, f.count) for f in report_.findings] == [("date_only_created_at", 2)]
+    assert report_.findings[0].text_in("zh-TW").startswith("「提出時間」只有日期、沒有時刻")
+
+
 def test_non_whole_counts_are_rejects_not_rounded(con, tmp_path):
     path = tmp_path / "counts.csv"
     path.write_text("Id,Created at,Reopens\n1,2024-02-05 09:00,1.5\n2,2024-02-05 09:00,1e3\n3,2024-02-05 09:00,2\n",

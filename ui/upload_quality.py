@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.ingest import importer, vocabularies
-from ui import t
+from ui import lang, t
 from ui import upload_flow as flow
 from ui.components.download import download_buttons
 
@@ -19,30 +19,20 @@ UNKNOWN = "—"
 def quality_panel(key: str, item: flow.Pending) -> None:
     """One line per check that found something, with the first rows; the full list as a download."""
     preview = item.preview
-    found = preview.quality.found()
-    if not found:
+    findings = preview.findings
+    if not findings:
         st.success(t("quality.clean"))
         return
+    names = {finding.check: finding.text_in(lang()) for finding in findings}
     with st.container(border=True):
         st.markdown(f"**{t('quality.title')}**")
-        for check, count in found.items():
-            rows = ", ".join(str(r) for r in preview.quality.examples.get(check, []))
-            st.markdown(f"- {_check_text(check, count, preview)} " + t("quality.rows", rows=rows))
+        for finding in findings:
+            rows = ", ".join(str(r) for r in finding.rows)
+            st.markdown(f"- **{finding.count:,}** × {names[finding.check]} " + t("quality.rows", rows=rows))
         table = importer.quality_rows(flow.cursor(), preview)
-        table = table.assign(check=[_check_name(c, preview) for c in table["check"]]).rename(columns={
+        table = table.assign(check=[names[c] for c in table["check"]]).rename(columns={
             "row": t("upload.reject_row"), "check": t("quality.check"), "ticket_id": t("field.ticket_id")})
         download_buttons(table, f"data-quality-{preview.source.file_name}", f"quality_{key}")
-
-
-def _check_name(check: str, preview: importer.Preview) -> str:
-    if check.startswith("placeholder_"):
-        field = check.removeprefix("placeholder_")
-        return t("quality.placeholder", column=preview.plan.mapping.get(field, t(f"field.{field}")))
-    return t(f"quality.{check}")
-
-
-def _check_text(check: str, count: int, preview: importer.Preview) -> str:
-    return f"**{count:,}** × {_check_name(check, preview)}"
 
 
 def vocabulary_editor(key: str, item: flow.Pending, lang: str) -> None:

@@ -110,6 +110,7 @@ class IntervalPreview:
     changes_table: str | None = None
     data_version: int | None = None
     skipped: int = 0               # totals rows: no data, listed with the rejects but not counted as refused
+    findings: tuple = ()           # no data-quality checks of their own (a ticket Preview's are)
 
     @property
     def importable(self) -> bool:

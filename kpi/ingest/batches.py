@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from kpi import sql, store
-from kpi.ingest.errors import InputError, Reject
+from kpi.ingest.errors import Finding, InputError, Reject
 
 REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
 T = TypeVar("T")
@@ -125,6 +125,7 @@ class ImportReport:
     renamed: tuple[str, ...] = ()  # columns renamed because their header repeats an earlier one
     user_defined: int = 0          # Big5 user-defined characters (造字) kept as private-use ones
     skipped: int = 0               # rows that are no data: totals, the header repeated, a footer
+    findings: tuple[Finding, ...] = ()  # what the data-quality checks found among the rows kept
     kind: str = "tickets"
     detail: str = ""               # what the kind read the file as (a Planner plan, a people layout)
 
@@ -278,7 +279,7 @@ def report(preview_, batch_id: int | None) -> ImportReport:
         preview_.unchanged + (0 if stored else preview_.to_insert + preview_.to_update),
         preview_.superseded, preview_.rejected, preview_.already_imported, tuple(preview_.rejects),
         preview_.source.staged.renamed, user_defined=preview_.source.staged.user_defined,
-        skipped=preview_.skipped,
+        skipped=preview_.skipped, findings=preview_.findings,
     )
 
 

@@ -16,6 +16,10 @@ from kpi.ingest.batches import NOT_DATA
 from kpi.ingest.progress import overall
 
 
+# The page's texts for these point at its table of words; here a profile carries the choice.
+CLI_TEXTS = {"unknown_status": "quality.unknown_status_cli", "unknown_priority": "quality.unknown_priority_cli"}
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "import", help="import any file the app knows (CSV, TSV, XLSX): ticket exports, event logs, interval "
@@ -79,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"  note: {i18n.t('ingest.duplicate_headers', 'en', columns=', '.join(report.renamed))}")
         if report.user_defined:
             print(f"  note: {i18n.t('ingest.user_defined_characters', 'en', count=report.user_defined)}")
+        for finding in report.findings:
+            rows = ", ".join(str(row) for row in finding.rows)
+            text = i18n.t(CLI_TEXTS[finding.check], "en") if finding.check in CLI_TEXTS else finding.text_in("en")
+            print(f"  note: {finding.count:,} row{'' if finding.count == 1 else 's'}: {text} (first rows: {rows})")
         for reject in report.rejects[: args.show_rejects]:
             column = f", column {reject.column!r}" if reject.column else ""
             print(f"  {'skipped' if reject.key in NOT_DATA else 'rejected'}: {reject.file}, row {reject.row}{column}:"

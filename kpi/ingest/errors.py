@@ -55,6 +55,21 @@ class Reject:
         return i18n.t(self.key, lang, **_named_fields(dict(self.values), lang))
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What a data-quality check found among the rows an import keeps, said before they are
+    stored: how many rows, the first of them (file rows), and why it matters."""
+
+    check: str
+    count: int
+    rows: tuple[int, ...]
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def text_in(self, lang: str) -> str:
+        return i18n.t(self.key, lang, **dict(self.values))
+
+
 # A quoted or bare absolute path (/tmp/upload-x.csv, C:\\Users\\…) inside a library's message.
 _PATH = re.compile(r'"(?:[A-Za-z]:)?[/\\][^"]*"|(?<![\w.])(?:[A-Za-z]:)?[/\\][\w.\-/\\]+')
 

@@ -35,7 +35,7 @@ from kpi import sql, store
 from kpi.contact import interval_import
 from kpi.ingest import batches, dates, eventlog, formats, reader, vocabularies
 from kpi.ingest.batches import REJECT_LIST_LIMIT, ImportReport, time_zone, undo_batch
-from kpi.ingest.errors import InputError, Reject
+from kpi.ingest.errors import Finding, InputError, Reject
 from kpi.ingest.progress import Progress, ignore
 from kpi.people.demo import demo_people_count
 from kpi.service import periods
@@ -149,6 +149,18 @@ class DataQuality:
         """The checks that found something."""
         return {name: n for name, n in self.counts.items() if n}
 
+    def findings(self, mapping: dict[str, str]) -> tuple[Finding, ...]:
+        """The checks that found something, each with its message (a date check names the file's column)."""
+        found = []
+        for check, count in self.found().items():
+            key, values = f"quality.{check}", ()
+            for kind in ("placeholder", "date_only", "end_of_day"):
+                if check.startswith(f"{kind}_"):
+                    field_name = check.removeprefix(f"{kind}_")
+                    key, values = f"quality.{kind}", (("column", mapping.get(field_name, field_name)),)
+            found.append(Finding(check, count, tuple(self.examples.get(check, ())), key, values))
+        return tuple(found)
+
 
 @dataclass
 class Preview:
@@ -174,6 +186,10 @@ class Preview:
     def unmapped(cls, source: Source, plan: ImportPlan) -> Preview:
         """A preview of a file whose mapping is not complete yet: nothing counted."""
         return cls(source, plan, source.staged.rows, 0, 0, 0, 0, 0, [], {}, None, None)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.quality.findings(self.plan.mapping)
 
     @property
     def importable(self) -> bool:
@@ -533,10 +549,17 @@ def _ticket_select(fields: set[str]) -> str:
     return ",\n  ".join(f"{columns.get(c, values.get(c, 'NULL'))} AS {c}" for c in TICKET_COLUMNS)
 
 
+DATE_ONLY = "date_only_"
+END_OF_DAY, END_OF_DAY_SECONDS = "end_of_day_", 86399
+
+
 def _quality_flags(values: set[str]) -> dict[str, str]:
     """Per data-quality check, the condition over a mapped row that raises it (see DataQuality)."""
     flags = {f"placeholder_{f.name}": f"ph_{f.name}" for f in formats.FIELDS
              if f.kind == "datetime" and f.name in values}
+    # Kept only when every time of the column is midnight (see _data_quality)
+    flags.update({f"{DATE_ONLY}{f.name}": f"{f.name} = date_trunc('day', {f.name})" for f in formats.FIELDS
+                  if f.kind == "datetime" and f.name in values})
     flags.update({
         "completed_before_created": "completed_at < created_at",
         "completion_inferred": "completion_inferred",
@@ -590,7 +613,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         if source.pieces:
             progress("check", piece + 1, pieces)
     skipped = batches.not_data_rows(con, mapped, bad) + sum(reject.key in batches.NOT_DATA for reject in refused)
-    quality = _data_quality(con, mapped, flags, plan)
+    quality = _deadlines_at_end_of_day(con, mapped, _data_quality(con, mapped, flags, plan))
     if plan.event_log:
         quality = eventlog.quality(con, source.staged, parameters, quality)
     if not source.pieces:
@@ -663,18 +686,39 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
 
 def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> DataQuality:
     """Counts and first rows of each anomaly among the valid rows, and every status and priority
-    value with its count and what it maps to."""
+    value with its count and what it maps to. A date column is said to hold dates only when all
+    of its times (two or more) are midnight: one midnight among times of day is a time."""
+    dated = [name.removeprefix(DATE_ONLY) for name in flags if name.startswith(DATE_ONLY)]
     found = store.first_row(con, f"SELECT {', '.join(f'count(*) FILTER ({c})' for c in flags.values())},"
                                  f" {', '.join(f'min(source_row, 5) FILTER ({c})' for c in flags.values())}"
+                                 f"{''.join(f', count({name})' for name in dated)}"
                                  f" FROM {mapped} WHERE NOT is_rejected")
     counts = dict(zip(flags, found[:len(flags)]))
-    examples = {name: list(rows or []) for name, rows in zip(flags, found[len(flags):])}
+    examples = {name: list(rows or []) for name, rows in zip(flags, found[len(flags):2 * len(flags)])}
+    for name, times in zip(dated, found[2 * len(flags):]):
+        if times < 2 or counts[DATE_ONLY + name] < times:
+            del flags[DATE_ONLY + name], counts[DATE_ONLY + name], examples[DATE_ONLY + name]
     statuses = con.execute(f"SELECT status, count(*), any_value(m_state) FROM {mapped} WHERE NOT is_rejected"
                            " AND status IS NOT NULL GROUP BY status ORDER BY count(*) DESC, status").fetchall() \
         if "unknown_status" in flags else []
     priorities = con.execute(f"SELECT priority, count(*), any_value(level) FROM {mapped} WHERE NOT is_rejected"
                              " AND priority IS NOT NULL GROUP BY priority ORDER BY count(*) DESC, priority").fetchall()
     return DataQuality(counts, examples, statuses, priorities, flags)
+
+
+def _deadlines_at_end_of_day(con: duckdb.DuckDBPyConnection, mapped: str, quality: DataQuality) -> DataQuality:
+    """A deadline column holding dates only (Jira's Due date, a commitment kept as a day) means
+    "by the end of that day": read at midnight, a ticket completed that afternoon would count as
+    late. Its times become 23:59:59 and the finding says so (END_OF_DAY)."""
+    for name in DERIVED_FLAGS:
+        if DATE_ONLY + name not in quality.counts:
+            continue
+        con.execute(f"UPDATE {mapped} SET {name} = {name} + INTERVAL {END_OF_DAY_SECONDS} SECOND")
+        for found in (quality.counts, quality.examples):
+            found[END_OF_DAY + name] = found.pop(DATE_ONLY + name)
+        del quality.conditions[DATE_ONLY + name]
+        quality.conditions[END_OF_DAY + name] = f"{name} = date_trunc('day', {name}) + INTERVAL {END_OF_DAY_SECONDS} SECOND"
+    return quality
 
 
 def sample_values(con: duckdb.DuckDBPyConnection, source: Source, per_column: int = 3) -> dict[str, list[str]]:
