@@ -280,6 +280,11 @@ def test_repeated_and_blank_headers_get_distinct_names():
         # Republic of China years (民國 113 = 2024); 113 is a leap year as 2024 is.
         (["113/02/29 15:32", "113/03/01"], "roc", datetime(2024, 2, 29, 15, 32)),
         (["民國113年 8月16日 15時32分", "113年8月17日"], "roc_zh", datetime(2024, 8, 16, 15, 32)),
+        (["113.08.16 15:32", "113.08.17"], "roc", datetime(2024, 8, 16, 15, 32)),
+        # The ROC year running into the month, as Taiwan's government and legacy systems keep it.
+        (["1130816", "1130817 09:30"], "roc_compact", datetime(2024, 8, 16)),
+        (["1130817 09:30", "11308171645"], "roc_compact", datetime(2024, 8, 17, 9, 30)),
+        (["2024.08.16 15:32", "2024.08.17"], "iso", datetime(2024, 8, 16, 15, 32)),
         (["29/2/2016 01:16", "13/3/2016 09:00"], "day_first", datetime(2016, 2, 29, 1, 16)),
         (["25/Feb/26 10:17 PM"], "jira", datetime(2026, 2, 25, 22, 17)),
         (["2/29/2016 1:16 PM"], "month_first", datetime(2016, 2, 29, 13, 16)),

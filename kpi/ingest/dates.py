@@ -25,7 +25,9 @@ _WHITESPACE = re.compile(r"\s+")
 MERIDIEM_WORDS = (("上午", "AM"), ("下午", "PM"))
 # A year of the Republic of China (民國 113 = 2024), as Taiwan's government and many local systems
 # write it: three digits (100 = 2011 on), so day-first dates with a two-digit year never read as one.
-_ROC_YEAR = re.compile(r"^(?:民國)?\s*([0-9]{3})(?=[-/年])")
+# Then a separator (113/08/16, 113-08-16, 113.08.16, 113年), or the month's digits (1130816).
+_ROC_YEAR = re.compile(r"^(?:民國)?\s*([0-9]{3})(?=[-/年.])")
+_ROC_COMPACT_YEAR = re.compile(r"^(?:民國)?\s*([0-9]{3})(?=[0-9])")
 _ROC_YEAR_SQL = f"^(民國)?{WHITESPACE_CLASS}*([0-9]{{3}})"
 ROC_OFFSET = 1911
 # Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
@@ -38,8 +40,8 @@ _TIME_WITH_OFFSET = re.compile(TIME_WITH_OFFSET)
 # SQL Server's datetime2 writes seven digits of a second (15:32:00.0000000); strptime's %f takes
 # six, and DuckDB keeps the first six.
 _LONG_FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+$")
-# What an ISO date starts with in both readers: four characters (the year), then - or /.
-_ISO_START = re.compile(r"^.{4}[-/]")
+# What an ISO date starts with in both readers: four characters (the year), then -, / or . (2024.08.16).
+_ISO_START = re.compile(r"^.{4}[-/.]")
 # Whitespace Python reads as such and DuckDB does not (it knows ASCII's alone).
 _UNICODE_SPACE = re.compile(r"[^\S\t\n\v\f\r ]")
 DEFAULT_TIME_ZONE = "Asia/Taipei"
@@ -91,7 +93,7 @@ class DateFormat:
         if self.name == "iso" and not _ISO_START.match(value):
             return None  # as the SQL's guard: fromisoformat would read 20240816T15:32Z, DuckDB not
         if self.roc_years:
-            year = _ROC_YEAR.match(value)
+            year = (_ROC_COMPACT_YEAR if self.fixed_width else _ROC_YEAR).match(value)
             if year is None:
                 return None
             value = f"{int(year.group(1)) + ROC_OFFSET}{value[year.end():]}"
@@ -126,7 +128,8 @@ class DateFormat:
             return (f"CASE WHEN regexp_full_match({text}, '{_EPOCH_MILLISECONDS.pattern[1:-1]}')"
                     f" THEN timezone($time_zone, timezone('UTC', epoch_ms(CAST({text} AS BIGINT)))) END")
         if self.roc_years:
-            text = (f"CASE WHEN regexp_matches({text}, '{_ROC_YEAR_SQL}[-/年]') THEN CAST(CAST(regexp_extract({text},"
+            after = "[0-9]" if self.fixed_width else "[-/年.]"
+            text = (f"CASE WHEN regexp_matches({text}, '{_ROC_YEAR_SQL}{after}') THEN CAST(CAST(regexp_extract({text},"
                     f" '{_ROC_YEAR_SQL}', 2) AS INTEGER) + {ROC_OFFSET} AS VARCHAR)"
                     f" || regexp_replace({text}, '{_ROC_YEAR_SQL}', '') END")
         if self.squeeze_spaces:
@@ -149,7 +152,7 @@ class DateFormat:
             offset = f"timezone($time_zone, try_cast(regexp_replace(replace({text}, '/', '-'), ' ([Zz+-])', '\\1') AS TIMESTAMPTZ))"
             # Four-digit years only, as Python's %Y: DuckDB would read 113/08/16 (民國) as the year 113
             # (_ISO_START in Python).
-            return (f"CASE WHEN NOT ({text} LIKE '____-%' OR {text} LIKE '____/%') THEN NULL"
+            return (f"CASE WHEN NOT ({text} LIKE '____-%' OR {text} LIKE '____/%' OR {text} LIKE '____.%') THEN NULL"
                     f" WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {offset}"
                     f" ELSE coalesce({', '.join(attempts)}) END")
         return f"coalesce({', '.join(attempts)})"
@@ -248,6 +251,7 @@ FORMATS: tuple[DateFormat, ...] = (
         "iso", "2012-08-01 13:06",
         _with_times("%Y-%m-%d") + _with_times("%Y-%m-%d", "T")[:2] + _with_times("%Y/%m/%d")
         + _with_fractions("%Y-%m-%d") + _with_fractions("%Y-%m-%d", "T") + _with_fractions("%Y/%m/%d")
+        + _with_times("%Y.%m.%d")
         + tuple(f"{d} {t}" for d in ("%Y-%m-%d", "%Y/%m/%d") for t in _CLOCK_TIMES),
     ),
     DateFormat("zh_tw", "2012年 3月15日 17時20分", _CHINESE_DATES, squeeze_spaces=True),
@@ -255,7 +259,8 @@ FORMATS: tuple[DateFormat, ...] = (
         "zh_tw_12h", "2024/8/16 下午 03:32:00",
         tuple(f"{d} %p {t}" for d in ("%Y/%m/%d", "%Y-%m-%d") for t in ("%I:%M:%S", "%I:%M")), meridiem_words=True,
     ),
-    DateFormat("roc", "113/08/16 15:32", _with_times("%Y/%m/%d") + _with_times("%Y-%m-%d"), roc_years=True),
+    DateFormat("roc", "113/08/16 15:32", _with_times("%Y/%m/%d") + _with_times("%Y-%m-%d") + _with_times("%Y.%m.%d"),
+               roc_years=True),
     DateFormat("roc_zh", "民國113年 8月16日 15時32分", _CHINESE_DATES, squeeze_spaces=True, roc_years=True),
     # Also as ICU writes them (Salesforce since Winter '20, browsers): a comma after the date,
     # "29/02/2016, 01:16", "2/29/2016, 1:16 PM".
@@ -277,6 +282,10 @@ FORMATS: tuple[DateFormat, ...] = (
                spaces_as_one=True),
     # Each pattern reads text of its own length only: 202401011230 is never 12:03:00 by the seconds pattern.
     DateFormat("compact", "20240101", ("%Y%m%d%H%M", "%Y%m%d%H%M%S", "%Y%m%d"), fixed_width=True),
+    # The ROC year's digits run into the month's, as Taiwan's government and legacy systems keep
+    # dates (1130816, a time after a space or as four or six more digits).
+    DateFormat("roc_compact", "1130816 15:32", ("%Y%m%d", "%Y%m%d %H:%M", "%Y%m%d %H:%M:%S", "%Y%m%d%H%M", "%Y%m%d%H%M%S"),
+               roc_years=True, fixed_width=True),
     DateFormat("excel_serial", "40123.5417"),
     DateFormat("epoch_ms", "1708300800000", epoch_milliseconds=True),
 )
