@@ -154,10 +154,10 @@ class DataQuality:
         found = []
         for check, count in self.found().items():
             key, values = f"quality.{check}", ()
-            for kind in ("placeholder", "date_only", "end_of_day"):
-                if check.startswith(f"{kind}_"):
-                    field_name = check.removeprefix(f"{kind}_")
-                    key, values = f"quality.{kind}", (("column", mapping.get(field_name, field_name)),)
+            for prefix in (PLACEHOLDER, DATE_ONLY, END_OF_DAY):  # checks of one date column: name it
+                if check.startswith(prefix):
+                    field_name = check.removeprefix(prefix)
+                    key, values = f"quality.{prefix[:-1]}", (("column", mapping.get(field_name, field_name)),)
             found.append(Finding(check, count, tuple(self.examples.get(check, ())), key, values))
         return tuple(found)
 
@@ -549,13 +549,14 @@ def _ticket_select(fields: set[str]) -> str:
     return ",\n  ".join(f"{columns.get(c, values.get(c, 'NULL'))} AS {c}" for c in TICKET_COLUMNS)
 
 
-DATE_ONLY = "date_only_"
-END_OF_DAY, END_OF_DAY_SECONDS = "end_of_day_", 86399
+# The data-quality checks of one date column are named by a prefix and the field.
+PLACEHOLDER, DATE_ONLY, END_OF_DAY = "placeholder_", "date_only_", "end_of_day_"
+END_OF_DAY_SECONDS = 86399
 
 
 def _quality_flags(values: set[str]) -> dict[str, str]:
     """Per data-quality check, the condition over a mapped row that raises it (see DataQuality)."""
-    flags = {f"placeholder_{f.name}": f"ph_{f.name}" for f in formats.FIELDS
+    flags = {f"{PLACEHOLDER}{f.name}": f"ph_{f.name}" for f in formats.FIELDS
              if f.kind == "datetime" and f.name in values}
     # Kept only when every time of the column is midnight (see _data_quality)
     flags.update({f"{DATE_ONLY}{f.name}": f"{f.name} = date_trunc('day', {f.name})" for f in formats.FIELDS
@@ -688,6 +689,7 @@ def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> 
     """Counts and first rows of each anomaly among the valid rows, and every status and priority
     value with its count and what it maps to. A date column is said to hold dates only when all
     of its times (two or more) are midnight: one midnight among times of day is a time."""
+    flags = dict(flags)  # the date-only checks that find no such column are dropped from it
     dated = [name.removeprefix(DATE_ONLY) for name in flags if name.startswith(DATE_ONLY)]
     found = store.first_row(con, f"SELECT {', '.join(f'count(*) FILTER ({c})' for c in flags.values())},"
                                  f" {', '.join(f'min(source_row, 5) FILTER ({c})' for c in flags.values())}"

@@ -278,7 +278,7 @@ def _megabytes(size: int) -> str:
 def sheet_names(data: bytes, file_name: str) -> list[str]:
     """A workbook's sheets, in order."""
     sniffed = sniff(data[:SNIFF_BYTES], file_name)
-    if sniffed.kind != "excel":
+    if sniffed.kind in (markup.HTML, markup.SPREADSHEET_XML):
         return [name for name, _ in _markup_sheets(data, sniffed)]
     return _workbook(data, file_name).sheet_names
 
