@@ -84,7 +84,7 @@ def cell_rejects(con: duckdb.DuckDBPyConnection, source, mapped: str, bad: dict[
     parts = []
     for position, name in enumerate(bad):
         column = columns.get(name)
-        raw = f"m.{source.staged.ref(column)}" if column else "NULL"
+        raw = source.staged.text(column, "m.") if column else "NULL"
         parts.append(f"SELECT s.source_row, {position} AS field, {raw} AS raw"
                      f" FROM {mapped} s JOIN {source.staged.numbered()} m USING (source_row) WHERE s.bad_{name}")
     rows = con.execute(

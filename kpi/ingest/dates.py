@@ -162,12 +162,17 @@ class DateFormat:
         store's zone (``$time_zone``), the file writing its times in ``$source_time_zone``. Unix
         time is UTC and an ISO time with an offset was converted by it already; no other form
         reads a time with an offset."""
-        converted = f"timezone($time_zone, timezone($source_time_zone, {parsed}))"
+        converted = from_source_zone_sql(parsed)
         if self.epoch_milliseconds:
             return parsed
         if self.name == "iso":
             return f"CASE WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {parsed} ELSE {converted} END"
         return converted
+
+
+def from_source_zone_sql(parsed: str) -> str:
+    """SQL: a wall-clock time written in ``$source_time_zone`` as the store's (``$time_zone``)."""
+    return f"timezone($time_zone, timezone($source_time_zone, {parsed}))"
 
 
 def _width(pattern: str) -> int:

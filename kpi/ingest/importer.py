@@ -17,6 +17,7 @@ is kept byte for byte in the store's originals folder, so a batch can be re-mapp
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -120,6 +121,7 @@ class Source:
     # A file staged a piece at a time (a direct import of a big file, see PIECE_BYTES): the byte
     # ranges after the staged one, which ``preview`` stages, maps and drops in turn, once.
     pieces: tuple[tuple[int, int], ...] = ()
+    typed: reader.TypedDates | None = None  # date columns the reader was asked to parse (typed_dates)
 
     @property
     def columns(self) -> list[str]:
@@ -207,9 +209,11 @@ PIECE_BYTES = 256 << 20
 
 
 def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | None = None,
-                progress: Progress = ignore, piece_bytes: int | None = None) -> Source:
+                progress: Progress = ignore, piece_bytes: int | None = None,
+                typed: reader.TypedDates | None = None) -> Source:
     """Read a CSV/TSV/XLSX export into a TEMP staging table of ``con`` (phases ``read``, ``stage``);
-    a UTF-8 file over ``piece_bytes`` only its first piece (``Source.pieces``: the others)."""
+    a UTF-8 file over ``piece_bytes`` only its first piece (``Source.pieces``: the others);
+    ``typed``: date columns the reader parses as it stages them (``typed_dates``)."""
     path = Path(path)
     file_name = file_name or path.name
     with open(path, "rb") as f:
@@ -226,16 +230,16 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
         checksum, cuts = reader.scan_for_pieces(path, sniffed, piece_bytes, progress)
         bounds = (0, *cuts, size)
         progress("stage", 0, bounds[1])  # the first piece's bytes: the others are staged while checked
-        staged = (reader.stage_piece(con, path, sniffed, table, (0, cuts[0])) if cuts
-                  else reader.stage_csv(con, path, sniffed, table))
+        staged = (reader.stage_piece(con, path, sniffed, table, (0, cuts[0]), typed=typed) if cuts
+                  else reader.stage_csv(con, path, sniffed, table, typed=typed))
         progress("stage", bounds[1], bounds[1])
         pieces = tuple(zip(bounds[1:], bounds[2:]))
     else:
-        checksum, staged = reader.scan_and_stage(con, path, sniffed, table, progress)
+        checksum, staged = reader.scan_and_stage(con, path, sniffed, table, progress, typed=typed)
     if staged.rows == 0 and not staged.malformed:
         discard_tables(con, table)
         raise InputError(file_name, "ingest.no_data")
-    return Source(file_name, checksum, sniffed, staged, path, pieces=pieces)
+    return Source(file_name, checksum, sniffed, staged, path, pieces=pieces, typed=typed)
 
 
 def _ticket_sheet(data: bytes, file_name: str) -> reader.SourceTable:
@@ -345,6 +349,8 @@ def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPla
     for name, column in plan.mapping.items():
         if formats.FIELD_BY_NAME[name].kind != "datetime" or column not in source.columns:
             continue
+        if source.staged.is_typed(column):  # parsed by the reader in the form it was chosen for
+            source.date_detections[column] = dates.Detection(dates.BY_NAME[TYPED_FORM], 1, 1)
         if column not in source.date_detections:
             values = con.execute(
                 f"SELECT {source.staged.ref(column)} FROM {source.staged.table}"
@@ -393,10 +399,11 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         if column is None and default is None:
             continue
         cell, text, value, present = f"c_{f.name}", f"t_{f.name}", f"v_{f.name}", f"p_{f.name}"
-        cells.append(f"{_cell_sql(staged, column)} AS {cell}")
+        typed = staged.is_typed(column)  # a TIMESTAMP already, NULL where missing (reader.TypedDates)
+        cells.append(f"{staged.ref(column) if typed else _cell_sql(staged, column)} AS {cell}")
         # ="00123": how exports keep an id's leading zeros when Excel opens the file.
         read = f"CASE WHEN {cell} LIKE '=\"%\"' THEN {cell}[3:-2] ELSE {cell} END" if f.name == "ticket_id" else cell
-        texts.append(f"{_text_sql(f.name, read, default)} AS {text}")
+        texts.append(f"{cell if typed else _text_sql(f.name, read, default)} AS {text}")
         items.append(f"{text} IS NOT NULL AS {present}")
         check = f"({present} AND {value} IS NULL)"
         if f.kind == "text":
@@ -410,11 +417,12 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         if f.kind == "datetime":
             parsed = f"r_{f.name}"
             form = dates.BY_NAME[plan.date_formats.get(f.name, "iso")]
-            items.append(f"{form.parse_sql(text)} AS {parsed}")
+            items.append(f"{text if typed else form.parse_sql(text)} AS {parsed}")
             readable = dates.readable_sql(parsed)
             flagged.append(f"coalesce({readable} AND {dates.placeholder_sql(parsed)}, false) AS ph_{f.name}")
             # A placeholder is told by the time as written, so the file's zone is applied after.
-            in_store_zone = form.in_store_zone_sql(text, parsed) if plan.source_time_zone else parsed
+            in_store_zone = parsed if not plan.source_time_zone else (
+                dates.from_source_zone_sql(parsed) if typed else form.in_store_zone_sql(text, parsed))
             cleaned.append(f"CASE WHEN {readable} AND NOT ph_{f.name} THEN {in_store_zone} END AS {value}")
             carried.append(f"ph_{f.name}")
             check = f"({present} AND coalesce(NOT {readable}, true))"
@@ -445,7 +453,9 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         # again (exports joined end to end, a paged export's header on every page), are refused
         # as such, not as tickets whose created time is unreadable.
         items.append(f"coalesce(regexp_matches(t_ticket_id, '{vocabularies.SUMMARY_LABEL}'), false) AS is_summary")
-        repeats = " AND ".join(f"t_{name} = $header_{name}" for name in HEADER_REPEATS if name in plan.mapping)
+        # (a typed date's header again would have sent the file back to be staged as text)
+        repeats = " AND ".join(f"t_{name} = $header_{name}" for name in HEADER_REPEATS
+                               if name in plan.mapping and not staged.is_typed(plan.mapping[name]))
         items.append(f"coalesce({repeats}, false) AS is_header")
         bad = {"header_row": "is_header", "summary_row": "(is_summary AND NOT is_header)",
                **{name: f"(NOT is_summary AND NOT is_header AND {test})" for name, test in bad.items()}}
@@ -605,7 +615,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
             con.execute(f"DROP TABLE {source.staged.table}")
             source.staged = reader.stage_piece(con, source.path, source.sniffed, source.staged.table,
                                                source.pieces[piece - 1], source.staged.columns,
-                                               source.sniffed.header_row + 1 + rows_read)
+                                               source.sniffed.header_row + 1 + rows_read, source.typed)
         bad, flags = _map_rows(con, source, plan, fields, parameters, create=not piece)
         piece_rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
         rejects += piece_rejects[:REJECT_LIST_LIMIT - len(rejects)]
@@ -905,7 +915,8 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None
                  plan: ImportPlan | None, event_log: bool, progress: Progress, piece_bytes: int | None,
                  source_time_zone: str | None) -> ImportReport:
     try:
-        source = open_source(con, path, progress=progress, piece_bytes=piece_bytes)
+        source = open_source(con, path, progress=progress, piece_bytes=piece_bytes,
+                             typed=typed_dates(con, path, profile, plan, event_log))
     except InputError as err:
         _read_whole_if_cut_wrong(err, piece_bytes is not None and path.stat().st_size > piece_bytes)
         raise
@@ -933,6 +944,81 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None
     finally:
         batches.abandon(copying)
         discard(con, source)
+
+
+# A direct import lets DuckDB's reader parse the date columns of this form (reader.TypedDates).
+READ_DATES_WHILE_STAGING = True
+TYPED_FORM = "iso"
+
+
+def typed_dates(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
+                plan: ImportPlan | None = None, event_log: bool = False) -> reader.TypedDates | None:
+    """The date columns of a UTF-8 ticket export that DuckDB's reader may parse as it stages the
+    file, for a direct import: those the plan (chosen as it will be, here from the file's first
+    256 KB) reads as ISO dates, with no default, whose sample cells all fit one strptime pattern
+    of the form (the pattern most such columns share). None for anything else: an event log or
+    interval report, another encoding, a workbook, no such column."""
+    if not READ_DATES_WHILE_STAGING or event_log:
+        return None
+    with open(path, "rb") as f:
+        head = f.read(reader.SNIFF_BYTES)
+    try:
+        sniffed = reader.sniff(head, path.name)
+    except InputError:  # said by open_source, as for any file
+        return None
+    if sniffed.kind != "csv" or sniffed.duckdb_encoding != "utf-8":
+        return None
+    head = head[:head.rfind(b"\n") + 1]  # whole lines
+    try:
+        handle, name = tempfile.mkstemp(suffix=".csv", prefix="head-")
+    except OSError:  # a full temporary folder: the import says so where it needs the space
+        return None
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(head)
+        source = open_source(con, Path(name), path.name)
+    except (OSError, InputError):
+        os.unlink(name)
+        return None
+    try:
+        if interval_import.recognise(source.columns) is not None and not (plan or profile):
+            return None
+        chosen = (with_detected_dates(con, source, replace(plan, date_formats=dict(plan.date_formats))) if plan
+                  else propose_plan(con, source, profile))
+        return None if chosen.event_log else _typed_columns(con, source, chosen)
+    except InputError:
+        return None
+    finally:
+        discard(con, source)
+        os.unlink(name)
+
+
+def _typed_columns(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> reader.TypedDates | None:
+    form = dates.BY_NAME[TYPED_FORM]
+    read_as_text = {column for name, column in plan.mapping.items() if formats.FIELD_BY_NAME[name].kind != "datetime"}
+    patterns = {}
+    for name, column in plan.mapping.items():
+        if (formats.FIELD_BY_NAME[name].kind != "datetime" or name in plan.defaults or column in read_as_text
+                or plan.date_formats.get(name) != TYPED_FORM or column not in source.columns):
+            continue
+        ref = source.staged.ref(column)
+        values = [v for (v,) in con.execute(f"SELECT {ref} FROM {source.staged.table} WHERE {ref} IS NOT NULL"
+                                            " LIMIT 500").fetchall() if v not in dates.MISSING]
+        fitting = next((p for p in form.patterns if values and all(_fits(v, p) for v in values)), None)
+        if fitting:
+            patterns[column] = fitting
+    if not patterns:
+        return None
+    shared = max(set(patterns.values()), key=lambda p: (list(patterns.values()).count(p), -form.patterns.index(p)))
+    return reader.TypedDates(tuple(c for c, p in patterns.items() if p == shared), shared)
+
+
+def _fits(value: str, pattern: str) -> bool:
+    try:
+        datetime.strptime(value, pattern)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_whole_if_cut_wrong(err: InputError, cut: bool) -> None:
