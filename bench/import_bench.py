@@ -87,7 +87,10 @@ def _disk(db: Path, scratch: Path) -> int:
     for path in (db, db.with_name(db.name + ".wal")):
         total += path.stat().st_size if path.exists() else 0
     for folder in (db.with_name(db.name + ".tmp"), scratch):
-        total += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.exists() else 0
+        try:
+            total += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        except FileNotFoundError:  # DuckDB removed the folder, or a file in it, while it was read
+            continue
     return total
 
 

@@ -63,6 +63,7 @@ def _same_both_ways(tmp_path, path, monkeypatch, **options):
 
 
 @pytest.mark.parametrize("fixture", ["week41-2009.csv", "week41-2009.bom.csv", "week41-2009.semicolon.csv",
+                                     "week41-2009.big5.csv", "week41-2009.zh-dates.csv",
                                      "zendesk-2024-02.csv", "hubspot-tickets-2024-02.csv", "jira-2024-02.csv",
                                      "servicenow-audit-2024-02.csv", "salesforce-cases-2024-02.csv"])
 def test_every_export_imports_alike_with_the_dates_parsed_by_the_reader(tmp_path, monkeypatch, fixture):
@@ -88,6 +89,16 @@ def test_messy_files_import_alike_and_a_cell_the_reader_cannot_read_stages_the_t
         assert created["T-9002"] == datetime(2024, 3, 4, 17, 0)
 
 
+@pytest.mark.parametrize("name", ["clean", "bad_date_late", "short_year_late"])
+def test_big5_files_are_read_alike_through_the_transcoding_pipe(tmp_path, monkeypatch, name):
+    path = tmp_path / f"{name}-big5.csv"
+    path.write_bytes((HEADER + CRAFTED[name]).encode("cp950"))
+    con = store.connect(":memory:")
+    assert importer.typed_dates(con, path) is not None
+    con.close()
+    _same_both_ways(tmp_path, path, monkeypatch)
+
+
 def test_a_piece_the_reader_cannot_read_is_staged_as_text_and_the_others_are_not(tmp_path, monkeypatch):
     path = tmp_path / "pieces.csv"
     path.write_text(HEADER + rows(3000) + row(9000, created="2024-13-45 10:00") + rows(3000).replace("T-", "U-"),
@@ -96,9 +107,14 @@ def test_a_piece_the_reader_cannot_read_is_staged_as_text_and_the_others_are_not
     stage = reader._stage_with_duckdb
 
     def recording(*args, **kwargs):
-        result = stage(*args, **kwargs)
-        if kwargs.get("typed", args[6] if len(args) > 6 else None):  # a piece the reader was to type
-            staged.append(result.typed is not None)
+        typed = kwargs.get("typed", args[6] if len(args) > 6 else None)  # a piece the reader was to type
+        try:
+            result = stage(*args, **kwargs)
+        except Exception:
+            staged.append(False)
+            raise
+        if typed:
+            staged.append(True)
         return result
 
     monkeypatch.setattr(reader, "_stage_with_duckdb", recording)

@@ -226,7 +226,7 @@ def test_a_quote_never_closed_in_a_piped_big5_file_is_told_as_in_utf8_without_wa
 
 def _refusing_reader(read_bytes: int):
     """A stand-in for DuckDB's reader that reads ``read_bytes`` of the pipe (0: never opens it) and fails."""
-    def stage(con, path, sniffed, table, header=None, first_row=None):
+    def stage(con, path, sniffed, table, header=None, first_row=None, typed=None):
         if read_bytes:
             with open(path, "rb") as pipe:
                 pipe.read(read_bytes)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from kpi import sql, store
 from kpi.contact import interval_import
-from kpi.ingest import batches, dates, eventlog, formats, reader, vocabularies
+from kpi.ingest import batches, dates, encodings, eventlog, formats, reader, vocabularies
 from kpi.ingest.batches import REJECT_LIST_LIMIT, ImportReport, time_zone, undo_batch
 from kpi.ingest.errors import Finding, InputError, Reject
 from kpi.ingest.progress import Progress, ignore
@@ -953,7 +953,7 @@ TYPED_FORM = "iso"
 
 def typed_dates(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
                 plan: ImportPlan | None = None, event_log: bool = False) -> reader.TypedDates | None:
-    """The date columns of a UTF-8 ticket export that DuckDB's reader may parse as it stages the
+    """The date columns of a UTF-8 or Big5 ticket export that DuckDB's reader may parse as it stages the
     file, for a direct import: those the plan (chosen as it will be, here from the file's first
     256 KB) reads as ISO dates, with no default, whose sample cells all fit one strptime pattern
     of the form (the pattern most such columns share). None for anything else: an event log or
@@ -966,8 +966,8 @@ def typed_dates(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
         sniffed = reader.sniff(head, path.name)
     except InputError:  # said by open_source, as for any file
         return None
-    if sniffed.kind != "csv" or sniffed.duckdb_encoding != "utf-8":
-        return None
+    if sniffed.kind != "csv" or sniffed.encoding not in ("utf-8", "utf-8-sig", encodings.BIG5):
+        return None  # (a UTF-16 file's first lines do not end at a byte 0A)
     head = head[:head.rfind(b"\n") + 1]  # whole lines
     try:
         handle, name = tempfile.mkstemp(suffix=".csv", prefix="head-")

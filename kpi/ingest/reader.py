@@ -24,7 +24,7 @@ import tempfile
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -538,7 +538,8 @@ def _drain(pipe: Path, feeding: Future) -> None:
         os.close(reader_end)
 
 
-def _stage_transcoded(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str) -> Staged:
+def _stage_transcoded(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str,
+                      typed: TypedDates | None = None) -> Staged:
     """Stage a file DuckDB cannot decode (Big5, UTF-16 without a BOM) as UTF-8.
 
     A thread transcodes the file into a named pipe that DuckDB reads as the text comes, so no
@@ -549,7 +550,8 @@ def _stage_transcoded(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniff
     if not hasattr(os, "mkfifo"):
         copy = transcode_to_utf8(path, sniffed.encoding, sniffed.file_name, found=found)
         try:
-            return replace(_stage_with_duckdb(con, copy, sniffed, table, header), user_defined=found["user_defined"])
+            return replace(_stage_with_duckdb(con, copy, sniffed, table, header, typed=typed),
+                           user_defined=found["user_defined"])
         finally:
             copy.unlink()
     folder = None
@@ -564,7 +566,7 @@ def _stage_transcoded(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniff
     feeding = thread.submit(_feed_pipe, path, sniffed, pipe, found)
     try:
         try:
-            staged = _stage_with_duckdb(con, pipe, sniffed, table, header)
+            staged = _stage_with_duckdb(con, pipe, sniffed, table, header, typed=typed)
         except BaseException:
             _drain(pipe, feeding)
             feeding.result()  # an undecodable byte says more than the reader's error about the cut-off text
@@ -646,10 +648,9 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, tabl
     ``progress`` the file's bytes (phase ``stage``) when it starts and when it is done."""
     size = path.stat().st_size
     progress("stage", 0, size)
-    if sniffed.duckdb_encoding is None:
-        staged = _stage_transcoded(con, path, sniffed, table)
-    else:
-        staged = _stage_with_duckdb(con, path, sniffed, table, typed=typed)
+    staged = _typed_or_text(lambda dates_: _stage_transcoded(con, path, sniffed, table, dates_)
+                            if sniffed.duckdb_encoding is None else _stage_with_duckdb(con, path, sniffed, table, typed=dates_),
+                            typed)
     progress("stage", size, size)
     return staged
 
@@ -693,7 +694,8 @@ def stage_piece(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, ta
         with open(path, "rb") as src, os.fdopen(handle, "wb") as dst:
             while start < end:
                 start += os.copy_file_range(src.fileno(), dst.fileno(), end - start, start)
-        return _stage_with_duckdb(con, Path(copy), sniffed, table, header, first_row, typed)
+        return _typed_or_text(lambda dates_: _stage_with_duckdb(con, Path(copy), sniffed, table, header, first_row, dates_),
+                              typed)
     except OSError as err:  # the temporary folder's disk is full
         raise InputError(sniffed.file_name, "ingest.no_temp_space", detail=err.strerror or type(err).__name__) from err
     finally:
@@ -742,8 +744,7 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, header: tu
         con.execute(f"DROP TABLE IF EXISTS {table}_scan")
     if typed and (any(kind == "CAST" for _line, kind, _message, _text in errors) or _short_years(con, table, names, header, typed)):
         con.execute(f"DROP TABLE {table}")
-        return _stage_with_duckdb(con, path, sniffed, table, header if lines_before else None,
-                                  first_row if lines_before else None)
+        raise _TextAfterAll
     errors = [(int(line) + lines_before, kind, message, text) for line, kind, message, text in errors]
     unclosed = [row for row, kind, message, _text in errors if kind == "UNQUOTED VALUE" and "unterminated" in message]
     if unclosed:
@@ -754,6 +755,20 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, header: tu
     rows = store.scalar(con, f"SELECT count(*) FROM {table}")
     footer = _footer(errors, malformed, first_row, rows, sniffed.delimiter)
     return Staged(table, header, rows, malformed, _file_row_sql(first_row, malformed), too_long, footer, typed=typed)
+
+
+class _TextAfterAll(Exception):
+    """A typed date column holds a cell the reader cannot read as the text's reading does."""
+
+
+def _typed_or_text(stage: Callable[[TypedDates | None], Staged], typed: TypedDates | None) -> Staged:
+    """``stage`` with the typed date columns, or all as text where the reader cannot read them."""
+    if typed:
+        try:
+            return stage(typed)
+        except _TextAfterAll:
+            pass
+    return stage(None)
 
 
 def _short_years(con, table: str, names: list[str], header: tuple[str, ...], typed: TypedDates) -> bool:
