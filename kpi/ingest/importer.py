@@ -568,9 +568,6 @@ def _quality_flags(values: set[str]) -> dict[str, str]:
     """Per data-quality check, the condition over a mapped row that raises it (see DataQuality)."""
     flags = {f"{PLACEHOLDER}{f.name}": f"ph_{f.name}" for f in formats.FIELDS
              if f.kind == "datetime" and f.name in values}
-    # Kept only when every time of the column is midnight (see _data_quality)
-    flags.update({f"{DATE_ONLY}{f.name}": f"{f.name} = date_trunc('day', {f.name})" for f in formats.FIELDS
-                  if f.kind == "datetime" and f.name in values})
     flags.update({
         "completed_before_created": "completed_at < created_at",
         "completion_inferred": "completion_inferred",
@@ -697,19 +694,22 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
 
 def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> DataQuality:
     """Counts and first rows of each anomaly among the valid rows, and every status and priority
-    value with its count and what it maps to. A date column is said to hold dates only when all
+    value with its count and what it maps to. A date column holds dates only (DATE_ONLY) when all
     of its times (two or more) are midnight: one midnight among times of day is a time."""
-    flags = dict(flags)  # the date-only checks that find no such column are dropped from it
-    dated = [name.removeprefix(DATE_ONLY) for name in flags if name.startswith(DATE_ONLY)]
+    dated = [f.name for f in formats.FIELDS if f.kind == "datetime" and f"{PLACEHOLDER}{f.name}" in flags]
+    times = "".join(f", count({name}), count(*) FILTER ({name} <> date_trunc('day', {name}))" for name in dated)
     found = store.first_row(con, f"SELECT {', '.join(f'count(*) FILTER ({c})' for c in flags.values())},"
-                                 f" {', '.join(f'min(source_row, 5) FILTER ({c})' for c in flags.values())}"
-                                 f"{''.join(f', count({name})' for name in dated)}"
+                                 f" {', '.join(f'min(source_row, 5) FILTER ({c})' for c in flags.values())}{times}"
                                  f" FROM {mapped} WHERE NOT is_rejected")
     counts = dict(zip(flags, found[:len(flags)]))
     examples = {name: list(rows or []) for name, rows in zip(flags, found[len(flags):2 * len(flags)])}
-    for name, times in zip(dated, found[2 * len(flags):]):
-        if times < 2 or counts[DATE_ONLY + name] < times:
-            del flags[DATE_ONLY + name], counts[DATE_ONLY + name], examples[DATE_ONLY + name]
+    flags, seen = dict(flags), found[2 * len(flags):]
+    for name, present, with_time in zip(dated, seen[::2], seen[1::2]):
+        if present >= 2 and with_time == 0:  # rare: its first rows are looked up on their own
+            flags[DATE_ONLY + name] = f"{name} = date_trunc('day', {name})"
+            counts[DATE_ONLY + name] = present
+            examples[DATE_ONLY + name] = store.scalar(
+                con, f"SELECT min(source_row, 5) FROM {mapped} WHERE NOT is_rejected AND {name} IS NOT NULL")
     statuses = con.execute(f"SELECT status, count(*), any_value(m_state) FROM {mapped} WHERE NOT is_rejected"
                            " AND status IS NOT NULL GROUP BY status ORDER BY count(*) DESC, status").fetchall() \
         if "unknown_status" in flags else []
