@@ -159,3 +159,11 @@ def test_wherever_the_reader_takes_a_cell_it_reads_the_time_the_text_path_reads(
             if (value is None or value.year >= 1000) and value != expected:
                 differing[cell] = (value, expected)
     assert differing == {}
+
+
+def test_dates_not_written_as_their_pattern_writes_them_are_left_to_the_text(tmp_path):
+    # A refused typed cell is quoted back in its pattern, so only zero-padded columns are typed.
+    path = tmp_path / "unpadded.csv"
+    path.write_text(HEADER + rows(5).replace("2024-03-04 09:00", "2024-3-4 9:00"), encoding="utf-8")
+    con = store.connect(":memory:")
+    assert importer.typed_dates(con, path) == reader.TypedDates(("預計完成時間", "完成時間", "最後更新時間"), "%Y-%m-%d %H:%M")

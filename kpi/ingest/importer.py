@@ -1017,11 +1017,12 @@ def _typed_columns(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportP
 
 
 def _fits(value: str, pattern: str) -> bool:
+    """Whether ``value`` is written exactly as ``pattern`` writes its time (zero-padded): a refused
+    cell is quoted back in the pattern (reader.Staged.text), so it must read as it was written."""
     try:
-        datetime.strptime(value, pattern)
+        return datetime.strptime(value, pattern).strftime(pattern) == value
     except ValueError:
         return False
-    return True
 
 
 def _read_whole_if_cut_wrong(err: InputError, cut: bool) -> None:
