@@ -22,7 +22,7 @@ CLI_TEXTS = {"unknown_status": "quality.unknown_status_cli", "unknown_priority":
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "import", help="import any file the app knows (CSV, TSV, XLSX): ticket exports, event logs, interval "
+        "import", help="import any file the app knows (CSV, TSV, XLSX, and .xls web pages or XML): ticket exports, event logs, interval "
                        "reports, Planner workbooks, people files",
         description="Import files as the kind each one is: a Microsoft Planner export, a people file (people, "
                     "skills matrix, ratings, certificates, learning, competency model), or a ticket export or "
