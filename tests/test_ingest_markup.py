@@ -54,7 +54,7 @@ def test_an_xml_spreadsheet_whose_first_sheet_holds_no_tickets_says_which_sheet_
 
 def test_xml_spreadsheet_cells_keep_their_columns_and_dates():
     data = (FIXTURES / "week41-2009.xml-spreadsheet.xls").read_bytes()
-    sheets = markup.worksheets(data, "w.xls")
+    sheets = markup.worksheets(data, "w.xls", lambda rows, columns: None)
     assert [name for name, _ in sheets] == ["查詢條件", "服務請求明細"]
     rows = sheets[1][1]
     assert rows[1][:6] == ["200910-001", "話機螢幕無顯示", "總經理室-測試環境", "吳小姐", "Level 1", "2009-10-05 09:00:00"]
@@ -88,6 +88,22 @@ def test_a_bad_cell_in_a_page_is_refused_naming_its_row_and_column(con, tmp_path
     report = importer.import_file(con, path)
     assert (report.inserted, report.rejected) == (5, 1)
     assert [(r.row, r.column) for r in report.rejects] == [(7, "Created")]
+
+
+@pytest.mark.parametrize(("index", "message"), [
+    ('<Row ss:Index="99999999"><Cell><Data ss:Type="String">x</Data></Cell></Row>',
+     "the workbook has 99,999,999 rows, more than the 1,048,576 a sheet can hold"),
+    ('<Row><Cell ss:Index="5000000"><Data ss:Type="String">x</Data></Cell></Row>',
+     "it has 5,000,000 columns, more than the 2,000 any export has"),
+])
+def test_an_xml_index_past_a_sheets_bounds_is_refused_before_its_rows_are_made(con, tmp_path, index, message):
+    path = tmp_path / "huge.xls"
+    path.write_text('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"'
+                    ' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="a"><Table>'
+                    f"{index}</Table></Worksheet></Workbook>", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        importer.import_file(con, path)
+    assert message in str(caught.value)
 
 
 def test_a_page_too_large_to_parse_in_python_is_refused_at_once(con, tmp_path, monkeypatch):

@@ -7,8 +7,10 @@ workbooks; calamine reads neither. Each is read here into rows of text, as a she
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from kpi.ingest import encodings
@@ -135,34 +137,55 @@ class _TableRows(HTMLParser):
             self._row = None
 
 
-def worksheets(data: bytes, file_name: str) -> list[tuple[str, list[list[str | None]]]]:
+def worksheets(data: bytes, file_name: str, check_size: Callable[[int | None, int], None]
+               ) -> list[tuple[str, list[list[str | None]]]]:
     """An XML Spreadsheet's worksheets. A Row or Cell with ss:Index starts at that row or column
-    (the ones skipped were empty); a DateTime is written as a workbook's dates are read."""
-    ns = {"ss": _SPREADSHEET_NS}
-    index = f"{{{_SPREADSHEET_NS}}}Index"
+    (the ones skipped were empty); a DateTime is written as a workbook's dates are read. Read as a
+    stream, each row let go once read; ``check_size(rows, columns)`` refuses an index past a
+    sheet's bounds before the rows it would add are made."""
+    def tag(name: str) -> str:
+        return f"{{{_SPREADSHEET_NS}}}{name}"
+
+    found: list[tuple[str, list[list[str | None]]]] = []
+    rows: list[list[str | None]] | None = None
+    cells: list[str | None] | None = None
+    table = None
     try:
-        root = ElementTree.fromstring(data)
+        for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+            at = element.get(tag("Index"), "") if event == "start" else ""
+            if event == "start" and element.tag == tag("Worksheet"):
+                rows = []
+            elif event == "start" and element.tag == tag("Table"):
+                table = element
+            elif event == "start" and element.tag == tag("Row") and rows is not None:
+                if at.isdigit():
+                    check_size(int(at), 0)
+                    rows.extend([] for _ in range(int(at) - 1 - len(rows)))
+                cells = []
+            elif event == "start" and element.tag == tag("Cell") and cells is not None and at.isdigit():
+                check_size(None, int(at))
+                cells.extend([None] * (int(at) - 1 - len(cells)))
+            elif event == "end" and element.tag == tag("Cell") and cells is not None:
+                cells.append(_xml_value(element.find(tag("Data"))))
+                check_size(None, len(cells))
+            elif event == "end" and element.tag == tag("Row") and rows is not None:
+                rows.append(cells or [])
+                check_size(len(rows), 0)
+                cells = None
+                if table is not None:
+                    table.clear()  # the rows read so far: only their values are kept
+            elif event == "end" and element.tag == tag("Worksheet"):
+                found.append((element.get(tag("Name"), ""), rows or []))
+                rows, table = None, None
+                element.clear()
     except ElementTree.ParseError as err:
         raise InputError(file_name, "ingest.workbook_unreadable", detail=f"XML, line {err.position[0]}") from err
-    found = []
-    for worksheet in root.findall("ss:Worksheet", ns):
-        rows: list[list[str | None]] = []
-        for row in worksheet.findall("ss:Table/ss:Row", ns):
-            if row.get(index, "").isdigit():
-                rows.extend([] for _ in range(int(row.get(index)) - 1 - len(rows)))
-            cells: list[str | None] = []
-            for cell in row.findall("ss:Cell", ns):
-                if cell.get(index, "").isdigit():
-                    cells.extend([None] * (int(cell.get(index)) - 1 - len(cells)))
-                cells.append(_xml_value(cell.find("ss:Data", ns), ns))
-            rows.append(cells)
-        found.append((worksheet.get(f"{{{_SPREADSHEET_NS}}}Name", ""), rows))
     if not found:
         raise InputError(file_name, "ingest.workbook_unreadable", detail="XML, no worksheet")
     return found
 
 
-def _xml_value(data, ns) -> str | None:
+def _xml_value(data) -> str | None:
     if data is None:
         return None
     text = "".join(data.itertext()).strip()

@@ -288,7 +288,7 @@ def _markup_sheets(data: bytes, sniffed: Sniffed) -> list[tuple[str, list[list[s
     markup.check_size(data, sniffed.file_name)
     if sniffed.kind == markup.HTML:
         return [("", markup.page_rows(_decode_all(data, sniffed)))]
-    return markup.worksheets(data, sniffed.file_name)
+    return markup.worksheets(data, sniffed.file_name, lambda rows, columns: _check_size(sniffed.file_name, rows, columns))
 
 
 def _workbook(data: bytes, file_name: str):
