@@ -34,7 +34,7 @@ def test_page_cells_read_as_excel_shows_them():
             # Office's conditional comments; a script; a table inside a cell is that cell's text
             "<tr><td><![if !supportLists]>A-3<![endif]></td><td><script>var a = '<td>';</script>ok</td>"
             "<td><table><tr><td>Kim</td><td>Lee</td></tr></table></td></tr></table></body></html>")
-    assert markup.page_rows(page) == [["Report", None, None], ["Id", "Note", "Owner"],
+    assert markup.page_rows(page, lambda rows, columns: None) == [["Report", None, None], ["Id", "Note", "Owner"],
                                       ["A-1", "first line\nsecond line & more", None], ["A-2 spans", None, "Lee"],
                                       ["A-3", "ok", "Kim Lee"]]
 
@@ -104,6 +104,14 @@ def test_an_xml_index_past_a_sheets_bounds_is_refused_before_its_rows_are_made(c
     with pytest.raises(InputError) as caught:
         importer.import_file(con, path)
     assert message in str(caught.value)
+
+
+def test_a_page_whose_spans_pass_a_sheets_width_is_refused_as_it_grows(con, tmp_path):
+    path = tmp_path / "spans.xls"
+    path.write_text("<table><tr>" + "<td colspan=1000>x</td>" * 5000 + "</tr></table>", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        importer.import_file(con, path)
+    assert "it has 3,000 columns, more than the 2,000 any export has" in str(caught.value)
 
 
 def test_a_page_too_large_to_parse_in_python_is_refused_at_once(con, tmp_path, monkeypatch):

@@ -57,9 +57,10 @@ def check_size(data: bytes, file_name: str) -> None:
                          limit=f"{MAX_BYTES / 1e6:,.0f}")
 
 
-def page_rows(text: str) -> list[list[str | None]]:
-    """The rows of all a page's tables in order, as Excel shows the page."""
-    page = _TableRows()
+def page_rows(text: str, check_size: Callable[[int | None, int], None]) -> list[list[str | None]]:
+    """The rows of all a page's tables in order, as Excel shows the page; ``check_size(rows,
+    columns)`` refuses a page past a sheet's bounds as it grows (a colspan of 1,000 in every cell)."""
+    page = _TableRows(check_size)
     page.feed(text)
     page.close()
     return page.rows
@@ -70,8 +71,9 @@ class _TableRows(HTMLParser):
     end, a cell spanning n columns followed by n - 1 empty ones so later cells keep their column.
     A table inside a cell is that cell's text; a script or style inside a cell is no text."""
 
-    def __init__(self) -> None:
+    def __init__(self, check_size: Callable[[int | None, int], None]) -> None:
         super().__init__(convert_charrefs=True)
+        self._check_size = check_size
         self.rows: list[list[str | None]] = []
         self._row: list[str | None] | None = None
         self._cell: list[str] | None = None
@@ -129,12 +131,14 @@ class _TableRows(HTMLParser):
         text = "\n".join(" ".join(line.split()) for line in lines).strip()
         self._row.extend([text or None] + [None] * (self._span - 1))
         self._cell, self._span = None, 1
+        self._check_size(None, len(self._row))
 
     def _end_row(self) -> None:
         self._end_cell()
         if self._row is not None:
             self.rows.append(self._row)
             self._row = None
+            self._check_size(len(self.rows), 0)
 
 
 def worksheets(data: bytes, file_name: str, check_size: Callable[[int | None, int], None]

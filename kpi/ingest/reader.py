@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -286,9 +287,10 @@ def sheet_names(data: bytes, file_name: str) -> list[str]:
 def _markup_sheets(data: bytes, sniffed: Sniffed) -> list[tuple[str, list[list[str | None]]]]:
     """The sheets of an .xls that is text: a web page is one sheet, an XML Spreadsheet has its worksheets."""
     markup.check_size(data, sniffed.file_name)
+    bounds = partial(_check_size, sniffed.file_name)
     if sniffed.kind == markup.HTML:
-        return [("", markup.page_rows(_decode_all(data, sniffed)))]
-    return markup.worksheets(data, sniffed.file_name, lambda rows, columns: _check_size(sniffed.file_name, rows, columns))
+        return [("", markup.page_rows(_decode_all(data, sniffed), bounds))]
+    return markup.worksheets(data, sniffed.file_name, bounds)
 
 
 def _workbook(data: bytes, file_name: str):
