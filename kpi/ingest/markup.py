@@ -51,16 +51,17 @@ def encoding(head: bytes) -> str | None:
         return None
 
 
-def check_size(data: bytes, file_name: str) -> None:
+def check_file_size(data: bytes, file_name: str) -> None:
+    """Refuse a file too large to be parsed here in reasonable time (MAX_BYTES)."""
     if len(data) > MAX_BYTES:
         raise InputError(file_name, "ingest.page_too_big", size=f"{len(data) / 1e6:,.0f}",
                          limit=f"{MAX_BYTES / 1e6:,.0f}")
 
 
-def page_rows(text: str, check_size: Callable[[int | None, int], None]) -> list[list[str | None]]:
-    """The rows of all a page's tables in order, as Excel shows the page; ``check_size(rows,
-    columns)`` refuses a page past a sheet's bounds as it grows (a colspan of 1,000 in every cell)."""
-    page = _TableRows(check_size)
+def page_rows(text: str, bounds: Callable[[int | None, int], None]) -> list[list[str | None]]:
+    """The rows of all a page's tables in order, as Excel shows the page; ``bounds(rows, columns)``
+    refuses a page past a sheet's bounds as it grows (a colspan of 1,000 in every cell)."""
+    page = _TableRows(bounds)
     page.feed(text)
     page.close()
     return page.rows
@@ -71,9 +72,9 @@ class _TableRows(HTMLParser):
     end, a cell spanning n columns followed by n - 1 empty ones so later cells keep their column.
     A table inside a cell is that cell's text; a script or style inside a cell is no text."""
 
-    def __init__(self, check_size: Callable[[int | None, int], None]) -> None:
+    def __init__(self, bounds: Callable[[int | None, int], None]) -> None:
         super().__init__(convert_charrefs=True)
-        self._check_size = check_size
+        self._bounds = bounds
         self.rows: list[list[str | None]] = []
         self._row: list[str | None] | None = None
         self._cell: list[str] | None = None
@@ -131,22 +132,22 @@ class _TableRows(HTMLParser):
         text = "\n".join(" ".join(line.split()) for line in lines).strip()
         self._row.extend([text or None] + [None] * (self._span - 1))
         self._cell, self._span = None, 1
-        self._check_size(None, len(self._row))
+        self._bounds(None, len(self._row))
 
     def _end_row(self) -> None:
         self._end_cell()
         if self._row is not None:
             self.rows.append(self._row)
             self._row = None
-            self._check_size(len(self.rows), 0)
+            self._bounds(len(self.rows), 0)
 
 
-def worksheets(data: bytes, file_name: str, check_size: Callable[[int | None, int], None]
+def worksheets(data: bytes, file_name: str, bounds: Callable[[int | None, int], None]
                ) -> list[tuple[str, list[list[str | None]]]]:
     """An XML Spreadsheet's worksheets. A Row or Cell with ss:Index starts at that row or column
     (the ones skipped were empty); a DateTime is written as a workbook's dates are read. Read as a
-    stream, each row let go once read; ``check_size(rows, columns)`` refuses an index past a
-    sheet's bounds before the rows it would add are made."""
+    stream, each row let go once read; ``bounds(rows, columns)`` refuses an index past a sheet's
+    bounds before the rows it would add are made."""
     def tag(name: str) -> str:
         return f"{{{_SPREADSHEET_NS}}}{name}"
 
@@ -163,18 +164,18 @@ def worksheets(data: bytes, file_name: str, check_size: Callable[[int | None, in
                 table = element
             elif event == "start" and element.tag == tag("Row") and rows is not None:
                 if at.isdigit():
-                    check_size(int(at), 0)
+                    bounds(int(at), 0)
                     rows.extend([] for _ in range(int(at) - 1 - len(rows)))
                 cells = []
             elif event == "start" and element.tag == tag("Cell") and cells is not None and at.isdigit():
-                check_size(None, int(at))
+                bounds(None, int(at))
                 cells.extend([None] * (int(at) - 1 - len(cells)))
             elif event == "end" and element.tag == tag("Cell") and cells is not None:
                 cells.append(_xml_value(element.find(tag("Data"))))
-                check_size(None, len(cells))
+                bounds(None, len(cells))
             elif event == "end" and element.tag == tag("Row") and rows is not None:
                 rows.append(cells or [])
-                check_size(len(rows), 0)
+                bounds(len(rows), 0)
                 cells = None
                 if table is not None:
                     table.clear()  # the rows read so far: only their values are kept

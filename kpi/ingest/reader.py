@@ -286,7 +286,7 @@ def sheet_names(data: bytes, file_name: str) -> list[str]:
 
 def _markup_sheets(data: bytes, sniffed: Sniffed) -> list[tuple[str, list[list[str | None]]]]:
     """The sheets of an .xls that is text: a web page is one sheet, an XML Spreadsheet has its worksheets."""
-    markup.check_size(data, sniffed.file_name)
+    markup.check_file_size(data, sniffed.file_name)
     bounds = partial(_check_size, sniffed.file_name)
     if sniffed.kind == markup.HTML:
         return [("", markup.page_rows(_decode_all(data, sniffed), bounds))]
@@ -338,8 +338,7 @@ def table_rows(data: bytes, file_name: str, sheet_index: int = 0) -> tuple[Sniff
         sheets = _markup_sheets(data, sniffed)
         if sheet_index >= len(sheets):
             raise InputError(file_name, "ingest.no_data")
-        sheet, rows = sheets[sheet_index]
-        _check_size(file_name, len(rows), max((len(row) for row in rows), default=0))
+        sheet, rows = sheets[sheet_index]  # held to a sheet's bounds as they were read
         return replace(sniffed, sheet=sheet if sheet_index else None), rows
     text = _decode_all(data, sniffed)
     if "\x00" in text:
