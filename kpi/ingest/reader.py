@@ -645,13 +645,15 @@ class Staged:
 
 def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, table: str,
               progress: Progress = ignore, typed: TypedDates | None = None) -> Staged:
-    """Load a CSV/TSV into TEMP ``table`` (all VARCHAR) with DuckDB's parallel reader; tells
+    """Load a CSV/TSV into TEMP ``table`` (VARCHAR columns, but for the date columns ``typed``
+    names where the reader can parse them: TypedDates) with DuckDB's parallel reader; tells
     ``progress`` the file's bytes (phase ``stage``) when it starts and when it is done."""
     size = path.stat().st_size
     progress("stage", 0, size)
-    staged = _typed_or_text(lambda dates_: _stage_transcoded(con, path, sniffed, table, dates_)
-                            if sniffed.duckdb_encoding is None else _stage_with_duckdb(con, path, sniffed, table, typed=dates_),
-                            typed)
+    if sniffed.duckdb_encoding is None:
+        staged = _typed_or_text(partial(_stage_transcoded, con, path, sniffed, table), typed)
+    else:
+        staged = _typed_or_text(partial(_stage_with_duckdb, con, path, sniffed, table, None, None), typed)
     progress("stage", size, size)
     return staged
 
@@ -695,8 +697,7 @@ def stage_piece(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, ta
         with open(path, "rb") as src, os.fdopen(handle, "wb") as dst:
             while start < end:
                 start += os.copy_file_range(src.fileno(), dst.fileno(), end - start, start)
-        return _typed_or_text(lambda dates_: _stage_with_duckdb(con, Path(copy), sniffed, table, header, first_row, dates_),
-                              typed)
+        return _typed_or_text(partial(_stage_with_duckdb, con, Path(copy), sniffed, table, header, first_row), typed)
     except OSError as err:  # the temporary folder's disk is full
         raise InputError(sniffed.file_name, "ingest.no_temp_space", detail=err.strerror or type(err).__name__) from err
     finally:
