@@ -281,6 +281,7 @@ def test_repeated_and_blank_headers_get_distinct_names():
         (["113/02/29 15:32", "113/03/01"], "roc", datetime(2024, 2, 29, 15, 32)),
         (["民國113年 8月16日 15時32分", "113年8月17日"], "roc_zh", datetime(2024, 8, 16, 15, 32)),
         (["113.08.16 15:32", "113.08.17"], "roc", datetime(2024, 8, 16, 15, 32)),
+        (["113/8/16 下午 03:32:00", "113/8/17 上午 12:05:00"], "roc_12h", datetime(2024, 8, 16, 15, 32)),
         # The ROC year running into the month, as Taiwan's government and legacy systems keep it.
         (["1130816", "1130817 09:30"], "roc_compact", datetime(2024, 8, 16)),
         (["1130817 09:30", "11308171645"], "roc_compact", datetime(2024, 8, 17, 9, 30)),

@@ -266,6 +266,10 @@ FORMATS: tuple[DateFormat, ...] = (
     ),
     DateFormat("roc", "113/08/16 15:32", _with_times("%Y/%m/%d") + _with_times("%Y-%m-%d") + _with_times("%Y.%m.%d"),
                roc_years=True),
+    # .NET set to the Taiwan calendar writes the ROC year with 上午/下午: "113/8/16 下午 03:32:00".
+    DateFormat("roc_12h", "113/8/16 下午 03:32:00",
+               tuple(f"{d} %p {t}" for d in ("%Y/%m/%d", "%Y-%m-%d") for t in ("%I:%M:%S", "%I:%M")),
+               roc_years=True, meridiem_words=True),
     DateFormat("roc_zh", "民國113年 8月16日 15時32分", _CHINESE_DATES, squeeze_spaces=True, roc_years=True),
     # Also as ICU writes them (Salesforce since Winter '20, browsers): a comma after the date,
     # "29/02/2016, 01:16", "2/29/2016, 1:16 PM".
