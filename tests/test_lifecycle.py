@@ -188,6 +188,20 @@ def test_deadlines_written_as_dates_are_due_by_the_end_of_that_day(con, tmp_path
     assert (total["on_time"], total["late_done"], total["overdue_open_0"]) == (1, 1, 1)
 
 
+def test_dates_without_times_in_a_file_written_in_another_zone_are_judged_in_that_zone(con, tmp_path):
+    # Written in UTC: 2024/8/6 is midnight there, 08:00 in Taipei. Due by the end of the 6th in
+    # UTC is 2024-08-07 07:59:59 in Taipei; D-2, done at 09:00 on the 7th (01:00 UTC), is late.
+    path = tmp_path / "due-days-utc.csv"
+    path.write_text("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
+                    "D-1,a,客服一部,王小明,Level 3,2024/8/4 09:00,2024/8/6,2024/8/6 15:00,0,已關閉\n"
+                    "D-2,b,客服一部,王小明,Level 3,2024/8/5 10:00,2024/8/6,2024/8/7 01:00,0,已關閉\n", encoding="utf-8")
+    report_ = importer.import_file(con, path, source_time_zone="UTC")
+    assert [(f.check, f.count) for f in report_.findings] == [("end_of_day_current_commitment_at", 2)]
+    assert con.execute("SELECT current_commitment_at, completed_at FROM tickets ORDER BY ticket_id").fetchall() == [
+        (datetime(2024, 8, 7, 7, 59, 59), datetime(2024, 8, 6, 23, 0)),
+        (datetime(2024, 8, 7, 7, 59, 59), datetime(2024, 8, 7, 9, 0))]
+
+
 def test_a_column_of_dates_without_times_is_said_and_a_midnight_among_times_is_not(con, tmp_path):
     path = tmp_path / "days.csv"
     path.write_text("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"

@@ -175,6 +175,11 @@ def from_source_zone_sql(parsed: str) -> str:
     return f"timezone($time_zone, timezone($source_time_zone, {parsed}))"
 
 
+def to_source_zone_sql(stored: str) -> str:
+    """SQL: the inverse of ``from_source_zone_sql``, a stored time as the file's zone writes it."""
+    return f"timezone($source_time_zone, timezone($time_zone, {stored}))"
+
+
 def _width(pattern: str) -> int:
     """How many characters a fixed-width pattern (two digits a field, four the year) writes."""
     return len(datetime(2000, 10, 10, 10, 10, 10).strftime(pattern))

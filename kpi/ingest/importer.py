@@ -624,7 +624,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         if source.pieces:
             progress("check", piece + 1, pieces)
     skipped = batches.not_data_rows(con, mapped, bad) + sum(reject.key in batches.NOT_DATA for reject in refused)
-    quality = _deadlines_at_end_of_day(con, mapped, _data_quality(con, mapped, flags, plan))
+    quality = _deadlines_at_end_of_day(con, mapped, _data_quality(con, mapped, flags, plan, parameters), plan, parameters)
     if plan.event_log:
         quality = eventlog.quality(con, source.staged, parameters, quality)
     if not source.pieces:
@@ -695,21 +695,25 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
     return bad, flags
 
 
-def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> DataQuality:
+def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan, parameters: dict) -> DataQuality:
     """Counts and first rows of each anomaly among the valid rows, and every status and priority
     value with its count and what it maps to. A date column holds dates only (DATE_ONLY) when all
-    of its times (two or more) are midnight: one midnight among times of day is a time."""
+    of its times (two or more) are midnight as the file wrote them (in its ``source_time_zone``):
+    one midnight among times of day is a time."""
     dated = [f.name for f in formats.FIELDS if f.kind == "datetime" and f"{PLACEHOLDER}{f.name}" in flags]
-    times = "".join(f", count({name}), count(*) FILTER ({name} <> date_trunc('day', {name}))" for name in dated)
-    found = store.first_row(con, f"SELECT {', '.join(f'count(*) FILTER ({c})' for c in flags.values())},"
-                                 f" {', '.join(f'min(source_row, 5) FILTER ({c})' for c in flags.values())}{times}"
-                                 f" FROM {mapped} WHERE NOT is_rejected")
+    written = {name: _as_written(name, plan) for name in dated}
+    times = "".join(f", count({name}), count(*) FILTER ({written[name]} <> date_trunc('day', {written[name]}))"
+                    for name in dated)
+    query = (f"SELECT {', '.join(f'count(*) FILTER ({c})' for c in flags.values())},"
+             f" {', '.join(f'min(source_row, 5) FILTER ({c})' for c in flags.values())}{times}"
+             f" FROM {mapped} WHERE NOT is_rejected")
+    found = store.first_row(con, query, sql.used_parameters(query, parameters))
     counts = dict(zip(flags, found[:len(flags)]))
     examples = {name: list(rows or []) for name, rows in zip(flags, found[len(flags):2 * len(flags)])}
     flags, seen = dict(flags), found[2 * len(flags):]
     for name, present, with_time in zip(dated, seen[::2], seen[1::2]):
         if present >= 2 and with_time == 0:  # rare: its first rows are looked up on their own
-            flags[DATE_ONLY + name] = f"{name} = date_trunc('day', {name})"
+            flags[DATE_ONLY + name] = f"{name} IS NOT NULL"  # every time of it is a date
             counts[DATE_ONLY + name] = present
             examples[DATE_ONLY + name] = store.scalar(
                 con, f"SELECT min(source_row, 5) FROM {mapped} WHERE NOT is_rejected AND {name} IS NOT NULL")
@@ -721,19 +725,27 @@ def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan) -> 
     return DataQuality(counts, examples, statuses, priorities, flags)
 
 
-def _deadlines_at_end_of_day(con: duckdb.DuckDBPyConnection, mapped: str, quality: DataQuality) -> DataQuality:
+def _deadlines_at_end_of_day(con: duckdb.DuckDBPyConnection, mapped: str, quality: DataQuality,
+                             plan: ImportPlan, parameters: dict) -> DataQuality:
     """A deadline column holding dates only (Jira's Due date, a commitment kept as a day) means
     "by the end of that day": read at midnight, a ticket completed that afternoon would count as
-    late. Its times become 23:59:59 and the finding says so (END_OF_DAY)."""
+    late. Its times become 23:59:59 of that day where the file was written, and the finding says
+    so (END_OF_DAY)."""
     for name in DERIVED_FLAGS:
         if DATE_ONLY + name not in quality.counts:
             continue
-        con.execute(f"UPDATE {mapped} SET {name} = {name} + INTERVAL {END_OF_DAY_SECONDS} SECOND")
-        for found in (quality.counts, quality.examples):
+        end_of_day = f"{_as_written(name, plan)} + INTERVAL {END_OF_DAY_SECONDS} SECOND"
+        update = (f"UPDATE {mapped} SET {name} = "
+                  f"{dates.from_source_zone_sql(end_of_day) if plan.source_time_zone else end_of_day}")
+        con.execute(update, sql.used_parameters(update, parameters))
+        for found in (quality.counts, quality.examples, quality.conditions):
             found[END_OF_DAY + name] = found.pop(DATE_ONLY + name)
-        del quality.conditions[DATE_ONLY + name]
-        quality.conditions[END_OF_DAY + name] = f"{name} = date_trunc('day', {name}) + INTERVAL {END_OF_DAY_SECONDS} SECOND"
     return quality
+
+
+def _as_written(column: str, plan: ImportPlan) -> str:
+    """SQL: a stored time as the file wrote it, in its zone (``source_time_zone``) where it has one."""
+    return dates.to_source_zone_sql(column) if plan.source_time_zone else column
 
 
 def sample_values(con: duckdb.DuckDBPyConnection, source: Source, per_column: int = 3) -> dict[str, list[str]]:
