@@ -245,17 +245,11 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, file_name: str | Non
 def _ticket_sheet(data: bytes, file_name: str) -> reader.SourceTable:
     """A workbook's first sheet, or, when its header is no known export but a later sheet's is,
     that sheet: reports often open with a sheet of query conditions or a summary."""
-    first = reader.read_frame(data, file_name)
+    sheets = reader.read_sheets(data, file_name)
+    first = next(sheets)
     if _known(first.frame.columns):
         return first
-    for index in range(1, len(reader.sheet_names(data, file_name))):
-        try:
-            other = reader.read_frame(data, file_name, index)
-        except InputError:  # an empty or headless sheet
-            continue
-        if _known(other.frame.columns):
-            return other
-    return first
+    return next((other for other in sheets if _known(other.frame.columns)), first)
 
 
 def _known(columns) -> bool:

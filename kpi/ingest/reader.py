@@ -276,14 +276,6 @@ def _megabytes(size: int) -> str:
     return f"{size / 1e6:,.0f}"
 
 
-def sheet_names(data: bytes, file_name: str) -> list[str]:
-    """A workbook's sheets, in order."""
-    sniffed = sniff(data[:SNIFF_BYTES], file_name)
-    if sniffed.kind in (markup.HTML, markup.SPREADSHEET_XML):
-        return [name for name, _ in _markup_sheets(data, sniffed)]
-    return _workbook(data, file_name).sheet_names
-
-
 def _markup_sheets(data: bytes, sniffed: Sniffed) -> list[tuple[str, list[list[str | None]]]]:
     """The sheets of an .xls that is text: a web page is one sheet, an XML Spreadsheet has its worksheets."""
     markup.check_file_size(data, sniffed.file_name)
@@ -303,17 +295,24 @@ def _workbook(data: bytes, file_name: str):
         raise InputError(file_name, "ingest.workbook_unreadable", detail=type(err).__name__) from err
 
 
-def _excel_rows(data: bytes, file_name: str, sheet_index: int = 0) -> tuple[str, list[list[str | None]]]:
-    """A workbook sheet's name and rows."""
-    workbook = _workbook(data, file_name)
-    try:
-        sheet = workbook.get_sheet_by_index(sheet_index)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as err:  # calamine raises its own types for every kind of broken workbook
-        # calamine's text may hold a server path: only the kind of error is shown
-        raise InputError(file_name, "ingest.workbook_unreadable", detail=type(err).__name__) from err
-    _check_size(file_name, len(rows), max((len(row) for row in rows), default=0))
-    return sheet.name, [[_excel_cell(c) for c in row] for row in rows]
+def _sheets(data: bytes, sniffed: Sniffed) -> Iterator[tuple[str, list[list[str | None]]]]:
+    """A workbook's sheets in order, name and rows, each read when asked for: the workbook is
+    opened, or the text parsed, once."""
+    if sniffed.kind != "excel":
+        yield from _markup_sheets(data, sniffed)  # held to a sheet's bounds as they were read
+        return
+    workbook = _workbook(data, sniffed.file_name)
+    if not workbook.sheet_names:
+        raise InputError(sniffed.file_name, "ingest.workbook_unreadable", detail="no sheet")
+    for index in range(len(workbook.sheet_names)):
+        try:
+            sheet = workbook.get_sheet_by_index(index)
+            rows = sheet.to_python(skip_empty_area=False)
+        except Exception as err:  # calamine raises its own types for every kind of broken workbook
+            # calamine's text may hold a server path: only the kind of error is shown
+            raise InputError(sniffed.file_name, "ingest.workbook_unreadable", detail=type(err).__name__) from err
+        _check_size(sniffed.file_name, len(rows), max((len(row) for row in rows), default=0))
+        yield sheet.name, [[_excel_cell(c) for c in row] for row in rows]
 
 
 def _excel_cell(value) -> str | None:
@@ -326,30 +325,40 @@ def _excel_cell(value) -> str | None:
     return str(value)
 
 
-def table_rows(data: bytes, file_name: str, sheet_index: int = 0) -> tuple[Sniffed, list[list]]:
-    """Every row of a small CSV/TSV or of a workbook's sheet (the first by default), as read
-    (cells as text or None), with what was sniffed: for files whose own layout says where the
-    header is (a Planner export's plan-name block above its task table)."""
+def table_rows(data: bytes, file_name: str) -> tuple[Sniffed, list[list]]:
+    """Every row of a small CSV/TSV or of a workbook's first sheet, as read (cells as text or
+    None), with what was sniffed: for files whose own layout says where the header is (a
+    Planner export's plan-name block above its task table)."""
     sniffed = sniff(data[:SNIFF_BYTES], file_name)
-    if sniffed.kind == "excel":
-        sheet, rows = _excel_rows(data, file_name, sheet_index)
-        return replace(sniffed, sheet=sheet if sheet_index else None), rows
     if sniffed.is_table:
-        sheets = _markup_sheets(data, sniffed)
-        if sheet_index >= len(sheets):
-            raise InputError(file_name, "ingest.no_data")
-        sheet, rows = sheets[sheet_index]  # held to a sheet's bounds as they were read
-        return replace(sniffed, sheet=sheet if sheet_index else None), rows
+        _sheet, rows = next(_sheets(data, sniffed))
+        return sniffed, rows
     text = _decode_all(data, sniffed)
     if "\x00" in text:
         raise InputError(file_name, "ingest.nul_byte", row=text.count("\n", 0, text.index("\x00")) + 1)
     return sniffed, list(csv.reader(io.StringIO(text, newline=""), delimiter=sniffed.delimiter))
 
 
-def read_frame(data: bytes, file_name: str, sheet_index: int = 0) -> SourceTable:
-    """Read a small CSV/TSV/XLSX table whole into a frame of strings (None for empty cells); of a
-    workbook, its sheet ``sheet_index`` (the first by default)."""
-    sniffed, rows = table_rows(data, file_name, sheet_index)
+def read_frame(data: bytes, file_name: str) -> SourceTable:
+    """Read a small CSV/TSV/XLSX table (a workbook's first sheet) whole into a frame of strings
+    (None for empty cells)."""
+    return _frame(*table_rows(data, file_name), data)
+
+
+def read_sheets(data: bytes, file_name: str) -> Iterator[SourceTable]:
+    """A workbook's sheets as ``read_frame`` reads its first, in order, each read when asked for;
+    a later sheet that holds no table (empty, no header) is passed over."""
+    sniffed = sniff(data[:SNIFF_BYTES], file_name)
+    for index, (sheet, rows) in enumerate(_sheets(data, sniffed)):
+        try:
+            yield _frame(replace(sniffed, sheet=sheet if index else None), rows, data)
+        except InputError:
+            if not index:
+                raise
+
+
+def _frame(sniffed: Sniffed, rows: list[list], data: bytes) -> SourceTable:
+    file_name = sniffed.file_name
     if sniffed.is_table:
         sniffed = replace(sniffed, header_row=detect_header_row(rows[:50], file_name))
     header_row = sniffed.header_row
