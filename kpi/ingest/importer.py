@@ -22,6 +22,7 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -346,13 +347,18 @@ def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPla
         if source.staged.is_typed(column):  # parsed by the reader in the form it was chosen for
             source.date_detections[column] = dates.Detection(dates.BY_NAME[TYPED_FORM], 1, 1)
         if column not in source.date_detections:
-            values = con.execute(
-                f"SELECT {source.staged.ref(column)} FROM {source.staged.table}"
-                f" WHERE {dates.value_or_null_sql(f'trim({source.staged.ref(column)})')} IS NOT NULL LIMIT 500"
-            ).fetchall()
-            source.date_detections[column] = dates.detect([v[0] for v in values], time_zone=time_zone(con))
+            source.date_detections[column] = dates.detect(_date_samples(con, source, column), time_zone=time_zone(con))
         detections[name] = source.date_detections[column]
     return detections
+
+
+def _date_samples(con: duckdb.DuckDBPyConnection, source: Source, column: str) -> list[str]:
+    """Up to 500 cells of a staged text column that hold a value, as written: what a date form is
+    detected from (and whether the reader may parse it, ``typed_dates``)."""
+    ref = source.staged.ref(column)
+    return [value for (value,) in con.execute(
+        f"SELECT {ref} FROM {source.staged.table} WHERE {dates.value_or_null_sql(f'trim({ref})')} IS NOT NULL LIMIT 500"
+    ).fetchall()]
 
 
 def _literal(value: str) -> str:
@@ -1010,15 +1016,14 @@ def _typed_columns(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportP
         if (formats.FIELD_BY_NAME[name].kind != "datetime" or name in plan.defaults or column in read_as_text
                 or plan.date_formats.get(name) != TYPED_FORM or column not in source.columns):
             continue
-        ref = source.staged.ref(column)
-        values = [v for (v,) in con.execute(f"SELECT {ref} FROM {source.staged.table} WHERE {ref} IS NOT NULL"
-                                            " LIMIT 500").fetchall() if v not in dates.MISSING]
+        values = _date_samples(con, source, column)
         fitting = next((p for p in form.patterns if values and all(_fits(v, p) for v in values)), None)
         if fitting:
             patterns[column] = fitting
     if not patterns:
         return None
-    shared = max(set(patterns.values()), key=lambda p: (list(patterns.values()).count(p), -form.patterns.index(p)))
+    shared_by = Counter(patterns.values())
+    shared = max(shared_by, key=lambda p: (shared_by[p], -form.patterns.index(p)))
     return reader.TypedDates(tuple(c for c, p in patterns.items() if p == shared), shared)
 
 
