@@ -86,6 +86,7 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
         migrate(con)
         if target != ":memory:":
             remove_partial_originals(con)
+            sweep_unfinished_batches(con)
     except (duckdb.Error, OSError) as err:
         if con is not None:
             con.close()
@@ -117,6 +118,24 @@ def remove_partial_originals(con: duckdb.DuckDBPyConnection) -> list[str]:
         partial.unlink(missing_ok=True)
         removed.append(partial.name)
     return removed
+
+
+# Batches this process is writing a piece at a time (kpi.ingest.batches.begin_unfinished): a second
+# connection this process opens meanwhile must not sweep them.
+UNFINISHED_HERE: set[int] = set()
+
+
+def sweep_unfinished_batches(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Delete the versions of batches whose import stopped before recording them (a process that
+    died mid-way). Only the process holding the database writes, so when it opens the store the
+    batches still listed, other than its own, will never be finished."""
+    listed = [batch for (batch,) in con.execute("SELECT batch_id FROM unfinished_batches").fetchall()]
+    lost = [batch for batch in listed if batch not in UNFINISHED_HERE]
+    if lost:
+        with transaction(con):
+            con.execute("DELETE FROM ticket_versions WHERE list_contains($lost, batch_id)", {"lost": lost})
+            con.execute("DELETE FROM unfinished_batches WHERE list_contains($lost, batch_id)", {"lost": lost})
+    return lost
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

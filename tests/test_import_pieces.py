@@ -2,6 +2,7 @@
 rejects (file row and column) and data-quality findings as the file read whole."""
 
 import errno
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -184,7 +185,7 @@ def test_a_full_temporary_folder_stores_nothing_and_says_so(tmp_path, monkeypatc
     assert store.scalar(con, "SELECT count(*) FROM import_batches") == 0
     assert list(store.originals_dir(con).iterdir()) == []
     monkeypatch.undo()
-    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    monkeypatch.setattr(importer, "SCRATCH_FROM_ROWS", 10)  # its mapped rows go to a scratch database
     monkeypatch.setattr(importer.tempfile, "mkdtemp", lambda prefix: str(tmp_path / "gone" / prefix))
     with pytest.raises(InputError, match="could not be written \\(IOException\\)"):
         importer.import_file(con, path)
@@ -207,3 +208,111 @@ def test_a_report_footer_is_named_so_in_the_last_piece_only(tmp_path, monkeypatc
     staged = reader.Staged("t", ("a", "b"), 5, (7,), footer=((7, "stray"),))
     assert [r.key for r in reader.refused_rows("x.csv", staged, at_end=False)] == ["ingest.wrong_width"]
     assert [r.key for r in reader.refused_rows("x.csv", staged)] == ["ingest.footer_line"]
+
+
+def unfinished(con) -> list[int]:
+    return [batch for (batch,) in con.execute("SELECT batch_id FROM unfinished_batches").fetchall()]
+
+
+def test_versions_written_ahead_are_current_only_once_the_batch_is_recorded(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    con = store.connect(tmp_path / "store.duckdb")
+    seen = []
+
+    def look(phase, done, _total):
+        if phase == "check" and done == 3:  # three of five pieces written, from another session
+            other = con.cursor()
+            seen.append((other.execute("SELECT count(*) FROM tickets").fetchone()[0],
+                         other.execute("SELECT count(*), count(*) FILTER (is_current) FROM ticket_versions").fetchone(),
+                         unfinished(other)))
+
+    report = importer.import_file(con, export(tmp_path), progress=look)
+    # the first three pieces: rows 2-7, 8-14 (row 12 on two lines), 15-21 (18 rejected, 21 refused)
+    assert seen == [(0, (18, 0), [report.batch_id])]
+    assert (report.inserted, report.superseded) == (26, 1)
+    assert store.scalar(con, "SELECT count(*) FROM tickets") == 26
+    assert store.scalar(con, "SELECT count(*) FROM ticket_versions WHERE batch_id = ?", [report.batch_id]) == 26
+    assert unfinished(con) == [] and store.UNFINISHED_HERE == set()
+    con.close()
+
+
+def test_an_import_that_died_mid_way_leaves_nothing_once_the_store_is_opened_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    path, db = export(tmp_path), tmp_path / "store.duckdb"
+    con = store.connect(db)
+    monkeypatch.setattr(importer.batches, "drop_unfinished", lambda *_args: None)  # the process dies: no clean-up
+
+    def die(phase, done, _total):
+        if phase == "check" and done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        importer.import_file(con, path, progress=die)
+    assert store.scalar(con, "SELECT count(*) FROM ticket_versions") == 18
+    batch = unfinished(con)
+    # A second connection of the same process leaves an import it has in progress alone.
+    assert store.connect(db).execute("SELECT count(*) FROM ticket_versions").fetchone()[0] == 18
+    con.close()
+    store.UNFINISHED_HERE.clear()  # a new process
+    monkeypatch.undo()
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    con = store.connect(db)
+    assert store.scalar(con, "SELECT count(*) FROM ticket_versions") == 0 and unfinished(con) == []
+    report = importer.import_file(con, path)
+    assert report.batch_id != batch[0] and report.inserted == 26
+    con.close()
+
+
+def test_a_failed_import_deletes_the_versions_it_wrote_ahead(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    con = store.connect(tmp_path / "store.duckdb")
+
+    def fail(phase, done, _total):
+        if phase == "check" and done == 4:
+            raise RuntimeError("disk gone")
+
+    with pytest.raises(RuntimeError):
+        importer.import_file(con, export(tmp_path), progress=fail)
+    assert store.scalar(con, "SELECT count(*) FROM ticket_versions") == 0
+    assert unfinished(con) == [] and store.UNFINISHED_HERE == set()
+    con.close()
+
+
+def test_a_file_written_ahead_updates_stored_tickets_as_the_file_read_whole_does(tmp_path, monkeypatch):
+    earlier = tmp_path / "earlier.csv"  # tickets 1-10 stored, 3 and 6 as other updates left them
+    rows = [ticket(n) for n in range(1, 11)]
+    rows[2] = ticket(3, status="已關閉", done="2024-03-05 09:00", updated="2024-03-05 09:00")
+    rows[5] = ticket(6, escalations="2", updated="2024-03-05 11:00")
+    earlier.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    path = export(tmp_path)
+    results = []
+    for piece_bytes in (importer.PIECE_BYTES, 700):
+        monkeypatch.setattr(importer, "PIECE_BYTES", piece_bytes)
+        con = store.connect(":memory:")
+        importer.import_file(con, earlier)
+        report = importer.import_file(con, path)
+        results.append(((report.inserted, report.updated, report.unchanged, report.superseded, report.rejected),
+                        con.execute("SELECT * EXCLUDE (batch_id) FROM ticket_versions ORDER BY ticket_id, batch_id,"
+                                    " source_row").fetchall()))
+        importer.undo_batch(con, report.batch_id)
+        assert con.execute("SELECT ticket_id, status FROM tickets WHERE ticket_id IN ('P-003', 'P-006')"
+                           " ORDER BY 1").fetchall() == [("P-003", "已關閉"), ("P-006", "處理中")]
+    # 26 tickets, 16 of them new; of the 10 stored: 3 (the file's 10:00 update is newer than the
+    # stored 09:00) and 4 (its newer row 25) updated, 6 stale (stored at 11:00), 7 the same;
+    # superseded: 6 and ticket 4's row 5.
+    assert results[0][0] == (16, 2, 7, 2, 3)
+    assert results[1] == results[0]
+
+
+def test_a_deadline_of_dates_only_in_the_first_piece_is_read_to_the_end_of_the_day_before_writing(tmp_path, monkeypatch):
+    path = export(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace(",2024-03-18 09:00,", ",2024-03-18,"), encoding="utf-8")
+    whole_con = store.connect(":memory:")
+    whole = importer.import_file(whole_con, path)
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    con = store.connect(":memory:")
+    pieced = importer.import_file(con, path)
+    assert [(f.check, f.count) for f in pieced.findings] == [(f.check, f.count) for f in whole.findings] == [
+        ("end_of_day_current_commitment_at", 27)]  # the valid rows, ticket 4's row 5 too
+    assert store.scalar(con, "SELECT DISTINCT current_commitment_at FROM tickets") == datetime(2024, 3, 18, 23, 59, 59)
+    assert stored(con) == stored(whole_con)

@@ -38,7 +38,8 @@ def test_an_older_store_carries_its_planner_and_people_imports_over(tmp_path, mo
     con.execute("INSERT INTO assessments VALUES ('E1', 'communication', 'manager', DATE '2024-03-01', 2, NULL, 1)")
 
     monkeypatch.setattr(store, "SCHEMA_DIR", current)
-    assert store.migrate(con) == ["080_import_pipeline.sql", "081_channel_costs.sql", "082_rows_skipped.sql"]
+    assert store.migrate(con) == ["080_import_pipeline.sql", "081_channel_costs.sql", "082_rows_skipped.sql",
+                                  "083_unfinished_batches.sql"]
     assert con.execute("SELECT batch_id, kind, file_name, profile FROM import_batches ORDER BY 1").fetchall() == [
         (1, "tickets", "t.csv", "zendesk"), (2, "planner", "w1.xlsx", "planner"), (3, "planner", "w2.xlsx", "planner"),
         (4, "people", "m.csv", "matrix")]

@@ -244,14 +244,16 @@ def adopt_original(partial: Path, original: Path) -> None:
 
 
 def commit(con: duckdb.DuckDBPyConnection, kind: str, preview_, classify: Callable, store_versions: Callable,
-           is_demo: bool = False, replace_demo: bool = False, copying: Future[Path] | None = None) -> ImportReport:
+           is_demo: bool = False, replace_demo: bool = False, copying: Future[Path] | None = None,
+           batch_id: int | None = None) -> ImportReport:
     """Store a previewed batch of any kind: ``store_versions(con, preview_, batch_id)`` writes
     its versions; the batch record and the original are written here, all in one transaction.
 
     The rows are sorted against the store again (``classify``) inside the transaction when the
     store changed since the preview, so what another session imported meanwhile is taken into
     account. The preview has the counters of ``report``; its plan says ``as_batch()``.
-    ``copying``: the original's copy started ahead (``copy_ahead``).
+    ``copying``: the original's copy started ahead (``copy_ahead``). ``batch_id``: the id of a
+    batch whose versions were written before (``begin_unfinished``), else a new one.
     """
     if preview_.already_imported is not None:
         return report(preview_, None)
@@ -262,10 +264,10 @@ def commit(con: duckdb.DuckDBPyConnection, kind: str, preview_, classify: Callab
             preview_ = classify(con, preview_)
         if not preview_.importable:
             return report(preview_, None)
-        batch_id = next_batch_id(con)
-        store_versions(con, preview_, batch_id)
-        _record_batch(con, kind, batch_id, preview_, original_file, is_demo)
-        return report(preview_, batch_id)
+        batch = next_batch_id(con) if batch_id is None else batch_id
+        store_versions(con, preview_, batch)
+        _record_batch(con, kind, batch, preview_, original_file, is_demo)
+        return report(preview_, batch)
 
     return write_batch(con, preview_.source, replace_demo, store_rows, copying=copying)
 
@@ -344,6 +346,30 @@ def next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
     return store.scalar(con, "SELECT nextval('import_batch_seq')")
 
 
+def begin_unfinished(con: duckdb.DuckDBPyConnection) -> int:
+    """A batch id for versions written before the batch is recorded, listed as unfinished (in the
+    store and in this process) until ``end_unfinished``; see store.sweep_unfinished_batches."""
+    batch_id = next_batch_id(con)
+    store.UNFINISHED_HERE.add(batch_id)
+    con.execute("INSERT INTO unfinished_batches (batch_id) VALUES (?)", [batch_id])
+    return batch_id
+
+
+def end_unfinished(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    """Take the batch off the list: inside the transaction that records it, or after its
+    versions were deleted because it was not (``drop_unfinished``)."""
+    con.execute("DELETE FROM unfinished_batches WHERE batch_id = ?", [batch_id])
+
+
+def drop_unfinished(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    """After an import that wrote versions ahead: delete them unless the batch was recorded."""
+    if store.first_row(con, "SELECT 1 FROM import_batches WHERE batch_id = ?", [batch_id]) is None:
+        with store.transaction(con):
+            con.execute("DELETE FROM ticket_versions WHERE batch_id = ?", [batch_id])
+            end_unfinished(con, batch_id)
+    store.UNFINISHED_HERE.discard(batch_id)
+
+
 def batch_kind(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
     return store.scalar(con, "SELECT kind FROM import_batches WHERE batch_id = ?", [batch_id])
 
@@ -409,7 +435,7 @@ def _drop_versions(con: duckdb.DuckDBPyConnection, kind: Kind, batch_id: int) ->
         con.execute(f"""
             UPDATE {table} v SET is_current = (v.batch_id = latest.batch_id)
             FROM (SELECT {keys}, max(batch_id) AS batch_id FROM {table} SEMI JOIN undo_keys USING ({keys})
-                  GROUP BY {keys}) latest
+                  WHERE batch_id IN (SELECT batch_id FROM import_batches) GROUP BY {keys}) latest
             WHERE {' AND '.join(f'v.{k} = latest.{k}' for k in kind.keys)}
         """)
     con.execute("DROP TABLE undo_keys")

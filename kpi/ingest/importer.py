@@ -6,12 +6,13 @@ SQL and counts what would be inserted, updated, left unchanged or rejected; ``co
 the new ticket versions (with the deadlines the export lacks derived) and the batch record,
 all or nothing. ``undo_batch`` takes a batch back out.
 
-Nothing touches stored data before ``commit``: staging tables are TEMP tables of the caller's
+Nothing current changes before ``commit``: staging tables are TEMP tables of the caller's
 cursor, which no other connection (no other browser session) can see; a big file's mapped rows
 sit, in a direct import, in a scratch database file of their own (SCRATCH_FROM_ROWS), attached
 under the staging table's random name and deleted by ``discard``. A direct import of a big CSV file stages and
-checks it a piece at a time (PIECE_BYTES), so its whole text is never held. The original file
-is kept byte for byte in the store's originals folder, so a batch can be re-mapped later.
+checks it a piece at a time (PIECE_BYTES), so its whole text is never held, and writes each
+piece's versions ahead, not current until its commit records the batch (WRITE_AHEAD). The
+original file is kept byte for byte in the store's originals folder, so a batch can be re-mapped later.
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ class Source:
     # ranges after the staged one, which ``preview`` stages, maps and drops in turn, once.
     pieces: tuple[tuple[int, int], ...] = ()
     typed: reader.TypedDates | None = None  # date columns the reader was asked to parse (typed_dates)
+    written_ahead: int | None = None  # the batch whose versions ``preview`` wrote piece by piece (WRITE_AHEAD)
 
     @property
     def columns(self) -> list[str]:
@@ -586,7 +588,8 @@ def _quality_flags(values: set[str]) -> dict[str, str]:
 
 def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, progress: Progress = ignore,
             keep_text: bool = True) -> Preview:
-    """Map and validate every row in SQL; count what a commit would do. Writes only TEMP tables.
+    """Map and validate every row in SQL; count what a commit would do. Writes only TEMP tables,
+    but for a direct import read in pieces, whose versions it writes ahead (WRITE_AHEAD).
     Tells ``progress`` the staged rows checked (phase ``check``) and the valid rows sorted (``sort``).
     ``keep_text`` False (a direct import: nothing previews the file again) drops the staged text
     once checked, so a big file's text and its sorted rows are never held at once."""
@@ -604,27 +607,47 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
                        len(malformed), malformed, detection, already, None)
 
     fields, parameters = _fields(plan), _parameters(plan, time_zone(con))
-    if not keep_text and not plan.event_log:  # see SCRATCH_FROM_ROWS
+    ahead = WRITE_AHEAD and not keep_text and bool(source.pieces) and not plan.event_log
+    if not keep_text and not plan.event_log and not ahead:  # see SCRATCH_FROM_ROWS
         _attach_scratch(con, source)
-    mapped, changes = source.mapped_table, f"{source.staged.table}_changes"
+    changes = f"{source.staged.table}_changes"
     pieces = len(source.pieces) + 1
     progress("check", 0, pieces if source.pieces else source.staged.rows)
-    rows_read, refused, rejects = 0, [], []
+    rows_read, refused, rejects, rejected_rows, not_data, found = 0, [], [], 0, 0, None
     for piece in range(pieces):
         if piece:  # the next piece's text replaces this one's; its first record follows the rows read
             con.execute(f"DROP TABLE {source.staged.table}")
             source.staged = reader.stage_piece(con, source.path, source.sniffed, source.staged.table,
                                                source.pieces[piece - 1], source.staged.columns,
                                                source.sniffed.header_row + 1 + rows_read, source.typed)
-        bad, flags = _map_rows(con, source, plan, fields, parameters, create=not piece)
-        piece_rejects, rejected_rows = _rejects(con, source, plan, mapped, bad)
+        bad, flags = _map_rows(con, source, plan, fields, parameters, create=not piece or ahead)
+        piece_rejects, piece_rejected = _rejects(con, source, plan, source.mapped_table, bad)
         rejects += piece_rejects[:REJECT_LIST_LIMIT - len(rejects)]
         refused += reader.refused_rows(source.file_name, source.staged, at_end=piece == pieces - 1)
         rows_read += source.staged.rows + len(source.staged.malformed)
+        if ahead:
+            piece_found = _quality_counts(con, source.mapped_table, flags, plan, parameters)
+            if not piece and piece_found.may_hold_dates_only(DERIVED_FLAGS):  # see WRITE_AHEAD
+                ahead = False
+                _mapped_into_scratch(con, source)
+            else:
+                found = piece_found if found is None else found + piece_found
+                rejected_rows += piece_rejected
+                not_data += batches.not_data_rows(con, source.mapped_table, bad)
+                _write_ahead(con, source)
+        else:
+            rejected_rows = piece_rejected  # of every piece so far: the mapped rows add up
         if source.pieces:
             progress("check", piece + 1, pieces)
-    skipped = batches.not_data_rows(con, mapped, bad) + sum(reject.key in batches.NOT_DATA for reject in refused)
-    quality = _deadlines_at_end_of_day(con, mapped, _data_quality(con, mapped, flags, plan, parameters), plan, parameters)
+    if ahead:
+        skipped = not_data + sum(reject.key in batches.NOT_DATA for reject in refused)
+        quality = _data_quality(con, _valid_rows(source), flags, found)
+    else:
+        mapped = source.mapped_table
+        skipped = batches.not_data_rows(con, mapped, bad) + sum(reject.key in batches.NOT_DATA for reject in refused)
+        quality = _deadlines_at_end_of_day(
+            con, mapped, _data_quality(con, _valid_rows(source), flags, _quality_counts(con, mapped, flags, plan, parameters)),
+            plan, parameters)
     if plan.event_log:
         quality = eventlog.quality(con, source.staged, parameters, quality)
     if not source.pieces:
@@ -698,11 +721,82 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
     return bad, flags
 
 
-def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan, parameters: dict) -> DataQuality:
-    """Counts and first rows of each anomaly among the valid rows, and every status and priority
-    value with its count and what it maps to. A date column holds dates only (DATE_ONLY) when all
-    of its times (two or more) are midnight as the file wrote them (in its ``source_time_zone``):
-    one midnight among times of day is a time."""
+# A direct import of a file read in pieces writes each piece's valid rows into ticket_versions as
+# soon as they are checked, not current yet, each piece in its own transaction (a piece's text
+# and mapped rows dropped inside one long transaction would stay in memory until it ends); the
+# commit then only sorts them against the store and makes them current, in the batch's one last
+# transaction. Before, every piece's mapped rows waited, compressed, in the scratch database for
+# a write at the end: two compressions of every row, and at 10M rows 12 s more. Versions written
+# so are listed in unfinished_batches until then: ``discard`` deletes them if the import fails,
+# and store.sweep_unfinished_batches if its process dies. A file whose first piece has a
+# deadline column holding dates only so far is not written ahead: whether its times become
+# 23:59:59 (_deadlines_at_end_of_day) is known only at the file's end.
+WRITE_AHEAD = True
+
+
+def _write_ahead(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Write the piece's valid mapped rows as versions of the batch being imported, not current
+    yet, and drop them."""
+    with store.transaction(con):
+        if source.written_ahead is None:
+            source.written_ahead = batches.begin_unfinished(con)
+        _insert_versions(con, f"SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {source.mapped_table}"
+                              " WHERE NOT is_rejected", source.written_ahead, is_current=False)
+    con.execute(f"DROP TABLE {source.mapped_table}")
+
+
+def _mapped_into_scratch(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Move the mapped rows of a file's first piece to a scratch database, where the next pieces'
+    will join them (a file not written ahead)."""
+    first_piece = source.mapped_table
+    _attach_scratch(con, source)
+    con.execute(f"CREATE TABLE {source.mapped_table} AS SELECT * FROM {first_piece}")
+    con.execute(f"DROP TABLE {first_piece}")
+
+
+def _valid_rows(source: Source) -> str:
+    """A query of the file's valid rows (file row and ticket columns), as exported: in its mapped
+    rows, or in the versions written ahead (deadlines the app derived read as empty)."""
+    if source.written_ahead is None:
+        return f"SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {source.mapped_table} WHERE NOT is_rejected"
+    return (f"SELECT source_row, {', '.join(f'{_as_exported(c, table=None)} AS {c}' for c in TICKET_COLUMNS)}"
+            f" FROM ticket_versions WHERE batch_id = {int(source.written_ahead)}")
+
+
+@dataclass
+class _QualityCounts:
+    """The data-quality query's figures over some valid rows (a file, or one piece of it), which
+    add up over pieces (``+``); ``DataQuality`` is made of the file's total (``quality``)."""
+
+    counts: dict[str, int]
+    examples: dict[str, list[int]]
+    times: dict[str, tuple[int, int]]  # date column -> (cells holding a value, those with a time of day)
+    statuses: dict[str, list]          # value -> [rows, state]
+    priorities: dict[str, list]        # value -> [rows, level]
+
+    def __add__(self, other: _QualityCounts) -> _QualityCounts:
+        return _QualityCounts(
+            {name: self.counts.get(name, 0) + rows for name, rows in other.counts.items()},
+            {name: (self.examples.get(name, []) + rows)[:5] for name, rows in other.examples.items()},
+            {name: (present + other.times[name][0], timed + other.times[name][1])
+             for name, (present, timed) in self.times.items()},
+            _added(self.statuses, other.statuses), _added(self.priorities, other.priorities))
+
+    def may_hold_dates_only(self, names) -> bool:
+        """Whether a column of ``names`` may still prove to hold dates only: no time of day yet."""
+        return any(name in self.times and self.times[name][1] == 0 for name in names)
+
+
+def _added(ours: dict[str, list], theirs: dict[str, list]) -> dict[str, list]:
+    both = {value: list(seen) for value, seen in ours.items()}
+    for value, (rows, meaning) in theirs.items():
+        both.setdefault(value, [0, meaning])[0] += rows
+    return both
+
+
+def _quality_counts(con, mapped: str, flags: dict[str, str], plan: ImportPlan, parameters: dict) -> _QualityCounts:
+    """Counts and first rows of each anomaly among the valid rows, the times of day each date
+    column holds, and every status and priority value with its count and what it maps to."""
     dated = [f.name for f in formats.FIELDS if f.kind == "datetime" and f"{PLACEHOLDER}{f.name}" in flags]
     written = {name: _as_written(name, plan) for name in dated}
     times = "".join(f", count({name}), count(*) FILTER ({written[name]} <> date_trunc('day', {written[name]}))"
@@ -711,21 +805,34 @@ def _data_quality(con, mapped: str, flags: dict[str, str], plan: ImportPlan, par
              f" {', '.join(f'min(source_row, 5) FILTER ({c})' for c in flags.values())}{times}"
              f" FROM {mapped} WHERE NOT is_rejected")
     found = store.first_row(con, query, sql.used_parameters(query, parameters))
-    counts = dict(zip(flags, found[:len(flags)]))
-    examples = {name: list(rows or []) for name, rows in zip(flags, found[len(flags):2 * len(flags)])}
-    flags, seen = dict(flags), found[2 * len(flags):]
-    for name, present, with_time in zip(dated, seen[::2], seen[1::2]):
+    seen = found[2 * len(flags):]
+    statuses = con.execute(f"SELECT status, count(*), any_value(m_state) FROM {mapped} WHERE NOT is_rejected"
+                           " AND status IS NOT NULL GROUP BY status").fetchall() if "unknown_status" in flags else []
+    priorities = con.execute(f"SELECT priority, count(*), any_value(level) FROM {mapped} WHERE NOT is_rejected"
+                             " AND priority IS NOT NULL GROUP BY priority").fetchall()
+    return _QualityCounts(
+        dict(zip(flags, found[:len(flags)])),
+        {name: list(rows or []) for name, rows in zip(flags, found[len(flags):2 * len(flags)])},
+        dict(zip(dated, zip(seen[::2], seen[1::2]))),
+        {value: [rows, state] for value, rows, state in statuses},
+        {value: [rows, level] for value, rows, level in priorities})
+
+
+def _data_quality(con, valid_rows: str, flags: dict[str, str], found: _QualityCounts) -> DataQuality:
+    """What ``found`` tells, over the file's ``valid_rows`` (a query). A date column holds dates
+    only (DATE_ONLY) when all of its times (two or more) are midnight as the file wrote them (in its
+    ``source_time_zone``): one midnight among times of day is a time."""
+    counts, examples, flags = dict(found.counts), dict(found.examples), dict(flags)
+    for name, (present, with_time) in found.times.items():
         if present >= 2 and with_time == 0:  # rare: its first rows are looked up on their own
             flags[DATE_ONLY + name] = f"{name} IS NOT NULL"  # every time of it is a date
             counts[DATE_ONLY + name] = present
             examples[DATE_ONLY + name] = store.scalar(
-                con, f"SELECT min(source_row, 5) FROM {mapped} WHERE NOT is_rejected AND {name} IS NOT NULL")
-    statuses = con.execute(f"SELECT status, count(*), any_value(m_state) FROM {mapped} WHERE NOT is_rejected"
-                           " AND status IS NOT NULL GROUP BY status ORDER BY count(*) DESC, status").fetchall() \
-        if "unknown_status" in flags else []
-    priorities = con.execute(f"SELECT priority, count(*), any_value(level) FROM {mapped} WHERE NOT is_rejected"
-                             " AND priority IS NOT NULL GROUP BY priority ORDER BY count(*) DESC, priority").fetchall()
-    return DataQuality(counts, examples, statuses, priorities, flags)
+                con, f"SELECT min(source_row, 5) FROM ({valid_rows}) WHERE {name} IS NOT NULL")
+    def by_rows(values: dict[str, list]) -> list[tuple]:
+        return sorted(((value, rows, meaning) for value, (rows, meaning) in values.items()),
+                      key=lambda seen: (-seen[1], seen[0]))
+    return DataQuality(counts, examples, by_rows(found.statuses), by_rows(found.priorities), flags)
 
 
 def _deadlines_at_end_of_day(con: duckdb.DuckDBPyConnection, mapped: str, quality: DataQuality,
@@ -781,18 +888,18 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview, progress: Progr
     The changes table holds each valid row's file row, id and action only: the commit reads the
     values from the mapped rows, so a big file's tickets are not held twice while it waits.
     """
-    mapped = preview_.source.mapped_table
+    valid = _valid_rows(preview_.source)
     valid_rows = preview_.rows_read - preview_.rejected - preview_.skipped
     progress("sort", 0, valid_rows)
     compared = ", ".join(f"n.{c}" for c in COMPARED_COLUMNS)
     current = ", ".join(_as_exported(c) for c in COMPARED_COLUMNS)
-    repeated = store.scalar(con, f"SELECT count(*) - count(DISTINCT ticket_id) FROM {mapped} WHERE NOT is_rejected")
+    repeated = store.scalar(con, f"SELECT count(*) - count(DISTINCT ticket_id) FROM ({valid})")
     # Ranking rows per id is the dearest step; most exports have each id once and skip it.
     newest_per_id = (" QUALIFY row_number() OVER (PARTITION BY ticket_id"
                      " ORDER BY updated_at DESC NULLS LAST, source_row DESC) = 1") if repeated else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {preview_.changes_table} AS
-        WITH latest AS (SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {mapped} WHERE NOT is_rejected{newest_per_id})
+        WITH latest AS (SELECT * FROM ({valid}){newest_per_id})
         SELECT n.source_row, n.ticket_id, CASE
             WHEN c.ticket_id IS NULL THEN 'insert'
             WHEN n.updated_at < c.updated_at THEN 'stale'
@@ -810,11 +917,12 @@ def _classify(con: duckdb.DuckDBPyConnection, preview_: Preview, progress: Progr
     )
 
 
-def _as_exported(column: str) -> str:
+def _as_exported(column: str, table: str | None = "c") -> str:
     """The stored value as its export gave it: deadlines the app derived itself count as empty."""
+    prefix = f"{table}." if table else ""
     if column in DERIVED_FLAGS:
-        return f"CASE WHEN c.{DERIVED_FLAGS[column]} THEN NULL ELSE c.{column} END"
-    return f"c.{column}"
+        return f"CASE WHEN {prefix}{DERIVED_FLAGS[column]} THEN NULL ELSE {prefix}{column} END"
+    return f"{prefix}{column}"
 
 
 def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str]):
@@ -852,8 +960,10 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview | interval_import.I
     ``copying``: the original's copy, started ahead (``batches.copy_ahead``)."""
     if isinstance(preview_, interval_import.IntervalPreview):
         return interval_import.commit(con, preview_, is_demo, replace_demo)
-    return batches.commit(con, "tickets", preview_, _sort_again, partial(_store_versions, progress=progress),
-                          is_demo, replace_demo, copying)
+    written_ahead = preview_.source.written_ahead
+    store_versions = _make_current if written_ahead is not None else _store_versions
+    return batches.commit(con, "tickets", preview_, _sort_again, partial(store_versions, progress=progress),
+                          is_demo, replace_demo, copying, batch_id=written_ahead)
 
 
 def _sort_again(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
@@ -873,7 +983,6 @@ def _store_versions(con, preview_: Preview, batch_id: int, progress: Progress = 
         f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
         f"(SELECT ticket_id FROM {changes} WHERE action = 'update')"
     )
-    columns = ", ".join(TICKET_COLUMNS + DERIVED_COLUMNS)
     total = preview_.to_insert + preview_.to_update
     first, last = store.first_row(con, f"SELECT min(source_row), max(source_row) FROM {changes}")
     progress("write", 0, total)
@@ -888,22 +997,47 @@ def _store_versions(con, preview_: Preview, batch_id: int, progress: Progress = 
         rows = f"BETWEEN {start} AND {start + WRITE_CHUNK_ROWS - 1}"
         new_versions = (f"SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {mapped} WHERE source_row {rows}"
                         f" AND {every_valid_row if every_valid_row else written_rows(rows)}")
-        # In completion order, so each chunk's row groups span a narrow completed_at range and the
-        # reports' zone maps skip the groups completed before the period (store.TICKET_ORDER).
-        written += con.execute(
-            f"INSERT INTO ticket_versions ({columns}, batch_id, source_row, is_current) "
-            f"SELECT {columns}, $batch, source_row, true FROM ({with_derived_deadlines_sql(new_versions)}) "
-            f"ORDER BY {store.TICKET_ORDER}",
-            {"batch": batch_id},
-        ).fetchone()[0]
+        written += _insert_versions(con, new_versions, batch_id)
         progress("write", written, total)
     if preview_.plan.event_log:
         eventlog.store_events(con, preview_.source.staged, batch_id)
 
 
+def _insert_versions(con: duckdb.DuckDBPyConnection, new_versions: str, batch_id: int, is_current: bool = True) -> int:
+    """Write the rows of ``new_versions`` (file row and ticket columns) as versions of the batch,
+    with the deadlines the export lacks derived; returns how many."""
+    columns = ", ".join(TICKET_COLUMNS + DERIVED_COLUMNS)
+    # In completion order, so each statement's row groups span a narrow completed_at range and the
+    # reports' zone maps skip the groups completed before the period (store.TICKET_ORDER).
+    return con.execute(
+        f"INSERT INTO ticket_versions ({columns}, batch_id, source_row, is_current) "
+        f"SELECT {columns}, $batch, source_row, $current FROM ({with_derived_deadlines_sql(new_versions)}) "
+        f"ORDER BY {store.TICKET_ORDER}",
+        {"batch": batch_id, "current": is_current},
+    ).fetchone()[0]
+
+
+def _make_current(con: duckdb.DuckDBPyConnection, preview_: Preview, batch_id: int, progress: Progress = ignore) -> None:
+    """The commit of a batch written ahead (WRITE_AHEAD): its versions sorted as new, updated,
+    unchanged or superseded; the last two deleted, the others made current."""
+    changes, total = preview_.changes_table, preview_.to_insert + preview_.to_update
+    progress("write", 0, total)
+    if preview_.unchanged or preview_.superseded:
+        con.execute(f"DELETE FROM ticket_versions WHERE batch_id = $batch AND source_row NOT IN"
+                    f" (SELECT source_row FROM {changes} WHERE action IN ('insert', 'update'))", {"batch": batch_id})
+    con.execute(f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
+                f"(SELECT ticket_id FROM {changes} WHERE action = 'update')")
+    con.execute("UPDATE ticket_versions SET is_current = true WHERE batch_id = $batch", {"batch": batch_id})
+    batches.end_unfinished(con, batch_id)
+    progress("write", total, total)
+
+
 def discard(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Drop a preview's TEMP tables and its scratch database (after commit, or when the user cancels)."""
     discard_tables(con, source.staged.table)
+    if source.written_ahead is not None:  # deleted unless the commit recorded the batch
+        batches.drop_unfinished(con, source.written_ahead)
+        source.written_ahead = None
     if source.scratch is not None:
         con.execute(f"DETACH DATABASE IF EXISTS {source.scratch_name}")
         shutil.rmtree(source.scratch.parent, ignore_errors=True)
