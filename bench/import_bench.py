@@ -13,7 +13,9 @@ do. Each step runs in a process of its own, sampled from here (psutil, every 50 
 and its children); the data are generated in a process of their own too, so that building the
 export inflates no figure. The originals folder (the import keeps the file byte for byte) is
 not temporary and not counted.
-Usage: python bench/import_bench.py [--rows N …] [--ten-million] [--big5] [--keep DIR]
+With ``--rounds N`` every step runs N times, the steps taking turns, and the median time is
+the figure (each run's time is printed too): the bare read alone varies by 20% between runs.
+Usage: python bench/import_bench.py [--rows N …] [--ten-million] [--big5] [--keep DIR] [--rounds N]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,7 +128,7 @@ def measure(script: str, csv_path: Path, folder: Path, name: str, *extra: str) -
             "peak_disk_mb": round(peak_disk / 2**20), "final_db_mb": round(final_db / 2**20)}
 
 
-def run_size(rows: int, folder: Path, big5: bool) -> dict:
+def run_size(rows: int, folder: Path, big5: bool, rounds: int = 1) -> dict:
     utf8, big5_path = folder / f"export-{rows}.csv", folder / f"export-{rows}-big5.csv"
     if not utf8.exists() or (big5 and not big5_path.exists()):  # a --keep folder keeps them for the next run
         seconds = measure(GENERATE, utf8, folder, "generate", str(rows), "big5" if big5 else "utf8")["seconds"]
@@ -136,13 +139,22 @@ def run_size(rows: int, folder: Path, big5: bool) -> dict:
     if big5:
         steps.append(("full_import_big5", FULL, big5_path))
     results: dict = {"rows": rows}
-    for name, script, path in steps:
-        figures = measure(script, path, folder, name)
+    runs: dict[str, list[dict]] = {name: [] for name, _, _ in steps}
+    for _ in range(rounds):
+        for name, script, path in steps:
+            runs[name].append(measure(script, path, folder, name))
+    for name, figures_of_runs in runs.items():
+        figures = {"seconds": round(statistics.median(run["seconds"] for run in figures_of_runs), 3),
+                   **{key: max(run[key] for run in figures_of_runs)
+                      for key in ("peak_rss_mb", "peak_disk_mb", "final_db_mb")}}
+        if rounds > 1:
+            figures["runs"] = [run["seconds"] for run in figures_of_runs]
         results[name] = figures
         temporary = figures["peak_disk_mb"] - figures["final_db_mb"]
+        each = f"  (runs: {', '.join(f'{run:.2f}' for run in figures['runs'])})" if rounds > 1 else ""
         print(f"  {name:17s} {figures['seconds']:7.2f} s   peak RSS {figures['peak_rss_mb']:6,} MB   "
               f"peak disk {figures['peak_disk_mb']:6,} MB, final database {figures['final_db_mb']:5,} MB "
-              f"(temporary {temporary / max(figures['final_db_mb'], 1):.1f}×)")
+              f"(temporary {temporary / max(figures['final_db_mb'], 1):.1f}×){each}")
     bare = results["bare_read"]["seconds"]
     for name in ("full_import_utf8", "full_import_big5"):
         if name in results:
@@ -159,6 +171,7 @@ def main() -> None:
     parser.add_argument("--ten-million", action="store_true", help="also 10,000,000 rows (2.5 GB of CSV; generating it takes 1.5 min and 12 GB of memory)")
     parser.add_argument("--big5", action="store_true", help="the Big5 file at 10M rows too")
     parser.add_argument("--keep", type=Path, help="write the files here and keep them (and reuse them next time)")
+    parser.add_argument("--rounds", type=int, default=1, help="run every step this many times, taking turns; report the median")
     args = parser.parse_args()
 
     sizes = args.rows or [100_000, 1_000_000]
@@ -167,7 +180,7 @@ def main() -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="import-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        results = [run_size(rows, folder, args.big5 or rows < 10_000_000) for rows in sizes]
+        results = [run_size(rows, folder, args.big5 or rows < 10_000_000, args.rounds) for rows in sizes]
     finally:
         if not args.keep:
             shutil.rmtree(folder)
