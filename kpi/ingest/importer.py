@@ -11,7 +11,7 @@ cursor, which no other connection (no other browser session) can see; a big file
 sit, in a direct import, in a scratch database file of their own (SCRATCH_FROM_ROWS), attached
 under the staging table's random name and deleted by ``discard``. A direct import of a big CSV file stages and
 checks it a piece at a time (PIECE_BYTES), so its whole text is never held, and writes each
-piece's versions ahead, not current until its commit records the batch (WRITE_AHEAD). The
+piece's versions ahead, not current until its commit records the batch (``_write_ahead``). The
 original file is kept byte for byte in the store's originals folder, so a batch can be re-mapped later.
 """
 
@@ -124,7 +124,7 @@ class Source:
     # ranges after the staged one, which ``preview`` stages, maps and drops in turn, once.
     pieces: tuple[tuple[int, int], ...] = ()
     typed: reader.TypedDates | None = None  # date columns the reader was asked to parse (typed_dates)
-    written_ahead: int | None = None  # the batch whose versions ``preview`` wrote piece by piece (WRITE_AHEAD)
+    written_ahead: int | None = None  # the batch whose versions ``preview`` wrote piece by piece (``_write_ahead``)
 
     @property
     def columns(self) -> list[str]:
@@ -589,7 +589,7 @@ def _quality_flags(values: set[str]) -> dict[str, str]:
 def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, progress: Progress = ignore,
             keep_text: bool = True) -> Preview:
     """Map and validate every row in SQL; count what a commit would do. Writes only TEMP tables,
-    but for a direct import read in pieces, whose versions it writes ahead (WRITE_AHEAD).
+    but for a direct import read in pieces, whose versions it writes ahead (``_write_ahead``).
     Tells ``progress`` the staged rows checked (phase ``check``) and the valid rows sorted (``sort``).
     ``keep_text`` False (a direct import: nothing previews the file again) drops the staged text
     once checked, so a big file's text and its sorted rows are never held at once."""
@@ -607,7 +607,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
                        len(malformed), malformed, detection, already, None)
 
     fields, parameters = _fields(plan), _parameters(plan, time_zone(con))
-    ahead = WRITE_AHEAD and not keep_text and bool(source.pieces) and not plan.event_log
+    ahead = not keep_text and bool(source.pieces) and not plan.event_log  # see _write_ahead
     if not keep_text and not plan.event_log and not ahead:  # see SCRATCH_FROM_ROWS
         _attach_scratch(con, source)
     changes = f"{source.staged.table}_changes"
@@ -627,7 +627,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         rows_read += source.staged.rows + len(source.staged.malformed)
         if ahead:
             piece_found = _quality_counts(con, source.mapped_table, flags, plan, parameters)
-            if not piece and piece_found.may_hold_dates_only(DERIVED_FLAGS):  # see WRITE_AHEAD
+            if not piece and piece_found.may_hold_dates_only(DERIVED_FLAGS):  # see _write_ahead
                 ahead = False
                 _mapped_into_scratch(con, source)
             else:
@@ -731,9 +731,6 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
 # and store.sweep_unfinished_batches if its process dies. A file whose first piece has a
 # deadline column holding dates only so far is not written ahead: whether its times become
 # 23:59:59 (_deadlines_at_end_of_day) is known only at the file's end.
-WRITE_AHEAD = True
-
-
 def _write_ahead(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Write the piece's valid mapped rows as versions of the batch being imported, not current
     yet, and drop them."""
@@ -1018,7 +1015,7 @@ def _insert_versions(con: duckdb.DuckDBPyConnection, new_versions: str, batch_id
 
 
 def _make_current(con: duckdb.DuckDBPyConnection, preview_: Preview, batch_id: int, progress: Progress = ignore) -> None:
-    """The commit of a batch written ahead (WRITE_AHEAD): its versions sorted as new, updated,
+    """The commit of a batch written ahead (``_write_ahead``): its versions sorted as new, updated,
     unchanged or superseded; the last two deleted, the others made current."""
     changes, total = preview_.changes_table, preview_.to_insert + preview_.to_update
     progress("write", 0, total)
