@@ -37,11 +37,12 @@ def test_writing_in_chunks_tells_each_chunk_and_stores_the_same_versions(con, mo
                        " ORDER BY source_row").fetchall() == expected
 
 
-def test_overall_share_counts_each_phase_as_a_fifth():
+def test_overall_share_counts_each_phase_for_its_share_of_the_time():
     assert overall("read", 0, 100) == 0
-    assert overall("stage", 50, 100) == 0.3
+    assert overall("stage", 50, 100) == 0.175  # reading 0.1, half of loading's 0.15
+    assert overall("check", 3, 10) == 0.385    # 0.25, and 3/10 of checking's 0.45
     assert overall("write", 7, 7) == 1
-    assert overall("sort", 0, 0) == 0.8  # nothing to sort: that phase is done
+    assert overall("sort", 0, 0) == 0.75  # nothing to sort: that phase is done
 
 
 def test_cli_prints_nothing_for_a_quick_import_then_a_line_per_phase_and_every_two_seconds():
@@ -58,7 +59,7 @@ def test_cli_prints_nothing_for_a_quick_import_then_a_line_per_phase_and_every_t
     lines("read", 1000, 1000)               # a phase's end is always told
     lines("stage", 0, 1000)                 # a new phase is told
     assert out.getvalue().splitlines() == [
-        "big.csv: reading and checksumming 600/1,000 (12% of the import)",
-        "big.csv: reading and checksumming 1,000/1,000 (20% of the import)",
-        "big.csv: loading 0/1,000 (20% of the import)",
+        "big.csv: reading and checksumming 600/1,000 (6% of the import)",
+        "big.csv: reading and checksumming 1,000/1,000 (10% of the import)",
+        "big.csv: loading 0/1,000 (10% of the import)",
     ]
