@@ -269,6 +269,20 @@ def test_repeated_and_blank_headers_get_distinct_names():
     assert list(reader.read_frame(data, "jira.csv").frame.columns) == ["Issue key", "Watchers", "Watchers_2", "column_4"]
 
 
+def test_a_header_read_past_the_first_256_kb_is_the_header_read_whole(tmp_path):
+    # The header is read a little at a time: here its title lines and the rows under it, whose
+    # width tells whether the header's trailing delimiter names a column, run past 256 KB.
+    title = ["報表說明：" + "說" * 100_000]  # 300 KB of title line
+    rows = [f"T-{n},{'x' * 10_000}" for n in range(60)]
+    path = tmp_path / "wide.csv"
+    path.write_text("\n".join([*title, "編號,主旨,", *rows]) + "\n", encoding="utf-8")
+    sniffed = reader.Sniffed("wide.csv", "csv", "utf-8", ",", 2)
+    assert reader._header(path, sniffed) == ("編號", "主旨")  # every row has two cells: no third column
+    rows[40] = "T-40,x,late"  # the 41st row under the header has a third cell: the column is one
+    path.write_text("\n".join([*title, "編號,主旨,", *rows]) + "\n", encoding="utf-8")
+    assert reader._header(path, sniffed) == ("編號", "主旨", "column_3")
+
+
 @pytest.mark.parametrize(
     ("values", "form", "expected"),
     [

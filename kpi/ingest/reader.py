@@ -813,15 +813,26 @@ def _header_record(path: Path, sniffed: Sniffed, encoding: str | None = None) ->
     """The header row's cells, read with Python's csv module from the start of the file (in
     ``encoding``; by default the one DuckDB is told)."""
     encoding = encoding or sniffed.duckdb_encoding or "utf-8"
+    wanted = sniffed.header_row + 50
+    # The first ``wanted`` records of the file's first MAX_LINE_BYTES, read a little at a time:
+    # decoding all 16 MB took 0.1 s for every file. A record is whole once another follows it.
+    size = min(SNIFF_BYTES, MAX_LINE_BYTES) if sniffed.header_row > 0 else 0
     with open(path, "rb") as f:
-        head = f.read(MAX_LINE_BYTES if sniffed.header_row > 0 else 0)
-    text = encodings.decoder("utf-8-sig" if encoding == "utf-8" else encoding, replace=True).decode(head)
-    records = _records(text, sniffed.delimiter, limit=sniffed.header_row + 50)
+        while True:
+            f.seek(0)
+            head = f.read(size)
+            text = encodings.decoder("utf-8-sig" if encoding == "utf-8" else encoding, replace=True).decode(head)
+            records = _records(text, sniffed.delimiter, limit=wanted + 1)
+            if len(records) > wanted or len(head) < size or size in (0, MAX_LINE_BYTES):
+                break
+            size = min(size * 8, MAX_LINE_BYTES)
+    records = records[:wanted]
     if len(records) < sniffed.header_row:
         raise InputError(sniffed.file_name, "ingest.no_header")
     header = records[sniffed.header_row - 1]
     _check_size(sniffed.file_name, None, len(header))
-    rows = [row for row in records[sniffed.header_row:len(records) - (len(head) == MAX_LINE_BYTES)] if any(row)]
+    cut_short = path.stat().st_size >= MAX_LINE_BYTES  # then the last record read may be cut short
+    rows = [row for row in records[sniffed.header_row:len(records) - cut_short] if any(row)]
     return _without_trailing_delimiter(header, rows)
 
 
