@@ -316,3 +316,26 @@ def test_a_deadline_of_dates_only_in_the_first_piece_is_read_to_the_end_of_the_d
         ("end_of_day_current_commitment_at", 27)]  # the valid rows, ticket 4's row 5 too
     assert store.scalar(con, "SELECT DISTINCT current_commitment_at FROM tickets") == datetime(2024, 3, 18, 23, 59, 59)
     assert stored(con) == stored(whole_con)
+
+
+def test_undoing_a_batch_never_makes_versions_written_ahead_current(tmp_path, monkeypatch):
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text("\n".join([HEADER, *(ticket(n, updated="2024-03-01 10:00") for n in range(1, 11))]) + "\n",
+                       encoding="utf-8")
+    con = store.connect(tmp_path / "store.duckdb")
+    first = importer.import_file(con, earlier)
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    monkeypatch.setattr(importer.batches, "drop_unfinished", lambda *_args: None)  # left as a dead import leaves it
+
+    def stop(phase, done, _total):
+        if phase == "check" and done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        importer.import_file(con, export(tmp_path), progress=stop)
+    # tickets 1-6 of the first piece and 7-13 of the second, written ahead; 1-10 stored before
+    assert store.scalar(con, "SELECT count(*) FROM ticket_versions WHERE NOT is_current") == 13
+    importer.undo_batch(con, first.batch_id)
+    assert store.scalar(con, "SELECT count(*) FROM ticket_versions WHERE is_current") == 0
+    assert store.scalar(con, "SELECT count(*) FROM tickets") == 0
+    con.close()
