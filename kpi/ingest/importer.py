@@ -640,14 +640,14 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         if source.pieces:
             progress("check", piece + 1, pieces)
     if ahead:
-        skipped = not_data + sum(reject.key in batches.NOT_DATA for reject in refused)
         quality = _data_quality(con, _valid_rows(source), flags, found)
     else:
         mapped = source.mapped_table
-        skipped = batches.not_data_rows(con, mapped, bad) + sum(reject.key in batches.NOT_DATA for reject in refused)
+        not_data = batches.not_data_rows(con, mapped, bad)
         quality = _deadlines_at_end_of_day(
             con, mapped, _data_quality(con, _valid_rows(source), flags, _quality_counts(con, mapped, flags, plan, parameters)),
             plan, parameters)
+    skipped = not_data + sum(reject.key in batches.NOT_DATA for reject in refused)
     if plan.event_log:
         quality = eventlog.quality(con, source.staged, parameters, quality)
     if not source.pieces:
