@@ -9,6 +9,7 @@ Python, 08:00 in DuckDB). Where DuckDB alone reads a cell (a two-digit year as t
 import sees a placeholder date and says so."""
 
 import random
+import re
 from datetime import datetime
 
 import duckdb
@@ -79,3 +80,16 @@ def test_where_python_reads_a_date_duckdb_reads_the_same(form):
                  if value is not None and (sql if isinstance(sql, datetime) else None) != value}
     assert differing == {}
     assert sum(value is not None for value in read.values()) >= 2   # the form is exercised
+
+
+def test_the_loose_screen_before_strptime_passes_over_nothing_strptime_reads(monkeypatch):
+    # dates._loose turns text away before strptime is called; with a screen that lets everything
+    # through, every form must read every generated cell the same.
+    written = [moment.strftime(pattern) for form in dates.FORMATS for pattern in form.patterns
+               for moment in (datetime(2024, 8, 16, 15, 32, 7, 120000), datetime(2024, 2, 5, 9, 4, 0))]
+    cells = CELLS + written + [cell.replace(" 0", "  ").replace("/0", "/") for cell in written]
+    screened = {form.name: [form.parse(cell) for cell in cells] for form in dates.FORMATS}
+    monkeypatch.setattr(dates, "_loose", lambda pattern: re.compile(r"(?s).*"))
+    unscreened = {form.name: [form.parse(cell) for cell in cells] for form in dates.FORMATS}
+    assert screened == unscreened
+    assert sum(value is not None for values in screened.values() for value in values) > 300
