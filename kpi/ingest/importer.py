@@ -494,9 +494,12 @@ def _word_lookups(con: duckdb.DuckDBPyConnection, staged: reader.Staged, plan: I
     texts = {name: _text_sql(name, _cell_sql(staged, plan.mapping.get(name)), plan.defaults.get(name))
              for name, *_rest in lookups if name in plan.mapping or name in plan.defaults}
     defaults = {f"default_{name}": plan.defaults[name] for name in texts if name in plan.defaults}
-    # Both fields' words in one scan of the staged rows (a scan per field cost twice as much).
+    # Both fields' words in one scan of the staged rows (a scan per field cost twice as much), each
+    # cell's text made once per distinct cell rather than once per row.
+    columns = sorted({staged.ref(plan.mapping[name]) for name in texts if name in plan.mapping})
+    cells = f"(SELECT DISTINCT {', '.join(columns)} FROM {staged.table})" if columns else staged.table
     found = dict(zip(texts, store.first_row(con, f"SELECT {', '.join(f'list(DISTINCT {t})' for t in texts.values())}"
-                                                 f" FROM {staged.table}", defaults or None))) if texts else {}
+                                                 f" FROM {cells}", defaults or None))) if texts else {}
     for field_name, suffix, meaning, sql_type, mean in lookups:
         words = [word for word in found.get(field_name) or [] if word is not None]
         con.execute(f"CREATE OR REPLACE TEMP TABLE {staged.table}_{suffix} (text VARCHAR, {meaning} {sql_type})")
