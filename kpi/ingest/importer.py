@@ -740,8 +740,7 @@ def _write_ahead(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     with store.transaction(con):
         if source.written_ahead is None:
             source.written_ahead = batches.begin_unfinished(con)
-        _insert_versions(con, f"SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {source.mapped_table}"
-                              " WHERE NOT is_rejected", source.written_ahead, is_current=False)
+        _insert_versions(con, _mapped_valid_rows(source.mapped_table), source.written_ahead, is_current=False)
     con.execute(f"DROP TABLE {source.mapped_table}")
 
 
@@ -754,11 +753,15 @@ def _mapped_into_scratch(con: duckdb.DuckDBPyConnection, source: Source) -> None
     con.execute(f"DROP TABLE {first_piece}")
 
 
+def _mapped_valid_rows(mapped: str) -> str:
+    return f"SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {mapped} WHERE NOT is_rejected"
+
+
 def _valid_rows(source: Source) -> str:
     """A query of the file's valid rows (file row and ticket columns), as exported: in its mapped
     rows, or in the versions written ahead (deadlines the app derived read as empty)."""
     if source.written_ahead is None:
-        return f"SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {source.mapped_table} WHERE NOT is_rejected"
+        return _mapped_valid_rows(source.mapped_table)
     return (f"SELECT source_row, {', '.join(f'{_as_exported(c, table=None)} AS {c}' for c in TICKET_COLUMNS)}"
             f" FROM ticket_versions WHERE batch_id = {int(source.written_ahead)}")
 
@@ -979,28 +982,30 @@ WRITE_CHUNK_ROWS = 1_000_000
 
 def _store_versions(con, preview_: Preview, batch_id: int, progress: Progress = ignore) -> None:
     changes, mapped = preview_.changes_table, preview_.source.mapped_table
-    con.execute(
-        f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
-        f"(SELECT ticket_id FROM {changes} WHERE action = 'update')"
-    )
+    _retire_updated(con, changes)
     total = preview_.to_insert + preview_.to_update
     first, last = store.first_row(con, f"SELECT min(source_row), max(source_row) FROM {changes}")
     progress("write", 0, total)
     written = 0
     # Most files are all new or changed tickets, each once: then every valid row is written, and
     # the semi-join with the changes table (0.3 s a million rows) is not needed.
-    every_valid_row = "NOT is_rejected" if preview_.unchanged == preview_.superseded == 0 else None
-    def written_rows(rows: str) -> str:
-        return (f"source_row IN (SELECT source_row FROM {changes}"
-                f" WHERE action IN ('insert', 'update') AND source_row {rows})")
+    every_valid_row = preview_.unchanged == preview_.superseded == 0
     for start in range(first, last + 1, WRITE_CHUNK_ROWS):
         rows = f"BETWEEN {start} AND {start + WRITE_CHUNK_ROWS - 1}"
+        written_rows = "NOT is_rejected" if every_valid_row else (
+            f"source_row IN (SELECT source_row FROM {changes} WHERE action IN ('insert', 'update') AND source_row {rows})")
         new_versions = (f"SELECT source_row, {', '.join(TICKET_COLUMNS)} FROM {mapped} WHERE source_row {rows}"
-                        f" AND {every_valid_row if every_valid_row else written_rows(rows)}")
+                        f" AND {written_rows}")
         written += _insert_versions(con, new_versions, batch_id)
         progress("write", written, total)
     if preview_.plan.event_log:
         eventlog.store_events(con, preview_.source.staged, batch_id)
+
+
+def _retire_updated(con: duckdb.DuckDBPyConnection, changes: str) -> None:
+    """The stored versions of the tickets the batch updates are no longer current."""
+    con.execute(f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
+                f"(SELECT ticket_id FROM {changes} WHERE action = 'update')")
 
 
 def _insert_versions(con: duckdb.DuckDBPyConnection, new_versions: str, batch_id: int, is_current: bool = True) -> int:
@@ -1025,8 +1030,7 @@ def _make_current(con: duckdb.DuckDBPyConnection, preview_: Preview, batch_id: i
     if preview_.unchanged or preview_.superseded:
         con.execute(f"DELETE FROM ticket_versions WHERE batch_id = $batch AND source_row NOT IN"
                     f" (SELECT source_row FROM {changes} WHERE action IN ('insert', 'update'))", {"batch": batch_id})
-    con.execute(f"UPDATE ticket_versions SET is_current = false WHERE is_current AND ticket_id IN "
-                f"(SELECT ticket_id FROM {changes} WHERE action = 'update')")
+    _retire_updated(con, changes)
     con.execute("UPDATE ticket_versions SET is_current = true WHERE batch_id = $batch", {"batch": batch_id})
     batches.end_unfinished(con, batch_id)
     progress("write", total, total)
