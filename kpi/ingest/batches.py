@@ -363,7 +363,7 @@ def end_unfinished(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
 
 def drop_unfinished(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     """After an import that wrote versions ahead: delete them unless the batch was recorded."""
-    if store.first_row(con, "SELECT 1 FROM import_batches WHERE batch_id = ?", [batch_id]) is None:
+    if batch_kind(con, batch_id) is None:
         with store.transaction(con):
             con.execute("DELETE FROM ticket_versions WHERE batch_id = ?", [batch_id])
             end_unfinished(con, batch_id)
@@ -371,7 +371,9 @@ def drop_unfinished(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
 
 
 def batch_kind(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
-    return store.scalar(con, "SELECT kind FROM import_batches WHERE batch_id = ?", [batch_id])
+    """The batch's kind; None for a batch never recorded."""
+    row = store.first_row(con, "SELECT kind FROM import_batches WHERE batch_id = ?", [batch_id])
+    return row[0] if row else None
 
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
