@@ -149,6 +149,19 @@ def test_the_generated_data_reaches_every_outcome(generated):
     assert in_store > 1000
 
 
+def test_a_week_without_tickets_gives_the_same_empty_figures(generated):
+    # Over no ticket a GROUPING SETS grand total comes on DuckDB but not on Spark (durations.DURATIONS_SQL).
+    con, spark = generated
+    empty = iso_week("2030-W01")
+    duck = durations.response_and_resolution_times(con, empty, ServiceQuery())
+    assert_same(duck, durations.response_and_resolution_times(spark, empty, ServiceQuery()))
+    assert duck[["is_total", "answered", "resolved"]].values.tolist() == [[True, 0, 0]]
+    assert duck[["first_response_median", "resolution_p90"]].isna().all().all()
+    ours, theirs = report.weekly_review(con, empty, ServiceQuery()), report.weekly_review(spark, empty, ServiceQuery())
+    for part in ("table", "commitments", "escalations", "extensions", "first_response", "forwarding", "backlog"):
+        assert_same(getattr(ours, part), getattr(theirs, part))
+
+
 def test_a_month_and_the_commitments_of_a_custom_period(generated):
     con, spark = generated
     period = month("2023-02")

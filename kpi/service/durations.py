@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.engine import engine_of
+from kpi.engine import Source, engine_of
 from kpi.service.periods import Period
 from kpi.service.populations import ServiceQuery, with_populations
-from kpi.engine import Source
-
 
 
 def hours(start: str, end: str) -> str:
@@ -35,18 +33,23 @@ def percentiles(hours_column: str, name: str) -> str:
             f"quantile_cont({hours_column}, 0.9) AS {name}_p90")
 
 
+# The times are joined to one row of their own: over no ticket at all, a grand total (the empty
+# grouping set) comes on DuckDB but not on Spark; the anchor alone gives it on both, and its group
+# row (no ticket in it) is left out.
 DURATIONS_SQL = f"""{with_populations("created", "completed")},
 times AS (
-    SELECT grp, {hours("created_at", "first_response_at")} AS first_response_hours, NULL AS resolution_hours
+    SELECT grp, {hours("created_at", "first_response_at")} AS first_response_hours, NULL AS resolution_hours,
+        true AS is_ticket
     FROM created WHERE first_response_at IS NOT NULL
     UNION ALL
-    SELECT grp, NULL, {RESOLUTION_HOURS} FROM completed
+    SELECT grp, NULL, {RESOLUTION_HOURS}, true FROM completed
 )
 SELECT grouping(grp) = 1 AS is_total, grp AS "group",
     count(first_response_hours) AS answered, {percentiles("first_response_hours", "first_response")},
     count(resolution_hours) AS resolved, {percentiles("resolution_hours", "resolution")}
-FROM times
+FROM (SELECT 1 AS anchor) AS one LEFT JOIN times ON true
 GROUP BY GROUPING SETS ((grp), ())
+HAVING is_total OR count(is_ticket) > 0
 ORDER BY is_total, "group" NULLS FIRST
 """
 

@@ -34,15 +34,17 @@ completed AS (
 )
 ,
 times AS (
-    SELECT grp, date_diff('microsecond', created_at, first_response_at) / 3600000000.0 AS first_response_hours, NULL AS resolution_hours
+    SELECT grp, date_diff('microsecond', created_at, first_response_at) / 3600000000.0 AS first_response_hours, NULL AS resolution_hours,
+        true AS is_ticket
     FROM created WHERE first_response_at IS NOT NULL
     UNION ALL
-    SELECT grp, NULL, CASE WHEN NOT completed_before_created THEN date_diff('microsecond', created_at, completed_at) / 3600000000.0 END FROM completed
+    SELECT grp, NULL, CASE WHEN NOT completed_before_created THEN date_diff('microsecond', created_at, completed_at) / 3600000000.0 END, true FROM completed
 )
 SELECT grouping(grp) = 1 AS is_total, grp AS "group",
     count(first_response_hours) AS answered, quantile_cont(first_response_hours, 0.5) AS first_response_median, quantile_cont(first_response_hours, 0.9) AS first_response_p90,
     count(resolution_hours) AS resolved, quantile_cont(resolution_hours, 0.5) AS resolution_median, quantile_cont(resolution_hours, 0.9) AS resolution_p90
-FROM times
+FROM (SELECT 1 AS anchor) AS one LEFT JOIN times ON true
 GROUP BY GROUPING SETS ((grp), ())
+HAVING is_total OR count(is_ticket) > 0
 ORDER BY is_total, "group" NULLS FIRST
 

@@ -108,7 +108,8 @@ WITH periods AS (
   SELECT
     grp,
     DATEDIFF(MICROSECOND, created_at, first_response_at) / 3600000000.0 AS first_response_hours,
-    NULL AS resolution_hours
+    NULL AS resolution_hours,
+    TRUE AS is_ticket
   FROM created
   WHERE
     NOT first_response_at IS NULL
@@ -119,7 +120,8 @@ WITH periods AS (
     CASE
       WHEN NOT completed_before_created
       THEN DATEDIFF(MICROSECOND, created_at, completed_at) / 3600000000.0
-    END
+    END,
+    TRUE
   FROM completed
 )
 SELECT
@@ -131,7 +133,12 @@ SELECT
   COUNT(resolution_hours) AS resolved,
   PERCENTILE(resolution_hours, 0.5) AS resolution_median,
   PERCENTILE(resolution_hours, 0.9) AS resolution_p90
-FROM times
+FROM (
+  SELECT
+    1 AS anchor
+) AS one
+LEFT JOIN times
+  ON TRUE
 GROUP BY
   GROUPING SETS (
     (
@@ -139,6 +146,8 @@ GROUP BY
     ),
     ()
   )
+HAVING
+  is_total OR COUNT(is_ticket) > 0
 ORDER BY
   is_total NULLS LAST,
   `group`
