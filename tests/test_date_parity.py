@@ -1,6 +1,6 @@
 """Detection and the people and Planner imports read dates in Python; the ticket import reads them
 in DuckDB. Over a few thousand generated cells in the shapes exports take (years of 2 to 5 digits,
-ROC years, -, /, . and 年月日, padded or not, 12- and 24-hour times, fractions of 1 to 9 digits,
+ROC years, -, /, . and 年月日, padded or not, weekdays inside them, 12- and 24-hour times, fractions of 1 to 9 digits,
 UTC offsets with and without a space, ICU's comma after the date, months by name (Jira's in Chinese too), and ASCII, no-break,
 narrow no-break and ideographic spaces), wherever Python
 reads a cell in a form, DuckDB must read the same time: never a date the preview shows and the
@@ -67,7 +67,25 @@ def generated_cells(count: int, seed: int = 20261130) -> list[str]:
     return sorted(cells)
 
 
-CELLS = generated_cells(4000)
+def weekday_cells(count: int, seed: int = 20261201) -> list[str]:
+    """Dates with a weekday inside, as Taiwanese systems write them (dates._WEEKDAY), and a few
+    tokens that are no weekday."""
+    rng = random.Random(seed)
+    cells = set()
+    while len(cells) < count:
+        year = rng.choice(["2024", "113", "民國113", "24"])
+        month, day = rng.randint(1, 13), rng.randint(1, 31)
+        date = rng.choice([f"{year}/{month}/{day}", f"{year}-{month:02d}-{day:02d}", f"{year}.{month:02d}.{day:02d}",
+                           f"{year}年{month}月{day}日"])
+        weekday = rng.choice(["(一)", "（二）", "( 三 )", "(週四)", "（星期五）", "星期六", "週日", "禮拜天", "(Mon)",
+                              "(tue.)", "(Wednesday)", "(X)", "(八)"])
+        between = rng.choice(["", " ", "\u3000", "  "])
+        time = rng.choice(["", " 14:30", " 9:05:07", " 下午 2:30", " 上午12:05", " 2:30 PM", " 14:30+08:00", " 25:00"])
+        cells.add(f"{date}{between}{weekday}{time}")
+    return sorted(cells)
+
+
+CELLS = generated_cells(4000) + weekday_cells(600)
 
 
 @pytest.mark.parametrize("form", dates.FORMATS, ids=lambda form: form.name)

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WEEK41_FORMS = [
     "week41-2009.csv", "week41-2009.bom.csv", "week41-2009.big5.csv", "week41-2009.utf16.txt",
     "week41-2009.semicolon.csv", "week41-2009.zh-dates.csv", "week41-2009.xlsx", "week41-2009.zh-12h.csv",
+    "week41-2009.weekday.csv",  # 2009/10/05(一) 09:00
     "week41-2009.two-sheets.xlsx",  # a first sheet of query conditions, then the tickets
     # Saved as .xls but written as text: an XML Spreadsheet (query sheet first) and a Big5 web page.
     "week41-2009.xml-spreadsheet.xls", "week41-2009.big5-page.xls",
@@ -40,10 +41,12 @@ def test_every_encoding_yields_the_same_seven_tickets(con, fixture):
     assert rows[6] == ("200910-007", "陳小明", 1, True, datetime(2009, 10, 5, 15), datetime(2009, 10, 8, 15), None, 0)
 
 
-def test_a_zh_tw_12_hour_export_gives_every_time_of_its_iso_twin(tmp_path):
-    # Windows and .NET in zh-TW write "2009/10/7 下午 03:00:00" (yyyy/M/d tt hh:mm:ss).
+@pytest.mark.parametrize("twin", ["week41-2009.zh-12h.csv", "week41-2009.weekday.csv"])
+def test_a_zh_tw_export_gives_every_time_of_its_iso_twin(tmp_path, twin):
+    # Windows and .NET in zh-TW write "2009/10/7 下午 03:00:00" (yyyy/M/d tt hh:mm:ss); Taiwanese
+    # systems often a weekday inside the date, "2009/10/07(三) 15:00".
     stored = []
-    for name in ("week41-2009.csv", "week41-2009.zh-12h.csv"):
+    for name in ("week41-2009.csv", twin):
         con = store.connect(str(tmp_path / f"{name}.duckdb"))
         report = importer.import_file(con, FIXTURES / name)
         assert (report.rows_read, report.inserted, report.rejected) == (7, 7, 0)
@@ -52,11 +55,15 @@ def test_a_zh_tw_12_hour_export_gives_every_time_of_its_iso_twin(tmp_path):
     assert stored[1] == stored[0]
 
 
-def test_republic_of_china_years_are_stored_as_ours(con, tmp_path):
-    path = write(tmp_path, "roc.csv",
-                 "R-1,民國年,客服一部,王小明,Level 3,113/02/29 09:00,113/03/04 09:00,113/03/01 17:30,0,已關閉,\n"
-                 "R-2,民國年,客服一部,王小明,Level 3,113/03/01 10:15,113/03/05 10:15,,0,處理中,\n")
-    report = importer.import_file(con, path)
+@pytest.mark.parametrize("rows", [
+    "R-1,民國年,客服一部,王小明,Level 3,113/02/29 09:00,113/03/04 09:00,113/03/01 17:30,0,已關閉,\n"
+    "R-2,民國年,客服一部,王小明,Level 3,113/03/01 10:15,113/03/05 10:15,,0,處理中,\n",
+    # 113/02/29 was a Thursday (四): a government system writes the weekday inside, 上午/下午 too.
+    "R-1,民國年,客服一部,王小明,Level 3,113/02/29(四) 09:00,113/03/04（一） 上午 09:00,113/03/01(五) 下午 05:30,0,已關閉,\n"
+    "R-2,民國年,客服一部,王小明,Level 3,113/03/01(五) 10:15,113/03/05(二) 10:15,,0,處理中,\n",
+], ids=["plain", "weekday inside"])
+def test_republic_of_china_years_are_stored_as_ours(con, tmp_path, rows):
+    report = importer.import_file(con, write(tmp_path, "roc.csv", rows))
     assert (report.rows_read, report.inserted, report.rejected) == (2, 2, 0)
     assert tickets(con, "ticket_id, created_at, current_commitment_at, resolved_at") == [
         ("R-1", datetime(2024, 2, 29, 9), datetime(2024, 3, 4, 9), datetime(2024, 3, 1, 17, 30)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 import zoneinfo
 from zoneinfo import ZoneInfo
@@ -46,6 +46,13 @@ _ISO_START = re.compile(r"^.{4}[-/.]")
 # Whitespace Python reads as such and DuckDB does not (it knows ASCII's alone).
 _UNICODE_SPACE = re.compile(r"[^\S\t\n\v\f\r ]")
 DEFAULT_TIME_ZONE = "Asia/Taipei"
+# A weekday written inside a date, as Taiwanese systems and Windows' long dates do: "2024/02/05(一)",
+# "2024/2/5 (週一) 14:30", "2024年2月5日 星期一 下午 02:30", "113/02/05（一）", and in English within
+# brackets, "2024-02-05 (Mon) 14:30". Forms with ``weekdays`` read past it (and want one).
+_WEEKDAY_PATTERN = (r"[(（]\s*(?:星期|週|周|禮拜|礼拜)?[一二三四五六日天]\s*[)）]|(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]"
+                    r"|[(（]\s*(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?\s*[)）]")
+_WEEKDAY = re.compile(_WEEKDAY_PATTERN, re.IGNORECASE)
+_WEEKDAY_SQL = "(?i)" + _WEEKDAY_PATTERN.replace(r"\s", WHITESPACE_CLASS)
 # Readable range: a value outside it is refused with its row (Python's datetime ends at 9999).
 FIRST_READABLE = datetime(1, 1, 1)
 LAST_READABLE = datetime(9999, 12, 31, 23, 59, 59)
@@ -71,6 +78,8 @@ class DateFormat:
     # Digits only: each pattern reads text of its own length alone. strptime reads %m, %d … as one
     # digit or two, so 20241211 would also read as 2024-1-2 1:1 with %Y%m%d%H%M (DuckDB as 2024-12-11).
     fixed_width: bool = False
+    # A weekday inside the date (_WEEKDAY), read past; text without one is another form's.
+    weekdays: bool = False
 
     @property
     def is_excel_serial(self) -> bool:
@@ -82,6 +91,10 @@ class DateFormat:
         value = value_or_none(text)
         if value is None:
             return None
+        if self.weekdays:
+            if not _WEEKDAY.search(value):
+                return None
+            value = _WHITESPACE.sub(" ", _WEEKDAY.sub(" ", value)).strip()
         if self.is_excel_serial:
             if not _EXCEL_SERIAL.match(value):
                 return None
@@ -122,6 +135,13 @@ class DateFormat:
 
     def parse_sql(self, text: str) -> str:
         """DuckDB SQL turning a trimmed VARCHAR expression into a TIMESTAMP, NULL where it is not one."""
+        if self.weekdays:
+            without = (f"trim(regexp_replace(regexp_replace({text}, '{_WEEKDAY_SQL}', ' ', 'g'),"
+                       f" '{WHITESPACE_CLASS}+', ' ', 'g'), ' ')")
+            # Four-digit years only (Python's %Y), as the ISO form's guard: DuckDB would read 113/02/05 as 113.
+            years = "" if self.roc_years else f" AND regexp_matches({without}, '^[0-9]{{4}}[-/.年]')"
+            return (f"CASE WHEN regexp_matches({text}, '{_WEEKDAY_SQL}'){years}"
+                    f" THEN {replace(self, weekdays=False).parse_sql(without)} END")
         if self.is_excel_serial:
             return (f"CASE WHEN regexp_full_match({text}, '{_EXCEL_SERIAL.pattern[1:-1]}') THEN TIMESTAMP '1899-12-30'"
                     f" + to_seconds(CAST(round(CAST({text} AS DOUBLE) * 86400) AS BIGINT)) END")
@@ -283,6 +303,9 @@ def _with_fractions(date_pattern: str, separator: str = " ") -> tuple[str, ...]:
 # 年月日, with hours, minutes and seconds as 時分秒 (spaces squeezed out first).
 _CHINESE_DATES = ("%Y年%m月%d日%H時%M分%S秒", "%Y年%m月%d日%H時%M分", "%Y年%m月%d日")
 
+_WEEKDAY_FORMS = tuple(f"{d}{t}" for d in ("%Y/%m/%d", "%Y-%m-%d", "%Y.%m.%d", "%Y年%m月%d日")
+                       for t in ("", " %H:%M", " %H:%M:%S", " %p %I:%M", " %p %I:%M:%S", " %I:%M %p", " %I:%M:%S %p"))
+
 FORMATS: tuple[DateFormat, ...] = (
     DateFormat(
         "iso", "2012-08-01 13:06",
@@ -327,6 +350,9 @@ FORMATS: tuple[DateFormat, ...] = (
     # dates (1130816, a time after a space or as four or six more digits).
     DateFormat("roc_compact", "1130816 15:32", ("%Y%m%d", "%Y%m%d %H:%M", "%Y%m%d %H:%M:%S", "%Y%m%d%H%M", "%Y%m%d%H%M%S"),
                roc_years=True, fixed_width=True),
+    # A weekday inside the date (_WEEKDAY), with a 24-hour time or a 12-hour one after 上午/下午 or before AM/PM.
+    DateFormat("weekday", "2024/2/5(一) 14:30", _WEEKDAY_FORMS, meridiem_words=True, weekdays=True),
+    DateFormat("roc_weekday", "113/2/5(一) 14:30", _WEEKDAY_FORMS, meridiem_words=True, roc_years=True, weekdays=True),
     DateFormat("excel_serial", "40123.5417"),
     DateFormat("epoch_ms", "1708300800000", epoch_milliseconds=True),
 )
