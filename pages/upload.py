@@ -42,7 +42,7 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
         hide_index=True,
         width="stretch",
         height=35 * (len(rows) + 1) + 3,  # every field at once, no scrolling inside the table
-        column_order=("label", "column", "sample", "date_form", "default"),
+        column_order=("label", "column", "sample", "date_form", "time_column", "default"),
         disabled=("label", "sample"),
         column_config={
             "label": st.column_config.TextColumn(t("upload.col_field")),
@@ -50,6 +50,8 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
             "sample": st.column_config.TextColumn(t("upload.col_sample")),
             "date_form": st.column_config.SelectboxColumn(t("upload.col_date_form"), options=flow.date_form_options(),
                                                           format_func=flow.date_form_name),
+            "time_column": st.column_config.SelectboxColumn(t("upload.col_time_column"), options=columns,
+                                                            help=t("upload.col_time_column_help")),
             "default": st.column_config.TextColumn(t("upload.col_default")),
         },
     )

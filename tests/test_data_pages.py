@@ -313,3 +313,22 @@ def test_the_history_names_each_format_by_its_product():
 
     assert [profile_name(p) for p in ("salesforce", "avaya_cms", "planner", "parts desk")] == [
         "Salesforce Service Cloud", "Avaya CMS split/skill interval", "Microsoft Planner", "parts desk"]
+
+
+def test_a_time_kept_in_a_column_of_its_own_is_joined_to_its_date_on_the_page(db_file):
+    # 提出時間 holds the date alone and 時刻 the time; their names do not pair them, the user does.
+    data = ("編號,主旨,部門,負責人,服務請求方法,提出時間,時刻,服務請求狀態\n"
+            "T-1,話機故障,客服一部,王小明,Level 2,2024/02/05,09:15,處理中\n"
+            "T-2,無法登入,客服一部,李小華,Level 3,2024/02/06,14:10,處理中\n").encode()
+    at = open_app("pages/upload.py")
+    at.file_uploader[0].set_value(("split.csv", data, "text/csv")).run()
+    assert "'提出時間' holds dates without a time of day" in " ".join(m.value for m in at.markdown)
+    mapping = editor(at, "mapping_")
+    assert mapping.value["time_column"].tolist().count("—") == len(mapping.value)
+    row = mapping.value["field"].tolist().index("created_at")
+    at.session_state[mapping.key] = {"edited_rows": {row: {"time_column": "時刻"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert "holds dates without a time of day" not in " ".join(m.value for m in at.markdown)
+    confirm(at)
+    assert created_at(db_file, "T-1") == [(datetime(2024, 2, 5, 9, 15),)]

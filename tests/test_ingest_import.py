@@ -1,5 +1,6 @@
 """The ticket importer: mapping, validation, idempotent re-import, overlapping exports, undo."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -69,6 +70,45 @@ def test_republic_of_china_years_are_stored_as_ours(con, tmp_path, rows):
         ("R-1", datetime(2024, 2, 29, 9), datetime(2024, 3, 4, 9), datetime(2024, 3, 1, 17, 30)),
         ("R-2", datetime(2024, 3, 1, 10, 15), datetime(2024, 3, 5, 10, 15), None),
     ]
+
+
+SPLIT_HEADER = "編號,主旨,部門,負責人,服務請求方法,提出日期,提出時間,完成日期,完成時間,服務請求狀態\n"
+
+
+def test_a_date_and_its_time_kept_in_two_columns_are_read_as_one(con, tmp_path):
+    # Found beside each other by their names (提出日期, 提出時間) and read as "date time"; a date left
+    # empty is no date whatever its time says, and a refused one is quoted with its time.
+    path = write(tmp_path, "split.csv", header=SPLIT_HEADER, body=(
+        "T-1,話機故障,客服一部,王小明,Level 2,2024/02/05,09:15,2024/02/06,17:30:00,已關閉\n"
+        "T-2,無法登入,客服一部,李小華,Level 3,2024/02/05,14:10,,00:00:00,處理中\n"
+        "T-3,帳單疑問,客服二部,王小明,Level 2,2024/02/06,10:00,-,-,處理中\n"
+        "編號,主旨,部門,負責人,服務請求方法,提出日期,提出時間,完成日期,完成時間,服務請求狀態\n"
+        "T-4,帳單疑問,客服二部,王小明,Level 2,2024/02/06,25:61,,,處理中\n"))
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected, report.skipped) == (5, 3, 1, 1)
+    assert [(r.row, r.column, r.key, dict(r.values).get("value")) for r in report.rejects] == [
+        (5, None, "reject.header_repeated", None), (6, "提出日期 + 提出時間", "reject.bad_date", "2024/02/06 25:61")]
+    assert tickets(con, "ticket_id, created_at, resolved_at, is_open") == [
+        ("T-1", datetime(2024, 2, 5, 9, 15), datetime(2024, 2, 6, 17, 30), False),
+        ("T-2", datetime(2024, 2, 5, 14, 10), None, True),
+        ("T-3", datetime(2024, 2, 6, 10), None, True)]
+    options = json.loads(store.scalar(con, "SELECT options FROM import_batches"))
+    assert options["time_columns"] == {"created_at": "提出時間", "resolved_at": "完成時間"}
+
+
+def test_a_time_column_beside_a_twelve_hour_date_form_is_detected_with_it(con, tmp_path):
+    # The layout knows 提出時間 as the created time; here it holds the time alone, so the date beside it is taken.
+    path = write(tmp_path, "split-12h.csv", header=SPLIT_HEADER, body=(
+        "T-1,話機故障,客服一部,王小明,Level 2,2024/2/5,下午 02:10,2024/2/6,上午 09:05,已關閉\n"
+        "T-2,無法登入,客服一部,李小華,Level 3,2024/2/5,上午 11:00,,,處理中\n"))
+    source = importer.open_source(con, path)
+    plan = importer.propose_plan(con, source)
+    importer.discard(con, source)
+    assert (plan.mapping["created_at"], plan.time_columns["created_at"]) == ("提出日期", "提出時間")
+    assert plan.date_formats["created_at"] == plan.date_formats["resolved_at"] == "zh_tw_12h"
+    importer.import_file(con, path)
+    assert tickets(con, "ticket_id, created_at, resolved_at") == [
+        ("T-1", datetime(2024, 2, 5, 14, 10), datetime(2024, 2, 6, 9, 5)), ("T-2", datetime(2024, 2, 5, 11), None)]
 
 
 def test_chinese_dates_padded_with_ideographic_spaces_are_read_as_detected(con, tmp_path):

@@ -302,6 +302,8 @@ def test_profiles_travel_as_json_files(con, tmp_path):
     ('{"fields": {}, "date_floor": "soon"}', "bad.json: the profile's 'date_floor' is not valid (allowed: YYYY-MM-DD)"),
     ('{"fields": {}, "source_time_zone": "Taipei"}',
      "bad.json: the profile's 'source_time_zone' is not valid (allowed: an IANA time zone such as UTC or Asia/Taipei)"),
+    ('{"fields": {"ticket_id": "Id", "created_at": "Day"}, "time_columns": {"ticket_id": "At"}}',
+     "bad.json: the profile's 'time_columns' is not valid (allowed: created_at)"),
 ])
 def test_a_broken_profile_file_says_which_key(tmp_path, capsys, text, message):
     from kpi.cli import main
@@ -312,6 +314,21 @@ def test_a_broken_profile_file_says_which_key(tmp_path, capsys, text, message):
                  "--mapping", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {message}") and "Traceback" not in err
+
+
+def test_a_profile_file_reads_a_date_and_its_time_from_two_columns(con, tmp_path):
+    from kpi.ingest import profiles
+
+    path = tmp_path / "calls.csv"
+    path.write_text("Case,Opened on,At,Closed on,Closed at\nC-1,2024-02-05,09:30,2024-02-05,17:05:30\n"
+                    "C-2,2024-02-06,10:00,,\n", encoding="utf-8")
+    plan = profiles.from_json('{"fields": {"ticket_id": "Case", "created_at": "Opened on", "resolved_at": "Closed on"},'
+                              ' "time_columns": {"created_at": "At", "resolved_at": "Closed at"}}', "calls.json")
+    assert json.loads(profiles.to_json(plan))["time_columns"] == {"created_at": "At", "resolved_at": "Closed at"}
+    report_ = importer.import_file(con, path, plan=plan)
+    assert (report_.inserted, report_.rejected) == (2, 0)
+    assert con.execute("SELECT ticket_id, created_at, resolved_at FROM tickets ORDER BY ticket_id").fetchall() == [
+        ("C-1", datetime(2024, 2, 5, 9, 30), datetime(2024, 2, 5, 17, 5, 30)), ("C-2", datetime(2024, 2, 6, 10), None)]
 
 
 def test_scoping_to_a_source_and_the_sources_own_verdicts(con):

@@ -179,7 +179,8 @@ def cancel(key: str) -> None:
 def re_preview(item: Pending, plan: importer.ImportPlan, lang: str) -> None:
     """Preview again after the user changed the mapping; a mapping that cannot work says why."""
     try:
-        item.preview = importer.preview(cursor(), item.preview.source, plan)
+        source = item.preview.source
+        item.preview = importer.preview(cursor(), source, importer.with_detected_dates(cursor(), source, plan))
         item.error = None
     except InputError as err:
         item.preview = importer.Preview.unmapped(item.preview.source, plan)
@@ -205,17 +206,25 @@ def mapping_rows(plan: importer.ImportPlan, sample: dict[str, str] | None = None
         "sample": [sample.get(plan.mapping.get(f.name), "") for f in formats.FIELDS],
         "date_form": [plan.date_formats.get(f.name, "iso") if f.kind == "datetime" else NOT_MAPPED
                       for f in formats.FIELDS],
+        "time_column": [plan.time_columns.get(f.name, NOT_MAPPED) for f in formats.FIELDS],
         "default": [plan.defaults.get(f.name, "") for f in formats.FIELDS],
     })
 
 
 def plan_from_rows(rows: pd.DataFrame, base: importer.ImportPlan) -> importer.ImportPlan:
     mapping = {r.field: r.column for r in rows.itertuples() if r.column and r.column != NOT_MAPPED}
-    date_formats = {r.field: r.date_form for r in rows.itertuples() if r.field in mapping
+    # A date field given another column, or another time column, has its form detected again (re_preview).
+    moved = {r.field for r in rows.itertuples() if mapping.get(r.field) != base.mapping.get(r.field)
+             or (r.time_column or NOT_MAPPED) != base.time_columns.get(r.field, NOT_MAPPED)}
+    date_formats = {r.field: r.date_form for r in rows.itertuples() if r.field in mapping and r.field not in moved
                     and formats.FIELD_BY_NAME[r.field].kind == "datetime" and r.date_form not in (None, NOT_MAPPED)}
     defaults = {r.field: str(r.default).strip() for r in rows.itertuples() if r.default and str(r.default).strip()}
-    profile = base.profile if mapping == base.mapping else "custom"
-    return replace(base, profile=profile, mapping=mapping, date_formats=date_formats, defaults=defaults)
+    # A time column only beside a date field's own column (ImportPlan.time_columns).
+    time_columns = {r.field: r.time_column for r in rows.itertuples() if r.field in mapping
+                    and formats.FIELD_BY_NAME[r.field].kind == "datetime" and r.time_column not in (None, NOT_MAPPED)}
+    profile = base.profile if mapping == base.mapping and time_columns == base.time_columns else "custom"
+    return replace(base, profile=profile, mapping=mapping, date_formats=date_formats, defaults=defaults,
+                   time_columns=time_columns)
 
 
 ZONES = ("Asia/Taipei", "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Singapore", "Asia/Tokyo", "UTC",

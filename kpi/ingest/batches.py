@@ -72,12 +72,14 @@ def already_imported(con: duckdb.DuckDBPyConnection, source) -> int | None:
 
 
 def cell_rejects(con: duckdb.DuckDBPyConnection, source, mapped: str, bad: dict[str, str],
-                 columns: dict[str, str], reason: Callable[[str, str | None], tuple[str, tuple]]
-                 ) -> tuple[list[Reject], int]:
+                 columns: dict[str, str], reason: Callable[[str, str | None], tuple[str, tuple]],
+                 times: dict[str, str] | None = None) -> tuple[list[Reject], int]:
     """The rows of ``mapped`` marked ``is_rejected``, one reject per bad cell (first
     REJECT_LIST_LIMIT), and how many rows were refused. ``bad`` names the checked fields (their
-    ``bad_<field>`` columns), ``columns`` the file column each field came from, ``reason`` gives
-    the translation key and values for a field and the raw cell."""
+    ``bad_<field>`` columns), ``columns`` the file column each field came from (``times``: the
+    column of its time of day, quoted after it), ``reason`` gives the translation key and values
+    for a field and the raw cell."""
+    times = times or {}
     rejected_rows = store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE is_rejected")
     if rejected_rows == 0:
         return [], 0
@@ -85,13 +87,16 @@ def cell_rejects(con: duckdb.DuckDBPyConnection, source, mapped: str, bad: dict[
     for position, name in enumerate(bad):
         column = columns.get(name)
         raw = source.staged.text(column, "m.") if column else "NULL"
+        if column and name in times:
+            raw = f"concat_ws(' ', {raw}, {source.staged.text(times[name], 'm.')})"
         parts.append(f"SELECT s.source_row, {position} AS field, {raw} AS raw"
                      f" FROM {mapped} s JOIN {source.staged.numbered()} m USING (source_row) WHERE s.bad_{name}")
     rows = con.execute(
         " UNION ALL ".join(parts) + f" ORDER BY source_row, field LIMIT {REJECT_LIST_LIMIT}"
     ).fetchall()
     fields = list(bad)
-    rejects = [Reject(source.file_name, row, columns.get(fields[position], fields[position]),
+    named = {name: f"{column} + {times[name]}" if name in times else column for name, column in columns.items()}
+    rejects = [Reject(source.file_name, row, named.get(fields[position], fields[position]),
                       *reason(fields[position], raw)) for row, position, raw in rows]
     rejects.sort(key=lambda r: (r.row, r.column))
     return rejects, rejected_rows

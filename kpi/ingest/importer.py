@@ -75,6 +75,13 @@ class ImportPlan:
     # The zone of the times the file writes without a UTC offset; None: the store's own. An
     # export made by a user or an integration set to UTC is converted to the store's zone.
     source_time_zone: str | None = None
+    # date field -> the column holding its time of day, where the export keeps them apart
+    # (受理日期 and 受理時間, as telephony and hand-kept exports do): read as one "date time".
+    time_columns: dict[str, str] = field(default_factory=dict)
+
+    def columns_used(self) -> set[str]:
+        """The file columns the plan reads."""
+        return set(self.mapping.values()) | set(self.time_columns.values())
 
     def missing_required(self) -> list[str]:
         return [f for f in formats.REQUIRED if f not in self.mapping and f not in self.defaults]
@@ -96,7 +103,7 @@ class ImportPlan:
         """What a profile or batch keeps beside mapping, date forms and defaults."""
         return {"layout": self.layout, "status_map": self.status_map, "priority_map": self.priority_map,
                 "date_floor": self.date_floor, "event_log": self.event_log,
-                "source_time_zone": self.source_time_zone}
+                "source_time_zone": self.source_time_zone, "time_columns": self.time_columns}
 
     def with_options(self, options: dict | None) -> ImportPlan:
         options = options or {}
@@ -105,7 +112,8 @@ class ImportPlan:
                        priority_map={k: int(v) for k, v in (options.get("priority_map") or {}).items()},
                        date_floor=options.get("date_floor") or dates.DEFAULT_FLOOR,
                        event_log=bool(options.get("event_log", self.event_log)),
-                       source_time_zone=options.get("source_time_zone"))
+                       source_time_zone=options.get("source_time_zone"),
+                       time_columns=dict(options.get("time_columns") or {}))
 
 
 @dataclass
@@ -118,7 +126,8 @@ class Source:
     staged: reader.Staged
     path: Path                # the file as uploaded, copied into the originals folder on commit
     replaces_batch: int | None = None  # re-mapping a stored batch: this batch gives way on commit
-    date_detections: dict[str, dates.Detection] = field(default_factory=dict, repr=False)  # by column
+    # by column, or by date and time column (ImportPlan.time_columns)
+    date_detections: dict[str | tuple[str, str], dates.Detection] = field(default_factory=dict, repr=False)
     scratch: Path | None = None  # a big file's scratch database, holding its mapped rows (see SCRATCH_FROM_ROWS)
     # A file staged a piece at a time (a direct import of a big file, see PIECE_BYTES): the byte
     # ranges after the staged one, which ``preview`` stages, maps and drops in turn, once.
@@ -326,10 +335,50 @@ def propose_plan(con: duckdb.DuckDBPyConnection, source: Source, profile: str | 
                   else formats.recognise(source.columns, event_log) or formats.recognise(source.columns))
         if layout is None:
             return ImportPlan("custom", "custom", {}, event_log=event_log)
-        plan = ImportPlan(layout.name, layout.source_system, layout.propose(source.columns), layout=layout.name,
-                          event_log=layout.event_log)
+        plan = _with_time_columns(con, source, ImportPlan(
+            layout.name, layout.source_system, layout.propose(source.columns), layout=layout.name,
+            event_log=layout.event_log))
     plan.event_log = plan.event_log or event_log
     return with_detected_dates(con, source, plan)
+
+
+# A date column and the column beside it holding the time of day, named alike: 受理日期 and 受理時間,
+# Created Date and Created Time.
+_DATE_HEADER = re.compile(r"^(.*?)(日期|date)$", re.IGNORECASE)
+_TIME_HEADER = re.compile(r"^(.*?)(時間|time)$", re.IGNORECASE)
+_TIME_OF_DAY = re.compile(r"^(上午|下午|AM|PM)?\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(AM|PM|上午|下午)?$", re.IGNORECASE)
+
+
+def _with_time_columns(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> ImportPlan:
+    """The plan reading each date field whose column holds dates only with the time of day from
+    the column beside it named alike (ImportPlan.time_columns). A field the layout gave the time
+    column, because its header is the one it knows (提出時間), gets the date column beside it."""
+    mapping, times = dict(plan.mapping), dict(plan.time_columns)
+    for name, column in plan.mapping.items():
+        if formats.FIELD_BY_NAME[name].kind != "datetime" or name in times:
+            continue
+        date, clock = _DATE_HEADER.match(column.strip()), _TIME_HEADER.match(column.strip())
+        if not (date or clock):
+            continue
+        wanted, words = (date.group(1), ("時間", "time")) if date else (clock.group(1), ("日期", "date"))
+        beside = [c for c in source.columns if c not in plan.columns_used() and c.strip().lower() in
+                  {f"{wanted}{word}".lower() for word in words}]
+        if len(beside) != 1:
+            continue
+        if date and _times_of_day(con, source, beside[0]):
+            times[name] = beside[0]
+        elif clock and _times_of_day(con, source, column) and not _times_of_day(con, source, beside[0]):
+            mapping[name], times[name] = beside[0], column
+    return replace(plan, mapping=mapping, time_columns=times)
+
+
+def _times_of_day(con: duckdb.DuckDBPyConnection, source: Source, column: str) -> bool:
+    """Whether a column's cells (its first 500 holding a value, at least one; the header repeated
+    aside) are times of day alone."""
+    if source.staged.is_typed(column):  # read as whole timestamps by the reader
+        return False
+    samples = [value.strip() for value in _date_samples(con, source, column) if value.strip() != column.strip()]
+    return bool(samples) and all(_TIME_OF_DAY.match(value) for value in samples)
 
 
 def with_detected_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> ImportPlan:
@@ -346,21 +395,38 @@ def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPla
     for name, column in plan.mapping.items():
         if formats.FIELD_BY_NAME[name].kind != "datetime" or column not in source.columns:
             continue
-        if source.staged.is_typed(column):  # parsed by the reader in the form it was chosen for
-            source.date_detections[column] = dates.Detection(dates.BY_NAME[TYPED_FORM], 1, 1)
-        if column not in source.date_detections:
-            source.date_detections[column] = dates.detect(_date_samples(con, source, column), time_zone=time_zone(con))
-        detections[name] = source.date_detections[column]
+        time = plan.time_columns.get(name) if plan.time_columns.get(name) in source.columns else None
+        key = (column, time) if time else column
+        if source.staged.is_typed(column) and not time:  # parsed by the reader in the form it was chosen for
+            source.date_detections[key] = dates.Detection(dates.BY_NAME[TYPED_FORM], 1, 1)
+        if key not in source.date_detections:
+            source.date_detections[key] = dates.detect(_date_samples(con, source, column, time),
+                                                       time_zone=time_zone(con))
+        detections[name] = source.date_detections[key]
     return detections
 
 
-def _date_samples(con: duckdb.DuckDBPyConnection, source: Source, column: str) -> list[str]:
-    """Up to 500 cells of a staged text column that hold a value, as written: what a date form is
-    detected from (and whether the reader may parse it, ``typed_dates``)."""
-    ref = source.staged.ref(column)
+def _date_samples(con: duckdb.DuckDBPyConnection, source: Source, column: str, time: str | None = None) -> list[str]:
+    """Up to 500 cells of a staged text column that hold a value, as written (with the cell of its
+    ``time`` column after it, as the import reads them): what a date form is detected from (and
+    whether the reader may parse it, ``typed_dates``)."""
+    cell = source.staged.ref(column) if time is None else _date_and_time_sql(source.staged, column, time)
     return [value for (value,) in con.execute(
-        f"SELECT {ref} FROM {source.staged.table} WHERE {dates.value_or_null_sql(f'trim({ref})')} IS NOT NULL LIMIT 500"
+        f"SELECT {cell} FROM {source.staged.table} WHERE {dates.value_or_null_sql(f'trim({source.staged.ref(column)})')}"
+        " IS NOT NULL LIMIT 500"
     ).fetchall()]
+
+
+def _date_and_time_sql(staged: reader.Staged, column: str | None, time: str | None) -> str:
+    """SQL: the trimmed cell of ``column``, followed by its ``time`` column's where both hold a
+    value (ImportPlan.time_columns); a date missing is missing whatever the time says (exports
+    often write 00:00:00 beside an empty date)."""
+    date = _cell_sql(staged, column)
+    if time is None:
+        return date
+    at = _cell_sql(staged, time)
+    return (f"CASE WHEN {dates.value_or_null_sql(date)} IS NULL OR {dates.value_or_null_sql(at)} IS NULL"
+            f" THEN {date} ELSE {date} || ' ' || {at} END")
 
 
 def _literal(value: str) -> str:
@@ -401,8 +467,9 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         if column is None and default is None:
             continue
         cell, text, value, present = f"c_{f.name}", f"t_{f.name}", f"v_{f.name}", f"p_{f.name}"
-        typed = staged.is_typed(column)  # a TIMESTAMP already, NULL where missing (reader.TypedDates)
-        cells.append(f"{staged.ref(column) if typed else _cell_sql(staged, column)} AS {cell}")
+        time = plan.time_columns.get(f.name) if column and f.kind == "datetime" else None
+        typed = staged.is_typed(column) and not time  # a TIMESTAMP already, NULL where missing (reader.TypedDates)
+        cells.append(f"{staged.ref(column) if typed else _date_and_time_sql(staged, column, time)} AS {cell}")
         # ="00123": how exports keep an id's leading zeros when Excel opens the file.
         read = f"CASE WHEN {cell} LIKE '=\"%\"' THEN {cell}[3:-2] ELSE {cell} END" if f.name == "ticket_id" else cell
         texts.append(f"{cell if typed else _text_sql(f.name, read, default)} AS {text}")
@@ -518,7 +585,8 @@ def _parameters(plan: ImportPlan, zone: str) -> dict:
     return {"source_system": plan.source_system, "time_zone": zone,
             "date_floor": plan.date_floor, "date_ceiling": ceiling.strftime("%Y-%m-%d %H:%M:%S"),
             **vocabularies.parameters(plan.statuses),
-            **{f"header_{name}": plan.mapping[name].strip() for name in HEADER_REPEATS if name in plan.mapping},
+            **{f"header_{name}": " ".join(c.strip() for c in (plan.mapping[name], plan.time_columns.get(name)) if c)
+               for name in HEADER_REPEATS if name in plan.mapping},
             **({"source_time_zone": plan.source_time_zone} if plan.source_time_zone else {}),
             **{f"default_{name}": value for name, value in plan.defaults.items()}}
 
@@ -599,7 +667,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
     missing = plan.missing_required()
     if missing:
         raise InputError(source.file_name, "ingest.missing_required", fields=missing)
-    unknown = sorted(set(plan.mapping.values()) - set(source.columns))
+    unknown = sorted(plan.columns_used() - set(source.columns))
     if unknown:
         raise InputError(source.file_name, "ingest.unknown_columns", columns=", ".join(unknown))
     already = batches.already_imported(con, source)
@@ -930,7 +998,8 @@ def _as_exported(column: str, table: str | None = "c") -> str:
 
 def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str]):
     columns = {**plan.mapping, "summary_row": plan.mapping.get("ticket_id"), "header_row": None}
-    return batches.cell_rejects(con, source, mapped, bad, columns, lambda name, raw: _reason(name, raw, plan))
+    return batches.cell_rejects(con, source, mapped, bad, columns, lambda name, raw: _reason(name, raw, plan),
+                                {name: time for name, time in plan.time_columns.items() if name in plan.mapping})
 
 
 def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -1160,7 +1229,8 @@ def _typed_columns(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportP
     patterns = {}
     for name, column in plan.mapping.items():
         if (formats.FIELD_BY_NAME[name].kind != "datetime" or name in plan.defaults or column in read_as_text
-                or plan.date_formats.get(name) != TYPED_FORM or column not in source.columns):
+                or name in plan.time_columns or plan.date_formats.get(name) != TYPED_FORM
+                or column not in source.columns):
             continue
         values = _date_samples(con, source, column)
         fitting = next((p for p in form.patterns if values and all(_fits(v, p) for v in values)), None)

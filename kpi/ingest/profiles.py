@@ -6,10 +6,12 @@ The file is one JSON object; every key but ``fields`` is optional::
      "fields": {"ticket_id": "Id", "created_at": "Created at", "status": "Status"},
      "date_forms": {"created_at": "iso"}, "defaults": {"department": "Support"},
      "status_map": {"Awaiting parts": "on_hold"}, "priority_map": {"Crit": 1},
-     "date_floor": "1980-01-01", "event_log": false, "source_time_zone": "UTC"}
+     "date_floor": "1980-01-01", "event_log": false, "source_time_zone": "UTC",
+     "time_columns": {"created_at": "Created time"}}
 
 ``source_time_zone``: the zone of the times the export writes without a UTC offset (an IANA name;
-left out, the store's own).
+left out, the store's own). ``time_columns``: for a date field whose column holds the date alone,
+the column holding its time of day.
 
 Reading checks every key and value and says which one is wrong (``InputError``), so a broken
 file never half-applies.
@@ -24,7 +26,7 @@ from kpi.ingest.errors import InputError
 from kpi.ingest.importer import ImportPlan
 
 KEYS = ("name", "source_system", "layout", "fields", "date_forms", "defaults", "status_map", "priority_map",
-        "date_floor", "event_log", "source_time_zone")
+        "date_floor", "event_log", "source_time_zone", "time_columns")
 
 
 def to_json(plan: ImportPlan) -> str:
@@ -66,12 +68,15 @@ def from_json(text: str | bytes, file_name: str) -> ImportPlan:
     zone = data.get("source_time_zone")
     _check(file_name, "source_time_zone", zone is None or dates.is_time_zone(zone),
            "an IANA time zone such as UTC or Asia/Taipei")
+    time_columns = _mapping(data, "time_columns", file_name)
+    dated = sorted(f.name for f in formats.FIELDS if f.kind == "datetime" and f.name in fields)
+    _check(file_name, "time_columns", set(time_columns) <= set(dated), ", ".join(dated) or "—")
     name = str(data.get("name") or file_name)
     plan = ImportPlan(name, str(data.get("source_system") or name), fields, date_forms,
                       _mapping(data, "defaults", file_name))
     return plan.with_options({"layout": layout, "status_map": status_map, "priority_map": priority_map,
                               "date_floor": floor, "event_log": data.get("event_log", False),
-                              "source_time_zone": zone})
+                              "source_time_zone": zone, "time_columns": time_columns})
 
 
 def _mapping(data: dict, key: str, file_name: str) -> dict[str, str]:
