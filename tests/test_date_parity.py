@@ -82,6 +82,10 @@ def weekday_cells(count: int, seed: int = 20261201) -> list[str]:
         between = rng.choice(["", " ", "\u3000", "  "])
         time = rng.choice(["", " 14:30", " 9:05:07", " 下午 2:30", " 上午12:05", " 2:30 PM", " 14:30+08:00", " 25:00"])
         cells.add(f"{date}{between}{weekday}{time}")
+    # An English weekday first, as e-mail headers and US long dates write it (and one that is none).
+    cells.update(["Mon, 05 Feb 2024 14:30", "Mon, 05 Feb 2024 14:30:00 +0800", "Monday, February 5, 2024 2:30 PM",
+                  "Tue 6 Feb 2024", "tue. 6 Feb 2024 09:05", "Wed, 7 February 2024", "Sun, 31 Feb 2024",
+                  "Month 5 Feb 2024", "Fri,05 Feb 2024"])
     return sorted(cells)
 
 

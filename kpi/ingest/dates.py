@@ -47,10 +47,13 @@ _ISO_START = re.compile(r"^.{4}[-/.]")
 _UNICODE_SPACE = re.compile(r"[^\S\t\n\v\f\r ]")
 DEFAULT_TIME_ZONE = "Asia/Taipei"
 # A weekday written inside a date, as Taiwanese systems and Windows' long dates do: "2024/02/05(一)",
-# "2024/2/5 (週一) 14:30", "2024年2月5日 星期一 下午 02:30", "113/02/05（一）", and in English within
-# brackets, "2024-02-05 (Mon) 14:30". Forms with ``weekdays`` read past it (and want one).
+# "2024/2/5 (週一) 14:30", "2024年2月5日 星期一 下午 02:30", "113/02/05（一）"; in English within
+# brackets, "2024-02-05 (Mon) 14:30", or first, as e-mail headers and US long dates write it:
+# "Mon, 05 Feb 2024 14:30", "Monday, February 5, 2024 2:30 PM". Forms with ``weekdays`` read past
+# it (and want one).
+_ENGLISH_DAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?"
 _WEEKDAY_PATTERN = (r"[(（]\s*(?:星期|週|周|禮拜|礼拜)?[一二三四五六日天]\s*[)）]|(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]"
-                    r"|[(（]\s*(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?\s*[)）]")
+                    rf"|[(（]\s*{_ENGLISH_DAY}\s*[)）]|^{_ENGLISH_DAY},?\s")
 _WEEKDAY = re.compile(_WEEKDAY_PATTERN, re.IGNORECASE)
 _WEEKDAY_SQL = "(?i)" + _WEEKDAY_PATTERN.replace(r"\s", WHITESPACE_CLASS)
 # Readable range: a value outside it is refused with its row (Python's datetime ends at 9999).
@@ -138,8 +141,9 @@ class DateFormat:
         if self.weekdays:
             without = (f"trim(regexp_replace(regexp_replace({text}, '{_WEEKDAY_SQL}', ' ', 'g'),"
                        f" '{WHITESPACE_CLASS}+', ' ', 'g'), ' ')")
-            # Four-digit years only (Python's %Y), as the ISO form's guard: DuckDB would read 113/02/05 as 113.
-            years = "" if self.roc_years else f" AND regexp_matches({without}, '^[0-9]{{4}}[-/.年]')"
+            # Four-digit years only (Python's %Y), as the ISO form's guard: DuckDB would read 113/02/05
+            # as 113, and 6 Feb 24 as 24. The year comes first, or after the month's name.
+            years = "" if self.roc_years else f" AND regexp_matches({without}, '^[0-9]{{4}}[-/.年]|[^0-9][0-9]{{4}}( |$)')"
             return (f"CASE WHEN regexp_matches({text}, '{_WEEKDAY_SQL}'){years}"
                     f" THEN {replace(self, weekdays=False).parse_sql(without)} END")
         if self.is_excel_serial:
@@ -303,8 +307,11 @@ def _with_fractions(date_pattern: str, separator: str = " ") -> tuple[str, ...]:
 # 年月日, with hours, minutes and seconds as 時分秒 (spaces squeezed out first).
 _CHINESE_DATES = ("%Y年%m月%d日%H時%M分%S秒", "%Y年%m月%d日%H時%M分", "%Y年%m月%d日")
 
-_WEEKDAY_FORMS = tuple(f"{d}{t}" for d in ("%Y/%m/%d", "%Y-%m-%d", "%Y.%m.%d", "%Y年%m月%d日")
-                       for t in ("", " %H:%M", " %H:%M:%S", " %p %I:%M", " %p %I:%M:%S", " %I:%M %p", " %I:%M:%S %p"))
+_WEEKDAY_TIMES = ("", " %H:%M", " %H:%M:%S", " %p %I:%M", " %p %I:%M:%S", " %I:%M %p", " %I:%M:%S %p")
+_WEEKDAY_FORMS = tuple(f"{d}{t}" for d in ("%Y/%m/%d", "%Y-%m-%d", "%Y.%m.%d", "%Y年%m月%d日") for t in _WEEKDAY_TIMES)
+# After an English weekday, the month by name: "05 Feb 2024 14:30", "February 5, 2024 2:30 PM".
+_MONTH_NAME_FORMS = tuple(f"{d}{t}" for m in ("%b", "%B") for d in (f"%d {m} %Y", f"{m} %d, %Y", f"{m} %d %Y")
+                          for t in _WEEKDAY_TIMES if "%p %I" not in t)
 
 FORMATS: tuple[DateFormat, ...] = (
     DateFormat(
@@ -351,7 +358,7 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat("roc_compact", "1130816 15:32", ("%Y%m%d", "%Y%m%d %H:%M", "%Y%m%d %H:%M:%S", "%Y%m%d%H%M", "%Y%m%d%H%M%S"),
                roc_years=True, fixed_width=True),
     # A weekday inside the date (_WEEKDAY), with a 24-hour time or a 12-hour one after 上午/下午 or before AM/PM.
-    DateFormat("weekday", "2024/2/5(一) 14:30", _WEEKDAY_FORMS, meridiem_words=True, weekdays=True),
+    DateFormat("weekday", "2024/2/5(一) 14:30", _WEEKDAY_FORMS + _MONTH_NAME_FORMS, meridiem_words=True, weekdays=True),
     DateFormat("roc_weekday", "113/2/5(一) 14:30", _WEEKDAY_FORMS, meridiem_words=True, roc_years=True, weekdays=True),
     DateFormat("excel_serial", "40123.5417"),
     DateFormat("epoch_ms", "1708300800000", epoch_milliseconds=True),
