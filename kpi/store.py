@@ -133,9 +133,15 @@ def sweep_unfinished_batches(con: duckdb.DuckDBPyConnection) -> list[int]:
     lost = [batch for batch in listed if batch not in UNFINISHED_HERE]
     if lost:
         with transaction(con):
-            con.execute("DELETE FROM ticket_versions WHERE list_contains($lost, batch_id)", {"lost": lost})
-            con.execute("DELETE FROM unfinished_batches WHERE list_contains($lost, batch_id)", {"lost": lost})
+            delete_unfinished(con, lost)
     return lost
+
+
+def delete_unfinished(con: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> None:
+    """Delete the versions of unfinished batches and take them off the list (in the caller's
+    transaction): after a process died mid-way, or an import stopped before recording its batch."""
+    con.execute("DELETE FROM ticket_versions WHERE list_contains($batches, batch_id)", {"batches": batch_ids})
+    con.execute("DELETE FROM unfinished_batches WHERE list_contains($batches, batch_id)", {"batches": batch_ids})
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

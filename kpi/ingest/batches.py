@@ -361,8 +361,7 @@ def begin_unfinished(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def end_unfinished(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-    """Take the batch off the list: inside the transaction that records it, or after its
-    versions were deleted because it was not (``drop_unfinished``)."""
+    """Take the batch off the list, inside the transaction that records it."""
     con.execute("DELETE FROM unfinished_batches WHERE batch_id = ?", [batch_id])
 
 
@@ -370,8 +369,7 @@ def drop_unfinished(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     """After an import that wrote versions ahead: delete them unless the batch was recorded."""
     if batch_kind(con, batch_id) is None:
         with store.transaction(con):
-            con.execute("DELETE FROM ticket_versions WHERE batch_id = ?", [batch_id])
-            end_unfinished(con, batch_id)
+            store.delete_unfinished(con, [batch_id])
     store.UNFINISHED_HERE.discard(batch_id)
 
 

@@ -353,7 +353,7 @@ def _with_time_columns(con: duckdb.DuckDBPyConnection, source: Source, plan: Imp
     """The plan reading each date field whose column holds dates only with the time of day from
     the column beside it named alike (ImportPlan.time_columns). A field the layout gave the time
     column, because its header is the one it knows (提出時間), gets the date column beside it."""
-    mapping, times = dict(plan.mapping), dict(plan.time_columns)
+    mapping, times, used = dict(plan.mapping), dict(plan.time_columns), plan.columns_used()
     for name, column in plan.mapping.items():
         if formats.FIELD_BY_NAME[name].kind != "datetime" or name in times:
             continue
@@ -361,7 +361,7 @@ def _with_time_columns(con: duckdb.DuckDBPyConnection, source: Source, plan: Imp
         if not (date or clock):
             continue
         wanted, words = (date.group(1), ("時間", "time")) if date else (clock.group(1), ("日期", "date"))
-        beside = [c for c in source.columns if c not in plan.columns_used() and c.strip().lower() in
+        beside = [c for c in source.columns if c not in used and c.strip().lower() in
                   {f"{wanted}{word}".lower() for word in words}]
         if len(beside) != 1:
             continue
@@ -412,8 +412,8 @@ def _date_samples(con: duckdb.DuckDBPyConnection, source: Source, column: str, t
     whether the reader may parse it, ``typed_dates``)."""
     cell = source.staged.ref(column) if time is None else _date_and_time_sql(source.staged, column, time)
     return [value for (value,) in con.execute(
-        f"SELECT {cell} FROM {source.staged.table} WHERE {dates.value_or_null_sql(f'trim({source.staged.ref(column)})')}"
-        " IS NOT NULL LIMIT 500"
+        f"SELECT {cell} FROM {source.staged.table}"
+        f" WHERE {dates.value_or_null_sql(_cell_sql(source.staged, column))} IS NOT NULL LIMIT 500"
     ).fetchall()]
 
 
@@ -999,7 +999,7 @@ def _as_exported(column: str, table: str | None = "c") -> str:
 def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str]):
     columns = {**plan.mapping, "summary_row": plan.mapping.get("ticket_id"), "header_row": None}
     return batches.cell_rejects(con, source, mapped, bad, columns, lambda name, raw: _reason(name, raw, plan),
-                                {name: time for name, time in plan.time_columns.items() if name in plan.mapping})
+                                plan.time_columns)
 
 
 def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tuple[tuple[str, str], ...]]:

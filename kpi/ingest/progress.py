@@ -15,8 +15,9 @@ from collections.abc import Callable
 
 # The phases in order, each with its share of an import's time, as measured on exports of a
 # million rows (4.1 s: the checksum and the load together 1.0 s, mapping and checking 1.3 s,
-# sorting 0.15 s, writing 1.3 s). A file read in pieces writes each piece as it checks it: there "check" takes nine
-# tenths of the time, moving piece by piece, and the write at the end is quick.
+# sorting 0.15 s, writing 1.3 s). A file read in pieces writes each piece as it checks it:
+# there "check" takes nine tenths of the time, moving piece by piece, and the write at the end
+# is quick.
 SHARES = {"read": 0.1, "stage": 0.15, "check": 0.45, "sort": 0.05, "write": 0.25}
 PHASES = tuple(SHARES)
 Progress = Callable[[str, int, int], None]
