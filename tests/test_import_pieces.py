@@ -2,6 +2,7 @@
 rejects (file row and column) and data-quality findings as the file read whole."""
 
 import errno
+import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +52,21 @@ def test_cuts_fall_only_at_record_ends_whatever_the_read_size():
         assert reader.scan_for_pieces(path, sniffed, 3, chunk_bytes=4)[1] == (6, 14)  # past the header, then 14
     finally:
         path.unlink()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le"])
+def test_the_scan_hashes_in_file_order_and_names_a_nul_bytes_row_whatever_the_read_size(tmp_path, encoding):
+    text = "".join(f"{n},row {n}\n" for n in range(1, 40))
+    path = tmp_path / "scanned.csv"
+    path.write_bytes(text.encode(encoding))
+    sniffed = reader.Sniffed("scanned.csv", "csv", encoding, ",", 1)
+    for chunk_bytes in (2, 6, 64, 1 << 20):
+        assert reader.scan(path, sniffed, chunk_bytes) == hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(text.replace("row 27", "row \x0027").encode(encoding))  # a NUL in line 27
+    for chunk_bytes in (2, 6, 64, 1 << 20):
+        with pytest.raises(InputError) as caught:
+            reader.scan(path, sniffed, chunk_bytes)
+        assert (caught.value.key, caught.value.row) == ("ingest.nul_byte", 27)
 
 
 def test_a_file_imported_in_pieces_stores_and_reports_what_the_whole_file_does(tmp_path, monkeypatch):
