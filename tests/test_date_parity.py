@@ -89,7 +89,23 @@ def weekday_cells(count: int, seed: int = 20261201) -> list[str]:
     return sorted(cells)
 
 
-CELLS = generated_cells(4000) + weekday_cells(600)
+def mail_cells(count: int, seed: int = 20261130) -> list[str]:
+    """E-mail's dates (RFC 5322): weekday or none, zones as offsets or names, a zone's name in
+    brackets after it, and offsets out of range."""
+    rng = random.Random(seed)
+    cells = set()
+    while len(cells) < count:
+        weekday = rng.choice(["", "Mon, ", "Tue ", "wed, ", "Thursday, ", "Fri,"])
+        day, month = rng.randint(1, 32), rng.choice(["Feb", "feb", "February", "Sept", "Dec", "Foo"])
+        year = rng.choice(["2024", "24", "1999"])
+        time = rng.choice(["14:30:00", "9:05", "23:59:59", "24:00:00", "14:30:00.5"])
+        zone = rng.choice(["+0800", "-0500", "+08:00", "+0000", "GMT", "UT", "utc", "Z", "+0860", "+2400", "+08",
+                           "+080000", "CST", "+0800 (CST)", "-0000 (UTC)", ""])
+        cells.add(f"{weekday}{day} {month} {year} {time} {zone}".strip())
+    return sorted(cells)
+
+
+CELLS = generated_cells(4000) + weekday_cells(600) + mail_cells(600)
 
 
 @pytest.mark.parametrize("form", dates.FORMATS, ids=lambda form: form.name)

@@ -304,6 +304,9 @@ def test_a_header_read_past_the_first_256_kb_is_the_header_read_whole(tmp_path):
         (["2024年2月6日 星期二 下午 02:30"], "weekday", datetime(2024, 2, 6, 14, 30)),
         (["113/02/05（一）", "民國113年2月6日 星期二"], "roc_weekday", datetime(2024, 2, 5)),
         (["Mon, 05 Feb 2024 14:30", "Tuesday, February 6, 2024 9:05 AM"], "weekday", datetime(2024, 2, 5, 14, 30)),
+        # E-mail's dates (RFC 5322) end in their UTC offset: 06:30 GMT is 14:30 in Taipei (UTC+8).
+        (["Mon, 05 Feb 2024 06:30:00 +0000", "6 Feb 2024 09:05 -0500 (EST)"], "mail", datetime(2024, 2, 5, 14, 30)),
+        (["Tue, 6 Feb 2024 01:00:00 GMT"], "mail", datetime(2024, 2, 6, 9)),
         (["2024.08.16 15:32", "2024.08.17"], "iso", datetime(2024, 8, 16, 15, 32)),
         (["29/2/2016 01:16", "13/3/2016 09:00"], "day_first", datetime(2016, 2, 29, 1, 16)),
         (["25/Feb/26 10:17 PM"], "jira", datetime(2026, 2, 25, 22, 17)),

@@ -72,6 +72,21 @@ def test_republic_of_china_years_are_stored_as_ours(con, tmp_path, rows):
     ]
 
 
+def test_e_mail_dates_are_stored_in_the_stores_zone_whatever_their_offset(con, tmp_path):
+    # Helpdesks that keep mail headers write RFC 5322 dates; each carries its own UTC offset.
+    report = importer.import_file(con, write(tmp_path, "mail.csv", (
+        "M-1,郵件,客服一部,王小明,Level 2,\"Mon, 05 Feb 2024 01:15:00 +0000\",,\"Mon, 5 Feb 2024 20:30 -0500 (EST)\",0,已關閉,\n"
+        "M-2,郵件,客服一部,王小明,Level 2,\"Tue, 06 Feb 2024 09:00:00 +0800\",\"Wed, 07 Feb 2024 10:00:00 GMT\",,0,處理中,\n"
+        "M-3,郵件,客服一部,王小明,Level 2,\"Tue, 06 Feb 2024 09:00:00 +2500\",,,0,處理中,\n")))
+    assert (report.rows_read, report.inserted, report.rejected) == (3, 2, 1)
+    assert [(r.row, r.column, r.key) for r in report.rejects] == [(4, "提出時間", "reject.bad_date")]
+    assert tickets(con, "ticket_id, created_at, resolved_at") == [
+        ("M-1", datetime(2024, 2, 5, 9, 15), datetime(2024, 2, 6, 9, 30)),
+        ("M-2", datetime(2024, 2, 6, 9), None),
+    ]
+    assert store.scalar(con, "SELECT current_commitment_at FROM tickets WHERE ticket_id = 'M-2'") == datetime(2024, 2, 7, 18)
+
+
 SPLIT_HEADER = "編號,主旨,部門,負責人,服務請求方法,提出日期,提出時間,完成日期,完成時間,服務請求狀態\n"
 
 

@@ -83,6 +83,8 @@ class DateFormat:
     fixed_width: bool = False
     # A weekday inside the date (_WEEKDAY), read past; text without one is another form's.
     weekdays: bool = False
+    # The time ends in its UTC offset (_MAIL_ZONE), converted to the store's zone: e-mail's dates.
+    utc_offsets: bool = False
 
     @property
     def is_excel_serial(self) -> bool:
@@ -116,6 +118,8 @@ class DateFormat:
             value = f"{int(year.group(1)) + ROC_OFFSET}{value[year.end():]}"
         if not (self.squeeze_spaces or self.meridiem_words or self.spaces_as_one) and _UNICODE_SPACE.search(value):
             return None  # strptime's " " and fromisoformat take a no-break or ideographic space, DuckDB not
+        if self.utc_offsets:
+            return _mail_date(value, self.patterns, time_zone)
         if _TIME_WITH_OFFSET.search(value):
             return _with_offset(value, time_zone) if self.name == "iso" else None
         if self.name == "iso":
@@ -152,6 +156,13 @@ class DateFormat:
         if self.epoch_milliseconds:
             return (f"CASE WHEN regexp_full_match({text}, '{_EPOCH_MILLISECONDS.pattern[1:-1]}')"
                     f" THEN timezone($time_zone, timezone('UTC', epoch_ms(CAST({text} AS BIGINT)))) END")
+        if self.utc_offsets:
+            bare = text
+            for pattern, by in _MAIL_REWRITES:
+                bare = f"regexp_replace({bare}, '{_sql_pattern(pattern)}', '{by}')"
+            attempts = ", ".join(f"try_strptime({bare}, '{p}')" for p in self.patterns)
+            return (f"CASE WHEN regexp_matches({bare}, '{_sql_pattern(_MAIL_ZONE)}')"
+                    f" THEN timezone($time_zone, coalesce({attempts})) END")
         if self.roc_years:
             after = "[0-9]" if self.fixed_width else "[-/年.]"
             text = (f"CASE WHEN regexp_matches({text}, '{_ROC_YEAR_SQL}{after}') THEN CAST(CAST(regexp_extract({text},"
@@ -186,9 +197,9 @@ class DateFormat:
         """SQL: ``parsed`` (this form's reading of the cell ``text``) as wall-clock time in the
         store's zone (``$time_zone``), the file writing its times in ``$source_time_zone``. Unix
         time is UTC and an ISO time with an offset was converted by it already; no other form
-        reads a time with an offset."""
+        reads a time with an offset but the e-mail form, which always does."""
         converted = from_source_zone_sql(parsed)
-        if self.epoch_milliseconds:
+        if self.epoch_milliseconds or self.utc_offsets:
             return parsed
         if self.name == "iso":
             return f"CASE WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {parsed} ELSE {converted} END"
@@ -210,7 +221,7 @@ def to_source_zone_sql(stored: str) -> str:
 # detection's time, about 25 ms a column (15 forms tried on 20 sample values). Each admits all
 # that strptime's own admits (its %d also takes " 5"; whitespace in a pattern is any run of it,
 # letters match in either case), so nothing strptime reads is passed over (tests/test_date_parity.py).
-_LOOSE_DIRECTIVES = {"Y": r"\d{4}", "y": r"\d{2}", "m": r"\d{1,2}", "d": r" ?\d{1,2}", "H": r"\d{1,2}",
+_LOOSE_DIRECTIVES = {"z": r"(?:[+-]\d\d:?\d\d(?::?\d\d(?:\.\d{1,6})?)?|Z)", "Y": r"\d{4}", "y": r"\d{2}", "m": r"\d{1,2}", "d": r" ?\d{1,2}", "H": r"\d{1,2}",
                      "I": r"\d{1,2}", "M": r"\d{1,2}", "S": r"\d{1,2}", "f": r"\d{1,6}", "p": r"[^\W\d_]+",
                      "b": r"[^\W\d_]+", "B": r"[^\W\d_]+", "%": "%"}
 
@@ -245,6 +256,33 @@ def _with_offset(value: str, time_zone: str) -> datetime | None:
     except ValueError:
         return None
     return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+
+
+# An e-mail date (RFC 5322, as mail headers and the helpdesks that keep them write it): an optional
+# weekday, then "05 Feb 2024 14:30:00 +0800", perhaps with the zone's name after it in brackets,
+# "(CST)", and GMT, UT, UTC or Z for +0000. Both readers get the text these rewrites leave.
+_MAIL_REWRITES = ((rf"(?i)^{_ENGLISH_DAY},?\s+", ""), (r"\s*\([^()]*\)$", ""), (r"(?i)\s+(GMT|UTC|UT|Z)$", " +0000"))
+# Hours and minutes only, each in range: Python's %z also takes seconds, DuckDB's also 25:99.
+_MAIL_ZONE = r"\s[+-]([01][0-9]|2[0-3]):?[0-5][0-9]$"
+
+
+def _mail_date(value: str, patterns: Sequence[str], time_zone: str) -> datetime | None:
+    for pattern, by in _MAIL_REWRITES:
+        value = re.sub(pattern, by, value)
+    if not re.search(_MAIL_ZONE, value):
+        return None
+    for pattern in patterns:
+        if _loose(pattern).fullmatch(value):
+            try:
+                return datetime.strptime(value, pattern).astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+            except ValueError:
+                continue
+    return None
+
+
+def _sql_pattern(pattern: str) -> str:
+    """A Python regular expression as DuckDB's (RE2) reads it the same: \\s as Python's whitespace."""
+    return pattern.replace(r"\s", WHITESPACE_CLASS)
 
 
 def readable_sql(value: str) -> str:
@@ -360,6 +398,8 @@ FORMATS: tuple[DateFormat, ...] = (
     # A weekday inside the date (_WEEKDAY), with a 24-hour time or a 12-hour one after 上午/下午 or before AM/PM.
     DateFormat("weekday", "2024/2/5(一) 14:30", _WEEKDAY_FORMS + _MONTH_NAME_FORMS, meridiem_words=True, weekdays=True),
     DateFormat("roc_weekday", "113/2/5(一) 14:30", _WEEKDAY_FORMS, meridiem_words=True, roc_years=True, weekdays=True),
+    DateFormat("mail", "Mon, 05 Feb 2024 14:30:00 +0800",
+               tuple(f"%d {m} %Y %H:%M{s} %z" for m in ("%b", "%B") for s in (":%S", "")), utc_offsets=True),
     DateFormat("excel_serial", "40123.5417"),
     DateFormat("epoch_ms", "1708300800000", epoch_milliseconds=True),
 )
