@@ -23,6 +23,7 @@ from kpi.service import durations, report
 from kpi.service.definitions import ALERTS
 from kpi.service.periods import iso_week, month
 from kpi.service.report import ServiceQuery
+from tests.messy_exports import write_messy_export
 from tests.service_tickets import BOUNDARY_TICKETS, WEEK41, insert_tickets
 
 pytest.importorskip("pyspark")
@@ -232,3 +233,33 @@ def test_times_on_period_bounds_and_between_periods_on_spark(tmp_path, spark):
                                           ServiceQuery()))
     assert duck[duck["is_total"]]["in_play"].tolist() == [4, 5]
     con.close()
+
+
+def test_messy_exports_give_the_same_printed_reports_on_both_engines(tmp_path, spark, capsys):
+    # Imported as users import them: the import's own readings (done before created, done by
+    # status without a time, reopened, unknown words, nobody assigned, ids exported twice) reach
+    # the Parquet export, and every report prints the same text on both engines.
+    con = store.connect(str(tmp_path / "store.duckdb"))
+    reports = import_files(con, [write_messy_export(tmp_path / f"messy-{seed}.csv", 3000, seed) for seed in (7, 8)])
+    found = {finding.check for report_ in reports for finding in report_.findings}
+    assert {"completed_before_created", "completion_inferred", "reopened"} <= found
+    con.close()
+    assert main(["export-parquet", "--db", str(tmp_path / "store.duckdb"), "--out", str(tmp_path / "parquet")]) == 0
+    capsys.readouterr()
+
+    def printed(command: list[str], *engine: str) -> str:
+        assert main([*command, *engine]) == 0
+        return capsys.readouterr().out
+
+    commands = [["weekly", "--week", "2024-W05"], ["weekly", "--week", "2024-W05", "--by", "department"],
+                ["weekly", "--month", "2024-03", "--due", "standard"], ["weekly", "--week", "2024-W01", "--batch", "2"],
+                ["weekly", "--from", "2024-02-15", "--to", "2024-04-14", "--due", "first", "--by", "department"],
+                ["distribution", "--week", "2024-W09", "--counted", "extension"],
+                ["commitments", "--from", "2024-02-01", "--to", "2024-04-30", "--by", "department"]]
+    for command in commands:
+        on_duckdb = printed(command, "--db", str(tmp_path / "store.duckdb"))
+        assert printed(command, "--engine", "spark", "--spark-source", str(tmp_path / "parquet")) == on_duckdb, command
+    by_department = json.loads(printed(commands[1], "--db", str(tmp_path / "store.duckdb")))
+    *groups, total = by_department
+    assert None in [row["group"] for row in groups]  # nobody assigned: its own row, on both engines
+    assert total["group"] == "TOTAL" and total["in_play"] == sum(row["in_play"] for row in groups) > 0
