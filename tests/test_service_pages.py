@@ -258,6 +258,11 @@ def test_weekly_page_takes_its_period_from_the_url(week41_db):
     assert table_rows(app)[0][:4] == ["Total", "6", "1", "7"]
     app = page("weekly.py", week="2009-W54")
     assert app.query_params["week"] == "2009-W41" and "week" in app.warning[0].value
+    # A range whose end has no next day (or whose year before is no year) is the link's mistake too.
+    for days in (["9999-12-31", "9999-12-31"], ["1899-01-01", "1899-01-07"]):
+        app = page("weekly.py", period="range", range=days)
+        assert not app.exception and "range" in app.warning[0].value
+        assert app.subheader[0].value == "Period: 2009-10-05..2009-10-11"
 
 
 def test_escalation_bars_lie_down_for_many_groups():

@@ -4,6 +4,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from kpi import store
+from kpi.cli import main
 from kpi.service import periods
 from kpi.service.periods import PeriodError, iso_week, month
 from tests.service_tickets import week41_rows, weekly_page
@@ -60,3 +62,27 @@ def test_a_quick_choice_from_the_link_and_in_the_link(db_file):
     app.selectbox(key="preset").set_value("last_month").run()
     assert app.query_params["preset"] == "last_month"
     assert app.subheader[0].value == f"Period: {(today.replace(day=1) - timedelta(days=1)):%Y-%m}"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: iso_week("9999-W52"), lambda: month("9999-12"), lambda: month("0000-05"), lambda: iso_week("1899-W52"),
+    lambda: periods.date_range(date(9999, 12, 30), date(9999, 12, 31)),
+    lambda: periods.date_range(date(1, 1, 1), date(1, 1, 7)),
+])
+def test_periods_whose_end_trend_or_year_before_leave_the_calendar_are_refused(make):
+    with pytest.raises(PeriodError, match="outside the years 1900-9998"):
+        make()
+
+
+def test_the_first_and_last_years_keep_their_trend_and_year_before():
+    last, first = month("9998-12"), iso_week("1900-W01")
+    assert last.end == datetime(9999, 1, 1) and first.start == datetime(1900, 1, 1)
+    assert first.year_before().label == "1899-W01" and len(first.trailing(12)) == 12
+    assert periods.date_range(date(9998, 12, 31), date(9998, 12, 31)).end == datetime(9999, 1, 1)
+
+
+def test_the_cli_names_a_period_it_cannot_cover_without_a_trace(tmp_path, capsys):
+    store.connect(str(tmp_path / "store.duckdb")).close()
+    assert main(["weekly", "--month", "9999-12", "--db", str(tmp_path / "store.duckdb")]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: '9999-12' is outside the years 1900-9998 a report can cover\n"

@@ -12,7 +12,6 @@ from pandas.io.formats.style import Styler
 
 import ui
 from kpi import exports, metrics
-from kpi.ingest import dates
 from kpi.service import comparison, durations, periods, presentation, report
 from kpi.service.definitions import ALERTS, DURATION_COLUMNS, PREFIX, WEEKLY_COLUMNS
 from kpi.service.periods import Period
@@ -140,10 +139,11 @@ def period_picker(options: FilterOptions, today: date) -> Period | None:
     if kind == "preset":
         return periods.preset(_choice("preset", periods.PRESETS, {p: t(f"service.preset.{p}") for p in periods.PRESETS}.get),
                               today)
-    given = st.query_params.get_all("range") if url_params.accepts("range", dates.is_iso_date) else []
+    given = st.query_params.get_all("range") if url_params.accepts("range", periods.is_reportable_day) else []
     days = (tuple(map(date.fromisoformat, given)) if len(given) == 2
             else (default_week.start.date(), default_week.end.date() - timedelta(days=1)))
-    chosen = st.date_input(t("service.filter.range"), days, key="range")
+    chosen = st.date_input(t("service.filter.range"), days, key="range", min_value=date(periods.FIRST_YEAR, 1, 1),
+                           max_value=date(periods.LAST_YEAR, 12, 31))
     if len(chosen) != 2:
         st.warning(t("service.range_incomplete"))
         return None

@@ -12,6 +12,9 @@ KINDS = ("week", "month", "range")
 PRESETS = ("last_7_days", "last_30_days", "this_month", "last_month", "this_quarter")
 _WEEK = re.compile(r"(\d{4})-W(\d{1,2})")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+# The years a period asked for may fall in: its end, the twelve before it (a trend) and the same
+# period a year earlier must stay within the calendar Python shares with the engines (1 to 9999).
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 class PeriodError(ValueError):
@@ -45,10 +48,10 @@ class Period:
         the same month, or the same days (29 February as the 28th)."""
         if self.kind == "week":
             year, week, _ = self.start.isocalendar()
-            return iso_week(f"{year - 1}-W{min(week, date(year - 1, 12, 28).isocalendar()[1]):02d}")
+            return _week(date.fromisocalendar(year - 1, min(week, date(year - 1, 12, 28).isocalendar()[1]), 1))
         if self.kind == "month":
-            return month(f"{self.start.year - 1}-{self.start.month:02d}")
-        return date_range(_a_year_before(self.start.date()), _a_year_before(self.end.date() - timedelta(days=1)))
+            return _month(self.start.replace(year=self.start.year - 1))
+        return _range(_a_year_before(self.start.date()), _a_year_before(self.end.date() - timedelta(days=1)))
 
     def trailing(self, count: int) -> list[Period]:
         """``count`` consecutive periods ending with this one, oldest first."""
@@ -69,6 +72,11 @@ def iso_week(label: str) -> Period:
         monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except (TypeError, ValueError):
         raise PeriodError(f"{label!r} is not an ISO week such as 2009-W41") from None
+    _within_years(label, monday.year)
+    return _week(monday)
+
+
+def _week(monday: date) -> Period:
     return Period("week", _midnight(monday), _midnight(monday + timedelta(days=7)))
 
 
@@ -77,7 +85,11 @@ def month(label: str) -> Period:
     match = _MONTH.fullmatch(label.strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise PeriodError(f"{label!r} is not a month such as 2009-10")
-    first = datetime(int(match[1]), int(match[2]), 1)
+    _within_years(label, int(match[1]))
+    return _month(datetime(int(match[1]), int(match[2]), 1))
+
+
+def _month(first: datetime) -> Period:
     return Period("month", first, (first + timedelta(days=32)).replace(day=1))
 
 
@@ -85,7 +97,27 @@ def date_range(first: date, last: date) -> Period:
     """From ``first`` 00:00 up to the end of ``last`` (both days included)."""
     if last < first:
         raise PeriodError(f"the range ends ({last}) before it starts ({first})")
+    _within_years(f"{first}..{last}", first.year, last.year)
+    return _range(first, last)
+
+
+def _range(first: date, last: date) -> Period:
     return Period("range", _midnight(first), _midnight(last + timedelta(days=1)))
+
+
+def is_reportable_day(text: str) -> bool:
+    """Whether ``text`` is a day (YYYY-MM-DD) a custom range may start or end on (a link's)."""
+    try:
+        return FIRST_YEAR <= date.fromisoformat(text).year <= LAST_YEAR
+    except ValueError:
+        return False
+
+
+def _within_years(label: str, *years: int) -> None:
+    """A period asked for lies in FIRST_YEAR..LAST_YEAR: those derived from it (``previous``,
+    ``year_before``) then stay within the calendar, and are not checked again."""
+    if not all(FIRST_YEAR <= year <= LAST_YEAR for year in years):
+        raise PeriodError(f"{label!r} is outside the years {FIRST_YEAR}-{LAST_YEAR} a report can cover")
 
 
 def week_containing(moment: datetime | date) -> Period:
