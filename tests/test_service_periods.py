@@ -86,3 +86,11 @@ def test_the_cli_names_a_period_it_cannot_cover_without_a_trace(tmp_path, capsys
     assert main(["weekly", "--month", "9999-12", "--db", str(tmp_path / "store.duckdb")]) == 2
     err = capsys.readouterr().err
     assert err == "error: '9999-12' is outside the years 1900-9998 a report can cover\n"
+
+
+def test_a_store_holding_older_times_offers_weeks_from_the_first_year_a_report_covers(db_file):
+    # A date floor set far back in a profile lets an 1850 time in; the choices start at 1900-W01.
+    app = weekly_page(db_file, week41_rows() + [{"ticket_id": "OLD", "created_at": "1850-03-04 09:00"}])
+    assert not app.exception and app.selectbox(key="week").options[-1] == "1900-W01"
+    app.segmented_control(key="period").set_value("month").run()
+    assert not app.exception and app.selectbox(key="month").options[-1] == "1900-01"

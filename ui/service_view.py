@@ -4,7 +4,7 @@ the charts, the drill-down ticket list with downloads, and the KPI help panel.""
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -124,7 +124,8 @@ def period_picker(options: FilterOptions, today: date) -> Period | None:
     """Week (default: the last complete one), month, a quick choice (last 7 days …) or a custom
     range; None until a range is whole. The choice is always written into the URL."""
     default_week = periods.last_complete_week(today, options.last_activity)
-    first = options.first_activity or default_week.start
+    # Choices start where a report can (a store whose date floor was set far back may hold older times).
+    first = max(options.first_activity or default_week.start, datetime(periods.FIRST_YEAR, 1, 1))
     kind = to_url("period", st.segmented_control(
         t("service.filter.period"), PERIOD_CHOICES, default=from_url("period", PERIOD_CHOICES), required=True,
         format_func={k: t(f"service.period.{k}") for k in PERIOD_CHOICES}.get, key="period"))

@@ -221,9 +221,10 @@ def to_source_zone_sql(stored: str) -> str:
 # detection's time, about 25 ms a column (15 forms tried on 20 sample values). Each admits all
 # that strptime's own admits (its %d also takes " 5"; whitespace in a pattern is any run of it,
 # letters match in either case), so nothing strptime reads is passed over (tests/test_date_parity.py).
-_LOOSE_DIRECTIVES = {"z": r"(?:[+-]\d\d:?\d\d(?::?\d\d(?:\.\d{1,6})?)?|Z)", "Y": r"\d{4}", "y": r"\d{2}", "m": r"\d{1,2}", "d": r" ?\d{1,2}", "H": r"\d{1,2}",
+_LOOSE_DIRECTIVES = {"Y": r"\d{4}", "y": r"\d{2}", "m": r"\d{1,2}", "d": r" ?\d{1,2}", "H": r"\d{1,2}",
                      "I": r"\d{1,2}", "M": r"\d{1,2}", "S": r"\d{1,2}", "f": r"\d{1,6}", "p": r"[^\W\d_]+",
-                     "b": r"[^\W\d_]+", "B": r"[^\W\d_]+", "%": "%"}
+                     "b": r"[^\W\d_]+", "B": r"[^\W\d_]+", "z": r"(?:[+-]\d\d:?\d\d(?::?\d\d(?:\.\d{1,6})?)?|Z)",
+                     "%": "%"}
 
 
 @functools.cache

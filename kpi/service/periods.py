@@ -122,11 +122,11 @@ def _within_years(label: str, *years: int) -> None:
 
 def week_containing(moment: datetime | date) -> Period:
     year, week, _ = moment.isocalendar()
-    return iso_week(f"{year}-W{week}")
+    return _week(date.fromisocalendar(year, week, 1))
 
 
 def month_containing(moment: datetime | date) -> Period:
-    return month(f"{moment:%Y-%m}")
+    return _month(datetime(moment.year, moment.month, 1))
 
 
 def last_complete_week(today: date, last_activity: datetime | None) -> Period:
