@@ -46,6 +46,13 @@ _ISO_START = re.compile(r"^.{4}[-/.]")
 # Whitespace Python reads as such and DuckDB does not (it knows ASCII's alone).
 _UNICODE_SPACE = re.compile(r"[^\S\t\n\v\f\r ]")
 DEFAULT_TIME_ZONE = "Asia/Taipei"
+
+
+def _sql_pattern(pattern: str) -> str:
+    """A Python regular expression as DuckDB's (RE2) reads it the same: \\s as Python's whitespace."""
+    return pattern.replace(r"\s", WHITESPACE_CLASS)
+
+
 # A weekday written inside a date, as Taiwanese systems and Windows' long dates do: "2024/02/05(一)",
 # "2024/2/5 (週一) 14:30", "2024年2月5日 星期一 下午 02:30", "113/02/05（一）"; in English within
 # brackets, "2024-02-05 (Mon) 14:30", or first, as e-mail headers and US long dates write it:
@@ -55,7 +62,7 @@ _ENGLISH_DAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesd
 _WEEKDAY_PATTERN = (r"[(（]\s*(?:星期|週|周|禮拜|礼拜)?[一二三四五六日天]\s*[)）]|(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]"
                     rf"|[(（]\s*{_ENGLISH_DAY}\s*[)）]|^{_ENGLISH_DAY},?\s")
 _WEEKDAY = re.compile(_WEEKDAY_PATTERN, re.IGNORECASE)
-_WEEKDAY_SQL = "(?i)" + _WEEKDAY_PATTERN.replace(r"\s", WHITESPACE_CLASS)
+_WEEKDAY_SQL = "(?i)" + _sql_pattern(_WEEKDAY_PATTERN)
 # Readable range: a value outside it is refused with its row (Python's datetime ends at 9999).
 FIRST_READABLE = datetime(1, 1, 1)
 LAST_READABLE = datetime(9999, 12, 31, 23, 59, 59)
@@ -119,7 +126,8 @@ class DateFormat:
         if not (self.squeeze_spaces or self.meridiem_words or self.spaces_as_one) and _UNICODE_SPACE.search(value):
             return None  # strptime's " " and fromisoformat take a no-break or ideographic space, DuckDB not
         if self.utc_offsets:
-            return _mail_date(value, self.patterns, time_zone)
+            moment = self._strptime(_mail_text(value))
+            return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None) if moment else None
         if _TIME_WITH_OFFSET.search(value):
             return _with_offset(value, time_zone) if self.name == "iso" else None
         if self.name == "iso":
@@ -131,6 +139,13 @@ class DateFormat:
                 value = value.replace(word, f" {latin} ")
         if self.meridiem_words or self.spaces_as_one:
             value = _WHITESPACE.sub(" ", value).strip()
+        return self._strptime(value)
+
+    def _strptime(self, value: str | None) -> datetime | None:
+        """The first of the form's patterns that reads ``value``, passing over those whose loose
+        screen (``_loose``) or fixed width already rules it out."""
+        if value is None:
+            return None
         for pattern in self.patterns:
             if (self.fixed_width and len(value) != _width(pattern)) or not _loose(pattern).fullmatch(value):
                 continue
@@ -160,9 +175,8 @@ class DateFormat:
             bare = text
             for pattern, by in _MAIL_REWRITES:
                 bare = f"regexp_replace({bare}, '{_sql_pattern(pattern)}', '{by}')"
-            attempts = ", ".join(f"try_strptime({bare}, '{p}')" for p in self.patterns)
             return (f"CASE WHEN regexp_matches({bare}, '{_sql_pattern(_MAIL_ZONE)}')"
-                    f" THEN timezone($time_zone, coalesce({attempts})) END")
+                    f" THEN timezone($time_zone, {replace(self, utc_offsets=False).parse_sql(bare)}) END")
         if self.roc_years:
             after = "[0-9]" if self.fixed_width else "[-/年.]"
             text = (f"CASE WHEN regexp_matches({text}, '{_ROC_YEAR_SQL}{after}') THEN CAST(CAST(regexp_extract({text},"
@@ -267,23 +281,11 @@ _MAIL_REWRITES = ((rf"(?i)^{_ENGLISH_DAY},?\s+", ""), (r"\s*\([^()]*\)$", ""), (
 _MAIL_ZONE = r"\s[+-]([01][0-9]|2[0-3]):?[0-5][0-9]$"
 
 
-def _mail_date(value: str, patterns: Sequence[str], time_zone: str) -> datetime | None:
+def _mail_text(value: str) -> str | None:
+    """An e-mail date rewritten as both readers take it (``_MAIL_REWRITES``); None without a zone."""
     for pattern, by in _MAIL_REWRITES:
         value = re.sub(pattern, by, value)
-    if not re.search(_MAIL_ZONE, value):
-        return None
-    for pattern in patterns:
-        if _loose(pattern).fullmatch(value):
-            try:
-                return datetime.strptime(value, pattern).astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
-            except ValueError:
-                continue
-    return None
-
-
-def _sql_pattern(pattern: str) -> str:
-    """A Python regular expression as DuckDB's (RE2) reads it the same: \\s as Python's whitespace."""
-    return pattern.replace(r"\s", WHITESPACE_CLASS)
+    return value if re.search(_MAIL_ZONE, value) else None
 
 
 def readable_sql(value: str) -> str:
