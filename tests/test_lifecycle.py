@@ -474,6 +474,38 @@ def test_a_salesforce_case_report_with_icu_dates_and_its_footer(con):
         datetime(2024, 2, 8, 16, 10), datetime(2024, 2, 9, 9, 30))
 
 
+def test_a_salesforce_data_export_by_api_names_in_utc_with_queue_owned_cases(con, tmp_path):
+    # The weekly Data Export service's Case.csv: API names as headers, every value quoted, times in
+    # UTC with a Z, and the owner as a record id: a queue's (00G…, 18 or 15 characters) holds a
+    # case no one has taken yet.
+    source = importer.open_source(con, FIXTURES / "salesforce-data-export-case.csv")
+    plan = importer.propose_plan(con, source)
+    assert plan.layout == "salesforce"
+    assert {f: plan.mapping[f] for f in ("ticket_id", "owner", "channel", "created_at", "closed_at", "updated_at")} == {
+        "ticket_id": "CaseNumber", "owner": "OwnerId", "channel": "Origin", "created_at": "CreatedDate",
+        "closed_at": "ClosedDate", "updated_at": "LastModifiedDate"}
+    report_ = importer.commit(con, importer.preview(con, source, plan))
+    assert (report_.inserted, report_.rejected) == (5, 0)
+    rows = con.execute("SELECT ticket_id, owner, state, created_at, closed_at FROM tickets ORDER BY ticket_id").fetchall()
+    assert rows == [
+        ("00001101", None, "new", datetime(2024, 2, 5, 9, 14), None),
+        ("00001102", "0055g00000AbCdEAAZ", "closed", datetime(2024, 2, 5, 10, 2), datetime(2024, 2, 6, 15, 45)),
+        ("00001103", "0055g00000FgHiJAAZ", "open", datetime(2024, 2, 6, 13, 30), None),
+        ("00001104", "0055g00000FgHiJAAZ", "open", datetime(2024, 2, 7, 8, 45), None),
+        # opened at 23:50 UTC on 7 February: 07:50 on the 8th in Taipei
+        ("00001105", None, "closed", datetime(2024, 2, 8, 7, 50), datetime(2024, 2, 8, 16, 10))]
+    # Only a whole queue id: a shorter one, another prefix or a name is an owner.
+    other = tmp_path / "owners.csv"
+    other.write_text("CaseNumber,OwnerId,CreatedDate,Status\n"
+                     "1,00G5g000004XyZ,2024-02-05T01:14:00.000Z,New\n"
+                     "2,0055g00000AbCdE,2024-02-05T01:14:00.000Z,New\n"
+                     "3,00Gary Chen,2024-02-05T01:14:00.000Z,New\n"
+                     "4,00g5g000004XyZ1,2024-02-05T01:14:00.000Z,New\n", encoding="utf-8")
+    importer.import_file(con, other)
+    assert con.execute("SELECT ticket_id, owner FROM tickets WHERE length(ticket_id) = 1 ORDER BY 1").fetchall() == [
+        ("1", "00G5g000004XyZ"), ("2", "0055g00000AbCdE"), ("3", "00Gary Chen"), ("4", "00g5g000004XyZ1")]
+
+
 def test_a_servicedesk_plus_request_list_with_month_names_and_no_technician(con):
     # Its default "Feb 5, 2024 09:14 AM", and "Not Assigned" where no technician holds a request.
     report_ = importer.import_file(con, FIXTURES / "servicedeskplus-2024-02.csv")

@@ -192,13 +192,15 @@ LAYOUTS: tuple[Layout, ...] = (
         "standard_due_at": ("Due By Time",), "resolved_at": ("Resolved Time",), "closed_at": ("Completed Time",),
         "updated_at": ("Last Updated Time",),
     }),
-    # A Salesforce case report exported as CSV, with the field labels as its column headers.
+    # A Salesforce case report exported as CSV, with the field labels as its column headers; then
+    # the API names that the weekly Data Export service, Data Loader and Workbench write instead
+    # (Case.csv: CaseNumber, OwnerId, CreatedDate as 2024-02-05T01:14:00.000Z in UTC …).
     Layout("salesforce", "Salesforce Service Cloud", {
-        "ticket_id": ("Case Number",), "subject": ("Subject",), "owner": ("Case Owner",),
-        "customer": ("Account Name", "Contact Name"), "channel": ("Case Origin",),
-        "category": ("Type", "Case Reason"), "priority": ("Priority",), "status": ("Status",),
-        "created_at": ("Date/Time Opened",), "closed_at": ("Date/Time Closed",),
-        "updated_at": ("Last Modified Date",),
+        "ticket_id": ("Case Number", "CaseNumber"), "subject": ("Subject",), "owner": ("Case Owner", "OwnerId"),
+        "customer": ("Account Name", "Contact Name", "AccountId"), "channel": ("Case Origin", "Origin"),
+        "category": ("Type", "Case Reason", "Reason"), "priority": ("Priority",), "status": ("Status",),
+        "created_at": ("Date/Time Opened", "CreatedDate"), "closed_at": ("Date/Time Closed", "ClosedDate"),
+        "updated_at": ("Last Modified Date", "LastModifiedDate"),
     }),
     # Dynamics 365 Customer Service's "Export to Excel" of a case view. Its first columns are
     # hidden and named "(Do Not Modify) …"; their Modified On is the case's last change.

@@ -544,11 +544,13 @@ def _cell_sql(staged: reader.Staged, column: str | None) -> str:
 
 
 def _text_sql(field_name: str, cell: str, default: str | None) -> str:
-    """A trimmed cell, NULL for the no-value markers (and an owner or group's "Not Assigned"),
+    """A trimmed cell, NULL for the no-value markers (and an owner or group's "Not Assigned" or queue id),
     then the field's default."""
     text = dates.value_or_null_sql(cell)
     if field_name in ("owner", "department"):
-        text = f"CASE WHEN lower({cell}) NOT IN ({_words(vocabularies.NOBODY)}) THEN {text} END"
+        # The prefix first: a regular expression on every owner cell would cost more.
+        queue = f"coalesce(starts_with({cell}, '00G') AND regexp_full_match({cell}, '{vocabularies.QUEUE_ID}'), false)"
+        text = f"CASE WHEN lower({cell}) NOT IN ({_words(vocabularies.NOBODY)}) AND NOT {queue} THEN {text} END"
     return f"coalesce({text}, CAST($default_{field_name} AS VARCHAR))" if default is not None else text
 
 

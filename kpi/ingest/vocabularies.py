@@ -30,6 +30,9 @@ EXCEL_SCIENTIFIC = r"[0-9](\.[0-9]+)?E\+[0-9]{1,3}"
 # What an owner or group cell says when nobody holds the ticket (ServiceDesk Plus, Jira …): the
 # ticket is unassigned, not held by someone of that name. Compared in lower case.
 NOBODY = ("not assigned", "unassigned", "未指派", "未分派")
+# A Salesforce queue's record id (key prefix 00G, 15 or 18 characters) where an export by API name
+# gives the owner's id (OwnerId): the case waits in the queue, held by no one yet.
+QUEUE_ID = r"00G[0-9A-Za-z]{12}([0-9A-Za-z]{3})?"
 LEVELS = (1, 2, 3, 4, 5)
 
 COMMON_STATUS: dict[str, str] = {
