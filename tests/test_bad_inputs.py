@@ -85,7 +85,7 @@ def test_rejected_rows_name_file_row_column_and_reason(tmp_path, capsys):
         "  rejected: rejects.csv, row 3, column '編號': Ticket id is empty, but every ticket needs one",
         "  rejected: rejects.csv, row 4, column '提出時間': '2009-13-45 14:00' is not a date in the form "
         "'2012-08-01 13:06' (iso)",
-        "  rejected: rejects.csv, row 5, column '延時申請次數': '兩次' is not a whole number of zero or more",
+        "  rejected: rejects.csv, row 5, column '延時申請次數': '兩次' is not a whole number of zero or more, nor a yes or no",
     ]
 
 

@@ -103,7 +103,7 @@ def test_upload_lists_rejected_rows_in_the_users_language(db_file, tmp_path):
     at.run()
     assert not at.exception
     rejects = at.dataframe[-1].value  # the first is the mapping editor
-    assert rejects.values.tolist() == [["bad.csv", 3, "升級次數", "「兩次」不是 0 以上的整數"]]
+    assert rejects.values.tolist() == [["bad.csv", 3, "升級次數", "「兩次」不是 0 以上的整數，也不是「是」或「否」"]]
     assert [b.label for b in at.get("download_button")][-2:] == ["下載 CSV", "下載 Excel"]
     assert metrics(at)["拒絕"] == "1" and metrics(at)["新增"] == "1"
 

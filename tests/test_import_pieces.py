@@ -218,7 +218,7 @@ def test_a_report_footer_is_named_so_in_the_last_piece_only(tmp_path, monkeypatc
     pieced = importer.import_file(store.connect(":memory:"), path)
     assert [(r.row, r.key) for r in pieced.rejects] == [  # the lines the CSV reader refused come first
         (21, "ingest.wrong_width"), (33, "ingest.footer_line"), (34, "ingest.footer_line"),
-        (18, "reject.bad_count"), (28, "reject.bad_date")]
+        (18, "reject.bad_ticket_count"), (28, "reject.bad_date")]
     assert [(r.row, r.reason) for r in pieced.rejects] == [(r.row, r.reason) for r in whole.rejects]
     # a piece that ends the same way but is followed by more rows has no footer
     staged = reader.Staged("t", ("a", "b"), 5, (7,), footer=((7, "stray"),))

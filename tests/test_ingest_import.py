@@ -255,9 +255,9 @@ def test_bad_rows_are_rejected_with_file_row_column_and_reason(con, tmp_path):
         ("bad.csv", 3, "編號"), ("bad.csv", 4, "升級次數"), ("bad.csv", 4, "提出時間"),
     ]
     assert con.execute("SELECT priority, level FROM tickets WHERE ticket_id = 'B-4'").fetchall() == [("Level 9", None)]
-    assert report.rejects[1].reason == "'兩次' is not a whole number of zero or more"
+    assert report.rejects[1].reason == "'兩次' is not a whole number of zero or more, nor a yes or no"
     assert report.rejects[2].reason == "'2024-13-45 09:00' is not a date in the form '2012-08-01 13:06' (iso)"
-    assert report.rejects[1].reason_in("zh-TW") == "「兩次」不是 0 以上的整數"
+    assert report.rejects[1].reason_in("zh-TW") == "「兩次」不是 0 以上的整數，也不是「是」或「否」"
     assert report.rejects[0].reason_in("zh-TW") == "「編號」是空的，但每筆服務請求都必須有"
     assert report.rejects[0].reason == "Ticket id is empty, but every ticket needs one"
     assert tickets(con)[:7] == before

@@ -212,14 +212,18 @@ def test_a_column_of_dates_without_times_is_said_and_a_midnight_among_times_is_n
     assert report_.findings[0].text_in("zh-TW").startswith("「提出時間」只有日期、沒有時刻")
 
 
-def test_non_whole_counts_are_rejects_not_rounded(con, tmp_path):
+def test_non_whole_counts_are_rejects_not_rounded_and_a_yes_or_no_is_one_or_none(con, tmp_path):
     path = tmp_path / "counts.csv"
-    path.write_text("Id,Created at,Reopens\n1,2024-02-05 09:00,1.5\n2,2024-02-05 09:00,1e3\n3,2024-02-05 09:00,2\n",
+    path.write_text("Id,Created at,Reopens\n1,2024-02-05 09:00,1.5\n2,2024-02-05 09:00,1e3\n3,2024-02-05 09:00,2\n"
+                    "4,2024-02-05 09:00,TRUE\n5,2024-02-05 09:00,no\n6,2024-02-05 09:00,是\n7,2024-02-05 09:00,maybe\n",
                     encoding="utf-8")
     report_ = importer.import_file(con, path, profile="zendesk")
-    assert (report_.inserted, report_.rejected) == (1, 2)
-    assert [r.reason for r in report_.rejects] == ["'1.5' is not a whole number of zero or more",
-                                                   "'1e3' is not a whole number of zero or more"]
+    assert (report_.inserted, report_.rejected) == (4, 3)
+    assert [r.reason for r in report_.rejects] == ["'1.5' is not a whole number of zero or more, nor a yes or no",
+                                                   "'1e3' is not a whole number of zero or more, nor a yes or no",
+                                                   "'maybe' is not a whole number of zero or more, nor a yes or no"]
+    assert con.execute("SELECT ticket_id, reopen_count FROM tickets ORDER BY 1").fetchall() == [
+        ("3", 2), ("4", 1), ("5", 0), ("6", 1)]
 
 
 def test_status_words_of_every_system():
@@ -481,19 +485,21 @@ def test_a_salesforce_data_export_by_api_names_in_utc_with_queue_owned_cases(con
     source = importer.open_source(con, FIXTURES / "salesforce-data-export-case.csv")
     plan = importer.propose_plan(con, source)
     assert plan.layout == "salesforce"
-    assert {f: plan.mapping[f] for f in ("ticket_id", "owner", "channel", "created_at", "closed_at", "updated_at")} == {
+    assert {f: plan.mapping[f] for f in ("ticket_id", "owner", "channel", "created_at", "closed_at", "updated_at",
+                                         "escalation_count")} == {
         "ticket_id": "CaseNumber", "owner": "OwnerId", "channel": "Origin", "created_at": "CreatedDate",
-        "closed_at": "ClosedDate", "updated_at": "LastModifiedDate"}
+        "closed_at": "ClosedDate", "updated_at": "LastModifiedDate", "escalation_count": "IsEscalated"}
     report_ = importer.commit(con, importer.preview(con, source, plan))
     assert (report_.inserted, report_.rejected) == (5, 0)
-    rows = con.execute("SELECT ticket_id, owner, state, created_at, closed_at FROM tickets ORDER BY ticket_id").fetchall()
+    rows = con.execute("SELECT ticket_id, owner, state, created_at, closed_at, escalation_count FROM tickets"
+                       " ORDER BY ticket_id").fetchall()
     assert rows == [
-        ("00001101", None, "new", datetime(2024, 2, 5, 9, 14), None),
-        ("00001102", "0055g00000AbCdEAAZ", "closed", datetime(2024, 2, 5, 10, 2), datetime(2024, 2, 6, 15, 45)),
-        ("00001103", "0055g00000FgHiJAAZ", "open", datetime(2024, 2, 6, 13, 30), None),
-        ("00001104", "0055g00000FgHiJAAZ", "open", datetime(2024, 2, 7, 8, 45), None),
+        ("00001101", None, "new", datetime(2024, 2, 5, 9, 14), None, 0),
+        ("00001102", "0055g00000AbCdEAAZ", "closed", datetime(2024, 2, 5, 10, 2), datetime(2024, 2, 6, 15, 45), 0),
+        ("00001103", "0055g00000FgHiJAAZ", "open", datetime(2024, 2, 6, 13, 30), None, 0),
+        ("00001104", "0055g00000FgHiJAAZ", "open", datetime(2024, 2, 7, 8, 45), None, 1),  # IsEscalated true
         # opened at 23:50 UTC on 7 February: 07:50 on the 8th in Taipei
-        ("00001105", None, "closed", datetime(2024, 2, 8, 7, 50), datetime(2024, 2, 8, 16, 10))]
+        ("00001105", None, "closed", datetime(2024, 2, 8, 7, 50), datetime(2024, 2, 8, 16, 10), 0)]
     # Only a whole queue id: a shorter one, another prefix or a name is an owner.
     other = tmp_path / "owners.csv"
     other.write_text("CaseNumber,OwnerId,CreatedDate,Status\n"

@@ -200,7 +200,7 @@ LAYOUTS: tuple[Layout, ...] = (
         "customer": ("Account Name", "Contact Name", "AccountId"), "channel": ("Case Origin", "Origin"),
         "category": ("Type", "Case Reason", "Reason"), "priority": ("Priority",), "status": ("Status",),
         "created_at": ("Date/Time Opened", "CreatedDate"), "closed_at": ("Date/Time Closed", "ClosedDate"),
-        "updated_at": ("Last Modified Date", "LastModifiedDate"),
+        "updated_at": ("Last Modified Date", "LastModifiedDate"), "escalation_count": ("Escalated", "IsEscalated"),
     }),
     # Dynamics 365 Customer Service's "Export to Excel" of a case view. Its first columns are
     # hidden and named "(Do Not Modify) …"; their Modified On is the case's last change.

@@ -496,8 +496,11 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
             carried.append(f"ph_{f.name}")
             check = f"({present} AND coalesce(NOT {readable}, true))"
         elif f.kind == "count":
-            # Whole numbers only: a cast would round 1.5 and read 1e3 as 1000.
-            items.append(f"CASE WHEN regexp_full_match({text}, '\\+?[0-9]{{1,9}}') THEN CAST({text} AS INTEGER) END AS {value}")
+            # Whole numbers only: a cast would round 1.5 and read 1e3 as 1000. A yes or no (Salesforce's
+            # IsEscalated, a tick in a spreadsheet) says whether it happened at all: 1 or 0.
+            items.append(f"CASE WHEN regexp_full_match({text}, '\\+?[0-9]{{1,9}}') THEN CAST({text} AS INTEGER)"
+                         f" WHEN lower({text}) IN ({_words(formats.TRUE_WORDS)}) THEN 1"
+                         f" WHEN lower({text}) IN ({_words(formats.FALSE_WORDS)}) THEN 0 END AS {value}")
         elif f.kind == "minutes":
             items.append(f"try_cast({text} AS DOUBLE) AS {value}")
         elif f.kind == "flag":
@@ -1021,7 +1024,7 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
         if form.parse(raw) is not None:  # read, but a placeholder (1900-01-01 …): a required time is missing
             return "reject.placeholder_required", (("field", field_name), ("value", raw))
         return "reject.bad_date", (("value", raw), ("example", form.example), ("form", form.name))
-    key = {"count": "reject.bad_count", "flag": "reject.bad_flag", "level": "reject.bad_level"}.get(kind, "reject.bad_minutes")
+    key = {"count": "reject.bad_ticket_count", "flag": "reject.bad_flag", "level": "reject.bad_level"}.get(kind, "reject.bad_minutes")
     return key, (("value", raw),)
 
 
