@@ -117,6 +117,32 @@ def test_jira_dates_written_for_a_user_set_to_chinese(con, tmp_path):
         ("SD-1", datetime(2024, 2, 5, 9), datetime(2024, 2, 5, 13)), ("SD-2", datetime(2024, 2, 6, 12, 30), None)]
 
 
+def test_a_full_jira_export_with_repeated_headers_and_custom_fields(con, tmp_path):
+    # "Export CSV (all fields)": Watchers, Labels and Comment repeated, a multi-line description,
+    # comments as "time;user;text", and JSM's custom fields named "Custom field (…)".
+    path = tmp_path / "jira-all-fields.csv"
+    path.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Priority,Assignee,Reporter,Created,Updated,Resolved,Due date,"
+        "Watchers,Watchers,Labels,Labels,Description,Custom field (Request Type),"
+        "Custom field ([CHART] Date of First Response),Custom field (Satisfaction rating),Comment,Comment,Status Category\n"
+        'Site down,SD-1,10001,Incident,Done,Highest,Cleo Wu,Ray Lin,05/Feb/24 9:00 AM,05/Feb/24 1:00 PM,'
+        '05/Feb/24 1:00 PM,,cleo,ray,outage,p1,"Users report 502.\nAll regions, ""urgent""",Report a system problem,'
+        '05/Feb/24 9:30 AM,5,"05/Feb/24 9:30 AM;cleo;Looking, will update",05/Feb/24 1:00 PM;cleo;Fixed,Done\n'
+        "Access request,SD-2,10002,Service Request,Waiting for customer,Medium,Cleo Wu,Ray Lin,05/Feb/24 10:00 AM,"
+        "06/Feb/24 9:00 AM,,,ray,,access,,Need VPN,Get IT help,,,,,In Progress\n", encoding="utf-8")
+    source = importer.open_source(con, path)
+    plan = importer.propose_plan(con, source)
+    assert plan.layout == "jira"
+    assert (plan.mapping["first_response_at"], plan.mapping["satisfaction"]) == (
+        "Custom field ([CHART] Date of First Response)", "Custom field (Satisfaction rating)")
+    report_ = importer.commit(con, importer.preview(con, source, plan))
+    assert (report_.inserted, report_.rejected) == (2, 0)
+    assert con.execute("SELECT ticket_id, state, first_response_at, satisfaction, resolved_at FROM tickets"
+                       " ORDER BY 1").fetchall() == [
+        ("SD-1", "resolved", datetime(2024, 2, 5, 9, 30), "5", datetime(2024, 2, 5, 13)),
+        ("SD-2", "pending", None, None, None)]
+
+
 def test_utc_offsets_are_converted_to_taipei_time(con):
     importer.import_file(con, FIXTURES / "zendesk-utc-2024-02.csv")
     rows = con.execute("SELECT ticket_id, created_at, completed_at FROM tickets ORDER BY ticket_id").fetchall()

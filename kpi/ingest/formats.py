@@ -148,13 +148,16 @@ LAYOUTS: tuple[Layout, ...] = (
         "source_sla_met": ("Resolution status",), "updated_at": ("Last update time",),
     }),
     # The CSV export, or the "Excel" one (a web page: its headers are the column names, "Key" …).
+    # Its full export repeats headers (Watchers, Labels, Comment …) and names custom fields
+    # "Custom field (…)": JSM's first response is "[CHART] Date of First Response".
     Layout("jira", "Jira Service Management", {
         "ticket_id": ("Issue key", "Key"), "subject": ("Summary",), "owner": ("Assignee",),
         "customer": ("Reporter",), "channel": ("Custom field (Request Type)",),
         "category": ("Custom field (Request Type)", "Issue Type"),
         "priority": ("Priority",), "status": ("Status",), "created_at": ("Created",),
+        "first_response_at": ("Custom field ([CHART] Date of First Response)",),
         "standard_due_at": ("Due date",), "resolved_at": ("Resolved",),
-        "satisfaction": ("Satisfaction rating",),
+        "satisfaction": ("Satisfaction rating", "Custom field (Satisfaction rating)", "Custom field (Satisfaction)"),
         "source_sla_met": ("Custom field (Time to resolution)",), "updated_at": ("Updated",),
     }),
     # Field names as a CSV export writes them, then the labels an Excel export writes instead.
