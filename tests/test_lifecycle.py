@@ -7,7 +7,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from kpi.ingest import dates, importer, vocabularies
+from kpi.ingest import dates, formats, importer, vocabularies
 from kpi.ingest.errors import InputError
 from kpi.people import performance
 from kpi.service import report
@@ -536,6 +536,32 @@ def test_a_salesforce_data_export_by_api_names_in_utc_with_queue_owned_cases(con
     importer.import_file(con, other)
     assert con.execute("SELECT ticket_id, owner FROM tickets WHERE length(ticket_id) = 1 ORDER BY 1").fetchall() == [
         ("1", "00G5g000004XyZ"), ("2", "0055g00000AbCdE"), ("3", "00Gary Chen"), ("4", "00g5g000004XyZ1")]
+
+
+def test_a_freshservice_export_is_told_from_a_freshdesk_one(con):
+    # Freshdesk's columns in Freshservice's capitals, with its ITSM fields (Urgency, Impact,
+    # Category, Sub-Category, Item) beside them.
+    source = importer.open_source(con, FIXTURES / "freshservice-2024-02.csv")
+    plan = importer.propose_plan(con, source)
+    assert (plan.layout, plan.mapping["category"], plan.mapping["updated_at"]) == (
+        "freshservice", "Category", "Last Updated Time")
+    report_ = importer.commit(con, importer.preview(con, source, plan))
+    assert (report_.inserted, report_.rejected) == (4, 0)
+    rows = con.execute("SELECT ticket_id, source_system, owner, category, level, state, first_response_at,"
+                       " completed_at, source_sla_met FROM tickets ORDER BY ticket_id").fetchall()
+    assert rows == [
+        ("INC-101", "Freshservice", "Chen Mei-ling", "Software", 3, "resolved", datetime(2024, 2, 5, 9, 31, 10),
+         datetime(2024, 2, 5, 15, 40, 2), True),
+        ("INC-103", "Freshservice", None, "Network", 1, "open", None, None, None),
+        ("INC-104", "Freshservice", "Lin Chih-hao", "Hardware", 2, "closed", datetime(2024, 2, 6, 16),
+         datetime(2024, 2, 8, 10), False),
+        ("SR-102", "Freshservice", "Lin Chih-hao", "Hardware", 4, "pending", datetime(2024, 2, 5, 13, 20), None, None)]
+    # Freshdesk's own header stays Freshdesk's, and so does one that both read alike.
+    freshdesk = ["Ticket ID", "Subject", "Status", "Priority", "Source", "Type", "Agent", "Group", "Created time",
+                 "Due by Time", "Resolved time", "Closed time", "Last update time", "Initial response time",
+                 "Resolution status", "Survey results"]
+    assert formats.recognise(freshdesk).name == "freshdesk"
+    assert formats.recognise(["Ticket ID", "Subject", "Status", "Created time", "Agent"]).name == "freshdesk"
 
 
 def test_a_servicedesk_plus_request_list_with_month_names_and_no_technician(con):

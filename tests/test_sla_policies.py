@@ -212,6 +212,7 @@ def test_blank_rows_are_dropped_and_the_order_is_renumbered():
     ("econtact", ["編號", "提出時間", "服務類別"], "服務類別"),
     ("zendesk", ["Id", "Created at", "Ticket type"], "Ticket type"),
     ("freshdesk", ["Ticket ID", "Created time", "Type"], "Type"),
+    ("freshservice", ["Ticket Id", "Created Time", "Type", "Category"], "Category"),
     ("jira", ["Issue key", "Created", "Issue Type"], "Issue Type"),
     ("jira", ["Issue key", "Created", "Issue Type", "Custom field (Request Type)"], "Custom field (Request Type)"),
     ("servicenow", ["number", "opened_at", "category"], "category"),

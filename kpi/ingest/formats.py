@@ -147,6 +147,17 @@ LAYOUTS: tuple[Layout, ...] = (
         "closed_at": ("Closed time",), "satisfaction": ("Survey results",),
         "source_sla_met": ("Resolution status",), "updated_at": ("Last update time",),
     }),
+    # Freshservice (Freshworks' IT service desk) exports Freshdesk's columns in its own capitals
+    # ("Ticket Id", "Created Time", "Last Updated Time", "Survey Result"), with ITSM fields beside
+    # them (Urgency, Impact, Category, Sub-Category, Item). Listed after Freshdesk: a tie goes to it.
+    Layout("freshservice", "Freshservice", {
+        "ticket_id": ("Ticket Id",), "subject": ("Subject",), "department": ("Group",), "owner": ("Agent",),
+        "customer": ("Requester Name",), "channel": ("Source",), "category": ("Category", "Type"),
+        "priority": ("Priority",), "status": ("Status",), "created_at": ("Created Time",),
+        "first_response_at": ("Initial Response Time",), "standard_due_at": ("Due by Time",),
+        "resolved_at": ("Resolved Time",), "closed_at": ("Closed Time",), "satisfaction": ("Survey Result",),
+        "source_sla_met": ("Resolution Status",), "updated_at": ("Last Updated Time",),
+    }),
     # The CSV export, or the "Excel" one (a web page: its headers are the column names, "Key" …).
     # Its full export repeats headers (Watchers, Labels, Comment …) and names custom fields
     # "Custom field (…)": JSM's first response is "[CHART] Date of First Response".
