@@ -143,6 +143,31 @@ def test_a_full_jira_export_with_repeated_headers_and_custom_fields(con, tmp_pat
         ("SD-2", "pending", None, None, None)]
 
 
+def test_a_zendesk_explore_report_by_attribute_names(con, tmp_path):
+    # Explore, Zendesk's reporting, exports its attributes and metrics as the columns, times as
+    # 2024-02-05T09:14:33, and a count of tickets per row.
+    path = tmp_path / "explore.csv"
+    path.write_text(
+        "Ticket ID,Ticket subject,Ticket status,Ticket priority,Ticket type,Ticket group,Assignee name,"
+        "Requester organization name,Ticket channel,Ticket created - Timestamp,Ticket solved - Timestamp,"
+        "Ticket updated - Timestamp,First reply time (min),Tickets\n"
+        "4101,Printer jam,Solved,Normal,Incident,Support,Amy,Acme,Email,2024-02-05T09:14:33,2024-02-05T15:40:02,"
+        "2024-02-05T15:40:02,16,1\n"
+        "4102,VPN down,On-hold,Urgent,Problem,Network,,Acme,Web form,2024-02-06T08:45:00,,2024-02-06T09:00:00,,1\n",
+        encoding="utf-8")
+    source = importer.open_source(con, path)
+    plan = importer.propose_plan(con, source)
+    assert (plan.layout, plan.mapping["created_at"], plan.mapping["first_reply_minutes"]) == (
+        "zendesk", "Ticket created - Timestamp", "First reply time (min)")
+    report_ = importer.commit(con, importer.preview(con, source, plan))
+    assert (report_.inserted, report_.rejected) == (2, 0)
+    assert con.execute("SELECT ticket_id, source_system, department, owner, level, state, first_response_at,"
+                       " completed_at FROM tickets ORDER BY 1").fetchall() == [
+        ("4101", "Zendesk", "Support", "Amy", 3, "resolved", datetime(2024, 2, 5, 9, 30, 33),
+         datetime(2024, 2, 5, 15, 40, 2)),
+        ("4102", "Zendesk", "Network", None, 1, "on_hold", None, None)]
+
+
 def test_utc_offsets_are_converted_to_taipei_time(con):
     importer.import_file(con, FIXTURES / "zendesk-utc-2024-02.csv")
     rows = con.execute("SELECT ticket_id, created_at, completed_at FROM tickets ORDER BY ticket_id").fetchall()

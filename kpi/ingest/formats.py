@@ -129,14 +129,21 @@ LAYOUTS: tuple[Layout, ...] = (
         "satisfaction": ("滿意度",),
         "updated_at": ("最後更新時間", "更新時間"),
     }),
+    # The account's CSV export; then a Zendesk Explore report exported as CSV or Excel, whose
+    # columns are Explore's attribute and metric names ("Ticket created - Timestamp", written as
+    # 2024-02-05T09:14:33 in the account's time zone; "First reply time (min)").
     Layout("zendesk", "Zendesk", {
-        "ticket_id": ("Id",), "subject": ("Subject",), "department": ("Group",),
-        "owner": ("Assignee",), "customer": ("Organization", "Requester"), "channel": ("Via",),
-        "category": ("Ticket type",),
-        "priority": ("Priority",), "status": ("Status",), "created_at": ("Created at",),
-        "first_reply_minutes": ("First reply time in minutes",), "standard_due_at": ("Due date",),
-        "resolved_at": ("Solved at",), "reopen_count": ("Reopens",),
-        "satisfaction": ("Satisfaction Score",), "updated_at": ("Updated at",),
+        "ticket_id": ("Id", "Ticket ID"), "subject": ("Subject", "Ticket subject"),
+        "department": ("Group", "Ticket group"), "owner": ("Assignee", "Assignee name"),
+        "customer": ("Organization", "Requester", "Requester organization name", "Requester name"),
+        "channel": ("Via", "Ticket channel"), "category": ("Ticket type",),
+        "priority": ("Priority", "Ticket priority"), "status": ("Status", "Ticket status"),
+        "created_at": ("Created at", "Ticket created - Timestamp", "Ticket created - Date"),
+        "first_reply_minutes": ("First reply time in minutes", "First reply time (min)"),
+        "standard_due_at": ("Due date", "Ticket due - Timestamp", "Ticket due - Date"),
+        "resolved_at": ("Solved at", "Ticket solved - Timestamp", "Ticket solved - Date"), "reopen_count": ("Reopens",),
+        "satisfaction": ("Satisfaction Score", "Ticket satisfaction rating"),
+        "updated_at": ("Updated at", "Ticket updated - Timestamp"),
     }),
     Layout("freshdesk", "Freshdesk", {
         "ticket_id": ("Ticket ID",), "subject": ("Subject",), "department": ("Group",),
