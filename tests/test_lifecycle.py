@@ -589,6 +589,27 @@ def test_a_freshservice_export_is_told_from_a_freshdesk_one(con):
     assert formats.recognise(["Ticket ID", "Subject", "Status", "Created time", "Agent"]).name == "freshdesk"
 
 
+def test_a_zoho_desk_report_with_ticket_suffixed_columns(con):
+    # A report's own ticket fields carry "(Ticket)" beside the joined contact's; times as
+    # "05 Feb 2024 09:14 AM"; Zoho's default statuses and one an organisation added.
+    source = importer.open_source(con, FIXTURES / "zohodesk-2024-02.csv")
+    plan = importer.propose_plan(con, source)
+    assert (plan.layout, plan.mapping["status"], plan.mapping["department"], plan.mapping["closed_at"]) == (
+        "zohodesk", "Status (Ticket)", "Team", "Ticket Closed Time")
+    report_ = importer.commit(con, importer.preview(con, source, plan))
+    assert (report_.inserted, report_.rejected) == (4, 0)
+    rows = con.execute("SELECT ticket_id, source_system, owner, level, state, created_at, standard_due_at,"
+                       " completed_at FROM tickets ORDER BY ticket_id").fetchall()
+    assert rows == [
+        ("1024", "Zoho Desk", "Chen Mei-ling", 2, "closed", datetime(2024, 2, 5, 9, 14), datetime(2024, 2, 6, 9, 14),
+         datetime(2024, 2, 5, 16, 40)),
+        ("1025", "Zoho Desk", "Lin Chih-hao", 3, "pending", datetime(2024, 2, 5, 11, 2), datetime(2024, 2, 7, 11, 2),
+         None),
+        ("1026", "Zoho Desk", None, 2, "open", datetime(2024, 2, 6, 8, 45), datetime(2024, 2, 6, 12, 45), None),
+        ("1027", "Zoho Desk", "Lin Chih-hao", 4, "on_hold", datetime(2024, 2, 6, 14, 10), datetime(2024, 2, 9, 14, 10),
+         None)]
+
+
 def test_a_servicedesk_plus_request_list_with_month_names_and_no_technician(con):
     # Its default "Feb 5, 2024 09:14 AM", and "Not Assigned" where no technician holds a request.
     report_ = importer.import_file(con, FIXTURES / "servicedeskplus-2024-02.csv")

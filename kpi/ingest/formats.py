@@ -223,6 +223,18 @@ LAYOUTS: tuple[Layout, ...] = (
         "created_at": ("Date/Time Opened", "CreatedDate"), "closed_at": ("Date/Time Closed", "ClosedDate"),
         "updated_at": ("Last Modified Date", "LastModifiedDate"), "escalation_count": ("Escalated", "IsEscalated"),
     }),
+    # A Zoho Desk report exported as CSV or Excel: a ticket's own fields carry "(Ticket)" where a
+    # report joins contacts or accounts ("Status (Ticket)", "Email (Contact)"); times such as
+    # "05 Feb 2024 09:14 AM".
+    Layout("zohodesk", "Zoho Desk", {
+        "ticket_id": ("Ticket Id",), "subject": ("Subject",), "department": ("Department", "Team"),
+        "owner": ("Ticket Owner",), "customer": ("Account Name", "Contact Name"),
+        "channel": ("Channel", "Channel (Ticket)"), "category": ("Category (Ticket)", "Category", "Ticket Type"),
+        "priority": ("Priority (Ticket)", "Priority"), "status": ("Status (Ticket)", "Status"),
+        "created_at": ("Created Time (Ticket)",), "standard_due_at": ("Due Date",),
+        "closed_at": ("Ticket Closed Time", "Ticket Closed Time (Ticket)"),
+        "updated_at": ("Modified Time (Ticket)",),
+    }),
     # Dynamics 365 Customer Service's "Export to Excel" of a case view. Its first columns are
     # hidden and named "(Do Not Modify) …"; their Modified On is the case's last change.
     Layout("dynamics365", "Dynamics 365 Customer Service", {

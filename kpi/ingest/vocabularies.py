@@ -41,7 +41,7 @@ COMMON_STATUS: dict[str, str] = {
     "in progress": "open", "work in progress": "open", "active": "open", "assigned": "open",
     "escalated": "open", "waiting for support": "open", "investigating": "open",
     "pending": "pending", "waiting for customer": "pending", "waiting on customer": "pending",
-    "awaiting customer": "pending", "pending reminder": "pending", "pending close": "pending",
+    "awaiting customer": "pending", "awaiting customer response": "pending", "pending reminder": "pending", "pending close": "pending",
     "pending customer response": "pending", "awaiting user info": "pending", "awaiting evidence": "pending",
     "customer responded": "open", "in review": "open", "under review": "open",
     "hold": "on_hold", "on hold": "on_hold", "on-hold": "on_hold", "waiting on third party": "on_hold",
