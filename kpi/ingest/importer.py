@@ -499,18 +499,13 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
             # Whole numbers only: a cast would round 1.5 and read 1e3 as 1000. A yes or no (Salesforce's
             # IsEscalated, a tick in a spreadsheet) says whether it happened at all: 1 or 0.
             items.append(f"CASE WHEN regexp_full_match({text}, '\\+?[0-9]{{1,9}}') THEN CAST({text} AS INTEGER)"
-                         f" WHEN lower({text}) IN ({_words(formats.TRUE_WORDS)}) THEN 1"
-                         f" WHEN lower({text}) IN ({_words(formats.FALSE_WORDS)}) THEN 0 END AS {value}")
+                         f" {_yes_or_no_sql(text, '1', '0')} END AS {value}")
         elif f.kind == "minutes":
             items.append(f"try_cast({text} AS DOUBLE) AS {value}")
         elif f.kind == "flag":
-            lowered = f"lower({text})"
             # Jira SLA cells hold the time left ("12:30"); a leading "-" means breached.
-            items.append(
-                f"CASE WHEN {lowered} IN ({_words(formats.TRUE_WORDS)}) THEN true"
-                f" WHEN {lowered} IN ({_words(formats.FALSE_WORDS)}) THEN false"
-                f" WHEN {text} LIKE '-%:%' THEN false WHEN {text} LIKE '%:%' THEN true END AS {value}"
-            )
+            items.append(f"CASE {_yes_or_no_sql(text, 'true', 'false')}"
+                         f" WHEN {text} LIKE '-%:%' THEN false WHEN {text} LIKE '%:%' THEN true END AS {value}")
         elif f.kind == "level":
             # An unknown priority leaves the level empty and is reported; it never rejects the row.
             items.append(f"{text} AS {value}")
@@ -544,6 +539,12 @@ def set_time_zone(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def _cell_sql(staged: reader.Staged, column: str | None) -> str:
     return f"trim({staged.ref(column)})" if column else "CAST(NULL AS VARCHAR)"
+
+
+def _yes_or_no_sql(text: str, yes: str, no: str) -> str:
+    """SQL ``WHEN`` branches: ``yes`` for a cell holding one of the yes words, ``no`` for a no."""
+    return (f"WHEN lower({text}) IN ({_words(formats.TRUE_WORDS)}) THEN {yes}"
+            f" WHEN lower({text}) IN ({_words(formats.FALSE_WORDS)}) THEN {no}")
 
 
 def _text_sql(field_name: str, cell: str, default: str | None) -> str:
