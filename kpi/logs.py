@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -40,8 +42,18 @@ class _OneLine(logging.Formatter):
         line = f"{self.formatTime(record)} {record.levelname} {record.getMessage()}"
         if record.exc_info and record.exc_info[1] is not None:
             fault = record.exc_info[1]
-            line += f" ({type(fault).__name__}: {fault}; the trace is in {self.trace_file})"
+            line += f" ({type(fault).__name__}: {_one_line(fault)}; the trace is in {self.trace_file})"
         return line
+
+
+def _one_line(fault: BaseException, limit: int = 300) -> str:
+    """A fault's text as one line: some carry a whole trace in their message (a JVM's, through
+    py4j), and the terminal gets none."""
+    lines = [line.strip() for line in str(fault).splitlines() if line.strip()]
+    if not lines:
+        return ""
+    text = lines[0] + (" …" if len(lines) > 1 else "")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def log_file(db_path: str | os.PathLike) -> Path:
@@ -72,3 +84,33 @@ def configure(db_path: str | os.PathLike) -> Path:
         handler.close()
     _handlers[:] = [terminal, written]
     return trace_file
+
+
+def trace_file() -> Path | None:
+    """The log file ``configure`` set up last, if any."""
+    return _handlers[0].formatter.trace_file if _handlers else None
+
+
+@contextmanager
+def children_write_to_log() -> Iterator[None]:
+    """While it lasts, a process started here inherits the log file as its standard error, and
+    keeps it: a JVM's start-up notes and its own faults go there, not to the terminal. The
+    process's own writes to standard error in that moment go to the file too. Without a log file
+    (``configure`` not called, or one that cannot be opened), nothing changes."""
+    target = trace_file()
+    try:
+        written = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644) if target else None
+    except OSError:
+        written = None
+    if written is None:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        os.dup2(written, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(written)

@@ -216,6 +216,14 @@ def test_cli_distribution_on_spark_and_a_missing_source(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.err.startswith("error: cannot read the tickets from") and "Traceback" not in captured.err
     assert "\tat " not in captured.err   # no JVM trace either
+    # A file that is not Parquet: the JVM's own exception, which py4j passes on with its whole
+    # trace in the message, is told as its first line.
+    (tmp_path / "notes.csv").write_text("編號,主旨\nSR-1,印表機\n", encoding="utf-8")
+    assert main(["weekly", "--engine", "spark", "--spark-source", str(tmp_path / "notes.csv")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "\tat " not in captured.err
+    assert captured.err.startswith(f"error: cannot read the tickets from {tmp_path / 'notes.csv'}: "
+                                   "[FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER]")
     # Two --source values and no --spark-source: which one names the tickets is not guessed.
     assert main(["weekly", "--engine", "spark", "--source", "Zendesk", "--source", "Jira"]) == 2
     assert capsys.readouterr().err.startswith("error: --engine spark needs --spark-source")

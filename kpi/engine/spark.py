@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpi import logs
 from kpi.engine import render
 from kpi.sql import used_parameters
 
@@ -48,7 +49,6 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
     """A Spark session: Spark Connect at ``remote`` (sc://host:15002), else ``master`` (local[*],
     spark://host:7077, yarn …), from the arguments or $SERVICE_OPS_SPARK_REMOTE / _MASTER."""
     try:
-        from pyspark.errors import PySparkException
         from pyspark.sql import SparkSession
     except ImportError:
         raise SparkUnavailable("PySpark is not installed: pip install -r requirements-spark.txt") from None
@@ -67,9 +67,11 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
         if shuffle_partitions:
             builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
     try:
-        spark = builder.getOrCreate()
-    except (PySparkException, OSError) as err:
-        raise SparkUnavailable(f"cannot start Spark: {first_line(err)}") from None
+        with logs.children_write_to_log():
+            spark = builder.getOrCreate()
+    except (*errors(), OSError) as err:
+        where = f" (Java's own words are in {logs.trace_file()})" if logs.trace_file() else ""
+        raise SparkUnavailable(f"cannot start Spark: {first_line(err)}{where}") from None
     if not remote:
         # Failed queries are raised to the caller; Spark's own log would print their JVM trace too.
         spark.sparkContext.setLogLevel("FATAL")
@@ -79,9 +81,28 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
     return spark
 
 
+# py4j's text for a JVM exception it passes on: the call, then the exception's class and message.
+_PY4J_CALL = re.compile(r"^An error occurred while calling [\w.$]+\.?$")
+_JAVA_CLASS = re.compile(r"^:?\s*[\w$]+(?:\.[\w$]+)+: ")
+
+
 def first_line(err: Exception) -> str:
-    """The message of a Spark error without the JVM trace that follows it."""
-    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+    """The message of a Spark error without the JVM trace that follows it; for a JVM exception
+    py4j passes on, the exception's own message rather than py4j's "An error occurred while
+    calling o37.parquet"."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    if len(lines) > 1 and _PY4J_CALL.match(lines[0]):
+        lines = [_JAVA_CLASS.sub("", lines[1])]
+    return (lines or [type(err).__name__])[0]
+
+
+def errors() -> tuple[type[Exception], ...]:
+    """What a Spark call raises for a failure it can describe: PySpark's own errors, and the JVM
+    exceptions py4j passes on as they are (a source that is not Parquet, a corrupt file …)."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    return PySparkException, Py4JError
 
 
 def literal(value):
@@ -110,8 +131,6 @@ class SparkEngine:
     dialect = "spark"
 
     def __init__(self, spark, source: str):
-        from pyspark.errors import PySparkException
-
         self.spark = spark
         try:
             is_location = _LOCATION.search(source) or os.path.exists(source)
@@ -120,7 +139,7 @@ class SparkEngine:
             # The ticket lists name each ticket's SLA policy; an export carries the names beside the ids.
             spark.sql(_POLICIES_SQL if "sla_policy" in tickets.columns else _NO_POLICIES_SQL) \
                 .createOrReplaceTempView("sla_policies")
-        except PySparkException as err:
+        except errors() as err:
             raise SparkUnavailable(f"cannot read the tickets from {source}: {first_line(err)}") from None
 
     def run(self, sql_template: str, params: dict) -> pd.DataFrame:

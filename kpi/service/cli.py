@@ -170,14 +170,12 @@ def _source(args: argparse.Namespace) -> Iterator[Source]:
     if args.files or args.db or args.calendar:
         raise UserError("--engine spark reads --spark-source only: export files, --db and --calendar are for the store")
     location = _spark_location(args)
-    from pyspark.errors import PySparkException
-
     try:
         session = spark_engine.session(master=args.spark_master, remote=args.spark_remote)
         yield spark_engine.SparkEngine(session, location)
     except spark_engine.SparkUnavailable as err:
         raise UserError(str(err)) from None
-    except PySparkException as err:
+    except spark_engine.errors() as err:
         raise UserError(f"Spark could not run the report: {spark_engine.first_line(err)}") from None
 
 
