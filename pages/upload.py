@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from kpi.contact.interval_import import IntervalPreview
 from kpi.ingest import importer
+from kpi.ingest.errors import column_fields
 from ui import inbox, t, table_upload
 from ui import upload_flow as flow
 from ui import upload_quality as quality
@@ -31,6 +32,8 @@ replace_demo = importer.store_summary(ui.db())["demo_only"] and st.checkbox(t("u
 
 def mapping_editor(key: str, item: flow.Pending) -> None:
     preview = item.preview
+    if flow.mapping_guessed(preview):
+        st.warning(t("upload.guessed"), icon=":material/help:")
     st.caption(t("upload.mapping_help"))
     event_log = st.checkbox(t("upload.event_log"), value=preview.plan.event_log, key=f"event_log_{key}",
                             help=t("upload.event_log_help"))
@@ -120,6 +123,9 @@ def show(key: str, item: flow.Pending) -> None:
         if is_tickets:
             st.caption(t("upload.detected", how=flow.encoding_described(preview.source.sniffed),
                          profile=flow.profile_name(preview.plan.profile)))
+            if preview.matched_by_name:
+                st.info(t("ingest.matched_by_name", guessed=column_fields(preview.matched_by_name, ui.lang())),
+                        icon=":material/help:")
             unrecognised = preview.plan.profile == "custom"
             with st.expander(t("upload.mapping"), expanded=item.error is not None or unrecognised):
                 mapping_editor(key, item)

@@ -10,6 +10,7 @@ from kpi import store
 from kpi.ingest import importer
 from kpi.people.demo import load_demo_people
 from tests.conftest import FIXTURES
+from ui.upload_flow import NOT_MAPPED
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -122,6 +123,37 @@ def test_upload_of_unusable_files_explains_without_a_trace(db_file, name, data, 
     at.run()
     assert not at.exception
     assert message in at.error[0].value
+
+
+def test_an_unknown_export_is_previewed_on_a_mapping_guessed_from_its_names_and_says_so(db_file):
+    data = ("Ticket ID,Subject,Status,Priority,Created,Resolved\n"
+            "T-1,Printer,Closed,High,2024-02-05 09:14,2024-02-06 10:00\nT-2,Mail,Open,Low,2024-02-13 16:02,\n").encode()
+    at = open_app("pages/upload.py")
+    at.file_uploader[0].set_value(("helpdesk.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert "format: not recognised (map the columns)" in at.caption[1].value
+    assert at.warning[0].value.startswith("Format not recognised: the fields were matched to columns by their names.")
+    mapping = at.dataframe[0].value  # the mapping editor
+    assert {f: c for f, c in zip(mapping["field"], mapping["column"]) if c != NOT_MAPPED} == {
+        "ticket_id": "Ticket ID", "subject": "Subject", "priority": "Priority", "status": "Status",
+        "created_at": "Created", "resolved_at": "Resolved"}
+    assert metrics(at)["To insert"] == "2" and metrics(at)["Rejected"] == "0"
+    confirm(at)
+    with store.connect(db_file) as con:
+        assert con.execute("SELECT ticket_id, is_open, level FROM tickets ORDER BY 1").fetchall() == [
+            ("T-1", False, 2), ("T-2", True, 4)]
+
+
+def test_fields_a_recognised_format_does_not_name_are_matched_by_name_and_told(db_file):
+    data = ("案件編號,處理人員,建立時間\nC-1,王小明,2024-02-05 09:14\n").encode()
+    at = open_app("pages/upload.py", lang="zh-TW")
+    at.file_uploader[0].set_value(("inhouse.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert "格式：e-contact+" in at.caption[1].value
+    assert at.info[0].value == "格式未涵蓋、依欄位名稱對應的欄位：處理人員 → 負責人；請確認"
+    assert metrics(at)["新增"] == "1"
 
 
 def test_a_file_already_imported_is_recognised(db_file):

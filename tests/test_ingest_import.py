@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kpi import store
-from kpi.ingest import importer, reader
+from kpi.cli import main
+from kpi.ingest import formats, importer, reader
 from kpi.ingest.errors import InputError
 from tests.conftest import FIXTURES
 
@@ -382,7 +383,9 @@ def test_a_corrected_mapping_is_saved_and_reused_for_the_same_header(con, tmp_pa
     first = write(tmp_path, "custom1.csv", "X-1,2024-05-02 09:00,Amy,T1,2024-05-03 09:00,2\n", header=header)
     source = importer.open_source(con, first)
     plan = importer.propose_plan(con, source)
-    assert plan.profile == "custom" and plan.mapping == {}
+    # No known format: what the columns' names suggest, for the user to check and complete.
+    assert plan.profile == "custom" and plan.mapping == {
+        "ticket_id": "Case No", "department": "Team", "owner": "Agent", "created_at": "Opened"}
     plan.mapping = {"ticket_id": "Case No", "created_at": "Opened", "owner": "Agent", "resolved_at": "Done",
                     "priority": "Sev"}
     plan.defaults = {"department": "Helpdesk"}
@@ -397,6 +400,75 @@ def test_a_corrected_mapping_is_saved_and_reused_for_the_same_header(con, tmp_pa
         ("X-1", "Helpdesk", "Amy", 2, False), ("X-2", "Helpdesk", "Amy", 4, True)]
     assert con.execute("SELECT profile FROM import_batches ORDER BY batch_id").fetchall() == [("custom",), ("our-helpdesk",)]
 
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    # A generic helpdesk's English report, in the case and punctuation people give columns.
+    (["Ticket #", "Title", "Assigned To", "Group", "Requester", "Source", "Type", "Severity", "State",
+      "Created_At", "First Response", "Due Date", "Resolved On", "Closed", "Reopen Count", "CSAT", "Last Modified"],
+     {"ticket_id": "Ticket #", "subject": "Title", "department": "Group", "owner": "Assigned To",
+      "customer": "Requester", "channel": "Source", "category": "Type", "priority": "Severity", "status": "State",
+      "created_at": "Created_At", "first_response_at": "First Response", "standard_due_at": "Due Date",
+      "resolved_at": "Resolved On", "closed_at": "Closed", "reopen_count": "Reopen Count",
+      "satisfaction": "CSAT", "updated_at": "Last Modified"}),
+    # An in-house system's zh-TW export, and the same in simplified characters.
+    (["案件編號", "標題", "處理人員", "處理單位", "客戶", "進線管道", "問題類別", "優先順序", "案件狀態", "建立時間",
+      "結案時間", "轉派次數", "滿意度"],
+     {"ticket_id": "案件編號", "subject": "標題", "department": "處理單位", "owner": "處理人員", "customer": "客戶",
+      "channel": "進線管道", "category": "問題類別", "priority": "優先順序", "status": "案件狀態",
+      "created_at": "建立時間", "closed_at": "結案時間", "reassignment_count": "轉派次數", "satisfaction": "滿意度"}),
+    (["案件编号", "处理人员", "建立时间", "状态"],
+     {"ticket_id": "案件编号", "owner": "处理人员", "created_at": "建立时间", "status": "状态"}),
+    # Each column goes to one field: "Status" is the status, not also the state; "ID" and "Number"
+    # both name ids, the first listed wins.
+    (["Number", "ID", "Status", "State", "Opened"], {"ticket_id": "ID", "status": "Status", "created_at": "Opened"}),
+    (["name", "comment"], {}),
+])
+def test_an_unknown_export_has_its_fields_guessed_from_the_column_names(header, expected):
+    assert formats.guess(header) == expected
+
+
+def test_a_guessed_mapping_is_previewed_but_the_command_line_imports_nothing_on_it(con, tmp_path):
+    path = write(tmp_path, "helpdesk.csv", "T-1,Printer,Closed,High,2024-02-05 09:14,2024-02-06 10:00\n"
+                 "T-2,Mail,Open,Low,2024-02-13 16:02,\n", header="Ticket ID,Subject,Status,Priority,Created,Resolved\n")
+    source = importer.open_source(con, path)
+    plan = importer.propose_plan(con, source)
+    assert (plan.profile, plan.mapping) == ("custom", {
+        "ticket_id": "Ticket ID", "subject": "Subject", "priority": "Priority", "status": "Status",
+        "created_at": "Created", "resolved_at": "Resolved"})
+    assert plan.date_formats == {"created_at": "iso", "resolved_at": "iso"}   # detected as for a known format
+    preview = importer.preview(con, source, plan)
+    assert (preview.to_insert, preview.rejected) == (2, 0)
+    importer.discard(con, source)
+
+    with pytest.raises(InputError) as refused:
+        importer.import_file(con, path)
+    assert refused.value.message("en") == (
+        "helpdesk.csv: the columns match no known export format (by their names, the upload page proposes: "
+        "Ticket ID → Ticket id, Subject → Subject, Priority → Level / priority, Status → Status, "
+        "Created → Created, Resolved → Resolved); check that mapping there and save it as a profile, then pass --profile")
+    assert con.execute("SELECT count(*) FROM ticket_versions").fetchone() == (0,)
+
+
+def test_a_format_found_by_two_headers_gets_its_other_fields_by_name_and_says_so(tmp_path, capsys):
+    # An in-house system shares e-contact+'s ticket id and created time (案件編號, 建立時間), not the rest.
+    path = write(tmp_path, "inhouse.csv", "C-1001,印表機無法列印,王小明,資訊服務部,高,已結案,2024-02-05 09:14,2024-02-06 10:00\n"
+                 "C-1002,信箱容量不足,李小華,資訊服務部,中,處理中,2024-02-13 16:02,\n",
+                 header="案件編號,標題,處理人員,處理單位,優先順序,案件狀態,建立時間,結案時間\n")
+    db = tmp_path / "store.duckdb"
+    assert main(["import", str(path), "--db", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "inhouse.csv: 2 rows read, 2 inserted, 0 updated, 0 unchanged, 0 superseded, 0 rejected (batch 1)",
+        "  note: columns the format does not name, matched to fields by their names: 標題 → Subject, "
+        "處理單位 → Department, 處理人員 → Owner, 優先順序 → Level / priority, 案件狀態 → Status; check them"]
+    with store.connect(str(db)) as con:
+        assert con.execute("SELECT ticket_id, subject, department, owner, level, is_open, closed_at FROM tickets"
+                           " ORDER BY 1").fetchall() == [
+            ("C-1001", "印表機無法列印", "資訊服務部", "王小明", 2, False, datetime(2024, 2, 6, 10)),
+            ("C-1002", "信箱容量不足", "資訊服務部", "李小華", 3, True, None)]
+    # A known export's own columns are all the layout's: nothing is matched by name.
+    assert main(["import", str(FIXTURES / "week41-2009.csv"), "--db", str(db)]) == 0
+    assert "note:" not in capsys.readouterr().out
 
 
 def test_a_default_fills_empty_and_no_value_cells_but_not_given_ones(con, tmp_path):

@@ -227,6 +227,12 @@ def plan_from_rows(rows: pd.DataFrame, base: importer.ImportPlan) -> importer.Im
                    time_columns=time_columns)
 
 
+def mapping_guessed(preview: importer.Preview) -> bool:
+    """Whether the mapping is still the one guessed from the columns' names (no format recognised)."""
+    return (preview.plan.profile == "custom" and bool(preview.plan.mapping)
+            and preview.plan.mapping == formats.guess(preview.source.columns))
+
+
 ZONES = ("Asia/Taipei", "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Singapore", "Asia/Tokyo", "UTC",
          "Europe/London", "America/New_York", "America/Los_Angeles")
 

@@ -131,6 +131,7 @@ class ImportReport:
     user_defined: int = 0          # Big5 user-defined characters (造字) kept as private-use ones
     skipped: int = 0               # rows that are no data: totals, the header repeated, a footer
     findings: tuple[Finding, ...] = ()  # what the data-quality checks found among the rows kept
+    matched_by_name: tuple[tuple[str, str], ...] = ()  # (column, field) the format does not name
     kind: str = "tickets"
     detail: str = ""               # what the kind read the file as (a Planner plan, a people layout)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from kpi import i18n, inbox, store
 from kpi.cli import UserError
 from kpi.ingest import dates, pipeline, profiles
-from kpi.ingest.errors import InputError
+from kpi.ingest.errors import InputError, column_fields
 from kpi.ingest.batches import NOT_DATA
 from kpi.ingest.progress import overall
 
@@ -79,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {err}", file=sys.stderr)
             continue
         print(report.summary())
+        if report.matched_by_name:
+            pairs = column_fields(report.matched_by_name, "en")
+            print(f"  note: {i18n.t('ingest.matched_by_name', 'en', guessed=pairs)}")
         if report.renamed:
             print(f"  note: {i18n.t('ingest.duplicate_headers', 'en', columns=', '.join(report.renamed))}")
         if report.user_defined:

@@ -87,4 +87,12 @@ def _named_fields(values: dict, lang: str) -> dict:
     if "fields" in named:
         separator = "、" if lang == "zh-TW" else ", "
         named["fields"] = separator.join(i18n.t(f"field.{name}", lang) for name in named["fields"])
+    if "guessed" in named:
+        named["guessed"] = column_fields(named["guessed"], lang)
     return named
+
+
+def column_fields(pairs, lang: str) -> str:
+    """(column, field) pairs as the reader's language says them: "Created → Created time"."""
+    separator = "、" if lang == "zh-TW" else ", "
+    return separator.join(f"{column} → {i18n.t(f'field.{name}', lang)}" for column, name in pairs) or "—"

@@ -8,6 +8,7 @@ it as a named profile, which then wins for exports with the same header.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 # kind: how a source cell becomes the canonical value.
@@ -292,6 +293,92 @@ LAYOUTS = LAYOUTS + EVENT_LOG_LAYOUTS
 LAYOUT_BY_NAME = {layout.name: layout for layout in LAYOUTS}
 
 
+# Headers any ticket export may use, in English and zh-TW, for a file no layout fits (an in-house
+# system, a report the user laid out): the upload page proposes these for the user to check.
+# Nothing is imported on them unchecked: the command line refuses such a file and names them.
+COMMON_HEADERS: dict[str, tuple[str, ...]] = {
+    "ticket_id": ("ticket id", "ticket number", "ticket no", "ticket", "case id", "case number", "case no",
+                  "incident id", "incident number", "request id", "request number", "sr number", "sr no",
+                  "issue id", "issue key", "id", "number", "no", "編號", "案件編號", "案號", "單號", "工單編號",
+                  "工單號碼", "服務單號", "服務請求編號", "請求編號", "案件號碼"),
+    "subject": ("subject", "title", "summary", "short description", "主旨", "標題", "摘要", "問題摘要", "案件主旨"),
+    "department": ("department", "group", "team", "assignment group", "queue", "部門", "組別", "群組", "處理部門",
+                   "負責部門", "處理單位", "單位"),
+    "owner": ("owner", "assignee", "assigned to", "agent", "handler", "technician", "負責人", "處理人", "處理人員",
+              "承辦人", "經辦人", "客服人員", "指派人員", "處理者"),
+    "customer": ("customer", "customer name", "client", "account", "account name", "company", "requester",
+                 "客戶", "客戶名稱", "公司", "公司名稱", "申請人", "報案人"),
+    "channel": ("channel", "source", "origin", "via", "管道", "來源", "通路", "進線管道", "來源管道"),
+    "category": ("category", "type", "ticket type", "issue type", "request type", "類別", "分類", "問題類別",
+                 "類型", "案件類別"),
+    "priority": ("priority", "severity", "urgency", "level", "優先", "優先順序", "優先等級", "優先權", "緊急程度",
+                 "等級", "嚴重度", "嚴重程度"),
+    "status": ("status", "state", "ticket status", "case status", "狀態", "處理狀態", "案件狀態"),
+    "created_at": ("created", "created at", "created on", "created date", "created time", "creation date",
+                   "creation time", "date created", "opened", "opened at", "open date", "opened date",
+                   "submitted", "submitted at", "reported", "reported at", "建立時間", "建立日期", "開單時間",
+                   "開單日期", "受理時間", "受理日期", "進件時間", "報案時間", "立案時間", "提出時間", "申請時間"),
+    "first_response_at": ("first response", "first response at", "first response time", "first responded at",
+                          "first reply", "first reply at", "responded at", "首次回應時間", "首次回覆時間",
+                          "回應時間", "回覆時間"),
+    "standard_due_at": ("due", "due date", "due at", "due by", "sla due", "resolution due", "到期時間", "到期日",
+                        "期限", "處理期限", "標準完成時間"),
+    "resolved_at": ("resolved", "resolved at", "resolved on", "resolved date", "resolution date", "resolution time",
+                    "solved", "solved at", "completed", "completed at", "完成時間", "完成日期", "解決時間",
+                    "處理完成時間"),
+    "closed_at": ("closed", "closed at", "closed on", "closed date", "date closed", "close date", "結案時間",
+                  "結案日期", "關閉時間"),
+    "extension_count": ("extensions", "extension count", "延期次數", "延時申請次數", "展延次數"),
+    "escalation_count": ("escalations", "escalation count", "升級次數"),
+    "reassignment_count": ("reassignments", "reassignment count", "轉派次數", "改派次數"),
+    "reopen_count": ("reopens", "reopen count", "reopened count", "重開次數", "重新開啟次數"),
+    "satisfaction": ("satisfaction", "csat", "rating", "satisfaction rating", "滿意度", "滿意度評分"),
+    "updated_at": ("updated", "updated at", "last updated", "last modified", "modified", "modified at",
+                   "更新時間", "最後更新時間", "最後修改時間", "修改時間"),
+}
+
+
+def _loose_key(header: str) -> str:
+    """``_layout_key`` without spaces and punctuation: Created_At, created-at and Created At alike."""
+    return re.sub(r"[\s_\-./#:：()（）\[\]]+", "", _layout_key(header))
+
+
+def guess(columns: list[str]) -> dict[str, str]:
+    """Canonical field -> the column whose header is one of ``COMMON_HEADERS``' names for it, the
+    first such name winning and each column proposed for one field only."""
+    by_key: dict[str, str] = {}
+    for column in columns:
+        by_key.setdefault(_loose_key(column), column)
+    mapping: dict[str, str] = {}
+    for field_name, names in COMMON_HEADERS.items():
+        column = next((by_key[_loose_key(n)] for n in names if _loose_key(n) in by_key
+                       and by_key[_loose_key(n)] not in mapping.values()), None)
+        if column is not None:
+            mapping[field_name] = column
+    return mapping
+
+
+def propose_with_names(layout: Layout, columns: list[str]) -> dict[str, str]:
+    """The layout's mapping, and for the fields it finds no header of, the columns ``guess`` names
+    that it left unused: an in-house export may share a product's ticket id and created time
+    (案件編號, 建立時間) and call its owner 處理人員. Event logs keep their own columns only."""
+    mapping = layout.propose(columns)
+    if layout.event_log:
+        return mapping
+    for field_name, column in guess(columns).items():
+        if field_name not in mapping and column not in mapping.values():
+            mapping[field_name] = column
+    return mapping
+
+
+def matched_by_name(layout: str | None, mapping: dict[str, str], columns: list[str]) -> tuple[tuple[str, str], ...]:
+    """(column, field) pairs of ``mapping`` that came from ``guess``, not from the layout's own headers."""
+    own = LAYOUT_BY_NAME[layout].propose(columns) if layout in LAYOUT_BY_NAME else {}
+    guessed = guess(columns)
+    return tuple((column, name) for name, column in mapping.items()
+                 if own.get(name) != column and guessed.get(name) == column)
+
+
 def recognise(columns: list[str], event_log: bool = False) -> Layout | None:
     """The layout that fits the header best, if it finds at least the fields it requires;
     with ``event_log``, the best event-log layout."""
@@ -312,7 +399,9 @@ def _key(header: str) -> str:
 
 # The simplified forms of the characters in the layouts' zh-TW headers, so that an export written
 # in simplified Chinese (编号, 负责人, 提出时间 …) is recognised as its traditional twin.
-_TRADITIONAL = str.maketrans("编号门负责户称来务请级状态处时间应诺预计际关闭数转开后满项类别标准实结", "編號門負責戶稱來務請級狀態處時間應諾預計際關閉數轉開後滿項類別標準實結")
+_TRADITIONAL = str.maketrans(
+    "编号门负责户称来务请级状态处时间应诺预计际关闭数转开后满项类别标准实结员题单优顺进组问报经办严紧决",
+    "編號門負責戶稱來務請級狀態處時間應諾預計際關閉數轉開後滿項類別標準實結員題單優順進組問報經辦嚴緊決")
 
 
 def _layout_key(header: str) -> str:

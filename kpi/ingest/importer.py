@@ -206,6 +206,14 @@ class Preview:
         return self.quality.findings(self.plan.mapping)
 
     @property
+    def matched_by_name(self) -> tuple[tuple[str, str], ...]:
+        """(column, field) pairs a recognised format's proposal does not name, matched by the columns'
+        names (none for a saved profile: its mapping is the user's)."""
+        if self.plan.layout is None or self.plan.profile != self.plan.layout:
+            return ()
+        return formats.matched_by_name(self.plan.layout, self.plan.mapping, self.source.columns)
+
+    @property
     def importable(self) -> bool:
         return self.already_imported is None and (self.to_insert + self.to_update) > 0
 
@@ -334,10 +342,12 @@ def propose_plan(con: duckdb.DuckDBPyConnection, source: Source, profile: str | 
         layout = (formats.LAYOUT_BY_NAME.get(profile) if profile
                   else formats.recognise(source.columns, event_log) or formats.recognise(source.columns))
         if layout is None:
-            return ImportPlan("custom", "custom", {}, event_log=event_log)
-        plan = _with_time_columns(con, source, ImportPlan(
-            layout.name, layout.source_system, layout.propose(source.columns), layout=layout.name,
-            event_log=layout.event_log))
+            # No layout fits: the columns' names guess a mapping, which the upload page shows to be checked.
+            plan = ImportPlan("custom", "custom", formats.guess(source.columns))
+        else:
+            plan = ImportPlan(layout.name, layout.source_system, formats.propose_with_names(layout, source.columns),
+                              layout=layout.name, event_log=layout.event_log)
+        plan = _with_time_columns(con, source, plan)
     plan.event_log = plan.event_log or event_log
     return with_detected_dates(con, source, plan)
 
@@ -1040,8 +1050,9 @@ def commit(con: duckdb.DuckDBPyConnection, preview_: Preview | interval_import.I
         return interval_import.commit(con, preview_, is_demo, replace_demo)
     written_ahead = preview_.source.written_ahead
     store_versions = _make_current if written_ahead is not None else _store_versions
-    return batches.commit(con, "tickets", preview_, _sort_again, partial(store_versions, progress=progress),
-                          is_demo, replace_demo, copying, batch_id=written_ahead)
+    report = batches.commit(con, "tickets", preview_, _sort_again, partial(store_versions, progress=progress),
+                            is_demo, replace_demo, copying, batch_id=written_ahead)
+    return replace(report, matched_by_name=preview_.matched_by_name)
 
 
 def _sort_again(con: duckdb.DuckDBPyConnection, preview_: Preview) -> Preview:
@@ -1166,8 +1177,10 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None
             raise _ReadWhole
         if intervals is not None:
             return commit(con, intervals, is_demo)
-        if not chosen.mapping:
-            raise InputError(source.file_name, "ingest.no_known_format")
+        if plan is None and chosen.profile == "custom":
+            # A mapping guessed from the columns' names is for a person to check, on the upload page.
+            raise InputError(source.file_name, "ingest.no_known_format",
+                             guessed=[(column, name) for name, column in chosen.mapping.items()])
         if source_time_zone is not None:
             chosen = replace(chosen, source_time_zone=source_time_zone)
         if batches.already_imported(con, source) is None:
