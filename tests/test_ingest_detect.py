@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from kpi import cli, i18n
-from kpi.ingest import dates, encodings, reader
+from kpi.ingest import dates, encodings, importer, reader
 from kpi.ingest.errors import InputError
 from kpi.sql import used_parameters
 from tests.conftest import FIXTURES
@@ -311,6 +311,11 @@ def test_a_header_read_past_the_first_256_kb_is_the_header_read_whole(tmp_path):
         (["29/2/2016 01:16", "13/3/2016 09:00"], "day_first", datetime(2016, 2, 29, 1, 16)),
         (["25/Feb/26 10:17 PM"], "jira", datetime(2026, 2, 25, 22, 17)),
         (["2/29/2016 1:16 PM"], "month_first", datetime(2016, 2, 29, 13, 16)),
+        # Two-digit years: ICU's en-US short form and a spreadsheet's m/d/yy; German's dd.MM.yy.
+        (["2/5/24, 9:14 AM", "12/31/24, 11:59 PM"], "month_first_yy", datetime(2024, 2, 5, 9, 14)),
+        (["2/13/24 16:02", "12/28/23 8:00"], "month_first_yy", datetime(2024, 2, 13, 16, 2)),
+        (["05.02.24, 09:14", "13.02.24 16:02"], "day_first_yy", datetime(2024, 2, 5, 9, 14)),
+        (["29/2/16 01:16", "31/12/99"], "day_first_yy", datetime(2016, 2, 29, 1, 16)),
         # 40123.5 days after 1899-12-30 = 2009-11-06 12:00 (Excel's serial date).
         (["40123.5"], "excel_serial", datetime(2009, 11, 6, 12, 0)),
         (["20240101"], "compact", datetime(2024, 1, 1)),
@@ -342,6 +347,34 @@ def test_ambiguous_day_month_is_reported():
     detection = dates.detect(["3/4/2016 10:00", "5/6/2016 11:00"])
     assert detection.format.name == "day_first"
     assert detection.ambiguous and "month_first" in detection.alternatives
+
+
+def test_a_two_digit_year_is_its_own_form_and_a_four_digit_one_is_not_read_by_it():
+    assert dates.detect(["31/12/99 23:00"]).format.parse("31/12/99 23:00") == datetime(1999, 12, 31, 23)
+    assert dates.detect(["1/3/68 1:00", "1/13/68 1:00"]).format.parse("1/13/68 1:00") == datetime(2068, 1, 13, 1)
+    assert dates.detect(["2/13/2024 16:02"]).format.name == "month_first"   # not month_first_yy
+    assert [dates.BY_NAME[f].parse("2/13/2024 16:02") for f in ("month_first_yy", "day_first_yy")] == [None, None]
+
+
+def test_a_columns_ambiguous_dates_take_the_form_another_date_column_settles(con, tmp_path):
+    # Resolved alone could be 6 February or 2 June; Created's 2/13/24 can only be month first.
+    path = tmp_path / "helpdesk.csv"
+    path.write_text("Ticket ID,Created,Resolved\nT-1,2/5/24 9:14,2/6/24 10:00\nT-2,2/13/24 16:02,\n"
+                    "T-3,12/28/23 8:00,1/3/24 17:30\n", encoding="utf-8")
+    source = importer.open_source(con, path)
+    plan = importer.propose_plan(con, source)
+    assert plan.date_formats == {"created_at": "month_first_yy", "resolved_at": "month_first_yy"}
+    preview = importer.preview(con, source, plan)
+    assert not any(detection.ambiguous for detection in preview.date_detection.values())
+    importer.commit(con, preview)
+    assert con.execute("SELECT ticket_id, created_at, resolved_at FROM tickets ORDER BY 1").fetchall() == [
+        ("T-1", datetime(2024, 2, 5, 9, 14), datetime(2024, 2, 6, 10)), ("T-2", datetime(2024, 2, 13, 16, 2), None),
+        ("T-3", datetime(2023, 12, 28, 8), datetime(2024, 1, 3, 17, 30))]
+    # With no column to settle it, the ambiguity is still told.
+    alone = tmp_path / "alone.csv"
+    alone.write_text("Ticket ID,Created\nT-1,2/5/24 9:14\n", encoding="utf-8")
+    source = importer.open_source(con, alone)
+    assert importer.preview(con, source, importer.propose_plan(con, source)).date_detection["created_at"].ambiguous
 
 
 def test_missing_markers_parse_to_none():

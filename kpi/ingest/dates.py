@@ -381,6 +381,14 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat("month_first", "2/29/2016 1:16 PM",
                tuple(f"%m/%d/%Y{s}{t}" for s in (" ", ", ") for t in _CLOCK_TIMES) + _with_times("%m/%d/%Y")
                + _with_times("%m/%d/%Y", ", ")[:2], spaces_as_one=True),
+    # The year in two digits (00–68 are 2000–2068, 69–99 the 1900s, in Python and DuckDB alike): ICU's
+    # short forms, as en-US ("2/5/24, 9:14 AM") and German ("05.02.24, 09:14") settings write them,
+    # and spreadsheets formatted m/d/yy. Their own forms, so that the form shown says so.
+    DateFormat("day_first_yy", "29/2/16 01:16", _with_times("%d/%m/%y") + _with_times("%d-%m-%y") + _with_times("%d.%m.%y")
+               + _with_times("%d/%m/%y", ", ")[:2] + _with_times("%d.%m.%y", ", ")[:2], spaces_as_one=True),
+    DateFormat("month_first_yy", "2/29/16 1:16 PM",
+               tuple(f"%m/%d/%y{s}{t}" for s in (" ", ", ") for t in _CLOCK_TIMES) + _with_times("%m/%d/%y")
+               + _with_times("%m/%d/%y", ", ")[:2], spaces_as_one=True),
     DateFormat("jira", "25/Feb/26 10:17 PM", ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y")),
     # Jira's same "dd/MMM/yy h:mm a" for a user set to Chinese (Taiwan): 25/2月/26 下午 10:17 or 10:17 下午.
     DateFormat("jira_zh", "25/2月/26 下午 10:17",

@@ -400,7 +400,10 @@ def with_detected_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: Im
 
 
 def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan) -> dict[str, dates.Detection]:
-    """Detected date form of every mapped datetime column, from up to 500 non-empty values."""
+    """Detected date form of every mapped datetime column, from up to 500 non-empty values. A
+    column whose dates read in two forms (2/6/24: 6 February or 2 June) takes the one another
+    date column of the file reads in alone (2/13/24 can only be 13 February): an export writes
+    its dates one way."""
     detections = {}
     for name, column in plan.mapping.items():
         if formats.FIELD_BY_NAME[name].kind != "datetime" or column not in source.columns:
@@ -413,6 +416,12 @@ def detect_dates(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPla
             source.date_detections[key] = dates.detect(_date_samples(con, source, column, time),
                                                        time_zone=time_zone(con))
         detections[name] = source.date_detections[key]
+    settled = {d.format.name for d in detections.values() if d.format and not d.ambiguous}
+    for name, detection in detections.items():
+        if detection.ambiguous:
+            known = [form for form in (detection.format.name, *detection.alternatives) if form in settled]
+            if len(known) == 1:
+                detections[name] = dates.Detection(dates.BY_NAME[known[0]], detection.parsed, detection.present)
     return detections
 
 
