@@ -63,7 +63,9 @@ def generated_cells(count: int, seed: int = 20261130) -> list[str]:
                   "05/02/2024, 09:14", "05.02.2024, 09:14:30",
                   "Feb 5, 2024 09:14 AM", "Feb 5, 2024 9:14\u202fPM", "5 Feb 2024 09:14",  # ServiceDesk Plus, British
                   "2024/8/16 下午 03:32:00", "2024/1/15 上午9:14",  # zh-TW: Windows and .NET, ICU
-                  "05/2月/24 9:00 上午", "25/2月/26 下午 10:17", "05/12月/2024 21:00"])  # Jira in Chinese
+                  "05/2月/24 9:00 上午", "25/2月/26 下午 10:17", "05/12月/2024 21:00",  # Jira in Chinese
+                  "05-FEB-24", "05-feb-24 09.14.00.000000 PM", "31-DEC-2024 23:59:59", "05-2月 -24 09.14.00.5 下午",
+                  "29-FEB-23", "05-FEB-24 13.14.00.000000 PM"])  # Oracle's NLS forms, and two it refuses
     return sorted(cells)
 
 

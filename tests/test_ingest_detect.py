@@ -315,6 +315,10 @@ def test_a_header_read_past_the_first_256_kb_is_the_header_read_whole(tmp_path):
         (["2/5/24, 9:14 AM", "12/31/24, 11:59 PM"], "month_first_yy", datetime(2024, 2, 5, 9, 14)),
         (["2/13/24 16:02", "12/28/23 8:00"], "month_first_yy", datetime(2024, 2, 13, 16, 2)),
         (["05.02.24, 09:14", "13.02.24 16:02"], "day_first_yy", datetime(2024, 2, 5, 9, 14)),
+        # Oracle's defaults as SQL Developer exports them, in English and Traditional Chinese.
+        (["05-FEB-24 09.14.00.000000 PM", "13-FEB-24 04.02.00.000000 PM"], "oracle", datetime(2024, 2, 5, 21, 14)),
+        (["05-2月 -24 09.14.00.000000 下午", "13-2月 -24"], "oracle", datetime(2024, 2, 5, 21, 14)),
+        (["31-DEC-2024 23:59:59", "05-FEB-24"], "oracle", datetime(2024, 12, 31, 23, 59, 59)),
         (["29/2/16 01:16", "31/12/99"], "day_first_yy", datetime(2016, 2, 29, 1, 16)),
         # 40123.5 days after 1899-12-30 = 2009-11-06 12:00 (Excel's serial date).
         (["40123.5"], "excel_serial", datetime(2009, 11, 6, 12, 0)),

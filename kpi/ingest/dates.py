@@ -394,6 +394,13 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat("jira_zh", "25/2月/26 下午 10:17",
                tuple(f"%d/%m月/{y}{t}" for y in ("%y", "%Y") for t in (" %I:%M %p", " %p %I:%M", " %H:%M", "")),
                meridiem_words=True),
+    # Oracle's default NLS date and timestamp forms (DD-MON-RR, DD-MON-RR HH.MI.SSXFF AM), as SQL
+    # Developer and SQL*Plus write a query's result, in English or set to Traditional Chinese
+    # ("05-2月 -24"); and DD-MON-YYYY HH24:MI:SS, a common setting. RR is read as %y (00-68 are 2000-2068).
+    DateFormat("oracle", "05-FEB-24 09.14.00.000000 AM",
+               tuple(f"{d}{t}" for d in ("%d-%b-%y", "%d-%b-%Y", "%d-%m月-%y", "%d-%m月 -%y")
+                     for t in ("", " %H:%M:%S", " %H:%M", " %I.%M.%S.%f %p", " %I.%M.%S %p")),
+               meridiem_words=True),
     # The month by its English name: ManageEngine ServiceDesk Plus's default "Feb 5, 2024 09:14 AM",
     # and the day first as British settings write it, "5 Feb 2024 09:14".
     DateFormat("month_name", "Feb 5, 2024 09:14 AM",
