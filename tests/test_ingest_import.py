@@ -446,8 +446,42 @@ def test_a_guessed_mapping_is_previewed_but_the_command_line_imports_nothing_on_
     assert refused.value.message("en") == (
         "helpdesk.csv: the columns match no known export format (by their names, the upload page proposes: "
         "Ticket ID → Ticket id, Subject → Subject, Priority → Level / priority, Status → Status, "
-        "Created → Created, Resolved → Resolved); check that mapping there and save it as a profile, then pass --profile")
+        "Created → Created, Resolved → Resolved); check that mapping there and save it as a profile, then pass --profile"
+        " (or write it to a file with --write-mapping FILE.json, check it, and pass --mapping FILE.json)")
     assert con.execute("SELECT count(*) FROM ticket_versions").fetchone() == (0,)
+
+
+def test_the_command_line_writes_the_proposed_mapping_to_check_then_imports_with_it(tmp_path, capsys):
+    path = write(tmp_path, "helpdesk.csv", "T-1,Printer,Closed,Amy,2/5/24 9:14,2/6/24 10:00\n"
+                 "T-2,Mail,Open,Ben,2/13/24 16:02,\n", header="Ticket ID,Subject,Status,Assigned To,Created,Resolved\n")
+    db, profile = tmp_path / "store.duckdb", tmp_path / "helpdesk.json"
+    assert main(["import", str(path), "--db", str(db), "--write-mapping", str(profile)]) == 0
+    assert capsys.readouterr().out == (
+        f"helpdesk.csv: 6 fields mapped (Ticket ID → Ticket id, Subject → Subject, Assigned To → Owner, Status → Status, "
+        f"Created → Created, Resolved → Resolved); written to {profile}: check it, then import with --mapping {profile}\n")
+    written = json.loads(profile.read_text(encoding="utf-8"))
+    assert written["fields"] == {"ticket_id": "Ticket ID", "subject": "Subject", "owner": "Assigned To",
+                                 "status": "Status", "created_at": "Created", "resolved_at": "Resolved"}
+    assert written["date_forms"] == {"created_at": "month_first_yy", "resolved_at": "month_first_yy"}
+    with store.connect(str(db)) as con:
+        assert con.execute("SELECT count(*) FROM ticket_versions").fetchone() == (0,)   # nothing imported
+
+    # The user checks it (here: the owner column is right) and imports with it.
+    assert main(["import", str(path), "--db", str(db), "--mapping", str(profile)]) == 0
+    assert capsys.readouterr().out.startswith("helpdesk.csv: 2 rows read, 2 inserted")
+    with store.connect(str(db)) as con:
+        assert con.execute("SELECT ticket_id, owner, resolved_at FROM tickets ORDER BY 1").fetchall() == [
+            ("T-1", "Amy", datetime(2024, 2, 6, 10)), ("T-2", "Ben", None)]
+
+    # A profile file already there is not overwritten; one file at a time.
+    assert main(["import", str(path), "--db", str(db), "--write-mapping", str(profile)]) == 2
+    assert capsys.readouterr().err == f"error: {profile} already exists: remove it or name another file\n"
+    assert main(["import", str(path), str(path), "--db", str(db), "--write-mapping", str(tmp_path / "x.json")]) == 2
+    assert capsys.readouterr().err == "error: --write-mapping takes one FILE\n"
+    # A known format's own mapping, under its name.
+    assert main(["import", str(FIXTURES / "zendesk-2024-02.csv"), "--db", str(db),
+                 "--write-mapping", str(tmp_path / "zendesk.json")]) == 0
+    assert json.loads((tmp_path / "zendesk.json").read_text(encoding="utf-8"))["name"] == "zendesk"
 
 
 def test_a_format_found_by_two_headers_gets_its_other_fields_by_name_and_says_so(tmp_path, capsys):

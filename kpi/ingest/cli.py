@@ -1,4 +1,4 @@
-"""``python -m kpi import FILE... [--db PATH] [--profile NAME | --mapping FILE] [--event-log]`` for big files and
+"""``python -m kpi import FILE... [--db PATH] [--profile NAME | --mapping FILE | --write-mapping FILE] [--event-log]`` for big files and
 scheduled jobs."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kpi import i18n, inbox, store
 from kpi.cli import UserError
-from kpi.ingest import dates, pipeline, profiles
+from kpi.ingest import dates, importer, pipeline, profiles
 from kpi.ingest.errors import InputError, column_fields
 from kpi.ingest.batches import NOT_DATA
 from kpi.ingest.progress import overall
@@ -35,6 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     choice.add_argument("--profile", help="saved mapping profile or known format (econtact, zendesk, …)")
     choice.add_argument("--mapping", type=Path, metavar="PROFILE.json",
                         help="a mapping profile file (saved from the upload page or written by hand)")
+    choice.add_argument("--write-mapping", type=Path, metavar="PROFILE.json",
+                        help="import nothing: write the mapping the import would propose for the one FILE (a known "
+                             "format's, a saved profile's, or guessed from the column names) as a profile file, "
+                             "to check and then pass to --mapping")
     parser.add_argument("--event-log", action="store_true",
                         help="read the files as process-mining event logs (one row per activity of a case), "
                              "whatever their header looks like")
@@ -52,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --source-time-zone {args.source_time_zone}: {i18n.t('ingest.unknown_time_zone', 'en')}",
               file=sys.stderr)
         return 2
+    if args.write_mapping:
+        return _write_mapping(args)
     if args.mapping:
         try:
             plan = profiles.from_json(args.mapping.read_bytes(), args.mapping.name)
@@ -99,6 +105,32 @@ def run(args: argparse.Namespace) -> int:
         imported += report.batch_id is not None or report.already_imported is not None
     con.close()
     return 0 if imported else 1
+
+
+def _write_mapping(args: argparse.Namespace) -> int:
+    """``--write-mapping``: the proposed plan of the one file, as a profile file that is not there yet."""
+    if len(args.files) != 1:
+        raise UserError("--write-mapping takes one FILE")
+    path, out = args.files[0], args.write_mapping
+    if not path.is_file():
+        raise UserError(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
+    if out.exists():
+        raise UserError(f"{out} already exists: remove it or name another file")
+    with store.connect(args.db) as con:
+        try:
+            plan = importer.proposed_plan(con, path, args.profile, args.event_log)
+        except InputError as err:
+            raise UserError(str(err)) from None
+    if args.source_time_zone:
+        plan.source_time_zone = args.source_time_zone
+    try:
+        out.write_text(profiles.to_json(plan) + "\n", encoding="utf-8")
+    except OSError as err:
+        raise UserError(f"{out}: {err.strerror}") from None
+    fields = column_fields([(column, name) for name, column in plan.mapping.items()], "en")
+    print(f"{path.name}: {len(plan.mapping)} fields mapped ({fields}); written to {out}: check it, then import "
+          f"with --mapping {out}")
+    return 0
 
 
 class ProgressLines:

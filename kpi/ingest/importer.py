@@ -24,8 +24,9 @@ import shutil
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from datetime import datetime, timedelta
@@ -1218,34 +1219,62 @@ def typed_dates(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None 
     interval report, another encoding, a workbook, no such column."""
     if not READ_DATES_WHILE_STAGING or event_log:
         return None
+    with _head_of(con, path) as source:
+        if source is None or (interval_import.recognise(source.columns) is not None and not (plan or profile)):
+            return None
+        try:
+            chosen = (with_detected_dates(con, source, replace(plan, date_formats=dict(plan.date_formats))) if plan
+                      else propose_plan(con, source, profile))
+        except InputError:
+            return None
+        return None if chosen.event_log else _typed_columns(con, source, chosen)
+
+
+def proposed_plan(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None = None,
+                  event_log: bool = False) -> ImportPlan:
+    """The mapping an import of the file at ``path`` would propose (a known format's, a saved
+    profile's, or one guessed from the columns' names), read from its head where it is a CSV;
+    nothing is stored. The command line writes it as a profile file to be checked."""
+    with _head_of(con, path) as head:
+        if head is not None:
+            return propose_plan(con, head, profile, event_log)
+    source = open_source(con, path)
+    try:
+        return propose_plan(con, source, profile, event_log)
+    finally:
+        discard(con, source)
+
+
+@contextmanager
+def _head_of(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[Source | None]:
+    """A UTF-8 or Big5 CSV's first 256 KB of whole lines, opened as a source named as the file, for
+    what is chosen from a file's head; None for a workbook, another encoding (a UTF-16 file's
+    lines do not end at a byte 0A) or a head that cannot be read (the import says why)."""
     with open(path, "rb") as f:
         head = f.read(reader.SNIFF_BYTES)
     try:
         sniffed = reader.sniff(head, path.name)
-    except InputError:  # said by open_source, as for any file
-        return None
-    if sniffed.kind != "csv" or sniffed.encoding not in ("utf-8", "utf-8-sig", encodings.BIG5):
-        return None  # (a UTF-16 file's first lines do not end at a byte 0A)
+    except InputError:
+        sniffed = None
+    if sniffed is None or sniffed.kind != "csv" or sniffed.encoding not in ("utf-8", "utf-8-sig", encodings.BIG5):
+        yield None
+        return
     head = head[:head.rfind(b"\n") + 1]  # whole lines
     try:
         handle, name = tempfile.mkstemp(suffix=".csv", prefix="head-")
     except OSError:  # a full temporary folder: the import says so where it needs the space
-        return None
+        yield None
+        return
     try:
         with os.fdopen(handle, "wb") as f:
             f.write(head)
         source = open_source(con, Path(name), path.name)
     except (OSError, InputError):
         os.unlink(name)
-        return None
+        yield None
+        return
     try:
-        if interval_import.recognise(source.columns) is not None and not (plan or profile):
-            return None
-        chosen = (with_detected_dates(con, source, replace(plan, date_formats=dict(plan.date_formats))) if plan
-                  else propose_plan(con, source, profile))
-        return None if chosen.event_log else _typed_columns(con, source, chosen)
-    except InputError:
-        return None
+        yield source
     finally:
         discard(con, source)
         os.unlink(name)
