@@ -34,6 +34,19 @@ def test_sniff_detects_encoding_delimiter_and_header(fixture, encoding, delimite
     assert (sniffed.kind, sniffed.encoding, sniffed.delimiter, sniffed.header_row) == ("csv", encoding, delimiter, header_row)
 
 
+def test_a_short_export_under_more_title_lines_than_rows_is_still_a_table(con, tmp_path):
+    # Two tickets under a title, the export time and a blank line: the one-field lines once
+    # outnumbered the table's rows and the file was "not a table".
+    text = ("服務請求明細表\n匯出時間：2024/02/20 10:00\n\n編號,主旨,負責人,提出時間,服務請求狀態\n"
+            "A-1,印表機,王小明,2024-02-05 09:14,已關閉\nA-2,信箱,李小華,2024-02-13 16:02,處理中\n")
+    sniffed = reader.sniff(text.encode("utf-8"), "title.csv")
+    assert (sniffed.delimiter, sniffed.header_row) == (",", 4)
+    path = tmp_path / "title.csv"
+    path.write_text(text, encoding="utf-8")
+    importer.import_file(con, path)
+    assert con.execute("SELECT ticket_id, source_row FROM ticket_versions ORDER BY 1").fetchall() == [("A-1", 5), ("A-2", 6)]
+
+
 def test_sniff_recognises_excel_by_content():
     sniffed = reader.sniff((FIXTURES / "week41-2009.xlsx").read_bytes()[:4096], "export.bin")
     assert sniffed.kind == "excel"

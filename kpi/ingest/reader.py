@@ -182,12 +182,12 @@ def detect_delimiter(text: str, file_name: str) -> str:
             rows = rows[:-1]  # the sample's last line may be cut short
         while len(rows) > 1 and len(rows[-1]) == 1:
             rows.pop()  # a report's footer under few or no rows (see Staged.footer)
-        counts = Counter(len(r) for r in rows)
+        # Rows of one field are a report's title lines above the header (服務請求明細表, 匯出時間 …)
+        # or text without this delimiter: only rows it splits can give the table's width.
+        counts = Counter(len(r) for r in rows if len(r) >= 2)
         if not counts:
             continue
         width, frequency = counts.most_common(1)[0]
-        if width < 2:
-            continue
         score = (frequency / len(rows), width)
         if score > best_score:
             best, best_score = delimiter, score
