@@ -104,12 +104,13 @@ def cell_rejects(con: duckdb.DuckDBPyConnection, source, mapped: str, bad: dict[
 
 # The reasons that say a row is no data at all, rather than data with a fault: listed with the
 # rejects, counted as skipped. And the checks of the mapped rows that find such rows.
-NOT_DATA = ("ingest.footer_line", "reject.summary_ticket_row", "reject.header_repeated", "reject.summary_row")
-NOT_DATA_CHECKS = ("summary_row", "header_row")
+NOT_DATA = ("ingest.footer_line", "reject.summary_ticket_row", "reject.header_repeated", "reject.summary_row",
+            "reject.empty_row")
+NOT_DATA_CHECKS = ("summary_row", "header_row", "blank_row")
 
 
 def not_data_rows(con: duckdb.DuckDBPyConnection, mapped: str, bad: dict[str, str]) -> int:
-    """How many rows of ``mapped`` are totals rows or the header repeated (the NOT_DATA_CHECKS
+    """How many rows of ``mapped`` are totals rows, the header repeated or empty (the NOT_DATA_CHECKS
     among ``bad``, the checks it was mapped with)."""
     checks = [f"bad_{name}" for name in NOT_DATA_CHECKS if name in bad]
     return store.scalar(con, f"SELECT count(*) FROM {mapped} WHERE {' OR '.join(checks)}") if checks else 0

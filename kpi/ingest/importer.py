@@ -544,8 +544,13 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         repeats = " AND ".join(f"t_{name} = $header_{name}" for name in HEADER_REPEATS
                                if name in plan.mapping and not staged.is_typed(plan.mapping[name]))
         items.append(f"coalesce({repeats}, false) AS is_header")
-        bad = {"header_row": "is_header", "summary_row": "(is_summary AND NOT is_header)",
-               **{name: f"(NOT is_summary AND NOT is_header AND {test})" for name, test in bad.items()}}
+        # A row of empty cells (",,,," under the data, as Excel writes rows it was once told of) is
+        # no data either; checked only where the id is missing.
+        empty = " AND ".join(f"{staged.ref(c)} IS NULL" if staged.is_typed(c) else f"nullif(trim({staged.ref(c)}), '') IS NULL"
+                             for c in staged.columns)
+        items.append(f"(t_ticket_id IS NULL AND {empty}) AS is_blank")
+        bad = {"header_row": "is_header", "summary_row": "(is_summary AND NOT is_header)", "blank_row": "is_blank",
+               **{name: f"(NOT is_summary AND NOT is_header AND NOT is_blank AND {test})" for name, test in bad.items()}}
     return [cells, texts, items, flagged, cleaned], bad, carried
 
 
@@ -1023,7 +1028,7 @@ def _as_exported(column: str, table: str | None = "c") -> str:
 
 
 def _rejects(con, source: Source, plan: ImportPlan, mapped: str, bad: dict[str, str]):
-    columns = {**plan.mapping, "summary_row": plan.mapping.get("ticket_id"), "header_row": None}
+    columns = {**plan.mapping, "summary_row": plan.mapping.get("ticket_id"), "header_row": None, "blank_row": None}
     return batches.cell_rejects(con, source, mapped, bad, columns, lambda name, raw: _reason(name, raw, plan),
                                 plan.time_columns)
 
@@ -1034,6 +1039,8 @@ def _reason(field_name: str, raw: str | None, plan: ImportPlan) -> tuple[str, tu
         return "reject.summary_ticket_row", (("value", raw),)
     if field_name == "header_row":
         return "reject.header_repeated", ()
+    if field_name == "blank_row":
+        return "reject.empty_row", ()
     kind = formats.FIELD_BY_NAME[field_name].kind
     if field_name == "ticket_id" and re.fullmatch(vocabularies.EXCEL_SCIENTIFIC, (raw or "").strip()):
         return "reject.id_scientific", (("value", raw.strip()),)
