@@ -422,6 +422,9 @@ def test_a_corrected_mapping_is_saved_and_reused_for_the_same_header(con, tmp_pa
     # Each column goes to one field: "Status" is the status, not also the state; "ID" and "Number"
     # both name ids, the first listed wins.
     (["Number", "ID", "Status", "State", "Opened"], {"ticket_id": "ID", "status": "Status", "created_at": "Opened"}),
+    # A report's line numbers ("No.", 序號) are no ticket id.
+    (["No.", "案件編號", "建立時間"], {"ticket_id": "案件編號", "created_at": "建立時間"}),
+    (["No.", "Subject", "Created"], {"subject": "Subject", "created_at": "Created"}),
     (["name", "comment"], {}),
 ])
 def test_an_unknown_export_has_its_fields_guessed_from_the_column_names(header, expected):

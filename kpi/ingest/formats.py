@@ -297,10 +297,11 @@ LAYOUT_BY_NAME = {layout.name: layout for layout in LAYOUTS}
 # system, a report the user laid out): the upload page proposes these for the user to check.
 # Nothing is imported on them unchecked: the command line refuses such a file and names them.
 COMMON_HEADERS: dict[str, tuple[str, ...]] = {
+    # The bare "ID" and "Number" last, and no "No.": reports number their lines in a "No." column.
     "ticket_id": ("ticket id", "ticket number", "ticket no", "ticket", "case id", "case number", "case no",
                   "incident id", "incident number", "request id", "request number", "sr number", "sr no",
-                  "issue id", "issue key", "id", "number", "no", "編號", "案件編號", "案號", "單號", "工單編號",
-                  "工單號碼", "服務單號", "服務請求編號", "請求編號", "案件號碼"),
+                  "issue id", "issue key", "案件編號", "案號", "單號", "工單編號", "工單號碼", "服務單號",
+                  "服務請求編號", "請求編號", "案件號碼", "編號", "id", "number"),
     "subject": ("subject", "title", "summary", "short description", "主旨", "標題", "摘要", "問題摘要", "案件主旨"),
     "department": ("department", "group", "team", "assignment group", "queue", "部門", "組別", "群組", "處理部門",
                    "負責部門", "處理單位", "單位"),
