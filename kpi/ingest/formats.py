@@ -293,9 +293,10 @@ LAYOUTS = LAYOUTS + EVENT_LOG_LAYOUTS
 LAYOUT_BY_NAME = {layout.name: layout for layout in LAYOUTS}
 
 
-# Headers any ticket export may use, in English and zh-TW, for a file no layout fits (an in-house
-# system, a report the user laid out): the upload page proposes these for the user to check.
-# Nothing is imported on them unchecked: the command line refuses such a file and names them.
+# Headers any ticket export may use, in English and zh-TW. For a file no layout fits (an in-house
+# system, a report the user laid out) the upload page proposes them for the user to check, and the
+# command line refuses the file and names them; a recognised format's fields its own headers leave
+# unmapped are filled from them, with a note (propose_with_names).
 COMMON_HEADERS: dict[str, tuple[str, ...]] = {
     # The bare "ID" and "Number" last, and no "No.": reports number their lines in a "No." column.
     "ticket_id": ("ticket id", "ticket number", "ticket no", "ticket", "case id", "case number", "case no",
