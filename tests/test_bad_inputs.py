@@ -78,8 +78,9 @@ def test_rejected_rows_name_file_row_column_and_reason(tmp_path, capsys):
     assert out.splitlines() == [
         # Row 6's unknown level ("Level 9") is no reject: the level stays empty and is reported.
         "rejects.csv: 7 rows read, 2 inserted, 0 updated, 0 unchanged, 0 superseded, 5 rejected (batch 1)",
-        "  note: 1 row: unknown priority values (their level is left empty): assign them on the upload page, save the"
-        " profile, and import with --profile (first rows: 6)",
+        "  note: 1 row: unknown priority values 'Level 9' (their level is left empty): assign them on the upload page,"
+        " save the profile, and import with --profile, or give them in a profile file's priority_map and import with"
+        " --mapping (first rows: 6)",
         "  rejected: rejects.csv, row 7: the row does not have the header's 13 columns (a stray delimiter or quote?)",
         "  rejected: rejects.csv, row 8: the row is longer than 16 MB and cannot be read",
         "  rejected: rejects.csv, row 3, column '編號': Ticket id is empty, but every ticket needs one",

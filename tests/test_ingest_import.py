@@ -498,6 +498,20 @@ def test_the_command_line_writes_the_proposed_mapping_to_check_then_imports_with
     assert json.loads((tmp_path / "zendesk.json").read_text(encoding="utf-8"))["name"] == "zendesk"
 
 
+def test_the_command_line_names_the_unknown_status_and_priority_words(tmp_path, capsys):
+    path = write(tmp_path, "words.csv", "A-1,2024-02-05 09:14,轉檔中,P9\nA-2,2024-02-06 10:00,已關閉,Level 3\n"
+                 "A-3,2024-02-07 11:00,\"退件, 重送\",P9\n", header="編號,提出時間,服務請求狀態,服務請求方法\n")
+    assert main(["import", str(path), "--db", str(tmp_path / "store.duckdb")]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if "unknown" in line]
+    assert notes == [
+        "  note: 2 rows: unknown status values '轉檔中', '退件, 重送' (meanwhile the dates decide): assign them on the "
+        "upload page, save the profile, and import with --profile, or give them in a profile file's status_map and "
+        "import with --mapping (first rows: 2, 4)",
+        "  note: 2 rows: unknown priority values 'P9' (their level is left empty): assign them on the upload page, "
+        "save the profile, and import with --profile, or give them in a profile file's priority_map and import "
+        "with --mapping (first rows: 2, 4)"]
+
+
 def test_a_format_found_by_two_headers_gets_its_other_fields_by_name_and_says_so(tmp_path, capsys):
     # An in-house system shares e-contact+'s ticket id and created time (案件編號, 建立時間), not the rest.
     path = write(tmp_path, "inhouse.csv", "C-1001,印表機無法列印,王小明,資訊服務部,高,已結案,2024-02-05 09:14,2024-02-06 10:00\n"

@@ -94,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  note: {i18n.t('ingest.user_defined_characters', 'en', count=report.user_defined)}")
         for finding in report.findings:
             rows = ", ".join(str(row) for row in finding.rows)
-            text = i18n.t(CLI_TEXTS[finding.check], "en") if finding.check in CLI_TEXTS else finding.text_in("en")
+            text = (i18n.t(CLI_TEXTS[finding.check], "en", **dict(finding.values)) if finding.check in CLI_TEXTS
+                    else finding.text_in("en"))
             print(f"  note: {finding.count:,} row{'' if finding.count == 1 else 's'}: {text} (first rows: {rows})")
         for reject in report.rejects[: args.show_rejects]:
             column = f", column {reject.column!r}" if reject.column else ""

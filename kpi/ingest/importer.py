@@ -173,8 +173,17 @@ class DataQuality:
                 if check.startswith(prefix):
                     field_name = check.removeprefix(prefix)
                     key, values = f"quality.{prefix[:-1]}", (("column", mapping.get(field_name, field_name)),)
+            unknown = {"unknown_status": self.statuses, "unknown_priority": self.priorities}.get(check)
+            if unknown is not None:  # the words themselves, for a terminal that has no table of them
+                words = [word for word, _rows, meaning in sorted(unknown, key=lambda u: (-u[1], u[0])) if meaning is None]
+                values = (("words", _quoted(words)),)
             found.append(Finding(check, count, tuple(self.examples.get(check, ())), key, values))
         return tuple(found)
+
+
+def _quoted(words: list[str], shown: int = 8) -> str:
+    """'待確認', '退件' …: the first ``shown`` words, quoted (a word may hold a comma)."""
+    return ", ".join(repr(word) for word in words[:shown]) + (" …" if len(words) > shown else "")
 
 
 @dataclass
