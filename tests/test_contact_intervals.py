@@ -46,6 +46,23 @@ def test_each_vendor_layout_imports_with_its_rejects(con, name):
     assert con.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
 
 
+def test_an_interval_without_its_start_is_refused_and_empty_rows_are_skipped(con, tmp_path):
+    # Before, a row with its start left empty failed the whole import (its field had no name to
+    # tell); rows of blank cells, of the header's width or not, were refused.
+    header, first, *rest = (FIXTURES / "intervals-genesys.csv").read_text(encoding="utf-8").splitlines()
+    no_start = "," + first.split(",", 1)[1]
+    path = tmp_path / "genesys.csv"
+    path.write_text("\n".join([header, first, no_start, *rest, ",,,,,,,,,,", ",,,", " , "]) + "\n", encoding="utf-8")
+    report = importer.import_file(con, path)
+    assert (report.rows_read, report.inserted, report.rejected, report.skipped) == (8, 3, 2, 3)
+    # The lines the reader refused for their width first (8, 9), then the rows refused cell by cell.
+    assert [(r.row, r.column, r.key) for r in report.rejects] == [
+        (8, None, "reject.empty_row"), (9, None, "reject.empty_row"), (3, "Interval Start", "reject.empty_interval_field"),
+        (6, "Service Level %", "reject.bad_share"), (7, None, "reject.empty_row")]
+    assert [r.reason_in(lang) for r in report.rejects[2:3] for lang in ("en", "zh-TW")] == [
+        "Interval start is empty, but every interval needs one", "「時段開始」是空的，但每個時段都必須有"]
+
+
 @pytest.mark.parametrize("name, queue, first_within, short", [
     ("intervals-amazon-connect.csv", "Billing", 153, 8),       # the count itself
     ("intervals-genesys.csv", "Billing", 153, 8),              # 76.5 (%) × 200 offered

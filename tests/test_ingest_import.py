@@ -455,14 +455,17 @@ def test_a_guessed_mapping_is_previewed_but_the_command_line_imports_nothing_on_
 
 
 def test_rows_of_empty_cells_are_skipped_as_no_data_but_a_row_without_its_id_is_refused(con, tmp_path):
-    # Excel writes ",,,," for rows it was once told of; one holds spaces only.
+    # Excel writes ",,,," for rows it was once told of; one holds spaces only, and one has fewer
+    # delimiters than the header (the reader refuses it for its width).
     path = write(tmp_path, "blanks.csv", "A-1,印表機,王小明,2024-02-05 09:14\n,,,\n"
-                 "A-2,信箱,李小華,2024-02-13 16:02\n , ,　,\n,無編號,陳大同,2024-02-14 08:00\n,,,\n",
+                 "A-2,信箱,李小華,2024-02-13 16:02\n , ,　,\n,無編號,陳大同,2024-02-14 08:00\n,,,\n,,\n",
                  header="編號,主旨,負責人,提出時間\n")
     report = importer.import_file(con, path)
-    assert (report.inserted, report.rejected, report.skipped) == (2, 1, 3)
+    assert (report.inserted, report.rejected, report.skipped) == (2, 1, 4)
+    # The lines the reader refused are listed first, as always, then the rows refused cell by cell.
     assert [(r.row, r.key) for r in report.rejects] == [
-        (3, "reject.empty_row"), (5, "reject.empty_row"), (6, "reject.empty_required"), (7, "reject.empty_row")]
+        (8, "reject.empty_row"), (3, "reject.empty_row"), (5, "reject.empty_row"), (6, "reject.empty_required"),
+        (7, "reject.empty_row")]
 
 
 def test_the_command_line_writes_the_proposed_mapping_to_check_then_imports_with_it(tmp_path, capsys):

@@ -193,7 +193,8 @@ def _times_relation(staged, plan: IntervalPlan, texts: dict[str, str]) -> str:
     cells = ", ".join(f"{text} AS t_{name}" for name, text in texts.items())
     inner = (f"SELECT source_row, {_cell(staged, plan, 'interval_start')} AS t_start_cell,"
              f" {_cell(staged, plan, 'interval_date')} AS t_date, {_cell(staged, plan, 'interval_end')} AS t_end_cell,"
-             f" regexp_extract({_cell(staged, plan, 'interval_start')}, '{_RANGE}', {_RANGE_PARTS}) AS r"
+             f" regexp_extract({_cell(staged, plan, 'interval_start')}, '{_RANGE}', {_RANGE_PARTS}) AS r,"
+             f" ({staged.blank_sql()}) AS is_blank"
              f"{', ' + cells if cells else ''} FROM {staged.numbered()}")
     end_meridiem = "upper(r.eap)"
     start_meridiem = (f"CASE WHEN r.sap <> '' THEN upper(r.sap) WHEN r.eap = '' THEN ''"
@@ -263,8 +264,8 @@ def _mapped_sql(source, plan: IntervalPlan) -> tuple[str, dict[str, str]]:
     labels = ["t_date", *(["t_queue"] if "queue" in texts else [])]
     summary = " OR ".join([f"regexp_matches(t_start_cell, '{vocabularies.SUMMARY_START}')",
                            *(f"regexp_matches({label}, '{vocabularies.SUMMARY_LABEL}')" for label in labels)])
-    bad = {"summary_row": f"coalesce({summary}, false)",
-           **{name: f"(NOT is_summary AND {test})" for name, test in bad.items()}}
+    bad = {"summary_row": f"coalesce({summary}, false)", "blank_row": "is_blank",
+           **{name: f"(NOT is_summary AND NOT is_blank AND {test})" for name, test in bad.items()}}
     v = lambda name: f"v_{name}" if name in values else "NULL"  # noqa: E731
     offered = f"coalesce({v('offered')}, {v('answered')} + {v('abandoned')})"
     denominator = {"offered": offered, "answered": v("answered"),
@@ -312,8 +313,10 @@ def _reason(name: str, raw: str | None, plan: IntervalPlan) -> tuple[str, tuple]
     """Translation key and values saying why an interval's cell was refused."""
     if name == "summary_row":
         return "reject.summary_row", ()
+    if name == "blank_row":
+        return "reject.empty_row", ()
     if dates.value_or_none(raw) is None:
-        return "reject.empty_interval_field", (("field", name),)
+        return "reject.empty_interval_field", (("interval_field", name),)
     if name == "interval_start":
         form = dates.BY_NAME[plan.date_form]
         return "reject.bad_date", (("value", raw), ("example", form.example), ("form", form.name))
@@ -342,10 +345,10 @@ def preview(con: duckdb.DuckDBPyConnection, source, plan: IntervalPlan) -> Inter
     con.execute(query, sql.used_parameters(query, parameters))
     minutes = plan.interval_minutes or _interval_gap(con, mapped)
     con.execute(f"UPDATE {mapped} SET interval_minutes = ? WHERE interval_minutes IS NULL", [minutes])
-    columns = {**plan.mapping, "summary_row": plan.mapping["interval_start"]}
+    columns = {**plan.mapping, "summary_row": plan.mapping["interval_start"], "blank_row": None}
     rejects, rejected_rows = batches.cell_rejects(con, source, mapped, bad, columns,
                                                   lambda name, raw: _reason(name, raw, plan))
-    totals = batches.not_data_rows(con, mapped, bad)
+    totals = batches.not_data_rows(con, mapped, bad) + sum(reject.key in batches.NOT_DATA for reject in malformed)
     result = IntervalPreview(source, replace(plan, interval_minutes=minutes),
                              rows_read=source.staged.rows + len(malformed),
                              rejected=rejected_rows + len(malformed) - totals, skipped=totals,

@@ -87,6 +87,8 @@ def _named_fields(values: dict, lang: str) -> dict:
     if "fields" in named:
         separator = "、" if lang == "zh-TW" else ", "
         named["fields"] = separator.join(i18n.t(f"field.{name}", lang) for name in named["fields"])
+    if "interval_field" in named:  # an interval report's field, as its page names it
+        named["interval_field"] = i18n.t(f"phone.col.{named['interval_field']}", lang)
     if "guessed" in named:
         named["guessed"] = column_fields(named["guessed"], lang)
     return named

@@ -555,9 +555,7 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         items.append(f"coalesce({repeats}, false) AS is_header")
         # A row of empty cells (",,,," under the data, as Excel writes rows it was once told of) is
         # no data either; checked only where the id is missing.
-        empty = " AND ".join(f"{staged.ref(c)} IS NULL" if staged.is_typed(c) else f"nullif(trim({staged.ref(c)}), '') IS NULL"
-                             for c in staged.columns)
-        items.append(f"(t_ticket_id IS NULL AND {empty}) AS is_blank")
+        items.append(f"(t_ticket_id IS NULL AND {staged.blank_sql()}) AS is_blank")
         bad = {"header_row": "is_header", "summary_row": "(is_summary AND NOT is_header)", "blank_row": "is_blank",
                **{name: f"(NOT is_summary AND NOT is_header AND NOT is_blank AND {test})" for name, test in bad.items()}}
     return [cells, texts, items, flagged, cleaned], bad, carried

@@ -640,6 +640,8 @@ class Staged:
     # Of ``malformed``, the one-cell lines after the last row read, with their cell: a report's
     # footer, as Salesforce writes one ("Confidential Information - Do Not Distribute" …).
     footer: tuple[tuple[int, str], ...] = ()
+    # Of ``malformed``, the lines of blank cells only, fewer or more than the header's (",,,").
+    empty: tuple[int, ...] = ()
     user_defined: int = 0  # Big5 user-defined characters (造字) read as private-use ones (``encodings``)
     typed: TypedDates | None = None  # the date columns staged as TIMESTAMP, if any
 
@@ -660,6 +662,11 @@ class Staged:
         written back in its format."""
         ref = qualifier + self.ref(column)
         return f"strftime({ref}, '{self.typed.format}')" if self.is_typed(column) else ref
+
+    def blank_sql(self) -> str:
+        """SQL: whether every cell of a staged row is empty or blank."""
+        return " AND ".join(f"{sql.positional(i)} IS NULL" if self.is_typed(column)
+                            else f"nullif(trim({sql.positional(i)}), '') IS NULL" for i, column in enumerate(self.columns))
 
     def numbered(self) -> str:
         """The staged rows with their file row as ``source_row``, for a FROM clause."""
@@ -780,8 +787,11 @@ def _stage_with_duckdb(con, path: Path, sniffed: Sniffed, table: str, header: tu
     malformed = tuple(sorted({row for row, *_rest in errors}))  # a line may be reported twice
     too_long = tuple(sorted({row for row, kind, *_rest in errors if kind == "LINE SIZE OVER MAXIMUM"}))
     rows = store.scalar(con, f"SELECT count(*) FROM {table}")
-    footer = _footer(errors, malformed, first_row, rows, sniffed.delimiter)
-    return Staged(table, header, rows, malformed, _file_row_sql(first_row, malformed), too_long, footer, typed=typed)
+    empty = tuple(sorted({row for row, kind, _message, text in errors if kind != "LINE SIZE OVER MAXIMUM"
+                          and not any(cell.strip() for cell in _cells(text, sniffed.delimiter))}))
+    footer = _footer(errors, malformed, first_row, rows, sniffed.delimiter, set(empty))
+    return Staged(table, header, rows, malformed, _file_row_sql(first_row, malformed), too_long, footer, empty,
+                  typed=typed)
 
 
 class _TextAfterAll(Exception):
@@ -806,9 +816,10 @@ def _short_years(con, table: str, names: list[str], header: tuple[str, ...], typ
 
 
 def _footer(errors: list[tuple], malformed: tuple[int, ...], first_row: int, rows: int,
-            delimiter: str) -> tuple[tuple[int, str], ...]:
-    """The refused lines after the last row read (see ``_file_row_sql``) that hold one cell."""
-    after_last = {line for j, line in enumerate(malformed) if line - first_row - j >= rows}
+            delimiter: str, empty: set[int]) -> tuple[tuple[int, str], ...]:
+    """The refused lines after the last row read (see ``_file_row_sql``) that hold one cell, lines
+    of ``empty`` cells among them aside."""
+    after_last = {line for j, line in enumerate(malformed) if line - first_row - j >= rows} - empty
     cells = {row: _cells(text, delimiter) for row, _kind, _message, text in errors if row in after_last}
     if len(cells) != len(after_last) or any(len(cell) != 1 for cell in cells.values()):
         return ()  # one line of many cells after the rows is no footer: each is refused for its width
@@ -904,11 +915,13 @@ def wrong_width_rejects(file_name: str, rows: tuple[int, ...], header_width: int
 
 def refused_rows(file_name: str, staged: Staged, at_end: bool = True) -> list[Reject]:
     """Rejects for the rows the CSV reader refused: too long, a footer line (``at_end``: the staged
-    rows end the file), or not the header's number of columns."""
+    rows end the file), blank cells only, or not the header's number of columns."""
     too_long = [Reject(file_name, row, None, "ingest.line_too_long", (("limit", str(MAX_LINE_BYTES >> 20)),))
                 for row in staged.too_long]
     footer = [Reject(file_name, row, None, "ingest.footer_line", (("value", cell),))
               for row, cell in (staged.footer if at_end else ())]
+    empty = [Reject(file_name, row, None, "reject.empty_row", ()) for row in staged.empty]
+    footer += empty
     named = set(staged.too_long) | {reject.row for reject in footer}
     wrong_width = wrong_width_rejects(file_name, tuple(r for r in staged.malformed if r not in named),
                                       len(staged.columns))
