@@ -123,8 +123,8 @@ def show(key: str, item: flow.Pending) -> None:
         if is_tickets:
             st.caption(t("upload.detected", how=flow.encoding_described(preview.source.sniffed),
                          profile=flow.profile_name(preview.plan.profile)))
-            if preview.matched_by_name:
-                st.info(t("ingest.matched_by_name", guessed=column_fields(preview.matched_by_name, ui.lang())),
+            if matched := preview.matched_by_name:
+                st.info(t("ingest.matched_by_name", guessed=column_fields(matched, ui.lang())),
                         icon=":material/help:")
             unrecognised = preview.plan.profile == "custom"
             with st.expander(t("upload.mapping"), expanded=item.error is not None or unrecognised):

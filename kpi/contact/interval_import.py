@@ -348,7 +348,7 @@ def preview(con: duckdb.DuckDBPyConnection, source, plan: IntervalPlan) -> Inter
     columns = {**plan.mapping, "summary_row": plan.mapping["interval_start"], "blank_row": None}
     rejects, rejected_rows = batches.cell_rejects(con, source, mapped, bad, columns,
                                                   lambda name, raw: _reason(name, raw, plan))
-    totals = batches.not_data_rows(con, mapped, bad) + sum(reject.key in batches.NOT_DATA for reject in malformed)
+    totals = batches.not_data_rows(con, mapped, bad) + batches.not_data_rejects(malformed)
     result = IntervalPreview(source, replace(plan, interval_minutes=minutes),
                              rows_read=source.staged.rows + len(malformed),
                              rejected=rejected_rows + len(malformed) - totals, skipped=totals,

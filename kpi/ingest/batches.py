@@ -109,6 +109,11 @@ NOT_DATA = ("ingest.footer_line", "reject.summary_ticket_row", "reject.header_re
 NOT_DATA_CHECKS = ("summary_row", "header_row", "blank_row")
 
 
+def not_data_rejects(rejects: list[Reject]) -> int:
+    """How many of ``rejects`` say their row is no data (NOT_DATA)."""
+    return sum(reject.key in NOT_DATA for reject in rejects)
+
+
 def not_data_rows(con: duckdb.DuckDBPyConnection, mapped: str, bad: dict[str, str]) -> int:
     """How many rows of ``mapped`` are totals rows, the header repeated or empty (the NOT_DATA_CHECKS
     among ``bad``, the checks it was mapped with)."""

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     imported = 0
     for path in args.files:
         if not path.is_file():
-            print(f"error: {path}: {'a folder, not a file' if path.is_dir() else 'no such file'}", file=sys.stderr)
+            print(f"error: {_not_a_file(path)}", file=sys.stderr)
             continue
         try:
             report = pipeline.import_path(con, path, args.profile, plan=plan, event_log=args.event_log,
@@ -114,7 +114,7 @@ def _write_mapping(args: argparse.Namespace) -> int:
         raise UserError("--write-mapping takes one FILE")
     path, out = args.files[0], args.write_mapping
     if not path.is_file():
-        raise UserError(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
+        raise UserError(_not_a_file(path))
     if out.exists():
         raise UserError(f"{out} already exists: remove it or name another file")
     with store.connect(args.db) as con:
@@ -132,6 +132,10 @@ def _write_mapping(args: argparse.Namespace) -> int:
     print(f"{path.name}: {len(plan.mapping)} fields mapped ({fields}); written to {out}: check it, then import "
           f"with --mapping {out}")
     return 0
+
+
+def _not_a_file(path: Path) -> str:
+    return f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}"
 
 
 class ProgressLines:

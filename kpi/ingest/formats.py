@@ -353,8 +353,8 @@ def guess(columns: list[str]) -> dict[str, str]:
         by_key.setdefault(_loose_key(column), column)
     mapping: dict[str, str] = {}
     for field_name, names in COMMON_HEADERS.items():
-        column = next((by_key[_loose_key(n)] for n in names if _loose_key(n) in by_key
-                       and by_key[_loose_key(n)] not in mapping.values()), None)
+        found = (by_key.get(_loose_key(name)) for name in names)
+        column = next((c for c in found if c is not None and c not in mapping.values()), None)
         if column is not None:
             mapping[field_name] = column
     return mapping

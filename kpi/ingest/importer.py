@@ -756,7 +756,7 @@ def preview(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, pr
         quality = _deadlines_at_end_of_day(
             con, mapped, _data_quality(con, _valid_rows(source), flags, _quality_counts(con, mapped, flags, plan, parameters)),
             plan, parameters)
-    skipped = not_data + sum(reject.key in batches.NOT_DATA for reject in refused)
+    skipped = not_data + batches.not_data_rejects(refused)
     if plan.event_log:
         quality = eventlog.quality(con, source.staged, parameters, quality)
     if not source.pieces:

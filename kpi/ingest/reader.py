@@ -920,12 +920,11 @@ def refused_rows(file_name: str, staged: Staged, at_end: bool = True) -> list[Re
                 for row in staged.too_long]
     footer = [Reject(file_name, row, None, "ingest.footer_line", (("value", cell),))
               for row, cell in (staged.footer if at_end else ())]
-    empty = [Reject(file_name, row, None, "reject.empty_row", ()) for row in staged.empty]
-    footer += empty
-    named = set(staged.too_long) | {reject.row for reject in footer}
+    no_data = footer + [Reject(file_name, row, None, "reject.empty_row", ()) for row in staged.empty]
+    named = set(staged.too_long) | {reject.row for reject in no_data}
     wrong_width = wrong_width_rejects(file_name, tuple(r for r in staged.malformed if r not in named),
                                       len(staged.columns))
-    return sorted(too_long + footer + wrong_width, key=lambda reject: reject.row)
+    return sorted(too_long + no_data + wrong_width, key=lambda reject: reject.row)
 
 
 def _first_line(err: Exception) -> str:
