@@ -1,6 +1,7 @@
 """The weekly report for managers (kpi/service/weekly_document.py) and ``python -m kpi report``."""
 
 import re
+import shutil
 import struct
 import subprocess
 from datetime import datetime
@@ -9,7 +10,7 @@ import pytest
 
 from kpi import store, targets
 from kpi.cli import main
-from kpi.service import periods, report
+from kpi.service import periods, report, weekly_document
 from kpi.service.weekly_document import Document, html_document
 from tests.conftest import NO_DATABASE_HINT
 from tests.service_tickets import insert_tickets, week41_rows, weekly_page
@@ -114,6 +115,9 @@ def _prepared_db(tmp_path):
 
 
 def test_cli_pdf_is_a4_numbered_with_traditional_chinese_text(tmp_path, capsys):
+    if shutil.which("pdfinfo") is None or weekly_document.pdf_unavailable() is not None:
+        pytest.skip("poppler-utils, Pango or a Chinese font missing (.ci/run installs them: poppler-utils, "
+                    "libpango-1.0-0, fonts-noto-cjk)")
     out = tmp_path / "week.pdf"
     assert main(["report", "--db", str(_prepared_db(tmp_path)), "--format", "pdf", "--out", str(out),
                  "--comment", "請各組注意服務水準"]) == 0     # no period: the last complete week with data, W41
@@ -132,6 +136,40 @@ def test_cli_pdf_is_a4_numbered_with_traditional_chinese_text(tmp_path, capsys):
     assert sizes == [(414, 585), (585, 414), (414, 585)]
 
 
+@pytest.fixture
+def pango():
+    """WeasyPrint can load Pango here, so PDFs can be made at all."""
+    if weekly_document.pdf_unavailable("Weekly") == weekly_document.NO_PANGO:
+        pytest.skip("Pango missing: no PDF at all (.ci/run installs libpango-1.0-0)")
+
+
+def test_without_a_chinese_font_a_pdf_with_chinese_is_refused_in_one_line(tmp_path, capsys, monkeypatch, pango):
+    monkeypatch.setattr(weekly_document, "_draws", lambda sample: False)
+    out = tmp_path / "week.pdf"
+    assert main(["report", "--db", str(_prepared_db(tmp_path)), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        "error: no font on this machine draws Chinese, so the PDF would show empty boxes: install Noto Sans CJK "
+        "(Debian: fonts-noto-cjk), or make the report as HTML (--out FILE.html)\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("text", "draws_chinese", "missing"), [
+    ("<p>Weekly 2009-W41, Eve</p>", False, None),          # nothing Chinese to draw
+    ("<p>週報</p>", False, weekly_document.NO_CJK_FONT),
+    ("<p>Owner：Eve</p>", False, weekly_document.NO_CJK_FONT),  # a full-width colon is drawn by CJK fonts
+    ("<p>週報</p>", True, None),
+    (None, False, weekly_document.NO_CJK_FONT),              # the page, before the names are known
+])
+def test_a_pdf_needs_a_chinese_font_only_for_chinese_text(monkeypatch, pango, text, draws_chinese, missing):
+    monkeypatch.setattr(weekly_document, "_draws", lambda sample: draws_chinese)
+    assert weekly_document.pdf_unavailable(text) == missing
+
+
+def test_the_font_check_sees_the_boxes_weasyprint_only_logs(pango):
+    assert weekly_document._draws("Weekly report") is True
+    assert weekly_document._draws("\u0378") is False         # a code point no font can have: it is unassigned
+
+
 def test_cli_html_in_english_by_department(tmp_path, capsys):
     out = tmp_path / "week.html"
     assert main(["report", "--db", str(_prepared_db(tmp_path)), "--week", "2009-W41", "--by", "department",
@@ -147,7 +185,8 @@ def test_cli_html_in_english_by_department(tmp_path, capsys):
     (["--out", "{tmp}/a.txt"], "error: {tmp}/a.txt: give --format pdf or --format html\n"),
     (["--out", "{tmp}/missing/a.pdf"], "error: {tmp}/missing/a.pdf: No such file or directory\n"),
 ])
-def test_mistakes_exit_2_with_one_line(tmp_path, capsys, argv, message):
+def test_mistakes_exit_2_with_one_line(tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.setattr(weekly_document, "_draws", lambda sample: True)  # whatever fonts this machine has
     db = _prepared_db(tmp_path)
     code = main(["report", "--db", str(db), *(a.format(tmp=tmp_path) for a in argv)])
     out, err = capsys.readouterr()
@@ -163,10 +202,20 @@ def test_no_database_and_an_empty_one_are_told_plainly(tmp_path, capsys):
     assert not (tmp_path / "a.pdf").exists()
 
 
-def test_weekly_page_offers_the_report_with_a_comment_box(db_file):
+def test_weekly_page_offers_the_report_with_a_comment_box(db_file, monkeypatch):
+    monkeypatch.setattr(weekly_document, "pdf_unavailable", lambda text=None: None)
     app = weekly_page(db_file, week41_rows() + EXTRA, "zh-TW", tab="主管週報", week="2009-W41")
     assert not app.exception
     assert app.tabs[6].label == "主管週報" and app.tabs[6].caption[0].value.startswith("下載給主管的週報")
     app.text_area(key="report_comment").input("請各組注意").run()
     assert not app.exception and app.text_area(key="report_comment").value == "請各組注意"
     assert [b.label for b in app.get("download_button") if "報告" in b.label] == ["下載報告（HTML）", "下載報告（PDF）"]
+
+
+def test_weekly_page_without_a_chinese_font_offers_the_html_report_and_says_why(db_file, monkeypatch):
+    monkeypatch.setattr(weekly_document, "pdf_unavailable", lambda text=None: weekly_document.NO_CJK_FONT)
+    app = weekly_page(db_file, week41_rows() + EXTRA, "zh-TW", tab="主管週報", week="2009-W41")
+    assert not app.exception
+    assert [b.label for b in app.get("download_button") if "報告" in b.label] == ["下載報告（HTML）"]
+    assert ("這台伺服器沒有中文字型，PDF 只會顯示空白方框：請改用 HTML 報告，或請管理者安裝 Noto Sans CJK"
+            "（Debian：fonts-noto-cjk）。") in [c.value for c in app.tabs[6].caption]

@@ -41,8 +41,11 @@ def report_downloads(review: WeeklyReview, query: ServiceQuery) -> None:
     row = st.container(horizontal=True)
     file_download(t("report.widget.html"), lambda: weekly_document.html_document(document()).encode("utf-8"),
                   f"{name}.html", "text/html", "report_html", icon=":material/html:", where=row)
-    if weekly_document.pdf_engine_missing():
-        row.caption(t("report.widget.no_pdf"))
+    # The comment and the names are not known before the press: a server without a Chinese font
+    # offers no PDF rather than one of empty boxes.
+    missing = weekly_document.pdf_unavailable()
+    if missing:
+        row.caption(t(f"report.widget.no_pdf.{missing}"))
     else:
         file_download(t("report.widget.pdf"), lambda: weekly_document.pdf_document(document()), f"{name}.pdf",
                       "application/pdf", "report_pdf", icon=":material/picture_as_pdf:", where=row)

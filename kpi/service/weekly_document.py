@@ -8,13 +8,18 @@ names, ticket subjects, the comment) is escaped, and subjects are masked (kpi.pr
 travels by mail beyond those who may see callers' numbers.
 
 The PDF is the same HTML laid out by WeasyPrint through Pango, which finds Debian's
-``fonts-noto-cjk`` (Noto Sans CJK TC) for Traditional Chinese.
+``fonts-noto-cjk`` (Noto Sans CJK TC) for Traditional Chinese. Where no installed font draws
+Chinese, WeasyPrint would draw every character as an empty box and only log it: a report with
+Chinese text is refused instead, saying which package to install.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import logging
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,7 +45,13 @@ _TEXT_COLUMNS = ("ticket_id", "subject", "owner", "department")
 
 
 class DocumentError(Exception):
-    """The PDF cannot be made on this machine (WeasyPrint's system libraries are missing)."""
+    """The PDF cannot be made on this machine (WeasyPrint's system libraries or the fonts are missing)."""
+
+
+NO_PANGO, NO_CJK_FONT = "pango", "cjk_font"
+# Han, CJK punctuation, bopomofo and the full-width forms: what a zh-TW report and its names hold.
+_CJK = re.compile(r"[\u3000-\u303f\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK_SAMPLE = "服務請求週報"
 
 
 @dataclass(frozen=True)
@@ -95,16 +106,47 @@ def html_document(document: Document) -> str:
 
 def pdf_document(document: Document) -> bytes:
     """The report as an A4 PDF (the wide table on a landscape page), each page numbered "n of N"."""
-    return _weasyprint().HTML(string=html_document(document)).write_pdf()
+    page = html_document(document)
+    if pdf_unavailable(page) == NO_CJK_FONT:
+        raise DocumentError("no font on this machine draws Chinese, so the PDF would show empty boxes: "
+                            "install Noto Sans CJK (Debian: fonts-noto-cjk), or make the report as HTML (--out FILE.html)")
+    return _weasyprint().HTML(string=page).write_pdf()
 
 
-def pdf_engine_missing() -> bool:
-    """True where WeasyPrint cannot load Pango, so no PDF can be made here."""
+def pdf_unavailable(text: str | None = None) -> str | None:
+    """Why no PDF of ``text`` can be made here (None: it can): NO_PANGO where WeasyPrint cannot
+    load Pango, NO_CJK_FONT where ``text`` holds Chinese (None: the page cannot know yet, and
+    assumes it does) and no font draws it."""
     try:
         _weasyprint()
     except DocumentError:
-        return True
-    return False
+        return NO_PANGO
+    needs_cjk = text is None or _CJK.search(text) is not None
+    return NO_CJK_FONT if needs_cjk and not _draws(_CJK_SAMPLE) else None
+
+
+class _MissingGlyphs(logging.Handler):
+    """The characters WeasyPrint drew as empty boxes, which it only logs."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.characters: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(".notdef glyph"):
+            self.characters.append(record.args[0])
+
+
+@functools.cache
+def _draws(sample: str) -> bool:
+    """Whether the installed fonts draw every character of ``sample``: laid out once, in the report's fonts."""
+    missing, logger = _MissingGlyphs(), logging.getLogger("weasyprint")
+    logger.addHandler(missing)
+    try:
+        _weasyprint().HTML(string=f"<p style='font-family: {html.escape(_FONTS)}'>{html.escape(sample)}</p>").write_pdf()
+    finally:
+        logger.removeHandler(missing)
+    return not missing.characters
 
 
 def _weasyprint():
