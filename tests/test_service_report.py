@@ -7,7 +7,7 @@ import pytest
 
 from kpi import metrics
 from kpi.ingest.importer import import_files
-from kpi.service import definitions, durations, report
+from kpi.service import definitions, durations, populations, report
 from kpi.service.deadlines import fill_missing_deadlines
 from kpi.service.periods import date_range, iso_week, month
 from kpi.service.report import ServiceQuery
@@ -146,6 +146,44 @@ def test_month_and_custom_range_periods(con):
     short = report.weekly_report(con, date_range(datetime(2009, 10, 5), datetime(2009, 10, 6)), ServiceQuery()).iloc[-1]
     assert short[["carried_over", "new", "late_done"]].tolist() == [1, 0, 1]
     assert pd.isna(short["service_level"])  # no new tickets: undefined, not 0
+
+
+def test_months_of_different_lengths_read_each_days_slot(con):
+    # Slots of unequal days (30, 31, 30) are looked up day by day; equal ones are computed.
+    insert_tickets(con, [
+        {"ticket_id": "sep", "created_at": "2009-09-30 23:59", "current_commitment_at": "2009-10-02 09:00",
+         "resolved_at": "2009-10-01 08:00"},
+        {"ticket_id": "oct1", "created_at": "2009-10-01 00:00", "current_commitment_at": "2009-10-05 09:00",
+         "resolved_at": "2009-10-06 09:00"},
+        {"ticket_id": "oct31", "created_at": "2009-10-31 23:59", "current_commitment_at": "2009-11-03 09:00"},
+        {"ticket_id": "nov", "created_at": "2009-11-01 00:00", "current_commitment_at": "2009-11-03 09:00"},
+    ])
+    months = [month("2009-09"), month("2009-10"), month("2009-11")]
+    assert [ServiceQuery().params(p)["slot_days"] for p in (months, months[1:2], [W41], W41.trailing(12))] == [0, 31, 7, 7]
+    totals = report.weekly_table(con, months, ServiceQuery())
+    columns = ["carried_over", "new", "on_time", "late_done", "open_not_due", "overdue_open_0"]
+    # Sep: sep new, due after the month. Oct: sep carried, on time; oct1 late; oct31 not yet due.
+    # Nov: oct31 carried and nov new, both open past their due time.
+    assert totals[totals["is_total"]][columns].values.tolist() == [[0, 1, 0, 0, 1, 0], [1, 2, 1, 1, 1, 0],
+                                                                  [1, 1, 0, 0, 0, 2]]
+
+
+def test_equal_slots_computed_count_as_those_looked_up_by_day(con, monkeypatch):
+    insert_tickets(con, [
+        {"ticket_id": str(n), "owner": owner, "created_at": f"2009-{created}", "current_commitment_at": f"2009-{due}",
+         **({"resolved_at": f"2009-{resolved}"} if resolved else {}), "escalation_count": n % 4}
+        for n, (owner, created, due, resolved) in enumerate([
+            ("Ann", "09-20 23:59", "09-22 09:00", "09-21 00:00"), ("Ann", "09-28 00:00", "10-05 00:00", "10-05 00:00"),
+            ("Bob", "10-04 23:59", "10-06 09:00", None), ("Bob", "10-05 00:00", "10-11 23:59", "10-12 00:00"),
+            ("Cy", "08-01 10:00", "08-03 10:00", None), ("Cy", "10-11 12:00", "10-20 10:00", "10-10 09:00")])
+    ])
+    computed = report.weekly_table(con, W41.trailing(4), ServiceQuery())
+    monkeypatch.setattr(populations, "_slot_days", lambda bounds: 0)
+    looked_up = report.weekly_table(con, W41.trailing(4), ServiceQuery())
+    pd.testing.assert_frame_equal(computed, looked_up)
+    # W38 and W39: 0 (done at W39's first instant) and 4 (open since August); W40: 1, 2, 4;
+    # W41: 1 (done at its first instant), 2, 3 (done at its end), 4, 5 (done before it was created).
+    assert computed[computed["is_total"]]["in_play"].tolist() == [2, 2, 3, 5]
 
 
 def test_empty_period_has_a_total_row_with_undefined_rates(con):

@@ -56,7 +56,7 @@ def test_spark_sql_keeps_timestamps_and_binds_every_parameter(name):
         asked.discard("steady_apart")
     # Only those counting them by their slots (populations.in_play_grouped) read the days' slots.
     if "in_play_keyed AS" not in spark_sql:
-        asked -= {"day_slots", "after_slot"}
+        asked -= {"day_slots", "slot_days", "after_slot"}
     assert markers == asked | OWN_PARAMETERS.get(name, set())
     assert "$" not in spark_sql
 

@@ -43,7 +43,7 @@ class ServiceQuery:
             "periods": [{"period_start": p.start, "period_end": p.end, "start_slot": slot[p.start],
                          "end_slot": slot[p.end]} for p in periods],
             "scan_start": bounds[0], "scan_end": bounds[-1],
-            "day_slots": _day_slots(bounds), "after_slot": len(bounds) - 1,
+            "day_slots": _day_slots(bounds), "slot_days": _slot_days(bounds), "after_slot": len(bounds) - 1,
             # Counting the steady tickets apart (STEADY_PARTS) reads the tickets twice, which one
             # or two periods do not win back (at 10M: 41 vs 64 ms for one week, 57 vs 70 for two).
             "steady_apart": len(periods) > 2,
@@ -51,6 +51,12 @@ class ServiceQuery:
             "departments": list(self.departments), "owners": list(self.owners), "levels": list(self.levels),
             "channels": list(self.channels), "sources": list(self.sources), "batches": list(self.batches),
         }
+
+
+def _slot_days(bounds: list[datetime]) -> int:
+    """The days every slot spans where all span the same (weeks, 12 trailing weeks), else 0 (see _slot)."""
+    lengths = {later - earlier for earlier, later in zip(bounds, bounds[1:])}
+    return lengths.pop().days if len(lengths) == 1 else 0
 
 
 def _day_slots(bounds: list[datetime]) -> list[int]:
@@ -202,13 +208,16 @@ STEADY_PARTS = {"in_play": ("in_play_moving", "in_play_steady")}
 # and a time is before a bound exactly when its slot is before the bound's. Bounds are midnights,
 # so a time's slot is its day's ($day_slots, from ServiceQuery.params), found from the
 # microseconds since the first bound (days differ: DuckDB counts midnights, Spark elapsed days).
-# The tickets are grouped by their slots and by what else their outcome reads, and those groups
-# (63k at 10M) are joined with the periods.
+# Where every slot spans the same days ($slot_days: weeks), the slot is that quotient itself, and
+# the optimizer drops the other branch (at 10M, 56–58 against 62–66 ms for a week, 107–108
+# against 120–121 ms for 12). The tickets are grouped by their slots and by what else their
+# outcome reads, and those groups (63k at 10M) are joined with the periods.
 def _slot(moment: str) -> str:
+    microseconds = f"date_diff('microsecond', CAST($scan_start AS TIMESTAMP), {moment})"
     return (f"CASE WHEN {moment} < CAST($scan_start AS TIMESTAMP) THEN -1"
             f" WHEN {moment} >= CAST($scan_end AS TIMESTAMP) THEN $after_slot"
-            f" ELSE CAST($day_slots AS INTEGER[])[CAST(date_diff('microsecond', CAST($scan_start AS TIMESTAMP), {moment})"
-            f" // 86400000000 AS INTEGER) + 1] END")
+            f" WHEN $slot_days > 0 THEN CAST({microseconds} // ($slot_days * 86400000000) AS INTEGER)"
+            f" ELSE CAST($day_slots AS INTEGER[])[CAST({microseconds} // 86400000000 AS INTEGER) + 1] END")
 
 
 # Columns of in_play that depend on the period; the other DISCRETE ones are the ticket's own.

@@ -103,6 +103,10 @@ WITH periods AS (
         THEN -1
         WHEN s.created_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
         THEN :after_slot
+        WHEN :slot_days > 0
+        THEN CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.created_at) DIV (
+          :slot_days * 86400000000
+        ) AS INT)
         ELSE CAST(:day_slots AS ARRAY<INT>)[CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.created_at) DIV 86400000000 AS INT) + 0]
       END AS created_slot,
       COALESCE(
@@ -111,6 +115,10 @@ WITH periods AS (
           THEN -1
           WHEN s.completed_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
           THEN :after_slot
+          WHEN :slot_days > 0
+          THEN CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.completed_at) DIV (
+            :slot_days * 86400000000
+          ) AS INT)
           ELSE CAST(:day_slots AS ARRAY<INT>)[CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.completed_at) DIV 86400000000 AS INT) + 0]
         END,
         :after_slot
@@ -121,6 +129,10 @@ WITH periods AS (
           THEN -1
           WHEN s.due_at >= CAST(:scan_end AS TIMESTAMP_NTZ)
           THEN :after_slot
+          WHEN :slot_days > 0
+          THEN CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.due_at) DIV (
+            :slot_days * 86400000000
+          ) AS INT)
           ELSE CAST(:day_slots AS ARRAY<INT>)[CAST(DATEDIFF(MICROSECOND, CAST(:scan_start AS TIMESTAMP_NTZ), s.due_at) DIV 86400000000 AS INT) + 0]
         END,
         :after_slot
