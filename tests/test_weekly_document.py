@@ -170,6 +170,17 @@ def test_the_font_check_sees_the_boxes_weasyprint_only_logs(pango):
     assert weekly_document._draws("\u0378") is False         # a code point no font can have: it is unassigned
 
 
+def test_a_font_check_that_fails_says_no_once_in_the_log(pango, monkeypatch, caplog):
+    class Broken:
+        def HTML(self, string):
+            raise RuntimeError("fontconfig: cannot load default config file")
+    monkeypatch.setattr(weekly_document, "_weasyprint", Broken)
+    with caplog.at_level("WARNING", logger="kpi.service.weekly_document"):
+        assert weekly_document._draws("a line no one has laid out before") is False
+    assert [r.getMessage() for r in caplog.records if r.name == "kpi.service.weekly_document"] == [
+        "WeasyPrint could not lay out a line of text"]
+
+
 def test_cli_html_in_english_by_department(tmp_path, capsys):
     out = tmp_path / "week.html"
     assert main(["report", "--db", str(_prepared_db(tmp_path)), "--week", "2009-W41", "--by", "department",

@@ -144,6 +144,9 @@ def _draws(sample: str) -> bool:
     logger.addHandler(missing)
     try:
         _weasyprint().HTML(string=f"<p style='font-family: {html.escape(_FONTS)}'>{html.escape(sample)}</p>").write_pdf()
+    except Exception:  # not even one line can be laid out here (told once: the answer is kept)
+        logging.getLogger(__name__).warning("WeasyPrint could not lay out a line of text", exc_info=True)
+        return False
     finally:
         logger.removeHandler(missing)
     return not missing.characters
