@@ -1,7 +1,7 @@
 """Detection and the people and Planner imports read dates in Python; the ticket import reads them
 in DuckDB. Over a few thousand generated cells in the shapes exports take (years of 2 to 5 digits,
 ROC years, -, /, . and 年月日, padded or not, weekdays inside them, 12- and 24-hour times, fractions of 1 to 9 digits,
-UTC offsets with and without a space, ICU's comma after the date, months by name (Jira's in Chinese too), and ASCII, no-break,
+UTC offsets with and without a space, ICU's comma after the date, months by name (Jira's in Chinese too), Java's zone ids, Unix time, and ASCII, no-break,
 narrow no-break and ideographic spaces), wherever Python
 reads a cell in a form, DuckDB must read the same time: never a date the preview shows and the
 import refuses, and never two different times (as '2024-02-19 8:00 PM' once gave: 20:00 in
@@ -65,7 +65,14 @@ def generated_cells(count: int, seed: int = 20261130) -> list[str]:
                   "2024/8/16 下午 03:32:00", "2024/1/15 上午9:14",  # zh-TW: Windows and .NET, ICU
                   "05/2月/24 9:00 上午", "25/2月/26 下午 10:17", "05/12月/2024 21:00",  # Jira in Chinese
                   "05-FEB-24", "05-feb-24 09.14.00.000000 PM", "31-DEC-2024 23:59:59", "05-2月 -24 09.14.00.5 下午",
-                  "29-FEB-23", "05-FEB-24 13.14.00.000000 PM"])  # Oracle's NLS forms, and two it refuses
+                  "29-FEB-23", "05-FEB-24 13.14.00.000000 PM",  # Oracle's NLS forms, and two it refuses
+                  "Feb 5, 2024, 9:14:00 AM", "Feb 5, 2024, 9:14\u202fPM", "February 29, 2024, 23:59",  # ICU's medium form
+                  "2024年2月5日 上午 09:14:00", "2024年12月31日 下午11:59", "2024年2月30日 上午 09:14",  # .NET's "F", ICU zh-TW
+                  # Java's ZonedDateTime, and an id without an offset, which is no time of it
+                  "2024-02-05T09:14+08:00[Asia/Taipei]", "2024-02-05T01:14:00.5Z[UTC]",
+                  "2024-02-05T09:14:00-05:00[America/Argentina/Buenos_Aires]", "2024-02-05T09:14[Asia/Taipei]",
+                  # Unix seconds, and ten digits that are a phone number or out of the form's years
+                  "1707095640", "1999999999", "0912345678", "2123456789"])
     return sorted(cells)
 
 

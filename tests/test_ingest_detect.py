@@ -333,6 +333,14 @@ def test_a_header_read_past_the_first_256_kb_is_the_header_read_whole(tmp_path):
         (["05-2月 -24 09.14.00.000000 下午", "13-2月 -24"], "oracle", datetime(2024, 2, 5, 21, 14)),
         (["31-DEC-2024 23:59:59", "05-FEB-24"], "oracle", datetime(2024, 12, 31, 23, 59, 59)),
         (["29/2/16 01:16", "31/12/99"], "day_first_yy", datetime(2016, 2, 29, 1, 16)),
+        # ICU's medium form, a comma after the year too (browsers, Java 9 on).
+        (["Feb 5, 2024, 9:14:00 AM", "Dec 31, 2024, 11:59\u202fPM"], "month_name", datetime(2024, 2, 5, 9, 14)),
+        # .NET's full form ("F") set to zh-TW, and ICU's medium one.
+        (["2024年2月5日 上午 09:14:00", "2024年2月6日 下午2:30"], "zh_tw_12h", datetime(2024, 2, 5, 9, 14)),
+        # Java's ZonedDateTime: the offset says the time (01:14 UTC is 09:14 in Taipei), the id is read past.
+        (["2024-02-05T01:14Z[UTC]", "2024-02-05T09:14:30+08:00[Asia/Taipei]"], "iso", datetime(2024, 2, 5, 9, 14)),
+        # Unix seconds: 1707095640 is 2024-02-05 01:14 UTC.
+        (["1707095640", "1707183900"], "epoch_s", datetime(2024, 2, 5, 9, 14)),
         # 40123.5 days after 1899-12-30 = 2009-11-06 12:00 (Excel's serial date).
         (["40123.5"], "excel_serial", datetime(2009, 11, 6, 12, 0)),
         (["20240101"], "compact", datetime(2024, 1, 1)),

@@ -253,6 +253,22 @@ def test_dates_without_times_in_a_file_written_in_another_zone_are_judged_in_tha
         (datetime(2024, 8, 7, 7, 59, 59), datetime(2024, 8, 7, 9, 0))]
 
 
+def test_a_java_system_export_zoned_times_and_unix_seconds(con, tmp_path):
+    # An in-house Java system: ZonedDateTime.toString() for the creation, Unix seconds for the
+    # completion. 01:14 UTC and 1707098400 (02:00 UTC) are 09:14 and 10:00 in Taipei.
+    path = tmp_path / "java.csv"
+    path.write_text("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
+                    "J-1,a,客服一部,王小明,Level 3,2024-02-05T01:14Z[UTC],2024-02-05T18:00+08:00[Asia/Taipei],"
+                    "1707098400,0,已關閉\n"
+                    "J-2,b,客服一部,王小明,Level 3,2024-02-05T09:30:15.5+08:00[Asia/Taipei],"
+                    "2024-02-06T10:00:00+08:00[Asia/Taipei],,0,處理中\n", encoding="utf-8")
+    report_ = importer.import_file(con, path)
+    assert (report_.inserted, report_.rejected) == (2, 0)
+    assert con.execute("SELECT created_at, current_commitment_at, completed_at FROM tickets ORDER BY ticket_id").fetchall() == [
+        (datetime(2024, 2, 5, 9, 14), datetime(2024, 2, 5, 18), datetime(2024, 2, 5, 10)),
+        (datetime(2024, 2, 5, 9, 30, 15, 500000), datetime(2024, 2, 6, 10), None)]
+
+
 def test_a_column_of_dates_without_times_is_said_and_a_midnight_among_times_is_not(con, tmp_path):
     path = tmp_path / "days.csv"
     path.write_text("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
@@ -444,6 +460,9 @@ def test_an_export_written_in_utc_is_read_in_the_stores_zone(con, tmp_path):
     ("iso", "2024-02-05 01:00:00+08:00", datetime(2024, 2, 5, 1)),   # converted by its offset already
     ("month_first", "2/5/2024 1:00 AM", datetime(2024, 2, 5, 9)),
     ("epoch_ms", "1707094800000", datetime(2024, 2, 5, 9)),          # Unix time is UTC whatever the file says
+    ("epoch_s", "1707094800", datetime(2024, 2, 5, 9)),
+    ("iso", "2024-02-05T01:00+08:00[Asia/Taipei]", datetime(2024, 2, 5, 1)),  # Java's zone id: by its offset
+    ("iso", "2024-02-05T01:00Z[UTC]", datetime(2024, 2, 5, 9)),
 ])
 def test_only_times_without_an_offset_take_the_files_zone(form, cell, stored):
     import duckdb

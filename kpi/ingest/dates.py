@@ -33,11 +33,18 @@ _ROC_YEAR_SQL = f"^(民國)?{WHITESPACE_CLASS}*([0-9]{{3}})"
 ROC_OFFSET = 1911
 # Excel serial days between 1927 and 2173: five integer digits, so 20240101 is not one.
 _EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
-# Unix time in milliseconds (APIs such as Webex Contact Center's): 13 digits, 2001 to 2286, UTC.
-_EPOCH_MILLISECONDS = re.compile(r"^\d{13}$")
+# Unix time, UTC: in milliseconds (APIs such as Webex Contact Center's), 13 digits, 2001 to 2286;
+# in seconds (database dumps, API exports), ten digits starting with 1, 2001 to 2033, so that no
+# phone number (Taiwan's start with 0, North America's area codes with 2-9) reads as one.
+EPOCH_PATTERNS = {13: r"^\d{13}$", 10: r"^1\d{9}$"}
+_EPOCH_PER_SECOND = {13: 1000, 10: 1}
 # An ISO 8601 time with its UTC offset or Z: converted to the store's time zone, never dropped.
 TIME_WITH_OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)? ?(Z|z|[+-]\d\d(:?\d\d)?)$"
 _TIME_WITH_OFFSET = re.compile(TIME_WITH_OFFSET)
+# Java's ZonedDateTime writes the zone's id after the offset, 2024-02-05T09:14+08:00[Asia/Taipei]:
+# the offset says the time, the id is read past.
+ZONE_ID = r"([+-][0-9][0-9]:[0-9][0-9]|Z)\[[A-Za-z][A-Za-z0-9_+/-]*\]$"
+_ZONE_ID = re.compile(ZONE_ID)
 # SQL Server's datetime2 writes seven digits of a second (15:32:00.0000000); strptime's %f takes
 # six, and DuckDB keeps the first six.
 _LONG_FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+$")
@@ -84,7 +91,7 @@ class DateFormat:
     # narrow no-break space before AM/PM, "1/15/2024, 10:32\u202fAM".
     spaces_as_one: bool = False
     roc_years: bool = False  # the year is the Republic of China's (_ROC_YEAR), turned into ours first
-    epoch_milliseconds: bool = False
+    epoch_digits: int = 0  # Unix time of this many digits (EPOCH_PATTERNS)
     # Digits only: each pattern reads text of its own length alone. strptime reads %m, %d … as one
     # digit or two, so 20241211 would also read as 2024-1-2 1:1 with %Y%m%d%H%M (DuckDB as 2024-12-11).
     fixed_width: bool = False
@@ -95,7 +102,7 @@ class DateFormat:
 
     @property
     def is_excel_serial(self) -> bool:
-        return not self.patterns and not self.epoch_milliseconds
+        return not self.patterns and not self.epoch_digits
 
     def parse(self, text: str | None, time_zone: str = DEFAULT_TIME_ZONE) -> datetime | None:
         """The timestamp (wall-clock time in ``time_zone``), or None when the text is missing or not
@@ -111,13 +118,15 @@ class DateFormat:
             if not _EXCEL_SERIAL.match(value):
                 return None
             return EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86400))
-        if self.epoch_milliseconds:
-            if not _EPOCH_MILLISECONDS.match(value):
+        if self.epoch_digits:
+            if not re.match(EPOCH_PATTERNS[self.epoch_digits], value):
                 return None
-            moment = datetime.fromtimestamp(int(value) / 1000, ZoneInfo("UTC"))
+            moment = datetime.fromtimestamp(int(value) / _EPOCH_PER_SECOND[self.epoch_digits], ZoneInfo("UTC"))
             return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
-        if self.name == "iso" and not _ISO_START.match(value):
-            return None  # as the SQL's guard: fromisoformat would read 20240816T15:32Z, DuckDB not
+        if self.name == "iso":
+            value = _ZONE_ID.sub(r"\1", value)
+            if not _ISO_START.match(value):
+                return None  # as the SQL's guard: fromisoformat would read 20240816T15:32Z, DuckDB not
         if self.roc_years:
             year = (_ROC_COMPACT_YEAR if self.fixed_width else _ROC_YEAR).match(value)
             if year is None:
@@ -168,9 +177,10 @@ class DateFormat:
         if self.is_excel_serial:
             return (f"CASE WHEN regexp_full_match({text}, '{_EXCEL_SERIAL.pattern[1:-1]}') THEN TIMESTAMP '1899-12-30'"
                     f" + to_seconds(CAST(round(CAST({text} AS DOUBLE) * 86400) AS BIGINT)) END")
-        if self.epoch_milliseconds:
-            return (f"CASE WHEN regexp_full_match({text}, '{_EPOCH_MILLISECONDS.pattern[1:-1]}')"
-                    f" THEN timezone($time_zone, timezone('UTC', epoch_ms(CAST({text} AS BIGINT)))) END")
+        if self.epoch_digits:
+            milliseconds = 1000 // _EPOCH_PER_SECOND[self.epoch_digits]
+            return (f"CASE WHEN regexp_full_match({text}, '{EPOCH_PATTERNS[self.epoch_digits][1:-1]}')"
+                    f" THEN timezone($time_zone, timezone('UTC', epoch_ms(CAST({text} AS BIGINT) * {milliseconds}))) END")
         if self.utc_offsets:
             bare = text
             for pattern, by in _MAIL_REWRITES:
@@ -189,6 +199,8 @@ class DateFormat:
                 text = f"replace({text}, '{word}', ' {latin} ')"
         if self.meridiem_words or self.spaces_as_one:
             text = f"trim(regexp_replace({text}, '{WHITESPACE_CLASS}+', ' ', 'g'), ' ')"
+        if self.name == "iso":
+            text = without_zone_id_sql(text)
         # One pattern at a time: COALESCE tries the next only on rows still unparsed, which
         # is far cheaper than try_strptime with a list (every row pays for every miss).
         attempts = [f"CASE WHEN length({text}) = {_width(p)} THEN try_strptime({text}, '{p}') END" if self.fixed_width
@@ -213,11 +225,17 @@ class DateFormat:
         time is UTC and an ISO time with an offset was converted by it already; no other form
         reads a time with an offset but the e-mail form, which always does."""
         converted = from_source_zone_sql(parsed)
-        if self.epoch_milliseconds or self.utc_offsets:
+        if self.epoch_digits or self.utc_offsets:
             return parsed
         if self.name == "iso":
-            return f"CASE WHEN regexp_matches({text}, '{TIME_WITH_OFFSET}') THEN {parsed} ELSE {converted} END"
+            return (f"CASE WHEN regexp_matches({without_zone_id_sql(text)}, '{TIME_WITH_OFFSET}') THEN {parsed}"
+                    f" ELSE {converted} END")
         return converted
+
+
+def without_zone_id_sql(text: str) -> str:
+    """SQL: ``text`` without a zone id after its offset (ZONE_ID)."""
+    return f"regexp_replace({text}, '{ZONE_ID}', '\\1')"
 
 
 def from_source_zone_sql(parsed: str) -> str:
@@ -363,9 +381,11 @@ FORMATS: tuple[DateFormat, ...] = (
         + tuple(f"{d} {t}" for d in ("%Y-%m-%d", "%Y/%m/%d") for t in _CLOCK_TIMES),
     ),
     DateFormat("zh_tw", "2012年 3月15日 17時20分", _CHINESE_DATES, squeeze_spaces=True),
+    # Also with 年月日, as .NET's full form ("F") and ICU's medium one write it: "2024年2月5日 上午 09:14:00".
     DateFormat(
         "zh_tw_12h", "2024/8/16 下午 03:32:00",
-        tuple(f"{d} %p {t}" for d in ("%Y/%m/%d", "%Y-%m-%d") for t in ("%I:%M:%S", "%I:%M")), meridiem_words=True,
+        tuple(f"{d} %p {t}" for d in ("%Y/%m/%d", "%Y-%m-%d", "%Y年%m月%d日") for t in ("%I:%M:%S", "%I:%M")),
+        meridiem_words=True,
     ),
     DateFormat("roc", "113/08/16 15:32", _with_times("%Y/%m/%d") + _with_times("%Y-%m-%d") + _with_times("%Y.%m.%d"),
                roc_years=True),
@@ -403,8 +423,10 @@ FORMATS: tuple[DateFormat, ...] = (
                meridiem_words=True),
     # The month by its English name: ManageEngine ServiceDesk Plus's default "Feb 5, 2024 09:14 AM",
     # and the day first as British settings write it, "5 Feb 2024 09:14".
+    # ICU's medium form (browsers, Java 9 on) puts a comma after the year too: "Feb 5, 2024, 9:14:00 AM".
     DateFormat("month_name", "Feb 5, 2024 09:14 AM",
-               tuple(f"{m} %d, %Y{t}" for m in ("%b", "%B") for t in (" %I:%M %p", " %I:%M:%S %p", " %H:%M", " %H:%M:%S", ""))
+               tuple(f"{m} %d, %Y{c}{t}" for m in ("%b", "%B") for c in ("", ",")
+                     for t in (" %I:%M %p", " %I:%M:%S %p", " %H:%M", " %H:%M:%S", "") if c == "" or t)
                + tuple(f"%d {m} %Y{t}" for m in ("%b", "%B") for t in (" %H:%M", " %H:%M:%S", " %I:%M %p", "")),
                spaces_as_one=True),
     # Each pattern reads text of its own length only: 202401011230 is never 12:03:00 by the seconds pattern.
@@ -419,7 +441,8 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat("mail", "Mon, 05 Feb 2024 14:30:00 +0800",
                tuple(f"%d {m} %Y %H:%M{s} %z" for m in ("%b", "%B") for s in (":%S", "")), utc_offsets=True),
     DateFormat("excel_serial", "40123.5417"),
-    DateFormat("epoch_ms", "1708300800000", epoch_milliseconds=True),
+    DateFormat("epoch_ms", "1708300800000", epoch_digits=13),
+    DateFormat("epoch_s", "1707095640", epoch_digits=10),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 
