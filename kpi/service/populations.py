@@ -209,9 +209,9 @@ STEADY_PARTS = {"in_play": ("in_play_moving", "in_play_steady")}
 # so a time's slot is its day's ($day_slots, from ServiceQuery.params), found from the
 # microseconds since the first bound (days differ: DuckDB counts midnights, Spark elapsed days).
 # Where every slot spans the same days ($slot_days: weeks), the slot is that quotient itself, and
-# the optimizer drops the other branch (at 10M, 56–58 against 62–66 ms for a week, 107–108
-# against 120–121 ms for 12). The tickets are grouped by their slots and by what else their
-# outcome reads, and those groups (63k at 10M) are joined with the periods.
+# the optimizer drops the other branch (at 10M, 53–62 against 63–69 ms for a week, 100–122
+# against 108–129 ms for 12, builds alternated). The tickets are grouped by their slots and by
+# what else their outcome reads, and those groups (63k at 10M) are joined with the periods.
 def _slot(moment: str) -> str:
     microseconds = f"date_diff('microsecond', CAST($scan_start AS TIMESTAMP), {moment})"
     return (f"CASE WHEN {moment} < CAST($scan_start AS TIMESTAMP) THEN -1"
