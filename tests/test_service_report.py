@@ -129,15 +129,19 @@ def test_each_due_basis(con):
     assert rates[list(definitions.COMMITMENT_COLUMNS)].tolist() == [1.0, 0.0, 0.0]
 
 
+# Tickets created, due and done on either side of October 2009's first and last midnight.
+AT_MONTH_ENDS = [
+    {"ticket_id": "sep", "created_at": "2009-09-30 23:59", "current_commitment_at": "2009-10-02 09:00",
+     "resolved_at": "2009-10-01 08:00"},
+    {"ticket_id": "oct1", "created_at": "2009-10-01 00:00", "current_commitment_at": "2009-10-05 09:00",
+     "resolved_at": "2009-10-06 09:00"},
+    {"ticket_id": "oct31", "created_at": "2009-10-31 23:59", "current_commitment_at": "2009-11-03 09:00"},
+    {"ticket_id": "nov", "created_at": "2009-11-01 00:00", "current_commitment_at": "2009-11-03 09:00"},
+]
+
+
 def test_month_and_custom_range_periods(con):
-    insert_tickets(con, [
-        {"ticket_id": "sep", "created_at": "2009-09-30 23:59", "current_commitment_at": "2009-10-02 09:00",
-         "resolved_at": "2009-10-01 08:00"},
-        {"ticket_id": "oct1", "created_at": "2009-10-01 00:00", "current_commitment_at": "2009-10-05 09:00",
-         "resolved_at": "2009-10-06 09:00"},
-        {"ticket_id": "oct31", "created_at": "2009-10-31 23:59", "current_commitment_at": "2009-11-03 09:00"},
-        {"ticket_id": "nov", "created_at": "2009-11-01 00:00", "current_commitment_at": "2009-11-03 09:00"},
-    ])
+    insert_tickets(con, AT_MONTH_ENDS)
     october = report.weekly_report(con, month("2009-10"), ServiceQuery()).iloc[-1]
     # carried: sep (open at 10-01 00:00); new: oct1, oct31; sep on time, oct1 late, oct31 not due.
     assert october[["carried_over", "new", "on_time", "late_done", "open_not_due"]].tolist() == [1, 2, 1, 1, 1]
@@ -150,14 +154,7 @@ def test_month_and_custom_range_periods(con):
 
 def test_months_of_different_lengths_read_each_days_slot(con):
     # Slots of unequal days (30, 31, 30) are looked up day by day; equal ones are computed.
-    insert_tickets(con, [
-        {"ticket_id": "sep", "created_at": "2009-09-30 23:59", "current_commitment_at": "2009-10-02 09:00",
-         "resolved_at": "2009-10-01 08:00"},
-        {"ticket_id": "oct1", "created_at": "2009-10-01 00:00", "current_commitment_at": "2009-10-05 09:00",
-         "resolved_at": "2009-10-06 09:00"},
-        {"ticket_id": "oct31", "created_at": "2009-10-31 23:59", "current_commitment_at": "2009-11-03 09:00"},
-        {"ticket_id": "nov", "created_at": "2009-11-01 00:00", "current_commitment_at": "2009-11-03 09:00"},
-    ])
+    insert_tickets(con, AT_MONTH_ENDS)
     months = [month("2009-09"), month("2009-10"), month("2009-11")]
     assert [ServiceQuery().params(p)["slot_days"] for p in (months, months[1:2], [W41], W41.trailing(12))] == [0, 31, 7, 7]
     totals = report.weekly_table(con, months, ServiceQuery())
