@@ -36,7 +36,7 @@ _EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 # Unix time, UTC: in milliseconds (APIs such as Webex Contact Center's), 13 digits, 2001 to 2286;
 # in seconds (database dumps, API exports), ten digits starting with 1, 2001 to 2033, so that no
 # phone number (Taiwan's start with 0, North America's area codes with 2-9) reads as one.
-EPOCH_PATTERNS = {13: r"^\d{13}$", 10: r"^1\d{9}$"}
+_EPOCH = {13: re.compile(r"^\d{13}$"), 10: re.compile(r"^1\d{9}$")}
 _EPOCH_PER_SECOND = {13: 1000, 10: 1}
 # An ISO 8601 time with its UTC offset or Z: converted to the store's time zone, never dropped.
 TIME_WITH_OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)? ?(Z|z|[+-]\d\d(:?\d\d)?)$"
@@ -91,7 +91,7 @@ class DateFormat:
     # narrow no-break space before AM/PM, "1/15/2024, 10:32\u202fAM".
     spaces_as_one: bool = False
     roc_years: bool = False  # the year is the Republic of China's (_ROC_YEAR), turned into ours first
-    epoch_digits: int = 0  # Unix time of this many digits (EPOCH_PATTERNS)
+    epoch_digits: int = 0  # Unix time of this many digits (_EPOCH)
     # Digits only: each pattern reads text of its own length alone. strptime reads %m, %d … as one
     # digit or two, so 20241211 would also read as 2024-1-2 1:1 with %Y%m%d%H%M (DuckDB as 2024-12-11).
     fixed_width: bool = False
@@ -119,7 +119,7 @@ class DateFormat:
                 return None
             return EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86400))
         if self.epoch_digits:
-            if not re.match(EPOCH_PATTERNS[self.epoch_digits], value):
+            if not _EPOCH[self.epoch_digits].match(value):
                 return None
             moment = datetime.fromtimestamp(int(value) / _EPOCH_PER_SECOND[self.epoch_digits], ZoneInfo("UTC"))
             return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
@@ -179,7 +179,7 @@ class DateFormat:
                     f" + to_seconds(CAST(round(CAST({text} AS DOUBLE) * 86400) AS BIGINT)) END")
         if self.epoch_digits:
             milliseconds = 1000 // _EPOCH_PER_SECOND[self.epoch_digits]
-            return (f"CASE WHEN regexp_full_match({text}, '{EPOCH_PATTERNS[self.epoch_digits][1:-1]}')"
+            return (f"CASE WHEN regexp_full_match({text}, '{_EPOCH[self.epoch_digits].pattern[1:-1]}')"
                     f" THEN timezone($time_zone, timezone('UTC', epoch_ms(CAST({text} AS BIGINT) * {milliseconds}))) END")
         if self.utc_offsets:
             bare = text
