@@ -46,7 +46,7 @@ def inbox_dir(db: str | os.PathLike | None = None) -> Path:
 @dataclass(frozen=True)
 class Outcome:
     file: str
-    outcome: str                 # imported | unchanged | failed
+    outcome: str                 # imported | unchanged | rejected (no row kept) | failed
     batch_id: int | None = None
     reason: InputError | None = None
 
@@ -74,7 +74,10 @@ def _take(con: duckdb.DuckDBPyConnection, path: Path) -> Outcome:
     received = dt.datetime.now()
     try:
         report = pipeline.import_path(con, path)
-        outcome = Outcome(path.name, "imported" if report.batch_id else "unchanged", report.batch_id)
+        if report.kept_nothing:
+            outcome = Outcome(path.name, "rejected", reason=_first_reason(path.name, report))
+        else:
+            outcome = Outcome(path.name, "imported" if report.batch_id else "unchanged", report.batch_id)
     except InputError as err:
         outcome = Outcome(path.name, "failed", reason=err)
     except Exception:  # one broken file must not stop the inbox; the log has the details
@@ -88,8 +91,16 @@ def _take(con: duckdb.DuckDBPyConnection, path: Path) -> Outcome:
              None if reason is None else json.dumps({"key": reason.key, "row": reason.row, "column": reason.column,
                                                      "values": reason.values}, ensure_ascii=False, default=str)],
         )
-    _move(path, path.parent / (FAILED if outcome.outcome == "failed" else DONE))
+    _move(path, path.parent / (FAILED if outcome.outcome in ("failed", "rejected") else DONE))
     return outcome
+
+
+def _first_reason(file: str, report) -> InputError | None:
+    """Why the first row of a file that kept none was refused, with its row and column."""
+    if not report.rejects:
+        return None
+    first = report.rejects[0]
+    return InputError(file, first.key, first.row, first.column, **dict(first.values))
 
 
 def _move(path: Path, folder: Path) -> None:

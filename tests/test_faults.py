@@ -232,6 +232,10 @@ def test_the_inbox_imports_each_file_once_and_records_its_outcome(tmp_path):
     folder = tmp_path / "inbox"
     folder.mkdir()
     shutil.copy(WEEK41, folder / "week41.csv")
+    shutil.copy(FIXTURES / "week41-2009.bom.csv", folder / "week41-again.csv")  # the same rows, other bytes
+    lines = WEEK41.read_text(encoding="utf-8").splitlines()
+    (folder / "bad.csv").write_text("\n".join([lines[0], *(line.replace(",2009-10-0", ",2009-13-0", 1) for line in lines[1:])]),
+                                    encoding="utf-8")  # every 提出時間 in a 13th month
     (folder / "empty.csv").write_bytes(b"")
     (folder / ".arriving.csv").write_bytes(b"still being written")
     outcomes = []
@@ -242,15 +246,38 @@ def test_the_inbox_imports_each_file_once_and_records_its_outcome(tmp_path):
     for thread in threads:
         thread.join()
     assert sorted((o.file, o.outcome, o.batch_id) for o in outcomes) == [
-        ("empty.csv", "failed", None), ("week41.csv", "imported", 1)]
-    assert sorted(p.name for p in (folder / "done").iterdir()) == ["week41.csv"]
-    assert sorted(p.name for p in (folder / "failed").iterdir()) == ["empty.csv"]
+        ("bad.csv", "rejected", None), ("empty.csv", "failed", None), ("week41-again.csv", "imported", 1),
+        ("week41.csv", "unchanged", None)]
+    assert sorted(p.name for p in (folder / "done").iterdir()) == ["week41-again.csv", "week41.csv"]
+    assert sorted(p.name for p in (folder / "failed").iterdir()) == ["bad.csv", "empty.csv"]
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == [".arriving.csv"]
     history = inbox.history(con, "zh-TW")
     assert history[["file", "outcome", "reason"]].values.tolist() == [
-        ["week41.csv", "imported", ""], ["empty.csv", "failed", "empty.csv: 檔案是空的"]]
+        ["week41.csv", "unchanged", ""], ["week41-again.csv", "imported", ""], ["empty.csv", "failed", "empty.csv: 檔案是空的"],
+        ["bad.csv", "rejected", "bad.csv, 第 2 列, 欄位「提出時間」: 「2009-13-05 09:00」不是 iso 格式的日期（例如 2012-08-01 13:06）"]]
     assert store.scalar(con, "SELECT count(*) FROM tickets") == 7
     con.close()
+
+
+def test_the_home_page_says_which_inbox_file_kept_no_row_and_why(db_file, tmp_path, monkeypatch):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    monkeypatch.setenv(inbox.INBOX_ENV_VAR, str(folder))
+    shutil.copy(WEEK41, folder / "week41.csv")
+    lines = WEEK41.read_text(encoding="utf-8").splitlines()
+    (folder / "bad.csv").write_text("\n".join([lines[0], *(line.replace(",2009-10-0", ",2009-13-0", 1) for line in lines[1:])]),
+                                    encoding="utf-8")
+    for path in folder.iterdir():
+        os.utime(path, (1_700_000_000, 1_700_000_000))  # settled long ago
+    monkeypatch.setattr(inbox_view, "_watch", lambda path, stop: None)  # the page's own pass takes both files
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning if w.value.startswith("Inbox")] == [
+        "Inbox: no row of bad.csv could be imported; it was moved to failed/. The first row's reason: bad.csv, row 2, "
+        "column '提出時間': '2009-13-05 09:00' is not a date in the form '2012-08-01 13:06' (iso)"]
+    assert [s.value for s in at.success] == ["Inbox: week41.csv imported (batch 1)"]
 
 
 def test_the_inbox_leaves_a_file_that_is_still_changing(tmp_path):

@@ -596,6 +596,23 @@ def test_cli_imports_and_prints_the_summary(tmp_path):
     assert again.returncode == 0 and "already imported; nothing changed" in again.stdout
 
 
+def test_cli_exit_code_says_whether_any_row_could_be_kept(tmp_path):
+    # A scheduled job re-exports a week without changes: other bytes (a BOM), the same rows.
+    db = tmp_path / "cli.duckdb"
+    assert run_cli(FIXTURES / "week41-2009.csv", db=db).returncode == 0
+    same_rows = run_cli(FIXTURES / "week41-2009.bom.csv", db=db)
+    assert same_rows.returncode == 0, same_rows.stdout
+    assert "7 rows read, 0 inserted, 0 updated, 7 unchanged, 0 superseded, 0 rejected" in same_rows.stdout
+    lines = (FIXTURES / "week41-2009.csv").read_text(encoding="utf-8").splitlines()
+    bad_dates = [lines[0], *(line.replace("2009-10-0", "2009-13-0") for line in lines[1:])]  # every 提出時間 a 13th month
+    (tmp_path / "bad.csv").write_text("\n".join(bad_dates) + "\n", encoding="utf-8")
+    refused = run_cli(tmp_path / "bad.csv", db=db)
+    assert refused.returncode == 1
+    assert "7 rows read, 0 inserted, 0 updated, 0 unchanged, 0 superseded, 7 rejected" in refused.stdout
+    assert "rejected: bad.csv, row 2, column '提出時間'" in refused.stdout
+    assert run_cli(tmp_path / "bad.csv", FIXTURES / "week41-2009.bom.csv", db=db).returncode == 0
+
+
 def test_cli_exits_non_zero_with_a_clear_message_when_nothing_imports(tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
     result = run_cli(tmp_path / "empty.csv", tmp_path / "missing.csv", tmp_path, db=tmp_path / "cli.duckdb")

@@ -53,8 +53,9 @@ def _watch(path: str, stop: threading.Event) -> None:
 def poll() -> None:
     """Import what is waiting in the inbox now, and say so."""
     for outcome in inbox.process(db(), inbox.inbox_dir(store.db_path())):
-        if outcome.outcome == "failed":
-            st.warning(t("inbox.failed", reason=outcome.reason.message(lang())))
+        if outcome.outcome in ("failed", "rejected"):
+            reason = "" if outcome.reason is None else outcome.reason.message(lang())
+            st.warning(t(f"inbox.{outcome.outcome}", file=outcome.file, reason=reason))
         else:
             st.success(t(f"inbox.{outcome.outcome}", file=outcome.file, batch=outcome.batch_id))
 

@@ -141,6 +141,12 @@ class ImportReport:
     kind: str = "tickets"
     detail: str = ""               # what the kind read the file as (a Planner plan, a people layout)
 
+    @property
+    def kept_nothing(self) -> bool:
+        """No row of the file was kept: each one was rejected or held no data. A file whose rows
+        were all unchanged, or that was imported before, was read fine and keeps nothing new."""
+        return self.batch_id is None and self.already_imported is None and self.unchanged + self.superseded == 0
+
     def summary(self) -> str:
         if self.already_imported is not None:
             return f"{self.file_name}: identical to batch {self.already_imported}, already imported; nothing changed"

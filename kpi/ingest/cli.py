@@ -27,7 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Import files as the kind each one is: a Microsoft Planner export, a people file (people, "
                     "skills matrix, ratings, certificates, learning, competency model), or a ticket export or "
                     "interval report. Each file is one batch and one transaction; a file already imported "
-                    "changes nothing. Exits 1 when no file could be imported.",
+                    "changes nothing. Exits 1 when no file could be read or every row of every file was "
+                    "rejected; an export whose rows are all unchanged is read fine (exit 0), so a scheduled "
+                    "job does not fail on a week without changes.",
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--db", help=f"database file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB_PATH})")
@@ -103,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
                   f" {reject.reason}")
         if len(report.rejects) > args.show_rejects:
             print(f"  … {len(report.rejects) - args.show_rejects} more rejected rows")
-        imported += report.batch_id is not None or report.already_imported is not None
+        imported += not report.kept_nothing
     con.close()
     return 0 if imported else 1
 
