@@ -77,6 +77,10 @@ def test_due_basis_and_commitments(capsys, db_file):
 def test_week41_commitments_from_the_export(capsys):
     code, out, _ = run(capsys, "commitments", "--from", "2009-10-05", "--to", "2009-10-11", "--format", "csv", WEEK41)
     assert out.splitlines()[-1] == "TOTAL,6,0.5,0.5,0.5"  # 3 of 6 by each deadline
+    # The same periods as the weekly report: its week, its month, and by default the last complete week.
+    for period in (["--week", "2009-W41"], ["--month", "2009-10"], []):
+        code, out, _ = run(capsys, "commitments", *period, "--format", "csv", WEEK41)
+        assert code == 0 and out.splitlines()[-1] == "TOTAL,6,0.5,0.5,0.5", period
 
 
 def test_calendar_applies_for_the_run_only(capsys, db_file):

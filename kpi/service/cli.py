@@ -73,11 +73,11 @@ def register(subparsers) -> None:
 
     commitments = subparsers.add_parser(
         "commitments", help="commitment, first-commitment and standard achievement",
-        description="Over the tickets completed from --from to --to (both days included): "
-        + ", ".join(COMMITMENT_COLUMNS) + " per group and TOTAL, fractions 0-1 (null when nothing was completed).",
+        description="Over the tickets completed in the period (both days of a range included): "
+        + ", ".join(COMMITMENT_COLUMNS) + " per group and TOTAL, fractions 0-1 (null when nothing was completed)."
+        " Without a period: the last complete week.",
     )
-    commitments.add_argument("--from", dest="first", type=date.fromisoformat, required=True, metavar="DATE")
-    commitments.add_argument("--to", dest="last", type=date.fromisoformat, required=True, metavar="DATE")
+    _period_options(commitments)
     _common(commitments)
     commitments.set_defaults(handler=run_commitments)
 
