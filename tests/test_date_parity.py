@@ -1,7 +1,8 @@
 """Detection and the people and Planner imports read dates in Python; the ticket import reads them
 in DuckDB. Over a few thousand generated cells in the shapes exports take (years of 2 to 5 digits,
 ROC years, -, /, . and 年月日, padded or not, weekdays inside them, 12- and 24-hour times, fractions of 1 to 9 digits,
-UTC offsets with and without a space, ICU's comma after the date, months by name (Jira's in Chinese too), Java's zone ids, Unix time, and ASCII, no-break,
+UTC offsets with and without a space, ICU's comma after the date, months by name (Jira's in Chinese too), Java's zone ids and
+Date.toString(), Unix time, and ASCII, no-break,
 narrow no-break and ideographic spaces), wherever Python
 reads a cell in a form, DuckDB must read the same time: never a date the preview shows and the
 import refuses, and never two different times (as '2024-02-19 8:00 PM' once gave: 20:00 in
@@ -72,7 +73,12 @@ def generated_cells(count: int, seed: int = 20261130) -> list[str]:
                   "2024-02-05T09:14+08:00[Asia/Taipei]", "2024-02-05T01:14:00.5Z[UTC]",
                   "2024-02-05T09:14:00-05:00[America/Argentina/Buenos_Aires]", "2024-02-05T09:14[Asia/Taipei]",
                   # Unix seconds, and ten digits that are a phone number or out of the form's years
-                  "1707095640", "1999999999", "0912345678", "2123456789"])
+                  "1707095640", "1999999999", "0912345678", "2123456789",
+                  # Java's Date.toString(): Taipei's CST and UTC read; another zone's name, a day that
+                  # is none, lower case and a one-digit day refused
+                  "Mon Feb 05 09:14:00 CST 2024", "Thu Feb 29 23:59:59 UTC 2024", "Sun Dec 31 00:00:00 GMT 2023",
+                  "Mon Feb 05 09:14:00 EST 2024", "Fri Feb 30 09:14:00 CST 2024", "mon feb 05 09:14:00 cst 2024",
+                  "Mon Feb 5 09:14:00 CST 2024", "Mon Feb 05 09:14:00 CST 24"])
     return sorted(cells)
 
 
@@ -120,7 +126,8 @@ CELLS = generated_cells(4000) + weekday_cells(600) + mail_cells(600)
 @pytest.mark.parametrize("form", dates.FORMATS, ids=lambda form: form.name)
 def test_where_python_reads_a_date_duckdb_reads_the_same(form):
     query = f"SELECT {form.parse_sql('v')} FROM (SELECT unnest($cells) AS v, generate_subscripts($cells, 1) AS i) ORDER BY i"
-    parameters = {"cells": [c.strip() for c in CELLS], "time_zone": "Asia/Taipei"}
+    parameters = {"cells": [c.strip() for c in CELLS], "time_zone": "Asia/Taipei",
+                  "zone_names": list(dates.zone_abbreviations("Asia/Taipei"))}
     in_sql = [row[0] for row in duckdb.execute(query, used_parameters(query, parameters)).fetchall()]
     read = {cell: form.parse(cell) for cell in CELLS}
     differing = {cell: (value, sql) for (cell, value), sql in zip(read.items(), in_sql)

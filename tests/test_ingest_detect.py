@@ -339,6 +339,9 @@ def test_a_header_read_past_the_first_256_kb_is_the_header_read_whole(tmp_path):
         (["2024年2月5日 上午 09:14:00", "2024年2月6日 下午2:30"], "zh_tw_12h", datetime(2024, 2, 5, 9, 14)),
         # Java's ZonedDateTime: the offset says the time (01:14 UTC is 09:14 in Taipei), the id is read past.
         (["2024-02-05T01:14Z[UTC]", "2024-02-05T09:14:30+08:00[Asia/Taipei]"], "iso", datetime(2024, 2, 5, 9, 14)),
+        # Java's Date.toString() in a JVM set to Asia/Taipei (CST), and one in UTC: 01:14 UTC is 09:14.
+        (["Mon Feb 05 09:14:00 CST 2024", "Tue Feb 06 14:30:59 CST 2024"], "java_date", datetime(2024, 2, 5, 9, 14)),
+        (["Mon Feb 05 01:14:00 UTC 2024", "Sat Dec 31 23:59:59 GMT 2022"], "java_date", datetime(2024, 2, 5, 9, 14)),
         # Unix seconds: 1707095640 is 2024-02-05 01:14 UTC.
         (["1707095640", "1707183900"], "epoch_s", datetime(2024, 2, 5, 9, 14)),
         # 40123.5 days after 1899-12-30 = 2009-11-06 12:00 (Excel's serial date).
@@ -364,8 +367,8 @@ def test_date_forms_are_detected_and_parsed_alike_in_python_and_duckdb(values, f
     assert detection.format.parse(values[0]) == expected
     sql = detection.format.parse_sql("trim(v)")
     query = f"SELECT {sql} FROM (SELECT $v AS v)"
-    assert duckdb.execute(query, used_parameters(query, {"v": values[0], "time_zone": "Asia/Taipei"})).fetchall() == [
-        (expected,)]
+    parameters = {"v": values[0], "time_zone": "Asia/Taipei", "zone_names": list(dates.zone_abbreviations("Asia/Taipei"))}
+    assert duckdb.execute(query, used_parameters(query, parameters)).fetchall() == [(expected,)]
 
 
 def test_ambiguous_day_month_is_reported():

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
+from kpi import store
 from kpi.ingest import dates, formats, importer, vocabularies
 from kpi.ingest.errors import InputError
 from kpi.people import performance
@@ -269,6 +270,30 @@ def test_a_java_system_export_zoned_times_and_unix_seconds(con, tmp_path):
         (datetime(2024, 2, 5, 9, 30, 15, 500000), datetime(2024, 2, 6, 10), None)]
 
 
+def test_a_java_date_to_string_export_in_taipei_and_in_chicago(con, tmp_path):
+    # Java's Date.toString() writes the JVM's zone by its short name: CST in Taipei (UTC+8), but
+    # CST and CDT in Chicago (UTC-6, -5 in summer). Taken as Taipei's only where the file is.
+    header = "編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
+    taipei = tmp_path / "java-taipei.csv"
+    taipei.write_text(header + "T-1,a,客服一部,王小明,Level 3,Mon Feb 05 09:14:00 CST 2024,Tue Feb 06 18:00:00 CST 2024,"
+                      "Mon Feb 05 02:00:00 UTC 2024,0,已關閉\n", encoding="utf-8")
+    report_ = importer.import_file(con, taipei)
+    assert (report_.inserted, report_.rejected) == (1, 0)
+    assert con.execute("SELECT created_at, current_commitment_at, completed_at FROM tickets").fetchall() == [
+        (datetime(2024, 2, 5, 9, 14), datetime(2024, 2, 6, 18), datetime(2024, 2, 5, 10))]
+    chicago = tmp_path / "java-chicago.csv"
+    chicago.write_text(header + "C-1,a,客服一部,王小明,Level 3,Mon Feb 05 09:14:00 CST 2024,,,0,處理中\n"
+                       "C-2,b,客服一部,王小明,Level 3,Mon Jul 08 09:14:00 CDT 2024,,,0,處理中\n", encoding="utf-8")
+    with store.connect(":memory:") as as_taipei:  # read as Taipei's file: CDT is no name of Taipei's
+        refused = importer.import_file(as_taipei, chicago)
+    assert (refused.inserted, [(r.row, r.column) for r in refused.rejects]) == (1, [(3, "提出時間")])
+    report_ = importer.import_file(con, chicago, source_time_zone="America/Chicago")
+    assert (report_.inserted, report_.rejected) == (2, 0)
+    # 09:14 CST (UTC-6) is 23:14 in Taipei; 09:14 CDT (UTC-5) is 22:14.
+    assert con.execute("SELECT ticket_id, created_at FROM tickets WHERE ticket_id LIKE 'C-%' ORDER BY 1").fetchall() == [
+        ("C-1", datetime(2024, 2, 5, 23, 14)), ("C-2", datetime(2024, 7, 8, 22, 14))]
+
+
 def test_a_column_of_dates_without_times_is_said_and_a_midnight_among_times_is_not(con, tmp_path):
     path = tmp_path / "days.csv"
     path.write_text("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
@@ -463,6 +488,7 @@ def test_an_export_written_in_utc_is_read_in_the_stores_zone(con, tmp_path):
     ("epoch_s", "1707094800", datetime(2024, 2, 5, 9)),
     ("iso", "2024-02-05T01:00+08:00[Asia/Taipei]", datetime(2024, 2, 5, 1)),  # Java's zone id: by its offset
     ("iso", "2024-02-05T01:00Z[UTC]", datetime(2024, 2, 5, 9)),
+    ("java_date", "Mon Feb 05 01:00:00 UTC 2024", datetime(2024, 2, 5, 9)),  # UTC by its name, converted once
 ])
 def test_only_times_without_an_offset_take_the_files_zone(form, cell, stored):
     import duckdb
@@ -471,7 +497,7 @@ def test_only_times_without_an_offset_take_the_files_zone(form, cell, stored):
 
     reading = dates.BY_NAME[form]
     query = f"SELECT {reading.in_store_zone_sql('$cell', reading.parse_sql('$cell'))}"
-    parameters = {"cell": cell, "time_zone": "Asia/Taipei", "source_time_zone": "UTC"}
+    parameters = {"cell": cell, "time_zone": "Asia/Taipei", "source_time_zone": "UTC", "zone_names": []}
     assert duckdb.execute(query, used_parameters(query, parameters)).fetchone()[0] == stored
 
 
@@ -517,11 +543,12 @@ def test_detection_and_import_agree_on_every_cell(form):
              "113/08/16 15:32", "113-8-16", "民國113年 8月16日 15時32分", "113年2月29日", "112/02/29", "99/12/31",
              "１１３/08/16", "2012-08-01 13:06:07.1234567", "2012/08/01 13:06:07.1234567", "2012-08-01 13:06 +08:00",
              "2012-08-01 13:06:07.1234567 +0800", "2012-08-01T13:06:07Z", "2012-08-01 13:06:07 Z", "20120801T13:06Z", "2024-02-19 8:00 PM", "2024-02-19 08:00:00 PM", "2024-02-19 13:31 xyz", "20241211", "20241313", "2024121", "2024-12-22\u300023:44:17",
-             "2024-06-21\u00a004:52:00+08:00", "03/02/2024\u00a010:22", "113/3/9\u00a017:29", "2012年\u30003月15日", "2012年\u00a03月15日 17時20分", "民國\u3000113/08/16"]
+             "2024-06-21\u00a004:52:00+08:00", "03/02/2024\u00a010:22", "113/3/9\u00a017:29", "2012年\u30003月15日", "2012年\u00a03月15日 17時20分", "民國\u3000113/08/16",
+             "Mon Feb 05 09:14:00 CST 2024", "Mon Feb 05 01:14:00 GMT 2024", "Mon Feb 05 09:14:00 JST 2024"]
     form_ = dates.BY_NAME[form]
     query = f"SELECT {form_.parse_sql('v')} FROM (SELECT unnest($cells) AS v, generate_subscripts($cells, 1) AS i) ORDER BY i"
-    in_sql = [r[0] for r in duckdb.execute(query, used_parameters(query, {"cells": [c.strip() for c in cells],
-                                                                           "time_zone": "Asia/Taipei"})).fetchall()]
+    parameters = {"cells": [c.strip() for c in cells], "time_zone": "Asia/Taipei", "zone_names": ["CST"]}
+    in_sql = [r[0] for r in duckdb.execute(query, used_parameters(query, parameters)).fetchall()]
     in_python = [form_.parse(c) for c in cells]
     # SQL may read a year past 9999 that Python cannot hold; the import refuses those as out of range.
     in_sql = [v if isinstance(v, datetime) else None for v in in_sql]

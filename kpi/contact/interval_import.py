@@ -341,7 +341,7 @@ def preview(con: duckdb.DuckDBPyConnection, source, plan: IntervalPlan) -> Inter
     query = f"CREATE OR REPLACE TEMP TABLE {mapped} AS {select}"
     parameters = {"layout": plan.layout, "basis": plan.layout_spec.service_level_basis, "default_queue": DEFAULT_QUEUE,
                   "threshold": plan.threshold_seconds, "percent_scale": plan.percent_scale,
-                  "time_zone": batches.time_zone(con)}
+                  "time_zone": batches.time_zone(con), "zone_names": list(dates.zone_abbreviations(batches.time_zone(con)))}
     con.execute(query, sql.used_parameters(query, parameters))
     minutes = plan.interval_minutes or _interval_gap(con, mapped)
     con.execute(f"UPDATE {mapped} SET interval_minutes = ? WHERE interval_minutes IS NULL", [minutes])

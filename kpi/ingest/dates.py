@@ -45,6 +45,14 @@ _TIME_WITH_OFFSET = re.compile(TIME_WITH_OFFSET)
 # the offset says the time, the id is read past.
 ZONE_ID = r"([+-][0-9][0-9]:[0-9][0-9]|Z)\[[A-Za-z][A-Za-z0-9_+/-]*\]$"
 _ZONE_ID = re.compile(ZONE_ID)
+# Java's Date.toString(), as in-house Java systems write a date into a file: "Mon Feb 05 09:14:00 CST 2024".
+# The word before the year is the short name of the exporting JVM's zone: CST for Asia/Taipei (and
+# for America/Chicago). It is read only where it names the file's zone (zone_abbreviations, passed to
+# SQL as $zone_names) or UTC, so a US file's CST is refused rather than taken for Taiwan's.
+JAVA_DATE = (r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9][0-9]"
+             r" [0-9][0-9]:[0-9][0-9]:[0-9][0-9]) ([A-Z]{2,5}) ([0-9]{4})$")
+_JAVA_DATE = re.compile(JAVA_DATE)
+UTC_NAMES = ("UTC", "GMT")
 # SQL Server's datetime2 writes seven digits of a second (15:32:00.0000000); strptime's %f takes
 # six, and DuckDB keeps the first six.
 _LONG_FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+$")
@@ -99,6 +107,8 @@ class DateFormat:
     weekdays: bool = False
     # The time ends in its UTC offset (_MAIL_ZONE), converted to the store's zone: e-mail's dates.
     utc_offsets: bool = False
+    # The zone's short name before the year (JAVA_DATE): Java's Date.toString().
+    zone_names: bool = False
 
     @property
     def is_excel_serial(self) -> bool:
@@ -123,6 +133,8 @@ class DateFormat:
                 return None
             moment = datetime.fromtimestamp(int(value) / _EPOCH_PER_SECOND[self.epoch_digits], ZoneInfo("UTC"))
             return moment.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+        if self.zone_names:
+            return self._java_date(value, time_zone)
         if self.name == "iso":
             value = _ZONE_ID.sub(r"\1", value)
             if not _ISO_START.match(value):
@@ -150,6 +162,16 @@ class DateFormat:
             value = _WHITESPACE.sub(" ", value).strip()
         return self._strptime(value)
 
+    def _java_date(self, value: str, time_zone: str) -> datetime | None:
+        """JAVA_DATE read as wall-clock time in ``time_zone``: written in it, or in UTC and converted."""
+        match = _JAVA_DATE.match(value)
+        moment = self._strptime(f"{match.group(1)} {match.group(3)}") if match else None
+        if moment is None:
+            return None
+        if match.group(2) in UTC_NAMES:
+            return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+        return moment if match.group(2) in zone_abbreviations(time_zone) else None
+
     def _strptime(self, value: str | None) -> datetime | None:
         """The first of the form's patterns that reads ``value``, passing over those whose loose
         screen (``_loose``) or fixed width already rules it out."""
@@ -174,6 +196,12 @@ class DateFormat:
             years = "" if self.roc_years else f" AND regexp_matches({without}, '^[0-9]{{4}}[-/.年]|[^0-9][0-9]{{4}}( |$)')"
             return (f"CASE WHEN regexp_matches({text}, '{_WEEKDAY_SQL}'){years}"
                     f" THEN {replace(self, weekdays=False).parse_sql(without)} END")
+        if self.zone_names:
+            zone = f"regexp_extract({text}, '{JAVA_DATE}', 2)"
+            moment = f"try_strptime(regexp_replace({text}, '{JAVA_DATE}', '\\1 \\3'), '{self.patterns[0]}')"
+            return (f"CASE WHEN NOT regexp_matches({text}, '{JAVA_DATE}') THEN NULL"
+                    f" WHEN {zone} IN {UTC_NAMES} THEN timezone($time_zone, timezone('UTC', {moment}))"
+                    f" WHEN list_contains($zone_names, {zone}) THEN {moment} END")
         if self.is_excel_serial:
             return (f"CASE WHEN regexp_full_match({text}, '{_EXCEL_SERIAL.pattern[1:-1]}') THEN TIMESTAMP '1899-12-30'"
                     f" + to_seconds(CAST(round(CAST({text} AS DOUBLE) * 86400) AS BIGINT)) END")
@@ -227,10 +255,21 @@ class DateFormat:
         converted = from_source_zone_sql(parsed)
         if self.epoch_digits or self.utc_offsets:
             return parsed
+        if self.zone_names:
+            return f"CASE WHEN regexp_extract({text}, '{JAVA_DATE}', 2) IN {UTC_NAMES} THEN {parsed} ELSE {converted} END"
         if self.name == "iso":
             return (f"CASE WHEN regexp_matches({without_zone_id_sql(text)}, '{TIME_WITH_OFFSET}') THEN {parsed}"
                     f" ELSE {converted} END")
         return converted
+
+
+@functools.cache
+def zone_abbreviations(zone: str) -> tuple[str, ...]:
+    """The short names the time-zone database gives ``zone`` since 1990, as Java's Date.toString()
+    writes them (Asia/Taipei: CST; America/Chicago: CDT, CST); not numeric ones such as "+08"."""
+    info = ZoneInfo(zone)
+    names = {datetime(year, month, 15, 12, tzinfo=info).tzname() for year in range(1990, 2041) for month in (1, 7)}
+    return tuple(sorted(name for name in names if name and name.isalpha() and name not in UTC_NAMES))
 
 
 def without_zone_id_sql(text: str) -> str:
@@ -440,6 +479,7 @@ FORMATS: tuple[DateFormat, ...] = (
     DateFormat("roc_weekday", "113/2/5(一) 14:30", _WEEKDAY_FORMS, meridiem_words=True, roc_years=True, weekdays=True),
     DateFormat("mail", "Mon, 05 Feb 2024 14:30:00 +0800",
                tuple(f"%d {m} %Y %H:%M{s} %z" for m in ("%b", "%B") for s in (":%S", "")), utc_offsets=True),
+    DateFormat("java_date", "Mon Feb 05 09:14:00 CST 2024", ("%b %d %H:%M:%S %Y",), zone_names=True),
     DateFormat("excel_serial", "40123.5417"),
     DateFormat("epoch_ms", "1708300800000", epoch_digits=13),
     DateFormat("epoch_s", "1707095640", epoch_digits=10),

@@ -618,9 +618,11 @@ HEADER_REPEATS = ("ticket_id", "created_at")
 
 def _parameters(plan: ImportPlan, zone: str) -> dict:
     """The values the mapping SQL takes as parameters: the source system, each default, the
-    vocabularies, the time zone and the bounds outside which a date is a placeholder."""
+    vocabularies, the time zone (and the short names the file's zone writes) and the bounds
+    outside which a date is a placeholder."""
     ceiling = datetime.now() + timedelta(days=dates.FUTURE_DAYS)
     return {"source_system": plan.source_system, "time_zone": zone,
+            "zone_names": list(dates.zone_abbreviations(plan.source_time_zone or zone)),
             "date_floor": plan.date_floor, "date_ceiling": ceiling.strftime("%Y-%m-%d %H:%M:%S"),
             **vocabularies.parameters(plan.statuses),
             **{f"header_{name}": " ".join(c.strip() for c in (plan.mapping[name], plan.time_columns.get(name)) if c)
