@@ -86,6 +86,18 @@ def configure(db_path: str | os.PathLike) -> Path:
     return trace_file
 
 
+def to_file_only(logger: logging.Logger) -> None:
+    """``logger``, a library's that writes to standard error itself (PySpark's query loggers print
+    a JVM trace for every failed query), writes to the log file only: nowhere before ``configure``.
+    Its records keep the file's format (the handler is added as logging's own ``addHandler`` does,
+    past a subclass that would restyle it)."""
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.propagate = False
+    if _handlers:
+        logging.Logger.addHandler(logger, _handlers[1])
+
+
 def trace_file() -> Path | None:
     """The log file ``configure`` set up last, if any."""
     return _handlers[0].formatter.trace_file if _handlers else None

@@ -9,6 +9,7 @@ Skipped where PySpark or a Java runtime is missing. Deselect with ``-m "not spar
 import json
 import shutil
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -227,6 +228,26 @@ def test_cli_distribution_on_spark_and_a_missing_source(tmp_path, capsys):
     # Two --source values and no --spark-source: which one names the tickets is not guessed.
     assert main(["weekly", "--engine", "spark", "--source", "Zendesk", "--source", "Jira"]) == 2
     assert capsys.readouterr().err.startswith("error: --engine spark needs --spark-source")
+
+
+def test_parquet_without_the_stores_columns_is_refused_by_name_and_no_trace_reaches_the_terminal(tmp_path, spark, capfd):
+    # Parquet written by something else than export-parquet: the columns it lacks are named.
+    duckdb.sql("SELECT 'A-1' AS ticket_id, TIMESTAMP '2024-02-05 09:00' AS created_at").write_parquet(
+        str(tmp_path / "partial.parquet"))
+    assert main(["weekly", "--engine", "spark", "--spark-source", str(tmp_path / "partial.parquet")]) == 2
+    err = capfd.readouterr().err
+    assert err.startswith(f"error: the tickets at {tmp_path / 'partial.parquet'} lack the columns source_system, subject,")
+    assert err.endswith(", is_cancelled: write them with python -m kpi export-parquet\n") and err.count("\n") == 1
+    # PySpark logs a failed query's JVM trace to standard error before raising it; here it goes to
+    # the log file, and the caller tells the error in one line.
+    con = store.connect(str(tmp_path / "store.duckdb"))
+    import_files(con, [WEEK41])
+    export_parquet(con, tmp_path / "parquet")
+    con.close()
+    engine = spark_engine.SparkEngine(spark, str(tmp_path / "parquet"))
+    with pytest.raises(spark_engine.errors(), match="no_such_column"):
+        engine.run("SELECT no_such_column FROM tickets", {})
+    assert capfd.readouterr().err == ""
 
 
 def test_times_on_period_bounds_and_between_periods_on_spark(tmp_path, spark):

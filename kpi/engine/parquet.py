@@ -8,6 +8,7 @@ store derived on import.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,15 @@ PARTITION_COLUMN = "created_month"
 # With each ticket's SLA policy name, which Spark's ticket lists show (kpi.engine.spark).
 _TICKETS_SQL = f"""SELECT t.*, pol.name AS sla_policy, strftime(t.created_at, '%Y-%m') AS {PARTITION_COLUMN}
 FROM tickets t LEFT JOIN sla_policies pol ON pol.policy_id = t.sla_policy_id"""
+
+
+@functools.cache
+def ticket_columns() -> tuple[str, ...]:
+    """The columns of the store's ``tickets`` view, which an export writes and the KPI queries read."""
+    from kpi import store  # the schema's own word, from an empty store in memory
+
+    with store.connect(":memory:") as con:
+        return tuple(name for name, *_ in con.execute("DESCRIBE tickets").fetchall())
 
 
 class ExportError(Exception):

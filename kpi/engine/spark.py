@@ -20,6 +20,7 @@ import pandas as pd
 
 from kpi import logs
 from kpi.engine import render
+from kpi.engine.parquet import ticket_columns
 from kpi.sql import used_parameters
 
 SOURCE_ENV_VAR = "SERVICE_OPS_SPARK_SOURCE"
@@ -75,10 +76,23 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
     if not remote:
         # Failed queries are raised to the caller; Spark's own log would print their JVM trace too.
         spark.sparkContext.setLogLevel("FATAL")
+    _query_logs_to_file()
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.timestampType", "TIMESTAMP_NTZ")
     spark.conf.set("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
     return spark
+
+
+# PySpark 4 logs each failed query's message and JVM trace, as JSON, to standard error from these
+# loggers before raising it; the caller says it in one line, and the trace belongs in the log file.
+_QUERY_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger")
+
+
+def _query_logs_to_file() -> None:
+    from pyspark.logger import PySparkLogger  # the class PySpark logs them with: it takes its own keywords
+
+    for name in _QUERY_LOGGERS:
+        logs.to_file_only(PySparkLogger.getLogger(name))
 
 
 # py4j's text for a JVM exception it passes on: the call, then the exception's class and message.
@@ -135,6 +149,10 @@ class SparkEngine:
         try:
             is_location = _LOCATION.search(source) or os.path.exists(source)
             tickets = spark.read.parquet(source) if is_location else spark.table(source)
+            missing = [name for name in ticket_columns() if name not in tickets.columns]
+            if missing:
+                raise SparkUnavailable(f"the tickets at {source} lack the column{'s' * (len(missing) > 1)} "
+                                       f"{', '.join(missing)}: write them with python -m kpi export-parquet")
             tickets.createOrReplaceTempView("tickets")
             # The ticket lists name each ticket's SLA policy; an export carries the names beside the ids.
             spark.sql(_POLICIES_SQL if "sla_policy" in tickets.columns else _NO_POLICIES_SQL) \
