@@ -250,6 +250,21 @@ def test_parquet_without_the_stores_columns_is_refused_by_name_and_no_trace_reac
     assert capfd.readouterr().err == ""
 
 
+def test_a_store_without_tickets_gives_the_same_zeros_on_spark(tmp_path, spark, capsys):
+    # No month to partition by: the export writes one file of no rows, which Spark can read.
+    store.connect(str(tmp_path / "store.duckdb")).close()
+    assert main(["export-parquet", "--db", str(tmp_path / "store.duckdb"), "--out", str(tmp_path / "parquet")]) == 0
+    assert sorted(p.name for p in (tmp_path / "parquet").iterdir()) == ["no-tickets.parquet"]
+    capsys.readouterr()
+    for command in (["weekly", "--week", "2024-W06"], ["commitments", "--month", "2024-02"],
+                    ["distribution", "--week", "2024-W06", "--by", "department"]):
+        assert main([*command, "--db", str(tmp_path / "store.duckdb"), "--format", "csv"]) == 0
+        on_duckdb = capsys.readouterr().out
+        assert main([*command, "--engine", "spark", "--spark-source", str(tmp_path / "parquet"), "--format", "csv"]) == 0
+        assert capsys.readouterr().out == on_duckdb, command
+    assert on_duckdb.splitlines()[-1] == "TOTAL,0,0,0,0,0"
+
+
 def test_times_on_period_bounds_and_between_periods_on_spark(tmp_path, spark):
     # Each time's slot comes from its day (populations.in_play_grouped): midnights and the days
     # between two periods must land where DuckDB puts them.

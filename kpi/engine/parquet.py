@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 PARTITION_COLUMN = "created_month"
+EMPTY_FILE = "no-tickets.parquet"
 
 # With each ticket's SLA policy name, which Spark's ticket lists show (kpi.engine.spark).
 _TICKETS_SQL = f"""SELECT t.*, pol.name AS sla_policy, strftime(t.created_at, '%Y-%m') AS {PARTITION_COLUMN}
@@ -41,7 +42,13 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         raise ExportError(f"{out} already exists and is not an empty folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        con.sql(_TICKETS_SQL).write_parquet(str(out), partition_by=[PARTITION_COLUMN], overwrite=True)
+        [(written,)] = con.execute("SELECT count(*) FROM tickets").fetchall()
+        if written:
+            con.sql(_TICKETS_SQL).write_parquet(str(out), partition_by=[PARTITION_COLUMN], overwrite=True)
+        else:
+            # No month to partition by writes no file, and Spark cannot read a folder without one:
+            # one file of no rows carries the columns, so the reports give their zeros as on the store.
+            con.sql(_TICKETS_SQL).write_parquet(str(out / EMPTY_FILE))
     except (OSError, duckdb.IOException) as err:
         raise ExportError(f"cannot write {out}: {err}") from None
-    return con.execute("SELECT count(*) FROM tickets").fetchone()[0]
+    return written
