@@ -260,9 +260,10 @@ def test_the_inbox_imports_each_file_once_and_records_its_outcome(tmp_path):
 
 
 def test_the_home_page_says_which_inbox_file_kept_no_row_and_why(db_file, tmp_path, monkeypatch):
-    folder = tmp_path / "inbox"
+    # The store's own inbox folder, beside it: $SERVICE_OPS_INBOX would also be read by the watchers
+    # earlier tests' app runs left running, which would take the files first.
+    folder = inbox.inbox_dir(db_file)
     folder.mkdir()
-    monkeypatch.setenv(inbox.INBOX_ENV_VAR, str(folder))
     shutil.copy(WEEK41, folder / "week41.csv")
     lines = WEEK41.read_text(encoding="utf-8").splitlines()
     (folder / "bad.csv").write_text("\n".join([lines[0], *(line.replace(",2009-10-0", ",2009-13-0", 1) for line in lines[1:])]),
