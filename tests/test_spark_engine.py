@@ -225,6 +225,11 @@ def test_cli_distribution_on_spark_and_a_missing_source(tmp_path, capsys):
     assert captured.err.count("\n") == 1 and "\tat " not in captured.err
     assert captured.err.startswith(f"error: cannot read the tickets from {tmp_path / 'notes.csv'}: "
                                    "[FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER]")
+    # The store itself, given where its Parquet export was meant.
+    assert main(["weekly", "--engine", "spark", "--spark-source", str(tmp_path / "store.duckdb")]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path / 'store.duckdb'} is a DuckDB database, not Parquet: write its tickets with python -m kpi "
+        f"export-parquet --db {tmp_path / 'store.duckdb'} --out DIR, and read DIR\n")
     # Two --source values and no --spark-source: which one names the tickets is not guessed.
     assert main(["weekly", "--engine", "spark", "--source", "Zendesk", "--source", "Jira"]) == 2
     assert capsys.readouterr().err.startswith("error: --engine spark needs --spark-source")

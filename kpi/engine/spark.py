@@ -138,6 +138,15 @@ _POLICIES_SQL = ("SELECT DISTINCT sla_policy_id AS policy_id, sla_policy AS name
 _NO_POLICIES_SQL = "SELECT CAST(NULL AS INT) AS policy_id, CAST(NULL AS STRING) AS name WHERE false"
 
 
+def _is_duckdb_file(source: str) -> bool:
+    """A store given where its Parquet export was meant: DuckDB's files say "DUCK" at byte 8."""
+    try:
+        with open(source, "rb") as file:
+            return file.read(12)[8:] == b"DUCK"
+    except OSError:  # a folder, a URL, a table name
+        return False
+
+
 class SparkEngine:
     """The KPI SQL rendered for Spark, run on ``spark`` over ``source`` (a Parquet location or a
     table name), results collected as pandas frames like DuckDB's."""
@@ -148,6 +157,9 @@ class SparkEngine:
         self.spark = spark
         try:
             is_location = _LOCATION.search(source) or os.path.exists(source)
+            if _is_duckdb_file(source):
+                raise SparkUnavailable(f"{source} is a DuckDB database, not Parquet: write its tickets with "
+                                       f"python -m kpi export-parquet --db {source} --out DIR, and read DIR")
             tickets = spark.read.parquet(source) if is_location else spark.table(source)
             missing = [name for name in ticket_columns() if name not in tickets.columns]
             if missing:
