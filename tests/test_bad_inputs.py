@@ -155,4 +155,4 @@ def test_upload_page_says_it_in_zh_tw_too(db_file):
     at.run()
     at.file_uploader[0].set_value((wide.name, wide.data, "text/csv"))
     at.run()
-    assert [e.value for e in at.error] == ["wide.csv: 有 20,000 個欄位，超過上限 2,000 個；這不像是服務請求匯出檔"]
+    assert [e.value for e in at.error] == ["wide.csv：有 20,000 個欄位，超過上限 2,000 個；這不像是服務請求匯出檔"]

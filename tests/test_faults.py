@@ -253,8 +253,8 @@ def test_the_inbox_imports_each_file_once_and_records_its_outcome(tmp_path):
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == [".arriving.csv"]
     history = inbox.history(con, "zh-TW")
     assert history[["file", "outcome", "reason"]].values.tolist() == [
-        ["week41.csv", "unchanged", ""], ["week41-again.csv", "imported", ""], ["empty.csv", "failed", "empty.csv: 檔案是空的"],
-        ["bad.csv", "rejected", "bad.csv, 第 2 列, 欄位「提出時間」: 「2009-13-05 09:00」不是 iso 格式的日期（例如 2012-08-01 13:06）"]]
+        ["week41.csv", "unchanged", ""], ["week41-again.csv", "imported", ""], ["empty.csv", "failed", "empty.csv：檔案是空的"],
+        ["bad.csv", "rejected", "bad.csv，第 2 列，欄位「提出時間」：「2009-13-05 09:00」不是「ISO 8601（2012-08-01 13:06）」格式的日期"]]
     assert store.scalar(con, "SELECT count(*) FROM tickets") == 7
     con.close()
 

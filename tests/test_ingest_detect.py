@@ -114,7 +114,7 @@ def test_undecodable_big5_names_the_line(tmp_path):
     with pytest.raises(InputError) as caught:
         reader.transcode_to_utf8(path, "cp950", "broken.csv")
     assert caught.value.row == 3
-    assert caught.value.message("zh-TW") == "broken.csv, 第 3 列: 不是有效的 cp950 文字（含有無法解碼的位元組）"
+    assert caught.value.message("zh-TW") == "broken.csv，第 3 列：不是有效的 cp950 文字（含有無法解碼的位元組）"
     assert str(caught.value) == "broken.csv, row 3: not valid cp950 text (a byte that is not a character)"
 
 

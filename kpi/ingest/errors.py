@@ -31,7 +31,8 @@ class InputError(Exception):
             where.append(i18n.t("error.where_row", lang, row=self.row))
         if self.column is not None:
             where.append(i18n.t("error.where_column", lang, column=self.column))
-        return f"{', '.join(where)}: {i18n.t(self.key, lang, **_named_fields(self.values, lang))}"
+        comma, colon = _PUNCTUATION.get(lang, (", ", ": "))
+        return f"{comma.join(where)}{colon}{i18n.t(self.key, lang, **_named_fields(self.values, lang))}"
 
     def __str__(self) -> str:
         return self.message("en")
@@ -79,9 +80,16 @@ def _without_paths(text: str) -> str:
     return _PATH.sub("…", text)
 
 
+# Where a message says file, row and column: Chinese text takes full-width commas and colons.
+_PUNCTUATION = {"zh-TW": ("，", "："), "en": (", ", ": ")}
+
+
 def _named_fields(values: dict, lang: str) -> dict:
-    """Canonical field names (``field``, or a list in ``fields``) as the reader's language says them."""
+    """Canonical field names (``field``, or a list in ``fields``) as the reader's language says them,
+    and a date form (``form``, e.g. ``iso``) by its name in that language too (``form_name``)."""
     named = dict(values)
+    if "form" in named:
+        named["form_name"] = i18n.t(f"code.date_form.{named['form']}", lang)
     if "field" in named:
         named["field"] = i18n.t(f"field.{named['field']}", lang)
     if "fields" in named:
