@@ -77,6 +77,8 @@ def generated_cells(count: int, seed: int = 20261130) -> list[str]:
                   # Java's Date.toString(): Taipei's CST and UTC read; another zone's name, a day that
                   # is none, lower case and a one-digit day refused
                   "Mon Feb 05 09:14:00 CST 2024", "Thu Feb 29 23:59:59 UTC 2024", "Sun Dec 31 00:00:00 GMT 2023",
+                  "Mon Feb 05 09:14:00 GMT+08:00 2024", "Mon Feb 05 09:14:00 GMT-05:30 2024", "Mon Feb 05 09:14:00 GMT+8 2024",
+                  "Mon Feb 05 09:14:00 GMT+15:00 2024",
                   "Mon Feb 05 09:14:00 EST 2024", "Fri Feb 30 09:14:00 CST 2024", "mon feb 05 09:14:00 cst 2024",
                   "Mon Feb 5 09:14:00 CST 2024", "Mon Feb 05 09:14:00 CST 24"])
     return sorted(cells)

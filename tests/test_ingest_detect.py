@@ -342,6 +342,8 @@ def test_a_header_read_past_the_first_256_kb_is_the_header_read_whole(tmp_path):
         # Java's Date.toString() in a JVM set to Asia/Taipei (CST), and one in UTC: 01:14 UTC is 09:14.
         (["Mon Feb 05 09:14:00 CST 2024", "Tue Feb 06 14:30:59 CST 2024"], "java_date", datetime(2024, 2, 5, 9, 14)),
         (["Mon Feb 05 01:14:00 UTC 2024", "Sat Dec 31 23:59:59 GMT 2022"], "java_date", datetime(2024, 2, 5, 9, 14)),
+        # A JVM started with -Duser.timezone=GMT+8 writes the offset: it says the time.
+        (["Mon Feb 05 06:14:00 GMT+05:00 2024", "Tue Feb 06 14:30:59 GMT+08:00 2024"], "java_date", datetime(2024, 2, 5, 9, 14)),
         # Unix seconds: 1707095640 is 2024-02-05 01:14 UTC.
         (["1707095640", "1707183900"], "epoch_s", datetime(2024, 2, 5, 9, 14)),
         # 40123.5 days after 1899-12-30 = 2009-11-06 12:00 (Excel's serial date).

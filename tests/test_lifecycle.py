@@ -489,6 +489,7 @@ def test_an_export_written_in_utc_is_read_in_the_stores_zone(con, tmp_path):
     ("iso", "2024-02-05T01:00+08:00[Asia/Taipei]", datetime(2024, 2, 5, 1)),  # Java's zone id: by its offset
     ("iso", "2024-02-05T01:00Z[UTC]", datetime(2024, 2, 5, 9)),
     ("java_date", "Mon Feb 05 01:00:00 UTC 2024", datetime(2024, 2, 5, 9)),  # UTC by its name, converted once
+    ("java_date", "Mon Feb 05 09:00:00 GMT+08:00 2024", datetime(2024, 2, 5, 9)),  # by its offset, as ISO's
 ])
 def test_only_times_without_an_offset_take_the_files_zone(form, cell, stored):
     import duckdb

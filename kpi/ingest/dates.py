@@ -48,9 +48,10 @@ _ZONE_ID = re.compile(ZONE_ID)
 # Java's Date.toString(), as in-house Java systems write a date into a file: "Mon Feb 05 09:14:00 CST 2024".
 # The word before the year is the short name of the exporting JVM's zone: CST for Asia/Taipei (and
 # for America/Chicago). It is read only where it names the file's zone (zone_abbreviations, passed to
-# SQL as $zone_names) or UTC, so a US file's CST is refused rather than taken for Taiwan's.
+# SQL as $zone_names) or UTC, so a US file's CST is refused rather than taken for Taiwan's. A JVM
+# started with -Duser.timezone=GMT+8 writes its offset instead, "GMT+08:00", which says the time.
 JAVA_DATE = (r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9][0-9]"
-             r" [0-9][0-9]:[0-9][0-9]:[0-9][0-9]) ([A-Z]{2,5}) ([0-9]{4})$")
+             r" [0-9][0-9]:[0-9][0-9]:[0-9][0-9]) ([A-Z]{2,5}|GMT[+-](?:0[0-9]|1[0-4]):[0-5][0-9]) ([0-9]{4})$")
 _JAVA_DATE = re.compile(JAVA_DATE)
 UTC_NAMES = ("UTC", "GMT")
 # SQL Server's datetime2 writes seven digits of a second (15:32:00.0000000); strptime's %f takes
@@ -168,9 +169,12 @@ class DateFormat:
         moment = self._strptime(f"{match.group(1)} {match.group(3)}") if match else None
         if moment is None:
             return None
-        if match.group(2) in UTC_NAMES:
-            return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
-        return moment if match.group(2) in zone_abbreviations(time_zone) else None
+        zone = match.group(2)
+        if zone in UTC_NAMES or zone.startswith("GMT"):
+            east = timedelta(hours=int(zone[4:6] or 0), minutes=int(zone[7:9] or 0))  # GMT+08:00; none for GMT, UTC
+            offset = -east if zone[3:4] == "-" else east
+            return (moment - offset).replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+        return moment if zone in zone_abbreviations(time_zone) else None
 
     def _strptime(self, value: str | None) -> datetime | None:
         """The first of the form's patterns that reads ``value``, passing over those whose loose
@@ -199,8 +203,11 @@ class DateFormat:
         if self.zone_names:
             zone = f"regexp_extract({text}, '{JAVA_DATE}', 2)"
             moment = f"try_strptime(regexp_replace({text}, '{JAVA_DATE}', '\\1 \\3'), '{self.patterns[0]}')"
+            # Minutes east of UTC for UTC, GMT and GMT+08:00 ("GMT" then a sign, hours and minutes).
+            offset = (f"CASE WHEN {zone} IN {UTC_NAMES} THEN 0 WHEN {zone} LIKE 'GMT_%' THEN (CASE WHEN {zone}[4] = '-'"
+                      f" THEN -1 ELSE 1 END) * (CAST({zone}[5:6] AS INTEGER) * 60 + CAST({zone}[8:9] AS INTEGER)) END")
             return (f"CASE WHEN NOT regexp_matches({text}, '{JAVA_DATE}') THEN NULL"
-                    f" WHEN {zone} IN {UTC_NAMES} THEN timezone($time_zone, timezone('UTC', {moment}))"
+                    f" WHEN {offset} IS NOT NULL THEN timezone($time_zone, timezone('UTC', {moment} - to_minutes({offset})))"
                     f" WHEN list_contains($zone_names, {zone}) THEN {moment} END")
         if self.is_excel_serial:
             return (f"CASE WHEN regexp_full_match({text}, '{_EXCEL_SERIAL.pattern[1:-1]}') THEN TIMESTAMP '1899-12-30'"
@@ -256,7 +263,8 @@ class DateFormat:
         if self.epoch_digits or self.utc_offsets:
             return parsed
         if self.zone_names:
-            return f"CASE WHEN regexp_extract({text}, '{JAVA_DATE}', 2) IN {UTC_NAMES} THEN {parsed} ELSE {converted} END"
+            return (f"CASE WHEN regexp_extract({text}, '{JAVA_DATE}', 2) LIKE 'GMT%'"
+                    f" OR regexp_extract({text}, '{JAVA_DATE}', 2) = 'UTC' THEN {parsed} ELSE {converted} END")
         if self.name == "iso":
             return (f"CASE WHEN regexp_matches({without_zone_id_sql(text)}, '{TIME_WITH_OFFSET}') THEN {parsed}"
                     f" ELSE {converted} END")
