@@ -218,6 +218,22 @@ def test_undo_puts_back_what_a_people_file_replaced(con):
     assert ratings(con) == [] and stored(con, "SELECT count(*) FROM people") == [(0,)]
 
 
+def test_a_re_export_says_which_ratings_changed_and_which_are_as_stored(con):
+    # HR exports the matrix again each month: the same ten ratings are unchanged, not updated;
+    # one rating raised is the one update. The file's bytes differ each time (a line end added).
+    first = imports.apply_import(con, plan(con, MATRIX.read_bytes()))
+    again = imports.apply_import(con, plan(con, MATRIX.read_bytes() + b"\n", "matrix-march.csv"))
+    raised = MATRIX.read_text(encoding="utf-8-sig").replace("E02,陳小明,總經理室-測試環境,CS,1,", "E02,陳小明,總經理室-測試環境,CS,2,")
+    one_raised = imports.apply_import(con, plan(con, raised, "matrix-april.csv"))
+    counts = "SELECT rows_inserted, rows_updated, rows_unchanged FROM import_batches WHERE batch_id = ?"
+    assert [stored(con, counts.replace("?", str(b))) for b in (first, again, one_raised)] == [
+        [(13, 0, 0)], [(0, 0, 10)], [(0, 1, 9)]]
+    report = imports.report(con, plan(con, raised, "matrix-april.csv"), one_raised)
+    assert (report.inserted, report.updated, report.unchanged) == (0, 1, 9)
+    assert batches.undo_batch(con, one_raised) == 10
+    assert ratings(con) == MATRIX_RATINGS
+
+
 def test_undo_in_any_order_ends_as_importing_only_the_others(con):
     first = imports.apply_import(con, plan(con, MATRIX.read_bytes()))
     correction = imports.apply_import(con, plan(con, "員工編號,溝通協調能力\nE01,1\n", "fix.csv"))

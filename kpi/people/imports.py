@@ -650,11 +650,12 @@ def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool
     replaced = MODEL_KINDS[plan.layout.kind] if replace else None
 
     def store_rows(con: duckdb.DuckDBPyConnection, original_file: str) -> int:
-        batch_id = batches.next_batch_id(con)
+        batch_id, unchanged = batches.next_batch_id(con), 0
         for table in dict.fromkeys([*([replaced] if replaced else []), *plan.tables]):
             incoming = plan.tables.get(table, _frame(table, []))
             con.register("_people_incoming", incoming.assign(batch_id=batch_id))
             try:
+                unchanged += _unchanged_rows(con, table)
                 batches.keep_replaced(con, batch_id, table, _KEYS[table], "_people_incoming", table == replaced)
                 if table == replaced:
                     con.execute(f"DELETE FROM {table}")
@@ -665,13 +666,13 @@ def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool
         if in_use:
             table, codes = in_use[0]
             raise InputError(plan.file_name, f"people.reject.in_use.{table}", codes=", ".join(codes))
-        inserted, updated = store.first_row(
+        inserted, replaced_rows = store.first_row(
             con, "SELECT count(*) FILTER (before IS NULL), count(*) FILTER (before IS NOT NULL)"
                  " FROM batch_replaced_rows WHERE batch_id = ?", [batch_id])
         source = plan.source
         batches.record_batch(con, batches.BatchRecord(
             batch_id, KIND, plan.file_name, plan.checksum, original_file, plan.layout.kind, KIND,
-            (plan.rows_read, inserted, updated, 0, plan.rows_rejected), source,
+            (plan.rows_read, inserted, replaced_rows - unchanged, unchanged, plan.rows_rejected), source,
             {**plan.layout.columns, **plan.layout.competency_columns}, list(source.frame.columns), is_demo=is_demo))
         return batch_id
 
@@ -680,11 +681,22 @@ def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool
 
 def report(con: duckdb.DuckDBPyConnection, plan: ImportPlan, batch_id: int | None) -> batches.ImportReport:
     """What an import did, as every kind of file says it (``batch_id`` None: nothing was stored)."""
-    inserted, updated = (store.first_row(con, "SELECT rows_inserted, rows_updated FROM import_batches"
-                                              " WHERE batch_id = ?", [batch_id]) if batch_id else (0, 0))
+    inserted, updated, unchanged = (
+        store.first_row(con, "SELECT rows_inserted, rows_updated, rows_unchanged FROM import_batches"
+                             " WHERE batch_id = ?", [batch_id]) if batch_id else (0, 0, 0))
     return batches.ImportReport(
-        plan.file_name, batch_id, plan.rows_read, inserted, updated, 0, 0, plan.rows_rejected, plan.already_imported,
+        plan.file_name, batch_id, plan.rows_read, inserted, updated, unchanged, 0, plan.rows_rejected,
+        plan.already_imported,
         tuple(plan.rejects), kind=KIND, detail=f"people file, {plan.layout.kind}; store rows")
+
+
+def _unchanged_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows of ``_people_incoming`` the table holds already as they are (every column equal, the
+    batch that wrote them aside): written again, but not updated, as the file's summary says."""
+    columns = {c: sql_type for c, sql_type in TABLE_COLUMNS[table].items() if c != "batch_id"}
+    incoming = ", ".join(f"CAST({sql.ident(c)} AS {sql_type})" for c, sql_type in columns.items())
+    return store.scalar(con, f"SELECT count(*) FROM (SELECT {incoming} FROM _people_incoming"
+                             f" INTERSECT SELECT {', '.join(map(sql.ident, columns))} FROM {table})")
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: str) -> None:
