@@ -83,6 +83,24 @@ def test_week41_commitments_from_the_export(capsys):
         assert code == 0 and out.splitlines()[-1] == "TOTAL,6,0.5,0.5,0.5", period
 
 
+def test_a_report_on_export_files_names_the_rows_it_could_not_read(capsys, tmp_path):
+    # Rows 2-4 hold a 13th month: the report counts the other four and says where the first refusal is.
+    lines = WEEK41.read_text(encoding="utf-8").splitlines()
+    some = [lines[0], *(line.replace(",2009-10-0", ",2009-13-0", 1) if i < 3 else line for i, line in enumerate(lines[1:]))]
+    (tmp_path / "some.csv").write_text("\n".join(some) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "weekly", "--week", "2009-W41", "--format", "csv", tmp_path / "some.csv")
+    assert code == 0 and out.splitlines()[-1].startswith("TOTAL,0,4,4,")
+    assert err == ("warning: some.csv: 3 rows rejected, the first row 2, column '提出時間': '2009-13-05 09:00' is not a date"
+                   " in the form '2012-08-01 13:06' (iso) (all of them: `python -m kpi import`)\n")
+    # Every row refused: no table of zeros, as if there were no tickets, but the reason.
+    every = [lines[0], *(line.replace(",2009-10-0", ",2009-13-0", 1) for line in lines[1:])]
+    (tmp_path / "none.csv").write_text("\n".join(every) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "weekly", "--week", "2009-W41", tmp_path / "none.csv")
+    assert (code, out) == (2, "")
+    assert err == ("error: no row of none.csv could be read, so there is nothing to report on; row 2, column '提出時間':"
+                   " '2009-13-05 09:00' is not a date in the form '2012-08-01 13:06' (iso)\n")
+
+
 def test_calendar_applies_for_the_run_only(capsys, db_file):
     con = store.connect(db_file)
     # Wed 2024-02-07 10:00 Level 1, no deadlines; done Tue 2/13 09:00

@@ -234,10 +234,22 @@ def _import(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> None:
         reports = import_files(con, paths)
     except InputError as err:
         raise UserError(str(err)) from None
+    if all(imported.kept_nothing for imported in reports):  # the report would be all zeros, as if no ticket
+        raise UserError(f"no row of {', '.join(r.file_name for r in reports)} could be read, so there is nothing to "
+                        f"report on; {_first_reject(reports[0])}")
     for imported in reports:
         if imported.rejected:
-            print(f"warning: {imported.file_name}: {imported.rejected} rows rejected (see `python -m kpi import`)",
-                  file=sys.stderr)
+            print(f"warning: {imported.file_name}: {imported.rejected} rows rejected, the first {_first_reject(imported)}"
+                  " (all of them: `python -m kpi import`)", file=sys.stderr)
+
+
+def _first_reject(imported) -> str:
+    """Where and why the first row of an import was refused."""
+    if not imported.rejects:
+        return "no row holds data"
+    first = imported.rejects[0]
+    column = f", column {first.column!r}" if first.column else ""
+    return f"row {first.row}{column}: {first.reason}"
 
 
 def _rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict]:
