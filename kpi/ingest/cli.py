@@ -100,9 +100,7 @@ def run(args: argparse.Namespace) -> int:
                     else finding.text_in("en"))
             print(f"  note: {finding.count:,} row{'' if finding.count == 1 else 's'}: {text} (first rows: {rows})")
         for reject in report.rejects[: args.show_rejects]:
-            column = f", column {reject.column!r}" if reject.column else ""
-            print(f"  {'skipped' if reject.key in NOT_DATA else 'rejected'}: {reject.file}, row {reject.row}{column}:"
-                  f" {reject.reason}")
+            print(f"  {'skipped' if reject.key in NOT_DATA else 'rejected'}: {reject.file}, {reject.where_and_why}")
         if len(report.rejects) > args.show_rejects:
             print(f"  … {len(report.rejects) - args.show_rejects} more rejected rows")
         imported += not report.kept_nothing

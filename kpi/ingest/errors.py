@@ -55,6 +55,12 @@ class Reject:
     def reason_in(self, lang: str) -> str:
         return i18n.t(self.key, lang, **_named_fields(dict(self.values), lang))
 
+    @property
+    def where_and_why(self) -> str:
+        """Row, column and reason in English, as the CLI says them: row 2, column '提出時間': …"""
+        column = f", column {self.column!r}" if self.column else ""
+        return f"row {self.row}{column}: {self.reason}"
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -245,11 +245,7 @@ def _import(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> None:
 
 def _first_reject(imported) -> str:
     """Where and why the first row of an import was refused."""
-    if not imported.rejects:
-        return "no row holds data"
-    first = imported.rejects[0]
-    column = f", column {first.column!r}" if first.column else ""
-    return f"row {first.row}{column}: {first.reason}"
+    return imported.rejects[0].where_and_why if imported.rejects else "no row holds data"
 
 
 def _rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict]:
