@@ -159,10 +159,17 @@ def test_data_page_upload_preview_rejects_and_import(db_file):
     assert refused.iloc[0].tolist()[1:3] == [3, "產品操作與FAQ撰寫能力"]
     at.button(key="people_upload_import").click().run()
     assert not at.exception
-    assert at.success[0].value == "Imported people-matrix.csv (3 rows imported, 1 with problems)."
+    assert at.success[0].value == ("Imported people-matrix.csv (3 rows imported, 1 with problems): 13 new, 0 changed"
+                                   " and 0 unchanged entries in the store.")
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(*) FROM assessments") == 10
     con.close()
+    # Next month's export of the same ratings: other bytes, nothing changed, and the page says so.
+    at.file_uploader[0].set_value(("matrix-march.csv", (FIXTURES / "people-matrix.csv").read_bytes() + b"\n",
+                                   "text/csv")).run()
+    at.button(key="people_upload_import").click().run()
+    assert at.success[0].value == ("Imported matrix-march.csv (2 rows imported, 1 with problems): 0 new, 0 changed"
+                                   " and 10 unchanged entries in the store.")
 
 
 @pytest.mark.parametrize("data, message", [
@@ -214,7 +221,8 @@ def test_model_page_imports_model_files_and_sends_people_files_elsewhere(db_file
     at.file_uploader[0].set_value(("items.csv", items.encode(), "text/csv")).run()
     at.button(key="model_upload_import").click().run()
     assert not at.exception
-    assert at.success[0].value == "Imported items.csv (1 rows imported, 0 with problems)."
+    assert at.success[0].value == ("Imported items.csv (1 rows imported, 0 with problems): 1 new, 0 changed and"
+                                   " 0 unchanged entries in the store.")
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT title_en FROM learning_items WHERE item_id = 'kb_review'") == "KB review"
     con.close()

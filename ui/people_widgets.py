@@ -212,11 +212,12 @@ def people_preview(key: str, file_name: str, data: bytes, kinds: tuple[str, ...]
     if st.button(t("people.upload.import"), type="primary", disabled=not counts, key=f"{key}_import",
                  icon=":material/database_upload:"):
         try:
-            imports.apply_import(con, plan)
+            done = imports.report(con, plan, imports.apply_import(con, plan))
         except InputError as err:
             st.error(err.message(lang()), icon=":material/error:")
             return None
-        return t("people.upload.imported", file=file_name, rows=plan.rows_accepted, rejected=plan.rows_rejected)
+        return t("people.upload.imported", file=file_name, rows=plan.rows_accepted, rejected=plan.rows_rejected,
+                 inserted=done.inserted, updated=done.updated, unchanged=done.unchanged)
     return None
 
 
