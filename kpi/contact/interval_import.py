@@ -339,9 +339,10 @@ def preview(con: duckdb.DuckDBPyConnection, source, plan: IntervalPlan) -> Inter
     mapped, changes = f"{source.staged.table}_mapped", f"{source.staged.table}_changes"
     select, bad = _mapped_sql(source, plan)
     query = f"CREATE OR REPLACE TEMP TABLE {mapped} AS {select}"
+    zone = batches.time_zone(con)
     parameters = {"layout": plan.layout, "basis": plan.layout_spec.service_level_basis, "default_queue": DEFAULT_QUEUE,
                   "threshold": plan.threshold_seconds, "percent_scale": plan.percent_scale,
-                  "time_zone": batches.time_zone(con), "zone_names": list(dates.zone_abbreviations(batches.time_zone(con)))}
+                  "time_zone": zone, "zone_names": list(dates.zone_abbreviations(zone))}
     con.execute(query, sql.used_parameters(query, parameters))
     minutes = plan.interval_minutes or _interval_gap(con, mapped)
     con.execute(f"UPDATE {mapped} SET interval_minutes = ? WHERE interval_minutes IS NULL", [minutes])

@@ -203,9 +203,7 @@ class DateFormat:
         if self.zone_names:
             zone = f"regexp_extract({text}, '{JAVA_DATE}', 2)"
             moment = f"try_strptime(regexp_replace({text}, '{JAVA_DATE}', '\\1 \\3'), '{self.patterns[0]}')"
-            # Minutes east of UTC for UTC, GMT and GMT+08:00 ("GMT" then a sign, hours and minutes).
-            offset = (f"CASE WHEN {zone} IN {UTC_NAMES} THEN 0 WHEN {zone} LIKE 'GMT_%' THEN (CASE WHEN {zone}[4] = '-'"
-                      f" THEN -1 ELSE 1 END) * (CAST({zone}[5:6] AS INTEGER) * 60 + CAST({zone}[8:9] AS INTEGER)) END")
+            offset = _java_offset_sql(text)
             return (f"CASE WHEN NOT regexp_matches({text}, '{JAVA_DATE}') THEN NULL"
                     f" WHEN {offset} IS NOT NULL THEN timezone($time_zone, timezone('UTC', {moment} - to_minutes({offset})))"
                     f" WHEN list_contains($zone_names, {zone}) THEN {moment} END")
@@ -263,12 +261,19 @@ class DateFormat:
         if self.epoch_digits or self.utc_offsets:
             return parsed
         if self.zone_names:
-            return (f"CASE WHEN regexp_extract({text}, '{JAVA_DATE}', 2) LIKE 'GMT%'"
-                    f" OR regexp_extract({text}, '{JAVA_DATE}', 2) = 'UTC' THEN {parsed} ELSE {converted} END")
+            return f"CASE WHEN {_java_offset_sql(text)} IS NOT NULL THEN {parsed} ELSE {converted} END"
         if self.name == "iso":
             return (f"CASE WHEN regexp_matches({without_zone_id_sql(text)}, '{TIME_WITH_OFFSET}') THEN {parsed}"
                     f" ELSE {converted} END")
         return converted
+
+
+def _java_offset_sql(text: str) -> str:
+    """SQL: minutes east of UTC that a JAVA_DATE states itself (UTC, GMT, GMT+08:00: "GMT" then a
+    sign, hours and minutes), NULL where it names a zone instead (CST), as _java_date reads it."""
+    zone = f"regexp_extract({text}, '{JAVA_DATE}', 2)"
+    return (f"CASE WHEN {zone} IN {UTC_NAMES} THEN 0 WHEN {zone} LIKE 'GMT_%' THEN (CASE WHEN {zone}[4] = '-'"
+            f" THEN -1 ELSE 1 END) * (CAST({zone}[5:6] AS INTEGER) * 60 + CAST({zone}[8:9] AS INTEGER)) END")
 
 
 @functools.cache
