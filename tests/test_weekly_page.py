@@ -126,3 +126,13 @@ def test_the_alerts_tab_counts_each_list_and_shows_its_first_page(db_file):
     assert not app.exception
     assert {m.label: m.value for m in app.metric}["Unassigned"] == "1,200"
     assert "Tickets 1–50 of 1,200; download the whole list below." in [c.value for c in app.caption]
+
+
+def test_a_weekly_column_is_as_wide_as_its_header_in_either_language():
+    """Streamlit's "small" column (75 px) cut zh-TW headers of five characters: a full-width
+    character takes 14 px, a Latin one 6.5 px, and 20 px of padding."""
+    assert service_view.header_width("服務水準") == 76          # 4 × 14 + 20
+    assert service_view.header_width("總服務水準") == 90        # 5 × 14 + 20
+    assert service_view.header_width("平均升級次數") == 104     # 6 × 14 + 20
+    assert service_view.header_width("Overdue 3+×") == 92      # 11 × 6.5 + 20, rounded
+    assert service_view.header_width("SL") == 75               # never narrower than "small"

@@ -4,6 +4,7 @@ the charts, the drill-down ticket list with downloads, and the KPI help panel.""
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+import unicodedata
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -258,13 +259,21 @@ def short_label(column: str) -> str:
     return t(f"service.short.{column}")
 
 
+def header_width(header: str) -> int:
+    """Pixels a narrow column needs to show ``header`` whole: Streamlit's "small" (75 px) cuts a
+    zh-TW header of five characters or more (總服務水準), a full-width character being about 14 px."""
+    text = sum(14 if unicodedata.east_asian_width(char) in "WF" else 6.5 for char in header)
+    return max(75, round(text) + 20)
+
+
 def show_weekly_table(table: Styler, **selection) -> None:
     """Every row visible, the total first; the rates lead, so at 1400 px the service levels and the
-    total are in view without scrolling; counts follow in narrow columns. Each header's full name and
-    meaning are in its tooltip."""
+    total are in view without scrolling; counts follow in narrow columns, each as wide as its header.
+    Each header's full name and meaning are in its tooltip."""
     lang = ui.lang()
     config = {short_label(c): st.column_config.TextColumn(
-        width="small", alignment="right", help=f"{label(c)}: {metric(c).description(lang)}") for c in WEEKLY_COLUMNS}
+        width=header_width(short_label(c)), alignment="right", help=f"{label(c)}: {metric(c).description(lang)}")
+        for c in WEEKLY_COLUMNS}
     group = table.data.columns[0]
     config[group] = st.column_config.TextColumn(pinned=True)
     order = [group, *(short_label(c) for c in RATES_FIRST)]
