@@ -8,6 +8,7 @@ import ui
 from kpi import metrics, targets
 from kpi.targets import TargetsError
 from ui.access import permits
+from ui.components.columns import cell_width, header_width
 from ui.session import t
 
 EDITOR = "targets.editor"
@@ -45,7 +46,8 @@ def kpi_name(key: str) -> str:
 stored = targets.editor_frame(con)
 stored["department"] = stored["department"].replace({targets.OVERALL: ALL})
 stored["unit"] = stored["kpi_key"].map(lambda key: t(f"targets.unit.{registry[key].unit}"))
-threshold = {name: st.column_config.NumberColumn(t(f"targets.col.{name}"), min_value=0, required=True, width="small")
+threshold = {name: st.column_config.NumberColumn(t(f"targets.col.{name}"), min_value=0, required=True,
+                                                width=header_width(t(f"targets.col.{name}"), editable=True))
              for name in targets.THRESHOLDS}
 edited = st.data_editor(
     stored, key=EDITOR, hide_index=True, width="stretch", num_rows="dynamic", disabled=["unit"],
@@ -53,7 +55,7 @@ edited = st.data_editor(
     column_order=["kpi_key", "department", "direction", *targets.THRESHOLDS, "unit"],
     column_config={
         "kpi_key": st.column_config.SelectboxColumn(t("targets.col.kpi_key"), options=list(registry), required=True,
-                                                    width=340, format_func=kpi_name),
+                                                    width=cell_width(map(kpi_name, registry)), format_func=kpi_name),
         "department": st.column_config.SelectboxColumn(
             t("targets.col.department"), options=[ALL, *targets.departments(con)], default=ALL,
             format_func=lambda d: t("targets.all_departments") if d == ALL else d),

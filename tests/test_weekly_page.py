@@ -12,6 +12,7 @@ from kpi.service import comparison, presentation, report
 from kpi.service.periods import iso_week
 from tests.service_tickets import insert_tickets, week41_rows, weekly_page
 from ui import service_view
+from ui.components.columns import cell_width, header_width
 
 
 def two_departments() -> list[dict]:
@@ -128,11 +129,14 @@ def test_the_alerts_tab_counts_each_list_and_shows_its_first_page(db_file):
     assert "Tickets 1–50 of 1,200; download the whole list below." in [c.value for c in app.caption]
 
 
-def test_a_weekly_column_is_as_wide_as_its_header_in_either_language():
+def test_a_narrow_column_is_as_wide_as_its_header_in_either_language():
     """Streamlit's "small" column (75 px) cut zh-TW headers of five characters: a full-width
     character takes 14 px, a Latin one 6.5 px, and 20 px of padding."""
-    assert service_view.header_width("服務水準") == 76          # 4 × 14 + 20
-    assert service_view.header_width("總服務水準") == 90        # 5 × 14 + 20
-    assert service_view.header_width("平均升級次數") == 104     # 6 × 14 + 20
-    assert service_view.header_width("Overdue 3+×") == 92      # 11 × 6.5 + 20, rounded
-    assert service_view.header_width("SL") == 75               # never narrower than "small"
+    assert header_width("服務水準") == 76          # 4 × 14 + 20
+    assert header_width("總服務水準") == 90        # 5 × 14 + 20
+    assert header_width("平均升級次數") == 104     # 6 × 14 + 20
+    assert header_width("Overdue 3+×") == 92      # 11 × 6.5 + 20, rounded
+    assert header_width("SL") == 75               # never narrower than "small"
+    assert header_width("黃燈門檻", editable=True) == 96   # and the data editor's pencil, 20 px
+    assert cell_width(["服務績效 · 一次承諾達成率", "人員職能 · 準時完成率"]) == 194   # 11 × 14 + 3 × 6.5, rounded, + 20
+    assert cell_width([]) == 75

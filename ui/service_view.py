@@ -4,7 +4,6 @@ the charts, the drill-down ticket list with downloads, and the KPI help panel.""
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-import unicodedata
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -19,6 +18,7 @@ from kpi.service.periods import Period
 from kpi.service.presentation import metric
 from kpi.service.report import FilterOptions, ServiceQuery
 from ui import service_charts, url_params
+from ui.components.columns import header_width
 from ui.components.download import download_buttons, table_with_downloads
 from ui.components.kpi_card import kpi_card, legend_caption, style_by_target
 from ui import privacy as ui_privacy
@@ -257,13 +257,6 @@ def rated_weekly_table(review: report.WeeklyReview, by: str) -> Styler:
 def short_label(column: str) -> str:
     """A weekly column's header on screen: short enough to be read whole in a narrow column."""
     return t(f"service.short.{column}")
-
-
-def header_width(header: str) -> int:
-    """Pixels a narrow column needs to show ``header`` whole: Streamlit's "small" (75 px) cuts a
-    zh-TW header of five characters or more (總服務水準), a full-width character being about 14 px."""
-    text = sum(14 if unicodedata.east_asian_width(char) in "WF" else 6.5 for char in header)
-    return max(75, round(text) + 20)
 
 
 def show_weekly_table(table: Styler, **selection) -> None:
