@@ -351,9 +351,25 @@ def test_levels_from_every_scheme():
     cases = {"Urgent": 1, "High": 2, "Normal": 3, "Low": 4, "Blocker": 1, "Major": 3, "Minor": 4, "Trivial": 5,
              "Highest": 1, "Lowest": 5, "1 - Critical": 1, "5 - Planning": 5, "P1": 1, "p4": 4, "Sev 2": 2,
              "Severity 3": 3, "Level 5": 5, "緊急": 1, "高": 2, "中": 3, "低": 4, "3": 3, "10": None, "Whenever": None}
-    assert {w: vocabularies.level_of(w, words) for w in cases} == cases
+    assert dict(zip(cases, vocabularies.levels_of(list(cases), words))) == cases
     zammad = vocabularies.priority_map("zammad")
-    assert [vocabularies.level_of(w, zammad) for w in ("1 low", "2 normal", "3 high")] == [4, 3, 2]
+    assert vocabularies.levels_of(["1 low", "2 normal", "3 high"], zammad) == [4, 3, 2]
+
+
+def test_priorities_numbered_upwards_are_read_by_their_words():
+    """OTRS and Znuny number their five priorities upwards, the most urgent last: "5 very high" is
+    Level 1, not 5, in English and in OTRS's zh-TW (5-非常高). Zammad's do the same without its
+    layout. A file numbered downwards (ServiceNow's "1 - Critical") keeps its numbers."""
+    words = vocabularies.priority_map(None)
+    otrs = ["1 very low", "2 low", "3 normal", "4 high", "5 very high"]
+    assert vocabularies.levels_of(otrs, words) == [5, 4, 3, 2, 1]
+    assert vocabularies.levels_of(["1-非常低", "2-低", "3-正常", "4-高", "5-非常高", None], words) == [5, 4, 3, 2, 1, None]
+    assert vocabularies.levels_of(["3 high", "1 low", "2 normal"], words) == [2, 4, 3]
+    assert vocabularies.levels_of(["1 - High", "2 - Medium", "3 - Low"], words) == [1, 2, 3]
+    # a file holding one of them: the word where it is two levels or more from the number
+    assert vocabularies.levels_of(["5 very high"], words) == [1]
+    assert vocabularies.levels_of(["4 high"], words) == [2]
+    assert vocabularies.levels_of(["1 - High"], words) == [1]
 
 
 def test_person_figures_leave_cancelled_and_impossible_completions_out(con):
@@ -770,3 +786,25 @@ def test_a_dynamics_365_case_view_exported_to_excel(con, tmp_path):
         ("CAS-01002-Z7W1K9", "Dynamics 365 Customer Service", "pending", 3, "Email", datetime(2024, 2, 20, 14, 30),
          datetime(2024, 2, 7, 10, 0), None, False),
     ]
+
+
+@pytest.mark.parametrize("fixture", ["otrs-search-2024-02.csv", "otrs-search-zh-2024-02.csv"])
+def test_an_otrs_ticket_search_exported_as_csv(con, fixture):
+    """OTRS and Znuny's search result as CSV (semicolons, every cell quoted), headers and states in
+    the agent's language, priorities as stored: "5 very high" is Level 1, "1 very low" Level 5;
+    "closed unsuccessful" is closed, "merged" cancelled; the queue is the department."""
+    source = importer.open_source(con, FIXTURES / fixture)
+    assert importer.propose_plan(con, source).layout == "otrs"
+    report_ = importer.import_file(con, FIXTURES / fixture)
+    assert (report_.inserted, report_.rejected) == (6, 0)
+    assert lifecycle(con) == {
+        "2024020510000011": ("closed", False, datetime(2024, 2, 5, 16, 2), False, 3),
+        "2024020510000029": ("open", True, None, False, 1),
+        "2024020610000014": ("pending", True, None, False, 4),
+        "2024020610000022": ("closed", False, datetime(2024, 2, 7, 10, 0), False, 2),
+        "2024020710000018": ("new", True, None, False, 5),
+        "2024020710000026": ("cancelled", False, None, False, 3)}
+    assert con.execute("SELECT source_system, department, owner, customer, first_response_at FROM tickets"
+                       " ORDER BY ticket_id LIMIT 2").fetchall() == [
+        ("OTRS / Znuny", "Support::Level 1", "amy.lin", "Chen Ta-wei", datetime(2024, 2, 5, 9, 31)),
+        ("OTRS / Znuny", "Support::Level 2", "ben.wu", "Lin Mei-hua", datetime(2024, 2, 5, 12, 5))]

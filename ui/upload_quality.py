@@ -71,9 +71,10 @@ def vocabulary_editor(key: str, item: flow.Pending, lang: str) -> None:
                                         "level": st.column_config.SelectboxColumn(
                                             t("quality.level"),
                                             options=[UNKNOWN, *(f"Level {n}" for n in vocabularies.LEVELS)])})
+            # A level the user changed is theirs; the file's own reading of a word depends on its other words.
+            shown = dict(zip(rows["value"], rows["level"]))
             priority_map.update({r.value: int(r.level.removeprefix("Level ")) for r in edited.itertuples()
-                                 if r.level != UNKNOWN
-                                 and int(r.level.removeprefix("Level ")) != _mapped_level(r.value, preview)})
+                                 if r.level not in (UNKNOWN, shown[r.value])})
     plan = replace(preview.plan, status_map=status_map, priority_map=priority_map)
     if plan != preview.plan:
         flow.re_preview(item, plan, lang)
@@ -82,7 +83,3 @@ def vocabulary_editor(key: str, item: flow.Pending, lang: str) -> None:
 
 def _mapped_state(value: str, preview: importer.Preview) -> str | None:
     return preview.plan.statuses.get(vocabularies.normalise(value))
-
-
-def _mapped_level(value: str, preview: importer.Preview) -> int | None:
-    return vocabularies.level_of(value, preview.plan.priorities)

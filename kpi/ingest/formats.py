@@ -245,6 +245,20 @@ LAYOUTS: tuple[Layout, ...] = (
         "created_at": ("Created On",), "standard_due_at": ("Resolve By",),
         "updated_at": ("Modified On", "(Do Not Modify) Modified On"),
     }),
+    # OTRS, Znuny and OTOBO: a ticket search's CSV or Excel result (its default columns: Ticket
+    # Number, Age, Created, Closed, FirstLock, FirstResponse, State, Priority, Queue, Owner …,
+    # semicolons, every cell quoted), headers in the agent's language (zh-TW: 工單編號, 創建於, 已關閉,
+    # 狀態, 優先級, 隊列, 所有者); and a ticket-list statistic (Ticket#, Title, Created, Changed,
+    # Close Time, Agent/Owner, SolutionTimeDestinationDate).
+    Layout("otrs", "OTRS / Znuny", {
+        "ticket_id": ("Ticket Number", "Ticket#", "工單編號"), "subject": ("Subject", "Title", "主題", "標題"),
+        "department": ("Queue", "隊列"), "owner": ("Owner", "Agent/Owner", "所有者"),
+        "customer": ("Customer Realname", "CustomerID", "Customer User", "客戶真實名稱", "客戶編號"),
+        "category": ("Service", "Type", "服務", "類型"), "priority": ("Priority", "優先級"),
+        "status": ("State", "狀態"), "created_at": ("Created", "創建於"),
+        "first_response_at": ("FirstResponse",), "standard_due_at": ("SolutionTimeDestinationDate",),
+        "closed_at": ("Closed", "Close Time", "已關閉"), "updated_at": ("Changed", "修改於"),
+    }),
     Layout("zammad", "Zammad", {
         "ticket_id": ("#",), "subject": ("Title",), "department": ("Group",), "owner": ("Owner",),
         "customer": ("Customer",), "channel": ("Create Channel",), "priority": ("Priority",),

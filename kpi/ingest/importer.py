@@ -594,8 +594,9 @@ def _word_lookups(con: duckdb.DuckDBPyConnection, staged: reader.Staged, plan: I
     """What each distinct status and priority text of the file means, as TEMP tables the mapping
     joins (``<staging>_states``, ``<staging>_levels``). Exports hold a handful of distinct words,
     so the vocabularies run in Python on those, not per row in SQL."""
-    lookups = (("status", "states", "state", "VARCHAR", lambda w: plan.statuses.get(vocabularies.normalise(w))),
-               ("priority", "levels", "level", "INTEGER", lambda w: vocabularies.level_of(w, plan.priorities)))
+    lookups = (("status", "states", "state", "VARCHAR",
+                lambda words: [plan.statuses.get(vocabularies.normalise(w)) for w in words]),
+               ("priority", "levels", "level", "INTEGER", lambda words: vocabularies.levels_of(words, plan.priorities)))
     texts = {name: _text_sql(name, _cell_sql(staged, plan.mapping.get(name)), plan.defaults.get(name))
              for name, *_rest in lookups if name in plan.mapping or name in plan.defaults}
     defaults = {f"default_{name}": plan.defaults[name] for name in texts if name in plan.defaults}
@@ -609,7 +610,7 @@ def _word_lookups(con: duckdb.DuckDBPyConnection, staged: reader.Staged, plan: I
         words = [word for word in found.get(field_name) or [] if word is not None]
         con.execute(f"CREATE OR REPLACE TEMP TABLE {staged.table}_{suffix} (text VARCHAR, {meaning} {sql_type})")
         con.execute(f"INSERT INTO {staged.table}_{suffix} SELECT unnest($words), unnest($meanings)",
-                    {"words": words, "meanings": [mean(w) for w in words]})
+                    {"words": words, "meanings": mean(words)})
 
 
 # The fields whose cells, all equal to their column's header, make a row the header repeated.

@@ -11,7 +11,7 @@ stays empty. Nothing here ever rejects a row.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from kpi.sql import WHITESPACE_CLASS
 
@@ -57,6 +57,10 @@ COMMON_STATUS: dict[str, str] = {
     "solved": "resolved", "resolved": "resolved", "done": "resolved", "completed": "resolved",
     "complete": "resolved", "fixed": "resolved",
     "closed": "closed", "archived": "closed",
+    # OTRS, Znuny and OTOBO: their closed and pending states, in English and as OTRS's zh-TW names them.
+    "closed successful": "closed", "closed unsuccessful": "closed", "pending auto close+": "pending",
+    "pending auto close-": "pending", "成功關閉": "closed", "失敗關閉": "closed", "掛起提醒": "pending",
+    "掛起自動關閉+": "pending", "掛起自動關閉-": "pending", "已合併": "cancelled",
     "cancelled": "cancelled", "canceled": "cancelled", "deleted": "cancelled", "merged": "cancelled",
     "removed": "cancelled", "declined": "cancelled", "won't do": "cancelled", "rejected": "cancelled",
     "duplicate": "cancelled", "spam": "cancelled",
@@ -102,8 +106,11 @@ COMMON_PRIORITY: dict[str, int] = {
     "low": 4, "planning": 5,
     # Jira's default scheme (Highest…Lowest) and its older one (Blocker…Trivial).
     "highest": 1, "blocker": 1, "major": 3, "minor": 4, "lowest": 5, "trivial": 5,
+    # OTRS, Znuny and OTOBO name five priorities (1 very low … 5 very high), in zh-TW 非常低 … 非常高.
+    "very high": 1, "very low": 5,
     # zh-TW.
-    "緊急": 1, "最高": 1, "特急": 1, "高": 2, "急": 2, "中": 3, "普通": 3, "一般": 3, "低": 4, "最低": 5,
+    "緊急": 1, "最高": 1, "特急": 1, "非常高": 1, "高": 2, "急": 2, "中": 3, "普通": 3, "一般": 3, "正常": 3,
+    "低": 4, "最低": 5, "非常低": 5,
     "紧急": 1,
 }
 
@@ -146,15 +153,30 @@ def priority_map(layout: str | None, overrides: Mapping[str, int] | None = None)
             **{normalise(k): int(v) for k, v in (overrides or {}).items()}}
 
 
-def level_of(priority: str | None, words: Mapping[str, int]) -> int | None:
-    """The level a priority cell gives, or None."""
-    word = normalise(priority)
-    if word is None:
-        return None
-    if word in words:
-        return words[word]
-    match = _LEVEL_NUMBER.match(word)
-    return int(match.group(2)) if match else None
+def levels_of(priorities: Sequence[str | None], words: Mapping[str, int]) -> list[int | None]:
+    """The level each of a file's priority texts gives, or None. A known word gives its level; a
+    text that starts with a number gives the number ("P2", "Sev 1", "1 - Critical"), unless the
+    file numbers its priorities upwards, the most urgent last, as OTRS and Znuny do (1 very low …
+    5 very high, 1-非常低 … 5-非常高) and Zammad (1 low … 3 high): then the word after each number
+    gives the level. A file whose numbered words are all one number is read by the word where the
+    two are two levels or more apart (5 very high), by the number otherwise."""
+    texts = [normalise(p) for p in priorities]
+    numbered = {text: (int(match.group(2)), words.get(text[match.end(2):].strip(" -:.")))
+                for text in texts if text is not None and text not in words
+                and (match := _LEVEL_NUMBER.match(text)) is not None}
+    named = [pair for pair in numbered.values() if pair[1] is not None]
+    upwards = sum((a - c) * (b - d) < 0 for i, (a, b) in enumerate(named) for c, d in named[:i])
+    downwards = sum((a - c) * (b - d) > 0 for i, (a, b) in enumerate(named) for c, d in named[:i])
+
+    def level(number: int, word_level: int | None) -> int:
+        if word_level is None:
+            return number
+        if upwards or downwards:
+            return word_level if upwards > downwards else number
+        return word_level if abs(number - word_level) >= 2 else number
+
+    return [None if text is None else words[text] if text in words
+            else level(*numbered[text]) if text in numbered else None for text in texts]
 
 
 def state_sql(word_sql: str) -> str:
