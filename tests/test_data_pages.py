@@ -275,6 +275,30 @@ def test_unknown_status_assigned_on_the_page_is_previewed_again(db_file, tmp_pat
     assert "unknown status values" not in panel and "unknown priority values" in panel
 
 
+def test_otrs_priorities_show_their_levels_and_a_level_changed_on_the_page_is_kept(db_file):
+    # OTRS numbers its priorities upwards: the page shows "5 very high" as Level 1 and leaves a
+    # level the user did not touch to the file's own reading.
+    at = open_app("pages/upload.py")
+    upload(at, "otrs-search-2024-02.csv")
+    priorities = editor(at, "priorities_")
+    assert dict(zip(priorities.value["value"], priorities.value["level"])) == {
+        "3 normal": "Level 3", "5 very high": "Level 1", "2 low": "Level 4", "4 high": "Level 2",
+        "1 very low": "Level 5"}
+    row = list(priorities.value["value"]).index("2 low")
+    at.session_state[priorities.key] = {"edited_rows": {row: {"level": "Level 5"}}, "added_rows": [],
+                                        "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    levels = editor(at, "priorities_").value
+    assert dict(zip(levels["value"], levels["level"]))["2 low"] == "Level 5"
+    assert dict(zip(levels["value"], levels["level"]))["5 very high"] == "Level 1"
+    confirm(at)
+    con = store.connect(db_file)
+    assert con.execute("SELECT priority, level FROM tickets WHERE priority IN ('2 low', '5 very high')"
+                       " ORDER BY level").fetchall() == [("5 very high", 1), ("2 low", 5)]
+    con.close()
+
+
 def test_a_batch_whose_original_was_deleted_says_so_and_cannot_be_remapped(db_file):
     seed(db_file, "week41-2009.csv")
     con = store.connect(db_file)
