@@ -280,6 +280,8 @@ def test_otrs_priorities_show_their_levels_and_a_level_changed_on_the_page_is_ke
     # level the user did not touch to the file's own reading.
     at = open_app("pages/upload.py")
     upload(at, "otrs-search-2024-02.csv")
+    panel = " ".join(m.value for m in at.markdown)
+    assert "× priority values whose level is not the number they start with: '1 very low' → Level 5" in panel
     priorities = editor(at, "priorities_")
     assert dict(zip(priorities.value["value"], priorities.value["level"])) == {
         "3 normal": "Level 3", "5 very high": "Level 1", "2 low": "Level 4", "4 high": "Level 2",

@@ -346,6 +346,17 @@ def test_words_are_folded_alike_in_python_and_duckdb():
         "waiting on customer", "resolved", "處理中", "待客戶 回覆", "ｏｐｅｎ", None, None, None]
 
 
+def test_a_priority_texts_leading_number_is_read_alike_in_python_and_duckdb():
+    import duckdb
+
+    words = ["5 very high", "P2", "Sev 1", "1 - Critical", "5-非常高", "3", "10", "high", None, "  4\u3000high ",
+             "Level 5", "p4"]
+    query = (f"SELECT {vocabularies.number_sql('w')} FROM (SELECT unnest($w) AS w, generate_subscripts($w, 1) AS i)"
+             " ORDER BY i")
+    in_sql = [row[0] for row in duckdb.execute(query, {"w": words}).fetchall()]
+    assert in_sql == [vocabularies.leading_number(w) for w in words] == [5, 2, 1, 1, 5, 3, None, None, None, 4, 5, 4]
+
+
 def test_levels_from_every_scheme():
     words = vocabularies.priority_map(None)
     cases = {"Urgent": 1, "High": 2, "Normal": 3, "Low": 4, "Blocker": 1, "Major": 3, "Minor": 4, "Trivial": 5,
@@ -794,7 +805,18 @@ def test_an_otrs_ticket_search_exported_as_csv(con, fixture):
     the agent's language, priorities as stored: "5 very high" is Level 1, "1 very low" Level 5;
     "closed unsuccessful" is closed, "merged" cancelled; the queue is the department."""
     source = importer.open_source(con, FIXTURES / fixture)
-    assert importer.propose_plan(con, source).layout == "otrs"
+    plan = importer.propose_plan(con, source)
+    assert plan.layout == "otrs"
+    preview = importer.preview(con, source, plan)
+    # The words decided four levels, and the preview says so, word by word, and lists the rows.
+    finding = next(f for f in preview.findings if f.check == "priority_not_its_number")
+    assert (finding.count, finding.rows) == (4, (3, 4, 5, 6))
+    assert finding.text_in("en").startswith("priority values whose level is not the number they start with: "
+                                            "'1 very low' → Level 5, '2 low' → Level 4, '4 high' → Level 2, "
+                                            "'5 very high' → Level 1.")
+    rows = importer.quality_rows(con, preview)
+    assert list(rows.loc[rows["check"] == "priority_not_its_number", "row"]) == [3, 4, 5, 6]
+    importer.discard(con, source)
     report_ = importer.import_file(con, FIXTURES / fixture)
     assert (report_.inserted, report_.rejected) == (6, 0)
     assert lifecycle(con) == {

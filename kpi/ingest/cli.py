@@ -17,7 +17,8 @@ from kpi.ingest.progress import overall
 
 
 # The page's texts for these point at its table of words; here a profile carries the choice.
-CLI_TEXTS = {"unknown_status": "quality.unknown_status_cli", "unknown_priority": "quality.unknown_priority_cli"}
+CLI_TEXTS = {"unknown_status": "quality.unknown_status_cli", "unknown_priority": "quality.unknown_priority_cli",
+             "priority_not_its_number": "quality.priority_not_its_number_cli"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

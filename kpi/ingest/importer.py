@@ -177,6 +177,10 @@ class DataQuality:
             if unknown is not None:  # the words themselves, for a terminal that has no table of them
                 words = [word for word, _rows, meaning in sorted(unknown, key=lambda u: (-u[1], u[0])) if meaning is None]
                 values = (("words", _quoted(words)),)
+            if check == "priority_not_its_number":
+                values = (("words", ", ".join(f"'{word}' → Level {level}" for word, level in sorted(
+                    (word, level) for word, _rows, level in self.priorities
+                    if vocabularies.leading_number(word) not in (None, level)))),)
             found.append(Finding(check, count, tuple(self.examples.get(check, ())), key, values))
         return tuple(found)
 
@@ -695,6 +699,8 @@ def _quality_flags(values: set[str]) -> dict[str, str]:
         flags["unknown_status"] = "status IS NOT NULL AND m_state IS NULL"
     if "priority" in values:
         flags["unknown_priority"] = "priority IS NOT NULL AND level IS NULL"
+        # Said because it is an assumption: the words decided (OTRS's 5 very high is Level 1), or the user did.
+        flags["priority_not_its_number"] = f"level <> {vocabularies.number_sql('priority')}"
     return flags
 
 

@@ -130,7 +130,7 @@ XES_TRANSITIONS = ("schedule", "assign", "reassign", "start", "suspend", "resume
                    "withdraw", "ate_abort", "pi_abort", "complete")
 
 # "Level 3", "3", "P2", "Sev 1", "Severity 2", "1 - Critical", "Priority 4": the number is the level.
-_LEVEL_NUMBER = re.compile(r"^(level|lvl|l|p|priority|sev|severity|s)?\s*[-:.]?\s*([1-5])(\s|\b|-|$)")
+LEVEL_NUMBER = re.compile(r"^(level|lvl|l|p|priority|sev|severity|s)?\s*[-:.]?\s*([1-5])(\s|\b|-|$)")
 
 
 def normalise(word: str | None) -> str | None:
@@ -163,7 +163,7 @@ def levels_of(priorities: Sequence[str | None], words: Mapping[str, int]) -> lis
     texts = [normalise(p) for p in priorities]
     numbered = {text: (int(match.group(2)), words.get(text[match.end(2):].strip(" -:.")))
                 for text in texts if text is not None and text not in words
-                and (match := _LEVEL_NUMBER.match(text)) is not None}
+                and (match := LEVEL_NUMBER.match(text)) is not None}
     named = [pair for pair in numbered.values() if pair[1] is not None]
     upwards = sum((a - c) * (b - d) < 0 for i, (a, b) in enumerate(named) for c, d in named[:i])
     downwards = sum((a - c) * (b - d) > 0 for i, (a, b) in enumerate(named) for c, d in named[:i])
@@ -187,6 +187,17 @@ def state_sql(word_sql: str) -> str:
 def normalise_sql(text_sql: str) -> str:
     """SQL twin of ``normalise``: the same whitespace folded (ideographic spaces, line ends …)."""
     return f"nullif(lower(trim(regexp_replace({text_sql}, '{WHITESPACE_CLASS}+', ' ', 'g'), ' ')), '')"
+
+
+def leading_number(priority: str | None) -> int | None:
+    """The number a priority text starts with ("5 very high", "P2", "Sev 1"), or None."""
+    match = LEVEL_NUMBER.match(normalise(priority) or "")
+    return int(match.group(2)) if match else None
+
+
+def number_sql(priority_sql: str) -> str:
+    """SQL twin of ``leading_number`` (the pattern is ours and holds no quote)."""
+    return f"TRY_CAST(nullif(regexp_extract({normalise_sql(priority_sql)}, '{LEVEL_NUMBER.pattern}', 2), '') AS INTEGER)"
 
 
 def parameters(statuses: Mapping[str, str]) -> dict[str, list]:
