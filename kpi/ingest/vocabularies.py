@@ -82,6 +82,9 @@ COMMON_STATUS: dict[str, str] = {
     "待回覆": "pending", "等待客戶": "pending", "待客戶回覆": "pending", "待確認": "pending",
     "暫停": "on_hold", "擱置": "on_hold", "保留": "on_hold", "等待廠商": "on_hold",
     "已完成": "resolved", "完成": "resolved", "已解決": "resolved", "可結案": "resolved", "已處理": "resolved",
+    # Dispatched repairs, as 1999 hotlines and field-service desks track them (派工, 搶修, 完工).
+    "待派工": "new", "派工中": "open", "維修中": "open", "搶修中": "open", "待料": "on_hold",
+    "完工": "resolved", "已完工": "resolved",
     "已關閉": "closed", "關閉": "closed", "已結案": "closed", "結案": "closed",
     "已取消": "cancelled", "取消": "cancelled", "作廢": "cancelled", "已刪除": "cancelled", "撤銷": "cancelled",
     "已撤銷": "cancelled",
