@@ -179,8 +179,7 @@ class DataQuality:
                 values = (("words", _quoted(words)),)
             if check == "priority_not_its_number":
                 values = (("words", ", ".join(f"'{word}' → Level {level}" for word, level in sorted(
-                    (word, level) for word, _rows, level in self.priorities
-                    if vocabularies.leading_number(word) not in (None, level)))),)
+                    (word, level) for word, _rows, level in self.priorities if vocabularies.overruled(word, level)))),)
             found.append(Finding(check, count, tuple(self.examples.get(check, ())), key, values))
         return tuple(found)
 
@@ -618,8 +617,7 @@ def _word_lookups(con: duckdb.DuckDBPyConnection, staged: reader.Staged, plan: I
         con.execute(f"CREATE OR REPLACE TEMP TABLE {staged.table}_{suffix} (text VARCHAR, {meaning} {sql_type})")
         con.execute(f"INSERT INTO {staged.table}_{suffix} SELECT unnest($words), unnest($meanings)",
                     {"words": words, "meanings": meanings})
-        overruled |= field_name == "priority" and any(
-            vocabularies.leading_number(word) not in (None, level) for word, level in zip(words, meanings))
+        overruled |= field_name == "priority" and any(map(vocabularies.overruled, words, meanings))
     return overruled
 
 

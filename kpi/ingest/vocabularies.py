@@ -198,6 +198,12 @@ def leading_number(priority: str | None) -> int | None:
     return int(match.group(2)) if match else None
 
 
+def overruled(priority: str | None, level: int | None) -> bool:
+    """Whether ``level`` is not the number ``priority`` starts with: the words decided it (OTRS's
+    5 very high is Level 1), or the user did."""
+    return leading_number(priority) not in (None, level)
+
+
 def number_sql(priority_sql: str) -> str:
     """SQL twin of ``leading_number`` (the pattern is ours and holds no quote)."""
     return f"TRY_CAST(nullif(regexp_extract({normalise_sql(priority_sql)}, '{LEVEL_NUMBER.pattern}', 2), '') AS INTEGER)"

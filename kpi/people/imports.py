@@ -694,15 +694,19 @@ def _unchanged_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Rows of ``_people_incoming`` the table holds already as they are (every column equal, the
     batch that wrote them aside): written again, but not updated, as the file's summary says."""
     columns = {c: sql_type for c, sql_type in TABLE_COLUMNS[table].items() if c != "batch_id"}
-    incoming = ", ".join(f"CAST({sql.ident(c)} AS {sql_type})" for c, sql_type in columns.items())
-    return store.scalar(con, f"SELECT count(*) FROM (SELECT {incoming} FROM _people_incoming"
+    return store.scalar(con, f"SELECT count(*) FROM (SELECT {_incoming_as_stored(columns)} FROM _people_incoming"
                              f" INTERSECT SELECT {', '.join(map(sql.ident, columns))} FROM {table})")
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: str) -> None:
     columns = TABLE_COLUMNS[table]
-    selects = ", ".join(f"CAST({sql.ident(c)} AS {sql_type})" for c, sql_type in columns.items())
-    con.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) SELECT {selects} FROM _people_incoming")
+    con.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)})"
+                f" SELECT {_incoming_as_stored(columns)} FROM _people_incoming")
+
+
+def _incoming_as_stored(columns: dict[str, str]) -> str:
+    """SQL: ``_people_incoming``'s ``columns`` cast to the table's types (column -> SQL type)."""
+    return ", ".join(f"CAST({sql.ident(c)} AS {sql_type})" for c, sql_type in columns.items())
 
 
 # What must exist for each reference: (referencing table, column, referenced table, key).
