@@ -221,13 +221,18 @@ def test_undo_puts_back_what_a_people_file_replaced(con):
 def test_a_re_export_says_which_ratings_changed_and_which_are_as_stored(con):
     # HR exports the matrix again each month: the same ten ratings are unchanged, not updated;
     # one rating raised is the one update. The file's bytes differ each time (a line end added).
+    # A re-export that changes nothing gets no batch (as a ticket export would not), but says so.
     first = imports.apply_import(con, plan(con, MATRIX.read_bytes()))
-    again = imports.apply_import(con, plan(con, MATRIX.read_bytes() + b"\n", "matrix-march.csv"))
+    march = plan(con, MATRIX.read_bytes() + b"\n", "matrix-march.csv")
+    assert imports.stored_as_is(con, march) and imports.apply_import(con, march) is None
+    again = imports.report(con, march, None)
+    assert (again.inserted, again.updated, again.unchanged, again.kept_nothing) == (0, 0, 10, False)
     raised = MATRIX.read_text(encoding="utf-8-sig").replace("E02,陳小明,總經理室-測試環境,CS,1,", "E02,陳小明,總經理室-測試環境,CS,2,")
+    assert not imports.stored_as_is(con, plan(con, raised, "matrix-april.csv"))
     one_raised = imports.apply_import(con, plan(con, raised, "matrix-april.csv"))
     counts = "SELECT rows_inserted, rows_updated, rows_unchanged FROM import_batches WHERE batch_id = ?"
-    assert [stored(con, counts.replace("?", str(b))) for b in (first, again, one_raised)] == [
-        [(13, 0, 0)], [(0, 0, 10)], [(0, 1, 9)]]
+    assert [stored(con, counts.replace("?", str(b))) for b in (first, one_raised)] == [[(13, 0, 0)], [(0, 1, 9)]]
+    assert stored(con, "SELECT count(*) FROM import_batches") == [(2,)]
     report = imports.report(con, plan(con, raised, "matrix-april.csv"), one_raised)
     assert (report.inserted, report.updated, report.unchanged) == (0, 1, 9)
     assert batches.undo_batch(con, one_raised) == 10
@@ -286,11 +291,19 @@ def test_demo_people_are_the_ticket_owners_and_import_cleanly(con, tmp_path):
     assert stored(con, "SELECT count(*) FROM people") == [(40,)]
 
 
-def test_cli_imports_files_and_reports_rejects(db_file, capsys):
+def test_cli_imports_files_and_reports_rejects(db_file, capsys, tmp_path):
     assert main(["people", "import", str(MATRIX), "--source", "self", "--date", "2024-02-01"]) == 1  # one row refused
     out = capsys.readouterr().out
     assert "people-matrix.csv, row 3, column '產品操作與FAQ撰寫能力'" in out
-    assert "matrix, 3 rows read, 3 imported, 1 refused" in out
+    assert "matrix, 3 rows read, 3 imported, 1 refused\n" in out
+    again = tmp_path / "matrix-march.csv"
+    again.write_bytes(MATRIX.read_bytes() + b"\n")
+    assert main(["people", "import", str(MATRIX), str(again), "--source", "self", "--date", "2024-02-01"]) == 1
+    out = capsys.readouterr().out
+    assert "people-matrix.csv: matrix, 3 rows read, 2 imported, 1 refused; identical to batch 1, already imported," \
+           " nothing changed\n" in out
+    assert "matrix-march.csv: matrix, 3 rows read, 2 imported, 1 refused; the store holds every row as it is," \
+           " nothing changed\n" in out
     con = store.connect(db_file)
     assert stored(con, "SELECT DISTINCT source, assessed_on FROM assessments") == [("self", date(2024, 2, 1))]
     con.close()

@@ -209,6 +209,9 @@ def people_preview(key: str, file_name: str, data: bytes, kinds: tuple[str, ...]
     if plan.already_imported is not None:
         st.info(t("upload.already", batch=plan.already_imported))
         return None
+    if imports.stored_as_is(con, plan):
+        st.info(t("people.upload.nothing_new"))
+        return None
     if st.button(t("people.upload.import"), type="primary", disabled=not counts, key=f"{key}_import",
                  icon=":material/database_upload:"):
         try:

@@ -51,6 +51,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     erase.set_defaults(handler=run_erase)
 
 
+def _nothing_changed(plan) -> str:
+    """Why an import that kept good rows wrote no batch."""
+    if plan.already_imported is not None:
+        return f"; identical to batch {plan.already_imported}, already imported, nothing changed"
+    return "; the store holds every row as it is, nothing changed" if plan.rows_accepted else ""
+
+
 def run_import(args: argparse.Namespace) -> int:
     con = store.connect(args.db)
     refused = 0
@@ -59,7 +66,7 @@ def run_import(args: argparse.Namespace) -> int:
             try:
                 source = read_frame(path.read_bytes(), path.name)
                 plan = plan_import(con, source, ImportDefaults(args.source, args.date))
-                apply_import(con, plan)
+                batch = apply_import(con, plan)
             except OSError as err:
                 raise UserError(f"cannot read {path}: {err.strerror}") from None
             except InputError as err:
@@ -67,7 +74,7 @@ def run_import(args: argparse.Namespace) -> int:
             for reject in plan.rejects:
                 print(f"{reject.file}, row {reject.row}, column {reject.column!r}: {reject.reason}")
             print(f"{path.name}: {plan.layout.kind}, {plan.rows_read} rows read, {plan.rows_accepted} imported, "
-                  f"{plan.rows_rejected} refused")
+                  f"{plan.rows_rejected} refused{_nothing_changed(plan) if batch is None else ''}")
             refused += plan.rows_rejected
     finally:
         con.close()

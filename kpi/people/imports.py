@@ -641,11 +641,12 @@ def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool
 
     ``replace`` (model editors) makes the plan's table hold exactly the plan's rows, so it takes
     only a plan without rejects. Raises InputError, storing nothing, if the result would leave
-    references dangling.
+    references dangling. A file whose every row the store holds as it is (next month's export of
+    the same ratings) gets no batch either, just as a ticket export whose every row is unchanged gets none.
     """
     if replace and plan.rejects:
         raise InputError(plan.file_name, "people.reject.fix_first")
-    if plan.already_imported is not None or not (plan.tables or replace):
+    if plan.already_imported is not None or not (plan.tables or replace) or (not replace and stored_as_is(con, plan)):
         return None
     replaced = MODEL_KINDS[plan.layout.kind] if replace else None
 
@@ -681,13 +682,30 @@ def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool
 
 def report(con: duckdb.DuckDBPyConnection, plan: ImportPlan, batch_id: int | None) -> batches.ImportReport:
     """What an import did, as every kind of file says it (``batch_id`` None: nothing was stored)."""
-    inserted, updated, unchanged = (
-        store.first_row(con, "SELECT rows_inserted, rows_updated, rows_unchanged FROM import_batches"
-                             " WHERE batch_id = ?", [batch_id]) if batch_id else (0, 0, 0))
+    if batch_id:
+        inserted, updated, unchanged = store.first_row(
+            con, "SELECT rows_inserted, rows_updated, rows_unchanged FROM import_batches WHERE batch_id = ?", [batch_id])
+    else:
+        inserted = updated = 0
+        unchanged = sum(plan.counts().values()) if plan.already_imported is None and stored_as_is(con, plan) else 0
     return batches.ImportReport(
         plan.file_name, batch_id, plan.rows_read, inserted, updated, unchanged, 0, plan.rows_rejected,
         plan.already_imported,
         tuple(plan.rejects), kind=KIND, detail=f"people file, {plan.layout.kind}; store rows")
+
+
+def stored_as_is(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> bool:
+    """Whether the store holds every good row of ``plan`` as it is, so importing it changes nothing."""
+    if not plan.counts():
+        return False
+    for table, incoming in plan.tables.items():
+        con.register("_people_incoming", incoming)
+        try:
+            if _unchanged_rows(con, table) != len(incoming):
+                return False
+        finally:
+            con.unregister("_people_incoming")
+    return True
 
 
 def _unchanged_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
