@@ -832,3 +832,42 @@ def test_an_otrs_ticket_search_exported_as_csv(con, fixture):
                        " ORDER BY ticket_id LIMIT 2").fetchall() == [
         ("OTRS / Znuny", "Support::Level 1", "amy.lin", "Chen Ta-wei", datetime(2024, 2, 5, 9, 31)),
         ("OTRS / Znuny", "Support::Level 2", "ben.wu", "Lin Mei-hua", datetime(2024, 2, 5, 12, 5))]
+
+
+@pytest.mark.parametrize("fixture, first_id, owners", [
+    ("glpi-2024-02.csv", "120", ("Wang Hsiao-ming", "Wang Hsiao-ming", "Lin Chih-wei", "Chen Yi-ru")),
+    ("glpi-zh-2024-02.csv", "230", ("王小明", "王小明", "林志偉", "陳怡如")),
+])
+def test_a_glpi_ticket_list_exported_as_csv(con, fixture, first_id, owners):
+    """GLPI's ticket list as CSV: GLPI 10 writes a BOM and a ';' after every quoted cell, GLPI 11
+    neither, with CRLF; headers in the user's language (zh-TW, dates day first there). Major is
+    Level 1 like Very high; Processing (assigned / planned) is open; a cell naming two technicians
+    (joined by <br>, or a line break in GLPI 11) gives the first, and the import says so; the list
+    has no solve time, so a solved ticket's completion is its last update, said too."""
+    source = importer.open_source(con, FIXTURES / fixture)
+    plan = importer.propose_plan(con, source)
+    assert (plan.layout, plan.source_system) == ("glpi", "GLPI")
+    preview = importer.preview(con, source, plan)
+    several = next(f for f in preview.findings if f.check == "several_owner")
+    assert (several.count, several.rows) == (2, (3, 7))
+    assert several.text_in("en").endswith("names several people in one cell (joined by <br> or a line break, as GLPI"
+                                          " writes them): the first one is kept")
+    importer.discard(con, source)
+    report_ = importer.import_file(con, FIXTURES / fixture)
+    assert (report_.rejected, report_.inserted) == (0, 8 if first_id == "120" else 7)
+    done = {True: datetime(2024, 2, 6, 10, 0), False: datetime(2024, 2, 14, 10, 0)}[first_id == "120"]
+    day = 0 if first_id == "120" else 8  # the zh-TW file is the same week, eight days later
+    assert lifecycle(con) == {
+        f"{first_id}1": ("closed", False, done, True, 2),
+        f"{first_id}2": ("resolved", False, datetime(2024, 2, 7 + day, 16, 20), True, 1),
+        f"{first_id}3": ("open", True, None, False, 3),
+        f"{first_id}4": ("open", True, None, False, 4),
+        f"{first_id}5": ("pending", True, None, False, 3),
+        f"{first_id}6": ("resolved", False, datetime(2024, 2, 7 + day, 12, 10), True, 1),
+        f"{first_id}7": ("new", True, None, False, 5),
+        **({"1208": ("closed", False, datetime(2024, 2, 9, 17, 45), True, 4)} if first_id == "120" else {})}
+    assert con.execute("SELECT owner FROM tickets WHERE owner IS NOT NULL ORDER BY ticket_id LIMIT 4"
+                       ).fetchall() == [(name,) for name in owners]
+    assert con.execute("SELECT count(*) FROM tickets WHERE owner IS NULL").fetchone() == (1,)
+    assert con.execute(f"SELECT created_at, standard_due_at FROM tickets WHERE ticket_id = '{first_id}2'"
+                       ).fetchone() == (datetime(2024, 2, 5 + day, 10, 2), datetime(2024, 2, 5 + day, 14, 2))

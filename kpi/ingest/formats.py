@@ -259,6 +259,20 @@ LAYOUTS: tuple[Layout, ...] = (
         "first_response_at": ("FirstResponse",), "standard_due_at": ("SolutionTimeDestinationDate",),
         "closed_at": ("Closed", "Close Time", "已關閉"), "updated_at": ("Changed", "修改於"),
     }),
+    # GLPI's ticket list exported as CSV (semicolons, every cell quoted, "ID" first): a column of an
+    # actor group is named "group - field" ("Assigned to - Technician"); the default list has no
+    # solve or close time, so a solved ticket's completion is read from its last update. Headers
+    # in the user's language (zh-TW: 標題, 狀態, 開始日期, 優先權, 分配給 - 工程師 …).
+    Layout("glpi", "GLPI", {
+        "ticket_id": ("ID",), "subject": ("Title", "標題"),
+        "department": ("Assigned to - Technician group", "分配給 - 技術人員群組"),
+        "owner": ("Assigned to - Technician", "分配給 - 工程師"),
+        "customer": ("Requester - Requester", "請求者 - 請求者"), "channel": ("Request source", "請求來源"),
+        "category": ("Category", "分類"), "priority": ("Priority", "優先權"), "status": ("Status", "狀態"),
+        "created_at": ("Opening date", "開始日期"), "standard_due_at": ("Time to resolve", "解決時間"),
+        "resolved_at": ("Resolution date", "決議通過日期"), "closed_at": ("Closing date", "結案日期"),
+        "updated_at": ("Last update", "上次更新日期"),
+    }),
     Layout("zammad", "Zammad", {
         "ticket_id": ("#",), "subject": ("Title",), "department": ("Group",), "owner": ("Owner",),
         "customer": ("Customer",), "channel": ("Create Channel",), "priority": ("Priority",),

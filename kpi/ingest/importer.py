@@ -169,7 +169,7 @@ class DataQuality:
         found = []
         for check, count in self.found().items():
             key, values = f"quality.{check}", ()
-            for prefix in (PLACEHOLDER, DATE_ONLY, END_OF_DAY):  # checks of one date column: name it
+            for prefix in (PLACEHOLDER, DATE_ONLY, END_OF_DAY, SEVERAL):  # checks of one column: name it
                 if check.startswith(prefix):
                     field_name = check.removeprefix(prefix)
                     key, values = f"quality.{prefix[:-1]}", (("column", mapping.get(field_name, field_name)),)
@@ -502,9 +502,13 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         time = plan.time_columns.get(f.name) if column and f.kind == "datetime" else None
         typed = staged.is_typed(column) and not time  # a TIMESTAMP already, NULL where missing (reader.TypedDates)
         cells.append(f"{staged.ref(column) if typed else _date_and_time_sql(staged, column, time)} AS {cell}")
+        several = f"{SEVERAL}{f.name}" if f.name in PEOPLE_FIELDS and column else None
+        if several:
+            cells.append(f"{_several_sql(staged.ref(column))} AS {several}")
+            carried.append(several)
         # ="00123": how exports keep an id's leading zeros when Excel opens the file.
         read = f"CASE WHEN {cell} LIKE '=\"%\"' THEN {cell}[3:-2] ELSE {cell} END" if f.name == "ticket_id" else cell
-        texts.append(f"{cell if typed else _text_sql(f.name, read, default)} AS {text}")
+        texts.append(f"{cell if typed else _text_sql(f.name, read, default, several)} AS {text}")
         items.append(f"{text} IS NOT NULL AS {present}")
         check = f"({present} AND {value} IS NULL)"
         if f.kind == "text":
@@ -576,17 +580,29 @@ def _cell_sql(staged: reader.Staged, column: str | None) -> str:
     return f"trim({staged.ref(column)})" if column else "CAST(NULL AS VARCHAR)"
 
 
+# Cells that may name several people (vocabularies.SEVERAL_PEOPLE): the first is kept, and said.
+PEOPLE_FIELDS = ("owner", "department")
+
+
+def _several_sql(cell: str) -> str:
+    """SQL: whether a cell names several people (plain searches: a pattern on every cell costs more)."""
+    return "(" + " OR ".join(f"contains({cell}, {_literal(mark)})" for mark in vocabularies.SEVERAL_PEOPLE) + ")"
+
+
 def _yes_or_no_sql(text: str, yes: str, no: str) -> str:
     """SQL ``WHEN`` branches: ``yes`` for a cell holding one of the yes words, ``no`` for a no."""
     return (f"WHEN lower({text}) IN ({_words(formats.TRUE_WORDS)}) THEN {yes}"
             f" WHEN lower({text}) IN ({_words(formats.FALSE_WORDS)}) THEN {no}")
 
 
-def _text_sql(field_name: str, cell: str, default: str | None) -> str:
+def _text_sql(field_name: str, cell: str, default: str | None, several: str | None = None) -> str:
     """A trimmed cell, NULL for the no-value markers (and an owner or group's "Not Assigned" or queue id),
-    then the field's default."""
+    then the field's default; ``several``: the column saying the cell names several people, of whom
+    the first is taken."""
+    if several:
+        cell = f"CASE WHEN {several} THEN regexp_extract({cell}, $first_person, 1) ELSE {cell} END"
     text = dates.value_or_null_sql(cell)
-    if field_name in ("owner", "department"):
+    if field_name in PEOPLE_FIELDS:
         # The prefix first: a regular expression on every owner cell would cost more.
         queue = f"coalesce(starts_with({cell}, '00G') AND regexp_full_match({cell}, '{vocabularies.QUEUE_ID}'), false)"
         text = f"CASE WHEN lower({cell}) NOT IN ({_words(vocabularies.NOBODY)}) AND NOT {queue} THEN {text} END"
@@ -630,7 +646,7 @@ def _parameters(plan: ImportPlan, zone: str) -> dict:
     vocabularies, the time zone (and the short names the file's zone writes) and the bounds
     outside which a date is a placeholder."""
     ceiling = datetime.now() + timedelta(days=dates.FUTURE_DAYS)
-    return {"source_system": plan.source_system, "time_zone": zone,
+    return {"source_system": plan.source_system, "time_zone": zone, "first_person": vocabularies.FIRST_PERSON,
             "zone_names": list(dates.zone_abbreviations(plan.source_time_zone or zone)),
             "date_floor": plan.date_floor, "date_ceiling": ceiling.strftime("%Y-%m-%d %H:%M:%S"),
             **vocabularies.parameters(plan.statuses),
@@ -686,15 +702,18 @@ def _ticket_select(fields: set[str]) -> str:
 
 # The data-quality checks of one date column are named by a prefix and the field.
 PLACEHOLDER, DATE_ONLY, END_OF_DAY = "placeholder_", "date_only_", "end_of_day_"
+# A check of one owner or group column: its cells named several people (PEOPLE_FIELDS).
+SEVERAL = "several_"
 END_OF_DAY_SECONDS = 86399
 
 
-def _quality_flags(values: set[str], overruled_levels: str | None) -> dict[str, str]:
+def _quality_flags(values: set[str], overruled_levels: str | None, carried: list[str]) -> dict[str, str]:
     """Per data-quality check, the condition over a mapped row that raises it (see DataQuality);
     ``overruled_levels``: the file's priority lookups (``_word_lookups``) where a level is not the
-    number its word starts with."""
+    number its word starts with; ``carried``: the mapping's columns beside the ticket's."""
     flags = {f"{PLACEHOLDER}{f.name}": f"ph_{f.name}" for f in formats.FIELDS
              if f.kind == "datetime" and f.name in values}
+    flags.update({column: column for column in carried if column.startswith(SEVERAL)})
     flags.update({
         "completed_before_created": "completed_at < created_at",
         "completion_inferred": "completion_inferred",
@@ -833,7 +852,7 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
                                                         source.replaces_batch)
     bad_list = ", ".join(f"{cond} AS bad_{name}" for name, cond in bad.items())
     any_bad = " OR ".join(bad.values())
-    flags = _quality_flags(fields, f"{source.staged.table}_levels" if overruled else None)
+    flags = _quality_flags(fields, f"{source.staged.table}_levels" if overruled else None, carried)
     # The data-quality flags are not stored: each is a condition over stored columns (DataQuality.conditions).
     rows = (f"SELECT source_row,\n  {_ticket_select(fields)},\n  {''.join(f'{c}, ' for c in carried)}"
             f"{bad_list}, ({any_bad}) AS is_rejected\nFROM {relation}")

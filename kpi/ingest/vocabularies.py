@@ -33,6 +33,10 @@ NOBODY = ("not assigned", "unassigned", "未指派", "未分派")
 # A Salesforce queue's record id (key prefix 00G, 15 or 18 characters) where an export by API name
 # gives the owner's id (OwnerId): the case waits in the queue, held by no one yet.
 QUEUE_ID = r"00G[0-9A-Za-z]{12}([0-9A-Za-z]{3})?"
+# GLPI lists every technician (or group) assigned to a ticket in one cell, joined by "<br>" (GLPI
+# 10's CSV) or a line break (GLPI 11): the ticket's owner is the first one named.
+SEVERAL_PEOPLE = ("<br", "\n")
+FIRST_PERSON = r"^(?:\s*(?:<[bB][rR]\s*/?>|[\r\n]))*\s*(.*?)\s*(?:<[bB][rR]\s*/?>|[\r\n]|$)"
 LEVELS = (1, 2, 3, 4, 5)
 
 COMMON_STATUS: dict[str, str] = {
@@ -101,6 +105,10 @@ LAYOUT_STATUS: dict[str, dict[str, str]] = {
     "servicenow": {"1": "new", "2": "open", "3": "on_hold", "6": "resolved", "7": "closed", "8": "cancelled",
                    "awaiting problem": "on_hold", "awaiting change": "on_hold"},
     "jira": {"waiting for approval": "pending"},
+    # GLPI's six statuses, in English and zh-TW (新的 … 結案; its "Pending" is 待決定).
+    "glpi": {"processing (assigned)": "open", "processing (planned)": "open", "新的": "new",
+             "處理中(已分配)": "open", "處理中(已計劃)": "open", "處理中（已分配）": "open", "處理中（已計劃）": "open",
+             "待決定": "pending"},
 }
 
 COMMON_PRIORITY: dict[str, int] = {
@@ -124,6 +132,8 @@ LAYOUT_PRIORITY: dict[str, dict[str, int]] = {
     "zammad": {"1 low": 4, "2 normal": 3, "3 high": 2},
     # Volvo IT's impact: Major is the worst.
     "bpi2013": {"major": 1},
+    # GLPI: Major sits above Very high (5); zh-TW 主要, 非常高 … 非常低.
+    "glpi": {"major": 1, "主要": 1},
 }
 
 # XES lifecycle transitions say how far one activity got, not where the case stands: a "start"
