@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from kpi.contact.interval_import import IntervalPreview
-from kpi.ingest import importer
+from kpi.ingest import importer, reader
 from kpi.ingest.errors import column_fields
 from ui import inbox, t, table_upload
 from ui import upload_flow as flow
@@ -18,7 +18,7 @@ st.caption(t("upload.intro"))
 inbox.poll()
 
 files = st.file_uploader(
-    t("upload.files"), type=["csv", "tsv", "txt", "xlsx", "xls", "xml", "htm", "html"], accept_multiple_files=True, key="upload_files"
+    t("upload.files"), type=list(reader.UPLOAD_TYPES), accept_multiple_files=True, key="upload_files"
 )
 uploads = {flow.upload_key(f): f for f in files or []}
 flow.forget_removed(set(uploads))

@@ -95,6 +95,16 @@ def test_upload_previews_then_imports_on_confirmation(db_file):
     assert metrics(at)["Tickets"] == "7"
 
 
+def test_an_opendocument_spreadsheet_is_offered_and_imported(db_file):
+    # Taiwan's agencies exchange ODF files: the picker offers .ods, and LibreOffice's file imports.
+    at = open_app("pages/upload.py")
+    assert ".ods" in at.file_uploader[0].proto.type
+    upload(at, "week41-2009.ods")
+    assert "OpenDocument spreadsheet, header on row 1; format: e-contact+" in at.caption[1].value
+    confirm(at)
+    assert "Imported week41-2009.ods: 7 inserted, 0 updated, 0 unchanged, 0 rejected (batch 1)." in at.success[0].value
+
+
 def test_upload_lists_rejected_rows_in_the_users_language(db_file, tmp_path):
     bad = ("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
            "B-1,ok,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中\n"

@@ -50,6 +50,7 @@ def test_a_short_export_under_more_title_lines_than_rows_is_still_a_table(con, t
 def test_sniff_recognises_excel_by_content():
     sniffed = reader.sniff((FIXTURES / "week41-2009.xlsx").read_bytes()[:4096], "export.bin")
     assert sniffed.kind == "excel"
+    assert reader.sniff((FIXTURES / "week41-2009.ods").read_bytes()[:4096], "export.bin").kind == "ods"
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,9 @@ WEEK41_FORMS = [
     "week41-2009.semicolon.csv", "week41-2009.zh-dates.csv", "week41-2009.xlsx", "week41-2009.zh-12h.csv",
     "week41-2009.weekday.csv",  # 2009/10/05(一) 09:00
     "week41-2009.two-sheets.xlsx",  # a first sheet of query conditions, then the tickets
+    # OpenDocument, as LibreOffice saves it: typed dates and numbers, every row padded with
+    # repeated empty cells and a million repeated empty rows after the last ticket.
+    "week41-2009.ods",
     # Saved as .xls but written as text: an XML Spreadsheet (query sheet first) and a Big5 web page.
     "week41-2009.xml-spreadsheet.xls", "week41-2009.big5-page.xls",
 ]
@@ -314,6 +317,8 @@ def test_a_workbook_whose_first_sheet_holds_no_tickets_says_which_sheet_it_read(
                                          " header on row 1")
     assert importer.open_source(con, FIXTURES / "week41-2009.xlsx").sniffed.describe() == (
         "Excel workbook, header on row 1")
+    assert importer.open_source(con, FIXTURES / "week41-2009.ods").sniffed.describe("zh-TW") == (
+        "ODF 試算表（.ods），表頭在第 1 列")
 
 
 def test_ids_excel_rewrote_as_scientific_numbers_are_refused_not_merged(con, tmp_path):

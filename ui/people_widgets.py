@@ -11,7 +11,7 @@ import streamlit as st
 from kpi import metrics, store
 from kpi.formatting import MISSING
 from kpi.ingest.errors import InputError, Reject
-from kpi.ingest.reader import read_frame
+from kpi.ingest.reader import UPLOAD_TYPES, read_frame
 from kpi.people import development, imports, model, performance, skills
 from kpi.people.skills import Scope
 from ui.components.download import as_shown, download_buttons, table_with_downloads
@@ -166,7 +166,7 @@ def upload_flow(kinds: tuple[str, ...], key: str) -> None:
     """An uploader for the layouts this page takes (``kinds``); another layout is named and sent
     to its page. The preview and import are the upload page's (``people_preview``)."""
     round_key = f"{key}_round"
-    uploaded = st.file_uploader(t("people.upload.file"), type=["csv", "tsv", "txt", "xlsx", "xlsm"],
+    uploaded = st.file_uploader(t("people.upload.file"), type=list(UPLOAD_TYPES),
                                 key=f"{key}_{st.session_state.get(round_key, 0)}")
     if uploaded is None:
         return

@@ -27,7 +27,7 @@ TICKETS_OR_INTERVALS = "tickets"
 
 def may_be_table(file_name: str, size: int) -> bool:
     """Cheap first test before a file is read whole: a workbook, or a small text table."""
-    return Path(file_name).suffix.lower() in reader.EXCEL_SUFFIXES or size <= MAX_TABLE_BYTES
+    return Path(file_name).suffix.lower() in reader.WORKBOOK_SUFFIXES or size <= MAX_TABLE_BYTES
 
 
 def recognise(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> str:

@@ -41,9 +41,14 @@ from kpi.ingest.progress import Progress, ignore
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = (",", "\t", ";", "|")
 DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# What the upload pages offer to pick: text tables, workbooks (OpenDocument's .ods too: Taiwan's
+# government agencies exchange ODF files), and the .xls files that are really web pages or XML.
+UPLOAD_TYPES = ("csv", "tsv", "txt", *(suffix[1:] for suffix in WORKBOOK_SUFFIXES), "xml", "htm", "html")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_ODS_MAGIC = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+WORKBOOK_KINDS = ("excel", "ods")  # read by calamine
 _NUMBER = re.compile(r"^[\d\s.,:/%-]+$")
 
 # Bounds far beyond any real export, checked before a file is parsed, so a hostile or broken
@@ -66,7 +71,7 @@ class Sniffed:
     """What the first bytes of a file say about how to read it."""
 
     file_name: str
-    kind: str                 # "csv", "excel", or a table written as text (markup.HTML, markup.SPREADSHEET_XML)
+    kind: str                 # "csv", a workbook (WORKBOOK_KINDS), or a table written as text (markup.HTML, markup.SPREADSHEET_XML)
     encoding: str | None      # Python codec name: utf-8, utf-8-sig, utf-16, cp950 …
     delimiter: str | None
     header_row: int           # 1-based line (or sheet row) holding the header
@@ -110,8 +115,13 @@ class SourceTable:
         return self.row_numbers[index]
 
 
-def is_excel(data_head: bytes, file_name: str) -> bool:
-    return file_name.lower().endswith(EXCEL_SUFFIXES) or data_head.startswith((_ZIP_MAGIC, _OLE_MAGIC))
+def is_workbook(data_head: bytes, file_name: str) -> bool:
+    return file_name.lower().endswith(WORKBOOK_SUFFIXES) or data_head.startswith((_ZIP_MAGIC, _OLE_MAGIC))
+
+
+def is_opendocument(data_head: bytes, file_name: str) -> bool:
+    """An OpenDocument spreadsheet (.ods): its zip's first member, stored, is "mimetype"."""
+    return file_name.lower().endswith(".ods") or data_head[30:30 + len(_ODS_MAGIC)] == _ODS_MAGIC
 
 
 def detect_encoding(head: bytes, file_name: str) -> str:
@@ -224,8 +234,8 @@ def sniff(data_head: bytes, file_name: str) -> Sniffed:
         return Sniffed(file_name, written_as, markup.encoding(data_head) or detect_encoding(data_head, file_name), None, 0)
     if written_as:
         return Sniffed(file_name, written_as, None, None, 0)
-    if is_excel(data_head, file_name):
-        return Sniffed(file_name, "excel", None, None, 0)
+    if is_workbook(data_head, file_name):
+        return Sniffed(file_name, "ods" if is_opendocument(data_head, file_name) else "excel", None, None, 0)
     encoding = detect_encoding(data_head, file_name)
     text = encodings.decoder(encoding, replace=True).decode(data_head, final=False)
     delimiter = detect_delimiter(text, file_name)
@@ -298,7 +308,7 @@ def _workbook(data: bytes, file_name: str):
 def _sheets(data: bytes, sniffed: Sniffed) -> Iterator[tuple[str, list[list[str | None]]]]:
     """A workbook's sheets in order, name and rows, each read when asked for: the workbook is
     opened, or the text parsed, once."""
-    if sniffed.kind != "excel":
+    if sniffed.kind not in WORKBOOK_KINDS:
         yield from _markup_sheets(data, sniffed)  # held to a sheet's bounds as they were read
         return
     workbook = _workbook(data, sniffed.file_name)
