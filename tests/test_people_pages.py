@@ -171,6 +171,16 @@ def test_data_page_upload_preview_rejects_and_import(db_file):
     assert not [b for b in at.button if b.key == "people_upload_import"]
 
 
+def test_data_page_reads_a_matrix_saved_as_opendocument(db_file):
+    at = page("people_data").run()
+    at.file_uploader[0].set_value(("people-matrix.ods", (FIXTURES / "people-matrix.ods").read_bytes(),
+                                   "application/vnd.oasis.opendocument.spreadsheet")).run()
+    assert not at.exception
+    assert any(m.value.startswith("Recognised as **Skills matrix") for m in at.markdown)
+    assert any(c.value.startswith("Encoding ODS, delimiter —, header on row 1") for c in at.caption)
+    assert at.warning[0].value == "Rows with problems: 1 (the row, or just the bad cell, is left out)"
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "the file is empty"),
     (b"foo,bar\n1,2\n", "the columns match no people or competency-model layout"),

@@ -192,7 +192,8 @@ def people_preview(key: str, file_name: str, data: bytes, kinds: tuple[str, ...]
     defaults = _rating_defaults(layout, key)
     plan = imports.plan_import(con, source, defaults)
     st.markdown(t("people.upload.recognised", kind=t(f"people.kind.{layout.kind}"), rows=plan.rows_read))
-    st.caption(t("people.upload.detected", encoding=source.encoding or "Excel", header_row=source.header_row,
+    workbook = "ODS" if source.sniffed.kind == "ods" else "Excel"
+    st.caption(t("people.upload.detected", encoding=source.encoding or workbook, header_row=source.header_row,
                  delimiter={",": t("people.upload.comma"), "\t": "Tab", ";": ";", "|": "|"}.get(source.delimiter, "—")))
     mapping = [(header, t(f"people.field.{field}")) for field, header in layout.columns.items()]
     names = model.competency_names(con, lang())
