@@ -71,7 +71,7 @@ class Sniffed:
     """What the first bytes of a file say about how to read it."""
 
     file_name: str
-    kind: str                 # "csv", a workbook (WORKBOOK_KINDS), or a table written as text (markup.HTML, markup.SPREADSHEET_XML)
+    kind: str                 # "csv", WORKBOOK_KINDS, or a table written as text (markup.HTML, markup.SPREADSHEET_XML)
     encoding: str | None      # Python codec name: utf-8, utf-8-sig, utf-16, cp950 …
     delimiter: str | None
     header_row: int           # 1-based line (or sheet row) holding the header

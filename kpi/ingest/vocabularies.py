@@ -36,7 +36,7 @@ QUEUE_ID = r"00G[0-9A-Za-z]{12}([0-9A-Za-z]{3})?"
 # GLPI lists every technician (or group) assigned to a ticket in one cell, joined by "<br>" (GLPI
 # 10's CSV) or a line break (GLPI 11): the ticket's owner is the first one named.
 SEVERAL_PEOPLE = ("<br", "\n")
-FIRST_PERSON = r"^(?:\s*(?:<[bB][rR]\s*/?>|[\r\n]))*\s*(.*?)\s*(?:<[bB][rR]\s*/?>|[\r\n]|$)"
+FIRST_PERSON = r"^(?:\s*(?:<br\s*/?>|\n))*\s*(.*?)\s*(?:<br\s*/?>|\n|$)"
 LEVELS = (1, 2, 3, 4, 5)
 
 COMMON_STATUS: dict[str, str] = {
