@@ -27,6 +27,9 @@ from tests.conftest import FIXTURES
         ("week41-2009.semicolon.csv", "utf-8", ";", 1),
         # Big5 with a report title and an export-time line above the header.
         ("week41-2009.zh-dates.csv", "cp950", ",", 3),
+        # Redmine's English CSV is ISO-8859-1; "Rémy" alone once made the file Big5.
+        ("redmine-2024-02.csv", "cp1252", ",", 1),
+        ("redmine-zh-2024-02.csv", "cp950", ",", 1),
     ],
 )
 def test_sniff_detects_encoding_delimiter_and_header(fixture, encoding, delimiter, header_row):
@@ -136,6 +139,20 @@ def test_a_name_in_user_defined_characters_is_big5_a_page_of_them_is_not():
     kana = ("id,memo\n" + "1,いうかきく\n" * 5).encode("shift_jis")
     assert encodings.decode(kana, "cp950").count("\uef95") == 5
     assert reader.detect_encoding(kana, "x.csv") == "cp932"
+
+
+@pytest.mark.parametrize(("text", "written_in", "read_as"), [
+    # Latin-1 names whose accented letter is followed by a letter decoded as Big5 without an error.
+    ("Rémy Chen", "iso-8859-1", "cp1252"), ("Jürgen Wang", "iso-8859-1", "cp1252"),
+    ("Señora Peña", "iso-8859-1", "cp1252"), ("Zoë, Rémy", "iso-8859-1", "cp1252"),
+    ("Don’t “quote” – ok… €5", "cp1252", "cp1252"),  # Windows' punctuation
+    # Big5 stays Big5: names of two or three characters, and lone characters whose second byte is ASCII.
+    ("王小明", "cp950", "cp950"), ("低", "cp950", "cp950"), ("許", "cp950", "cp950"), ("高 中 低", "cp950", "cp950"),
+])
+def test_western_single_byte_text_is_not_taken_for_big5(text, written_in, read_as):
+    data = f"#,Subject,Assignee,Created\n1,Printer,{text},2024-02-05 09:14\n".encode(written_in)
+    assert reader.detect_encoding(data, "x.csv") == read_as
+    assert data.decode(read_as).splitlines()[1] == f"1,Printer,{text},2024-02-05 09:14"
 
 
 def test_simplified_chinese_and_korean_text_is_not_taken_for_big5():

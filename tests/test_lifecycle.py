@@ -871,3 +871,36 @@ def test_a_glpi_ticket_list_exported_as_csv(con, fixture, first_id, owners):
     assert con.execute("SELECT count(*) FROM tickets WHERE owner IS NULL").fetchone() == (1,)
     assert con.execute(f"SELECT created_at, standard_due_at FROM tickets WHERE ticket_id = '{first_id}2'"
                        ).fetchone() == (datetime(2024, 2, 5 + day, 10, 2), datetime(2024, 2, 5 + day, 14, 2))
+
+
+@pytest.mark.parametrize("fixture, first_id, day, department, owners", [
+    ("redmine-2024-02.csv", 1042, 0, "IT Helpdesk", ("Wang Hsiao-ming", "Rémy Chen", "Lin Chih-wei", "Jürgen Wang")),
+    ("redmine-zh-2024-02.csv", 2101, 8, "資訊服務台", ("王小明", "陳怡如", "林志偉", "王小明")),
+])
+def test_a_redmine_issue_list_exported_as_csv(con, fixture, first_id, day, department, owners):
+    """Redmine's issue list with Created and Closed added: the English file is ISO-8859-1 with US
+    times (02/05/2024 09:14 AM), the zh-TW one Big5 (the same week, eight days later), where 完成日期
+    is the due date (a date, read as due by the end of that day), not a completion. Immediate and
+    Urgent (急, 速) are Level 1, Feedback (已回應) is pending, Rejected (已拒絕) cancelled; the project
+    is the department."""
+    source = importer.open_source(con, FIXTURES / fixture)
+    plan = importer.propose_plan(con, source)
+    assert (plan.layout, plan.source_system) == ("redmine", "Redmine")
+    assert plan.mapping["standard_due_at"] == ("Due date" if day == 0 else "完成日期")
+    assert "resolved_at" not in plan.mapping
+    importer.discard(con, source)
+    report_ = importer.import_file(con, FIXTURES / fixture)
+    assert (report_.inserted, report_.rejected) == (7, 0)
+
+    def feb(date, hour, minute):
+        return datetime(2024, 2, date + day, hour, minute)
+
+    expected = [("closed", False, feb(6, 10, 0), False, 2), ("resolved", False, feb(5, 14, 30), True, 1),
+                ("open", True, None, False, 3), ("pending", True, None, False, 4),
+                ("cancelled", False, None, False, 3), ("new", True, None, False, 1),
+                ("closed", False, feb(13, 17, 45), False, 3)]
+    assert lifecycle(con) == {str(first_id + n): row for n, row in enumerate(expected)}
+    assert con.execute("SELECT owner FROM tickets WHERE owner IS NOT NULL ORDER BY ticket_id LIMIT 4"
+                       ).fetchall() == [(name,) for name in owners]
+    assert con.execute("SELECT department, created_at, standard_due_at FROM tickets ORDER BY ticket_id LIMIT 1"
+                       ).fetchone() == (department, feb(5, 9, 14), datetime(2024, 2, 6 + day, 23, 59, 59))

@@ -71,6 +71,33 @@ def plausible(text: str, user_defined: int) -> bool:
     return user_defined <= max(MOST_USER_DEFINED, wide // 50)
 
 
+# Western single-byte text (ISO-8859-1 as Redmine's English CSV writes it, Windows-1252): read
+# with Windows' table, which holds every printable ISO-8859-1 character and more.
+WESTERN = "cp1252"
+_ASCII_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def western_like(head: bytes) -> bool:
+    """Whether ``head`` reads as Western single-byte text rather than Big5: every byte above 7F
+    stands alone, and is an accented letter (C0–FF) beside an ASCII letter, as in "Rémy" or
+    "Peña", or Windows' punctuation (80–9F: ’ “ ” – … €, where Big5 has only user-defined codes).
+    Big5 puts two such bytes together for most of its characters (a third have a second byte
+    in 40–7E), and a zh-TW export writes names of two or three, so one pair anywhere is Big5.
+    "Rémy" also decodes as Big5, without an error, as R幦y: it would be stored garbled."""
+    found = False
+    for position, byte in enumerate(head):
+        if byte < 0x80:
+            continue
+        before = head[position - 1] if position else 0
+        after = head[position + 1] if position + 1 < len(head) else 0
+        if before >= 0x80 or after >= 0x80:
+            return False
+        if not (byte < 0xA0 or byte >= 0xC0 and (before in _ASCII_LETTERS or after in _ASCII_LETTERS)):
+            return False
+        found = True
+    return found
+
+
 def euc_like(head: bytes, enough: int = 40) -> bool:
     """Whether ``head`` reads as EUC (GB2312/GBK, EUC-KR …) rather than Big5: among at least
     ``enough`` two-byte characters, not one has a second byte below A1. About a third of Big5's

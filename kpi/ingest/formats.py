@@ -273,6 +273,17 @@ LAYOUTS: tuple[Layout, ...] = (
         "resolved_at": ("Resolution date", "決議通過日期"), "closed_at": ("Closing date", "結案日期"),
         "updated_at": ("Last update", "上次更新日期"),
     }),
+    # Redmine's issue list exported as CSV, with Created (and Closed) added to its default columns:
+    # English exports are ISO-8859-1 with US times ("02/05/2024 09:14 AM"); zh-TW ones Big5, where
+    # 完成日期 is the due date, not a completion, and 被分派者 the assignee. Projects are the teams.
+    Layout("redmine", "Redmine", {
+        "ticket_id": ("#",), "subject": ("Subject", "主旨"), "department": ("Project", "專案"),
+        "owner": ("Assignee", "Assigned to", "被分派者"), "customer": ("Author", "作者"),
+        "category": ("Category", "Tracker", "分類", "追蹤標籤"), "priority": ("Priority", "優先權"),
+        "status": ("Status", "狀態"), "created_at": ("Created", "建立日期"),
+        "standard_due_at": ("Due date", "完成日期"), "closed_at": ("Closed", "結束日期"),
+        "updated_at": ("Updated", "更新日期"),
+    }),
     Layout("zammad", "Zammad", {
         "ticket_id": ("#",), "subject": ("Title",), "department": ("Group",), "owner": ("Owner",),
         "customer": ("Customer",), "channel": ("Create Channel",), "priority": ("Priority",),

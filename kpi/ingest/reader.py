@@ -125,8 +125,9 @@ def is_opendocument(data_head: bytes, file_name: str) -> bool:
 
 
 def detect_encoding(head: bytes, file_name: str) -> str:
-    """BOM first, then strict UTF-8, then Big5 (CP950) unless the text is EUC-like (GBK, EUC-KR),
-    then charset-normalizer's best guess."""
+    """BOM first, then strict UTF-8, then Western text (Windows-1252) where every byte above 7F
+    is a lone accented letter, then Big5 (CP950) unless the text is EUC-like (GBK, EUC-KR), then
+    charset-normalizer's best guess."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -142,11 +143,15 @@ def detect_encoding(head: bytes, file_name: str) -> str:
             text = encodings.decoder(encoding).decode(head, final=False)
         except UnicodeDecodeError:
             continue
+        if encoding == encodings.BIG5 and encodings.western_like(head):
+            return encodings.WESTERN
         if encodings.plausible(text, encodings.take_user_defined_count()) and not (
                 encoding == encodings.BIG5 and encodings.euc_like(head)):
             return encoding
     from charset_normalizer import from_bytes
 
+    if encodings.western_like(head):  # charset-normalizer may call it Central European (cp1250): ñ as ń
+        return encodings.WESTERN
     best = from_bytes(head).best()
     if best is None:
         raise InputError(file_name, "ingest.encoding_unknown")

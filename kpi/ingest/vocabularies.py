@@ -109,6 +109,9 @@ LAYOUT_STATUS: dict[str, dict[str, str]] = {
     "glpi": {"processing (assigned)": "open", "processing (planned)": "open", "新的": "new",
              "處理中(已分配)": "open", "處理中(已計劃)": "open", "處理中（已分配）": "open", "處理中（已計劃）": "open",
              "待決定": "pending"},
+    # Redmine's default statuses (Feedback waits on the reporter; Rejected is closed unworked), zh-TW.
+    "redmine": {"feedback": "pending", "新建立": "new", "實作中": "open", "已回應": "pending", "已結束": "closed",
+                "已拒絕": "cancelled"},
 }
 
 COMMON_PRIORITY: dict[str, int] = {
@@ -134,6 +137,8 @@ LAYOUT_PRIORITY: dict[str, dict[str, int]] = {
     "bpi2013": {"major": 1},
     # GLPI: Major sits above Very high (5); zh-TW 主要, 非常高 … 非常低.
     "glpi": {"major": 1, "主要": 1},
+    # Redmine: Immediate sits above Urgent, both Level 1; in zh-TW Urgent is 速 and Immediate 急.
+    "redmine": {"immediate": 1, "速": 1, "急": 1},
 }
 
 # XES lifecycle transitions say how far one activity got, not where the case stands: a "start"
