@@ -10,6 +10,7 @@ one such name would refuse a whole export. Here they read as Windows reads them,
 from __future__ import annotations
 
 import codecs
+import re
 import threading
 
 BIG5 = "cp950"
@@ -75,6 +76,7 @@ def plausible(text: str, user_defined: int) -> bool:
 # with Windows' table, which holds every printable ISO-8859-1 character and more.
 WESTERN = "cp1252"
 _ASCII_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
 
 def western_like(head: bytes) -> bool:
@@ -85,9 +87,8 @@ def western_like(head: bytes) -> bool:
     in 40–7E), and a zh-TW export writes names of two or three, so one pair anywhere is Big5.
     "Rémy" also decodes as Big5, without an error, as R幦y: it would be stored garbled."""
     found = False
-    for position, byte in enumerate(head):
-        if byte < 0x80:
-            continue
+    for high in _HIGH_BYTE.finditer(head):
+        position, byte = high.start(), head[high.start()]
         before = head[position - 1] if position else 0
         after = head[position + 1] if position + 1 < len(head) else 0
         if before >= 0x80 or after >= 0x80:
