@@ -875,19 +875,23 @@ def test_a_glpi_ticket_list_exported_as_csv(con, fixture, first_id, owners):
 
 @pytest.mark.parametrize("fixture, first_id, day, department, owners", [
     ("redmine-2024-02.csv", 1042, 0, "IT Helpdesk", ("Wang Hsiao-ming", "Rémy Chen", "Lin Chih-wei", "Jürgen Wang")),
-    ("redmine-zh-2024-02.csv", 2101, 8, "資訊服務台", ("王小明", "陳怡如", "林志偉", "王小明")),
+    ("redmine-zh-2024-02.csv", 2101, 8, "資訊服務台", ("王小明", "陳怡如", "林?偉", "王小明")),
 ])
 def test_a_redmine_issue_list_exported_as_csv(con, fixture, first_id, day, department, owners):
     """Redmine's issue list with Created and Closed added: the English file is ISO-8859-1 with US
     times (02/05/2024 09:14 AM), the zh-TW one Big5 (the same week, eight days later), where 完成日期
     is the due date (a date, read as due by the end of that day), not a completion. Immediate and
     Urgent (急, 速) are Level 1, Feedback (已回應) is pending, Rejected (已拒絕) cancelled; the project
-    is the department."""
+    is the department. Redmine writes "?" for a character the file's encoding lacks (a Chinese
+    name in the English file, 林?偉 in the Big5 one): the preview says so, naming the column."""
     source = importer.open_source(con, FIXTURES / fixture)
     plan = importer.propose_plan(con, source)
     assert (plan.layout, plan.source_system) == ("redmine", "Redmine")
     assert plan.mapping["standard_due_at"] == ("Due date" if day == 0 else "完成日期")
     assert "resolved_at" not in plan.mapping
+    lossy = next(f for f in importer.preview(con, source, plan).findings if f.check == "lossy_owner")
+    assert (lossy.count, lossy.rows) == (1, (7,) if day == 0 else (4,))
+    assert lossy.text_in("en").startswith(f"names in {plan.mapping['owner']!r} hold a '?' where the exporting system")
     importer.discard(con, source)
     report_ = importer.import_file(con, FIXTURES / fixture)
     assert (report_.inserted, report_.rejected) == (7, 0)
@@ -904,3 +908,15 @@ def test_a_redmine_issue_list_exported_as_csv(con, fixture, first_id, day, depar
                        ).fetchall() == [(name,) for name in owners]
     assert con.execute("SELECT department, created_at, standard_due_at FROM tickets ORDER BY ticket_id LIMIT 1"
                        ).fetchone() == (department, feb(5, 9, 14), datetime(2024, 2, 6 + day, 23, 59, 59))
+
+
+def test_a_question_mark_in_a_name_is_told_only_where_the_encoding_may_have_put_it(con, tmp_path):
+    # In UTF-8 every character survives, so a "?" in a name is the name's own; in Big5 it is a lost one.
+    text = (FIXTURES / "redmine-zh-2024-02.csv").read_bytes().decode("cp950")
+    for encoding, told in (("utf-8", False), ("cp950", True)):
+        path = tmp_path / f"redmine-{encoding}.csv"
+        path.write_bytes(text.encode(encoding))
+        source = importer.open_source(con, path)
+        checks = {f.check for f in importer.preview(con, source, importer.propose_plan(con, source)).findings}
+        assert ("lossy_owner" in checks) is told
+        importer.discard(con, source)

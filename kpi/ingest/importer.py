@@ -169,7 +169,7 @@ class DataQuality:
         found = []
         for check, count in self.found().items():
             key, values = f"quality.{check}", ()
-            for prefix in (PLACEHOLDER, DATE_ONLY, END_OF_DAY, SEVERAL):  # checks of one column: name it
+            for prefix in (PLACEHOLDER, DATE_ONLY, END_OF_DAY, SEVERAL, LOSSY):  # checks of one column: name it
                 if check.startswith(prefix):
                     field_name = check.removeprefix(prefix)
                     key, values = f"quality.{prefix[:-1]}", (("column", mapping.get(field_name, field_name)),)
@@ -469,7 +469,8 @@ def _words(words: Sequence[str]) -> str:
     return ", ".join(_literal(w) for w in words)
 
 
-def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[str]], dict[str, str], list[str]]:
+def _parsed_columns(plan: ImportPlan, staged: reader.Staged,
+                    lossy: bool = False) -> tuple[list[list[str]], dict[str, str], list[str]]:
     """Parse each mapped cell once, in five projection levels over the staged table:
 
     1. ``c_<field>``: the cell trimmed;
@@ -481,7 +482,9 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
     5. ``v_<field>`` of dates: the parsed time, or NULL where it is a placeholder.
 
     Plus, per checked field, the condition over those columns that marks the cell bad, and the
-    columns the data-quality checks read beside the ticket's (``m_state``, ``ph_<field>``).
+    columns the data-quality checks read beside the ticket's (``m_state``, ``ph_<field>``, and
+    for a ``lossy`` file, one written in an encoding that cannot hold every character, its names
+    with a "?" in place of one: ``lossy_<field>``).
     A default is the parameter ``$default_<field>`` (see ``_parameters``), never SQL text.
     Parsing is the costly part of an import, so nothing is computed twice: testing the markers
     in the level that trims would trim every cell twice, a third of the mapping time.
@@ -506,6 +509,12 @@ def _parsed_columns(plan: ImportPlan, staged: reader.Staged) -> tuple[list[list[
         if several:
             cells.append(f"{_several_sql(staged.ref(column))} AS {several}")
             carried.append(several)
+        if lossy and f.name in NAME_FIELDS and column:
+            # A name never holds "?" (a lone "?" is a no-value marker): the exporter wrote it for a
+            # character its encoding lacks, as Redmine's Big5 and ISO-8859-1 CSVs do.
+            cells.append(f"(contains({staged.ref(column)}, '?') AND trim({staged.ref(column)}) <> '?')"
+                         f" AS {LOSSY}{f.name}")
+            carried.append(f"{LOSSY}{f.name}")
         # ="00123": how exports keep an id's leading zeros when Excel opens the file.
         read = f"CASE WHEN {cell} LIKE '=\"%\"' THEN {cell}[3:-2] ELSE {cell} END" if f.name == "ticket_id" else cell
         texts.append(f"{cell if typed else _text_sql(f.name, read, default, several)} AS {text}")
@@ -582,6 +591,10 @@ def _cell_sql(staged: reader.Staged, column: str | None) -> str:
 
 # Cells that may name several people (vocabularies.SEVERAL_PEOPLE): the first is kept, and said.
 PEOPLE_FIELDS = ("owner", "department")
+# Names checked for characters an exporter's encoding lost (see _parsed_columns), in files
+# written in an encoding that holds only some characters: Big5, Windows-1252.
+NAME_FIELDS = ("owner", "department", "customer")
+LOSSY_ENCODINGS = (encodings.BIG5, encodings.WESTERN)
 
 
 def _several_sql(cell: str) -> str:
@@ -702,8 +715,9 @@ def _ticket_select(fields: set[str]) -> str:
 
 # The data-quality checks of one date column are named by a prefix and the field.
 PLACEHOLDER, DATE_ONLY, END_OF_DAY = "placeholder_", "date_only_", "end_of_day_"
-# A check of one owner or group column: its cells named several people (PEOPLE_FIELDS).
-SEVERAL = "several_"
+# A check of one owner or group column: its cells named several people (PEOPLE_FIELDS); and of
+# one name column: its names lost a character to the file's encoding (NAME_FIELDS).
+SEVERAL, LOSSY = "several_", "lossy_"
 END_OF_DAY_SECONDS = 86399
 
 
@@ -713,7 +727,7 @@ def _quality_flags(values: set[str], overruled_levels: str | None, carried: list
     number its word starts with; ``carried``: the mapping's columns beside the ticket's."""
     flags = {f"{PLACEHOLDER}{f.name}": f"ph_{f.name}" for f in formats.FIELDS
              if f.kind == "datetime" and f.name in values}
-    flags.update({column: column for column in carried if column.startswith(SEVERAL)})
+    flags.update({column: column for column in carried if column.startswith((SEVERAL, LOSSY))})
     flags.update({
         "completed_before_created": "completed_at < created_at",
         "completion_inferred": "completion_inferred",
@@ -842,7 +856,8 @@ def _map_rows(con: duckdb.DuckDBPyConnection, source: Source, plan: ImportPlan, 
     """Map and check the staged rows into the mapped table (``create``: a new one, else appended
     to it); returns the reject condition and the data-quality flag of each check."""
     overruled = _word_lookups(con, source.staged, plan)
-    levels, bad, carried = _parsed_columns(plan, source.staged)
+    levels, bad, carried = _parsed_columns(plan, source.staged, not source.sniffed.is_table
+                                           and source.sniffed.encoding in LOSSY_ENCODINGS)
     relation = source.staged.numbered()
     for level in levels:
         if level:
