@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from kpi.contact.interval_import import IntervalPreview
-from kpi.ingest import importer, reader
+from kpi.ingest import formats, importer, reader
 from kpi.ingest.errors import column_fields
 from ui import inbox, t, table_upload
 from ui import upload_flow as flow
@@ -34,6 +34,9 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
     preview = item.preview
     if flow.mapping_guessed(preview):
         st.warning(t("upload.guessed"), icon=":material/help:")
+        near = formats.near_miss(preview.source.columns)
+        if near:
+            st.info(t("upload.near_miss", product=near[0].source_system, headers=near[1]), icon=":material/lightbulb:")
     st.caption(t("upload.mapping_help"))
     event_log = st.checkbox(t("upload.event_log"), value=preview.plan.event_log, key=f"event_log_{key}",
                             help=t("upload.event_log_help"))

@@ -105,6 +105,16 @@ def test_an_opendocument_spreadsheet_is_offered_and_imported(db_file):
     assert "Imported week41-2009.ods: 7 inserted, 0 updated, 0 unchanged, 0 rejected (batch 1)." in at.success[0].value
 
 
+def test_an_export_without_its_created_column_says_which_to_add(db_file):
+    data = "#,追蹤標籤,狀態,優先權,主旨,被分派者,更新日期\n2101,支援,已結束,高,無法登入,王小明,2024-02-14 10:00\n"
+    at = open_app("pages/upload.py")
+    at.file_uploader[0].set_value(("issues.csv", data.encode("utf-8"), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert at.info[0].value == ("This looks like a Redmine export without its 'Created / 建立日期' column, which is"
+                                " required: add it to the list before exporting again, or map a column to it below.")
+
+
 def test_upload_lists_rejected_rows_in_the_users_language(db_file, tmp_path):
     bad = ("編號,主旨,部門,負責人,服務請求方法,提出時間,預計完成時間,完成時間,升級次數,服務請求狀態\n"
            "B-1,ok,客服一部,王小明,Level 3,2024-03-04 09:00,2024-03-18 09:00,,0,處理中\n"

@@ -459,6 +459,29 @@ def test_a_guessed_mapping_is_previewed_but_the_command_line_imports_nothing_on_
     assert con.execute("SELECT count(*) FROM ticket_versions").fetchone() == (0,)
 
 
+@pytest.mark.parametrize("header, near", [
+    # Redmine's default issue list has no created time at all: it is named, and what to add.
+    ("#,Tracker,Status,Priority,Subject,Assignee,Updated", ("Redmine", "Created / 建立日期")),
+    ("#,追蹤標籤,狀態,優先權,主旨,被分派者,更新日期", ("Redmine", "Created / 建立日期")),
+    # A created time under another name is no near miss (the guess maps it); nor are a few common headers.
+    ("#,Tracker,Status,Priority,Subject,Assignee,Updated,Date created", None),
+    ("Ticket ID,Subject,Status,Priority,Updated", None),
+])
+def test_an_export_missing_a_required_column_is_told_which_and_whose(header, near):
+    found = formats.near_miss(header.split(","))
+    assert (found and (found[0].source_system, found[1])) == (near or None)
+
+
+def test_the_command_line_says_which_column_a_near_miss_lacks(con, tmp_path):
+    path = write(tmp_path, "issues.csv", "1042,Support,Closed,High,Outlook,Wang,02/06/2024 10:00 AM\n",
+                 header="#,Tracker,Status,Priority,Subject,Assignee,Updated\n")
+    with pytest.raises(InputError) as refused:
+        importer.import_file(con, path)
+    assert refused.value.message("en").startswith(
+        "issues.csv: the columns look like a Redmine export without its 'Created / 建立日期' column, which is"
+        " required: add that column to the list before exporting again")
+
+
 def test_rows_of_empty_cells_are_skipped_as_no_data_but_a_row_without_its_id_is_refused(con, tmp_path):
     # Excel writes ",,,," for rows it was once told of; one holds spaces only, and one has fewer
     # delimiters than the header (the reader refuses it for its width).

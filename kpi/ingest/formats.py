@@ -428,6 +428,27 @@ def recognise(columns: list[str], event_log: bool = False) -> Layout | None:
     return max(candidates, key=lambda layout: layout.fit(columns), default=None)
 
 
+# How many of a layout's headers a file must have, its ticket id among them, to be told it looks
+# like that layout's export when a required one is missing.
+NEAR_MISS_FIELDS = 5
+
+
+def near_miss(columns: list[str]) -> tuple[Layout, str] | None:
+    """The known export a header resembles but lacks a required column of, with no column of
+    another name for it either (Redmine's default issue list has no created time at all), and
+    that column's names ("Created / 建立日期"); None when no layout comes close."""
+    best, named = None, guess(columns)
+    for layout in LAYOUTS:
+        found = layout.propose(columns)
+        missing = [name for name in layout.required if name not in found]
+        if any(name in named for name in missing):
+            continue
+        if (missing and not layout.event_log and "ticket_id" in found and len(found) >= NEAR_MISS_FIELDS
+                and (best is None or len(found) > best[0])):
+            best = (len(found), layout, ", ".join(" / ".join(layout.headers[name]) for name in missing))
+    return best[1:] if best else None
+
+
 def header_key(columns: list[str]) -> str:
     """A signature of a header (order and case ignored) to find a saved profile for it."""
     joined = "\n".join(sorted(_key(c) for c in columns))

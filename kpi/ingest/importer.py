@@ -1256,8 +1256,12 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None
             return commit(con, intervals, is_demo)
         if plan is None and chosen.profile == "custom":
             # A mapping guessed from the columns' names is for a person to check, on the upload page.
-            raise InputError(source.file_name, "ingest.no_known_format",
-                             guessed=[(column, name) for name, column in chosen.mapping.items()])
+            guessed = [(column, name) for name, column in chosen.mapping.items()]
+            near = formats.near_miss(source.columns)
+            if near:
+                raise InputError(source.file_name, "ingest.near_miss", product=near[0].source_system,
+                                 headers=near[1], guessed=guessed)
+            raise InputError(source.file_name, "ingest.no_known_format", guessed=guessed)
         if source_time_zone is not None:
             chosen = replace(chosen, source_time_zone=source_time_zone)
         if batches.already_imported(con, source) is None:
