@@ -126,8 +126,8 @@ def is_opendocument(data_head: bytes, file_name: str) -> bool:
 
 def detect_encoding(head: bytes, file_name: str) -> str:
     """BOM first, then strict UTF-8, then Western text (Windows-1252) where every byte above 7F
-    is a lone accented letter, then Big5 (CP950) unless the text is EUC-like (GBK, EUC-KR), then
-    charset-normalizer's best guess."""
+    stands alone as an accented letter or Windows' punctuation (``encodings.western_like``), then
+    Big5 (CP950) unless the text is EUC-like (GBK, EUC-KR), then charset-normalizer's best guess."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -138,20 +138,20 @@ def detect_encoding(head: bytes, file_name: str) -> str:
             raise InputError(file_name, "ingest.binary")
         return utf16
     for encoding in ("utf-8", "cp950"):
+        # Before Big5 and charset-normalizer: Big5 decodes "Rémy" without an error, and
+        # charset-normalizer may call such text Central European (cp1250: ñ as ń).
+        if encoding == encodings.BIG5 and encodings.western_like(head):
+            return encodings.WESTERN
         encodings.take_user_defined_count()  # a decoding that failed half way leaves its count
         try:
             text = encodings.decoder(encoding).decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        if encoding == encodings.BIG5 and encodings.western_like(head):
-            return encodings.WESTERN
         if encodings.plausible(text, encodings.take_user_defined_count()) and not (
                 encoding == encodings.BIG5 and encodings.euc_like(head)):
             return encoding
     from charset_normalizer import from_bytes
 
-    if encodings.western_like(head):  # charset-normalizer may call it Central European (cp1250): ñ as ń
-        return encodings.WESTERN
     best = from_bytes(head).best()
     if best is None:
         raise InputError(file_name, "ingest.encoding_unknown")
