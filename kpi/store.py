@@ -176,6 +176,17 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("COMMIT")
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame) -> Iterator[str]:
+    """``frame`` (a DataFrame) readable in SQL as the view ``name`` for the block, and gone after,
+    however the block ends."""
+    con.register(name, frame)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
 def write(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run ``work`` in a transaction; if DuckDB aborts it for a write conflict (a writer outside
     the lock, such as another tool in this process), run it once more on the then-current data."""

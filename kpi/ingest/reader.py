@@ -913,13 +913,10 @@ def stage_frame(con: duckdb.DuckDBPyConnection, source: SourceTable, table: str)
     frame = source.frame.copy()
     frame.columns = [sql.positional(i) for i in range(frame.shape[1])]
     frame["source_row"] = [source.row_number(i) for i in range(len(frame))]
-    con.register("_incoming_frame", frame)
-    try:
+    with store.registered(con, "_incoming_frame", frame):
         column_list = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in frame.columns[:-1])
         con.execute(f"CREATE TEMP TABLE {table} AS SELECT {column_list}, CAST(source_row AS INTEGER) AS source_row"
                     " FROM _incoming_frame")
-    finally:
-        con.unregister("_incoming_frame")
     return Staged(table, tuple(source.frame.columns), len(frame), source.malformed)
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kpi import store
 from kpi.ingest import batches, dates, reader
 from kpi.ingest.errors import InputError, Reject
 
@@ -318,11 +319,8 @@ def commit(con: duckdb.DuckDBPyConnection, preview: PlannerPreview, is_demo: boo
                     [batch_id, preview.plan_id, preview.language, preview.export_date])
         snapshots = preview.tasks.assign(batch_id=batch_id, plan_id=preview.plan_id)
         columns = ", ".join(["batch_id", "plan_id", "source_row", *STORED])
-        con.register("_planner_tasks", snapshots)
-        try:
+        with store.registered(con, "_planner_tasks", snapshots):
             con.execute(f"INSERT INTO okr_task_snapshots ({columns}) SELECT {columns} FROM _planner_tasks")
-        finally:
-            con.unregister("_planner_tasks")
         batches.record_batch(con, batches.BatchRecord(
             batch_id, KIND, preview.file_name, preview.checksum, original_file, KIND, KIND,
             (preview.rows_read, preview.to_insert, preview.to_update, preview.unchanged, preview.rejected),

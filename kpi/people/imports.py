@@ -654,15 +654,12 @@ def apply_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, replace: bool
         batch_id, unchanged = batches.next_batch_id(con), 0
         for table in dict.fromkeys([*([replaced] if replaced else []), *plan.tables]):
             incoming = plan.tables.get(table, _frame(table, []))
-            con.register("_people_incoming", incoming.assign(batch_id=batch_id))
-            try:
+            with store.registered(con, "_people_incoming", incoming.assign(batch_id=batch_id)):
                 unchanged += _unchanged_rows(con, table)
                 batches.keep_replaced(con, batch_id, table, _KEYS[table], "_people_incoming", table == replaced)
                 if table == replaced:
                     con.execute(f"DELETE FROM {table}")
                 _upsert(con, table)
-            finally:
-                con.unregister("_people_incoming")
         in_use = dangling_references(con)
         if in_use:
             table, codes = in_use[0]
@@ -699,12 +696,9 @@ def stored_as_is(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> bool:
     if not plan.counts():
         return False
     for table, incoming in plan.tables.items():
-        con.register("_people_incoming", incoming)
-        try:
+        with store.registered(con, "_people_incoming", incoming):
             if _unchanged_rows(con, table) != len(incoming):
                 return False
-        finally:
-            con.unregister("_people_incoming")
     return True
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from kpi import i18n
+from kpi import i18n, store
 from kpi.service.deadlines import UNITS
 
 CONDITIONS = ("category", "department", "channel", "level")
@@ -132,8 +132,7 @@ def store_policies(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     """Replace the stored list with ``frame`` (validated); the caller re-derives the deadlines."""
     frame = validate_policies(frame)
     con.execute("DELETE FROM sla_policies")
-    con.register("edited_policies", frame)
-    con.execute(f"""INSERT INTO sla_policies ({_STORED})
-                    SELECT {_select(policy_id="coalesce(policy_id, nextval('sla_policy_id_seq'))")}
-                    FROM edited_policies ORDER BY position""")
-    con.unregister("edited_policies")
+    with store.registered(con, "edited_policies", frame):
+        con.execute(f"""INSERT INTO sla_policies ({_STORED})
+                        SELECT {_select(policy_id="coalesce(policy_id, nextval('sla_policy_id_seq'))")}
+                        FROM edited_policies ORDER BY position""")

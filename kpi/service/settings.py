@@ -88,9 +88,8 @@ def validate_calendar(frame: pd.DataFrame) -> pd.DataFrame:
 def _store_calendar(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     frame = validate_calendar(frame)
     con.execute("DELETE FROM business_calendar")
-    con.register("edited_calendar", frame)
-    con.execute("INSERT INTO business_calendar SELECT day, is_working_day, note FROM edited_calendar")
-    con.unregister("edited_calendar")
+    with store.registered(con, "edited_calendar", frame):
+        con.execute("INSERT INTO business_calendar SELECT day, is_working_day, note FROM edited_calendar")
 
 
 def merge_office_calendar(con: duckdb.DuckDBPyConnection, data: bytes) -> pd.DataFrame:
