@@ -36,7 +36,7 @@ def mapping_editor(key: str, item: flow.Pending) -> None:
         st.warning(t("upload.guessed"), icon=":material/help:")
         near = formats.near_miss(preview.source.columns)
         if near:
-            st.info(t("upload.near_miss", product=near[0].source_system, headers=near[1]), icon=":material/lightbulb:")
+            st.info(t("upload.near_miss", product=near[0], headers=near[1]), icon=":material/lightbulb:")
     st.caption(t("upload.mapping_help"))
     event_log = st.checkbox(t("upload.event_log"), value=preview.plan.event_log, key=f"event_log_{key}",
                             help=t("upload.event_log_help"))

@@ -433,9 +433,9 @@ def recognise(columns: list[str], event_log: bool = False) -> Layout | None:
 NEAR_MISS_FIELDS = 5
 
 
-def near_miss(columns: list[str]) -> tuple[Layout, str] | None:
-    """The known export a header resembles but lacks a required column of, with no column of
-    another name for it either (Redmine's default issue list has no created time at all), and
+def near_miss(columns: list[str]) -> tuple[str, str] | None:
+    """The product whose export a header resembles but lacks a required column of, with no column
+    of another name for it either (Redmine's default issue list has no created time at all), and
     that column's names ("Created / 建立日期"); None when no layout comes close."""
     best, named = None, guess(columns)
     for layout in LAYOUTS:
@@ -445,7 +445,7 @@ def near_miss(columns: list[str]) -> tuple[Layout, str] | None:
             continue
         if (missing and not layout.event_log and "ticket_id" in found and len(found) >= NEAR_MISS_FIELDS
                 and (best is None or len(found) > best[0])):
-            best = (len(found), layout, ", ".join(" / ".join(layout.headers[name]) for name in missing))
+            best = (len(found), layout.source_system, ", ".join(" / ".join(layout.headers[name]) for name in missing))
     return best[1:] if best else None
 
 

@@ -1259,8 +1259,9 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, profile: str | None
             guessed = [(column, name) for name, column in chosen.mapping.items()]
             near = formats.near_miss(source.columns)
             if near:
-                raise InputError(source.file_name, "ingest.near_miss", product=near[0].source_system,
-                                 headers=near[1], guessed=guessed)
+                product, headers = near
+                raise InputError(source.file_name, "ingest.near_miss", product=product, headers=headers,
+                                 guessed=guessed)
             raise InputError(source.file_name, "ingest.no_known_format", guessed=guessed)
         if source_time_zone is not None:
             chosen = replace(chosen, source_time_zone=source_time_zone)
