@@ -67,7 +67,7 @@ def _same_both_ways(tmp_path, path, monkeypatch, **options):
                                      "zendesk-2024-02.csv", "hubspot-tickets-2024-02.csv", "jira-2024-02.csv",
                                      "servicenow-audit-2024-02.csv", "salesforce-cases-2024-02.csv",
                                      "otrs-search-2024-02.csv", "glpi-2024-02.csv", "glpi-zh-2024-02.csv",
-                                     "redmine-2024-02.csv", "redmine-zh-2024-02.csv"])
+                                     "redmine-2024-02.csv", "redmine-zh-2024-02.csv", "odoo-helpdesk-2024-02.csv"])
 def test_every_export_imports_alike_with_the_dates_parsed_by_the_reader(tmp_path, monkeypatch, fixture):
     _same_both_ways(tmp_path, FIXTURES / fixture, monkeypatch)
 

@@ -463,12 +463,30 @@ def test_a_guessed_mapping_is_previewed_but_the_command_line_imports_nothing_on_
     # Redmine's default issue list has no created time at all: it is named, and what to add.
     ("#,Tracker,Status,Priority,Subject,Assignee,Updated", ("Redmine", "Created / 建立日期")),
     ("#,追蹤標籤,狀態,優先權,主旨,被分派者,更新日期", ("Redmine", "Created / 建立日期")),
+    # Nor has Odoo Helpdesk's ticket list (its Created on column is hidden until shown).
+    ("Ticket IDs Sequence,Priority,Subject,Helpdesk Team,Assigned to,Customer,SLA Deadline,Kanban State,Stage",
+     ("Odoo Helpdesk", "Created on / 建立於 / create_date")),
     # A created time under another name is no near miss (the guess maps it); nor are a few common headers.
     ("#,Tracker,Status,Priority,Subject,Assignee,Updated,Date created", None),
     ("Ticket ID,Subject,Status,Priority,Updated", None),
 ])
 def test_an_export_missing_a_required_column_is_told_which_and_whose(header, near):
     assert formats.near_miss(header.split(",")) == near
+
+
+@pytest.mark.parametrize("header, ticket_id, department", [
+    # "Import-compatible export" ticked: field names, the ticket number before the record's id.
+    ("id,ticket_ref,priority,name,team_id,user_id,partner_id,sla_deadline,stage_id,create_date,close_date,write_date",
+     "ticket_ref", "team_id"),
+    # Odoo 16 calls the team Team (團隊); without the ticket number the record's ID (識別號) serves.
+    ("ID,Subject,Team,Assigned to,Stage,Created on,Close date", "ID", "Team"),
+    ("識別號,主題,團隊,分派給,階段,建立於,Close date", "識別號", "團隊"),
+])
+def test_odoo_helpdesk_exports_by_field_name_and_odoo_16s_labels_are_recognised(header, ticket_id, department):
+    layout = formats.recognise(header.split(","))
+    assert layout is not None and layout.name == "odoo"
+    mapping = layout.propose(header.split(","))
+    assert (mapping["ticket_id"], mapping["department"]) == (ticket_id, department)
 
 
 def test_the_command_line_says_which_column_a_near_miss_lacks(con, tmp_path):

@@ -284,6 +284,22 @@ LAYOUTS: tuple[Layout, ...] = (
         "standard_due_at": ("Due date", "完成日期"), "closed_at": ("Closed", "結束日期"),
         "updated_at": ("Updated", "更新日期"),
     }),
+    # Odoo Helpdesk (16–18, model helpdesk.ticket): the list exported as XLSX or CSV (every cell
+    # quoted) with the field labels in the user's language, or the field names when "import-compatible"
+    # is ticked; times as "2024-02-05 09:14:00" in the user's time zone. The zh_TW translation leaves
+    # Ticket IDs Sequence, SLA Deadline and Close date in English; without the ticket number the
+    # record's ID serves. The list has no created time until Created on is added. SLA Deadline is the
+    # nearest SLA not yet reached: empty once it is met, and while a stage the policy excludes (On
+    # Hold) freezes it. Odoo 16 calls the team "Team".
+    Layout("odoo", "Odoo Helpdesk", {
+        "ticket_id": ("Ticket IDs Sequence", "Ticket IDs", "ticket_ref", "ID", "識別號"),
+        "subject": ("Subject", "主題", "name"), "department": ("Helpdesk Team", "Team", "技術支援團隊", "團隊", "team_id"),
+        "owner": ("Assigned to", "分派給", "user_id"), "customer": ("Customer", "客戶", "partner_id"),
+        "category": ("Type", "類型", "ticket_type_id"), "priority": ("Priority", "優先級"),
+        "status": ("Stage", "階段", "stage_id"), "created_at": ("Created on", "建立於", "create_date"),
+        "standard_due_at": ("SLA Deadline", "sla_deadline"), "closed_at": ("Close date", "close_date"),
+        "updated_at": ("Last Updated on", "最後更新於", "write_date"),
+    }),
     Layout("zammad", "Zammad", {
         "ticket_id": ("#",), "subject": ("Title",), "department": ("Group",), "owner": ("Owner",),
         "customer": ("Customer",), "channel": ("Create Channel",), "priority": ("Priority",),

@@ -112,6 +112,9 @@ LAYOUT_STATUS: dict[str, dict[str, str]] = {
     # Redmine's default statuses (Feedback waits on the reporter; Rejected is closed unworked), zh-TW.
     "redmine": {"feedback": "pending", "新建立": "new", "實作中": "open", "已回應": "pending", "已結束": "closed",
                 "已拒絕": "cancelled"},
+    # Odoo Helpdesk's default stages in zh-TW (新增, 進行中, 擱置中, 已解決, 已取消); the English ones
+    # (New, In Progress, On Hold, Solved, Canceled) are common words.
+    "odoo": {"新增": "new", "擱置中": "on_hold"},
 }
 
 COMMON_PRIORITY: dict[str, int] = {
@@ -139,6 +142,9 @@ LAYOUT_PRIORITY: dict[str, dict[str, int]] = {
     "glpi": {"major": 1, "主要": 1},
     # Redmine: Immediate sits above Urgent, both Level 1; in zh-TW Urgent is 速 and Immediate 急.
     "redmine": {"immediate": 1, "速": 1, "急": 1},
+    # Odoo Helpdesk's stars: Urgent (緊急 in zh-TW; the zh_TW translation leaves the others in English),
+    # High, Medium and Low priority. Before Odoo 16 the starless default was "All", read as low too.
+    "odoo": {"high priority": 2, "medium priority": 3, "low priority": 4, "all": 4},
 }
 
 # XES lifecycle transitions say how far one activity got, not where the case stands: a "start"
