@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -54,6 +55,17 @@ BOUNDARY_TICKETS = [
      "current_commitment_at": "2009-09-10 00:00"},
     {"ticket_id": "steady", "created_at": "2009-01-01 09:00", "current_commitment_at": "2010-01-01 00:00"},
 ]
+
+
+# Five resolution times in whole microseconds, resolved on 2024-10-10 at noon (2024-W41).
+RESOLUTION_MICROSECONDS = [48_527_928_817, 432_463_014_168, 580_446_369_893, 845_652_181_299, 912_084_365_707]
+
+
+def resolved_after(microseconds: list[int]) -> list[dict]:
+    resolved = datetime(2024, 10, 10, 12)
+    return [{"ticket_id": f"P-{n}", "owner": "Ann", "created_at": f"{resolved - timedelta(microseconds=us):%Y-%m-%d %H:%M:%S.%f}",
+             "resolved_at": f"{resolved:%Y-%m-%d %H:%M}", "current_commitment_at": "2024-10-11 00:00"}
+            for n, us in enumerate(microseconds)]
 
 
 def week41_rows() -> list[dict]:

@@ -1,12 +1,14 @@
 """Median and 90th-percentile first response and resolution (kpi/service/durations.py)."""
 
+from fractions import Fraction
+
 import pandas as pd
 import pytest
 
 from kpi.service.durations import response_and_resolution_times
 from kpi.service.periods import iso_week
 from kpi.service.report import ServiceQuery
-from tests.service_tickets import insert_tickets, week41_rows, weekly_page
+from tests.service_tickets import RESOLUTION_MICROSECONDS, insert_tickets, resolved_after, week41_rows, weekly_page
 
 W41 = iso_week("2009-W41")
 # Answered after 1 h, 4 h and 24 h, none completed; one answered the week before (not counted).
@@ -48,3 +50,15 @@ def test_weekly_page_shows_the_times_in_days_and_hours(db_file):
                                    "Resolved", "Resolution, median", "Resolution, 90th percentile"]
     assert times.iloc[-1].tolist() == ["Total", 3, "4 h", "20 h", 6, "3 d 10 h", "4 d 3 h"]   # 82 h, 99.25 h
     assert times.iloc[0].tolist() == ["Ann", 2, "2 h", "4 h", 0, "—", "—"]     # 2.5 h, 3.7 h to the hour (half to even)
+
+
+def test_percentiles_interpolate_between_whole_microseconds(con):
+    # p90 of five: position 4 × 0.9 = 3.6, the fourth time plus 0.6 of the way to the fifth, taken
+    # in microseconds (exact on both engines) and then turned into hours.
+    insert_tickets(con, resolved_after(RESOLUTION_MICROSECONDS))
+    [ann, total] = response_and_resolution_times(con, iso_week("2024-W41"), ServiceQuery()).to_dict("records")
+    fourth, fifth = RESOLUTION_MICROSECONDS[3:]
+    assert ann["resolution_p90"] == total["resolution_p90"] == (fourth + (4 * 0.9 - 3) * (fifth - fourth)) / 3_600_000_000
+    assert ann["resolution_p90"] == pytest.approx(float(Fraction(fourth * 10 + 6 * (fifth - fourth), 36_000_000_000)),
+                                                  rel=1e-15)
+    assert ann["resolution_median"] == RESOLUTION_MICROSECONDS[2] / 3_600_000_000

@@ -70,5 +70,6 @@ def test_spark_intervals_stay_day_and_hour_literals():
 
 def test_spark_durations_are_exact_percentiles_of_microseconds():
     spark_sql = render(durations.DURATIONS_SQL, "spark")
-    assert spark_sql.count("PERCENTILE(first_response_hours, ") == 2 and spark_sql.count("PERCENTILE(resolution_hours, ") == 2
-    assert "DATEDIFF(MICROSECOND, created_at, completed_at) / 3600000000.0" in spark_sql
+    assert spark_sql.count("PERCENTILE(first_response_microseconds, ") == 2
+    assert spark_sql.count("PERCENTILE(resolution_microseconds, ") == 2
+    assert "THEN DATEDIFF(MICROSECOND, created_at, completed_at)\n" in spark_sql

@@ -25,7 +25,7 @@ from kpi import i18n, store
 from kpi.engine import engine_of
 from kpi.ingest.vocabularies import CHANNELS, channel_parameters, normalise_sql
 from kpi.metrics import Metric
-from kpi.service.durations import RESOLUTION_HOURS, percentiles
+from kpi.service.durations import RESOLUTION_MICROSECONDS, percentiles
 from kpi.service.periods import Period
 from kpi.service.definitions import NEW, NEW_ON_TIME
 from kpi.service.populations import ServiceQuery, with_populations
@@ -112,10 +112,10 @@ channel_words AS (
 ),
 facts AS (
     SELECT 'in_play' AS population, period_start, period_end, channel, is_carried_over, outcome,
-           NULL AS resolution_hours
+           NULL AS resolution_microseconds
     FROM in_play
     UNION ALL
-    SELECT 'completed', period_start, period_end, channel, NULL, NULL, {RESOLUTION_HOURS} FROM completed
+    SELECT 'completed', period_start, period_end, channel, NULL, NULL, {RESOLUTION_MICROSECONDS} FROM completed
 ),
 channelled AS (
     SELECT f.*, coalesce(w.channel, {normalise_sql("f.channel")}) AS mix_channel, w.channel IS NOT NULL AS known
@@ -127,7 +127,7 @@ SELECT p.period_start, p.period_end, grouping(c.mix_channel) = 1 AS is_total, c.
     {_COMPLETED} AS completed,
     {NEW_ON_TIME.aggregate()} AS new_on_time,
     {ratio(NEW_ON_TIME.aggregate(), NEW.aggregate())} AS service_level,
-    {percentiles("c.resolution_hours", "resolution")}
+    {percentiles("c.resolution_microseconds", "resolution")}
 FROM periods p LEFT JOIN channelled c ON c.period_start = p.period_start AND c.period_end = p.period_end
 GROUP BY GROUPING SETS ((p.period_start, p.period_end, c.mix_channel, c.known), (p.period_start, p.period_end))
 HAVING grouping(c.mix_channel) = 1 OR {NEW.aggregate()} + {_COMPLETED} > 0

@@ -15,22 +15,28 @@ from kpi.service.periods import Period
 from kpi.service.populations import ServiceQuery, with_populations
 
 
-def hours(start: str, end: str) -> str:
-    """SQL: the hours from ``start`` to ``end``."""
-    # Microseconds, the stores' resolution: exact on every engine (DuckDB counts second boundaries
-    # crossed, Spark whole seconds elapsed, which differ for fractional times).
-    return f"date_diff('microsecond', {start}, {end}) / 3600000000.0"
+def microseconds(start: str, end: str) -> str:
+    """SQL: the whole microseconds from ``start`` to ``end``."""
+    # The stores' resolution: exact on every engine (DuckDB counts second boundaries crossed,
+    # Spark whole seconds elapsed, which differ for fractional times).
+    return f"date_diff('microsecond', {start}, {end})"
 
 
 # The resolution time of a ticket completed in the period, NULL where it was completed before its
 # creation (kept out of the figures).
-RESOLUTION_HOURS = f"CASE WHEN NOT completed_before_created THEN {hours('created_at', 'completed_at')} END"
+RESOLUTION_MICROSECONDS = f"CASE WHEN NOT completed_before_created THEN {microseconds('created_at', 'completed_at')} END"
+
+_MICROSECONDS_PER_HOUR = "CAST(3600000000 AS DOUBLE)"
 
 
-def percentiles(hours_column: str, name: str) -> str:
-    """SQL: the median and the 90th percentile of ``hours_column`` as ``{name}_median`` and ``{name}_p90``."""
-    return (f"quantile_cont({hours_column}, 0.5) AS {name}_median, "
-            f"quantile_cont({hours_column}, 0.9) AS {name}_p90")
+def percentiles(microseconds_column: str, name: str) -> str:
+    """SQL: the median and the 90th percentile of ``microseconds_column``, in hours, as
+    ``{name}_median`` and ``{name}_p90``."""
+    # Taken over whole microseconds, which both engines hold exactly (hours divided first reached
+    # Spark as decimals rounded to 12 places). Between two durations the engines still interpolate
+    # their own way (DuckDB lo + f·(hi − lo), Spark (1 − f)·lo + f·hi): a few units in the last place.
+    return ", ".join(f"quantile_cont({microseconds_column}, {share}) / {_MICROSECONDS_PER_HOUR} AS {name}_{suffix}"
+                     for share, suffix in ((0.5, "median"), (0.9, "p90")))
 
 
 # The times are joined to one row of their own: over no ticket at all, a grand total (the empty
@@ -38,15 +44,15 @@ def percentiles(hours_column: str, name: str) -> str:
 # row (no ticket in it) is left out.
 DURATIONS_SQL = f"""{with_populations("created", "completed")},
 times AS (
-    SELECT grp, {hours("created_at", "first_response_at")} AS first_response_hours, NULL AS resolution_hours,
-        true AS is_ticket
+    SELECT grp, {microseconds("created_at", "first_response_at")} AS first_response_microseconds,
+        NULL AS resolution_microseconds, true AS is_ticket
     FROM created WHERE first_response_at IS NOT NULL
     UNION ALL
-    SELECT grp, NULL, {RESOLUTION_HOURS}, true FROM completed
+    SELECT grp, NULL, {RESOLUTION_MICROSECONDS}, true FROM completed
 )
 SELECT grouping(grp) = 1 AS is_total, grp AS "group",
-    count(first_response_hours) AS answered, {percentiles("first_response_hours", "first_response")},
-    count(resolution_hours) AS resolved, {percentiles("resolution_hours", "resolution")}
+    count(first_response_microseconds) AS answered, {percentiles("first_response_microseconds", "first_response")},
+    count(resolution_microseconds) AS resolved, {percentiles("resolution_microseconds", "resolution")}
 FROM (SELECT 1 AS anchor) AS one LEFT JOIN times ON true
 GROUP BY GROUPING SETS ((grp), ())
 HAVING is_total OR count(is_ticket) > 0

@@ -34,15 +34,15 @@ completed AS (
 )
 ,
 times AS (
-    SELECT grp, date_diff('microsecond', created_at, first_response_at) / 3600000000.0 AS first_response_hours, NULL AS resolution_hours,
-        true AS is_ticket
+    SELECT grp, date_diff('microsecond', created_at, first_response_at) AS first_response_microseconds,
+        NULL AS resolution_microseconds, true AS is_ticket
     FROM created WHERE first_response_at IS NOT NULL
     UNION ALL
-    SELECT grp, NULL, CASE WHEN NOT completed_before_created THEN date_diff('microsecond', created_at, completed_at) / 3600000000.0 END, true FROM completed
+    SELECT grp, NULL, CASE WHEN NOT completed_before_created THEN date_diff('microsecond', created_at, completed_at) END, true FROM completed
 )
 SELECT grouping(grp) = 1 AS is_total, grp AS "group",
-    count(first_response_hours) AS answered, quantile_cont(first_response_hours, 0.5) AS first_response_median, quantile_cont(first_response_hours, 0.9) AS first_response_p90,
-    count(resolution_hours) AS resolved, quantile_cont(resolution_hours, 0.5) AS resolution_median, quantile_cont(resolution_hours, 0.9) AS resolution_p90
+    count(first_response_microseconds) AS answered, quantile_cont(first_response_microseconds, 0.5) / CAST(3600000000 AS DOUBLE) AS first_response_median, quantile_cont(first_response_microseconds, 0.9) / CAST(3600000000 AS DOUBLE) AS first_response_p90,
+    count(resolution_microseconds) AS resolved, quantile_cont(resolution_microseconds, 0.5) / CAST(3600000000 AS DOUBLE) AS resolution_median, quantile_cont(resolution_microseconds, 0.9) / CAST(3600000000 AS DOUBLE) AS resolution_p90
 FROM (SELECT 1 AS anchor) AS one LEFT JOIN times ON true
 GROUP BY GROUPING SETS ((grp), ())
 HAVING is_total OR count(is_ticket) > 0

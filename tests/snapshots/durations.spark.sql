@@ -107,8 +107,8 @@ WITH periods AS (
 ), times AS (
   SELECT
     grp,
-    DATEDIFF(MICROSECOND, created_at, first_response_at) / 3600000000.0 AS first_response_hours,
-    NULL AS resolution_hours,
+    DATEDIFF(MICROSECOND, created_at, first_response_at) AS first_response_microseconds,
+    NULL AS resolution_microseconds,
     TRUE AS is_ticket
   FROM created
   WHERE
@@ -119,7 +119,7 @@ WITH periods AS (
     NULL,
     CASE
       WHEN NOT completed_before_created
-      THEN DATEDIFF(MICROSECOND, created_at, completed_at) / 3600000000.0
+      THEN DATEDIFF(MICROSECOND, created_at, completed_at)
     END,
     TRUE
   FROM completed
@@ -127,12 +127,12 @@ WITH periods AS (
 SELECT
   GROUPING(grp) = 1 AS is_total,
   grp AS `group`,
-  COUNT(first_response_hours) AS answered,
-  PERCENTILE(first_response_hours, 0.5) AS first_response_median,
-  PERCENTILE(first_response_hours, 0.9) AS first_response_p90,
-  COUNT(resolution_hours) AS resolved,
-  PERCENTILE(resolution_hours, 0.5) AS resolution_median,
-  PERCENTILE(resolution_hours, 0.9) AS resolution_p90
+  COUNT(first_response_microseconds) AS answered,
+  PERCENTILE(first_response_microseconds, 0.5) / CAST(3600000000 AS DOUBLE) AS first_response_median,
+  PERCENTILE(first_response_microseconds, 0.9) / CAST(3600000000 AS DOUBLE) AS first_response_p90,
+  COUNT(resolution_microseconds) AS resolved,
+  PERCENTILE(resolution_microseconds, 0.5) / CAST(3600000000 AS DOUBLE) AS resolution_median,
+  PERCENTILE(resolution_microseconds, 0.9) / CAST(3600000000 AS DOUBLE) AS resolution_p90
 FROM (
   SELECT
     1 AS anchor
