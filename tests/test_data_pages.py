@@ -111,7 +111,7 @@ def test_an_export_without_its_created_column_says_which_to_add(db_file):
     at.file_uploader[0].set_value(("issues.csv", data.encode("utf-8"), "text/csv"))
     at.run()
     assert not at.exception
-    assert at.info[0].value == ("This looks like a Redmine export without its 'Created / 建立日期' column, which is"
+    assert at.info[0].value == ("This looks like an export from Redmine without its 'Created / 建立日期' column, which is"
                                 " required: add it to the list before exporting again, or map a column to it below.")
 
 

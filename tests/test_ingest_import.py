@@ -495,7 +495,7 @@ def test_the_command_line_says_which_column_a_near_miss_lacks(con, tmp_path):
     with pytest.raises(InputError) as refused:
         importer.import_file(con, path)
     assert refused.value.message("en").startswith(
-        "issues.csv: the columns look like a Redmine export without its 'Created / 建立日期' column, which is"
+        "issues.csv: the columns look like an export from Redmine without its 'Created / 建立日期' column, which is"
         " required: add that column to the list before exporting again")
 
 
