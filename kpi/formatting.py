@@ -1,6 +1,6 @@
 """How numbers read on every page and export: one form for percentages, durations in days and
-hours, dates without a midnight clock, and the code names (encodings, date forms, formats) that
-users see translated."""
+hours (hours and minutes under a day), dates without a midnight clock, and the code names
+(encodings, date forms, formats) that users see translated."""
 
 from __future__ import annotations
 
@@ -25,13 +25,21 @@ def percent(fraction, decimals: int = PERCENT_DECIMALS) -> str:
 
 
 def duration(hours, lang: str) -> str:
-    """269.4 h → "11 d 5 h" / "11 天 5 小時"; under a day "5 h" (rounded to the whole hour)."""
+    """269.4 h → "11 d 5 h" / "11 天 5 小時" (to the hour); under a day to the minute, "5 h 24 min",
+    "25 min": first responses are counted in minutes, and "0 h" would hide them."""
     if missing(hours):
         return MISSING
-    whole = round(hours)
-    days, rest = divmod(whole, 24)
-    if days == 0:
-        return i18n.t("format.hours", lang, hours=rest)
+    if hours < 0:
+        return "−" + duration(-hours, lang)
+    minutes = round(hours * 60)
+    if minutes < 24 * 60:
+        whole_hours, rest = divmod(minutes, 60)
+        if whole_hours == 0:
+            return i18n.t("format.minutes", lang, minutes=rest)
+        if rest == 0:
+            return i18n.t("format.hours", lang, hours=whole_hours)
+        return i18n.t("format.hours_minutes", lang, hours=whole_hours, minutes=rest)
+    days, rest = divmod(round(hours), 24)
     if rest == 0:
         return i18n.t("format.days", lang, days=days)
     return i18n.t("format.days_hours", lang, days=days, hours=rest)

@@ -87,7 +87,7 @@ def test_the_phone_page_shows_the_periods_kpis(db_file):
     assert not at.exception and not at.error
     assert cards(at) == {"Offered": "350", "Answered": "325", "Abandonment rate": "7.1%", "Service level": "83.7%",
                          "Average speed of answer (s)": "9.4", "Average handle time (s)": "219.1",
-                         "Occupancy": "79.1%", "Unused agent-hours": "0 h", "Cost of unused capacity": "NT$0"}
+                         "Occupancy": "79.1%", "Unused agent-hours": "0.0", "Cost of unused capacity": "NT$0"}
     assert at.info[0].value == ("Under-staffed intervals: 3 (3.5 agent-hours short); over-staffed: 0 "
                                 "(0.0 agent-hours unused, about NT$0).")
     at.selectbox(key="phone.basis").set_value("answered").run()
@@ -101,6 +101,6 @@ def test_the_phone_what_if_in_traditional_chinese(db_file):
     at = _phone_page(db_file, "zh-TW")
     at.number_input(key="phone.volume").set_value(50.0).run()
     assert not at.exception
-    assert (cards(at)["閒置人時"], cards(at)["閒置成本"]) == ("9 小時", "NT$3,150")
+    assert (cards(at)["閒置人時"], cards(at)["閒置成本"]) == ("9.0", "NT$3,150")
     days = at.dataframe[0].value
     assert days[["佇列", "閒置人時", "閒置成本（NT$）"]].values.tolist() == [["Billing", 8.0, 2800.0], ["Support", 1.0, 350.0]]

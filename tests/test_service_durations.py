@@ -49,7 +49,7 @@ def test_weekly_page_shows_the_times_in_days_and_hours(db_file):
     assert list(times.columns) == ["Owner", "Answered", "First response, median", "First response, 90th percentile",
                                    "Resolved", "Resolution, median", "Resolution, 90th percentile"]
     assert times.iloc[-1].tolist() == ["Total", 3, "4 h", "20 h", 6, "3 d 10 h", "4 d 3 h"]   # 82 h, 99.25 h
-    assert times.iloc[0].tolist() == ["Ann", 2, "2 h", "4 h", 0, "—", "—"]     # 2.5 h, 3.7 h to the hour (half to even)
+    assert times.iloc[0].tolist() == ["Ann", 2, "2 h 30 min", "3 h 42 min", 0, "—", "—"]   # 2.5 h, 3.7 h: under a day, minutes
 
 
 def test_percentiles_interpolate_between_whole_microseconds(con):

@@ -196,8 +196,11 @@ def test_codes_read_as_users_name_them():
 
 
 @pytest.mark.parametrize(("hours", "lang", "text"), [
-    (269.4, "en", "11 d 5 h"), (269.4, "zh-TW", "11 天 5 小時"), (5.4, "en", "5 h"), (48, "en", "2 d"),
-    (float("nan"), "en", "—")])
+    (269.4, "en", "11 d 5 h"), (269.4, "zh-TW", "11 天 5 小時"), (48, "en", "2 d"), (float("nan"), "en", "—"),
+    # under a day to the minute: a first response of 24 minutes is not "0 h"
+    (5.4, "en", "5 h 24 min"), (5.4, "zh-TW", "5 小時 24 分鐘"), (5, "en", "5 h"), (0.4, "en", "24 min"),
+    (0.4, "zh-TW", "24 分鐘"), (0.004, "en", "0 min"), (23.99, "en", "23 h 59 min"), (23.995, "en", "1 d"),
+    (-0.5, "en", "−30 min")])
 def test_durations_read_in_days_and_hours(hours, lang, text):
     assert formatting.duration(hours, lang) == text
 

@@ -86,7 +86,7 @@ METRICS = (
             "上線人數超過 Erlang 所需人數的部分 × 時段長度。",
             "Agents staffed beyond those Erlang requires for the target, × the interval length.",
             ("sum of max(staffed − required, 0) × interval hours", "max(上線人數 − 所需人數, 0) × 時段小時數 之和"),
-            None, "hours"),
+            None, "number"),   # an amount of agent time, not an elapsed time: 269.4, never "11 d 5 h"
     _metric("unused_cost", "閒置人力成本", "Cost of unused capacity",
             "閒置人時 × 每人時成本。", "Unused agent-hours × the hourly cost of an agent.",
             ("unused agent-hours × hourly cost", "閒置人時 × 每人時成本"), None, "currency", 0),
