@@ -11,7 +11,7 @@ from kpi import store
 from kpi.ingest import dates, formats, importer, vocabularies
 from kpi.ingest.errors import InputError
 from kpi.people import performance
-from kpi.service import report
+from kpi.service import durations, report
 from kpi.service.periods import iso_week
 from kpi.service.report import ServiceQuery
 from tests.conftest import FIXTURES
@@ -224,6 +224,28 @@ def test_placeholder_and_out_of_range_dates(con, tmp_path):
     t = lifecycle(con)
     assert t["1"] == ("resolved", False, datetime(2024, 2, 6, 9), True, None)
     assert t["2"][:3] == ("open", True, None) and t["3"][:3] == ("open", True, None)
+
+
+def test_a_first_response_before_creation_is_flagged_and_left_out_of_the_response_times(con, tmp_path):
+    # A call answered at 08:50 and logged at 09:00 (row 3): answered in time, but no response time.
+    path = tmp_path / "calls.csv"
+    path.write_text("編號,服務請求方法,提出時間,首次回應時間,預計完成時間\n"
+                    "C-1,Level 3,2024-02-05 09:00,2024-02-05 10:00,2024-02-09 09:00\n"
+                    "C-2,Level 3,2024-02-05 09:00,2024-02-05 08:50,2024-02-09 09:00\n"
+                    "C-3,Level 3,2024-02-06 09:00,2024-02-06 12:00,2024-02-09 09:00\n", encoding="utf-8")
+    source = importer.open_source(con, path)
+    preview = importer.preview(con, source, importer.propose_plan(con, source))
+    assert preview.quality.found() == {"responded_before_created": 1}
+    assert preview.quality.examples["responded_before_created"] == [3]
+    importer.commit(con, preview)
+    importer.discard(con, source)
+    *_, total = durations.response_and_resolution_times(con, iso_week("2024-W06"), ServiceQuery()).to_dict("records")
+    # 1 h and 3 h: median 2 h, p90 1 + 0.9 × 2 = 2.8 h
+    assert (total["answered"], total["first_response_median"]) == (2, 2.0)
+    assert total["first_response_p90"] == pytest.approx(2.8, rel=1e-15)
+    [row] = report.weekly_review(con, iso_week("2024-W06"), ServiceQuery()).first_response.query("is_total")\
+        .to_dict("records")
+    assert row["first_response_compliance"] == 1.0    # all three answered within their due time
 
 
 def test_deadlines_written_as_dates_are_due_by_the_end_of_that_day(con, tmp_path):

@@ -17,6 +17,8 @@ ANSWERED = [
     {"ticket_id": "R-2", "owner": "Ann", "created_at": "2009-10-06 09:00", "first_response_at": "2009-10-06 13:00"},
     {"ticket_id": "R-3", "owner": "Bob", "created_at": "2009-10-07 09:00", "first_response_at": "2009-10-08 09:00"},
     {"ticket_id": "R-0", "owner": "Bob", "created_at": "2009-10-02 09:00", "first_response_at": "2009-10-02 09:30"},
+    # A call answered at 08:30 and logged at 09:00: no response time, not -0.5 h (answered in time, though).
+    {"ticket_id": "R-4", "owner": "Bob", "created_at": "2009-10-08 09:00", "first_response_at": "2009-10-08 08:30"},
 ]
 
 

@@ -730,6 +730,7 @@ def _quality_flags(values: set[str], overruled_levels: str | None, carried: list
     flags.update({column: column for column in carried if column.startswith((SEVERAL, LOSSY))})
     flags.update({
         "completed_before_created": "completed_at < created_at",
+        "responded_before_created": "first_response_at < created_at",
         "completion_inferred": "completion_inferred",
         "reopened": "is_open AND (resolved_at IS NOT NULL OR closed_at IS NOT NULL)",
         "cancelled": "state = 'cancelled'",

@@ -46,7 +46,7 @@ DURATIONS_SQL = f"""{with_populations("created", "completed")},
 times AS (
     SELECT grp, {microseconds("created_at", "first_response_at")} AS first_response_microseconds,
         NULL AS resolution_microseconds, true AS is_ticket
-    FROM created WHERE first_response_at IS NOT NULL
+    FROM created WHERE first_response_at >= created_at   -- a response logged before the ticket has no time to it
     UNION ALL
     SELECT grp, NULL, {RESOLUTION_MICROSECONDS}, true FROM completed
 )

@@ -36,7 +36,7 @@ completed AS (
 times AS (
     SELECT grp, date_diff('microsecond', created_at, first_response_at) AS first_response_microseconds,
         NULL AS resolution_microseconds, true AS is_ticket
-    FROM created WHERE first_response_at IS NOT NULL
+    FROM created WHERE first_response_at >= created_at   -- a response logged before the ticket has no time to it
     UNION ALL
     SELECT grp, NULL, CASE WHEN NOT completed_before_created THEN date_diff('microsecond', created_at, completed_at) END, true FROM completed
 )

@@ -112,7 +112,7 @@ WITH periods AS (
     TRUE AS is_ticket
   FROM created
   WHERE
-    NOT first_response_at IS NULL
+    first_response_at >= created_at /* a response logged before the ticket has no time to it */
   UNION ALL
   SELECT
     grp,
