@@ -555,7 +555,7 @@ def test_only_times_without_an_offset_take_the_files_zone(form, cell, stored):
     reading = dates.BY_NAME[form]
     query = f"SELECT {reading.in_store_zone_sql('$cell', reading.parse_sql('$cell'))}"
     parameters = {"cell": cell, "time_zone": "Asia/Taipei", "source_time_zone": "UTC", "zone_names": []}
-    assert duckdb.execute(query, used_parameters(query, parameters)).fetchone()[0] == stored
+    assert duckdb.execute(query, used_parameters(query, parameters)).fetchall() == [(stored,)]
 
 
 def test_the_cli_reads_an_export_in_the_zone_it_is_told(tmp_path, capsys):

@@ -167,7 +167,8 @@ def test_export_parquet_writes_every_column_of_the_tickets_by_month_and_an_empty
     code, _, err = run(capsys, "export-parquet", "--db", db, "--out", tmp_path / "parquet")
     assert code == 0 and err == f"7 tickets written to {tmp_path / 'parquet'}\n"
     assert [p.name for p in (tmp_path / "parquet").iterdir()] == ["created_month=2009-10"]
-    written = duckdb.read_parquet(str(tmp_path / "parquet" / "**" / "*.parquet"), hive_partitioning=True)
+    reader = duckdb.connect()   # not the module's default connection, which other tests share
+    written = reader.read_parquet(str(tmp_path / "parquet" / "**" / "*.parquet"), hive_partitioning=True)
     assert set(ticket_columns()) | {"sla_policy", "created_month"} == set(written.columns)
     assert written.aggregate("count(*), count(DISTINCT ticket_id), min(created_month)").fetchall() == [(7, 7, "2009-10")]
     code, _, err = run(capsys, "export-parquet", "--db", db, "--out", tmp_path / "parquet")
@@ -176,5 +177,5 @@ def test_export_parquet_writes_every_column_of_the_tickets_by_month_and_an_empty
     store.connect(tmp_path / "empty.duckdb").close()
     code, _, err = run(capsys, "export-parquet", "--db", tmp_path / "empty.duckdb", "--out", tmp_path / "none")
     assert code == 0 and err.startswith("0 tickets written")
-    empty = duckdb.read_parquet(str(tmp_path / "none" / "no-tickets.parquet"))
+    empty = reader.read_parquet(str(tmp_path / "none" / "no-tickets.parquet"))
     assert set(empty.columns) == set(written.columns) and empty.aggregate("count(*)").fetchall() == [(0,)]
