@@ -996,3 +996,26 @@ def test_an_odoo_helpdesk_ticket_list_exported(con, fixture, first_id, day, owne
     assert (total["on_time"], total["late_done"], total["open_not_due"], total["overdue_open_0"]) == (3, 0, 3, 2)
     assert total["completion_rate"] == pytest.approx(3 / 8)
     assert total["service_level"] == pytest.approx(2 / 7)        # the Outlook and ERP tickets of the 7 new
+
+
+def test_odoos_failed_sla_policy_is_read_as_the_sources_verdict_the_other_way_round(con, tmp_path):
+    # Four tickets solved in 2024-W06: Odoo says two failed their SLA. Its verdict is stored as
+    # "met" put the other way round (True → not met), and the sources table sets it beside ours:
+    # 0017 was solved after its SLA deadline and 0018 within it, as Odoo says; 0019 Odoo calls
+    # failed though it was solved before its deadline, 0020 met though solved after: two disagree.
+    path = tmp_path / "odoo-sla.csv"
+    path.write_text(
+        '"Ticket IDs Sequence","Subject","Helpdesk Team","Stage","Created on","Close date","SLA Deadline",'
+        '"Failed SLA Policy"\n'
+        '"0017","VPN","Customer Care","Solved","2024-02-05 09:00:00","2024-02-07 09:00:00","2024-02-06 09:00:00","True"\n'
+        '"0018","ERP","Customer Care","Solved","2024-02-05 09:00:00","2024-02-05 12:00:00","2024-02-06 09:00:00","False"\n'
+        '"0019","Mail","Customer Care","Solved","2024-02-05 09:00:00","2024-02-05 12:00:00","2024-02-06 09:00:00","True"\n'
+        '"0020","Disk","Customer Care","Solved","2024-02-05 09:00:00","2024-02-07 12:00:00","2024-02-06 09:00:00","False"\n',
+        encoding="utf-8")
+    assert importer.import_file(con, path).inserted == 4
+    [(profile, mapping)] = con.execute("SELECT profile, mapping FROM import_batches").fetchall()
+    assert profile == "odoo" and json.loads(mapping)["source_sla_failed"] == "Failed SLA Policy"
+    assert con.execute("SELECT ticket_id, source_sla_met FROM tickets ORDER BY ticket_id").fetchall() == [
+        ("0017", False), ("0018", True), ("0019", False), ("0020", True)]
+    [odoo] = report.sources(con, W06, ServiceQuery(due="standard")).to_dict("records")
+    assert (odoo["with_verdict"], odoo["source_met"], odoo["app_met"], odoo["disagree"]) == (4, 2, 2, 2)

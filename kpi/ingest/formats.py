@@ -49,6 +49,7 @@ FIELDS: tuple[Field, ...] = (
     Field("forwarded_second_line", "flag"),
     Field("satisfaction", "text"),
     Field("source_sla_met", "flag"),
+    Field("source_sla_failed", "flag", target="source_sla_met"),   # the same verdict put the other way round
     Field("updated_at", "datetime"),
     # Event logs only: the XES lifecycle transition (start, complete …) or a sub-status.
     Field("transition", "text"),
@@ -290,7 +291,8 @@ LAYOUTS: tuple[Layout, ...] = (
     # Ticket IDs Sequence, SLA Deadline and Close date in English; without the ticket number the
     # record's ID serves. The list has no created time until Created on is added. SLA Deadline is the
     # nearest SLA not yet reached: empty once it is met, and while a stage the policy excludes (On
-    # Hold) freezes it. Odoo 16 calls the team "Team".
+    # Hold) freezes it. Odoo 16 calls the team "Team". Failed SLA Policy (or Has SLA reached late)
+    # is the SLA verdict the other way round: True where it failed.
     Layout("odoo", "Odoo Helpdesk", {
         "ticket_id": ("Ticket IDs Sequence", "Ticket IDs", "ticket_ref", "ID", "識別號"),
         "subject": ("Subject", "主題", "name"), "department": ("Helpdesk Team", "Team", "技術支援團隊", "團隊", "team_id"),
@@ -298,6 +300,7 @@ LAYOUTS: tuple[Layout, ...] = (
         "category": ("Type", "類型", "ticket_type_id"), "priority": ("Priority", "優先級"),
         "status": ("Stage", "階段", "stage_id"), "created_at": ("Created on", "建立於", "create_date"),
         "standard_due_at": ("SLA Deadline", "sla_deadline"), "closed_at": ("Close date", "close_date"),
+        "source_sla_failed": ("Failed SLA Policy", "Has SLA reached late", "sla_fail", "sla_reached_late"),
         "updated_at": ("Last Updated on", "最後更新於", "write_date"),
     }),
     Layout("zammad", "Zammad", {

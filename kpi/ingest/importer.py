@@ -702,10 +702,12 @@ def _ticket_select(fields: set[str]) -> str:
     first_response = values.get("first_response_at")
     if first_response is None and "first_reply_minutes" in values:
         first_response = f"v_created_at + to_seconds(CAST(round(v_first_reply_minutes * 60) AS BIGINT))"
+    sla_met = values.get("source_sla_met") or ("NOT v_source_sla_failed" if "source_sla_failed" in values else None)
     columns = {
         "source_system": "CAST($source_system AS VARCHAR)",
         "level": "v_level" if "priority" in values else "NULL",
         "first_response_at": first_response or "NULL",
+        "source_sla_met": sla_met or "NULL",
         **_lifecycle(values),
         **{c: f"coalesce({values.get(c, 'NULL')}, 0)" for c in COUNT_COLUMNS},
         "forwarded_second_line": f"coalesce({values.get('forwarded_second_line', 'NULL')}, false)",
