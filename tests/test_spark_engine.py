@@ -7,7 +7,9 @@ Skipped where PySpark or a Java runtime is missing. Deselect with ``-m "not spar
 """
 
 import json
+import random
 import shutil
+from datetime import date, datetime, timedelta
 
 import duckdb
 import numpy as np
@@ -22,7 +24,7 @@ from kpi.engine.parquet import export_parquet
 from kpi.ingest.importer import import_files
 from kpi.service import durations, report
 from kpi.service.definitions import ALERTS
-from kpi.service.periods import iso_week, month
+from kpi.service.periods import date_range, iso_week, month
 from kpi.service.report import ServiceQuery
 from tests.messy_exports import write_messy_export
 from tests.service_tickets import BOUNDARY_TICKETS, RESOLUTION_MICROSECONDS, WEEK41, insert_tickets, resolved_after
@@ -329,4 +331,65 @@ def test_percentiles_agree_to_the_last_places_on_both_engines(tmp_path, spark):
                                                      ServiceQuery())
     assert theirs["resolution_p90"].tolist() == pytest.approx(duck["resolution_p90"].tolist(), rel=1e-15)
     assert theirs["resolution_median"].tolist() == duck["resolution_median"].tolist() == [580_446_369_893 / 3.6e9] * 2
+    con.close()
+
+
+def adversarial_tickets(count: int, seed: int) -> list[dict]:
+    """Tickets shaped to split the engines: times on period bounds ±1 µs and at 23:59:59.999999,
+    across ISO week 53; responses and completions before creation; empty, blank, NULL and Unicode
+    owners and departments; missing states, levels and due times."""
+    rng = random.Random(seed)
+    bounds = [datetime(2020, 12, 21), datetime(2020, 12, 28), datetime(2021, 1, 1), datetime(2021, 1, 4),
+              datetime(2020, 12, 1), datetime(2021, 2, 1)]
+    offsets = [timedelta(microseconds=-1), timedelta(0), timedelta(microseconds=1),
+               timedelta(hours=23, minutes=59, seconds=59, microseconds=999_999), timedelta(days=-1)]
+
+    def moment() -> str | None:
+        draw = rng.random()
+        if draw < 0.08:
+            return None
+        when = (rng.choice(bounds) + rng.choice(offsets) if draw < 0.5 else
+                datetime(2020, 11, 1) + timedelta(seconds=rng.randint(0, 110 * 86400), microseconds=rng.randint(0, 999_999)))
+        return f"{when:%Y-%m-%d %H:%M:%S.%f}"
+
+    rows = []
+    for n in range(count):
+        row = {"ticket_id": f"A-{n}", "created_at": moment() or "2020-12-15 09:00:00.000000",
+               "owner": rng.choice(["Ann", "王小明", " Ann", "", None, "Zoë", "a'b"]),
+               "department": rng.choice(["Support", "客服部", None, ""]), "level": rng.choice([1, 2, 3, 4, 5, None]),
+               "channel": rng.choice(["phone", "email", None]), "escalation_count": rng.choice([0, 0, 1, 2, 3, 7]),
+               "extension_count": rng.choice([0, 1, 2, 5]), "forwarded_second_line": rng.random() < 0.2,
+               "state": rng.choice([None, None, "open", "pending", "on_hold", "resolved", "closed", "cancelled"])}
+        for column in ("first_response_at", "standard_due_at", "first_commitment_at", "current_commitment_at",
+                       "resolved_at", "closed_at"):
+            row[column] = moment()
+        rows.append(row)
+    return rows
+
+
+ADVERSARIAL_PERIODS = [iso_week("2020-W53"), date_range(date(2020, 12, 30), date(2021, 1, 2))]
+ADVERSARIAL_QUERIES = [ServiceQuery(), ServiceQuery(by="department", due="standard"),
+                       ServiceQuery(by="level", due="first", owners=("Ann", "王小明", ""), channels=("email",))]
+
+
+def test_adversarial_tickets_give_the_same_review_on_both_engines(tmp_path, spark):
+    # Data nobody shaped for the report: every part of the review, the response and resolution
+    # times and a drill, for a week 53 and a range across the new year, three ways of slicing.
+    con = store.connect(str(tmp_path / "store.duckdb"))
+    insert_tickets(con, adversarial_tickets(3000, seed=3))
+    export_parquet(con, tmp_path / "parquet")
+    theirs = spark_engine.SparkEngine(spark, str(tmp_path / "parquet"))
+    for period in ADVERSARIAL_PERIODS:
+        for query in ADVERSARIAL_QUERIES:
+            duck, other = report.weekly_review(con, period, query), report.weekly_review(theirs, period, query)
+            for part in ("table", "commitments", "escalations", "extensions", "first_response", "forwarding",
+                         "flow", "backlog", "sources"):
+                assert_same(getattr(duck, part), getattr(other, part))
+            assert other.alerts.counts == duck.alerts.counts
+            assert_same(durations.response_and_resolution_times(con, period, query),
+                        durations.response_and_resolution_times(theirs, period, query))
+            assert_same(report.tickets_behind(con, period, query, column="late_done"),
+                        report.tickets_behind(theirs, period, query, column="late_done"))
+    total = report.weekly_table(con, [ADVERSARIAL_PERIODS[0]], ServiceQuery()).query("is_total").iloc[0]
+    assert total["in_play"] > 500 and total["late_done"] > 0 and total["overdue_open_1"] > 0
     con.close()
