@@ -696,18 +696,22 @@ def _fields(plan: ImportPlan) -> set[str]:
     return {f.name for f in formats.FIELDS if f.name in plan.mapping or f.name in plan.defaults}
 
 
+# Each field with a target (formats.Field.target) as its target column reads it.
+_AS_TARGET = {
+    "first_reply_minutes": "v_created_at + to_seconds(CAST(round(v_first_reply_minutes * 60) AS BIGINT))",
+    "source_sla_failed": "NOT v_source_sla_failed",
+}
+
+
 def _ticket_select(fields: set[str]) -> str:
     """The SELECT list giving canonical columns from the parsed ``v_<field>`` columns of ``fields``."""
     values = {f.name: f"v_{f.name}" for f in formats.FIELDS if f.name in fields}
-    first_response = values.get("first_response_at")
-    if first_response is None and "first_reply_minutes" in values:
-        first_response = f"v_created_at + to_seconds(CAST(round(v_first_reply_minutes * 60) AS BIGINT))"
-    sla_met = values.get("source_sla_met") or ("NOT v_source_sla_failed" if "source_sla_failed" in values else None)
+    for f in formats.FIELDS:   # a column the file fills only through another field (Field.target)
+        if f.target and f.name in values:
+            values.setdefault(f.target, _AS_TARGET[f.name])
     columns = {
         "source_system": "CAST($source_system AS VARCHAR)",
         "level": "v_level" if "priority" in values else "NULL",
-        "first_response_at": first_response or "NULL",
-        "source_sla_met": sla_met or "NULL",
         **_lifecycle(values),
         **{c: f"coalesce({values.get(c, 'NULL')}, 0)" for c in COUNT_COLUMNS},
         "forwarded_second_line": f"coalesce({values.get('forwarded_second_line', 'NULL')}, false)",
