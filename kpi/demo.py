@@ -100,6 +100,10 @@ DEMO_START = dt.date(2025, 11, 24)  # a Monday
 DEMO_END = dt.date(2026, 11, 23)  # exclusive: 52 weeks
 DEMO_EXPORT_WEEKS = 13  # one export a quarter, as a team that reports quarterly pulls them
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+# The demo's cost per contact of each channel (NT$, kpi.service.channels): the phone page's default
+# agent-hour (NT$350) times a typical handle time, phone 6 min, e-mail 5, web form 4, chat 3 (two
+# chats at once), SMS 2, fax 7, so the channel mix page shows the cost of the mix and the what-if.
+DEMO_CHANNEL_COSTS = {"phone": 35.0, "email": 29.0, "web": 23.0, "chat": 18.0, "sms": 12.0, "fax": 41.0}
 
 _LEVEL_SHARE = (0.05, 0.10, 0.25, 0.30, 0.30)
 _CHANNEL_SHARE = (0.40, 0.25, 0.15, 0.12, 0.04, 0.04)

@@ -4,7 +4,8 @@ The ticket exports go to ``data/demo/`` and through the same importer as a user'
 demo exercises detection, mapping and the update of tickets that a later export repeats. Its
 batches are marked as demo, which the home page says plainly. The demo people (the ticket
 owners, their managers and new hires) go through the people importer in the same way, and the
-demo phone intervals (``kpi.contact.demo``) through the importer like any interval report.
+demo phone intervals (``kpi.contact.demo``) through the importer like any interval report. Each
+demo channel gets a cost per contact (``kpi.demo.DEMO_CHANNEL_COSTS``), as a user enters them.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import duckdb
 
 from kpi import store
 from kpi.contact.demo import write_demo_intervals
-from kpi.demo import DEMO_DIR, write_demo_exports
+from kpi.demo import DEMO_CHANNEL_COSTS, DEMO_DIR, write_demo_exports
 from kpi.ingest.importer import import_files
 from kpi.okr.demo import load_demo_okr
 from kpi.people.demo import load_demo_people
+from kpi.service import channels
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Write a year of demo service requests (fixed seed, 2025-11-24..2026-11-22) as "
                     f"quarterly e-contact+ exports in {DEMO_DIR} and import them as demo batches; "
                     "then import the 40 demo people with their assessments and certificates, 8 weeks of "
-                    "30-minute phone intervals for three queues, and the demo Planner exports (a Q4 "
+                    "30-minute phone intervals for three queues, a cost per contact for each demo channel, and the demo Planner exports (a Q4 "
                     "company OKR plan and a quarter of weekly work plans).",
     )  # fmt: skip
     parser.add_argument("--if-empty", action="store_true",
@@ -40,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     con = store.connect(args.db)
     try:
         for table, loader in (("tickets", _demo_tickets), ("people", load_demo_people),
-                              ("intervals", _demo_intervals), ("okr_plans", load_demo_okr)):
+                              ("intervals", _demo_intervals), ("channel_costs", _demo_channel_costs),
+                              ("okr_plans", load_demo_okr)):
             held = store.scalar(con, f"SELECT count(*) FROM {table}")
             if args.if_empty and held:
                 print(f"demo: the store already holds {held} {table}; nothing imported")
@@ -58,3 +61,9 @@ def _demo_tickets(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _demo_intervals(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [report.summary() for report in import_files(con, write_demo_intervals(DEMO_DIR), is_demo=True)]
+
+
+def _demo_channel_costs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    channels.save_costs(con, DEMO_CHANNEL_COSTS)
+    costs = sorted(DEMO_CHANNEL_COSTS.values())
+    return [f"channel costs: {len(costs)} channels at NT${costs[0]:,.0f}-{costs[-1]:,.0f} a contact"]

@@ -10,6 +10,8 @@ import pytest
 
 from kpi import demo, demo_cli, store
 from kpi.cli import main
+from kpi.service import channels
+from kpi.service.periods import iso_week
 
 AS_OF = pd.Timestamp(demo.DEMO_END)
 OPEN_STATUSES = {demo.STATUS_IN_PROGRESS, demo.STATUS_ESCALATING, demo.STATUS_UNASSIGNED}
@@ -214,13 +216,25 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
     assert batches == (4 + 4 + 2 + 41, True)
     assert ("phone-intervals_2.csv: 1632 rows read, 1632 inserted, 0 updated, 0 unchanged,"
             " 0 superseded, 0 rejected (batch 10)") in lines
+    assert "channel costs: 6 channels at NT$12-41 a contact" in lines
     assert lines[-1] == "check-in groups set for 8 people of 客服一部"  # the demo Planner plans come last
+
+    # Each demo channel has a cost: the mix of 2026-W47 costs its new tickets at those, counted by hand.
+    week = small_demo[small_demo["提出時間"].between("2026-11-16", "2026-11-23")]
+    by_word = dict(zip(demo.CHANNELS, ("phone", "email", "web", "chat", "sms", "fax"), strict=True))
+    expected = sum(demo.DEMO_CHANNEL_COSTS[by_word[word]] for word in week["服務請求來源"])
+    con = store.connect(db_file)
+    mix = channels.channel_mix(con, iso_week("2026-W47"), "week", channels.load_costs(con))
+    con.close()
+    total = mix.total[mix.total["is_total"]].iloc[0]
+    assert (total["created"], total["cost"], total["uncosted"]) == (len(week), pytest.approx(expected), 0)
 
     # `make run` calls it with --if-empty every time: a filled store is left alone.
     assert main(["demo", "--if-empty", "--db", str(db_file)]) == 0
     assert capsys.readouterr().out == ("demo: the store already holds 2000 tickets; nothing imported\n"
                                        "demo: the store already holds 40 people; nothing imported\n"
                                        "demo: the store already holds 3264 intervals; nothing imported\n"
+                                       "demo: the store already holds 6 channel_costs; nothing imported\n"
                                        "demo: the store already holds 2 okr_plans; nothing imported\n")
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(*) FROM import_batches") == 4 + 4 + 2 + 41  # unchanged by the second run

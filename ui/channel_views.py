@@ -101,6 +101,7 @@ def cost_editor(total: pd.DataFrame, costs: dict[str, float]) -> None:
                           "cost_per_contact": [costs.get(key) for key in keys]})
     edited = st.data_editor(
         frame, key=EDITOR, hide_index=True, disabled=["channel"], column_order=["channel", "cost_per_contact"],
+        placeholder="",  # a channel without a cost is left blank, as the caption says (not "None")
         column_config={"channel": st.column_config.TextColumn(t("channels.col.channel")),
                        "cost_per_contact": st.column_config.NumberColumn(t("channels.costs.col.cost"), min_value=0.0,
                                                                           format="NT$%.1f")})
