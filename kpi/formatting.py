@@ -24,6 +24,14 @@ def percent(fraction, decimals: int = PERCENT_DECIMALS) -> str:
     return MISSING if missing(fraction) else f"{fraction * 100:.{decimals}f}%"
 
 
+def currency(amount) -> str:
+    """-338704.4 → "−NT$338,704": whole NT$, the sign before the currency as in accounts."""
+    if missing(amount):
+        return MISSING
+    whole = round(amount)
+    return f"{'−' if whole < 0 else ''}NT${abs(whole):,}"
+
+
 def duration(hours, lang: str) -> str:
     """269.4 h → "11 d 5 h" / "11 天 5 小時" (to the hour); under a day to the minute, "5 h 24 min",
     "25 min": first responses are counted in minutes, and "0 h" would hide them."""

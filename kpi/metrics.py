@@ -90,7 +90,7 @@ class Metric:
         if self.unit == "count":
             return f"{int(value):,}"
         if self.unit == "currency":
-            return f"NT${value:,.0f}"
+            return formatting.currency(value)
         if self.unit == "hours":
             return formatting.duration(value, lang)
         suffix = {"days": " d"}.get(self.unit, "")

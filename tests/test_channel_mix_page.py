@@ -62,7 +62,7 @@ def test_the_what_if_moves_phone_contacts_to_e_mail(db_file):
     # 1.5 of 3 phone contacts at 120 → e-mail at 40: 440 − 1.5 × 80 = 320
     shown = cards(at)
     assert (shown["Contacts moved"], shown["Cost now"], shown["Cost after the shift"]) == ("1.5", "NT$440", "NT$320")
-    assert shown["Cost difference of the shift"] == "NT$-120"
+    assert shown["Cost difference of the shift"] == "−NT$120"
 
 
 def test_costs_saved_from_the_page_persist(db_file):

@@ -72,7 +72,7 @@ def test_changing_a_parameter_updates_the_result(page):
     at = page()
     at.number_input(key="roi.p.platform_cost").set_value(1_000_000.0).run()
     # online 439,984 + 1,000,000 = 1,439,984; savings 1,101,280 − 1,439,984 = −338,704
-    assert headline(at)["Savings"] == "NT$-338,704"
+    assert headline(at)["Savings"] == "−NT$338,704"
     assert headline(at)["ROI"] == "-23.5%"                      # −338,704 / 1,439,984
     assert "There are unsaved changes." in [c.value for c in at.caption]
     assert "**Trainees** = **762 trainee-places**" in at.markdown[-1].value   # break-even, as hand-computed
@@ -125,7 +125,7 @@ def test_save_as_new_duplicate_compare_and_delete(page, db_file):
     assert compare.value == [1, 2, 3]
     [table] = [frame.value for frame in at.dataframe if "Item" in frame.value.columns]
     assert list(table.columns[2:]) == ["導入HRD平台ROI分析（範例）", "Platform 1M", "Platform 1M (2)"]
-    assert list(table.iloc[0][2:]) == ["NT$661,296", "NT$-338,704", "NT$-338,704"]
+    assert list(table.iloc[0][2:]) == ["NT$661,296", "−NT$338,704", "−NT$338,704"]
 
     at.button(key="roi.delete").click().run()
     assert at.success[0].value == "Deleted “Platform 1M (2)”."

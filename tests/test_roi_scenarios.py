@@ -102,6 +102,6 @@ def test_html_report_is_one_self_contained_page(three):
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page
     assert not re.search(r"<script|<link|src=|https?://", page)           # nothing fetched
     assert "產生時間：2026-11-24 09:30" in page
-    assert "NT$661,296" in page and "150.3%" in page and "NT$-338,704" in page
+    assert "NT$661,296" in page and "150.3%" in page and "−NT$338,704" in page
     assert "☑ 擴大訓練範圍 — all branches" in page                          # ticked, with its note
     assert "☐ 完善人才發展體系，有益留才用才 — unclear" in page               # noted, not ticked

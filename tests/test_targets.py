@@ -205,6 +205,12 @@ def test_durations_read_in_days_and_hours(hours, lang, text):
     assert formatting.duration(hours, lang) == text
 
 
+@pytest.mark.parametrize(("amount", "text"), [
+    (661295.6, "NT$661,296"), (-338704.4, "−NT$338,704"), (-0.4, "NT$0"), (0, "NT$0"), (None, "—")])
+def test_amounts_read_in_whole_nt_dollars_with_the_sign_first(amount, text):
+    assert formatting.currency(amount) == text
+
+
 def test_dates_drop_a_midnight_clock():
     assert formatting.moment(pd.Timestamp("2025-05-29 00:00:00")) == "2025-05-29"
     assert formatting.moment(pd.Timestamp("2025-05-29 13:06")) == "2025-05-29 13:06"

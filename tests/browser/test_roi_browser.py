@@ -39,7 +39,7 @@ def test_a_change_updates_the_figures_and_exports_download(page, app_url):
     with page.expect_download() as download:
         page.get_by_role("button", name="Download one-page report (HTML)").click()
     report = open(download.value.path(), encoding="utf-8").read()
-    assert "Platform 1M" in report and "NT$-338,704" in report
+    assert "Platform 1M" in report and "−NT$338,704" in report
     assert not re.search(r"<script|https?://", report)
     with page.expect_download() as download:
         page.get_by_role("tabpanel", name="Compare and export").get_by_role("button", name="Download Excel").click()
