@@ -4,9 +4,11 @@ stores, and removed with the demo tickets in one transaction."""
 import pytest
 
 from kpi import store
+from kpi.demo import DEMO_CHANNEL_COSTS
 from kpi.ingest import importer
 from kpi.people import demo
 from kpi.people.demo import demo_people_count, demo_roster, load_demo_people
+from kpi.service import channels
 from tests.conftest import FIXTURES
 
 
@@ -44,6 +46,13 @@ def test_removing_the_demo_data_is_one_transaction(con, tmp_path, monkeypatch):
     monkeypatch.undo()
     assert demo.remove_demo_data(con) == demo.DemoRemoval(batches=1 + 4, people=40)  # the tickets, 4 people files
     assert store.scalar(con, "SELECT count(*) FROM tickets") == 0 and demo_people_count(con) == 0
+
+
+def test_the_demo_channel_costs_go_with_the_demo_unless_a_user_changed_them(con):
+    importer.import_file(con, FIXTURES / "week41-2009.csv", is_demo=True)
+    channels.save_costs(con, {**DEMO_CHANNEL_COSTS, "phone": 50.0, "walk_in": 80.0})  # a manager's two
+    demo.remove_demo_data(con)
+    assert channels.load_costs(con) == {"phone": 50.0, "walk_in": 80.0}
 
 
 def test_batch_week_is_the_iso_week_of_the_newest_ticket_created(con):

@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from kpi import sql, store
+from kpi.demo import DEMO_CHANNEL_COSTS
 from kpi.ingest.errors import Finding, InputError, Reject
 
 REJECT_LIST_LIMIT = 10_000  # rows listed in a preview; the count is always complete
@@ -411,11 +412,16 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
 
 
 def undo_demo_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Undo every demo batch inside the caller's transaction; returns their original files."""
+    """Undo every demo batch inside the caller's transaction, and remove the demo's channel costs
+    that nobody has changed since (they would cost a user's own tickets at made-up prices);
+    returns their original files."""
     demo_batches = con.execute(
         "SELECT batch_id, original_file FROM import_batches WHERE is_demo AND undone_at IS NULL").fetchall()
     for batch_id, _ in demo_batches:
         undo_rows(con, batch_id)
+    if demo_batches:
+        con.executemany("DELETE FROM channel_costs WHERE channel = ? AND cost_per_contact = ?",
+                        list(DEMO_CHANNEL_COSTS.items()))
     return [original for _, original in demo_batches]
 
 
