@@ -3,8 +3,6 @@ and by weekday × interval, and staffing per interval against Erlang C / A with 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pandas as pd
 import streamlit as st
 
@@ -29,9 +27,8 @@ if first is None:
 
 with st.sidebar:
     st.subheader(t("phone.filter.heading"))
-    default_first = max(first.date(), last.date() - timedelta(weeks=4) + timedelta(days=1))
-    days = st.date_input(t("phone.filter.period"), value=(default_first, last.date()), min_value=first.date(),
-                         max_value=last.date(), key="phone.period")
+    days = st.date_input(t("phone.filter.period"), value=phone.default_days(first.date(), last.date()),
+                         min_value=first.date(), max_value=last.date(), key="phone.period")
     queues = st.multiselect(t("phone.filter.queues"), phone.queues(con), key="phone.queues")
     basis_names = {b: t(f"phone.basis.{b}") for b in SERVICE_LEVEL_BASES}   # named now, in the page's language
     basis = st.selectbox(t("phone.filter.basis"), SERVICE_LEVEL_BASES, format_func=basis_names.get, key="phone.basis")

@@ -6,6 +6,7 @@ The fixture's three valid intervals (2024-02-19, a Monday, ISO week 2024-W08):
   客服 08:00:  50 offered,  50 answered,  0 abandoned,            50 within,      AHT 180 s,  7 staffed
 """
 
+import datetime
 import json
 import subprocess
 import sys
@@ -117,3 +118,16 @@ def test_demo_intervals_have_under_staffed_peaks_and_idle_afternoons(con, tmp_pa
     assert by_hour[10] < -2 and by_hour[17] > 2          # short at the morning peak, spare late afternoon
     cells = phone.heatmap(con, last_week).set_index(["weekday", "time_of_day"])["service_level"]
     assert cells[(1, "10:00")] < 0.6 < 0.95 < cells[(1, "18:00")]
+
+
+@pytest.mark.parametrize(("first", "last", "days"), [
+    # the demo: closed on Sundays, last data on Saturday 2026-11-21: four weeks from Monday 10-26
+    ("2026-09-28", "2026-11-21", ("2026-10-26", "2026-11-21")),
+    ("2026-09-28", "2026-11-22", ("2026-10-26", "2026-11-22")),   # the Sunday ends the same four
+    ("2026-09-28", "2026-11-23", ("2026-11-02", "2026-11-23")),   # a Monday begins the fourth week
+    ("2026-11-10", "2026-11-21", ("2026-11-10", "2026-11-21")),   # less than four weeks: all of it
+])
+def test_the_page_opens_on_the_last_four_iso_weeks_of_the_data(first, last, days):
+    as_date = datetime.date.fromisoformat
+    assert phone.default_days(as_date(first), as_date(last)) == tuple(map(as_date, days))
+

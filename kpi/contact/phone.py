@@ -8,6 +8,7 @@ The service-level denominator is a setting (``SERVICE_LEVEL_BASES``): the platfo
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -115,6 +116,13 @@ def queues(con: duckdb.DuckDBPyConnection) -> list[str]:
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple:
     """First and last interval start stored (None, None on an empty store)."""
     return con.execute("SELECT min(interval_start), max(interval_start) FROM intervals").fetchone()
+
+
+def default_days(first: dt.date, last: dt.date, weeks: int = 4) -> tuple[dt.date, dt.date]:
+    """The days the page opens on: the last ``weeks`` ISO weeks of the data, from a Monday to its
+    last day (not 28 days back from it, which starts a week on a Sunday), or all of it if shorter."""
+    monday = last - dt.timedelta(days=last.weekday())
+    return max(first, monday - dt.timedelta(weeks=weeks - 1)), last
 
 
 def kpis(con: duckdb.DuckDBPyConnection, query: PhoneQuery, by: str = "total",
