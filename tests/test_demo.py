@@ -10,8 +10,10 @@ import pytest
 
 from kpi import demo, demo_cli, store
 from kpi.cli import main
+from kpi.ingest import importer
 from kpi.service import channels
 from kpi.service.periods import iso_week
+from tests.conftest import FIXTURES
 
 AS_OF = pd.Timestamp(demo.DEMO_END)
 OPEN_STATUSES = {demo.STATUS_IN_PROGRESS, demo.STATUS_ESCALATING, demo.STATUS_UNASSIGNED}
@@ -199,7 +201,8 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
     assert main(["demo", "--db", str(db_file)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("econtact-requests_20251124-20260222.csv: ")
-    assert lines[4].startswith("people.csv: 40 rows imported, 0 refused")  # then the demo people
+    assert lines[4] == "channel costs: 6 channels at NT$12-41 a contact"  # with the tickets
+    assert lines[5].startswith("people.csv: 40 rows imported, 0 refused")  # then the demo people
     assert " 0 rejected" in lines[0]
     assert int(re.search(r"(\d+) updated", lines[1])[1]) > 0  # the second export repeats open requests
     con = store.connect(db_file)
@@ -216,7 +219,6 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
     assert batches == (4 + 4 + 2 + 41, True)
     assert ("phone-intervals_2.csv: 1632 rows read, 1632 inserted, 0 updated, 0 unchanged,"
             " 0 superseded, 0 rejected (batch 10)") in lines
-    assert "channel costs: 6 channels at NT$12-41 a contact" in lines
     assert lines[-1] == "check-in groups set for 8 people of 客服一部"  # the demo Planner plans come last
 
     # Each demo channel has a cost: the mix of 2026-W47 costs its new tickets at those, counted by hand.
@@ -234,10 +236,22 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
     assert capsys.readouterr().out == ("demo: the store already holds 2000 tickets; nothing imported\n"
                                        "demo: the store already holds 40 people; nothing imported\n"
                                        "demo: the store already holds 3264 intervals; nothing imported\n"
-                                       "demo: the store already holds 6 channel_costs; nothing imported\n"
                                        "demo: the store already holds 2 okr_plans; nothing imported\n")
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(*) FROM import_batches") == 4 + 4 + 2 + 41  # unchanged by the second run
+    con.close()
+
+
+def test_the_demo_costs_never_join_a_users_own_tickets_or_costs(small_demo, db_file, capsys):
+    con = store.connect(db_file)
+    importer.import_file(con, FIXTURES / "week41-2009.csv")  # a user's own export, no costs entered
+    con.close()
+    assert main(["demo", "--if-empty", "--db", str(db_file)]) == 0   # as `make run` does
+    con = store.connect(db_file)
+    assert channels.load_costs(con) == {}
+    channels.save_costs(con, {"walk_in": 80.0})
+    demo_cli._demo_tickets(con)   # `make demo` into a store holding a cost of the user's
+    assert channels.load_costs(con) == {"walk_in": 80.0}
     con.close()
 
 
