@@ -2,11 +2,10 @@
 
 from datetime import date
 
-import plotly.express as px
 import streamlit as st
 
 from kpi.okr import weekly
-from ui import db, t
+from ui import db, okr_views, t
 
 st.title(t("okr.weekly.title"))
 st.caption(t("okr.weekly.intro"))
@@ -37,12 +36,7 @@ else:
     st.dataframe(person_weeks.sort_values("week", ascending=False, kind="stable"), hide_index=True, width="stretch",
                  column_config={**{name: t(f"okr.col.{name}") for name in person_weeks.columns},
                                 "week": st.column_config.DateColumn(t("okr.col.week"), format="YYYY-MM-DD")})
-    trend = weekly.team_trend(db()).melt(id_vars=["week", "team"], value_vars=["completion", "lateness"])
-    trend["variable"] = trend["variable"].map(lambda v: t(f"okr.col.{v}"))
-    figure = px.line(trend, x="week", y="value", color="variable", line_dash="team", markers=True,
-                     labels={"week": t("okr.col.week"), "value": "", "variable": "", "team": t("okr.col.team")})
-    figure.update_yaxes(tickformat=".0%", range=[0, 1.05])
-    st.plotly_chart(figure, width="stretch", key="okr_trend")
+    st.plotly_chart(okr_views.trend_chart(weekly.team_trend(db())), width="stretch", key="okr_trend")
 
 with st.expander(t("okr.weekly.groups"), icon=":material/groups:"):
     st.caption(t("okr.weekly.groups_help"))

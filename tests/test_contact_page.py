@@ -1,6 +1,7 @@
 """AppTest of the staffing what-if page: the textbook check case in both languages, Erlang A, and
 the agents range the chart and table cover."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,8 @@ def test_the_phone_what_if_in_traditional_chinese(db_file):
     at = _phone_page(db_file, "zh-TW")
     at.number_input(key="phone.volume").set_value(50.0).run()
     assert not at.exception
+    daily = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["xaxis"]
+    assert (daily["tickformat"], daily["hoverformat"]) == ("%Y-%m-%d", "%Y-%m-%d")   # not "Feb 19" on a zh-TW page
     assert (cards(at)["閒置人時"], cards(at)["閒置成本"]) == ("9.0", "NT$3,150")
     days = at.dataframe[0].value
     assert days[["佇列", "閒置人時", "閒置成本（NT$）"]].values.tolist() == [["Billing", 8.0, 2800.0], ["Support", 1.0, 350.0]]

@@ -1,5 +1,6 @@
 """AppTest of the OKR tree page, the weekly plans page and a Planner export on the upload page."""
 
+import json
 from datetime import date
 
 import pytest
@@ -59,6 +60,12 @@ def test_weekly_page_lists_the_days_checkins(okr_db):
     weeks = at.dataframe[1].value
     assert weeks[["person", "planned", "done", "late", "updates", "update_days"]].values.tolist() == [
         ["林美華", 2, 1, 1, 2, 2], ["王小明", 1, 1, 0, 2, 2], ["陳新人", 1, 1, 1, 1, 1]]
+    [trend] = at.get("plotly_chart")
+    layout = json.loads(trend.proto.spec)["layout"]
+    # dates as ISO, not Plotly's English month names; a tick each week, on its Monday (2024-01-01 was one)
+    assert {key: layout["xaxis"][key] for key in ("tickformat", "tick0", "dtick")} == {
+        "tickformat": "%Y-%m-%d", "tick0": "2024-01-01", "dtick": 7 * 24 * 3600 * 1000}
+    assert layout["legend"]["title"]["text"] == ""
 
 
 def test_upload_page_previews_and_imports_a_planner_export(db_file):

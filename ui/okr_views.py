@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from kpi.okr import tree
@@ -32,3 +34,24 @@ def tree_table(objectives: list[tree.Objective]) -> None:
                  column_config={t("okr.col.score"): st.column_config.ProgressColumn(
                      t("okr.col.score"), min_value=0.0, max_value=1.0, format="%.2f")})
     st.caption(t("okr.legend"))
+
+
+# Weeks start on Monday (ISO): ticks on Mondays, where Plotly's own weekly ticks fall on Sundays,
+# a day before each point; at most about a dozen of them.
+_MONDAY = "2024-01-01"
+_WEEK_MS = 7 * 24 * 3600 * 1000
+
+
+def trend_chart(trend: pd.DataFrame) -> go.Figure:
+    """Each team's weekly completion and lateness (``weekly.team_trend``), one line per measure
+    and team, the weeks read as ISO dates (Plotly names months in English on every page)."""
+    long = trend.melt(id_vars=["week", "team"], value_vars=["completion", "lateness"])
+    long["variable"] = long["variable"].map(lambda v: t(f"okr.col.{v}"))
+    figure = px.line(long, x="week", y="value", color="variable", line_dash="team", markers=True,
+                     labels={"week": t("okr.col.week"), "value": "", "variable": "", "team": t("okr.col.team")})
+    figure.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    weeks_per_tick = max(1, -(-long["week"].nunique() // 12))
+    figure.update_xaxes(tickformat="%Y-%m-%d", hoverformat="%Y-%m-%d", tick0=_MONDAY, dtick=_WEEK_MS * weeks_per_tick)
+    figure.update_layout(legend_title_text="")  # not ", 團隊": the measure's own label is empty
+    return figure
+

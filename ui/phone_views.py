@@ -33,7 +33,9 @@ def daily_chart(days: pd.DataFrame, target: float) -> go.Figure:
         name=metrics.get("phone.service_level").label(lang()), hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
     figure.add_hline(y=target * 100, line_dash="dash", line_color="#2ca02c",
                      annotation_text=t("phone.chart.target", target=target), annotation_position="bottom right")
+    # ISO dates: Plotly names months in English ("Oct 27") whatever the page's language.
     figure.update_layout(title=t("phone.chart.daily_title"), xaxis_title=t("phone.chart.day"),
+                         xaxis_tickformat="%Y-%m-%d", xaxis_hoverformat="%Y-%m-%d",
                          yaxis_title=metrics.get("phone.service_level").label(lang()) + " (%)",
                          yaxis_range=[0, 101], margin={"t": 60, "b": 40}, showlegend=False)
     return figure
