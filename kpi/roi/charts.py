@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from kpi import i18n
+from kpi import formatting, i18n
 from kpi.metrics import get as metric
 from kpi.roi.analysis import Cumulative, TornadoBar
 from kpi.roi.model import PARAMETER, SIDES, Result, format_number
@@ -22,7 +22,7 @@ def breakdown_figure(result: Result, lang: str) -> go.Figure:
         amounts = [lines[label].amount if label in lines else None for lines in by_label]
         fig.add_bar(x=sides, y=amounts, name=label, hovertemplate=f"{label}<br>{_MONEY}<extra></extra>")
     totals = (result.classroom_total, result.online_total)
-    fig.add_scatter(x=sides, y=totals, mode="text", text=[f"NT${v:,.0f}" for v in totals],
+    fig.add_scatter(x=sides, y=totals, mode="text", text=[formatting.currency(v) for v in totals],
                     textposition="top center", showlegend=False, hoverinfo="skip")
     fig.update_layout(barmode="stack", title=i18n.t("roi.chart.breakdown", lang),
                       yaxis=dict(tickprefix="NT$", tickformat=",.0f", rangemode="tozero"),

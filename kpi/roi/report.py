@@ -10,7 +10,7 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 
-from kpi import exports, i18n
+from kpi import exports, formatting, i18n
 from kpi.metrics import get as metric
 from kpi.roi.analysis import cumulative
 from kpi.roi.model import PARAMETERS, SIDES, Result, evaluate, format_number
@@ -189,7 +189,7 @@ def _bars_svg(stored: list[StoredScenario], results: list[Result], lang: str) ->
             width = bar_area * total / top
             parts.append(f"<text x='0' y='{y + bar - 1}'>{html.escape(i18n.t(f'roi.result.{side}', lang))}</text>"
                          f"<rect x='{side_width}' y='{y}' width='{width:.1f}' height='{bar}' fill='{colors[side]}'/>"
-                         f"<text x='{side_width + width + 4:.1f}' y='{y + bar - 1}'>NT${total:,.0f}</text>")
+                         f"<text x='{side_width + width + 4:.1f}' y='{y + bar - 1}'>{formatting.currency(total)}</text>")
             y += bar + 2
         y += 4
     return (f"<svg width='{side_width + bar_area + 110}' height='{y}' role='img' "
