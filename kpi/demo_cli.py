@@ -69,4 +69,3 @@ def _demo_tickets(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _demo_intervals(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [report.summary() for report in import_files(con, write_demo_intervals(DEMO_DIR), is_demo=True)]
-

@@ -1,6 +1,9 @@
-"""Tables of the OKR pages: the indented tree coloured by status, the labels in the user's language."""
+"""Views of the OKR pages: the indented tree coloured by status and the weekly-plan trend, the
+labels in the user's language."""
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 import plotly.express as px
@@ -50,8 +53,7 @@ def trend_chart(trend: pd.DataFrame) -> go.Figure:
     figure = px.line(long, x="week", y="value", color="variable", line_dash="team", markers=True,
                      labels={"week": t("okr.col.week"), "value": "", "variable": "", "team": t("okr.col.team")})
     figure.update_yaxes(tickformat=".0%", range=[0, 1.05])
-    weeks_per_tick = max(1, -(-long["week"].nunique() // 12))
+    weeks_per_tick = max(1, math.ceil(long["week"].nunique() / 12))
     figure.update_xaxes(tickformat="%Y-%m-%d", hoverformat="%Y-%m-%d", tick0=_MONDAY, dtick=_WEEK_MS * weeks_per_tick)
     figure.update_layout(legend_title_text="")  # not ", 團隊": the measure's own label is empty
     return figure
-
