@@ -73,6 +73,14 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={column: t(f"phone.col.{column}") for column in shown.columns})
 
 
+def capacity_table(capacity: pd.DataFrame) -> None:
+    """Per day and queue: hours to one decimal, the cost in whole NT$, thousands separated."""
+    shown = labelled(capacity)
+    hours = [t(f"phone.col.{column}") for column in ("unused_agent_hours", "short_agent_hours")]
+    formats = {**{column: "{:,.1f}" for column in hours}, t("phone.col.unused_cost"): "{:,.0f}"}
+    st.dataframe(shown.style.format(formats), hide_index=True, width="stretch")
+
+
 def staffing_table(table: pd.DataFrame) -> None:
     """Every interval, the short ones in red and the idle ones in blue."""
     colours = {"under": "background-color: #fde0dc", "over": "background-color: #e3f2fd"}
