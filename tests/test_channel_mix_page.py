@@ -5,12 +5,12 @@ the store, and the what-if shift, in both languages."""
 import pytest
 import streamlit as st
 
-from kpi import store
+from kpi import i18n, store
 from kpi.service import channels
 from tests.service_tickets import insert_tickets
-from ui import navigation
+from ui import channel_views, navigation
 from tests.test_data_pages import open_app
-from tests.test_service_channels import TICKETS
+from tests.test_service_channels import TICKETS, W08
 
 PAGE = "pages/channel_mix.py"
 
@@ -49,7 +49,7 @@ def test_the_week_per_channel_in_english(db_file):
     assert table.index.tolist() == ["Phone", "E-mail", "Unknown: carrier pigeon", "No channel", "Total"]
     assert table.loc["Phone", ["New", "Channel share", "Completed", "Service level"]].tolist() == [
         "3", "42.9%", "3", "66.7%"]
-    assert table.loc["Phone", ["Resolution, median", "Cost per contact (NT$)", "Cost"]].tolist() == [
+    assert table.loc["Phone", ["Resolution, median", "Per contact", "Cost"]].tolist() == [
         "4 h", "NT$120", "NT$360"]
     assert table.loc["No channel", "Cost"] == "—" and table.loc["Total", "Cost"] == "NT$440"
     assert "2 of 7 tickets came through channels without a cost" in at.caption[1].value
@@ -85,3 +85,18 @@ def test_the_page_is_in_the_contact_centre_menu_for_every_role():
     page = next(spec for spec in navigation.SECTIONS["nav.section.contact"] if spec.path == PAGE)
     assert (page.title_key, page.permission) == ("nav.channel_mix", "service.view")
     assert page in navigation.destinations()
+
+
+@pytest.mark.parametrize("language, headers", [
+    ("en", ["Channel", "Resolution, median (hours)", "Per contact (NT$)", "Cost (NT$)"]),
+    ("zh-TW", ["管道", "完成時間中位數（小時）", "每件成本（NT$）", "成本（NT$）"])])
+def test_the_download_names_the_units_its_numbers_lost(con, monkeypatch, language, headers):
+    """On screen a cost reads "NT$360" and a time "4 h"; the download's plain numbers need the
+    unit in the header."""
+    monkeypatch.setattr(channel_views, "lang", lambda: language)
+    monkeypatch.setattr(channel_views, "t", lambda key, **values: i18n.t(key, language, **values))
+    insert_tickets(con, TICKETS)
+    total = channels.channel_mix(con, W08, "week", {"phone": 120.0, "email": 40.0}).total
+    table = channel_views.channel_table(total, formatted=False).set_index(headers[0])
+    phone = table.loc[channel_views.channel_name("phone", True), headers[1:]].tolist()
+    assert phone == [4.0, 120.0, 360.0]

@@ -22,8 +22,12 @@ COLUMNS = {"created": "service.new", "share": "channels.share", "completed": "se
            "service_level": "service.service_level", "resolution_median": "service.resolution_median",
            "resolution_p90": "service.resolution_p90", "cost_per_contact": "channels.cost_per_contact",
            "cost": "channels.cost"}
-# Where a channel's row says something else than the KPI: its own cost and cost per contact.
-HEADERS = {"cost_per_contact": "channels.costs.col.cost", "cost": "channels.col.cost"}
+# Where a channel's row says something else than the KPI (its own cost and cost per contact), or the
+# KPI's label is too long for the nine columns to fit a laptop's screen.
+HEADERS = {"resolution_p90": "channels.col.resolution_p90", "cost_per_contact": "channels.col.per_contact",
+           "cost": "channels.col.cost"}
+# A download's numbers carry no unit, so its headers name the unit.
+UNITS = {"hours": "channels.col.hours", "currency": "channels.col.nt_dollars"}
 CARDS = (("created", "service.new"), ("service_level", "service.service_level"), ("cost", "channels.cost"),
          ("cost_per_contact", "channels.cost_per_contact"))
 EDITOR = "channels.costs"
@@ -83,7 +87,8 @@ def channel_table(total: pd.DataFrame, formatted: bool = True) -> pd.DataFrame:
         if formatted:
             table[header] = [metric.format(None if pd.isna(v) else v, lang()) for v in total[column]]
         else:
-            table[header + (t("channels.col.hours") if metric.unit == "hours" else "")] = total[column].to_numpy()
+            unit = t(UNITS[metric.unit]) if metric.unit in UNITS else ""
+            table[header + unit] = total[column].to_numpy()
     return table
 
 
