@@ -21,6 +21,9 @@ def column_config(table: str) -> dict:
                                                 format_func=lambda lv: model.level_label(lv, lang()))
 
     config = {column: t(f"people.field.{column.removesuffix('_id')}") for column in model.MODEL_TABLES[table]}
+    # Descriptions run to a paragraph: at their full width the English one falls off the screen.
+    config |= {column: st.column_config.TextColumn(config[column], width="medium")
+               for column in ("description_zh", "description_en") if column in config}
     config |= {
         "role_requirements": {
             "role_id": st.column_config.SelectboxColumn(t("people.field.role"), options=list(roles),
