@@ -2,6 +2,8 @@
 cards, the table per channel, the unknown word and the ticket without a channel, the costs kept in
 the store, and the what-if shift, in both languages."""
 
+import json
+
 import pytest
 import streamlit as st
 
@@ -53,6 +55,8 @@ def test_the_week_per_channel_in_english(db_file):
         "4 h", "NT$120", "NT$360"]
     assert table.loc["No channel", "Cost"] == "—" and table.loc["Total", "Cost"] == "NT$440"
     assert "2 of 7 tickets came through channels without a cost" in at.caption[1].value
+    editor = json.loads(at.dataframe[1].proto.columns)["cost_per_contact"]
+    assert editor["type_config"]["format"] == "NT$%g"   # NT$120 and NT$12.5, never "NT$120.0"
 
 
 def test_the_what_if_moves_phone_contacts_to_e_mail(db_file):

@@ -109,7 +109,7 @@ def cost_editor(total: pd.DataFrame, costs: dict[str, float]) -> None:
         placeholder="",  # a channel without a cost is left blank, as the caption says (not "None")
         column_config={"channel": st.column_config.TextColumn(t("channels.col.channel")),
                        "cost_per_contact": st.column_config.NumberColumn(t("channels.costs.col.cost"), min_value=0.0,
-                                                                          format="NT$%.1f")})
+                                                                          format="NT$%g")})
     if permits("sla.edit", "access.action.channel_costs_save"):
         st.button(t("channels.costs.save"), type="primary", on_click=_save,
                   args=(dict(zip(edited["key"], edited["cost_per_contact"], strict=True)),))
