@@ -34,16 +34,19 @@ with st.sidebar:
     basis = st.selectbox(t("phone.filter.basis"), SERVICE_LEVEL_BASES, format_func=basis_names.get, key="phone.basis")
     st.caption(t(f"contact.sl_basis.{basis}"))
     target = st.number_input(t("phone.filter.target"), min_value=1.0, max_value=99.9, value=85.0, step=1.0,
-                             key="phone.target") / 100
-    within = st.number_input(t("phone.filter.within"), min_value=0.0, value=15.0, step=5.0, key="phone.within")
+                             format="%g", key="phone.target") / 100
+    within = st.number_input(t("phone.filter.within"), min_value=0.0, value=15.0, step=5.0, format="%g",
+                             key="phone.within")
     st.subheader(t("phone.whatif.heading"))
     volume = st.number_input(t("phone.whatif.volume"), min_value=0.0, max_value=500.0, value=100.0, step=5.0,
-                             key="phone.volume")
-    aht = st.number_input(t("phone.whatif.aht"), min_value=0.0, value=0.0, step=10.0, key="phone.aht")
+                             format="%g", key="phone.volume")
+    aht = st.number_input(t("phone.whatif.aht"), min_value=0.0, value=0.0, step=10.0, format="%g", key="phone.aht")
     shrinkage = st.number_input(t("phone.whatif.shrinkage"), min_value=0.0, max_value=95.0, value=30.0, step=1.0,
-                                key="phone.shrinkage")
-    hourly_cost = st.number_input(t("phone.whatif.cost"), min_value=0.0, value=350.0, step=10.0, key="phone.cost")
-    patience = st.number_input(t("phone.whatif.patience"), min_value=0.0, value=0.0, step=10.0, key="phone.patience")
+                                format="%g", key="phone.shrinkage")
+    hourly_cost = st.number_input(t("phone.whatif.cost"), min_value=0.0, value=350.0, step=10.0, format="%g",
+                                  key="phone.cost")
+    patience = st.number_input(t("phone.whatif.patience"), min_value=0.0, value=0.0, step=10.0, format="%g",
+                               key="phone.patience")
 if len(days) < 2:   # the second day of the range is still being picked
     st.stop()
 

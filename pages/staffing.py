@@ -14,21 +14,24 @@ st.title(t("staffing.title"))
 st.caption(t("staffing.intro"))
 
 volume, rule, rostering = st.columns(3)
-calls = volume.number_input(t("staffing.input.calls"), min_value=0.0, value=100.0, step=10.0, key="staffing.calls")
+calls = volume.number_input(t("staffing.input.calls"), min_value=0.0, value=100.0, step=10.0, format="%g",
+                            key="staffing.calls")
 minutes = volume.number_input(t("staffing.input.interval"), min_value=1.0, max_value=1440.0, value=30.0,
-                              step=15.0, key="staffing.interval")
-aht = volume.number_input(t("staffing.input.aht"), min_value=1.0, value=180.0, step=10.0, key="staffing.aht")
+                              step=15.0, format="%g", key="staffing.interval")
+aht = volume.number_input(t("staffing.input.aht"), min_value=1.0, value=180.0, step=10.0, format="%g",
+                          key="staffing.aht")
 target = rule.number_input(t("staffing.input.target"), min_value=1.0, max_value=99.9, value=85.0, step=1.0,
-                           key="staffing.target")
-within = rule.number_input(t("staffing.input.within"), min_value=0.0, value=15.0, step=5.0, key="staffing.within")
+                           format="%g", key="staffing.target")
+within = rule.number_input(t("staffing.input.within"), min_value=0.0, value=15.0, step=5.0, format="%g",
+                           key="staffing.within")
 shrinkage = rostering.number_input(t("staffing.input.shrinkage"), min_value=0.0, max_value=95.0, value=30.0,
-                                   step=1.0, key="staffing.shrinkage")
+                                   step=1.0, format="%g", key="staffing.shrinkage")
 cap = rostering.number_input(t("staffing.input.max_occupancy"), min_value=1.0, max_value=100.0, value=100.0,
-                             step=1.0, key="staffing.max_occupancy")
+                             step=1.0, format="%g", key="staffing.max_occupancy")
 abandons = rule.toggle(t("staffing.input.use_patience"), key="staffing.use_patience",
                        help=t("staffing.input.use_patience_help"))
 patience = rostering.number_input(t("staffing.input.patience"), min_value=1.0, value=120.0, step=10.0,
-                                  key="staffing.patience", disabled=not abandons)
+                                  format="%g", key="staffing.patience", disabled=not abandons)
 
 try:
     result = staffing(calls, minutes * 60, aht, target / 100, within, shrinkage / 100,
