@@ -107,3 +107,5 @@ def test_the_phone_what_if_in_traditional_chinese(db_file):
     assert (cards(at)["閒置人時"], cards(at)["閒置成本"]) == ("9.0", "NT$3,150")
     days = at.dataframe[0].value
     assert days[["佇列", "閒置人時", "閒置成本（NT$）"]].values.tolist() == [["Billing", 8.0, 2800.0], ["Support", 1.0, 350.0]]
+    # CSV and Excel for the per-day table and for the interval table
+    assert [b.label for b in at.get("download_button")] == ["下載 CSV", "下載 Excel"] * 2
