@@ -8,6 +8,7 @@ from kpi.ingest.errors import InputError
 from kpi.people.demo import remove_demo_data
 from ui import inbox, t, upload_flow
 from ui.access import permits
+from ui.components.columns import fitted_widths
 from ui.components.download import table_with_downloads
 
 st.title(t("batches.title"))
@@ -28,7 +29,16 @@ shown = batches.assign(kind=[t(f"batches.kind.{kind}") for kind in batches["kind
                        **{column: batches[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
                           for column in ("imported_at", "undone_at")},
                        profile=batches["profile"].map(upload_flow.profile_name))
-table_with_downloads(shown.rename(columns=labels), "import-history", "batches")
+shown = shown.rename(columns=labels)
+# The counts a user checks (rejected, undone) before the columns they rarely need, all in view at
+# 1,400 px: a long file name is cut, the batch number stays pinned while scrolling.
+order = [labels[column] for column in ("batch_id", "kind", "file_name", "imported_at", "rows_read", "rows_inserted",
+                                       "rows_updated", "rows_unchanged", "rows_rejected", "undone_at", "rows_skipped",
+                                       "profile", "is_demo")]
+widths = fitted_widths(shown, caps={labels["file_name"]: 170})
+config = {column: st.column_config.Column(width=width, pinned=column == labels["batch_id"])
+          for column, width in widths.items()}
+table_with_downloads(shown[order], "import-history", "batches", column_config=config)
 
 active = batches[batches["undone_at"].isna()]
 if active.empty:

@@ -5,6 +5,7 @@ import base64
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from kpi import store
@@ -12,7 +13,7 @@ from kpi.service import comparison, presentation, report
 from kpi.service.periods import iso_week
 from tests.service_tickets import insert_tickets, week41_rows, weekly_page
 from ui import service_view
-from ui.components.columns import cell_width, header_width
+from ui.components.columns import cell_width, fitted_widths, header_width
 
 
 def two_departments() -> list[dict]:
@@ -140,3 +141,13 @@ def test_a_narrow_column_is_as_wide_as_its_header_in_either_language():
     assert header_width("黃燈門檻", editable=True) == 96   # and the data editor's pencil, 20 px
     assert cell_width(["服務績效 · 一次承諾達成率", "人員職能 · 準時完成率"]) == 194   # 11 × 14 + 3 × 6.5, rounded, + 20
     assert cell_width([]) == 75
+
+
+def test_a_table_of_counts_is_fitted_to_its_cells_and_a_long_name_is_cut():
+    history = pd.DataFrame({"批次": [51, 7], "File": ["weekly-20261120.xlsx", "a" * 80], "Read": [312, 1_000_000],
+                            "Undone": ["", "2026-11-30 21:29"]})
+    assert fitted_widths(history, caps={"File": 170}) == {
+        "批次": 50,        # 2 × 14 + 20 = 48, and no narrower than 50
+        "File": 170,       # 80 × 6.5 + 20 = 540, cut to the cap
+        "Read": 66,        # "1000000": 7 × 6.5 + 20, rounded
+        "Undone": 124}     # 16 × 6.5 + 20

@@ -19,6 +19,14 @@ def header_width(header: str, editable: bool = False) -> int:
     return max(SMALL, round(text_width(header)) + PADDING + (EDIT_ICON if editable else 0))
 
 
-def cell_width(values) -> int:
-    """Pixels a column needs to show the longest of ``values`` whole."""
-    return max(SMALL, round(max(map(text_width, values), default=0)) + PADDING)
+def cell_width(values, floor: int = SMALL) -> int:
+    """Pixels a column needs to show the longest of ``values`` whole, at least ``floor``."""
+    return max(floor, round(max(map(text_width, values), default=0)) + PADDING)
+
+
+def fitted_widths(frame, caps: dict[str, int], floor: int = 50) -> dict[str, int]:
+    """Pixels each column of ``frame`` needs for its header and every cell, narrower than
+    "small" where that is enough, so a table of short counts fits the screen; a column in
+    ``caps`` (long file names) is cut to that width and its cells end in an ellipsis."""
+    return {column: min(caps.get(column, 10_000), cell_width([column, *frame[column].astype(str)], floor))
+            for column in frame.columns}
