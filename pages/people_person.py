@@ -93,8 +93,9 @@ else:
         status=[t("people.blueprint.done", day=f"{d:%Y-%m-%d}") if done else t("people.blueprint.todo")
                 for done, d in zip(items["completed"], items["completed_on"])],
     )
+    # Done or to do beside the item, not last: at 1,400 px long English names push the last column out of view.
     table_with_downloads(
-        rows[["competency", "step", "title", "level", "mode", "hours", "status"]], f"blueprint-{focus}", "blueprint",
+        rows[["competency", "step", "title", "status", "level", "mode", "hours"]], f"blueprint-{focus}", "blueprint",
         column_config={"competency": t("people.col.competency"), "step": t("people.col.step"),
                        "title": t("people.col.item"), "level": t("people.col.item_level"),
                        "mode": t("people.col.mode"), "hours": t("people.col.hours"), "status": t("people.col.status")},

@@ -106,6 +106,7 @@ def test_person_page_blueprint_alerts_and_tickets(team_db):
     blueprint = at.dataframe[0].value
     assert blueprint["title"].tolist()[:2] == ["Project issue handling SOP", "Using project management tools"]
     assert blueprint["status"].tolist()[0] == "Done (2024-03-01)"
+    assert blueprint.columns.tolist()[:4] == ["competency", "step", "title", "status"]   # in view before level, mode, hours
     assert at.success[0].value.startswith("No required certificate is missing")
 
 
