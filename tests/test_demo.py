@@ -214,6 +214,9 @@ def test_demo_command_imports_the_exports_as_demo_batches_once(small_demo, db_fi
     # 首次回應時間 maps to first_response_at: every response of the export is stored.
     con = store.connect(db_file)
     assert store.scalar(con, "SELECT count(first_response_at) FROM tickets") == small_demo["首次回應時間"].notna().sum()
+    # Every status word of the demo is known, so no import asks the user to assign one.
+    assert dict(con.execute("SELECT DISTINCT status, state FROM tickets").fetchall()) == {
+        "處理中": "open", "升級中": "open", "未分配": "new", "可結案": "resolved", "已關閉": "closed"}
     con.close()
     # four ticket exports, four people files, two of phone intervals and 41 Planner exports
     assert batches == (4 + 4 + 2 + 41, True)

@@ -356,6 +356,8 @@ def test_status_words_of_every_system():
              "Problem Solved": "resolved", "Information Provided": "resolved", "Merged": "cancelled",
              "未處理": "new", "進行中": "open", "已指派": "open", "待客戶回覆": "pending", "擱置": "on_hold",
              "已解決": "resolved", "已結案": "closed", "已撤銷": "cancelled",
+             # the CRM's home-page warnings, written as statuses: unassigned, being escalated
+             "未分配": "new", "升級中": "open", "升级中": "open",
              # dispatched repairs (1999 hotlines' 派工 and 完工)
              "待派工": "new", "搶修中": "open", "待料": "on_hold", "已完工": "resolved",
              # left to the user: "returned" may mean sent back to the customer or to the agent

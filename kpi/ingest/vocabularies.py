@@ -80,8 +80,9 @@ COMMON_STATUS: dict[str, str] = {
     "close": "closed", "close ticket": "closed", "verified": "closed",
     "invalid": "cancelled",
     # zh-TW, as e-contact+ and Taiwanese helpdesks write them.
-    "新建": "new", "新案件": "new", "新進": "new", "待受理": "new", "未處理": "new",
+    "新建": "new", "新案件": "new", "新進": "new", "待受理": "new", "未處理": "new", "未分配": "new",
     "處理中": "open", "受理中": "open", "待處理": "open", "已派工": "open", "重新開啟": "open", "已升級": "open",
+    "升級中": "open",
     "進行中": "open", "已受理": "open", "已指派": "open",
     "待回覆": "pending", "等待客戶": "pending", "待客戶回覆": "pending", "待確認": "pending",
     "暫停": "on_hold", "擱置": "on_hold", "保留": "on_hold", "等待廠商": "on_hold",
@@ -94,7 +95,7 @@ COMMON_STATUS: dict[str, str] = {
     "已撤銷": "cancelled",
     # The same in simplified Chinese, where the characters differ.
     "未处理": "new", "处理中": "open", "待处理": "open", "重新开启": "open",
-    "已升级": "open", "进行中": "open", "待回复": "pending", "等待客户": "pending", "待客户回复": "pending",
+    "已升级": "open", "升级中": "open", "进行中": "open", "待回复": "pending", "等待客户": "pending", "待客户回复": "pending",
     "待确认": "pending", "暂停": "on_hold", "搁置": "on_hold", "等待厂商": "on_hold", "已解决": "resolved",
     "已处理": "resolved", "可结案": "resolved", "已关闭": "closed", "关闭": "closed", "已结案": "closed",
     "结案": "closed", "作废": "cancelled", "已删除": "cancelled", "撤销": "cancelled", "已撤销": "cancelled",
