@@ -14,7 +14,7 @@ import sys
 import pandas as pd
 import pytest
 
-from kpi import metrics
+from kpi import metrics, store
 from kpi.contact import phone
 from kpi.contact.phone import PhoneQuery, StaffingSettings
 from kpi.ingest import importer
@@ -101,9 +101,22 @@ def test_the_phone_command_prints_fixed_keys(tmp_path):
     billing = next(row for row in report["rows"] if row["queue"] == "帳務")
     assert (billing["offered"], billing["answered"], billing["asa_seconds"]) == (300, 275, None)
     assert billing["service_level"] == pytest.approx(243 / 275)
+    # Without a period, the days the page opens on: here the file's one day, a Monday. Offered
+    # 200 + 100 (帳務) + 50 (客服; its 08:30 row, with -1 agents, is refused on import).
+    default = json.loads(run("phone").stdout)
+    assert (default["period"], default["rows"][0]["offered"]) == ("2024-02-19..2024-02-19", 350)
     bad = run("phone", "--period", "2024-W60")
     assert (bad.returncode, bad.stderr.strip()) == (
         2, "error: '2024-W60' is not a period such as 2024-W08, 2024-02, 2024-02-19 or 2024-02-01..2024-02-29")
+
+
+def test_the_phone_command_without_a_period_on_a_store_without_intervals_says_what_to_do(db_file):
+    store.connect(db_file).close()
+    done = subprocess.run([sys.executable, "-m", "kpi", "phone", "--db", str(db_file)],
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("error: no interval report is imported yet: import one (python -m kpi import FILE)"
+                           " or give --period\n")
 
 
 def test_demo_intervals_have_under_staffed_peaks_and_idle_afternoons(con, tmp_path):

@@ -197,3 +197,7 @@ def test_the_channels_command_prints_fixed_keys(db_file):
     assert refused.returncode == 2 and refused.stderr.startswith("error: Enter a cost per contact") and not refused.stdout
     assert run("--shift-from", "phone").stderr == "error: a what-if needs both --shift-from and --shift-to\n"
     assert run("--format", "csv").stdout.splitlines()[0] == ",".join(channels.KEYS)
+    # Without a period, the last complete week with tickets, as the page opens.
+    default = subprocess.run([sys.executable, "-m", "kpi", "channels", "--db", str(db_file)],
+                             capture_output=True, text=True, timeout=120)
+    assert json.loads(default.stdout)["period"] == "2024-W08"

@@ -19,7 +19,7 @@ from kpi.cli import UserError, existing_database
 from kpi.contact import phone
 from kpi.contact.erlang import InvalidStaffingInput, Staffing, staffing
 from kpi.contact.layouts import SERVICE_LEVEL_BASES
-from kpi.service import channels, periods
+from kpi.service import channels, periods, report
 
 KEYS = ("agents", "scheduled", "service_level", "asa_seconds", "probability_wait", "occupancy",
         "traffic_erlangs")
@@ -55,8 +55,9 @@ def _register_phone(subparsers) -> None:
         description="Prints one row per --by group with the keys " + ", ".join(phone.KEYS) + ". Shares are "
         "fractions 0-1, times in seconds, hours in hours; a share whose denominator is 0 is null.",
     )
-    parser.add_argument("--period", required=True,
-                        help="2024-W08 (ISO week), 2024-02 (month), 2024-02-19 (day) or 2024-02-01..2024-02-29")
+    parser.add_argument("--period",
+                        help="2024-W08 (ISO week), 2024-02 (month), 2024-02-19 (day) or 2024-02-01..2024-02-29;"
+                             " default, as the phone page opens: the data's last four ISO weeks, Monday to its last day")
     parser.add_argument("--by", choices=phone.GROUPINGS, default="total", help="one row per … (default total)")
     parser.add_argument("--basis", choices=SERVICE_LEVEL_BASES, default="offered",
                         help="service-level denominator (default offered)")
@@ -75,8 +76,9 @@ def _register_channels(subparsers) -> None:
         "per contact saved on the channel mix page; null where there is no value. what_if (with --shift-from, "
         "--shift-to and --shift) prices moving a share of one channel's contacts to another.",
     )
-    parser.add_argument("--period", required=True,
-                        help="2024-W08 (ISO week), 2024-02 (month), 2024-02-19 (day) or 2024-02-01..2024-02-29")
+    parser.add_argument("--period",
+                        help="2024-W08 (ISO week), 2024-02 (month), 2024-02-19 (day) or 2024-02-01..2024-02-29;"
+                             " default, as the channel mix page opens: the last complete week with tickets")
     parser.add_argument("--by", choices=channels.GRAINS, default="week", help="slices of the period (default week)")
     parser.add_argument("--shift-from", metavar="CHANNEL", help="what-if: the channel contacts leave (e.g. phone)")
     parser.add_argument("--shift-to", metavar="CHANNEL", help="what-if: the channel they go to (e.g. web)")
@@ -88,11 +90,12 @@ def _register_channels(subparsers) -> None:
 
 
 def run_channels(args: argparse.Namespace) -> int:
-    period = parse_period(args.period)
     if (args.shift_from is None) != (args.shift_to is None):
         raise UserError("a what-if needs both --shift-from and --shift-to")
     con = store.connect(existing_database(args.db))
     try:
+        period = (parse_period(args.period) if args.period
+                  else periods.last_complete_week(date.today(), report.last_activity(con)))
         costs = channels.load_costs(con)
         mix = channels.channel_mix(con, period, args.by, costs)
     finally:
@@ -117,6 +120,13 @@ def run_channels(args: argparse.Namespace) -> int:
     return 0
 
 
+def _last_four_weeks(con) -> periods.Period:
+    first, last = phone.data_span(con)
+    if first is None:
+        raise UserError("no interval report is imported yet: import one (python -m kpi import FILE) or give --period")
+    return periods.date_range(*phone.default_days(first.date(), last.date()))
+
+
 def parse_period(text: str) -> periods.Period:
     """A week, a month, a day or a range of days, as the user types them."""
     try:
@@ -135,9 +145,9 @@ def parse_period(text: str) -> periods.Period:
 
 
 def run_phone(args: argparse.Namespace) -> int:
-    period = parse_period(args.period)
     con = store.connect(existing_database(args.db))
     try:
+        period = parse_period(args.period) if args.period else _last_four_weeks(con)
         rows = phone.kpis(con, phone.PhoneQuery(period, tuple(args.queue)), args.by, args.basis)
     finally:
         con.close()
