@@ -159,6 +159,12 @@ def test_cli_import_routes_planner_workbook_and_prints_json(tmp_path, capsys):
     assert first["key_results"][1] == {"key_result": "Renewal rate 70%", "score": 0.7, "score_from": "number",
                                        "due": "2026-12-31", "flags": []}
     assert main(["okr", "--db", db, "--period", "2026-Q9"]) == 2
+    capsys.readouterr()
+    # Without --period, the quarter of --as-of, as the page opens on today's.
+    assert main(["okr", "--db", db, "--as-of", "2026-11-15", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["objectives"][0]["objective"] == "Grow recurring revenue"
+    assert main(["okr", "--db", db, "--as-of", "2027-01-05", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["period"] == "2027-Q1"
 
 
 def test_empty_plan_is_refused(con):
