@@ -24,7 +24,7 @@ except ValueError:
 
 objectives = tree.build_tree(db(), okr_period, as_of)
 if objectives:
-    tree_table(objectives)
+    tree_table(objectives, okr_period.label)
 else:
     st.info(t("okr.tree.empty", period=okr_period.label))
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi.okr import weekly
 from ui import db, okr_views, t
+from ui.components.download import table_with_downloads
 
 st.title(t("okr.weekly.title"))
 st.caption(t("okr.weekly.intro"))
@@ -24,7 +25,7 @@ if checkins.empty:
 else:
     shown = checkins.assign(group=checkins["group"].map(lambda g: t(f"okr.group.{g}")),
                             action=checkins["action"].map(lambda a: t(f"okr.action.{a}")))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+    table_with_downloads(shown, f"checkins-{day}", "okr_checkins", column_config={
         "employee_id": t("people.col.employee_id"), "name": t("people.col.name"), "group": t("okr.col.group"),
         "action": t("okr.col.action"), "open_tasks": t("okr.col.open_tasks"), "late_tasks": t("okr.col.late_tasks")})
 
@@ -33,9 +34,10 @@ person_weeks = weekly.person_weeks(db())
 if person_weeks.empty:
     st.info(t("okr.weekly.empty"))
 else:
-    st.dataframe(person_weeks.sort_values("week", ascending=False, kind="stable"), hide_index=True, width="stretch",
-                 column_config={**{name: t(f"okr.col.{name}") for name in person_weeks.columns},
-                                "week": st.column_config.DateColumn(t("okr.col.week"), format="YYYY-MM-DD")})
+    table_with_downloads(person_weeks.sort_values("week", ascending=False, kind="stable"), "weekly-plans",
+                         "okr_person_weeks",
+                         column_config={**{name: t(f"okr.col.{name}") for name in person_weeks.columns},
+                                        "week": st.column_config.DateColumn(t("okr.col.week"), format="YYYY-MM-DD")})
     st.plotly_chart(okr_views.trend_chart(weekly.team_trend(db())), width="stretch", key="okr_trend")
 
 with st.expander(t("okr.weekly.groups"), icon=":material/groups:"):

@@ -35,6 +35,7 @@ def test_tree_page_shows_scores_status_and_flags(okr_db):
     assert table["Status"].iloc[d1] == "⚠ At risk" and table["Score"].iloc[d1] == pytest.approx(0.25)
     d2 = names.index("\u3000\u3000Tidy knowledge base")
     assert table["Flags"].iloc[d2] == "fewer than 3 key results、not aligned to a parent objective"
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
 
 
 def test_tree_page_in_zh_tw_and_a_bad_period(okr_db):
@@ -60,6 +61,7 @@ def test_weekly_page_lists_the_days_checkins(okr_db):
     weeks = at.dataframe[1].value
     assert weeks[["person", "planned", "done", "late", "updates", "update_days"]].values.tolist() == [
         ["林美華", 2, 1, 1, 2, 2], ["王小明", 1, 1, 0, 2, 2], ["陳新人", 1, 1, 1, 1, 1]]
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"] * 2  # both tables
     [trend] = at.get("plotly_chart")
     layout = json.loads(trend.proto.spec)["layout"]
     # dates as ISO, not Plotly's English month names; a tick each week, on its Monday (2024-01-01 was one)

@@ -12,13 +12,15 @@ import streamlit as st
 
 from kpi.okr import tree
 from ui import t
+from ui.components.download import download_buttons
 
 COLOURS = {"target_too_low": "#fff3cd", "best": "#d1e7dd", "normal": "", "at_risk": "#f8d7da", "unscored": "#eeeeee"}
 INDENT = "\u3000\u3000"
 
 
-def tree_table(objectives: list[tree.Objective]) -> None:
-    """One row per objective and key result, indented by tier and level, coloured by status."""
+def tree_table(objectives: list[tree.Objective], period_label: str) -> None:
+    """One row per objective and key result, indented by tier and level, coloured by status; its CSV
+    and Excel without the indent (the tier column and the bullet say the level)."""
     rows = tree.tree_rows(objectives)
     depth = rows["tier"].map(tree.TIERS.index) + (rows["level"] == "key_result")
     shown = pd.DataFrame({
@@ -37,6 +39,10 @@ def tree_table(objectives: list[tree.Objective]) -> None:
                  column_config={t("okr.col.score"): st.column_config.ProgressColumn(
                      t("okr.col.score"), min_value=0.0, max_value=1.0, format="%.2f")})
     st.caption(t("okr.legend"))
+    name, score = t("okr.col.name"), t("okr.col.score")
+    # scores to three places, as `python -m kpi okr` prints them (not 0.39999999999999997)
+    download_buttons(shown.assign(**{name: shown[name].str.lstrip(INDENT), score: shown[score].round(3)}),
+                     f"okr-{period_label}", "okr_tree")
 
 
 # Weeks start on Monday (ISO): ticks on Mondays, where Plotly's own weekly ticks fall on Sundays,
