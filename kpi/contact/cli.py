@@ -94,8 +94,7 @@ def run_channels(args: argparse.Namespace) -> int:
         raise UserError("a what-if needs both --shift-from and --shift-to")
     con = store.connect(existing_database(args.db))
     try:
-        period = (parse_period(args.period) if args.period
-                  else periods.last_complete_week(date.today(), report.last_activity(con)))
+        period = parse_period(args.period) if args.period else report.default_week(con, date.today())
         costs = channels.load_costs(con)
         mix = channels.channel_mix(con, period, args.by, costs)
     finally:

@@ -155,7 +155,7 @@ def _period(args: argparse.Namespace, con: Source) -> periods.Period:
             return periods.date_range(args.first, args.last)
     except periods.PeriodError as err:
         raise UserError(str(err)) from None
-    return periods.last_complete_week(date.today(), report.last_activity(con))
+    return report.default_week(con, date.today())
 
 
 @contextmanager

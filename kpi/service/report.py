@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 
 import duckdb
@@ -22,6 +22,7 @@ import pandas as pd
 from kpi.engine import Source, engine_of
 from kpi.service.definitions import ALERTS, ANSWERED, COMMITMENT_METRICS, CREATED, DECIDED, DISTRIBUTIONS, DONE, \
     FORWARDED, ON_TIME, distribution_measures
+from kpi.service import periods
 from kpi.service.periods import Period
 from kpi.service.populations import DUE_BASES, GROUPINGS, OUTCOME_NAME, ServiceQuery, with_populations
 from kpi.service.semantic import ALERTED, DRILL_CONDITION, DRILLABLE, WEEKLY_SQL, grouped_sql, metric
@@ -296,6 +297,11 @@ def _moment(value) -> datetime | None:
 def last_activity(con: Source) -> datetime | None:
     """When the latest ticket was created or completed (what the default period is chosen from)."""
     return _moment(engine_of(con).run(f"SELECT {_LAST_ACTIVITY} AS last_activity FROM tickets", {}).iloc[0, 0])
+
+
+def default_week(con: Source, today: date) -> Period:
+    """The period a report opens on when none is asked for: the last complete week with tickets."""
+    return periods.last_complete_week(today, last_activity(con))
 
 
 def _weekly(con: Source, period: Period, query: ServiceQuery, trend_length: int) -> pd.DataFrame:
